@@ -1,0 +1,3 @@
+from desktop_chat.app import main
+
+raise SystemExit(main())

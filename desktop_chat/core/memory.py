@@ -1,0 +1,73 @@
+"""What the model is shown: the system prompt, the session summary, and the last N interactions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop_chat.core.models import Event, EventType
+from desktop_chat.llm.base import ChatMessage
+
+DEFAULT_SYSTEM_PROMPT = (
+    "You are a helpful, concise assistant in a desktop chat app. "
+    "Answer in Markdown when structure helps."
+)
+# A rough, provider-neutral estimate; good enough to stay clear of the context limit.
+CHARS_PER_TOKEN = 4
+
+
+@dataclass
+class Interaction:
+    user: Event
+    reply: Event | None = None
+
+
+def group_interactions(events: Sequence[Event]) -> list[Interaction]:
+    """Pair each user message with the last reply that follows it (a retry supersedes a failure)."""
+    interactions: list[Interaction] = []
+    for event in events:
+        if event.type == EventType.USER_MESSAGE:
+            interactions.append(Interaction(user=event))
+        elif event.type == EventType.AI_RESPONSE and interactions and event.text:
+            interactions[-1].reply = event
+    return interactions
+
+
+def build_prompt(
+    history: Sequence[Event],
+    new_message: str,
+    *,
+    turns: int,
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT,
+    summary: str | None = None,
+    context_tokens: int = 131_072,
+    reserve_tokens: int = 4_096,
+) -> list[ChatMessage]:
+    """The messages of one request. `history` is the session before `new_message`, oldest first."""
+    system = system_prompt
+    if summary:
+        system += "\n\nSummary of this conversation so far:\n" + summary
+    window = group_interactions(history)[-turns:] if turns > 0 else []
+
+    def as_messages(interaction: Interaction) -> list[ChatMessage]:
+        messages = [ChatMessage("user", interaction.user.text)]
+        if interaction.reply is not None:
+            messages.append(ChatMessage("assistant", interaction.reply.text))
+        return messages
+
+    budget = (context_tokens - reserve_tokens) * CHARS_PER_TOKEN
+    budget -= len(system) + len(new_message)
+    kept: list[list[ChatMessage]] = []
+    for interaction in reversed(window):  # newest first, so trimming drops the oldest
+        messages = as_messages(interaction)
+        cost = sum(len(m.content) for m in messages)
+        if cost > budget:
+            break
+        budget -= cost
+        kept.append(messages)
+
+    prompt = [ChatMessage("system", system)]
+    for messages in reversed(kept):
+        prompt.extend(messages)
+    prompt.append(ChatMessage("user", new_message))
+    return prompt

@@ -1,0 +1,39 @@
+"""The storage interface the chat service uses; SQLite is the local implementation."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from desktop_chat.core.models import Event, Session
+
+
+class StoreError(Exception):
+    """A storage failure, in words a user understands."""
+
+
+class Store(Protocol):
+    async def create_session(self, session: Session) -> None: ...
+
+    async def get_session(self, session_id: str) -> Session | None: ...
+
+    async def list_sessions(self, limit: int = 200) -> list[Session]:
+        """Sessions not deleted, most recently active first."""
+        ...
+
+    async def update_session(self, session_id: str, **fields: Any) -> None:
+        """Set title / summary / end_time / deleted_at; bumps updated_at."""
+        ...
+
+    async def add_event(self, event: Event) -> None: ...
+
+    async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None: ...
+
+    async def events(self, session_id: str) -> list[Event]:
+        """The whole transcript of a session, oldest first."""
+        ...
+
+    async def recent_events(self, session_id: str, limit: int) -> list[Event]:
+        """The newest `limit` messages (user and assistant) of a session, oldest first."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,39 @@
+"""The one keyboard map: the window binds it, Ctrl+/ shows it, and the README is generated from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    action: str  # the name of the MainWindow method it triggers ("" = handled by a widget)
+    keys: tuple[str, ...]  # QKeySequence strings; "Ctrl" becomes Cmd on macOS
+    label: str  # how the keys are shown to people
+    description: str
+
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("", (), "Enter / Shift+Enter", "send / new line"),
+    Shortcut("stop_reply", ("Esc",), "Esc", "stop the reply being generated"),
+    Shortcut("new_session", ("Ctrl+N",), "Ctrl+N", "new session"),
+    Shortcut("end_session", ("Ctrl+E",), "Ctrl+E", "end session: summarize it and start fresh"),
+    Shortcut("focus_search", ("Ctrl+K",), "Ctrl+K", "search sessions"),
+    Shortcut("focus_composer", ("Ctrl+L",), "Ctrl+L", "focus the composer"),
+    Shortcut("next_session", ("Ctrl+Tab",), "Ctrl+Tab", "next session"),
+    Shortcut("previous_session", ("Ctrl+Shift+Tab",), "Ctrl+Shift+Tab", "previous session"),
+    Shortcut("regenerate", ("Ctrl+R",), "Ctrl+R", "regenerate the last reply (or retry after an error)"),
+    Shortcut("", (), "Up (in an empty composer)", "edit the last message"),
+    Shortcut("copy_last_reply", ("Ctrl+Shift+C",), "Ctrl+Shift+C", "copy the last reply"),
+    Shortcut("rename_session", ("F2",), "F2", "rename the selected session"),
+    Shortcut("delete_session", ("Delete",), "Delete", "delete the selected session (asks first)"),
+    Shortcut("open_settings", ("Ctrl+,",), "Ctrl+,", "settings"),
+    Shortcut("show_shortcuts", ("Ctrl+/",), "Ctrl+/", "show all shortcuts"),
+    Shortcut("quit", ("Ctrl+Q",), "Ctrl+Q", "quit"),
+)
+
+
+def markdown_table() -> str:
+    rows = ["| keys | action |", "|---|---|"]
+    rows += [f"| {s.label} | {s.description} |" for s in SHORTCUTS]
+    return "\n".join(rows)

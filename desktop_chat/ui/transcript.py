@@ -1,0 +1,411 @@
+"""The transcript: a model/view list of message bubbles, and the renderer that streams into one.
+
+One QTextDocument per message, built lazily by the delegate and kept on the item. While a reply
+streams, finished Markdown blocks are appended to its document once; only the unfinished tail is
+replaced at each ~16 ms flush, so the cost per token stays flat however long the reply grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop_chat.core.models import Event, EventType
+from desktop_chat.ui.markdown import finished_prefix_length, render_markdown
+from desktop_chat.ui.theme import DARK, Theme
+
+FLUSH_INTERVAL_MS = 16
+BUBBLE_MAX_WIDTH = 760
+BUBBLE_PADDING = 12
+ROW_SPACING = 6
+SIDE_MARGIN = 14
+ItemRole = Qt.ItemDataRole.UserRole + 1
+
+
+class Role(StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+    SUMMARY = "summary"
+    ERROR = "error"
+
+
+@dataclass(eq=False)
+class MessageItem:
+    role: Role
+    text: str
+    event_id: str | None = None
+    note: str | None = None  # shown under the bubble: why a reply is incomplete
+    retryable: bool = False
+    streaming: bool = False
+    document: MessageDocument | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_event(cls, event: Event) -> MessageItem:
+        role = {
+            EventType.USER_MESSAGE: Role.USER,
+            EventType.AI_RESPONSE: Role.ASSISTANT,
+            EventType.SUMMARY: Role.SUMMARY,
+        }[event.type]
+        note = None
+        if event.interrupted:
+            note = "Interrupted: " + str(event.payload.get("error") or "the reply did not finish.")
+        return cls(role=role, text=event.text, event_id=event.event_id, note=note)
+
+    @property
+    def accessible_text(self) -> str:
+        who = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SUMMARY: "Summary",
+               Role.ERROR: "Error"}[self.role]
+        return f"{who}: {self.text}" + (f" ({self.note})" if self.note else "")
+
+
+class MessageDocument(QTextDocument):
+    """A bubble's rich text. It never loads a resource: no remote or local images."""
+
+    def __init__(self, role: Role, text: str, font: QFont):
+        super().__init__()
+        self.setDefaultFont(font)
+        self.setDocumentMargin(0)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setDefaultTextOption(option)
+        self.setDefaultStyleSheet(
+            "pre { margin: 4px 0; } code { font-family: monospace; } "
+            "table { border-collapse: collapse; } th, td { padding: 2px 8px; } "
+            "a { text-decoration: underline; }"
+        )
+        self.role = role
+        self._source = ""
+        self._finished_length = 0  # how much of the source is rendered as finished blocks
+        self._tail_position = 0  # where the unfinished tail starts in the document
+        self._natural_width: int | None = None
+        self.set_text(text, streaming=False)
+
+    def loadResource(self, kind, url):  # noqa: N802 - Qt override
+        return None
+
+    def natural_width(self) -> int:
+        """The width the text takes unwrapped, so short messages get snug bubbles."""
+        if self._natural_width is None:
+            width = self.textWidth()
+            self.setTextWidth(-1)
+            self._natural_width = int(self.idealWidth()) + 2
+            self.setTextWidth(width)
+        return self._natural_width
+
+    def set_text(self, text: str, streaming: bool) -> None:
+        self._natural_width = None
+        if self.role in (Role.USER, Role.ERROR):
+            self.setPlainText(text)  # what the user typed is shown exactly, never interpreted
+        elif streaming:
+            self._append_stream(text)
+        else:
+            self.setHtml(render_markdown(text))
+            self._finished_length = len(text)
+            self._tail_position = self.characterCount() - 1
+        self._source = text
+
+    def _append_stream(self, text: str) -> None:
+        if not text.startswith(self._source[: self._finished_length]):
+            self.clear()
+            self._finished_length = self._tail_position = 0
+        boundary = finished_prefix_length(text, self._finished_length)
+        cursor = QTextCursor(self)
+        cursor.beginEditBlock()
+        cursor.setPosition(self._tail_position)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        if boundary > self._finished_length:
+            self._insert_html(cursor, render_markdown(text[self._finished_length:boundary]))
+            self._finished_length = boundary
+            self._tail_position = cursor.position()
+        tail = text[boundary:]
+        if tail.strip():
+            self._insert_html(cursor, render_markdown(tail, finished=False))
+        cursor.endEditBlock()
+
+    @staticmethod
+    def _insert_html(cursor: QTextCursor, fragment_html: str) -> None:
+        if cursor.position() > 0:
+            # A fresh block, so the new fragment does not join the last list or code block.
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        cursor.insertHtml(fragment_html)
+
+
+class TranscriptModel(QAbstractListModel):
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.items: list[MessageItem] = []
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        if role == ItemRole:
+            return item
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return item.accessible_text
+        return None
+
+    def set_events(self, events: list[Event]) -> None:
+        self.beginResetModel()
+        self.items = [MessageItem.from_event(e) for e in events]
+        self.endResetModel()
+
+    def append(self, item: MessageItem) -> int:
+        row = len(self.items)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.items.append(item)
+        self.endInsertRows()
+        return row
+
+    def remove_errors(self) -> None:
+        for row in reversed(range(len(self.items))):
+            if self.items[row].role == Role.ERROR:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.items[row]
+                self.endRemoveRows()
+
+    def row_of(self, item: MessageItem) -> int:
+        return next(i for i, candidate in enumerate(self.items) if candidate is item)
+
+    def item_changed(self, item: MessageItem) -> None:
+        index = self.index(self.row_of(item))
+        self.dataChanged.emit(index, index)
+
+
+class MessageDelegate(QStyledItemDelegate):
+    """Paints a bubble: user on the right, assistant on the left, notes and Retry below."""
+
+    retry_clicked = Signal()
+
+    def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
+        super().__init__(parent)
+        self.theme = theme
+        self.font = QFont()
+        self.note_font = QFont()
+        self.note_font.setPointSizeF(self.font.pointSizeF() * 0.85)
+
+    def set_font(self, font: QFont) -> None:
+        self.font = QFont(font)
+        self.note_font = QFont(font)
+        self.note_font.setPointSizeF(font.pointSizeF() * 0.85)
+
+    # -- geometry --------------------------------------------------------------
+    def document_for(self, item: MessageItem) -> MessageDocument:
+        if item.document is None or item.document.defaultFont() != self.font:
+            item.document = MessageDocument(item.role, item.text, self.font)
+        return item.document
+
+    def _bubble_width_limit(self, view_width: int) -> int:
+        return max(120, min(BUBBLE_MAX_WIDTH, int(view_width * 0.78)))
+
+    def _layout(self, item: MessageItem, rect: QRect) -> tuple[QRect, int]:
+        """The bubble's rectangle within the row `rect`, and the document's text width."""
+        document = self.document_for(item)
+        limit = self._bubble_width_limit(rect.width() - 2 * SIDE_MARGIN)
+        text_width = limit - 2 * BUBBLE_PADDING
+        if item.role == Role.USER:
+            text_width = min(text_width, max(document.natural_width(), 10))
+        if document.textWidth() != text_width:
+            document.setTextWidth(text_width)
+        height = int(document.size().height()) + 2 * BUBBLE_PADDING
+        width = text_width + 2 * BUBBLE_PADDING
+        if item.role in (Role.USER,):
+            left = rect.right() - SIDE_MARGIN - width
+        elif item.role in (Role.SUMMARY, Role.ERROR):
+            width = limit
+            document.setTextWidth(width - 2 * BUBBLE_PADDING)
+            height = int(document.size().height()) + 2 * BUBBLE_PADDING
+            left = rect.left() + (rect.width() - width) // 2
+        else:
+            left = rect.left() + SIDE_MARGIN
+        return QRect(left, rect.top() + ROW_SPACING, width, height), text_width
+
+    def _footer_height(self, item: MessageItem) -> int:
+        lines = int(bool(item.note)) + int(item.retryable)
+        return lines * (QFontMetrics(self.note_font).height() + 8)
+
+    def retry_rect(self, item: MessageItem, rect: QRect) -> QRect:
+        bubble, _ = self._layout(item, rect)
+        metrics = QFontMetrics(self.note_font)
+        top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
+        return QRect(bubble.left(), top, metrics.horizontalAdvance("↻ Retry") + 24, metrics.height() + 6)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        item: MessageItem = index.data(ItemRole)
+        width = option.rect.width() if option.rect.width() > 0 else 600
+        bubble, _ = self._layout(item, QRect(0, 0, width, 0))
+        return QSize(width, bubble.height() + self._footer_height(item) + 2 * ROW_SPACING)
+
+    # -- painting --------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        item: MessageItem = index.data(ItemRole)
+        bubble, _ = self._layout(item, option.rect)
+        theme = self.theme
+        fill = {
+            Role.USER: theme.user_bubble,
+            Role.ASSISTANT: theme.assistant_bubble,
+            Role.SUMMARY: theme.summary_bubble,
+            Role.ERROR: theme.error_bubble,
+        }[item.role]
+        text_color = QColor("white") if item.role == Role.USER else theme.color("text")
+        if item.role == Role.ERROR:
+            text_color = theme.color("error_text")
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor(255, 255, 255, 28))
+        painter.setBrush(QColor(fill))
+        painter.drawRoundedRect(QRectF(bubble), 14, 14)
+
+        document = self.document_for(item)
+        painter.translate(bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, text_color)
+        visible = QRectF(option.rect.intersected(option.widget.rect()) if option.widget else option.rect)
+        context.clip = visible.translated(-bubble.left() - BUBBLE_PADDING, -bubble.top() - BUBBLE_PADDING)
+        painter.setClipRect(context.clip)
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+        painter.save()
+        painter.setFont(self.note_font)
+        metrics = QFontMetrics(self.note_font)
+        top = bubble.bottom() + 4
+        if item.note:
+            painter.setPen(theme.color("muted"))
+            painter.drawText(QRect(bubble.left() + 4, top, bubble.width() + 200, metrics.height() + 4),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "⚠ " + item.note)
+        if item.retryable:
+            pill = self.retry_rect(item, option.rect)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(theme.color("accent"))
+            painter.setBrush(QColor(0, 0, 0, 0))
+            painter.drawRoundedRect(QRectF(pill), pill.height() / 2, pill.height() / 2)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, "↻ Retry")
+        painter.restore()
+
+    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
+        item: MessageItem = index.data(ItemRole)
+        if item and item.retryable and event.type() == QEvent.Type.MouseButtonRelease:
+            if self.retry_rect(item, option.rect).contains(event.position().toPoint()):
+                self.retry_clicked.emit()
+                return True
+        return super().editorEvent(event, model, option, index)
+
+
+class TranscriptView(QListView):
+    """Scrolls per pixel and follows new text only while the user is at the bottom."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("Transcript")
+        self.setAccessibleName("Conversation transcript")
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(50)
+        self.setUniformItemSizes(False)
+        self.setMouseTracking(True)
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
+
+    def _on_scrolled(self, value: int) -> None:
+        self._follow = value >= self.verticalScrollBar().maximum() - 8
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)
+
+    def follow_bottom(self) -> None:
+        self._follow = True
+        self.scrollToBottom()
+
+    @property
+    def following(self) -> bool:
+        return self._follow
+
+
+class StreamRenderer(QObject):
+    """Collects streamed pieces and puts them on screen at most once per frame."""
+
+    def __init__(self, model: TranscriptModel, delegate: MessageDelegate, item: MessageItem,
+                 interval_ms: int = FLUSH_INTERVAL_MS):
+        super().__init__(model)
+        self.model = model
+        self.delegate = delegate
+        self.item = item
+        self.flushes = 0
+        self._pending: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.flush)
+        item.streaming = True
+
+    def feed(self, piece: str) -> None:
+        self._pending.append(piece)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        self.item.text += "".join(self._pending)
+        self._pending.clear()
+        self.delegate.document_for(self.item).set_text(self.item.text, streaming=True)
+        self._resized()
+        self.flushes += 1
+
+    def finish(self, note: str | None = None, retryable: bool = False) -> None:
+        """Flush the rest and render the reply once more as a whole, finished document."""
+        self._timer.stop()
+        self.item.text += "".join(self._pending)
+        self._pending.clear()
+        self.item.streaming = False
+        self.item.note = note
+        self.item.retryable = retryable
+        self.delegate.document_for(self.item).set_text(self.item.text, streaming=False)
+        self._resized()
+
+    def _resized(self) -> None:
+        index = self.model.index(self.model.row_of(self.item))
+        self.model.dataChanged.emit(index, index)
+        # The view re-measures rows only when told a size hint changed.
+        self.delegate.sizeHintChanged.emit(index)

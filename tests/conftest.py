@@ -1,0 +1,97 @@
+"""Shared fixtures: an offscreen Qt app with a qasync loop, a real SQLite store, the Groq stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("GROQ_API_KEY", None)
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+
+from tests.support.groq_server import FakeGroqServer  # noqa: E402
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keychain that lives in memory: the real `keyring` API, no OS service needed."""
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.passwords.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.passwords.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own data dir, config dir and keychain; nothing leaks from the host."""
+    for name in ("GROQ_API_KEY", "GROQ_MODEL", "GROQ_BASE_URL", "MEMORY_TURNS",
+                 "SUPABASE_URL", "SUPABASE_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("DESKTOP_CHAT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield data_dir
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def groq_server() -> Iterator[FakeGroqServer]:
+    server = FakeGroqServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def _qasync_loop(qapp):
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    yield loop
+    loop.close()  # joins the thread pool that name lookups ran on
+
+
+@pytest.fixture
+def aloop(_qasync_loop):
+    """The qasync loop, running for the length of one test: tasks advance whenever Qt
+    processes events, e.g. inside qtbot.waitUntil."""
+    asyncio.events._set_running_loop(_qasync_loop)
+    asyncio.set_event_loop(_qasync_loop)
+    try:
+        yield _qasync_loop
+    finally:
+        for task in asyncio.all_tasks(_qasync_loop):
+            task.cancel()
+        asyncio.events._set_running_loop(None)
+
+
+@pytest.fixture
+def run(aloop, qtbot):
+    """Run a coroutine on the qasync loop, pumping Qt until it is done."""
+
+    def run_coroutine(coroutine: Coroutine, timeout: int = 10_000):
+        task = asyncio.ensure_future(coroutine)
+        qtbot.waitUntil(task.done, timeout=timeout)
+        return task.result()
+
+    return run_coroutine

@@ -1,0 +1,596 @@
+"""A loopback HTTP server that speaks the subset of Groq's wire protocol the app uses.
+
+It runs in a background thread (stdlib `ThreadingHTTPServer`), so sync tests, async tests
+(`asyncio.run`) and a Qt app with a qasync loop in the main thread can all talk to it with the
+REAL `groq` client:
+
+    with FakeGroqServer() as server:
+        client = GroqClient(server.api_key, base_url=server.base_url)
+
+Endpoints (paths as the SDK sends them; `base_url` has no /openai/v1 suffix):
+- POST /openai/v1/chat/completions  stream=true -> SSE (chunked, flushed per token), else JSON
+- GET  /openai/v1/models
+
+Scripting:
+- `reply_text` or `reply_for(body) -> str` decide the reply; `tokens_per_second` paces it.
+- `max_tokens` / `max_completion_tokens` in the request cut the reply (finish_reason "length").
+- Unknown models get Groq's 404 `model_not_found` (see `models`).
+- Faults, for chat-completion requests: `fail_next(mode, **kw)` (queued, one request each) or the
+  persistent `mode` / `mode_options`. Modes:
+    "ok"
+    "<status>" e.g. "400", "401", "429", "498", "500", "503": that error with Groq's error JSON;
+        kw `message`; for "429" kw `retry_after` (default 7, None = no header)
+    "drop"        send `after` tokens (default 2), then close the socket mid-body (no [DONE])
+    "stall"       send `after` tokens, then send nothing but keep the socket open until
+                  `unstall` is set or the server stops
+    "hang"        read the request and never answer (before headers) until unstall/stop
+    "truncate"    send `after` tokens, then end the body cleanly without final chunk or [DONE]
+    "error_event" send `after` tokens, then an in-stream `{"error": {...}}` event (kw `message`)
+- `hold_after(n)` holds the next streamed reply after n content tokens until the returned
+  event is set (its `.reached` event tells the test the server got there).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_API_KEY = "gsk_test_key_123"
+DEFAULT_REPLY = "Hello! I am a fake Groq model. How can I help you today?"
+DEFAULT_MODELS = [
+    "llama-3.1-8b-instant",
+    "llama-3.3-70b-versatile",
+    "openai/gpt-oss-20b",
+    "openai/gpt-oss-120b",
+]
+STREAM_MODES = {"drop", "stall", "truncate", "error_event"}
+
+_TOKEN_RE = re.compile(r"\s*\S{1,6}|\s+")
+
+
+def split_tokens(text: str) -> list[str]:
+    """Small word-ish pieces (leading whitespace kept, long words split); ''.join gives `text`."""
+    return _TOKEN_RE.findall(text)
+
+
+class Hold(threading.Event):
+    """Set it (or call `release()`) to let a held stream continue. `reached` is set by the server
+    once the stream has sent the requested number of tokens and is waiting."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+        self.reached = threading.Event()
+
+    def release(self) -> None:
+        self.set()
+
+
+class _Fault:
+    def __init__(self, mode: str, options: dict[str, Any]) -> None:
+        self.mode = mode
+        self.options = options
+
+
+class _ClientGone(Exception):
+    pass
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # we stop handlers ourselves (stop event + socket shutdown)
+    allow_reuse_address = True
+
+    fake: FakeGroqServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:  # quiet on disconnects
+        self.fake._note_error()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeGroq/1.0"
+    sys_version = ""
+    server: _HTTPServer
+
+    # -------------------------------------------------------------- plumbing
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.fake._track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except OSError:
+            pass
+        finally:
+            self.server.fake._track(self.connection, add=False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
+        pass
+
+    @property
+    def fake(self) -> FakeGroqServer:
+        return self.server.fake
+
+    def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-request-id", f"req_{uuid.uuid4().hex[:26]}")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_error(self, status: int, message: str, type_: str, code: str | None = None,
+                    headers: dict[str, str] | None = None) -> None:
+        error: dict[str, Any] = {"message": message, "type": type_}
+        if code:
+            error["code"] = code
+        self._send_json(status, {"error": error}, headers)
+
+    def _write_chunk(self, data: bytes) -> None:
+        try:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        except OSError as exc:
+            raise _ClientGone from exc
+
+    def _event(self, payload: Any) -> None:
+        text = payload if isinstance(payload, str) else json.dumps(payload)
+        self._write_chunk(f"data: {text}\n\n".encode())
+
+    def _end_chunked(self) -> None:
+        try:
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError as exc:
+            raise _ClientGone from exc
+
+    def _authorized(self) -> bool:
+        return self.headers.get("Authorization", "") == f"Bearer {self.fake.api_key}"
+
+    def _unauthorized(self) -> None:
+        self._send_error(401, "Invalid API Key", "invalid_request_error", "invalid_api_key")
+
+    def _unknown_url(self, method: str, path: str) -> None:
+        self._send_error(
+            404,
+            f"Unknown request URL: {method} {path}. Please check the URL for typos, "
+            "or see the docs at https://console.groq.com/docs/",
+            "invalid_request_error",
+            "unknown_url",
+        )
+
+    # -------------------------------------------------------------- endpoints
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = urlsplit(self.path).path
+        self.fake._record(self, None)
+        if path != "/openai/v1/models":
+            return self._unknown_url("GET", path)
+        if not self._authorized():
+            return self._unauthorized()
+        created = 1_700_000_000
+        self._send_json(200, {
+            "object": "list",
+            "data": [
+                {"id": m, "object": "model", "created": created, "owned_by": "Fake", "active": True,
+                 "context_window": 131072}
+                for m in self.fake.models
+            ],
+        })
+
+    def do_POST(self) -> None:  # noqa: N802
+        path = urlsplit(self.path).path
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:
+            body = None
+        self.fake._record(self, body if body is not None else {"_invalid_json": raw.decode("utf-8", "replace")})
+        if path != "/openai/v1/chat/completions":
+            return self._unknown_url("POST", path)
+        if not self._authorized():
+            return self._unauthorized()
+        if not isinstance(body, dict):
+            return self._send_error(400, "We could not parse the JSON body of your request.",
+                                    "invalid_request_error")
+        problem = _validate(body)
+        if problem:
+            return self._send_error(400, problem, "invalid_request_error")
+        model = body["model"]
+        if model not in self.fake.models:
+            return self._send_error(
+                404, f"The model `{model}` does not exist or you do not have access to it.",
+                "invalid_request_error", "model_not_found")
+
+        fault = self.fake._take_fault()
+        mode, opts = fault.mode, fault.options
+        try:
+            if mode.isdigit():
+                return self._status_fault(int(mode), opts)
+            if mode == "hang":
+                self.fake._wait_unstall()
+                self.close_connection = True
+                return self._close_socket()
+            try:
+                text = self.fake._reply(body)
+            except Exception as exc:  # a broken reply_for: make it visible, not a hang
+                return self._send_error(500, f"reply_for failed: {exc!r}", "internal_server_error")
+            if body.get("stream"):
+                self._stream(body, text, mode, opts)
+            else:
+                self._complete(body, text, mode)
+        except _ClientGone:
+            self.fake._outcome("client_gone")
+            self.close_connection = True
+        except OSError:
+            self.fake._outcome("client_gone")
+            self.close_connection = True
+
+    # -------------------------------------------------------------- behaviours
+
+    def _status_fault(self, status: int, opts: dict[str, Any]) -> None:
+        headers: dict[str, str] = {}
+        if status == 401:
+            return self._unauthorized()
+        if status == 429:
+            retry_after = opts.get("retry_after", self.fake.retry_after)
+            if retry_after is not None:
+                headers["retry-after"] = str(retry_after)
+            message = opts.get("message") or (
+                f"Rate limit reached for model `llama-3.1-8b-instant` in organization `org_fake` "
+                f"service tier `on_demand` on tokens per minute (TPM): Limit 6000, Used 5990, "
+                f"Requested 120. Please try again in {retry_after}s. Need more tokens? Upgrade to "
+                f"Dev Tier today at https://console.groq.com/settings/billing")
+            return self._send_error(429, message, "tokens", "rate_limit_exceeded", headers)
+        if status >= 500 or status == 498:
+            default = {500: "Internal Server Error", 502: "Bad Gateway",
+                       503: "Service Unavailable", 498: "Flex Tier Capacity Exceeded"}
+            message = opts.get("message") or default.get(status, "Server Error")
+            return self._send_error(status, message, "internal_server_error", None, headers)
+        message = opts.get("message") or "Bad request"
+        return self._send_error(status, message, "invalid_request_error", None, headers)
+
+    def _usage(self, body: dict[str, Any], n_tokens: int, elapsed: float) -> dict[str, Any]:
+        prompt = sum(len(split_tokens(str(m.get("content") or ""))) + 4 for m in body["messages"])
+        return {
+            "queue_time": 0.0001,
+            "prompt_tokens": prompt,
+            "prompt_time": 0.002,
+            "completion_tokens": n_tokens,
+            "completion_time": round(elapsed, 6) or 0.001,
+            "total_tokens": prompt + n_tokens,
+            "total_time": round(elapsed + 0.002, 6),
+        }
+
+    def _limit(self, body: dict[str, Any], tokens: list[str]) -> tuple[list[str], str]:
+        limit = body.get("max_completion_tokens") or body.get("max_tokens")
+        if isinstance(limit, int) and 0 < limit < len(tokens):
+            return tokens[:limit], "length"
+        return tokens, "stop"
+
+    def _complete(self, body: dict[str, Any], text: str, mode: str) -> None:
+        if mode in ("drop", "truncate", "error_event"):
+            return self._close_socket()
+        if mode == "stall":
+            self.fake._wait_unstall()
+        tokens, finish = self._limit(body, split_tokens(text))
+        rid = f"chatcmpl-{uuid.uuid4()}"
+        self._send_json(200, {
+            "id": rid,
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body["model"],
+            "choices": [{
+                "index": 0,
+                "message": {"role": "assistant", "content": "".join(tokens)},
+                "logprobs": None,
+                "finish_reason": finish,
+            }],
+            "usage": self._usage(body, len(tokens), 0.01),
+            "system_fingerprint": "fp_fake",
+            "x_groq": {"id": f"req_{uuid.uuid4().hex[:26]}"},
+        })
+        self.fake._outcome("completed")
+
+    def _stream(self, body: dict[str, Any], text: str, mode: str, opts: dict[str, Any]) -> None:
+        fake = self.fake
+        tokens, finish = self._limit(body, split_tokens(text))
+        hold = fake._take_hold()
+        after = int(opts.get("after", fake.fault_after_tokens))
+        rid = f"chatcmpl-{uuid.uuid4()}"
+        xid = f"req_{uuid.uuid4().hex[:26]}"
+        created = int(time.time())
+        model = body["model"]
+
+        def chunk(delta: dict[str, Any], finish_reason: str | None = None, **extra: Any) -> dict[str, Any]:
+            return {
+                "id": rid, "object": "chat.completion.chunk", "created": created, "model": model,
+                "system_fingerprint": "fp_fake",
+                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
+                **extra,
+            }
+
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("x-request-id", xid)
+        self.end_headers()
+        self.wfile.flush()
+
+        started = time.monotonic()
+        self._event(chunk({"role": "assistant", "content": ""}, x_groq={"id": xid}))
+        sent = 0
+        for i, token in enumerate(tokens):
+            if hold is not None and sent == hold.after:
+                hold.reached.set()
+                fake._wait_for(hold)
+            if mode in STREAM_MODES and sent == after:
+                return self._fault_mid_stream(mode, opts)
+            if fake._stopping.is_set():
+                return self._close_socket()
+            tps = fake.tokens_per_second
+            if tps and i:
+                if fake._stopping.wait(1.0 / tps):
+                    return self._close_socket()
+            self._event(chunk({"content": token}))
+            sent += 1
+        if hold is not None and sent <= hold.after:
+            hold.reached.set()
+            fake._wait_for(hold)
+        if mode in STREAM_MODES:  # `after` >= number of tokens: fault right before the end
+            return self._fault_mid_stream(mode, opts)
+        elapsed = time.monotonic() - started
+        self._event(chunk({}, finish, x_groq={"id": xid, "usage": self._usage(body, sent, elapsed)}))
+        self._event("[DONE]")
+        self._end_chunked()
+        fake._outcome("completed")
+
+    def _fault_mid_stream(self, mode: str, opts: dict[str, Any]) -> None:
+        fake = self.fake
+        if mode == "drop":
+            fake._outcome("dropped")
+            return self._close_socket()
+        if mode == "truncate":
+            self._end_chunked()
+            fake._outcome("truncated")
+            return None
+        if mode == "error_event":
+            message = opts.get("message") or "Service Unavailable"
+            self._event({"error": {"message": message, "type": "internal_server_error"}})
+            self._end_chunked()
+            fake._outcome("error_event")
+            return None
+        # stall
+        fake._outcome("stalled")
+        fake._wait_unstall()
+        return self._close_socket()
+
+    def _close_socket(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _validate(body: dict[str, Any]) -> str | None:
+    if not isinstance(body.get("model"), str) or not body["model"]:
+        return "'model' : property 'model' is missing"
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return "'messages' : minimum number of items is 1"
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant", "tool"):
+            return f"'messages.{i}' : discriminator property 'role' has invalid value"
+        if not isinstance(m.get("content"), str):
+            return f"'messages.{i}.content' : value must be a string"
+    return None
+
+
+class FakeGroqServer:
+    """See the module docstring. All public attributes may be changed while the server runs."""
+
+    def __init__(
+        self,
+        api_key: str = DEFAULT_API_KEY,
+        reply_text: str = DEFAULT_REPLY,
+        reply_for: Callable[[dict[str, Any]], str] | None = None,
+        tokens_per_second: float | None = None,
+        models: list[str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.api_key = api_key
+        self.reply_text = reply_text
+        self.reply_for = reply_for
+        self.tokens_per_second = tokens_per_second
+        self.models: list[str] = list(models or DEFAULT_MODELS)
+        self.mode: str = "ok"
+        self.mode_options: dict[str, Any] = {}
+        self.retry_after: float | int | None = 7
+        self.fault_after_tokens: int = 2
+        self.unstall = threading.Event()
+
+        self.requests: list[dict[str, Any]] = []  # parsed JSON bodies of POST requests, in order
+        self.request_log: list[dict[str, Any]] = []  # every request: method, path, headers, body
+        self.outcomes: list[str] = []  # per chat request: completed/dropped/stalled/truncated/...
+
+        self._host, self._port = host, port
+        self._cond = threading.Condition()
+        self._faults: collections.deque[_Fault] = collections.deque()
+        self._holds: collections.deque[Hold] = collections.deque()
+        self._stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.errors = 0
+
+    # -------------------------------------------------------------- lifecycle
+
+    @property
+    def base_url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("FakeGroqServer is not started")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("FakeGroqServer is not started")
+        return self._httpd.server_address[1]
+
+    def start(self) -> FakeGroqServer:
+        if self._httpd is not None:
+            return self
+        self._stopping.clear()
+        httpd = _HTTPServer((self._host, self._port), _Handler)
+        httpd.fake = self
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeGroqServer", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd = self._httpd
+        if httpd is None:
+            return
+        self._stopping.set()  # wakes holds, stalls, hangs and pacing waits
+        with self._cond:
+            self._cond.notify_all()
+        httpd.shutdown()
+        httpd.server_close()
+        with self._cond:
+            conns = list(self._connections)
+        for conn in conns:  # idle keep-alive handlers block in readline; this wakes them
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 2.0
+        with self._cond:
+            while self._connections and time.monotonic() < deadline:
+                self._cond.wait(0.05)
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> FakeGroqServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -------------------------------------------------------------- scripting
+
+    def fail_next(self, mode: str, **options: Any) -> None:
+        """Queue a fault for the next chat-completion request (one request per call)."""
+        _check_mode(mode)
+        with self._cond:
+            self._faults.append(_Fault(mode, options))
+
+    def set_mode(self, mode: str, **options: Any) -> None:
+        """Persistent fault mode for every chat-completion request with no queued fault."""
+        _check_mode(mode)
+        self.mode, self.mode_options = mode, options
+
+    def hold_after(self, n: int) -> Hold:
+        """Hold the next streamed reply after `n` content tokens until the returned event is set."""
+        hold = Hold(n)
+        with self._cond:
+            self._holds.append(hold)
+        return hold
+
+    def wait_for_requests(self, n: int, timeout: float = 5.0) -> bool:
+        """Block until at least `n` request bodies were recorded."""
+        with self._cond:
+            return self._cond.wait_for(lambda: len(self.requests) >= n, timeout)
+
+    def wait_for_outcomes(self, n: int, timeout: float = 5.0) -> list[str]:
+        """Block until at least `n` chat requests have finished on the server side."""
+        with self._cond:
+            self._cond.wait_for(lambda: len(self.outcomes) >= n, timeout)
+            return list(self.outcomes)
+
+    def tokens(self, text: str | None = None) -> list[str]:
+        """How the server splits `text` (default `reply_text`) into streamed pieces."""
+        return split_tokens(self.reply_text if text is None else text)
+
+    # -------------------------------------------------------------- used by the handler
+
+    def _record(self, handler: _Handler, body: dict[str, Any] | None) -> None:
+        entry = {
+            "method": handler.command,
+            "path": urlsplit(handler.path).path,
+            "headers": dict(handler.headers.items()),
+            "body": body,
+        }
+        with self._cond:
+            self.request_log.append(entry)
+            if body is not None:
+                self.requests.append(body)
+            self._cond.notify_all()
+
+    def _outcome(self, outcome: str) -> None:
+        with self._cond:
+            self.outcomes.append(outcome)
+            self._cond.notify_all()
+
+    def _note_error(self) -> None:
+        with self._cond:
+            self.errors += 1
+
+    def _track(self, conn: socket.socket, *, add: bool) -> None:
+        with self._cond:
+            if add:
+                self._connections.add(conn)
+            else:
+                self._connections.discard(conn)
+            self._cond.notify_all()
+
+    def _take_fault(self) -> _Fault:
+        with self._cond:
+            if self._faults:
+                return self._faults.popleft()
+        return _Fault(self.mode, dict(self.mode_options))
+
+    def _take_hold(self) -> Hold | None:
+        with self._cond:
+            return self._holds.popleft() if self._holds else None
+
+    def _reply(self, body: dict[str, Any]) -> str:
+        if self.reply_for is not None:
+            return str(self.reply_for(body))
+        return self.reply_text
+
+    def _wait_for(self, event: threading.Event) -> None:
+        while not event.is_set() and not self._stopping.is_set():
+            event.wait(0.02)
+
+    def _wait_unstall(self) -> None:
+        self._wait_for(self.unstall)
+
+
+def _check_mode(mode: str) -> None:
+    if not (mode == "ok" or mode == "hang" or mode in STREAM_MODES or (mode.isdigit() and len(mode) == 3)):
+        raise ValueError(f"unknown fault mode {mode!r}")
+
+
+__all__ = ["FakeGroqServer", "Hold", "split_tokens", "DEFAULT_API_KEY", "DEFAULT_MODELS", "DEFAULT_REPLY"]

@@ -1,0 +1,134 @@
+"""The SQLite store on a real file: round trips, ordering, crash safety, damaged files."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.store.base import StoreError
+from desktop_chat.store.sqlite import SCHEMA_VERSION, SQLiteStore
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def test_sessions_and_events_survive_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    store = SQLiteStore(path)
+    session = Session(title="Trip to Lisbon")
+    run(store.create_session(session))
+    texts = ["Hello", "Hi! How can I help?", "Plan a day", "Here is a plan"]
+    for index, text in enumerate(texts):
+        kind = EventType.USER_MESSAGE if index % 2 == 0 else EventType.AI_RESPONSE
+        run(store.add_event(Event(session.session_id, kind, {"text": text})))
+    run(store.close())
+
+    reopened = SQLiteStore(path)
+    [listed] = run(reopened.list_sessions())
+    assert listed.session_id == session.session_id and listed.title == "Trip to Lisbon"
+    assert [e.text for e in run(reopened.events(session.session_id))] == texts
+    assert reopened._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert reopened._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_sessions_are_listed_by_last_activity(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "chat.db")
+    older, newer = Session(title="older"), Session(title="newer")
+    run(store.create_session(older))
+    run(store.create_session(newer))
+    run(store.add_event(Event(older.session_id, EventType.USER_MESSAGE, {"text": "bump"})))
+    assert [s.title for s in run(store.list_sessions())] == ["older", "newer"]
+    run(store.update_session(older.session_id, deleted_at=utc_now()))
+    assert [s.title for s in run(store.list_sessions())] == ["newer"]
+
+
+def test_recent_events_reads_only_the_tail_through_the_index(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "chat.db")
+    session = Session()
+    run(store.create_session(session))
+    start = utc_now()
+    for i in range(50):
+        run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": f"m{i}"},
+                                  timestamp=start + timedelta(seconds=i))))
+    assert [e.text for e in run(store.recent_events(session.session_id, 3))] == ["m47", "m48", "m49"]
+    plan = " ".join(
+        row[-1] for row in store._db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM events WHERE session_id = ? AND type IN"
+            " ('user_message', 'ai_response') ORDER BY timestamp DESC, rowid DESC LIMIT 3", ("x",)
+        )
+    )
+    assert "events_session_time" in plan
+
+
+def test_odd_text_round_trips_unchanged(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "chat.db")
+    session = Session()
+    run(store.create_session(session))
+    texts = ["emoji 👩‍💻🎉", "مرحبا بالعالم", "nul\x00byte", "<script>alert(1)</script>", "x" * 1_000_000]
+    for text in texts:
+        run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": text})))
+    assert [e.text for e in run(store.events(session.session_id))] == texts
+
+
+def test_a_killed_writer_loses_nothing_it_wrote(tmp_path: Path) -> None:
+    """A child process writes a partial reply, then dies without closing: the reopen sees it."""
+    path = tmp_path / "chat.db"
+    child = textwrap.dedent(f"""
+        import asyncio, os
+        from desktop_chat.core.models import Event, EventType, Session
+        from desktop_chat.store.sqlite import SQLiteStore
+        store = SQLiteStore({str(path)!r})
+        session = Session(session_id="s1")
+        asyncio.run(store.create_session(session))
+        asyncio.run(store.add_event(Event("s1", EventType.USER_MESSAGE, {{"text": "question"}})))
+        reply = Event("s1", EventType.AI_RESPONSE, {{"text": "half", "interrupted": True}}, event_id="r1")
+        asyncio.run(store.add_event(reply))
+        asyncio.run(store.update_event_payload("r1", {{"text": "half an answer", "interrupted": True}}))
+        os._exit(9)  # no close, no checkpoint: like a crash
+    """)
+    result = subprocess.run([sys.executable, "-c", child], cwd=Path(__file__).parents[1])
+    assert result.returncode == 9
+    store = SQLiteStore(path)
+    events = run(store.events("s1"))
+    assert [(e.type, e.text) for e in events] == [
+        (EventType.USER_MESSAGE, "question"), (EventType.AI_RESPONSE, "half an answer")]
+    assert events[1].interrupted
+
+
+def test_a_damaged_file_is_moved_aside_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    garbage = b"this is not a database" * 100
+    path.write_bytes(garbage)
+    store = SQLiteStore(path)
+    assert store.moved_aside is not None and store.moved_aside.read_bytes() == garbage
+    run(store.create_session(Session(title="fresh")))
+    assert [s.title for s in run(store.list_sessions())] == ["fresh"]
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "chat.db"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(StoreError, match="newer Desktop Chat"):
+        SQLiteStore(path)
+
+
+def test_payload_is_json(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "chat.db")
+    session = Session()
+    run(store.create_session(session))
+    payload = {"text": "done", "model": "m", "usage": {"total_tokens": 3}}
+    run(store.add_event(Event(session.session_id, EventType.AI_RESPONSE, payload)))
+    raw = store._db.execute("SELECT payload FROM events").fetchone()[0]
+    assert json.loads(raw) == payload
