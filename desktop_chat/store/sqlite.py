@@ -18,29 +18,56 @@ from desktop_chat.store.base import StoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-
-SCHEMA_V1 = """
-CREATE TABLE IF NOT EXISTS sessions (
-    session_id TEXT PRIMARY KEY,
-    user_id    TEXT,
-    start_time TEXT NOT NULL,
-    end_time   TEXT,
-    summary    TEXT,
-    title      TEXT,
-    updated_at TEXT NOT NULL,
-    deleted_at TEXT
-);
-CREATE TABLE IF NOT EXISTS events (
-    event_id   TEXT PRIMARY KEY,
-    session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
-    type       TEXT NOT NULL CHECK (type IN ('user_message', 'ai_response', 'summary')),
-    timestamp  TEXT NOT NULL,
-    payload    TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_session_time ON events(session_id, timestamp);
-CREATE INDEX IF NOT EXISTS sessions_user_updated ON sessions(user_id, updated_at DESC);
-"""
+# Numbered, append-only migrations: each entry upgrades the file from the previous version.
+# Version 1 is the first released layout; never edit a released step, add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: sessions and events, as in DESIGN.md
+    """
+    CREATE TABLE IF NOT EXISTS sessions (
+        session_id TEXT PRIMARY KEY,
+        user_id    TEXT,
+        start_time TEXT NOT NULL,
+        end_time   TEXT,
+        summary    TEXT,
+        title      TEXT,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT
+    );
+    CREATE TABLE IF NOT EXISTS events (
+        event_id   TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+        type       TEXT NOT NULL CHECK (type IN ('user_message', 'ai_response', 'summary')),
+        timestamp  TEXT NOT NULL,
+        payload    TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS events_session_time ON events(session_id, timestamp);
+    CREATE INDEX IF NOT EXISTS sessions_user_updated ON sessions(user_id, updated_at DESC);
+    """,
+    # 2: full-text search over message text. The index reads text through a view of the
+    # events (external content), so the text is not stored twice; triggers keep it in step.
+    """
+    CREATE VIEW events_text AS
+        SELECT rowid AS id, json_extract(payload, '$.text') AS text FROM events;
+    CREATE VIRTUAL TABLE events_fts USING fts5(
+        text, content='events_text', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO events_fts(events_fts) VALUES ('rebuild');
+    CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+        INSERT INTO events_fts(rowid, text) VALUES (new.rowid, json_extract(new.payload, '$.text'));
+    END;
+    CREATE TRIGGER events_fts_update AFTER UPDATE OF payload ON events BEGIN
+        INSERT INTO events_fts(events_fts, rowid, text)
+            VALUES ('delete', old.rowid, json_extract(old.payload, '$.text'));
+        INSERT INTO events_fts(rowid, text) VALUES (new.rowid, json_extract(new.payload, '$.text'));
+    END;
+    CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+        INSERT INTO events_fts(events_fts, rowid, text)
+            VALUES ('delete', old.rowid, json_extract(old.payload, '$.text'));
+    END;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 _SESSION_FIELDS = {"title", "summary", "end_time", "deleted_at"}
 
@@ -122,13 +149,8 @@ class SQLiteStore:
                     f"The chat database was written by a newer Desktop Chat (schema {version}). "
                     "Update the app to open it."
                 )
-            if version < SCHEMA_VERSION:
-                with db:
-                    db.execute("BEGIN")
-                    for statement in SCHEMA_V1.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            for number in range(version + 1, SCHEMA_VERSION + 1):
+                migrate(db, number)
             db.execute("SELECT count(*) FROM sessions").fetchone()
         except BaseException:
             db.close()
@@ -217,6 +239,27 @@ class SQLiteStore:
 
     async def close(self) -> None:
         self._db.close()
+
+
+def migrate(db: sqlite3.Connection, number: int) -> None:
+    """Apply migration `number` and record it, all or nothing."""
+    with db:
+        db.execute("BEGIN IMMEDIATE")
+        for statement in _statements(MIGRATIONS[number - 1]):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version={number}")
+    log.info("Upgraded the chat database to schema %d", number)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
 
 
 def _dump(payload: dict[str, Any]) -> str:
