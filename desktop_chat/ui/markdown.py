@@ -30,6 +30,10 @@ def _highlight(code: str, lang: str, _attrs: object) -> str:
     return f"<pre><code>{body}</code></pre>"
 
 
+_CODE_BLOCK_OPEN = re.compile(r"<pre><code[^>]*>")
+CODE_BLOCK_TEXT = "#f8f8f2"
+
+
 def _make_parser(with_highlight: bool) -> MarkdownIt:
     options = {"html": False, "linkify": False, "typographer": False}
     if with_highlight:
@@ -59,7 +63,11 @@ _TAIL = _make_parser(with_highlight=False)
 
 
 def render_markdown(source: str, finished: bool = True) -> str:
-    return (_FINISHED if finished else _TAIL).render(source)
+    html_text = (_FINISHED if finished else _TAIL).render(source)
+    # QTextDocument ignores CSS colour on <pre> and table borders in CSS: say it inline.
+    html_text = _CODE_BLOCK_OPEN.sub(f'<pre><span style="color: {CODE_BLOCK_TEXT}">', html_text)
+    html_text = html_text.replace("</code></pre>", "</span></pre>")
+    return html_text.replace("<table>", '<table border="1" cellspacing="0" cellpadding="4">')
 
 
 def render_plain(text: str) -> str:

@@ -156,7 +156,7 @@ class SessionPanel(QWidget):
         self.list.clicked.connect(self._activated)
         self.list.activated.connect(self._activated)
 
-        self.new_button = QPushButton("＋ New", self)
+        self.new_button = QPushButton("+ New", self)
         self.new_button.setAccessibleName("New session")
         self.new_button.setToolTip("Start a new session (Ctrl+N)")
         self.new_button.clicked.connect(self.new_requested)

@@ -48,6 +48,7 @@ BUBBLE_PADDING = 12
 ROW_SPACING = 6
 SIDE_MARGIN = 14
 ItemRole = Qt.ItemDataRole.UserRole + 1
+CODE_BLOCK_BACKGROUND = "#23243a"
 
 
 class Role(StrEnum):
@@ -89,7 +90,7 @@ class MessageItem:
 class MessageDocument(QTextDocument):
     """A bubble's rich text. It never loads a resource: no remote or local images."""
 
-    def __init__(self, role: Role, text: str, font: QFont):
+    def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK):
         super().__init__()
         self.setDefaultFont(font)
         self.setDocumentMargin(0)
@@ -97,9 +98,11 @@ class MessageDocument(QTextDocument):
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setDefaultTextOption(option)
         self.setDefaultStyleSheet(
-            "pre { margin: 4px 0; } code { font-family: monospace; } "
-            "table { border-collapse: collapse; } th, td { padding: 2px 8px; } "
-            "a { text-decoration: underline; }"
+            # Code blocks keep the dark highlight palette in both themes.
+            f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: #f8f8f2; margin: 6px 0; }} "
+            f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
+            f"table {{ border-color: {theme.muted}; }} th, td {{ padding: 2px 8px; }} "
+            f"a {{ color: {theme.accent}; text-decoration: underline; }}"
         )
         self.role = role
         self._source = ""
@@ -110,6 +113,11 @@ class MessageDocument(QTextDocument):
 
     def loadResource(self, kind, url):  # noqa: N802 - Qt override
         return None
+
+    def tail_top(self) -> float:
+        """Where the unfinished tail starts, in document pixels: everything above is final."""
+        block = self.findBlock(max(0, self._tail_position - 1))
+        return self.documentLayout().blockBoundingRect(block).top()
 
     def natural_width(self) -> int:
         """The width the text takes unwrapped, so short messages get snug bubbles."""
@@ -126,17 +134,19 @@ class MessageDocument(QTextDocument):
             self.setPlainText(text)  # what the user typed is shown exactly, never interpreted
         elif streaming:
             self._append_stream(text)
+        elif self._source and text.startswith(self._source[: self._finished_length]):
+            self._append_stream(text, final=True)  # a streamed reply: render only its tail
         else:
             self.setHtml(render_markdown(text))
             self._finished_length = len(text)
             self._tail_position = self.characterCount() - 1
         self._source = text
 
-    def _append_stream(self, text: str) -> None:
+    def _append_stream(self, text: str, final: bool = False) -> None:
         if not text.startswith(self._source[: self._finished_length]):
             self.clear()
             self._finished_length = self._tail_position = 0
-        boundary = finished_prefix_length(text, self._finished_length)
+        boundary = len(text) if final else finished_prefix_length(text, self._finished_length)
         cursor = QTextCursor(self)
         cursor.beginEditBlock()
         cursor.setPosition(self._tail_position)
@@ -224,7 +234,7 @@ class MessageDelegate(QStyledItemDelegate):
     # -- geometry --------------------------------------------------------------
     def document_for(self, item: MessageItem) -> MessageDocument:
         if item.document is None or item.document.defaultFont() != self.font:
-            item.document = MessageDocument(item.role, item.text, self.font)
+            item.document = MessageDocument(item.role, item.text, self.font, self.theme)
         return item.document
 
     def _bubble_width_limit(self, view_width: int) -> int:
@@ -252,6 +262,36 @@ class MessageDelegate(QStyledItemDelegate):
             left = rect.left() + SIDE_MARGIN
         return QRect(left, rect.top() + ROW_SPACING, width, height), text_width
 
+    @staticmethod
+    def _exposed(painter: QPainter, option: QStyleOptionViewItem) -> QRect:
+        """The part of the row this paint event redraws: text outside it is not laid out."""
+        rect = option.rect
+        if option.widget is not None:
+            rect = rect.intersected(option.widget.rect())
+        engine = painter.paintEngine()
+        region = engine.systemClip() if engine is not None else None
+        if region is not None and not region.isEmpty():
+            rect = rect.intersected(region.boundingRect())
+        return rect
+
+    @staticmethod
+    def _visible_part(bubble: QRect, option: QStyleOptionViewItem) -> QRect:
+        """The bubble cut to the viewport (plus the corner radius), so a reply thousands of
+        pixels tall costs no more to outline than the part on screen."""
+        if option.widget is None:
+            return bubble
+        margin = 32
+        view = option.widget.rect()
+        top = max(bubble.top(), view.top() - margin)
+        bottom = min(bubble.bottom(), view.bottom() + margin)
+        return QRect(bubble.left(), top, bubble.width(), max(0, bottom - top))
+
+    def _row_width(self, option: QStyleOptionViewItem) -> int:
+        view = self.parent()
+        if isinstance(view, QListView) and view.viewport().width() > 0:
+            return view.viewport().width()
+        return option.rect.width() if option.rect.width() > 0 else 600
+
     def _footer_height(self, item: MessageItem) -> int:
         lines = int(bool(item.note)) + int(item.retryable)
         return lines * (QFontMetrics(self.note_font).height() + 8)
@@ -264,7 +304,9 @@ class MessageDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         item: MessageItem = index.data(ItemRole)
-        width = option.rect.width() if option.rect.width() > 0 else 600
+        # The view's width, not option.rect's: a width that differs from paint's would make
+        # every call lay the whole document out again.
+        width = self._row_width(option)
         bubble, _ = self._layout(item, QRect(0, 0, width, 0))
         return QSize(width, bubble.height() + self._footer_height(item) + 2 * ROW_SPACING)
 
@@ -287,13 +329,13 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QColor(255, 255, 255, 28))
         painter.setBrush(QColor(fill))
-        painter.drawRoundedRect(QRectF(bubble), 14, 14)
+        painter.drawRoundedRect(QRectF(self._visible_part(bubble, option)), 14, 14)
 
         document = self.document_for(item)
         painter.translate(bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING)
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, text_color)
-        visible = QRectF(option.rect.intersected(option.widget.rect()) if option.widget else option.rect)
+        visible = QRectF(self._exposed(painter, option))
         context.clip = visible.translated(-bubble.left() - BUBBLE_PADDING, -bubble.top() - BUBBLE_PADDING)
         painter.setClipRect(context.clip)
         document.documentLayout().draw(painter, context)
@@ -377,6 +419,7 @@ class StreamRenderer(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.flush)
+        self._height = -1.0
         item.streaming = True
 
     def feed(self, piece: str) -> None:
@@ -389,8 +432,10 @@ class StreamRenderer(QObject):
             return
         self.item.text += "".join(self._pending)
         self._pending.clear()
-        self.delegate.document_for(self.item).set_text(self.item.text, streaming=True)
-        self._resized()
+        document = self.delegate.document_for(self.item)
+        changed_from = document.tail_top()
+        document.set_text(self.item.text, streaming=True)
+        self._resized(changed_from)
         self.flushes += 1
 
     def finish(self, note: str | None = None, retryable: bool = False) -> None:
@@ -404,8 +449,21 @@ class StreamRenderer(QObject):
         self.delegate.document_for(self.item).set_text(self.item.text, streaming=False)
         self._resized()
 
-    def _resized(self) -> None:
+    def _resized(self, changed_from: float | None = None) -> None:
         index = self.model.index(self.model.row_of(self.item))
-        self.model.dataChanged.emit(index, index)
-        # The view re-measures rows only when told a size hint changed.
-        self.delegate.sizeHintChanged.emit(index)
+        height = self.delegate.document_for(self.item).size().height()
+        if height != self._height:
+            # The view re-measures rows only when told a size hint changed; most flushes only
+            # extend the last line, so the relayout is skipped for them.
+            self._height = height
+            self.delegate.sizeHintChanged.emit(index)
+        view = self.delegate.parent()
+        if changed_from is None or not isinstance(view, QListView):
+            self.model.dataChanged.emit(index, index)
+            return
+        # Repaint only the part of the bubble that changed: the tail. Repainting the whole
+        # reply every frame would cost in proportion to its length on screen.
+        row = view.visualRect(index)
+        top = row.top() + ROW_SPACING + BUBBLE_PADDING + int(changed_from) - 2
+        view.viewport().update(QRect(row.left(), max(row.top(), top), row.width(),
+                                     row.bottom() - max(row.top(), top) + 1))

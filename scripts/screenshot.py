@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Renders the README screenshots from a demo conversation, offscreen, into docs/.
+
+Usage: python scripts/screenshot.py [--theme dark|light|all] [--out docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from desktop_chat.core.chat import ChatService  # noqa: E402
+from desktop_chat.core.models import Event, EventType, Session, utc_now  # noqa: E402
+from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
+
+DEMO_REPLY = """Here is a small, fast way to **debounce** a function in Python:
+
+```python
+import asyncio
+
+def debounce(delay):
+    def wrap(fn):
+        task = None
+        def call(*args):
+            nonlocal task
+            if task: task.cancel()
+            task = asyncio.get_running_loop().call_later(delay, fn, *args)
+        return call
+    return wrap
+```
+
+Why it works:
+1. Each call cancels the pending one.
+2. Only the last call within `delay` seconds runs.
+
+| approach | cost per call |
+|---|---|
+| timer reset | O(1) |
+| polling | O(n) |
+"""
+
+
+class OfflineModel:
+    """Stands in for Groq so the screenshot needs no network and shows no key dialog."""
+
+    model = "llama-3.1-8b-instant"
+
+    async def close(self) -> None:
+        return None
+
+
+async def seed(store: SQLiteStore) -> str:
+    now = utc_now()
+    titles = ["Weekend trip to Lisbon", "Regex for ISO dates", "Explain CRDTs simply",
+              "Draft: release notes 0.1"]
+    for age, title in enumerate(titles, start=1):
+        session = Session(title=title, start_time=now - timedelta(hours=age * 7))
+        await store.create_session(session)
+        await store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": title},
+                                    timestamp=now - timedelta(hours=age * 7)))
+        store._db.execute("UPDATE sessions SET updated_at = ? WHERE session_id = ?",
+                          ((now - timedelta(hours=age * 7)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                           session.session_id))
+    session = Session(title="Debounce in Python")
+    await store.create_session(session)
+    await store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
+                                {"text": "How do I debounce a function in Python? Keep it short."}))
+    await store.add_event(Event(session.session_id, EventType.AI_RESPONSE,
+                                {"text": DEMO_REPLY, "model": "llama-3.1-8b-instant"}))
+    return session.session_id
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--theme", default="all", choices=["dark", "light", "all"])
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs"))
+    args = parser.parse_args()
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.theme import THEMES
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    themes = ["dark", "light"] if args.theme == "all" else [args.theme]
+
+    async def shoot(theme_name: str) -> Path:
+        with tempfile.TemporaryDirectory() as folder:
+            store = SQLiteStore(Path(folder) / "chat.db")
+            session_id = await seed(store)
+            service = ChatService(store, OfflineModel())
+            window = MainWindow(service, lambda key: OfflineModel(), lambda key: None,
+                                theme=THEMES[theme_name])
+            window.resize(1180, 780)
+            window.show()
+            await window.start()
+            await window.open_session(session_id)
+            window.composer.edit.setPlainText("Can you add a type-annotated version?")
+            for _ in range(5):
+                app.processEvents()
+                await asyncio.sleep(0.05)
+            path = out / ("screenshot.png" if theme_name == "dark" else f"screenshot-{theme_name}.png")
+            window.grab().save(str(path))
+            window.close()
+            await store.close()
+            return path
+
+    async def shoot_all() -> None:
+        for theme_name in themes:
+            print(f"wrote {await shoot(theme_name)}")
+
+    with loop:
+        loop.run_until_complete(shoot_all())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
