@@ -87,8 +87,10 @@ def main() -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from PySide6.QtCore import QSettings
+
     from desktop_chat.ui.main_window import MainWindow
-    from desktop_chat.ui.theme import THEMES
+    from desktop_chat.ui.preferences import Preferences
 
     app = QApplication.instance() or QApplication(sys.argv)
     loop = qasync.QEventLoop(app)
@@ -102,8 +104,10 @@ def main() -> int:
             store = SQLiteStore(Path(folder) / "chat.db")
             session_id = await seed(store)
             service = ChatService(store, OfflineModel())
+            preferences = QSettings(str(Path(folder) / "preferences.ini"), QSettings.Format.IniFormat)
+            Preferences(theme=theme_name).save(preferences)
             window = MainWindow(service, lambda key: OfflineModel(), lambda key: None,
-                                theme=THEMES[theme_name])
+                                preferences_store=preferences)
             window.resize(1180, 780)
             window.show()
             await window.start()

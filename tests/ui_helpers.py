@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from desktop_chat.core.chat import ChatService, ChatSettings
 from desktop_chat.llm.groq_client import GroqClient
@@ -17,7 +17,7 @@ class ChatApp:
     """One running instance of the app: store, service and window on a data dir."""
 
     def __init__(self, qtbot, run, data_dir: Path, server=None, *, key: str | None = "server",
-                 memory_turns: int = 10, stall_timeout: float = 5.0):
+                 memory_turns: int = 10, stall_timeout: float = 5.0, auto_title: bool = False):
         self.qtbot, self.run = qtbot, run
         self.store = SQLiteStore(data_dir / "chat.db")
         self.saved_keys: list[str] = []
@@ -29,8 +29,12 @@ class ChatApp:
         if key == "server":
             key = server.api_key
         llm = make_llm(key) if key else None
-        self.service = ChatService(self.store, llm, ChatSettings(memory_turns=memory_turns))
-        self.window = MainWindow(self.service, make_llm, self._save_key)
+        self.service = ChatService(self.store, llm, ChatSettings(memory_turns=memory_turns,
+                                                                 auto_title=auto_title))
+        # Preferences in the test's own folder, never the user's.
+        self.preferences = QSettings(str(data_dir / "preferences.ini"), QSettings.Format.IniFormat)
+        self.window = MainWindow(self.service, make_llm, self._save_key,
+                                 preferences_store=self.preferences)
         qtbot.addWidget(self.window)
         self.window.show()
         run(self.window.start())

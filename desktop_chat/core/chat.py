@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from desktop_chat.core.memory import DEFAULT_SYSTEM_PROMPT, build_prompt, group_interactions
 from desktop_chat.core.models import Event, EventType, Session, title_from_message, utc_now
@@ -34,10 +34,17 @@ class ReplyOutcome:
     user_event: Event
     reply_event: Event | None
     error: LLMError | None = None
+    first_in_session: bool = False
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+TITLE_INSTRUCTIONS = (
+    "Write a title of 2 to 6 words for the conversation below. Reply with the title only: "
+    "no quotes, no final period."
+)
 
 
 @dataclass
@@ -45,6 +52,9 @@ class ChatSettings:
     memory_turns: int = 10
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
     persist_interval: float = 1.0  # seconds of streamed text a crash may lose, at most
+    auto_title: bool = True  # ask the model for a title after the first reply
+    # Per-session system prompts, replacing the global one for that session.
+    session_prompts: dict[str, str] = field(default_factory=dict)
 
 
 class ChatService:
@@ -90,9 +100,12 @@ class ChatService:
         user_event = Event(session_id, EventType.USER_MESSAGE, {"text": text})
         await self.store.add_event(user_event)  # stored before anything is sent
         session = await self.store.get_session(session_id)
-        if session is not None and not session.title:
+        first = session is not None and not session.title
+        if first:
             await self.store.update_session(session_id, title=title_from_message(text))
-        return await self._reply(session_id, user_event, on_piece)
+        outcome = await self._reply(session_id, user_event, on_piece)
+        outcome.first_in_session = first
+        return outcome
 
     async def retry(self, session_id: str, on_piece: Callable[[str], None]) -> ReplyOutcome:
         """Answer the session's last user message again (after an error, or to regenerate)."""
@@ -115,7 +128,7 @@ class ChatService:
             recent[:cut],
             user_event.text,
             turns=turns,
-            system_prompt=self.settings.system_prompt,
+            system_prompt=self.settings.session_prompts.get(session_id) or self.settings.system_prompt,
             summary=session.summary if session else None,
         )
 
@@ -166,6 +179,31 @@ class ChatService:
         await save(payload)
         return ReplyOutcome(user_event, reply)
 
+    async def auto_title(self, outcome: ReplyOutcome) -> str | None:
+        """After a session's first reply, ask the model for a short title.
+
+        The first words of the first message stay the title when the model cannot be asked or
+        answers with nothing usable. Returns the new title, or None when nothing changed.
+        """
+        if (not self.settings.auto_title or self.llm is None or not outcome.ok
+                or not outcome.first_in_session or outcome.reply_event is None):
+            return None
+        session_id = outcome.user_event.session_id
+        exchange = (f"User: {outcome.user_event.text[:2000]}\n\n"
+                    f"Assistant: {outcome.reply_event.text[:2000]}")
+        try:
+            title = await self.llm.complete(
+                [ChatMessage("system", TITLE_INSTRUCTIONS), ChatMessage("user", exchange)],
+                max_tokens=24,
+            )
+        except LLMError:
+            return None
+        title = " ".join(title.strip().strip("\"'“”*#").split())[:80]
+        if not title:
+            return None
+        await self.store.update_session(session_id, title=title)
+        return title
+
     def _require_llm(self) -> LLMClient:
         if self.llm is None:
             raise LLMError(LLMErrorKind.AUTH, "Add your Groq API key to start chatting.")
@@ -180,6 +218,13 @@ def check_message(text: str) -> None:
             f"This message is {len(text):,} characters long; the model reads at most about "
             f"{MAX_MESSAGE_CHARS:,}. Shorten it or send it in parts."
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate: it cannot be stored or sent
+        raise MessageRejected(
+            f"This message has a broken character (character {error.start + 1:,}, often left by "
+            "a bad copy and paste) that cannot be saved. Retype that part and send again."
+        ) from None
 
 
 def last_interaction_reply(events: list[Event]) -> Event | None:

@@ -47,6 +47,7 @@ class StreamResult:
 
 class LLMClient(Protocol):
     model: str
+    temperature: float
 
     def stream(self, messages: list[ChatMessage], result: StreamResult) -> AsyncIterator[str]:
         """Yield the reply's text pieces; fill `result` from the final chunk. Raises LLMError."""

@@ -53,6 +53,7 @@ class GroqClient:
         # raise an error whose text contains the header value, i.e. the key.
         self._api_key = (api_key or "").strip()
         self.model = model
+        self.temperature = 0.7
         self.base_url = base_url
         self.stall_timeout = float(stall_timeout)
         self.connect_timeout = 10.0
@@ -81,6 +82,7 @@ class GroqClient:
             stream = await self._client.chat.completions.create(
                 model=self.model,
                 messages=[m.as_dict() for m in messages],
+                temperature=self.temperature,
                 stream=True,
             )
         except Exception as exc:

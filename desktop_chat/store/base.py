@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from desktop_chat.core.models import Event, Session
+
+
+@dataclass
+class SearchHit:
+    """A session that matches a search: by its title, or by one message (`event_id`)."""
+
+    session_id: str
+    title: str
+    snippet: str  # the matched words are wrapped in MATCH_START / MATCH_END
+    event_id: str | None = None
+
+
+MATCH_START, MATCH_END = "\x02", "\x03"
 
 
 class StoreError(Exception):
@@ -34,6 +48,10 @@ class Store(Protocol):
 
     async def recent_events(self, session_id: str, limit: int) -> list[Event]:
         """The newest `limit` messages (user and assistant) of a session, oldest first."""
+        ...
+
+    async def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Sessions whose title or messages match `query`, newest first."""
         ...
 
     async def close(self) -> None: ...

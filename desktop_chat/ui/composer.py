@@ -6,6 +6,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget, QLabel
 
+from desktop_chat.core.chat import MAX_MESSAGE_CHARS
+
 MIN_LINES = 1
 MAX_LINES = 8
 
@@ -13,9 +15,11 @@ MAX_LINES = 8
 class ComposerEdit(QPlainTextEdit):
     submitted = Signal()
     edit_last_requested = Signal()
+    paste_refused = Signal(str)  # why, in plain words
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.send_with_ctrl = False  # Settings: Ctrl+Enter sends, Enter adds a line
         self.setObjectName("Composer")
         self.setAccessibleName("Message")
         self.setAccessibleDescription("Type a message. Enter sends, Shift+Enter adds a new line.")
@@ -26,17 +30,31 @@ class ComposerEdit(QPlainTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-            elif not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            send_modifier = (Qt.KeyboardModifier.ControlModifier if self.send_with_ctrl
+                             else Qt.KeyboardModifier.NoModifier)
+            if modifiers == send_modifier:
                 self.submitted.emit()
             else:
-                super().keyPressEvent(event)
+                self.insertPlainText("\n")
             return
         if key == Qt.Key.Key_Up and not self.toPlainText():
             self.edit_last_requested.emit()
             return
         super().keyPressEvent(event)
+
+    def insertFromMimeData(self, source) -> None:  # noqa: N802
+        """Refuse a paste the model could never read before it lands: laying out a megabyte
+        of text would freeze the window, and it could only be refused on send anyway."""
+        pasted = source.text() if source.hasText() else ""
+        total = len(self.toPlainText()) - len(self.textCursor().selectedText()) + len(pasted)
+        if total > MAX_MESSAGE_CHARS:
+            self.paste_refused.emit(
+                f"Not pasted: that would make the message {total:,} characters long; the model "
+                f"reads at most about {MAX_MESSAGE_CHARS:,}. Paste a smaller part."
+            )
+            return
+        super().insertFromMimeData(source)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         line = self.fontMetrics().lineSpacing()
@@ -79,7 +97,17 @@ class ComposerPanel(QWidget):
         column.setContentsMargins(10, 8, 10, 6)
         column.setSpacing(2)
         column.addLayout(row)
-        column.addWidget(self.status)
+        self.status_row = QHBoxLayout()
+        self.status_row.setContentsMargins(0, 0, 0, 0)
+        self.status_row.addWidget(self.status, 1)
+        column.addLayout(self.status_row)
+
+    def set_send_key(self, send_key: str) -> None:
+        self.edit.send_with_ctrl = send_key == "ctrl+enter"
+        keys = ("Ctrl+Enter to send, Enter for a new line" if self.edit.send_with_ctrl
+                else "Enter to send, Shift+Enter for a new line")
+        self.edit.setPlaceholderText(f"Message the assistant…  ({keys})")
+        self.send_button.setToolTip("Send (Ctrl+Enter)" if self.edit.send_with_ctrl else "Send (Enter)")
 
     def set_streaming(self, streaming: bool) -> None:
         self.send_button.setVisible(not streaming)

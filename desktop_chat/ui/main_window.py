@@ -6,19 +6,37 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_chat import APP_NAME
-from desktop_chat.core.chat import ChatService, MessageRejected, check_message
+from desktop_chat.core.chat import ChatService, MessageRejected, ReplyOutcome, check_message
+from desktop_chat.core.export import export_json, export_markdown
+from desktop_chat.core.models import utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
+from desktop_chat.store.base import StoreError
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
-from desktop_chat.ui.session_panel import SessionPanel
+from desktop_chat.ui.session_panel import SessionPanel, SessionRole
 from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut
-from desktop_chat.ui.theme import DARK, Theme, stylesheet
+from desktop_chat.ui.preferences import Preferences, session_prompt_key
+from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.theme import THEMES, Theme, stylesheet
 from desktop_chat.ui.transcript import (
     MessageDelegate,
     MessageItem,
@@ -29,6 +47,8 @@ from desktop_chat.ui.transcript import (
 )
 
 log = logging.getLogger(__name__)
+UNDO_DELETE_MS = 8_000
+HIGHLIGHT_MS = 2_000
 
 
 class MainWindow(QMainWindow):
@@ -37,14 +57,19 @@ class MainWindow(QMainWindow):
         service: ChatService,
         make_llm: Callable[[str], LLMClient],
         save_key: Callable[[str], None],
-        theme: Theme = DARK,
         notice: str | None = None,
+        preferences_store: QSettings | None = None,
     ):
         super().__init__()
         self.service = service
         self.make_llm = make_llm
         self.save_key = save_key
-        self.theme = theme
+        self.preferences_store = preferences_store or QSettings()
+        self.preferences = Preferences.load(self.preferences_store, Preferences(
+            memory_turns=service.settings.memory_turns,
+            model=service.llm.model if service.llm is not None else Preferences.model,
+        ))
+        self.theme: Theme = THEMES[self.preferences.resolved_theme()]
         self.current_session_id: str | None = None
         self.reply_task: asyncio.Task | None = None
         self.renderer: StreamRenderer | None = None
@@ -55,13 +80,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
         self.resize(1100, 760)
-        self.setStyleSheet(stylesheet(theme))
+        self.setStyleSheet(stylesheet(self.theme))
 
         self.sessions = SessionPanel(self)
         self.sessions.setFixedWidth(270)
         self.transcript_model = TranscriptModel(self)
         self.transcript = TranscriptView(self)
-        self.delegate = MessageDelegate(self.transcript, theme)
+        self.delegate = MessageDelegate(self.transcript, self.theme)
         self.transcript.setModel(self.transcript_model)
         self.transcript.setItemDelegate(self.delegate)
         self.composer = ComposerPanel(self)
@@ -87,8 +112,26 @@ class MainWindow(QMainWindow):
         self.composer.send_button.clicked.connect(self.submit)
         self.composer.stop_button.clicked.connect(self.stop_reply)
         self.composer.edit.edit_last_requested.connect(self.edit_last_message)
+        self.composer.edit.paste_refused.connect(self.show_status)
         self.delegate.retry_clicked.connect(self.regenerate)
+        self.delegate.copy_requested.connect(self.copy_text)
+        self.delegate.link_clicked.connect(self.open_link)
+        self.sessions.search_requested.connect(lambda text: self._spawn(self.search(text)))
+        self.sessions.hit_activated.connect(
+            lambda sid, eid: self._spawn(self.open_session(sid, focus_event=eid or None)))
+        self._add_session_menu()
+        self.undo_button = QPushButton("Undo", self.composer)
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.composer.status_row.addWidget(self.undo_button)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self._forget_undo)
+        self._deleted_session: str | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self.actions_by_name = self._bind_shortcuts(SHORTCUTS)
+        self.apply_preferences()
         self.composer.edit.setFocus()
 
     # -- set-up ----------------------------------------------------------------
@@ -98,11 +141,16 @@ class MainWindow(QMainWindow):
             handler = getattr(self, shortcut.action, None) if shortcut.action else None
             if handler is None:
                 continue
-            action = QAction(shortcut.description, self)
+            action = QAction(shortcut.description or shortcut.action, self)
             action.setShortcuts([QKeySequence(k) for k in shortcut.keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if shortcut.scope == "sessions":
+                # Delete must keep deleting text in the composer and the search box.
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                self.sessions.list.addAction(action)
+            else:
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+                self.addAction(action)
             action.triggered.connect(handler)
-            self.addAction(action)
             bound[shortcut.action] = action
         return bound
 
@@ -124,6 +172,10 @@ class MainWindow(QMainWindow):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             error = task.exception()
+            if isinstance(error, StoreError):  # e.g. another program holds the database
+                log.warning("Could not save: %s", error)
+                self.show_status(f"{error} Your text is kept.")
+                return
             log.error("Unexpected error: %s", type(error).__name__, exc_info=error)
             self.show_status(f"Something went wrong: {type(error).__name__}. Your text is kept.")
 
@@ -139,7 +191,7 @@ class MainWindow(QMainWindow):
         sessions = await self.service.store.list_sessions()
         self.sessions.set_sessions(sessions, self.current_session_id)
 
-    async def open_session(self, session_id: str) -> None:
+    async def open_session(self, session_id: str, focus_event: str | None = None) -> None:
         if self.busy:
             self.show_status("A reply is still streaming. Press Esc to stop it first.")
             self.sessions.select(self.current_session_id)
@@ -147,13 +199,45 @@ class MainWindow(QMainWindow):
         events = await self.service.store.events(session_id)
         self.current_session_id = session_id
         self.transcript_model.set_events(events)
-        self.transcript.follow_bottom()
         self.sessions.select(session_id)
         session = await self.service.store.get_session(session_id)
         ended = session is not None and session.end_time is not None
         self.show_status("This session was ended; sending continues it with its summary in mind."
                          if ended else "")
-        self.composer.edit.setFocus()
+        if focus_event:
+            self._show_event(focus_event)
+        else:
+            self.transcript.follow_bottom()
+            self.composer.edit.setFocus()
+
+    def _show_event(self, event_id: str) -> None:
+        """Scroll to a message (a search hit) and outline it for a moment."""
+        row = next((r for r, item in enumerate(self.transcript_model.items)
+                    if item.event_id == event_id), -1)
+        if row < 0:
+            self.transcript.follow_bottom()
+            return
+        item = self.transcript_model.items[row]
+        item.highlighted = True
+        index = self.transcript_model.index(row)
+        self.transcript._follow = False
+        self.transcript.scrollTo(index, self.transcript.ScrollHint.PositionAtCenter)
+        self.transcript_model.dataChanged.emit(index, index)
+
+        def fade() -> None:
+            if item in self.transcript_model.items:
+                item.highlighted = False
+                self.transcript_model.item_changed(item)
+
+        QTimer.singleShot(HIGHLIGHT_MS, self, fade)  # dropped if the window goes first
+
+    async def search(self, text: str) -> None:
+        if not text.strip():
+            self.sessions.show_results(None)
+            return
+        hits = await self.service.store.search(text)
+        if self.sessions.search.text() == text:  # a newer query may have started meanwhile
+            self.sessions.show_results(hits)
 
     def new_session(self) -> None:
         if self.busy:
@@ -235,10 +319,13 @@ class MainWindow(QMainWindow):
         self.transcript.follow_bottom()
 
         self.composer.edit.clear()
-        await self._stream_reply(
+        outcome = await self._stream_reply(
             lambda on_piece: self.service.send(session_id, text, on_piece), restore_text=text
         )
         await self.refresh_sessions()
+        if outcome is not None and outcome.first_in_session:
+            if await self.service.auto_title(outcome):
+                await self.refresh_sessions()
 
     def regenerate(self) -> None:
         if self.busy or self.current_session_id is None:
@@ -252,25 +339,36 @@ class MainWindow(QMainWindow):
             self._stream_reply(lambda on_piece: self.service.retry(session_id, on_piece))
         )
 
-    async def _stream_reply(self, run, restore_text: str | None = None) -> None:
+    async def _stream_reply(self, run, restore_text: str | None = None) -> ReplyOutcome | None:
         item = MessageItem(Role.ASSISTANT, "")
         self.transcript_model.append(item)
         renderer = StreamRenderer(self.transcript_model, self.delegate, item)
         self.renderer = renderer
         self.composer.set_streaming(True)
         self.show_status("Replying…  (Esc to stop)")
+        started = time.monotonic()
+        pieces = 0
+
+        def on_piece(piece: str) -> None:
+            nonlocal pieces
+            pieces += 1
+            renderer.feed(piece)
+            elapsed = time.monotonic() - started
+            if pieces % 25 == 0 and elapsed > 0:
+                self.show_status(f"Replying… {pieces / elapsed:,.0f} tokens/s  (Esc to stop)")
+
         try:
-            outcome = await run(renderer.feed)
+            outcome = await run(on_piece)
         except asyncio.CancelledError:
-            renderer.finish(note="Stopped: the reply was cut short." if item.text or renderer._pending else None)
+            renderer.finish(note="Stopped: the reply was cut short." if item.text or renderer.pending else None)
             if not item.text:
                 self._drop(item)
             self.show_status("Stopped. What arrived is kept.")
-            return
+            return None
         except MessageRejected as rejected:
             self._drop(item)
             self.show_status(str(rejected))
-            return
+            return None
         except Exception:
             renderer.finish(note="Interrupted: an unexpected error stopped the reply.")
             if restore_text and not self.composer.edit.toPlainText():
@@ -281,10 +379,12 @@ class MainWindow(QMainWindow):
             self.renderer = None
         if outcome.error is None:
             renderer.finish()
-            self.show_status("")
-            return
+            if outcome.reply_event is not None:
+                item.event_id = outcome.reply_event.event_id
+            self.show_status(usage_line(outcome, time.monotonic() - started))
+            return outcome
         error = outcome.error
-        if item.text or renderer._pending:
+        if item.text or renderer.pending:
             renderer.finish(note="Interrupted: the reply did not finish.")
         else:
             renderer.finish()
@@ -294,6 +394,7 @@ class MainWindow(QMainWindow):
         self.show_status("Press Retry or Ctrl+R to try again.")
         if error.kind == LLMErrorKind.AUTH:
             self.ask_for_key(reason=error.message)
+        return outcome
 
     def _drop(self, item: MessageItem) -> None:
         row = self.transcript_model.row_of(item)
@@ -325,13 +426,210 @@ class MainWindow(QMainWindow):
             self.show_status("Copied the last reply.")
 
     def show_shortcuts(self) -> None:
-        ShortcutsDialog(tuple(s for s in SHORTCUTS if self.implements(s)), self).open()
-
-    def implements(self, shortcut: Shortcut) -> bool:
-        return not shortcut.action or shortcut.action in self.actions_by_name
+        ShortcutsDialog(tuple(s for s in SHORTCUTS if s.label), self).open()
 
     def quit(self) -> None:
         self.close()
+
+    def copy_text(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.show_status("Copied.")
+
+    def open_link(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    # -- session tools -----------------------------------------------------------
+    def _add_session_menu(self) -> None:
+        menu = QMenu(self)
+        menu.setAccessibleName("Session actions")
+        menu.addAction("Rename…  (F2)", self.rename_session)
+        menu.addAction("Export as Markdown…", lambda: self.choose_export_file("md"))
+        menu.addAction("Export as JSON…", lambda: self.choose_export_file("json"))
+        menu.addSeparator()
+        menu.addAction("Delete…  (Delete)", self.delete_session)
+        self.sessions.more_button.setMenu(menu)
+        self.session_menu = menu
+
+    def _selected_session_id(self) -> str | None:
+        """The session the list's selection points at, else the open one."""
+        index = self.sessions.list.currentIndex()
+        session = index.data(SessionRole) if index.isValid() else None
+        return session.session_id if session else self.current_session_id
+
+    def rename_session(self) -> None:
+        session_id = self._selected_session_id()
+        if session_id is None:
+            return
+        row = self.sessions.model.row_of(session_id)
+        title = self.sessions.model.sessions[row].display_title if row >= 0 else ""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Rename session")
+        dialog.setLabelText("New name:")
+        dialog.setTextValue(title)
+        dialog.setAccessibleName("Rename session")
+        dialog.textValueSelected.connect(
+            lambda text: self._spawn(self._rename(session_id, text)))
+        self.rename_dialog = dialog
+        dialog.open()
+
+    async def _rename(self, session_id: str, title: str) -> None:
+        title = " ".join(title.split())
+        if not title:
+            self.show_status("A session needs a name; kept the old one.")
+            return
+        await self.service.store.update_session(session_id, title=title)
+        await self.refresh_sessions()
+        self.show_status(f"Renamed to “{title}”.")
+
+    def delete_session(self) -> None:
+        session_id = self._selected_session_id()
+        if session_id is None or (self.busy and session_id == self.current_session_id):
+            return
+        row = self.sessions.model.row_of(session_id)
+        title = self.sessions.model.sessions[row].display_title if row >= 0 else "this session"
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
+                          f"Delete “{title}”? You can undo this for a few seconds.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Yes).setText("Delete")
+        box.setAccessibleName("Delete session")
+        box.accepted.connect(lambda: self._spawn(self._delete(session_id, title)))
+        self.delete_box = box
+        box.open()
+
+    async def _delete(self, session_id: str, title: str) -> None:
+        # A tombstone, not a DELETE: undo and sync both need the row.
+        await self.service.store.update_session(session_id, deleted_at=utc_now())
+        if session_id == self.current_session_id:
+            self.current_session_id = None
+            self.transcript_model.set_events([])
+        await self.refresh_sessions()
+        self._deleted_session = session_id
+        self.show_status(f"Deleted “{title}”.")
+        self.undo_button.show()
+        self._undo_timer.start(UNDO_DELETE_MS)
+
+    def undo_delete(self) -> None:
+        session_id = self._deleted_session
+        self._forget_undo()
+        if session_id:
+            self._spawn(self._restore(session_id))
+
+    async def _restore(self, session_id: str) -> None:
+        await self.service.store.update_session(session_id, deleted_at=None)
+        await self.refresh_sessions()
+        self.show_status("Restored.")
+
+    def _forget_undo(self) -> None:
+        self._deleted_session = None
+        self._undo_timer.stop()
+        self.undo_button.hide()
+
+    def choose_export_file(self, kind: str) -> None:
+        session_id = self._selected_session_id()
+        if session_id is None:
+            self.show_status("Open a session to export it.")
+            return
+        suffix = {"md": "Markdown (*.md)", "json": "JSON (*.json)"}[kind]
+        dialog = QFileDialog(self, "Export session", str(Path.home() / f"chat.{kind}"), suffix)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(kind)
+        dialog.fileSelected.connect(
+            lambda path: self._spawn(self.export_session(session_id, Path(path), kind)))
+        self.export_dialog = dialog
+        dialog.open()
+
+    async def export_session(self, session_id: str, path: Path, kind: str) -> None:
+        session = await self.service.store.get_session(session_id)
+        events = await self.service.store.events(session_id)
+        text = export_json(session, events) if kind == "json" else export_markdown(session, events)
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            self.show_status(f"Could not write {path}: {error.strerror}.")
+            return
+        self.show_status(f"Exported to {path}.")
+
+    # -- settings ----------------------------------------------------------------
+    def apply_preferences(self) -> None:
+        preferences = self.preferences
+        self.service.settings.memory_turns = preferences.memory_turns
+        self.service.settings.system_prompt = preferences.system_prompt
+        if self.service.llm is not None:
+            self.service.llm.model = preferences.model
+            self.service.llm.temperature = preferences.temperature
+        theme = THEMES[preferences.resolved_theme()]
+        if theme != self.theme:
+            self.theme = theme
+            self.setStyleSheet(stylesheet(theme))
+            self.delegate.theme = theme
+            self._reset_documents()
+        font = QFont(self.font())
+        font.setPointSizeF(preferences.font_size)
+        if font != self.delegate.font:
+            self.delegate.set_font(font)
+            self.composer.edit.setFont(font)
+            self._reset_documents()
+        self.composer.set_send_key(preferences.send_key)
+
+    def _reset_documents(self) -> None:
+        for item in self.transcript_model.items:
+            if not item.streaming:
+                item.document = None
+        self.transcript.scheduleDelayedItemsLayout()
+        self.transcript.viewport().update()
+
+    def zoom_in(self) -> None:
+        self._zoom(+1.0)
+
+    def zoom_out(self) -> None:
+        self._zoom(-1.0)
+
+    def _zoom(self, step: float) -> None:
+        self.preferences.font_size += step
+        self.preferences.clamp()
+        self.preferences.save(self.preferences_store)
+        self.apply_preferences()
+        self.show_status(f"Text size {self.preferences.font_size:g} pt.")
+
+    def open_settings(self) -> None:
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.raise_()
+            return
+        session_id = self.current_session_id
+        prompt = self.preferences_store.value(session_prompt_key(session_id)) if session_id else None
+        dialog = SettingsDialog(self.preferences, prompt, session_id is not None, self)
+        dialog.change_key_requested.connect(self.ask_for_key)
+        dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
+        self.settings_dialog = dialog
+        dialog.open()
+        self._spawn(self._load_models(dialog))
+
+    async def _load_models(self, dialog: SettingsDialog) -> None:
+        if self.service.llm is None:
+            dialog.set_models(None, "Add an API key to see Groq's models.")
+            return
+        try:
+            models = await self.service.llm.models()
+        except LLMError as error:
+            dialog.set_models(None, error.message)
+            return
+        dialog.set_models(models)
+
+    def _save_settings(self, dialog: SettingsDialog, session_id: str | None) -> None:
+        self.preferences = dialog.chosen(self.preferences)
+        self.preferences.save(self.preferences_store)
+        if session_id is not None:
+            key = session_prompt_key(session_id)
+            if dialog.session_prompt_text:
+                self.preferences_store.setValue(key, dialog.session_prompt_text)
+                self.service.settings.session_prompts[session_id] = dialog.session_prompt_text
+            else:
+                self.preferences_store.remove(key)
+                self.service.settings.session_prompts.pop(session_id, None)
+        self.apply_preferences()
+        self.show_status("Settings saved.")
 
     # -- API key ---------------------------------------------------------------
     def ask_for_key(self, reason: str | None = None) -> None:
@@ -347,6 +645,8 @@ class MainWindow(QMainWindow):
     def use_key(self, key: str) -> None:
         previous = self.service.llm
         self.service.llm = self.make_llm(key)
+        self.service.llm.model = self.preferences.model
+        self.service.llm.temperature = self.preferences.temperature
         if previous is not None:
             self._spawn(previous.close())
         try:
@@ -371,3 +671,18 @@ class MainWindow(QMainWindow):
         """Let running tasks (a cancelled reply saving its text) finish."""
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def usage_line(outcome: ReplyOutcome, elapsed: float) -> str:
+    """'312 tokens · 845 tokens/s · 1,204 in prompt', from the final chunk's usage when sent."""
+    usage = outcome.reply_event.payload.get("usage", {}) if outcome.reply_event else {}
+    completion = usage.get("completion_tokens")
+    if not completion:
+        return ""
+    seconds = usage.get("completion_time") or elapsed
+    parts = [f"{completion:,} tokens"]
+    if seconds:
+        parts.append(f"{completion / seconds:,.0f} tokens/s")
+    if usage.get("prompt_tokens"):
+        parts.append(f"{usage['prompt_tokens']:,} in prompt")
+    return " · ".join(parts)

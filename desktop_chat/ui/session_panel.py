@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timezone
 
 from PySide6.QtCore import (
@@ -12,8 +13,9 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     Signal,
+    QTimer,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,8 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.models import Session
+from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit
 
 SessionRole = Qt.ItemDataRole.UserRole + 1
+HitRole = Qt.ItemDataRole.UserRole + 2
+SEARCH_DELAY_MS = 150
 
 
 def relative_time(moment: datetime, now: datetime | None = None) -> str:
@@ -80,6 +85,69 @@ class SessionListModel(QAbstractListModel):
         return next((i for i, s in enumerate(self.sessions) if s.session_id == session_id), -1)
 
 
+def snippet_html(snippet: str) -> str:
+    """The match marked in bold on a tint; everything else escaped, so text stays text."""
+    escaped = html.escape(snippet.replace("\n", " "))
+    return (escaped.replace(html.escape(MATCH_START), "<b style='background-color:#6b5bd6; color:white'>")
+            .replace(html.escape(MATCH_END), "</b>"))
+
+
+class SearchResultModel(QAbstractListModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.hits: list[SearchHit] = []
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.hits)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        hit = self.hits[index.row()]
+        plain = hit.snippet.replace(MATCH_START, "").replace(MATCH_END, "")
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{hit.title}: {plain}"
+        if role == HitRole:
+            return hit
+        return None
+
+    def set_hits(self, hits: list[SearchHit]) -> None:
+        self.beginResetModel()
+        self.hits = list(hits)
+        self.endResetModel()
+
+
+class SearchResultDelegate(QStyledItemDelegate):
+    """The session's title, and the matching words highlighted in their context."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        return QSize(200, QFontMetrics(option.font).height() * 3 + 20)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        hit: SearchHit = index.data(HitRole)
+        style_option = QStyleOptionViewItem(option)
+        self.initStyleOption(style_option, index)
+        style_option.text = ""
+        if option.widget:
+            option.widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option,
+                                              painter, option.widget)
+        rect = option.rect.adjusted(10, 6, -10, -6)
+        color = option.palette.text().color().name()
+        title = html.escape(hit.title) if hit.event_id else snippet_html(hit.snippet)
+        body = snippet_html(hit.snippet) if hit.event_id else "<i>title</i>"
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(0)
+        document.setTextWidth(rect.width())
+        document.setHtml(f"<div style='color:{color}'><b>{title}</b><br/>"
+                         f"<span style='font-size:small'>{body}</span></div>")
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.setClipRect(QRect(0, 0, rect.width(), rect.height()))
+        document.drawContents(painter)
+        painter.restore()
+
+
 class SessionDelegate(QStyledItemDelegate):
     """Two lines per session: the title, and when it was last active (with an ended mark)."""
 
@@ -122,6 +190,8 @@ class SessionDelegate(QStyledItemDelegate):
 
 class SessionPanel(QWidget):
     session_activated = Signal(str)
+    hit_activated = Signal(str, str)  # session id, event id ("" for a title match)
+    search_requested = Signal(str)
     new_requested = Signal()
     end_requested = Signal()
 
@@ -143,7 +213,12 @@ class SessionPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         for clear_button in self.search.findChildren(QToolButton):
             clear_button.setAccessibleName("Clear search")
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(lambda: self.search_requested.emit(self.search.text()))
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._open_first_hit)
 
         self.list = QListView(self)
         self.list.setObjectName("SessionList")
@@ -156,6 +231,21 @@ class SessionPanel(QWidget):
         self.list.clicked.connect(self._activated)
         self.list.activated.connect(self._activated)
 
+        self.results_model = SearchResultModel(self)
+        self.results = QListView(self)
+        self.results.setObjectName("SearchResults")
+        self.results.setAccessibleName("Search results")
+        self.results.setModel(self.results_model)
+        self.results.setItemDelegate(SearchResultDelegate(self.results))
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.clicked.connect(self._hit_chosen)
+        self.results.activated.connect(self._hit_chosen)
+        self.results.hide()
+        self.no_results = QLabel("No matches.", self)
+        self.no_results.setObjectName("Hint")
+        self.no_results.hide()
+
         self.new_button = QPushButton("+ New", self)
         self.new_button.setAccessibleName("New session")
         self.new_button.setToolTip("Start a new session (Ctrl+N)")
@@ -165,16 +255,55 @@ class SessionPanel(QWidget):
         self.end_button.setToolTip("Summarize this session and start a fresh one (Ctrl+E)")
         self.end_button.clicked.connect(self.end_requested)
 
+        self.more_button = QToolButton(self)
+        self.more_button.setText("⋯")
+        self.more_button.setObjectName("MoreButton")
+        self.more_button.setAccessibleName("More session actions")
+        self.more_button.setToolTip("Rename, export or delete the selected session")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.end_button)
+        buttons.addWidget(self.more_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 12, 10, 10)
         layout.setSpacing(8)
         layout.addWidget(title)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.no_results)
         layout.addLayout(buttons)
+
+    def _search_changed(self, text: str) -> None:
+        if text.strip():
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
+            self.show_results(None)
+
+    def show_results(self, hits: list[SearchHit] | None) -> None:
+        """Search hits in place of the session list; None goes back to the list."""
+        searching = hits is not None
+        self.results_model.set_hits(hits or [])
+        self.results.setVisible(searching and bool(hits))
+        self.no_results.setVisible(searching and not hits)
+        self.list.setVisible(not searching)
+        if hits:
+            self.results.setCurrentIndex(self.results_model.index(0))
+
+    def _open_first_hit(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.search_requested.emit(self.search.text())
+        if self.results.isVisible():
+            self._hit_chosen(self.results.currentIndex())
+
+    def _hit_chosen(self, index: QModelIndex) -> None:
+        hit: SearchHit | None = index.data(HitRole) if index.isValid() else None
+        if hit is not None:
+            self.hit_activated.emit(hit.session_id, hit.event_id or "")
 
     def _activated(self, proxy_index: QModelIndex) -> None:
         session: Session = proxy_index.data(SessionRole)

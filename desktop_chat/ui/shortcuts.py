@@ -11,6 +11,7 @@ class Shortcut:
     keys: tuple[str, ...]  # QKeySequence strings; "Ctrl" becomes Cmd on macOS
     label: str  # how the keys are shown to people
     description: str
+    scope: str = "window"  # "window", or "sessions": only while the session list has focus
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
@@ -26,8 +27,11 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("", (), "Up (in an empty composer)", "edit the last message"),
     Shortcut("copy_last_reply", ("Ctrl+Shift+C",), "Ctrl+Shift+C", "copy the last reply"),
     Shortcut("rename_session", ("F2",), "F2", "rename the selected session"),
-    Shortcut("delete_session", ("Delete",), "Delete", "delete the selected session (asks first)"),
+    Shortcut("delete_session", ("Delete",), "Delete", "delete the selected session (asks first)",
+             scope="sessions"),
     Shortcut("open_settings", ("Ctrl+,",), "Ctrl+,", "settings"),
+    Shortcut("zoom_in", ("Ctrl+=", "Ctrl++"), "Ctrl+= / Ctrl+-", "larger / smaller text"),
+    Shortcut("zoom_out", ("Ctrl+-",), "", ""),
     Shortcut("show_shortcuts", ("Ctrl+/",), "Ctrl+/", "show all shortcuts"),
     Shortcut("quit", ("Ctrl+Q",), "Ctrl+Q", "quit"),
 )
@@ -35,5 +39,5 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 
 def markdown_table() -> str:
     rows = ["| keys | action |", "|---|---|"]
-    rows += [f"| {s.label} | {s.description} |" for s in SHORTCUTS]
+    rows += [f"| {s.label} | {s.description} |" for s in SHORTCUTS if s.label]
     return "\n".join(rows)

@@ -16,12 +16,14 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPointF,
     QRect,
     QRectF,
     QSize,
     Qt,
     QTimer,
     Signal,
+    QUrl,
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -30,6 +32,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QPainter,
     QPalette,
+    QPen,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -43,6 +46,9 @@ from desktop_chat.ui.markdown import finished_prefix_length, render_markdown
 from desktop_chat.ui.theme import DARK, Theme
 
 FLUSH_INTERVAL_MS = 16
+RETRY_LABEL = "↻ Retry"
+COPY_LABEL = "Copy"
+COPY_CODE_LABEL = "Copy code"
 BUBBLE_MAX_WIDTH = 760
 BUBBLE_PADDING = 12
 ROW_SPACING = 6
@@ -66,6 +72,8 @@ class MessageItem:
     note: str | None = None  # shown under the bubble: why a reply is incomplete
     retryable: bool = False
     streaming: bool = False
+    highlighted: bool = False  # briefly outlined after a search opens the session at it
+    reported_height: int = -1  # the height the view was last given for this row
     document: MessageDocument | None = field(default=None, repr=False)
 
     @classmethod
@@ -109,10 +117,36 @@ class MessageDocument(QTextDocument):
         self._finished_length = 0  # how much of the source is rendered as finished blocks
         self._tail_position = 0  # where the unfinished tail starts in the document
         self._natural_width: int | None = None
+        self._code_blocks: list[tuple[QRectF, str]] | None = None
+        self.contentsChanged.connect(self._forget_code_blocks)
         self.set_text(text, streaming=False)
 
     def loadResource(self, kind, url):  # noqa: N802 - Qt override
         return None
+
+    def _forget_code_blocks(self) -> None:
+        self._code_blocks = None
+
+    def code_blocks(self) -> list[tuple[QRectF, str]]:
+        """Each fenced code block's area (document pixels) and its text, for Copy buttons."""
+        if self._code_blocks is None:
+            blocks: list[tuple[QRectF, str]] = []
+            layout = self.documentLayout()
+            block = self.begin()
+            area, lines = None, []
+            while block.isValid():
+                if block.blockFormat().nonBreakableLines():
+                    rect = layout.blockBoundingRect(block)
+                    area = rect if area is None else area.united(rect)
+                    lines.append(block.text())
+                elif area is not None:
+                    blocks.append((area, _code_text(lines)))
+                    area, lines = None, []
+                block = block.next()
+            if area is not None:
+                blocks.append((area, _code_text(lines)))
+            self._code_blocks = blocks
+        return self._code_blocks
 
     def tail_top(self) -> float:
         """Where the unfinished tail starts, in document pixels: everything above is final."""
@@ -169,6 +203,12 @@ class MessageDocument(QTextDocument):
         cursor.insertHtml(fragment_html)
 
 
+def _code_text(lines: list[str]) -> str:
+    while lines and not lines[-1].strip():
+        lines.pop()  # the highlighter's closing newline is not part of the code
+    return "\n".join(lines)
+
+
 class TranscriptModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -218,6 +258,8 @@ class MessageDelegate(QStyledItemDelegate):
     """Paints a bubble: user on the right, assistant on the left, notes and Retry below."""
 
     retry_clicked = Signal()
+    copy_requested = Signal(str)  # text to put on the clipboard
+    link_clicked = Signal(QUrl)  # an http(s) link the user clicked
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
         super().__init__(parent)
@@ -225,6 +267,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.font = QFont()
         self.note_font = QFont()
         self.note_font.setPointSizeF(self.font.pointSizeF() * 0.85)
+        self._remeasure: list[QPersistentModelIndex] = []
 
     def set_font(self, font: QFont) -> None:
         self.font = QFont(font)
@@ -264,14 +307,14 @@ class MessageDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _exposed(painter: QPainter, option: QStyleOptionViewItem) -> QRect:
-        """The part of the row this paint event redraws: text outside it is not laid out."""
+        """The part of the row this paint event redraws: text outside it is not drawn."""
         rect = option.rect
-        if option.widget is not None:
-            rect = rect.intersected(option.widget.rect())
-        engine = painter.paintEngine()
-        region = engine.systemClip() if engine is not None else None
-        if region is not None and not region.isEmpty():
-            rect = rect.intersected(region.boundingRect())
+        view = option.widget
+        if view is not None:
+            rect = rect.intersected(view.rect())
+            exposed = getattr(view, "exposed_rect", None)
+            if exposed is not None and exposed.isValid():
+                rect = rect.intersected(exposed)
         return rect
 
     @staticmethod
@@ -293,26 +336,96 @@ class MessageDelegate(QStyledItemDelegate):
         return option.rect.width() if option.rect.width() > 0 else 600
 
     def _footer_height(self, item: MessageItem) -> int:
-        lines = int(bool(item.note)) + int(item.retryable)
+        lines = int(bool(item.note)) + int(bool(self._actions(item)))
         return lines * (QFontMetrics(self.note_font).height() + 8)
 
-    def retry_rect(self, item: MessageItem, rect: QRect) -> QRect:
+    @staticmethod
+    def _actions(item: MessageItem) -> list[str]:
+        actions = []
+        if item.retryable:
+            actions.append(RETRY_LABEL)
+        if item.role in (Role.ASSISTANT, Role.SUMMARY) and not item.streaming and item.text:
+            actions.append(COPY_LABEL)
+        return actions
+
+    def action_rects(self, item: MessageItem, rect: QRect) -> dict[str, QRect]:
+        """The pills under a bubble (Retry, Copy), in the row's coordinates."""
         bubble, _ = self._layout(item, rect)
         metrics = QFontMetrics(self.note_font)
         top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
-        return QRect(bubble.left(), top, metrics.horizontalAdvance("↻ Retry") + 24, metrics.height() + 6)
+        left = bubble.left()
+        rects = {}
+        for label in self._actions(item):
+            width = metrics.horizontalAdvance(label) + 24
+            rects[label] = QRect(left, top, width, metrics.height() + 6)
+            left += width + 8
+        return rects
+
+    def retry_rect(self, item: MessageItem, rect: QRect) -> QRect:
+        return self.action_rects(item, rect).get(RETRY_LABEL, QRect())
+
+    def copy_rect(self, item: MessageItem, rect: QRect) -> QRect:
+        return self.action_rects(item, rect).get(COPY_LABEL, QRect())
+
+    def code_copy_rects(self, item: MessageItem, rect: QRect) -> list[tuple[QRect, str]]:
+        """A Copy pill in the top-right corner of each finished code block."""
+        if item.role != Role.ASSISTANT or item.streaming:
+            return []
+        bubble, _ = self._layout(item, rect)
+        metrics = QFontMetrics(self.note_font)
+        width, height = metrics.horizontalAdvance(COPY_CODE_LABEL) + 16, metrics.height() + 4
+        origin_x, origin_y = bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING
+        return [
+            (QRect(origin_x + int(area.right()) - width - 4, origin_y + int(area.top()) + 4,
+                   width, height), code)
+            for area, code in self.document_for(item).code_blocks()
+        ]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         item: MessageItem = index.data(ItemRole)
         # The view's width, not option.rect's: a width that differs from paint's would make
         # every call lay the whole document out again.
         width = self._row_width(option)
+        if item.document is None or item.document.defaultFont() != self.font:
+            # Not on screen yet: an estimate from the text's length. Building every row's
+            # document would make a 1,000-message session take seconds to open; the real
+            # height replaces the estimate when the row is first painted.
+            height = self._estimated_height(item, width)
+        else:
+            bubble, _ = self._layout(item, QRect(0, 0, width, 0))
+            height = bubble.height() + self._footer_height(item) + 2 * ROW_SPACING
+        item.reported_height = height
+        return QSize(width, height)
+
+    def _estimated_height(self, item: MessageItem, width: int) -> int:
+        metrics = QFontMetrics(self.font)
+        text_width = self._bubble_width_limit(width - 2 * SIDE_MARGIN) - 2 * BUBBLE_PADDING
+        per_line = max(1, text_width // max(1, metrics.averageCharWidth()))
+        lines = sum(max(1, -(-len(line) // per_line)) for line in item.text.split("\n"))
+        return (lines * metrics.lineSpacing() + 2 * BUBBLE_PADDING + self._footer_height(item)
+                + 2 * ROW_SPACING)
+
+    def _check_measured(self, item: MessageItem, index: QModelIndex, width: int) -> None:
+        """After a row's first paint, tell the view if its real height differs from the estimate."""
         bubble, _ = self._layout(item, QRect(0, 0, width, 0))
-        return QSize(width, bubble.height() + self._footer_height(item) + 2 * ROW_SPACING)
+        real = bubble.height() + self._footer_height(item) + 2 * ROW_SPACING
+        if real != item.reported_height:
+            item.reported_height = real
+            self._remeasure.append(QPersistentModelIndex(index))
+            if len(self._remeasure) == 1:
+                QTimer.singleShot(0, self, self._flush_remeasure)
+
+    def _flush_remeasure(self) -> None:
+        pending, self._remeasure = self._remeasure, []
+        for index in pending:
+            if index.isValid():
+                self.sizeHintChanged.emit(QModelIndex(index))
 
     # -- painting --------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         item: MessageItem = index.data(ItemRole)
+        if not item.streaming:
+            self._check_measured(item, index, self._row_width(option))
         bubble, _ = self._layout(item, option.rect)
         theme = self.theme
         fill = {
@@ -343,28 +456,81 @@ class MessageDelegate(QStyledItemDelegate):
 
         painter.save()
         painter.setFont(self.note_font)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = QFontMetrics(self.note_font)
-        top = bubble.bottom() + 4
+        if item.highlighted:
+            painter.setPen(QPen(theme.color("accent"), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(self._visible_part(bubble, option)).adjusted(-2, -2, 2, 2), 15, 15)
         if item.note:
             painter.setPen(theme.color("muted"))
-            painter.drawText(QRect(bubble.left() + 4, top, bubble.width() + 200, metrics.height() + 4),
+            painter.drawText(QRect(bubble.left() + 4, bubble.bottom() + 4, bubble.width() + 200,
+                                   metrics.height() + 4),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "⚠ " + item.note)
-        if item.retryable:
-            pill = self.retry_rect(item, option.rect)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(theme.color("accent"))
-            painter.setBrush(QColor(0, 0, 0, 0))
+        for label, pill in self.action_rects(item, option.rect).items():
+            painter.setPen(theme.color("accent") if label == RETRY_LABEL else theme.color("muted"))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(pill), pill.height() / 2, pill.height() / 2)
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, "↻ Retry")
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+        for pill, _code in self.code_copy_rects(item, option.rect):
+            painter.setPen(QColor(255, 255, 255, 90))
+            painter.setBrush(QColor(255, 255, 255, 24))
+            painter.drawRoundedRect(QRectF(pill), 6, 6)
+            painter.setPen(QColor("#f8f8f2"))
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, COPY_CODE_LABEL)
         painter.restore()
 
     def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
         item: MessageItem = index.data(ItemRole)
-        if item and item.retryable and event.type() == QEvent.Type.MouseButtonRelease:
-            if self.retry_rect(item, option.rect).contains(event.position().toPoint()):
-                self.retry_clicked.emit()
+        if item is None or event.type() != QEvent.Type.MouseButtonRelease:
+            return super().editorEvent(event, model, option, index)
+        position = event.position().toPoint()
+        if self.retry_rect(item, option.rect).contains(position):
+            self.retry_clicked.emit()
+            return True
+        if self.copy_rect(item, option.rect).contains(position):
+            self.copy_requested.emit(item.text)
+            return True
+        for pill, code in self.code_copy_rects(item, option.rect):
+            if pill.contains(position):
+                self.copy_requested.emit(code)
                 return True
+        url = self.link_at(item, option.rect, position)
+        if url is not None:
+            self.link_clicked.emit(url)
+            return True
         return super().editorEvent(event, model, option, index)
+
+    def link_at(self, item: MessageItem, rect: QRect, position) -> QUrl | None:
+        """The http(s) link under `position`, if any; other schemes are never followed."""
+        if item.role != Role.ASSISTANT:
+            return None
+        bubble, _ = self._layout(item, rect)
+        local = QPointF(position.x() - bubble.left() - BUBBLE_PADDING,
+                        position.y() - bubble.top() - BUBBLE_PADDING)
+        anchor = self.document_for(item).documentLayout().anchorAt(local)
+        url = QUrl(anchor) if anchor else None
+        if url is not None and url.scheme() in ("http", "https") and url.isValid():
+            return url
+        return None
+
+    def anchor_rect(self, item: MessageItem, rect: QRect, href: str) -> QRect:
+        """Where the link to `href` is drawn, in the row's coordinates (for tests and a11y)."""
+        bubble, _ = self._layout(item, rect)
+        document = self.document_for(item)
+        block = document.begin()
+        while block.isValid():
+            for run in block.textFormats():
+                if run.format.anchorHref() == href:
+                    line = block.layout().lineForTextPosition(run.start)
+                    origin = document.documentLayout().blockBoundingRect(block).topLeft()
+                    x = line.cursorToX(run.start)
+                    x = x[0] if isinstance(x, tuple) else x
+                    return QRect(int(bubble.left() + BUBBLE_PADDING + origin.x() + x + 2),
+                                 int(bubble.top() + BUBBLE_PADDING + origin.y() + line.y() + 2),
+                                 4, max(1, int(line.height()) - 4))
+            block = block.next()
+        return QRect()
 
 
 class TranscriptView(QListView):
@@ -379,14 +545,24 @@ class TranscriptView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(50)
+        # Row heights are cheap estimates until painted, so one pass over all rows is fast
+        # and the scroll range is known at once (open at the bottom, no batches).
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
         self.setUniformItemSizes(False)
         self.setMouseTracking(True)
         self._follow = True
+        self.exposed_rect: QRect | None = None
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        # The delegate draws only text inside the region being repainted (see _exposed).
+        self.exposed_rect = event.rect()
+        try:
+            super().paintEvent(event)
+        finally:
+            self.exposed_rect = None
 
     def _on_scrolled(self, value: int) -> None:
         self._follow = value >= self.verticalScrollBar().maximum() - 8
@@ -421,6 +597,10 @@ class StreamRenderer(QObject):
         self._timer.timeout.connect(self.flush)
         self._height = -1.0
         item.streaming = True
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
 
     def feed(self, piece: str) -> None:
         self._pending.append(piece)

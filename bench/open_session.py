@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""Opens a stored 1,000-message session in the real transcript and prints what it costs.
+
+A temp SQLiteStore holds one session of 1,000 messages (alternating user / assistant; assistant
+replies are markdown of varied length with lists, code blocks and tables). Offscreen, a shown
+900x700 TranscriptView + TranscriptModel + MessageDelegate (the widgets MainWindow uses) opens
+it the way MainWindow.open_session does: store.events() -> model.set_events() -> follow_bottom().
+It prints:
+  - time to the first paint that shows the opened session at its final position
+    (the bottom, as the app opens it; target < 250 ms), split into load / model / layout+paint
+  - memory added by the open (RSS from /proc/self/statm)
+  - scrolling top to bottom in 120 px steps, a synchronous repaint each step: worst / median
+    / p95 frame time
+Also an open that stays at the top (as if scrolled up), and warm re-opens in the same process.
+
+Usage: python bench/open_session.py [--messages 1000] [--runs 3] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import gc
+import os
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QElapsedTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop_chat.core.models import Event, EventType, Session, utc_now  # noqa: E402
+from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
+from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
+from desktop_chat.ui.transcript import MessageDelegate, TranscriptModel, TranscriptView  # noqa: E402
+
+TARGET_MS = 250.0
+WORDS = ("the a to of and in that is for it with as on be this you can use or by not are from "
+         "function value return request session database index query cache layout render widget "
+         "thread event loop async await token stream buffer python sqlite markdown document "
+         "performance memory latency config option error retry timeout network server client "
+         "example because however therefore instead simply usually probably important").split()
+LANGS = ("python", "bash", "sql", "javascript", "")
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def sentence(rng: random.Random, low: int = 6, high: int = 22) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+    if rng.random() < 0.3:
+        words[rng.randrange(len(words))] = f"`{rng.choice(WORDS)}()`"
+    if rng.random() < 0.2:
+        words[rng.randrange(len(words))] = f"**{rng.choice(WORDS)}**"
+    return " ".join(words).capitalize() + rng.choice(".....?!")
+
+
+def user_text(rng: random.Random) -> str:
+    if rng.random() < 0.08:  # a pasted snippet or error
+        lines = [f"  File \"app.py\", line {rng.randint(1, 400)}, in {rng.choice(WORDS)}"
+                 for _ in range(rng.randint(3, 10))]
+        return sentence(rng) + "\n\n" + "\n".join(lines) + "\nValueError: " + sentence(rng, 3, 8)
+    return " ".join(sentence(rng) for _ in range(rng.randint(1, 3)))
+
+
+def assistant_text(rng: random.Random) -> str:
+    # Reply lengths are skewed: most a few paragraphs, some long (median ~1.5 k chars).
+    blocks = max(1, min(40, int(rng.lognormvariate(1.6, 0.7))))
+    parts = []
+    for _ in range(blocks):
+        kind = rng.choices(("para", "list", "code", "heading", "table", "quote"),
+                           weights=(10, 4, 3, 2, 1, 1))[0]
+        if kind == "para":
+            parts.append(" ".join(sentence(rng) for _ in range(rng.randint(1, 5))))
+        elif kind == "list":
+            marker = rng.choice(("-", "1."))
+            parts.append("\n".join(f"{marker} {sentence(rng, 3, 12)}" for _ in range(rng.randint(2, 7))))
+        elif kind == "code":
+            lines = [f"    {rng.choice(WORDS)}_{i} = {rng.choice(WORDS)}({i}, \"{rng.choice(WORDS)}\")"
+                     for i in range(rng.randint(3, 25))]
+            parts.append(f"```{rng.choice(LANGS)}\ndef {rng.choice(WORDS)}():\n" + "\n".join(lines)
+                         + "\n    return None\n```")
+        elif kind == "heading":
+            parts.append("#" * rng.randint(2, 3) + " " + sentence(rng, 2, 5).rstrip(".?!"))
+        elif kind == "table":
+            rows = "\n".join(f"| {rng.choice(WORDS)} | {rng.randint(1, 9999)} | {sentence(rng, 2, 6)} |"
+                             for _ in range(rng.randint(2, 8)))
+            parts.append("| name | value | note |\n|---|---|---|\n" + rows)
+        else:
+            parts.append("> " + sentence(rng))
+    return "\n\n".join(parts)
+
+
+async def populate(store: SQLiteStore, messages: int, seed: int = 11) -> tuple[str, int]:
+    rng = random.Random(seed)
+    session = Session(title="A long conversation", start_time=utc_now() - timedelta(days=30))
+    await store.create_session(session)
+    chars = 0
+    for i in range(messages):
+        if i % 2 == 0:
+            kind, payload = EventType.USER_MESSAGE, {"text": user_text(rng)}
+        else:
+            kind = EventType.AI_RESPONSE
+            payload = {"text": assistant_text(rng), "model": "llama-3.1-8b-instant",
+                       "usage": {"prompt_tokens": 900, "completion_tokens": 300}}
+        chars += len(payload["text"])
+        await store.add_event(Event(session.session_id, kind, payload,
+                                    timestamp=session.start_time + timedelta(seconds=30 * i)))
+    return session.session_id, chars
+
+
+class PaintHookedView(TranscriptView):
+    """The real view, noting when each paint finishes and whether it showed the goal."""
+
+    def __init__(self):
+        super().__init__()
+        self.clock = QElapsedTimer()
+        self.first_paint_ns: int | None = None
+        self.goal_paint_ns: int | None = None
+        self.goal = None  # a callable: True once the view shows what we wait for
+        self.paints = 0
+
+    def paintEvent(self, event):  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self.clock.isValid():
+            return
+        self.paints += 1
+        now = self.clock.nsecsElapsed()
+        if self.first_paint_ns is None:
+            self.first_paint_ns = now
+        if self.goal_paint_ns is None and self.goal is not None and self.goal():
+            self.goal_paint_ns = now
+
+
+class Bench:
+    def __init__(self, app: QApplication, store: SQLiteStore, session_id: str):
+        self.app = app
+        self.store = store
+        self.session_id = session_id
+        self.view = PaintHookedView()
+        self.view.setStyleSheet(stylesheet(DARK))
+        self.model = TranscriptModel(self.view)
+        self.delegate = MessageDelegate(self.view, DARK)
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(self.delegate)
+        self.view.resize(900, 700)
+        self.view.show()
+        self.settle()
+
+    def settle(self) -> None:
+        for _ in range(5):
+            self.app.processEvents()
+
+    def close_session(self) -> None:
+        self.model.set_events([])
+        self.view.follow_bottom()
+        self.settle()
+        gc.collect()
+
+    def _at_bottom(self) -> bool:
+        rows = self.model.rowCount()
+        if rows == 0:
+            return False
+        bar = self.view.verticalScrollBar()
+        last = self.view.visualRect(self.model.index(rows - 1))
+        return (bar.value() == bar.maximum() and last.isValid()
+                and last.bottom() <= self.view.viewport().height() + 2
+                and last.intersects(self.view.viewport().rect()))
+
+    def _at_top(self) -> bool:
+        rows = self.model.rowCount()
+        first = self.view.visualRect(self.model.index(0)) if rows else None
+        return bool(rows) and first.isValid() and first.top() == 0
+
+    def open(self, follow_bottom: bool = True) -> dict[str, float]:
+        """Open the session as MainWindow.open_session does; time to the first finished paint."""
+        self.close_session()
+        rss_before = rss_bytes()
+        view = self.view
+        view.first_paint_ns = view.goal_paint_ns = None
+        view.paints = 0
+        view.goal = self._at_bottom if follow_bottom else self._at_top
+        clock = view.clock
+        clock.start()
+        events = asyncio.run(self.store.events(self.session_id))
+        loaded = clock.nsecsElapsed()
+        self.model.set_events(events)
+        if follow_bottom:
+            view.follow_bottom()
+        else:
+            view._follow = False  # as if the user had scrolled up: stay at the top
+            view.verticalScrollBar().setValue(0)
+        modelled = clock.nsecsElapsed()
+        deadline = time.perf_counter() + 60
+        worst_stall = 0.0
+        while view.goal_paint_ns is None:
+            before = time.perf_counter()
+            self.app.processEvents()
+            worst_stall = max(worst_stall, time.perf_counter() - before)
+            if view.goal_paint_ns is None and view.goal():
+                view.viewport().repaint()  # layout is final: paint it now if Qt has not yet
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the view never showed the opened session")
+        done = view.goal_paint_ns
+        view.clock.invalidate()
+        self.settle()
+        rss_after = rss_bytes()
+        return {
+            "load_ms": loaded / 1e6,
+            "model_ms": (modelled - loaded) / 1e6,
+            "paint_ms": (done - modelled) / 1e6,
+            "total_ms": done / 1e6,
+            "first_any_ms": (view.first_paint_ns or done) / 1e6,
+            "paints": view.paints,
+            "stall_ms": worst_stall * 1000,
+            "mb": (rss_after - rss_before) / 2**20,
+            "events": len(events),
+        }
+
+    def scroll(self, step: int = 120) -> dict[str, float]:
+        """Scroll top to bottom; each frame is setValue + a synchronous repaint."""
+        bar = self.view.verticalScrollBar()
+        # Batched layout goes on after the first paint: wait until every row is measured.
+        stable, maximum = 0, -1
+        while stable < 10:
+            self.app.processEvents()
+            stable = stable + 1 if bar.maximum() == maximum else 0
+            maximum = bar.maximum()
+        bar.setValue(0)
+        self.settle()
+        frames = []
+        clock = QElapsedTimer()
+        value = 0
+        while True:
+            clock.start()
+            bar.setValue(value)
+            self.view.viewport().repaint()
+            frames.append(clock.nsecsElapsed() / 1e6)
+            if value >= bar.maximum():
+                break
+            value = min(bar.maximum(), value + step)
+        frames.sort()
+        return {
+            "frames": len(frames),
+            "worst": frames[-1],
+            "median": statistics.median(frames),
+            "p95": frames[int(len(frames) * 0.95) - 1],
+            "over16": sum(f > 16.7 for f in frames),
+            "height_px": bar.maximum() + self.view.viewport().height(),
+        }
+
+
+def report_open(label: str, result: dict[str, float]) -> None:
+    verdict = "OK" if result["total_ms"] < TARGET_MS else f"OVER the {TARGET_MS:.0f} ms target"
+    print(f"{label}: first paint {result['total_ms']:.0f} ms ({verdict})  = "
+          f"store.events {result['load_ms']:.0f} + set_events/scroll {result['model_ms']:.0f} + "
+          f"layout+paint {result['paint_ms']:.0f} ms;  first paint of any kind at "
+          f"{result['first_any_ms']:.0f} ms, {result['paints']} paints, longest event-loop turn "
+          f"{result['stall_ms']:.0f} ms;  RSS +{result['mb']:.1f} MB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3, help="warm re-opens after the cold one")
+    parser.add_argument("--step", type=int, default=120, help="scroll step in pixels")
+    parser.add_argument("--profile", action="store_true", help="cProfile one warm open")
+    args = parser.parse_args()
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory(prefix="bench-open-") as folder:
+        store = SQLiteStore(Path(folder) / "chat.db")
+        started = time.perf_counter()
+        session_id, chars = asyncio.run(populate(store, args.messages))
+        print(f"{args.messages} messages, {chars / 1e6:.2f} M chars, stored in "
+              f"{time.perf_counter() - started:.1f} s; view 900x700 offscreen; {os.cpu_count()} CPUs")
+        bench = Bench(app, store, session_id)
+
+        report_open("cold open (follow bottom, as the app)", bench.open())
+        report_open("warm open, staying at the top", bench.open(follow_bottom=False))
+        warm = [bench.open() for _ in range(args.runs)]
+        best = min(warm, key=lambda r: r["total_ms"])
+        median_ms = statistics.median(r["total_ms"] for r in warm)
+        report_open(f"warm open, best of {args.runs} (median {median_ms:.0f} ms)", best)
+
+        scroll = bench.scroll(args.step)
+        print(f"scroll top->bottom in {args.step} px steps over {scroll['height_px'] / 1000:.0f} k px: "
+              f"{scroll['frames']} frames, worst {scroll['worst']:.1f} ms, median "
+              f"{scroll['median']:.1f} ms, p95 {scroll['p95']:.1f} ms, "
+              f"{scroll['over16']} frames over 16.7 ms")
+
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            bench.open()
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(25)
+            stats.sort_stats("tottime").print_stats(15)
+        asyncio.run(store.close())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

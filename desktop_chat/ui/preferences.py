@@ -1,0 +1,65 @@
+"""What the user chose in Settings, persisted with QSettings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+
+from desktop_chat.core.memory import DEFAULT_SYSTEM_PROMPT
+from desktop_chat.settings import DEFAULT_MODEL
+
+THEME_CHOICES = ("system", "dark", "light")
+SEND_KEYS = ("enter", "ctrl+enter")
+FONT_SIZES = (8.0, 24.0)
+
+
+@dataclass
+class Preferences:
+    model: str = DEFAULT_MODEL
+    temperature: float = 0.7
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    memory_turns: int = 10
+    theme: str = "system"
+    font_size: float = 10.5
+    send_key: str = "enter"
+
+    @classmethod
+    def load(cls, store: QSettings, defaults: Preferences | None = None) -> Preferences:
+        preferences = defaults or cls()
+        for field in fields(cls):
+            value = store.value(f"preferences/{field.name}")
+            if value is None:
+                continue
+            kind = type(getattr(preferences, field.name))
+            try:
+                setattr(preferences, field.name, kind(value))
+            except (TypeError, ValueError):
+                continue  # a damaged value keeps the default
+        preferences.clamp()
+        return preferences
+
+    def save(self, store: QSettings) -> None:
+        for name, value in asdict(self).items():
+            store.setValue(f"preferences/{name}", value)
+        store.sync()
+
+    def clamp(self) -> None:
+        self.temperature = min(2.0, max(0.0, self.temperature))
+        self.memory_turns = min(100, max(0, self.memory_turns))
+        self.font_size = min(FONT_SIZES[1], max(FONT_SIZES[0], self.font_size))
+        if self.theme not in THEME_CHOICES:
+            self.theme = "system"
+        if self.send_key not in SEND_KEYS:
+            self.send_key = "enter"
+
+    def resolved_theme(self) -> str:
+        if self.theme != "system":
+            return self.theme
+        hints = QGuiApplication.styleHints()
+        return "light" if hints.colorScheme() == Qt.ColorScheme.Light else "dark"
+
+
+def session_prompt_key(session_id: str) -> str:
+    return f"session_prompts/{session_id}"
