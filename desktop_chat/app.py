@@ -21,12 +21,43 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "DESKTOP_CHAT_DATA_DIR, read from the environment or a .env file.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window offscreen on a temporary database, draw a reply, "
+                        "and exit 0 if all went well (checks an installed bundle)")
+    parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING"),
+                        help="how much goes to the log file (default INFO; message text and keys "
+                        "are never logged)")
     return parser.parse_args(argv)
 
 
+def _attach_console() -> None:
+    """A windowed Windows build has no stdout: print --version/--self-test to the calling console."""
+    if sys.platform != "win32" or sys.stdout is not None:
+        return
+    try:
+        import ctypes
+
+        if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+            sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115
+            sys.stderr = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
-    parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    arguments = sys.argv[1:] if argv is None else argv
+    if {"--version", "--self-test", "-h", "--help"} & set(arguments):
+        _attach_console()
+    args = parse_args(arguments)
+    if args.self_test:
+        from desktop_chat.selftest import run_self_test
+
+        return run_self_test()
+
+    from desktop_chat import logs
+    from desktop_chat.settings import log_dir
+
+    log_file = logs.setup_logging(log_dir(), level=args.log_level)
 
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -36,13 +67,29 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.settings import Settings, save_key_to_keychain
     from desktop_chat.store.base import StoreError
     from desktop_chat.store.sqlite import SQLiteStore
+    from desktop_chat.store.sync import start_sync
+    from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.single_instance import SingleInstance, bring_forward
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(ICON_NAME)  # Wayland matches the window to desktop_chat.desktop by this
+    app.setWindowIcon(app_icon())
     settings = Settings.load()
+    logs.add_secret(settings.groq_api_key)
+    logs.add_secret(settings.supabase_key)
+    log.info("%s %s starting (%s); data in %s; logs in %s", APP_NAME, __version__,
+             "bundle" if getattr(sys, "frozen", False) else "source", settings.data_dir, log_file)
+
+    # One window per data folder: a second start brings the first one forward and exits.
+    instance = SingleInstance(settings.data_dir, app)
+    if instance.activate_running():
+        log.info("%s is already running on this data folder; brought its window forward", APP_NAME)
+        return 0
+    instance.listen()
 
     try:
         store = SQLiteStore(settings.db_path)
@@ -55,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                   "and a fresh one was started.")
 
     def make_llm(key: str) -> GroqClient:
+        logs.add_secret(key)  # a key typed into the app is redacted from the logs too
         return GroqClient(key, model=settings.groq_model, base_url=settings.groq_base_url)
 
     llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
@@ -67,17 +115,24 @@ def main(argv: list[str] | None = None) -> int:
     app.lastWindowClosed.connect(closed.set)
 
     window = MainWindow(service, make_llm, save_key_to_keychain, notice=notice)
+    instance.activated.connect(lambda: bring_forward(window))
     if notice:
         QMessageBox.warning(window, APP_NAME, notice)
     window.show()
 
     async def run() -> None:
         await window.start()
+        engine = await start_sync(settings, store)  # None unless Supabase is configured
+        if engine is not None:
+            window.attach_sync(engine)
         await closed.wait()
         await window.wait_idle()
+        if engine is not None:
+            await engine.stop()
         if service.llm is not None:
             await service.llm.close()
         await store.close()
+        instance.close()
 
     with loop:
         loop.run_until_complete(run())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,10 +37,33 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
 
 
-def read_config(env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, str]:
-    """The environment wins, then `.env` in the current folder, then `.env` in the config dir."""
+def binary_dir() -> Path | None:
+    """The folder of the app's executable when it runs as a bundle (PyInstaller), else None."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return None
+
+
+def read_config(env: dict[str, str] | None = None, cwd: Path | None = None,
+                exe_dir: Path | None = None) -> dict[str, str]:
+    """Settings from, highest precedence first:
+
+    1. the environment;
+    2. `.env` in the current folder;
+    3. `.env` next to the binary (`binary_dir()`, only when running as a bundle; `exe_dir`
+       overrides it, for tests);
+    4. `.env` in the user config dir (`config_dir()`).
+
+    A value set at a higher level replaces the same name from a lower one; empty environment
+    variables are ignored.
+    """
     values: dict[str, str] = {}
-    for dotenv in (config_dir() / ".env", (cwd or Path.cwd()) / ".env"):
+    beside_binary = exe_dir or binary_dir()
+    dotenvs = [config_dir() / ".env"]
+    if beside_binary is not None:
+        dotenvs.append(beside_binary / ".env")
+    dotenvs.append((cwd or Path.cwd()) / ".env")
+    for dotenv in dotenvs:  # lowest precedence first: later files override earlier ones
         if dotenv.is_file():
             values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
     environment = os.environ if env is None else env

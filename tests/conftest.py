@@ -15,6 +15,7 @@ import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 
 from tests.support.groq_server import FakeGroqServer  # noqa: E402
+from tests.support.postgres import pg_database, postgres_cluster  # noqa: E402,F401
 
 
 class MemoryKeyring(KeyringBackend):

@@ -176,3 +176,24 @@ def test_the_key_never_reaches_the_logs(qtbot, run, groq_server, isolated_enviro
     assert caplog.records  # httpx and the app did log
     assert groq_server.api_key not in caplog.text
     assert "gsk_" not in chat.window.composer.status.text()
+
+
+def test_a_reply_cut_short_last_time_offers_retry_after_a_restart(qtbot, run, groq_server,
+                                                                  isolated_environment) -> None:
+    groq_server.reply_text = REPLY
+    first = ChatApp(qtbot, run, isolated_environment, groq_server)
+    groq_server.fail_next("drop", after=4)
+    first.send_and_wait("Tell me everything")
+    session_id = first.window.current_session_id
+    first.close()
+
+    again = ChatApp(qtbot, run, isolated_environment, groq_server)
+    run(again.window.open_session(session_id))
+    reply = again.last(Role.ASSISTANT)
+    assert reply.note.startswith("Interrupted") and reply.retryable
+    click_retry(again, qtbot)
+    again.wait_idle()
+    replies = [i for i in again.items if i.role == Role.ASSISTANT]
+    assert [r.text for r in replies] == ["".join(groq_server.tokens()[:4]), REPLY]
+    assert not any(r.retryable for r in replies)
+    again.close()

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self._undo_timer.timeout.connect(self._forget_undo)
         self._deleted_session: str | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.sync = None  # a SyncEngine once attach_sync is called (Supabase configured)
         self.actions_by_name = self._bind_shortcuts(SHORTCUTS)
         self.apply_preferences()
         self.composer.edit.setFocus()
@@ -168,8 +169,27 @@ class MainWindow(QMainWindow):
         task.add_done_callback(self._task_done)
         return task
 
+    def attach_sync(self, engine) -> None:
+        """Supabase sync (store/sync.py): status in the sidebar, Account in Settings, and the
+        session list refreshed when another device wrote."""
+        from desktop_chat.ui.account import SyncStatusLabel
+
+        self.sync = engine
+        self.sync_status = SyncStatusLabel(engine, self.sessions)
+        self.sessions.layout().addWidget(self.sync_status)
+        engine.on_remote_changes(lambda ids: self._spawn(self._remote_changed(ids)))
+
+    async def _remote_changed(self, session_ids: set[str]) -> None:
+        await self.refresh_sessions()
+        if self.current_session_id in session_ids and not self.busy:
+            events = await self.service.store.events(self.current_session_id)
+            self.transcript_model.set_events(events)
+            self.transcript.follow_bottom()
+
     def _task_done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
+        if self.sync is not None:
+            self.sync.kick()  # whatever the task wrote goes out soon
         if not task.cancelled() and task.exception() is not None:
             error = task.exception()
             if isinstance(error, StoreError):  # e.g. another program holds the database
@@ -334,6 +354,10 @@ class MainWindow(QMainWindow):
             self.ask_for_key()
             return
         self.transcript_model.remove_errors()
+        for item in self.transcript_model.items:
+            if item.retryable:
+                item.retryable = False
+                self.transcript_model.item_changed(item)
         session_id = self.current_session_id
         self.reply_task = self._spawn(
             self._stream_reply(lambda on_piece: self.service.retry(session_id, on_piece))
@@ -600,6 +624,10 @@ class MainWindow(QMainWindow):
         session_id = self.current_session_id
         prompt = self.preferences_store.value(session_prompt_key(session_id)) if session_id else None
         dialog = SettingsDialog(self.preferences, prompt, session_id is not None, self)
+        if self.sync is not None:
+            from desktop_chat.ui.account import AccountSection
+
+            dialog.extra.addWidget(AccountSection(self.sync, dialog))
         dialog.change_key_requested.connect(self.ask_for_key)
         dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
         self.settings_dialog = dialog

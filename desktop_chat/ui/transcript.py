@@ -230,6 +230,9 @@ class TranscriptModel(QAbstractListModel):
     def set_events(self, events: list[Event]) -> None:
         self.beginResetModel()
         self.items = [MessageItem.from_event(e) for e in events]
+        if self.items and self.items[-1].role == Role.ASSISTANT and self.items[-1].note:
+            # A reply cut short by a crash or a fault: offer to answer again (Ctrl+R too).
+            self.items[-1].retryable = True
         self.endResetModel()
 
     def append(self, item: MessageItem) -> int:

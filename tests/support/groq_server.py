@@ -28,6 +28,8 @@ Scripting:
     "error_event" send `after` tokens, then an in-stream `{"error": {...}}` event (kw `message`)
 - `hold_after(n)` holds the next streamed reply after n content tokens until the returned
   event is set (its `.reached` event tells the test the server got there).
+- `streamed` lists every content token written to a client as (time.monotonic(), token), across
+  all requests; `wait_for_tokens(n)` blocks until n were written (e.g. to kill a client mid-reply).
 """
 
 from __future__ import annotations
@@ -335,10 +337,10 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.monotonic()
         self._event(chunk({"role": "assistant", "content": ""}, x_groq={"id": xid}))
         sent = 0
+        if hold is not None and hold.after == 0:
+            hold.reached.set()
+            fake._wait_for(hold)
         for i, token in enumerate(tokens):
-            if hold is not None and sent == hold.after:
-                hold.reached.set()
-                fake._wait_for(hold)
             if mode in STREAM_MODES and sent == after:
                 return self._fault_mid_stream(mode, opts)
             if fake._stopping.is_set():
@@ -348,8 +350,13 @@ class _Handler(BaseHTTPRequestHandler):
                 if fake._stopping.wait(1.0 / tps):
                     return self._close_socket()
             self._event(chunk({"content": token}))
+            fake._note_token(token)
             sent += 1
-        if hold is not None and sent <= hold.after:
+            if hold is not None and sent == hold.after:
+                # Set before parking, not on the next turn: the client may already hold token n.
+                hold.reached.set()
+                fake._wait_for(hold)
+        if hold is not None and sent < hold.after:
             hold.reached.set()
             fake._wait_for(hold)
         if mode in STREAM_MODES:  # `after` >= number of tokens: fault right before the end
@@ -429,6 +436,7 @@ class FakeGroqServer:
         self.requests: list[dict[str, Any]] = []  # parsed JSON bodies of POST requests, in order
         self.request_log: list[dict[str, Any]] = []  # every request: method, path, headers, body
         self.outcomes: list[str] = []  # per chat request: completed/dropped/stalled/truncated/...
+        self.streamed: list[tuple[float, str]] = []  # (monotonic time, token) as written, all requests
 
         self._host, self._port = host, port
         self._cond = threading.Condition()
@@ -529,6 +537,11 @@ class FakeGroqServer:
             self._cond.wait_for(lambda: len(self.outcomes) >= n, timeout)
             return list(self.outcomes)
 
+    def wait_for_tokens(self, n: int, timeout: float = 5.0) -> bool:
+        """Block until at least `n` content tokens were written to clients (all requests)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: len(self.streamed) >= n, timeout)
+
     def tokens(self, text: str | None = None) -> list[str]:
         """How the server splits `text` (default `reply_text`) into streamed pieces."""
         return split_tokens(self.reply_text if text is None else text)
@@ -551,6 +564,11 @@ class FakeGroqServer:
     def _outcome(self, outcome: str) -> None:
         with self._cond:
             self.outcomes.append(outcome)
+            self._cond.notify_all()
+
+    def _note_token(self, token: str) -> None:
+        with self._cond:
+            self.streamed.append((time.monotonic(), token))
             self._cond.notify_all()
 
     def _note_error(self) -> None:

@@ -1,0 +1,130 @@
+"""Logging: a rotating file in the user log dir, with anything that looks like a secret redacted.
+
+What may be logged at INFO (the default): what happened and why — error kinds, exception
+types, HTTP statuses, paths. Never an API key or token, and never the text of a message:
+that stays in the chat database. The redacting filter is a second line of defence, on every
+handler, for keys that slip into an exception message or a third-party library's log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+LOG_FILE_NAME = "desktop-chat.log"
+MAX_BYTES = 1_000_000
+BACKUP_COUNT = 3  # desktop-chat.log.1 .. .3: at most ~4 MB of logs
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REDACTED = "[redacted]"
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Groq keys, and the look-alikes of other providers (sk-..., sk-proj-...).
+    (re.compile(r"\bgsk_[A-Za-z0-9]{6,}"), "gsk_" + REDACTED),
+    (re.compile(r"\bsk-[A-Za-z0-9_-]{16,}"), "sk-" + REDACTED),
+    # JSON Web Tokens (Supabase anon keys and access tokens): three base64url parts.
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), REDACTED),
+    # Authorization headers.
+    (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]+"), r"\1\2" + REDACTED),
+    # key=value, "api_key": "value", apiKey: value ...
+    (re.compile(r"(?i)\b((?:api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|password|secret)"
+                r"[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"), r"\1" + REDACTED),
+)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record so no known secret, nor anything shaped like one, reaches a handler."""
+
+    def __init__(self, secrets: Iterable[str | None] = ()):
+        super().__init__()
+        self._secrets: set[str] = set()
+        for secret in secrets:
+            self.add_secret(secret)
+
+    def add_secret(self, secret: str | None) -> None:
+        """Redact this exact value too (a configured key). Very short values are ignored: they
+        would blank out ordinary words."""
+        if secret and len(secret.strip()) >= 8:
+            self._secrets.add(secret.strip())
+
+    def redact(self, text: str) -> str:
+        # Longest first, so a secret that contains another is replaced whole.
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        for pattern, replacement in _PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: keep what we can, redacted
+            message = f"{record.msg} {record.args}"
+        record.msg = self.redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+_filter = RedactingFilter()
+
+
+def add_secret(secret: str | None) -> None:
+    """Redact this value from every log line from now on (e.g. a key typed into the app)."""
+    _filter.add_secret(secret)
+
+
+def close_logging() -> None:
+    """Remove and close the handlers setup_logging added (the file stays readable and movable)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_desktop_chat", False):
+            root.removeHandler(handler)
+            handler.close()
+
+
+def setup_logging(
+    log_dir: Path,
+    level: int | str = logging.INFO,
+    secrets: Iterable[str | None] = (),
+    stderr_level: int | None = logging.WARNING,
+) -> Path | None:
+    """Send the app's and its libraries' logs to `<log_dir>/desktop-chat.log` (rotated at 1 MB,
+    three old files kept) and warnings to stderr when there is one. Returns the log file, or
+    None when the folder cannot be written (then only stderr gets the logs)."""
+    for secret in secrets:
+        _filter.add_secret(secret)
+    close_logging()
+    root = logging.getLogger()
+    formatter = logging.Formatter(FORMAT)
+    handlers: list[logging.Handler] = []
+    log_file: Path | None = log_dir / LOG_FILE_NAME
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+                                            encoding="utf-8", delay=True))
+    except OSError as exc:
+        log_file = None
+        print(f"Desktop Chat: cannot write logs to {log_dir} ({exc.strerror or exc})", file=sys.stderr)
+    if stderr_level is not None and sys.stderr is not None:  # None in a windowed Windows app
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(stderr_level if log_file else min(stderr_level, logging.INFO))
+        handlers.append(console)
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.addFilter(_filter)
+        handler._desktop_chat = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level)
+    # Request lines from httpx are fine at INFO (method, URL, status); nothing lower.
+    for noisy in ("httpx", "httpcore", "groq", "asyncio", "qasync"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, root.level))
+    return log_file

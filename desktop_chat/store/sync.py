@@ -1,0 +1,472 @@
+"""Local-first sync: SQLite stays the source of truth, Supabase is its replica.
+
+Push. Every local write of a session or an event queues the row's id in the `outbox` table
+(SQLite triggers, schema 3 in sqlite.py). The engine pushes queued rows in order, reading each
+row as it is at push time: sessions by upsert on session_id (the server keeps the newer
+`updated_at`), events by upsert on event_id. Events are upserted, not insert-or-ignore, because
+a reply's payload is written while it streams: the row pushed mid-stream is later replaced by
+the final one. Both are keyed by the client-made uuid, so a retried push -- after a timeout, a
+dropped connection, a crash between "server committed" and "outbox cleared" -- writes the same
+rows again and never duplicates them. A queued entry is removed only after the server
+accepted it, and only if it was not re-queued meanwhile (a re-queue gets a new seq).
+An event's session is pushed with it, so the server never sees an event before its session.
+
+Pull. The server stamps every row with its own clock (`changed_at`). The engine asks for rows
+changed after its cursor (minus an overlap, for transactions that committed late), sessions
+then events, and applies them in one local transaction flagged 'applying_remote', which the
+outbox triggers skip: pulled rows are never queued back. Sessions apply last-writer-wins on
+`updated_at`; an event applies unless this device has an unpushed change of it.
+
+Deletes are tombstones (`deleted_at`), which travel like any other session edit.
+
+Offline. Any network failure leaves the outbox as it is; the status says
+"offline — N changes waiting" and the engine retries with back-off. The app keeps working on
+the local store meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from desktop_chat.store.supabase import (
+    PAGE_SIZE,
+    Account,
+    AuthFailed,
+    RemoteRejected,
+    RemoteStore,
+    RemoteUnavailable,
+    event_row,
+    from_remote_time,
+    session_row,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # outbox entries per push request pair
+PULL_OVERLAP = timedelta(seconds=60)  # re-read rows stamped this long before the cursor
+BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds between tries while offline
+
+__all__ = ["AuthFailed", "SyncEngine", "SyncStatus", "start_sync"]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: str = "signed_out"  # "online" | "offline" | "signed_out" | "stopped"
+    pending: int = 0  # local changes not yet on the server
+    failed: int = 0  # changes the server refused (kept locally, not retried until edited)
+    account: Account | None = None
+    message: str | None = None  # the last error, for a tooltip
+
+    @property
+    def text(self) -> str:
+        waiting = f"{self.pending} change{'' if self.pending == 1 else 's'} waiting"
+        if self.state == "offline":
+            text = f"offline — {waiting}"
+        elif self.state == "signed_out":
+            text = "Not signed in — chats stay on this device"
+        elif self.state == "stopped":
+            text = "Sync stopped"
+        else:
+            text = f"Syncing — {waiting}" if self.pending else "Synced"
+        if self.failed:
+            text += f" ({self.failed} not accepted by the server)"
+        return text
+
+
+class LocalOutbox:
+    """The outbox and sync state, on the local store's SQLite connection."""
+
+    def __init__(self, store: Any):
+        self.store = store
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store._db
+
+    # -- state -------------------------------------------------------------------
+    def get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                        (key, value))
+
+    # -- outbox ------------------------------------------------------------------
+    def claim_unowned(self, user_id: str) -> None:
+        """Sessions made before anyone signed in become this user's (and stay queued)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("UPDATE sessions SET user_id = ? WHERE user_id IS NULL", (user_id,))
+            # Entries whose row is gone (never happens through the Store API) are dropped.
+            self.db.execute(
+                "DELETE FROM outbox WHERE (kind = 'session' AND row_id NOT IN"
+                " (SELECT session_id FROM sessions)) OR (kind = 'event' AND row_id NOT IN"
+                " (SELECT event_id FROM events))")
+
+    _OWNED = (
+        " FROM outbox o"
+        " LEFT JOIN events e ON o.kind = 'event' AND e.event_id = o.row_id"
+        " JOIN sessions s ON s.session_id = CASE o.kind WHEN 'session' THEN o.row_id"
+        " ELSE e.session_id END"
+    )
+
+    def counts(self, user_id: str | None) -> tuple[int, int]:
+        """(pending, failed) for this user; signed out: everything not yet claimed."""
+        owner = "s.user_id = ?" if user_id else "s.user_id IS NULL"
+        params = (user_id,) if user_id else ()
+        row = self.db.execute(
+            "SELECT count(*) FILTER (WHERE o.error IS NULL), count(*) FILTER"
+            f" (WHERE o.error IS NOT NULL) {self._OWNED} WHERE {owner}", params).fetchone()
+        return row[0], row[1]
+
+    def batch(self, user_id: str, limit: int = BATCH) -> list[sqlite3.Row]:
+        return self.db.execute(
+            f"SELECT o.seq, o.kind, o.row_id {self._OWNED}"
+            " WHERE o.error IS NULL AND s.user_id = ? ORDER BY o.seq LIMIT ?",
+            (user_id, limit)).fetchall()
+
+    def sessions(self, ids: Iterable[str]) -> list[sqlite3.Row]:
+        return _select_in(self.db, "SELECT * FROM sessions WHERE session_id IN ({})", ids)
+
+    def events(self, ids: Iterable[str]) -> list[sqlite3.Row]:
+        return _select_in(self.db, "SELECT * FROM events WHERE event_id IN ({})", ids)
+
+    def done(self, seqs: Iterable[int]) -> None:
+        """Remove pushed entries -- unless re-queued meanwhile, which gave them a new seq."""
+        seqs = list(seqs)
+        for start in range(0, len(seqs), 500):
+            chunk = seqs[start:start + 500]
+            self.db.execute(f"DELETE FROM outbox WHERE seq IN ({','.join('?' * len(chunk))})",
+                            chunk)
+
+    def mark_failed(self, seq: int, error: str) -> None:
+        self.db.execute("UPDATE outbox SET error = ? WHERE seq = ?", (error[:500], seq))
+
+    # -- applying pulled rows --------------------------------------------------------
+    def apply(self, sessions: list[dict], events: list[dict]) -> set[str]:
+        """Write rows pulled from the server; returns the ids of sessions that changed."""
+        changed: set[str] = set()
+        db = self.db
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO sync_state (key, value) VALUES ('applying_remote', '1')")
+            for remote in sessions:
+                row = {k: from_remote_time(remote.get(k)) for k in
+                       ("start_time", "end_time", "updated_at", "deleted_at")}
+                local = db.execute("SELECT updated_at FROM sessions WHERE session_id = ?",
+                                   (remote["session_id"],)).fetchone()
+                values = (row["start_time"], row["end_time"], remote.get("summary"),
+                          remote.get("title"), row["updated_at"], row["deleted_at"],
+                          remote.get("user_id"), remote["session_id"])
+                if local is None:
+                    db.execute("INSERT INTO sessions (start_time, end_time, summary, title,"
+                               " updated_at, deleted_at, user_id, session_id)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+                elif row["updated_at"] > local["updated_at"]:  # last writer wins
+                    db.execute("UPDATE sessions SET start_time = ?, end_time = ?, summary = ?,"
+                               " title = ?, updated_at = ?, deleted_at = ?, user_id = ?"
+                               " WHERE session_id = ?", values)
+                else:
+                    continue
+                changed.add(remote["session_id"])
+            for remote in events:
+                payload = _dump(remote.get("payload") or {})
+                local = db.execute(
+                    "SELECT payload, (SELECT 1 FROM outbox WHERE kind = 'event' AND row_id ="
+                    " event_id) AS queued FROM events WHERE event_id = ?",
+                    (remote["event_id"],)).fetchone()
+                if local is None:
+                    db.execute("INSERT INTO events (event_id, session_id, type, timestamp,"
+                               " payload) VALUES (?, ?, ?, ?, ?)",
+                               (remote["event_id"], remote["session_id"], remote["type"],
+                                from_remote_time(remote["timestamp"]), payload))
+                elif not local["queued"] and _load(local["payload"]) != remote.get("payload"):
+                    db.execute("UPDATE events SET payload = ? WHERE event_id = ?",
+                               (payload, remote["event_id"]))
+                else:
+                    continue
+                changed.add(remote["session_id"])
+            db.execute("DELETE FROM sync_state WHERE key = 'applying_remote'")
+        return changed
+
+    def missing_sessions(self, ids: Iterable[str]) -> set[str]:
+        ids = set(ids)
+        present = {r[0] for r in _select_in(
+            self.db, "SELECT session_id FROM sessions WHERE session_id IN ({})", ids)}
+        return ids - present
+
+
+def _select_in(db: sqlite3.Connection, query: str, ids: Iterable[str]) -> list[sqlite3.Row]:
+    ids = list(dict.fromkeys(ids))
+    rows: list[sqlite3.Row] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows += db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return rows
+
+
+def _dump(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def _load(text: str) -> Any:
+    return json.loads(text)
+
+
+class SyncEngine:
+    """Pushes the outbox and pulls other devices' changes, in the background."""
+
+    def __init__(self, remote: RemoteStore, local: Any, *, interval: float = 30.0,
+                 push_delay: float = 1.0, backoff: tuple[float, ...] = BACKOFF):
+        self.remote = remote
+        self.local = local
+        self.outbox = LocalOutbox(local)
+        self.interval = interval  # pull this often while nothing happens
+        self.push_delay = push_delay  # gather the writes of a streaming reply into one push
+        self.backoff = backoff
+        self._status = SyncStatus()
+        self._status_callbacks: list[Callable[[SyncStatus], None]] = []
+        self._change_callbacks: list[Callable[[set[str]], None]] = []
+        self._cycle_lock = asyncio.Lock()
+        self._kick = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._failures = 0
+
+    # -- status ------------------------------------------------------------------
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def on_status_changed(self, callback: Callable[[SyncStatus], None]) -> Callable[[], None]:
+        self._status_callbacks.append(callback)
+        return lambda: self._status_callbacks.remove(callback)
+
+    def on_remote_changes(self, callback: Callable[[set[str]], None]) -> Callable[[], None]:
+        """`callback(session_ids)` after pulled rows changed those sessions locally."""
+        self._change_callbacks.append(callback)
+        return lambda: self._change_callbacks.remove(callback)
+
+    def _set_status(self, **changes: Any) -> None:
+        status = replace(self._status, **changes)
+        user_id = status.account.user_id if status.account else None
+        pending, failed = self.outbox.counts(user_id)
+        status = replace(status, pending=pending, failed=failed)
+        if status != self._status:
+            self._status = status
+            for callback in list(self._status_callbacks):
+                try:
+                    callback(status)
+                except Exception:  # noqa: BLE001 - a UI callback must not stop sync
+                    log.exception("sync status callback failed")
+
+    # -- life cycle ----------------------------------------------------------------
+    async def start(self, background: bool = True) -> None:
+        """Restore the saved sign-in and (unless `background` is False, as in tests that drive
+        `sync_once()` themselves) start the sync loop."""
+        account = await self.remote.account()
+        self._signed_in(account)
+        if background:
+            self._task = asyncio.ensure_future(self._run())
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._set_status(state="stopped")
+        await self.remote.close()
+
+    def kick(self) -> None:
+        """A local write happened: refresh the count now, push soon (not while offline)."""
+        self._set_status()
+        self._kick.set()
+
+    def retry_now(self) -> None:
+        self._wake.set()
+
+    # -- auth ------------------------------------------------------------------------
+    async def sign_in(self, email: str, password: str) -> Account:
+        return self._signed_in(await self.remote.sign_in(email, password))
+
+    async def sign_up(self, email: str, password: str) -> Account:
+        return self._signed_in(await self.remote.sign_up(email, password))
+
+    async def sign_in_anonymously(self) -> Account:
+        return self._signed_in(await self.remote.sign_in_anonymously())
+
+    async def sign_out(self) -> None:
+        async with self._cycle_lock:
+            await self.remote.sign_out()
+            self._signed_in(None)
+
+    def _signed_in(self, account: Account | None) -> Account | None:
+        self.local.set_user(account.user_id if account else None)
+        if account is not None:
+            self.outbox.claim_unowned(account.user_id)
+        self._failures = 0
+        self._set_status(account=account, state="online" if account else "signed_out",
+                         message=None)
+        self._wake.set()
+        return account
+
+    # -- the loop ------------------------------------------------------------------
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sync_once()
+                wait, events = self.interval, (self._kick, self._wake)
+            except RemoteUnavailable:
+                wait = self.backoff[min(self._failures - 1, len(self.backoff) - 1)]
+                events = (self._wake,)  # local writes only update the count while offline
+            except Exception:  # noqa: BLE001 - a bug must not end sync for the session
+                log.exception("sync failed")
+                self._failures += 1
+                wait = self.backoff[min(self._failures - 1, len(self.backoff) - 1)]
+                events = (self._wake,)
+            await _wait_any(events, wait)
+            if self._kick.is_set() and not self._wake.is_set():
+                await _wait_any((self._wake,), self.push_delay)
+            self._kick.clear()
+            self._wake.clear()
+
+    async def sync_once(self) -> None:
+        """Push everything waiting, then pull. Raises RemoteUnavailable when offline."""
+        async with self._cycle_lock:
+            try:
+                account = await self.remote.ensure_session()
+                if account is None:
+                    if self._status.account is not None:
+                        self._signed_in(None)  # the saved sign-in was refused
+                    else:
+                        self._set_status()
+                    return
+                if self._status.account is None or \
+                        self._status.account.user_id != account.user_id:
+                    self._signed_in(account)
+                await self._push(account.user_id)
+                changed = await self._pull(account.user_id)
+            except RemoteUnavailable as error:
+                self._failures += 1
+                self._set_status(state="offline", message=str(error))
+                raise
+            self._failures = 0
+            self._set_status(state="online", message=None)
+        if changed:
+            for callback in list(self._change_callbacks):
+                try:
+                    callback(changed)
+                except Exception:  # noqa: BLE001
+                    log.exception("sync change callback failed")
+
+    async def _push(self, user_id: str) -> None:
+        while True:
+            entries = self.outbox.batch(user_id)
+            if not entries:
+                return
+            event_ids = [e["row_id"] for e in entries if e["kind"] == "event"]
+            events = self.outbox.events(event_ids)
+            session_ids = [e["row_id"] for e in entries if e["kind"] == "session"]
+            session_ids += [e["session_id"] for e in events]
+            sessions = self.outbox.sessions(session_ids)
+            try:
+                await self.remote.upsert_sessions([session_row(r) for r in sessions])
+                await self.remote.upsert_events([event_row(r) for r in events])
+            except RemoteRejected as error:
+                log.warning("Server refused a batch (%s); sending rows one by one", error)
+                await self._push_one_by_one(entries, sessions, events)
+            self.outbox.done(e["seq"] for e in entries)
+            self._set_status()
+
+    async def _push_one_by_one(self, entries, sessions, events) -> None:
+        """Find the rows the server refuses, mark them, and push the rest."""
+        refused_sessions: dict[str, str] = {}
+        for row in sessions:
+            try:
+                await self.remote.upsert_sessions([session_row(row)])
+            except RemoteRejected as error:
+                refused_sessions[row["session_id"]] = str(error)
+        refused_events: dict[str, str] = {}
+        for row in events:
+            if row["session_id"] in refused_sessions:
+                refused_events[row["event_id"]] = refused_sessions[row["session_id"]]
+                continue
+            try:
+                await self.remote.upsert_events([event_row(row)])
+            except RemoteRejected as error:
+                refused_events[row["event_id"]] = str(error)
+        for entry in entries:
+            refused = (refused_sessions if entry["kind"] == "session" else refused_events)
+            if entry["row_id"] in refused:
+                self.outbox.mark_failed(entry["seq"], refused[entry["row_id"]])
+        # The failed entries stay (with their error); done() removes only the others.
+        failed = {e["seq"] for e in entries
+                  if e["row_id"] in refused_sessions or e["row_id"] in refused_events}
+        entries[:] = [e for e in entries if e["seq"] not in failed]
+
+    async def _pull(self, user_id: str) -> set[str]:
+        changed: set[str] = set()
+        for table in ("sessions", "events"):
+            key = f"pull:{user_id}:{table}"
+            cursor = self.outbox.get(key)
+            lower = _minus(cursor, PULL_OVERLAP) if cursor else None
+            offset = 0
+            while True:
+                rows = await self.remote.changed_since(table, lower, offset)
+                if not rows:
+                    break
+                if table == "sessions":
+                    changed |= self.outbox.apply(rows, [])
+                else:
+                    missing = self.outbox.missing_sessions(r["session_id"] for r in rows)
+                    parents = await self.remote.sessions_by_id(missing) if missing else []
+                    changed |= self.outbox.apply(parents, rows)
+                newest = max(rows, key=lambda r: _parse(r["changed_at"]))["changed_at"]
+                if cursor is None or _parse(newest) > _parse(cursor):
+                    cursor = newest
+                    self.outbox.put(key, cursor)
+                offset += len(rows)
+                if len(rows) < PAGE_SIZE:
+                    break
+        return changed
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _minus(text: str, delta: timedelta) -> str:
+    return (_parse(text) - delta).isoformat()
+
+
+async def _wait_any(events: tuple[asyncio.Event, ...], timeout: float) -> None:
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def start_sync(settings: Any, local_store: Any, *, storage: Any = None,
+                     **engine_options: Any) -> SyncEngine | None:
+    """Start syncing `local_store` with the Supabase project in `settings`; None when
+    SUPABASE_URL / SUPABASE_KEY are not set. Never raises for a network problem: the engine
+    starts offline and catches up."""
+    if not (settings.supabase_url and settings.supabase_key):
+        return None
+    remote = await RemoteStore.connect(settings.supabase_url, settings.supabase_key,
+                                       storage=storage)
+    engine = SyncEngine(remote, local_store, **engine_options)
+    await engine.start()
+    return engine

@@ -1,0 +1,194 @@
+"""Settings > Account: sign in to Supabase (or continue anonymously), sign out; and the small
+sync status label for the window.
+
+Both widgets only call the sync engine (desktop_chat.store.sync.SyncEngine) and show what it
+reports; the engine does the work. Without SUPABASE_URL / SUPABASE_KEY there is no engine, and
+the section says how to turn sync on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.store.supabase import AuthFailed, RemoteUnavailable
+from desktop_chat.store.sync import SyncStatus
+
+log = logging.getLogger(__name__)
+
+NOT_CONFIGURED = (
+    "Sync is off. To keep your chats in Supabase as well, set SUPABASE_URL and SUPABASE_KEY "
+    "(see docs/supabase.md) and restart Desktop Chat."
+)
+
+
+class AccountSection(QGroupBox):
+    """Email + password, Sign in / Sign up / Continue anonymously / Sign out, and a status."""
+
+    def __init__(self, engine: Any | None, parent: QWidget | None = None):
+        super().__init__("Account", parent)
+        self.setObjectName("AccountSection")
+        self.setAccessibleName("Account")
+        self.engine = engine
+        self._task: asyncio.Task | None = None
+
+        self.email_edit = QLineEdit(self)
+        self.email_edit.setObjectName("AccountEmail")
+        self.email_edit.setAccessibleName("Email")
+        self.email_edit.setPlaceholderText("you@example.com")
+        self.password_edit = QLineEdit(self)
+        self.password_edit.setObjectName("AccountPassword")
+        self.password_edit.setAccessibleName("Password")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.returnPressed.connect(self._sign_in)
+
+        self.sign_in_button = self._button("Sign in", self._sign_in)
+        self.sign_up_button = self._button("Sign up", self._sign_up)
+        self.anonymous_button = self._button("Continue anonymously", self._anonymous)
+        self.sign_out_button = self._button("Sign out", self._sign_out)
+
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("AccountStatus")
+        self.status_label.setAccessibleName("Account status")
+        self.status_label.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Email", self.email_edit)
+        form.addRow("Password", self.password_edit)
+        buttons = QHBoxLayout()
+        for button in (self.sign_in_button, self.sign_up_button, self.anonymous_button,
+                       self.sign_out_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status_label)
+
+        if engine is None:
+            self.status_label.setText(NOT_CONFIGURED)
+            for widget in (self.email_edit, self.password_edit, self.sign_in_button,
+                           self.sign_up_button, self.anonymous_button, self.sign_out_button):
+                widget.setEnabled(False)
+        else:
+            _follow(self, engine, self._show)
+            self._show(engine.status)
+
+    def _button(self, text: str, slot) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName("Account" + text.title().replace(" ", ""))
+        button.setAccessibleName(text)
+        button.clicked.connect(slot)
+        return button
+
+    # -- state -----------------------------------------------------------------------
+    def _show(self, status: SyncStatus, message: str | None = None) -> None:
+        signed_in = status.account is not None
+        busy = self._task is not None and not self._task.done()
+        for widget in (self.email_edit, self.password_edit, self.sign_in_button,
+                       self.sign_up_button, self.anonymous_button):
+            widget.setEnabled(not signed_in and not busy)
+        self.sign_out_button.setEnabled(signed_in and not busy)
+        if message:
+            self.status_label.setText(message)
+        elif signed_in:
+            self.status_label.setText(f"Signed in as {status.account.label}. {status.text}.")
+        else:
+            self.status_label.setText("Not signed in: your chats stay on this device. "
+                                      "Sign in to keep them in sync across machines.")
+
+    # -- actions -----------------------------------------------------------------------
+    def _credentials(self) -> tuple[str, str] | None:
+        email, password = self.email_edit.text().strip(), self.password_edit.text()
+        if not email or not password:
+            self._show(self.engine.status, "Enter your email and password first.")
+            (self.email_edit if not email else self.password_edit).setFocus()
+            return None
+        return email, password
+
+    def _sign_in(self) -> None:
+        if credentials := self._credentials():
+            self._run(self.engine.sign_in(*credentials), "Signing in…")
+
+    def _sign_up(self) -> None:
+        if credentials := self._credentials():
+            self._run(self.engine.sign_up(*credentials), "Creating your account…")
+
+    def _anonymous(self) -> None:
+        self._run(self.engine.sign_in_anonymously(), "Signing in…")
+
+    def _sign_out(self) -> None:
+        self._run(self.engine.sign_out(), "Signing out…")
+
+    def _run(self, coroutine: Coroutine, busy_text: str) -> None:
+        if self._task is not None and not self._task.done():
+            coroutine.close()
+            return
+
+        async def attempt() -> None:
+            message = None
+            try:
+                await coroutine
+                self.password_edit.clear()
+            except AuthFailed as error:
+                message = str(error)
+            except RemoteUnavailable:
+                message = "Could not reach the server. Check your connection and try again."
+            except Exception as error:  # noqa: BLE001 - shown, not raised into Qt
+                log.exception("account action failed")
+                message = f"Something went wrong: {error}"
+            finally:
+                self._task = None
+            self._show(self.engine.status, message)
+
+        self._task = asyncio.ensure_future(attempt())
+        self._show(self.engine.status, busy_text)
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+
+class SyncStatusLabel(QLabel):
+    """"Synced" / "offline — N changes waiting": one line for the window's status area."""
+
+    def __init__(self, engine: Any | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("SyncStatus")
+        self.setAccessibleName("Sync status")
+        if engine is None:
+            self.hide()
+            return
+        _follow(self, engine, self.show_status)
+        self.show_status(engine.status)
+
+    def show_status(self, status: SyncStatus) -> None:
+        self.setText(status.text)
+        self.setToolTip(status.message or "")
+        self.setProperty("syncState", status.state)  # for the style sheet
+        self.setAccessibleDescription(status.text)
+
+
+def _follow(widget: QWidget, engine: Any, callback) -> None:
+    """Call `callback(status)` on every status change while `widget` exists."""
+    unsubscribe = engine.on_status_changed(callback)
+
+    def stop(*_args) -> None:
+        try:
+            unsubscribe()
+        except ValueError:
+            pass
+
+    widget.destroyed.connect(stop)

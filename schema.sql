@@ -1,0 +1,181 @@
+-- Desktop Chat: the Supabase schema (PostgreSQL 15).
+--
+-- How to use: open your Supabase project, go to "SQL Editor", paste this whole file and press
+-- "Run". It can be run again safely: every statement is idempotent.
+--
+-- What it makes: `sessions` and `events` (DESIGN.md, "Data model"), their indexes, and Row Level
+-- Security so that each signed-in user sees and changes only their own rows. The anon key that
+-- the app ships with is public; these policies are the only thing protecting the rows.
+--
+-- Sync notes (desktop_chat/store/sync.py):
+-- * IDs (uuid v4) and timestamps are made on the device; the local SQLite file is the source
+--   of truth and this database is its replica.
+-- * `changed_at` is the SERVER's clock at the last change of a row. Devices pull "rows whose
+--   changed_at is after my cursor", so a device with a wrong clock never misses anything.
+-- * Session metadata is last-writer-wins on `updated_at` (the device's time of the edit): an
+--   upsert carrying an older `updated_at` than the stored row is ignored by a trigger.
+-- * Deleting a session is a tombstone (`deleted_at` set), so the delete reaches every device.
+-- * Events are merged by `event_id`; a retried push updates the same row, never duplicates it.
+
+-- ---------------------------------------------------------------------------------------------
+-- Tables
+-- ---------------------------------------------------------------------------------------------
+create table if not exists public.sessions (
+    session_id uuid primary key,
+    user_id    uuid not null default auth.uid() references auth.users (id) on delete cascade,
+    start_time timestamptz not null,
+    end_time   timestamptz,
+    summary    text,
+    title      text,
+    updated_at timestamptz not null default now(),
+    deleted_at timestamptz,
+    changed_at timestamptz not null default clock_timestamp()
+);
+
+create table if not exists public.events (
+    event_id   uuid primary key,
+    session_id uuid not null references public.sessions (session_id) on delete cascade,
+    -- The owner, copied from the session; lets RLS and the pull use an index.
+    user_id    uuid not null default auth.uid() references auth.users (id) on delete cascade,
+    type       text not null check (type in ('user_message', 'ai_response', 'summary')),
+    timestamp  timestamptz not null,
+    payload    jsonb not null default '{}'::jsonb,
+    changed_at timestamptz not null default clock_timestamp()
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- Indexes
+-- ---------------------------------------------------------------------------------------------
+create index if not exists events_session_time on public.events (session_id, timestamp);
+create index if not exists sessions_user_updated on public.sessions (user_id, updated_at desc);
+-- The pull: "my rows changed since the cursor".
+create index if not exists sessions_user_changed on public.sessions (user_id, changed_at);
+create index if not exists events_user_changed on public.events (user_id, changed_at);
+
+-- ---------------------------------------------------------------------------------------------
+-- Triggers: server-side change stamp, last-writer-wins for sessions, immutable event identity
+-- ---------------------------------------------------------------------------------------------
+create or replace function public.sessions_before_write() returns trigger
+    language plpgsql
+    set search_path = ''
+as $$
+begin
+    if tg_op = 'UPDATE' then
+        -- Last writer wins on updated_at: an older edit arriving late is ignored.
+        if new.updated_at < old.updated_at then
+            return null;
+        end if;
+        -- A row never changes hands.
+        new.user_id := old.user_id;
+        -- Re-sending what is already stored changes nothing (retries are free).
+        if (new.start_time, new.end_time, new.summary, new.title, new.updated_at, new.deleted_at)
+           is not distinct from
+           (old.start_time, old.end_time, old.summary, old.title, old.updated_at, old.deleted_at)
+        then
+            return null;
+        end if;
+    end if;
+    new.changed_at := clock_timestamp();
+    return new;
+end;
+$$;
+
+drop trigger if exists sessions_before_write on public.sessions;
+create trigger sessions_before_write
+    before insert or update on public.sessions
+    for each row execute function public.sessions_before_write();
+
+create or replace function public.events_before_write() returns trigger
+    language plpgsql
+    set search_path = ''
+as $$
+begin
+    if tg_op = 'UPDATE' then
+        -- Events are append-only facts: only the payload of a reply may still grow.
+        new.session_id := old.session_id;
+        new.user_id := old.user_id;
+        new.type := old.type;
+        new.timestamp := old.timestamp;
+        if new.payload is not distinct from old.payload then
+            return null;
+        end if;
+    end if;
+    new.changed_at := clock_timestamp();
+    return new;
+end;
+$$;
+
+drop trigger if exists events_before_write on public.events;
+create trigger events_before_write
+    before insert or update on public.events
+    for each row execute function public.events_before_write();
+
+-- ---------------------------------------------------------------------------------------------
+-- Privileges: only signed-in users (including anonymous sign-ins, which are `authenticated`)
+-- reach these tables; requests made with just the anon key get "permission denied".
+-- ---------------------------------------------------------------------------------------------
+revoke all on public.sessions, public.events from anon;
+grant select, insert, update, delete on public.sessions, public.events to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- Row Level Security
+-- ---------------------------------------------------------------------------------------------
+alter table public.sessions enable row level security;
+alter table public.events enable row level security;
+
+-- sessions: a user sees and changes only their own rows.
+drop policy if exists "sessions: owner can select" on public.sessions;
+create policy "sessions: owner can select" on public.sessions
+    for select to authenticated
+    using ((select auth.uid()) = user_id);
+
+drop policy if exists "sessions: owner can insert" on public.sessions;
+create policy "sessions: owner can insert" on public.sessions
+    for insert to authenticated
+    with check ((select auth.uid()) = user_id);
+
+drop policy if exists "sessions: owner can update" on public.sessions;
+create policy "sessions: owner can update" on public.sessions
+    for update to authenticated
+    using ((select auth.uid()) = user_id)
+    with check ((select auth.uid()) = user_id);
+
+drop policy if exists "sessions: owner can delete" on public.sessions;
+create policy "sessions: owner can delete" on public.sessions
+    for delete to authenticated
+    using ((select auth.uid()) = user_id);
+
+-- events: through their session. A user may only add events to a session they own, and only
+-- as themselves; they see and change only events of their own sessions.
+drop policy if exists "events: owner can select" on public.events;
+create policy "events: owner can select" on public.events
+    for select to authenticated
+    using ((select auth.uid()) = user_id);
+
+drop policy if exists "events: owner can insert" on public.events;
+create policy "events: owner can insert" on public.events
+    for insert to authenticated
+    with check (
+        (select auth.uid()) = user_id
+        and exists (
+            select 1 from public.sessions s
+            where s.session_id = events.session_id and s.user_id = (select auth.uid())
+        )
+    );
+
+drop policy if exists "events: owner can update" on public.events;
+create policy "events: owner can update" on public.events
+    for update to authenticated
+    using ((select auth.uid()) = user_id)
+    with check (
+        (select auth.uid()) = user_id
+        and exists (
+            select 1 from public.sessions s
+            where s.session_id = events.session_id and s.user_id = (select auth.uid())
+        )
+    );
+
+drop policy if exists "events: owner can delete" on public.events;
+create policy "events: owner can delete" on public.events
+    for delete to authenticated
+    using ((select auth.uid()) = user_id);
