@@ -85,9 +85,8 @@ def main() -> int:
     args = parser.parse_args()
 
     import qasync
-    from PySide6.QtWidgets import QApplication
-
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
 
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.preferences import Preferences

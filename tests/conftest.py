@@ -16,6 +16,7 @@ from keyring.backend import KeyringBackend  # noqa: E402
 
 from tests.support.groq_server import FakeGroqServer  # noqa: E402
 from tests.support.postgres import pg_database, postgres_cluster  # noqa: E402,F401
+from tests.support.supabase_gateway import SupabaseGateway  # noqa: E402
 
 
 class MemoryKeyring(KeyringBackend):
@@ -61,6 +62,14 @@ def groq_server() -> Iterator[FakeGroqServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def gateway(postgres_cluster, pg_database) -> Iterator[SupabaseGateway]:  # noqa: F811
+    """GoTrue + PostgREST on loopback, backed by a real PostgreSQL with schema.sql applied."""
+    gw = SupabaseGateway(postgres_cluster, pg_database).start()
+    yield gw
+    gw.down()
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,6 @@ from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.store.sync import start_sync
 from desktop_chat.ui.account import NOT_CONFIGURED, AccountSection, SyncStatusLabel
 from tests.support.supabase_devices import make_device, server_counts
-from tests.support.supabase_gateway import SupabaseGateway
-
-
-@pytest.fixture
-def gateway(postgres_cluster, pg_database):
-    gw = SupabaseGateway(postgres_cluster, pg_database).start()
-    yield gw
-    gw.down()
 
 
 def every_widget_is_named(widget) -> None:

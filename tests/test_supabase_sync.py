@@ -26,13 +26,6 @@ from tests.support.supabase_gateway import SupabaseGateway
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def gateway(postgres_cluster, pg_database):
-    gw = SupabaseGateway(postgres_cluster, pg_database).start()
-    yield gw
-    gw.down()
-
-
 def scenario(coroutine):
     return asyncio.run(asyncio.wait_for(coroutine, 90))
 

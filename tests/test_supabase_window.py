@@ -11,16 +11,8 @@ from desktop_chat.llm.groq_client import GroqClient
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.transcript import Role
 from tests.support.supabase_devices import make_device
-from tests.support.supabase_gateway import SupabaseGateway
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def gateway(postgres_cluster, pg_database):
-    gw = SupabaseGateway(postgres_cluster, pg_database).start()
-    yield gw
-    gw.down()
 
 
 def test_a_session_from_another_device_shows_up_and_resumes(qtbot, run, gateway, groq_server,

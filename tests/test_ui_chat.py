@@ -215,7 +215,12 @@ def test_shortcuts_focus_and_quit(app, qtbot) -> None:
 
 
 def test_every_interactive_widget_has_an_accessible_name(app) -> None:
-    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLineEdit, QPlainTextEdit
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QLineEdit,
+        QPlainTextEdit,
+    )
 
     widgets = [w for kind in (QAbstractButton, QAbstractItemView, QLineEdit, QPlainTextEdit)
                for w in app.window.findChildren(kind)]

@@ -8,9 +8,25 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from desktop_chat.core.memory import DEFAULT_SYSTEM_PROMPT, build_prompt, group_interactions
-from desktop_chat.core.models import Event, EventType, Session, title_from_message, utc_now
-from desktop_chat.llm.base import ChatMessage, LLMClient, LLMError, LLMErrorKind, StreamResult
+from desktop_chat.core.memory import (
+    DEFAULT_SYSTEM_PROMPT,
+    build_prompt,
+    group_interactions,
+)
+from desktop_chat.core.models import (
+    Event,
+    EventType,
+    Session,
+    title_from_message,
+    utc_now,
+)
+from desktop_chat.llm.base import (
+    ChatMessage,
+    LLMClient,
+    LLMError,
+    LLMErrorKind,
+    StreamResult,
+)
 from desktop_chat.store.base import Store
 
 # A reply in progress is written with this mark, so a crash leaves it flagged, not silently cut.

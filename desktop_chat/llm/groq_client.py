@@ -21,8 +21,8 @@ import json
 import logging
 import math
 from collections.abc import AsyncIterator
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import groq

@@ -206,7 +206,11 @@ class RemoteStore:
         """A valid access token for the next requests, refreshing it if it is (nearly) expired.
         Raises RemoteUnavailable when offline; returns None when signed out or the refresh
         token was refused (then the user has to sign in again)."""
-        from supabase_auth.errors import AuthApiError, AuthRetryableError, AuthSessionMissingError
+        from supabase_auth.errors import (
+            AuthApiError,
+            AuthRetryableError,
+            AuthSessionMissingError,
+        )
 
         async with self._auth_lock:
             try:
@@ -226,7 +230,11 @@ class RemoteStore:
 
     async def force_refresh(self) -> Account | None:
         """Refresh now (after the server said the access token expired)."""
-        from supabase_auth.errors import AuthApiError, AuthRetryableError, AuthSessionMissingError
+        from supabase_auth.errors import (
+            AuthApiError,
+            AuthRetryableError,
+            AuthSessionMissingError,
+        )
 
         async with self._auth_lock:
             session = await self._stored_session()

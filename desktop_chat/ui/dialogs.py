@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QHeaderView,
-    QAbstractItemView,
 )
 
 from desktop_chat.ui.shortcuts import Shortcut

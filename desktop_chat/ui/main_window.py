@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
-
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QFont,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,7 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import APP_NAME
-from desktop_chat.core.chat import ChatService, MessageRejected, ReplyOutcome, check_message
+from desktop_chat.core.chat import (
+    ChatService,
+    MessageRejected,
+    ReplyOutcome,
+    check_message,
+)
 from desktop_chat.core.export import export_json, export_markdown
 from desktop_chat.core.models import utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
@@ -32,10 +43,10 @@ from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
-from desktop_chat.ui.session_panel import SessionPanel, SessionRole
-from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut
 from desktop_chat.ui.preferences import Preferences, session_prompt_key
+from desktop_chat.ui.session_panel import SessionPanel, SessionRole
 from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut
 from desktop_chat.ui.theme import THEMES, Theme, stylesheet
 from desktop_chat.ui.transcript import (
     MessageDelegate,

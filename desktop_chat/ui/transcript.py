@@ -22,8 +22,8 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
-    Signal,
     QUrl,
+    Signal,
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -39,7 +39,12 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from desktop_chat.core.models import Event, EventType
 from desktop_chat.ui.markdown import finished_prefix_length, render_markdown
