@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from desktop_chat.core.models import Event, EventType  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import (  # noqa: E402
     MessageDelegate,
@@ -72,8 +73,13 @@ def markdown_reply(tokens: int, seed: int = 7) -> str:
 
 
 class Harness:
-    def __init__(self, app: QApplication):
+    def __init__(self, app: QApplication, history: int = 0):
         self.app = app
+        self.history_events = [
+            Event("bench", EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
+                  {"text": markdown_reply(60, seed=n) if n % 2 else f"question {n}"})
+            for n in range(history)
+        ]
         self.view = TranscriptView()
         self.view.setStyleSheet(stylesheet(DARK))
         self.model = TranscriptModel(self.view)
@@ -89,7 +95,8 @@ class Harness:
             self.app.processEvents()
 
     def reset(self) -> None:
-        self.model.set_events([])
+        """An empty transcript, or one with `history` earlier messages above the reply."""
+        self.model.set_events(self.history_events)
         self.settle()
 
     def one_shot(self, text: str) -> float:
@@ -179,10 +186,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=1000.0, help="tokens per second")
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 8000])
+    parser.add_argument("--history", type=int, default=0,
+                        help="earlier messages in the transcript above the streamed reply")
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv)
-    harness = Harness(app)
+    harness = Harness(app, args.history)
+    if args.history:
+        print(f"transcript holds {args.history} earlier messages")
     baseline = idle_cpu(1.0)
     print(f"the measuring timers' own cost: {baseline * 100:.1f}% of a core, subtracted below")
     results = {}

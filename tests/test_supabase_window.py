@@ -3,7 +3,6 @@ opens, and resumes with its memory — real PostgreSQL, real supabase client, re
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from desktop_chat.core.chat import ChatService, ChatSettings

@@ -239,3 +239,27 @@ def test_html_in_messages_is_shown_as_text(app, groq_server) -> None:
     assert "<i>html</i>" in reply_doc.toPlainText()
     assert "[image: pic]" in reply_doc.toPlainText()
     assert "<img" not in reply_doc.toHtml()
+
+
+def test_the_view_follows_new_text_only_while_at_the_bottom(app, qtbot, groq_server) -> None:
+    groq_server.reply_text = "\n\n".join(f"Paragraph {n}: " + "word " * 40 for n in range(40))
+    hold = groq_server.hold_after(1200)
+    app.type_and_send("A long answer, please")
+    view = app.window.transcript
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: hold.reached.is_set() and app.last(Role.ASSISTANT) is not None
+                    and app.last(Role.ASSISTANT).text == "".join(groq_server.tokens()[:1200]))
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    # The newest text sits at the bottom edge of the view (the row may be taller while it grows).
+    text_end = view.content_bottom() - bar.value()
+    assert view.viewport().height() - 40 <= text_end <= view.viewport().height() + 2
+
+    bar.setValue(0)  # the user scrolls up to read: new text must not pull the view down
+    hold.release()
+    app.wait_idle()
+    assert bar.value() == 0
+    assert app.last(Role.ASSISTANT).text == groq_server.reply_text
+
+    view.follow_bottom()
+    app.send_and_wait("Short one")
+    assert bar.value() == bar.maximum()

@@ -388,6 +388,9 @@ class MainWindow(QMainWindow):
             nonlocal pieces
             pieces += 1
             renderer.feed(piece)
+            if pieces == 1:
+                # The message and the session's title are stored by now: list it at once.
+                self._spawn(self.refresh_sessions())
             elapsed = time.monotonic() - started
             if pieces % 25 == 0 and elapsed > 0:
                 self.show_status(f"Replying… {pieces / elapsed:,.0f} tokens/s  (Esc to stop)")

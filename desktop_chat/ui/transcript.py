@@ -7,6 +7,7 @@ replaced at each ~16 ms flush, so the cost per token stays flat however long the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -51,6 +52,9 @@ from desktop_chat.ui.markdown import finished_prefix_length, render_markdown
 from desktop_chat.ui.theme import DARK, Theme
 
 FLUSH_INTERVAL_MS = 16
+# px: a streaming row grows in steps, not every line, since each change of a row's height makes
+# the view re-measure every row. The view follows the end of the text, not of the row.
+STREAM_HEIGHT_STEP = 400
 RETRY_LABEL = "↻ Retry"
 COPY_LABEL = "Copy"
 COPY_CODE_LABEL = "Copy code"
@@ -79,6 +83,7 @@ class MessageItem:
     streaming: bool = False
     highlighted: bool = False  # briefly outlined after a search opens the session at it
     reported_height: int = -1  # the height the view was last given for this row
+    size_key: tuple | None = field(default=None, repr=False)  # what reported_height was for
     document: MessageDocument | None = field(default=None, repr=False)
 
     @classmethod
@@ -103,8 +108,13 @@ class MessageItem:
 class MessageDocument(QTextDocument):
     """A bubble's rich text. It never loads a resource: no remote or local images."""
 
-    def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK):
+    def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK,
+                 font_generation: int = 0):
         super().__init__()
+        # No undo history: a streamed reply is edited every frame and nobody undoes it.
+        self.setUndoRedoEnabled(False)
+        self.font_generation = font_generation
+        self.generation = 0  # bumped on every change, so measured sizes can be cached
         self.setDefaultFont(font)
         self.setDocumentMargin(0)
         option = QTextOption()
@@ -169,6 +179,7 @@ class MessageDocument(QTextDocument):
 
     def set_text(self, text: str, streaming: bool) -> None:
         self._natural_width = None
+        self.generation += 1
         if self.role in (Role.USER, Role.ERROR):
             self.setPlainText(text)  # what the user typed is shown exactly, never interpreted
         elif streaming:
@@ -200,12 +211,31 @@ class MessageDocument(QTextDocument):
             self._insert_html(cursor, render_markdown(tail, finished=False))
         cursor.endEditBlock()
 
-    @staticmethod
-    def _insert_html(cursor: QTextCursor, fragment_html: str) -> None:
+    def _insert_html(self, cursor: QTextCursor, fragment_html: str) -> None:
         if cursor.position() > 0:
             # A fresh block, so the new fragment does not join the last list or code block.
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        start = cursor.position()
         cursor.insertHtml(fragment_html)
+        if fragment_html.startswith(_FORMATTED_BLOCKS):
+            # insertHtml merges the fragment's first block into the current one, which keeps
+            # its plain format: a code block would lose its first line's background, a list
+            # its first item. Give that block back the format it has in the fragment.
+            template = QTextDocument()
+            template.setDefaultStyleSheet(self.defaultStyleSheet())
+            template.setDefaultFont(self.defaultFont())
+            template.setHtml(fragment_html)
+            first = template.begin()
+            block = cursor.document().findBlock(start)
+            if not block.text():
+                return  # nothing was merged (Qt starts lists on a block of their own)
+            QTextCursor(block).setBlockFormat(first.blockFormat())
+            following = block.next().textList() if block.next().isValid() else None
+            if first.textList() is not None and following is not None and block.textList() is None:
+                following.add(block)
+
+
+_FORMATTED_BLOCKS = ("<pre", "<ul", "<ol", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<blockquote")
 
 
 def _code_text(lines: list[str]) -> str:
@@ -276,16 +306,19 @@ class MessageDelegate(QStyledItemDelegate):
         self.note_font = QFont()
         self.note_font.setPointSizeF(self.font.pointSizeF() * 0.85)
         self._remeasure: list[QPersistentModelIndex] = []
+        self._font_generation = 0
 
     def set_font(self, font: QFont) -> None:
         self.font = QFont(font)
         self.note_font = QFont(font)
         self.note_font.setPointSizeF(font.pointSizeF() * 0.85)
+        self._font_generation += 1
 
     # -- geometry --------------------------------------------------------------
     def document_for(self, item: MessageItem) -> MessageDocument:
-        if item.document is None or item.document.defaultFont() != self.font:
-            item.document = MessageDocument(item.role, item.text, self.font, self.theme)
+        if item.document is None or item.document.font_generation != self._font_generation:
+            item.document = MessageDocument(item.role, item.text, self.font, self.theme,
+                                            self._font_generation)
         return item.document
 
     def _bubble_width_limit(self, view_width: int) -> int:
@@ -390,20 +423,35 @@ class MessageDelegate(QStyledItemDelegate):
         ]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        item: MessageItem = index.data(ItemRole)
         # The view's width, not option.rect's: a width that differs from paint's would make
         # every call lay the whole document out again.
         width = self._row_width(option)
-        if item.document is None or item.document.defaultFont() != self.font:
+        return QSize(width, self.row_height(index.data(ItemRole), width))
+
+    def row_height(self, item: MessageItem, width: int) -> int:
+        """The row's height, cached: the view asks for every row at each relayout."""
+        document = item.document
+        built = document is not None and document.font_generation == self._font_generation
+        key = (width, self._font_generation, document.generation if built else -len(item.text),
+               item.note, item.retryable, item.streaming)
+        if key == item.size_key:
+            return item.reported_height
+        if not built:
             # Not on screen yet: an estimate from the text's length. Building every row's
             # document would make a 1,000-message session take seconds to open; the real
             # height replaces the estimate when the row is first painted.
             height = self._estimated_height(item, width)
         else:
-            bubble, _ = self._layout(item, QRect(0, 0, width, 0))
-            height = bubble.height() + self._footer_height(item) + 2 * ROW_SPACING
-        item.reported_height = height
-        return QSize(width, height)
+            height = self._real_height(item, width)
+        if item.streaming:
+            # Grown in steps: each change of height relayouts every row of the transcript.
+            height = -(-height // STREAM_HEIGHT_STEP) * STREAM_HEIGHT_STEP
+        item.size_key, item.reported_height = key, height
+        return height
+
+    def _real_height(self, item: MessageItem, width: int) -> int:
+        bubble, _ = self._layout(item, QRect(0, 0, width, 0))
+        return bubble.height() + self._footer_height(item) + 2 * ROW_SPACING
 
     def _estimated_height(self, item: MessageItem, width: int) -> int:
         metrics = QFontMetrics(self.font)
@@ -415,10 +463,11 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _check_measured(self, item: MessageItem, index: QModelIndex, width: int) -> None:
         """After a row's first paint, tell the view if its real height differs from the estimate."""
-        bubble, _ = self._layout(item, QRect(0, 0, width, 0))
-        real = bubble.height() + self._footer_height(item) + 2 * ROW_SPACING
+        if self.row_height(item, width) != item.reported_height or item.size_key is None:
+            return
+        real = self._real_height(item, width)
         if real != item.reported_height:
-            item.reported_height = real
+            item.size_key = None  # measured anew at the relayout
             self._remeasure.append(QPersistentModelIndex(index))
             if len(self._remeasure) == 1:
                 QTimer.singleShot(0, self, self._flush_remeasure)
@@ -560,6 +609,8 @@ class TranscriptView(QListView):
         self.setMouseTracking(True)
         self._follow = True
         self.exposed_rect: QRect | None = None
+        # Set by a StreamRenderer while a reply streams: the content y where its text ends.
+        self.content_bottom: Callable[[], int | None] | None = None
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
@@ -572,12 +623,23 @@ class TranscriptView(QListView):
         finally:
             self.exposed_rect = None
 
-    def _on_scrolled(self, value: int) -> None:
-        self._follow = value >= self.verticalScrollBar().maximum() - 8
+    def _follow_value(self) -> int:
+        """The scroll position that shows the newest text at the bottom of the view."""
+        bar = self.verticalScrollBar()
+        target = self.content_bottom() if self.content_bottom is not None else None
+        if target is None:
+            return bar.maximum()
+        return max(bar.minimum(), min(bar.maximum(), target - self.viewport().height()))
 
-    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+    def _on_scrolled(self, value: int) -> None:
+        self._follow = value >= self._follow_value() - 8
+
+    def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
+        self.keep_following()
+
+    def keep_following(self) -> None:
         if self._follow:
-            self.verticalScrollBar().setValue(maximum)
+            self.verticalScrollBar().setValue(self._follow_value())
 
     def follow_bottom(self) -> None:
         self._follow = True
@@ -605,6 +667,10 @@ class StreamRenderer(QObject):
         self._timer.timeout.connect(self.flush)
         self._height = -1.0
         item.streaming = True
+        view = delegate.parent()
+        self.view = view if isinstance(view, TranscriptView) else None
+        if self.view is not None:
+            self.view.content_bottom = self._content_bottom
 
     @property
     def pending(self) -> bool:
@@ -634,18 +700,33 @@ class StreamRenderer(QObject):
         self.item.streaming = False
         self.item.note = note
         self.item.retryable = retryable
+        if self.view is not None and self.view.content_bottom == self._content_bottom:
+            self.view.content_bottom = None  # the row has its real height again
         self.delegate.document_for(self.item).set_text(self.item.text, streaming=False)
         self._resized()
 
+    def _content_bottom(self) -> int | None:
+        """Where the streamed text ends, in the view's content coordinates."""
+        if self.item not in self.model.items:
+            return None
+        index = self.model.index(self.model.row_of(self.item))
+        row = self.view.visualRect(index)
+        height = self.delegate.document_for(self.item).size().height()
+        return (row.top() + self.view.verticalScrollBar().value() + ROW_SPACING
+                + int(height) + 2 * BUBBLE_PADDING + 2 * ROW_SPACING)
+
     def _resized(self, changed_from: float | None = None) -> None:
         index = self.model.index(self.model.row_of(self.item))
-        height = self.delegate.document_for(self.item).size().height()
+        view = self.delegate.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else 600
+        height = self.delegate.row_height(self.item, width)
         if height != self._height:
-            # The view re-measures rows only when told a size hint changed; most flushes only
-            # extend the last line, so the relayout is skipped for them.
+            # The view re-measures rows only when told a size hint changed, and then it
+            # re-measures all of them; the row grows in steps so that stays rare.
             self._height = height
             self.delegate.sizeHintChanged.emit(index)
-        view = self.delegate.parent()
+        if self.view is not None:
+            self.view.keep_following()
         if changed_from is None or not isinstance(view, QListView):
             self.model.dataChanged.emit(index, index)
             return
