@@ -52,6 +52,7 @@ from desktop_chat.ui.markdown import finished_prefix_length, render_markdown
 from desktop_chat.ui.theme import DARK, Theme
 
 FLUSH_INTERVAL_MS = 16
+SCROLLING_FLUSH_INTERVAL_MS = 33
 # px: a streaming row grows in steps, not every line, since each change of a row's height makes
 # the view re-measure every row. The view follows the end of the text, not of the row.
 STREAM_HEIGHT_STEP = 400
@@ -689,8 +690,13 @@ class StreamRenderer(QObject):
         document = self.delegate.document_for(self.item)
         changed_from = document.tail_top()
         document.set_text(self.item.text, streaming=True)
+        scrolled_from = self.view.verticalScrollBar().value() if self.view is not None else 0
         self._resized(changed_from)
         self.flushes += 1
+        # Following the text scrolls the view, and a see-through (glass) view cannot blit a
+        # scroll: every such frame repaints the whole viewport. Those frames come at half rate.
+        scrolled = self.view is not None and self.view.verticalScrollBar().value() != scrolled_from
+        self._timer.setInterval(SCROLLING_FLUSH_INTERVAL_MS if scrolled else FLUSH_INTERVAL_MS)
 
     def finish(self, note: str | None = None, retryable: bool = False) -> None:
         """Flush the rest and render the reply once more as a whole, finished document."""
