@@ -3,6 +3,9 @@ opens, and resumes with its memory — real PostgreSQL, real supabase client, re
 
 from __future__ import annotations
 
+import json
+import logging
+
 from PySide6.QtCore import QSettings, Qt
 
 from desktop_chat.core.chat import ChatService, ChatSettings
@@ -15,7 +18,8 @@ PASSWORD = "correct horse battery"
 
 
 def test_a_session_from_another_device_shows_up_and_resumes(qtbot, run, gateway, groq_server,
-                                                           tmp_path) -> None:
+                                                           tmp_path, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
     laptop = run(make_device(gateway, tmp_path / "laptop", "laptop"))
     run(laptop.engine.sign_up("ada@example.com", PASSWORD))
     session = run(laptop.new_session("Lisbon trip", messages=4))
@@ -57,7 +61,14 @@ def test_a_session_from_another_device_shows_up_and_resumes(qtbot, run, gateway,
     run(laptop.engine.sync_once())
     texts = [e.text for e in run(laptop.store.events(session.session_id))]
     assert texts[-2:] == ["And the day after?", groq_server.reply_text]
+    # The sign-in tokens live in the keychain only: never in the database files or the logs.
+    saved = json.loads(run(desktop.storage.get_item("supabase.auth.token")))
+    tokens = [saved["access_token"], saved["refresh_token"], gateway.anon_key]
     window.close()
     run(llm.close())
     run(desktop.close())
     run(laptop.close())
+    for path in (tmp_path / "desktop").iterdir():
+        data = path.read_bytes()
+        assert not [t for t in tokens if t.encode() in data], path
+    assert caplog.records and not [t for t in tokens if t in caplog.text]

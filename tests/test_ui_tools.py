@@ -336,3 +336,19 @@ def test_a_large_paste_within_limits_is_sent_whole(app, groq_server) -> None:
     app.send_and_wait(large, timeout=20_000)
     assert groq_server.requests[-1]["messages"][-1]["content"] == large
     assert app.run(app.store.events(app.window.current_session_id))[0].text == large
+
+
+def test_ctrl_tab_walks_through_sessions(app, qtbot) -> None:
+    for title in ("first", "second", "third"):
+        app.window.new_session()
+        app.send_and_wait(title)
+    # Newest first: third, second, first. The open session is "third".
+    opened = []
+    for _ in range(3):
+        qtbot.keyClick(app.composer, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: app.items and app.items[0].text != (opened[-1] if opened else "third"))
+        opened.append(app.items[0].text)
+    assert opened == ["second", "first", "third"]
+    qtbot.keyClick(app.composer, Qt.Key.Key_Backtab,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: app.items[0].text == "first")

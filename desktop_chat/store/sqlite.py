@@ -101,6 +101,10 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO outbox (kind, row_id) SELECT 'session', session_id FROM sessions ORDER BY start_time;
     INSERT INTO outbox (kind, row_id) SELECT 'event', event_id FROM events ORDER BY timestamp;
     """,
+    # 4: the session list reads the newest live sessions; without this index it sorted them all.
+    """
+    CREATE INDEX sessions_live_updated ON sessions(updated_at DESC) WHERE deleted_at IS NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -59,6 +59,9 @@ from desktop_chat.ui.transcript import (
 
 log = logging.getLogger(__name__)
 UNDO_DELETE_MS = 8_000
+# Enough to scroll back months of daily use and still refresh in ~10 ms; older sessions are
+# found by search.
+SESSION_LIST_LIMIT = 1_000
 HIGHLIGHT_MS = 2_000
 
 
@@ -219,7 +222,7 @@ class MainWindow(QMainWindow):
 
     # -- sessions --------------------------------------------------------------
     async def refresh_sessions(self) -> None:
-        sessions = await self.service.store.list_sessions()
+        sessions = await self.service.store.list_sessions(limit=SESSION_LIST_LIMIT)
         self.sessions.set_sessions(sessions, self.current_session_id)
 
     async def open_session(self, session_id: str, focus_event: str | None = None) -> None:
