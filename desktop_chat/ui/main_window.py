@@ -254,8 +254,7 @@ class MainWindow(QMainWindow):
         item = self.transcript_model.items[row]
         item.highlighted = True
         index = self.transcript_model.index(row)
-        self.transcript._follow = False
-        self.transcript.scrollTo(index, self.transcript.ScrollHint.PositionAtCenter)
+        self.transcript.show_row(index)
         self.transcript_model.dataChanged.emit(index, index)
 
         def fade() -> None:

@@ -646,6 +646,11 @@ class TranscriptView(QListView):
         self._follow = True
         self.scrollToBottom()
 
+    def show_row(self, index: QModelIndex) -> None:
+        """Center a row (a search hit) and stop following new text until the user scrolls down."""
+        self._follow = False
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
     @property
     def following(self) -> bool:
         return self._follow
