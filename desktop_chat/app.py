@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_ID)
+    app.setOrganizationName(APP_ID)  # QSettings: ~/.config/DesktopChat/DesktopChat.conf on Linux
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(ICON_NAME)  # Wayland matches the window to desktop_chat.desktop by this
