@@ -166,8 +166,11 @@ class MessageDocument(QTextDocument):
 
     def tail_top(self) -> float:
         """Where the unfinished tail starts, in document pixels: everything above is final."""
-        block = self.findBlock(max(0, self._tail_position - 1))
-        return self.documentLayout().blockBoundingRect(block).top()
+        if self._tail_position == 0:
+            return 0.0
+        # The finished part ends at _tail_position; the tail's first block follows it.
+        finished = self.findBlock(self._tail_position - 1)
+        return self.documentLayout().blockBoundingRect(finished).bottom()
 
     def natural_width(self) -> int:
         """The width the text takes unwrapped, so short messages get snug bubbles."""
