@@ -19,6 +19,10 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SAFE_SCHEMES = ("http://", "https://")
 
 
+# Building a formatter compiles its style sheet; one serves every code block.
+_FORMATTER = HtmlFormatter(nowrap=True, noclasses=True, style="monokai")
+
+
 def _highlight(code: str, lang: str, _attrs: object) -> str:
     try:
         lexer = get_lexer_by_name(lang.strip().split()[0]) if lang.strip() else None
@@ -26,7 +30,7 @@ def _highlight(code: str, lang: str, _attrs: object) -> str:
         lexer = None
     if lexer is None:
         return ""  # markdown-it escapes and wraps it itself
-    body = highlight(code, lexer, HtmlFormatter(nowrap=True, noclasses=True, style="monokai"))
+    body = highlight(code, lexer, _FORMATTER)
     return f"<pre><code>{body}</code></pre>"
 
 
