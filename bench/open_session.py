@@ -41,7 +41,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop_chat.core.models import Event, EventType, Session, utc_now  # noqa: E402
 from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
-from desktop_chat.ui.transcript import MessageDelegate, TranscriptModel, TranscriptView  # noqa: E402
+from desktop_chat.ui.transcript import TranscriptView, build_transcript  # noqa: E402
 
 TARGET_MS = 250.0
 WORDS = ("the a to of and in that is for it with as on be this you can use or by not are from "
@@ -123,8 +123,8 @@ async def populate(store: SQLiteStore, messages: int, seed: int = 11) -> tuple[s
 class PaintHookedView(TranscriptView):
     """The real view, noting when each paint finishes and whether it showed the goal."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.clock = QElapsedTimer()
         self.first_paint_ns: int | None = None
         self.goal_paint_ns: int | None = None
@@ -148,12 +148,8 @@ class Bench:
         self.app = app
         self.store = store
         self.session_id = session_id
-        self.view = PaintHookedView()
+        self.view, self.model, self.delegate = build_transcript(DARK, view_class=PaintHookedView)
         self.view.setStyleSheet(stylesheet(DARK))
-        self.model = TranscriptModel(self.view)
-        self.delegate = MessageDelegate(self.view, DARK)
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(self.delegate)
         self.view.resize(900, 700)
         self.view.show()
         self.settle()

@@ -30,12 +30,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop_chat.core.models import Event, EventType  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import (  # noqa: E402
-    MessageDelegate,
     MessageItem,
     Role,
     StreamRenderer,
-    TranscriptModel,
-    TranscriptView,
+    build_transcript,
 )
 
 TOKEN = re.compile(r"\s*\S{1,6}|\s+")
@@ -80,12 +78,8 @@ class Harness:
                   {"text": markdown_reply(60, seed=n) if n % 2 else f"question {n}"})
             for n in range(history)
         ]
-        self.view = TranscriptView()
+        self.view, self.model, self.delegate = build_transcript(DARK)
         self.view.setStyleSheet(stylesheet(DARK))
-        self.model = TranscriptModel(self.view)
-        self.delegate = MessageDelegate(self.view, DARK)
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(self.delegate)
         self.view.resize(900, 700)
         self.view.show()
         self.settle()

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from desktop_chat.core.memory import (
     DEFAULT_SYSTEM_PROMPT,
     build_prompt,
-    group_interactions,
 )
 from desktop_chat.core.models import (
     Event,
@@ -242,7 +241,3 @@ def check_message(text: str) -> None:
             "a bad copy and paste) that cannot be saved. Retype that part and send again."
         ) from None
 
-
-def last_interaction_reply(events: list[Event]) -> Event | None:
-    interactions = group_interactions(events)
-    return interactions[-1].reply if interactions else None

@@ -49,12 +49,10 @@ from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut
 from desktop_chat.ui.theme import THEMES, Theme, stylesheet
 from desktop_chat.ui.transcript import (
-    MessageDelegate,
     MessageItem,
     Role,
     StreamRenderer,
-    TranscriptModel,
-    TranscriptView,
+    build_transcript,
 )
 
 log = logging.getLogger(__name__)
@@ -98,11 +96,7 @@ class MainWindow(QMainWindow):
 
         self.sessions = SessionPanel(self)
         self.sessions.setFixedWidth(270)
-        self.transcript_model = TranscriptModel(self)
-        self.transcript = TranscriptView(self)
-        self.delegate = MessageDelegate(self.transcript, self.theme)
-        self.transcript.setModel(self.transcript_model)
-        self.transcript.setItemDelegate(self.delegate)
+        self.transcript, self.transcript_model, self.delegate = build_transcript(self.theme, self)
         self.composer = ComposerPanel(self)
 
         chat_column = QVBoxLayout()

@@ -202,7 +202,6 @@ class SessionPanel(QWidget):
         self.model = SessionListModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
         title = QLabel("Sessions", self)
         title.setObjectName("SidebarTitle")

@@ -289,6 +289,8 @@ class TranscriptModel(QAbstractListModel):
                 self.endRemoveRows()
 
     def row_of(self, item: MessageItem) -> int:
+        if self.items and self.items[-1] is item:
+            return len(self.items) - 1  # the streaming reply, asked for at every flush
         return next(i for i, candidate in enumerate(self.items) if candidate is item)
 
     def item_changed(self, item: MessageItem) -> None:
@@ -657,6 +659,17 @@ class TranscriptView(QListView):
     @property
     def following(self) -> bool:
         return self._follow
+
+
+def build_transcript(theme: Theme, parent=None, view_class: type[TranscriptView] = TranscriptView,
+                     ) -> tuple[TranscriptView, TranscriptModel, MessageDelegate]:
+    """A transcript view wired to its model and bubble delegate (the window and the benches)."""
+    view = view_class(parent)
+    model = TranscriptModel(view)
+    delegate = MessageDelegate(view, theme)
+    view.setModel(model)
+    view.setItemDelegate(delegate)
+    return view, model, delegate
 
 
 class StreamRenderer(QObject):
