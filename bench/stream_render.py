@@ -4,9 +4,15 @@
 For a 2,000- and an 8,000-token reply at 1,000 tokens/s (offscreen, the real TranscriptView,
 MessageDelegate and StreamRenderer), it prints:
   - main-thread CPU while streaming, as a share of one core (target <= 20%)
-  - the worst event-loop stall seen by a 1 ms heartbeat timer (target <= 8 ms)
+  - the worst event-loop stall seen by a 1 ms heartbeat timer (target <= 8 ms), and the main
+    thread's own CPU between two heartbeats (p99, worst, how often over 8 ms): a stall the
+    code caused, as opposed to one where the machine did not run the process
   - CPU(streamed) / CPU(one-shot render of the same text)
 and then CPU(8k) / CPU(2k) (target <= 4.5; 4.0 would be perfectly linear).
+
+Shared machines stall on their own: before streaming it measures that noise the same way (the
+worst heartbeat gap while idle, and the worst CPU time measured for a fixed ~2 ms task), so
+the worst figures can be read against it.
 
 Usage: python bench/stream_render.py [--rate 1000] [--sizes 2000 8000]
 """
@@ -58,7 +64,8 @@ def markdown_reply(tokens: int, seed: int = 7) -> str:
         elif kind == "list":
             block = "\n".join(f"- {words(rng.randint(4, 10))}" for _ in range(rng.randint(3, 6)))
         elif kind == "code":
-            lines = [f"    value_{i} = compute({i}, '{rng.choice(WORDS)}')" for i in range(rng.randint(4, 12))]
+            lines = [f"    value_{i} = compute({i}, '{rng.choice(WORDS)}')"
+                     for i in range(rng.randint(4, 12))]
             block = "```python\ndef step():\n" + "\n".join(lines) + "\n    return value_0\n```"
         elif kind == "heading":
             block = "## " + words(3).title()
@@ -113,7 +120,9 @@ class Harness:
         clock = QElapsedTimer()
         sent = 0
         worst_stall = 0.0
+        busy: list[float] = []  # main-thread CPU between consecutive heartbeats
         last_beat = time.perf_counter()
+        last_cpu = time.thread_time()
 
         def produce() -> None:
             nonlocal sent
@@ -123,10 +132,13 @@ class Harness:
                 sent += 1
 
         def heartbeat() -> None:
-            nonlocal last_beat, worst_stall
-            now = time.perf_counter()
+            nonlocal last_beat, worst_stall, last_cpu
+            now, cpu_now = time.perf_counter(), time.thread_time()
             worst_stall = max(worst_stall, now - last_beat - 0.001)
-            last_beat = now
+            # The main thread's own CPU between two beats: a stall our code caused, as
+            # opposed to one where the machine did not run the process at all.
+            busy.append(cpu_now - last_cpu)
+            last_beat, last_cpu = now, cpu_now
 
         producer = QTimer()
         producer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -140,7 +152,7 @@ class Harness:
         cpu_start = time.thread_time()
         producer.start(2)
         beat.start(1)
-        last_beat = time.perf_counter()
+        last_beat, last_cpu = time.perf_counter(), time.thread_time()
         loop = QEventLoop()
         done = QTimer()
         done.timeout.connect(lambda: loop.quit() if sent >= len(pieces) else None)
@@ -154,30 +166,80 @@ class Harness:
         producer.stop()
         beat.stop()
         assert item.text == text, "the streamed text must arrive whole"
-        return {"cpu": cpu, "wall": wall, "stall": worst_stall, "flushes": renderer.flushes}
+        busy.sort()
+        return {"cpu": cpu, "wall": wall, "stall": worst_stall, "busy_max": busy[-1],
+                "busy_p99": busy[int(len(busy) * 0.99)],
+                "busy_over_8ms": sum(b > 0.008 for b in busy), "flushes": renderer.flushes}
 
 
-def idle_cpu(seconds: float) -> float:
-    """CPU share the measuring timers cost on their own (1 ms heartbeat, 2 ms producer)."""
+def idle_baseline(seconds: float) -> dict[str, float]:
+    """What the machine does with no reply streaming: the CPU share the measuring timers
+    (1 ms heartbeat, 2 ms producer) cost on their own, the worst heartbeat gap, and how long a
+    fixed ~2 ms task, run every 10 ms, is measured to take at worst (its CPU time included)."""
+    worst_gap = 0.0
+    last_beat = time.perf_counter()
+    task_times: list[float] = []
+
+    def heartbeat() -> None:
+        nonlocal worst_gap, last_beat
+        now = time.perf_counter()
+        worst_gap = max(worst_gap, now - last_beat - 0.001)
+        last_beat = now
+
+    rounds = _rounds_for(0.002)
+
+    def fixed_task() -> None:
+        start = time.thread_time()
+        _spin(rounds)
+        task_times.append(time.thread_time() - start)
+
     timers = []
-    for interval in (1, 2, 5):
+    for interval, slot in ((1, heartbeat), (2, lambda: None), (5, lambda: None)):
         timer = QTimer()
         timer.setTimerType(Qt.TimerType.PreciseTimer)
-        timer.timeout.connect(lambda: None)
+        timer.timeout.connect(slot)
         timer.start(interval)
         timers.append(timer)
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     start = time.thread_time()
+    last_beat = time.perf_counter()
     loop.exec()
     used = time.thread_time() - start
-    for timer in timers:
+    # The fixed task runs after the timers' own cost is known, so it does not inflate it.
+    task = QTimer()
+    task.timeout.connect(fixed_task)
+    task.start(10)
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    for timer in (*timers, task):
         timer.stop()
-    return used / seconds
+    task_times.sort()
+    return {"share": used / seconds, "gap": worst_gap,
+            "task_median": task_times[len(task_times) // 2], "task_worst": task_times[-1],
+            "task_over_8ms": sum(t > 0.008 for t in task_times), "task_runs": len(task_times)}
+
+
+def _spin(rounds: int) -> int:
+    total = 0
+    for number in range(rounds):
+        total += number * number
+    return total
+
+
+def _rounds_for(seconds: float) -> int:
+    """Loop rounds that take about `seconds` of CPU here (the median of a few tries)."""
+    samples = []
+    for _ in range(15):
+        start = time.thread_time()
+        _spin(10_000)
+        samples.append(time.thread_time() - start)
+    return int(10_000 * seconds / sorted(samples)[len(samples) // 2])
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=1000.0, help="tokens per second")
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 8000])
     parser.add_argument("--history", type=int, default=0,
@@ -188,8 +250,13 @@ def main() -> int:
     harness = Harness(app, args.history)
     if args.history:
         print(f"transcript holds {args.history} earlier messages")
-    baseline = idle_cpu(1.0)
+    idle = idle_baseline(2.0)
+    baseline = idle["share"]
     print(f"the measuring timers' own cost: {baseline * 100:.1f}% of a core, subtracted below")
+    print(f"the machine's noise, idle: worst heartbeat gap {idle['gap'] * 1000:.1f} ms; "
+          f"a fixed task of {idle['task_median'] * 1000:.1f} ms CPU measured up to "
+          f"{idle['task_worst'] * 1000:.1f} ms, over 8 ms {idle['task_over_8ms']} times "
+          f"in {idle['task_runs']}")
     results = {}
     for size in args.sizes:
         text = markdown_reply(size)
@@ -201,12 +268,17 @@ def main() -> int:
         share = work_cpu / streamed["wall"]
         results[size] = work_cpu
         print(f"{tokens:>6} tokens  {len(text):>7} chars  wall {streamed['wall']:.2f} s  "
-              f"flushes {streamed['flushes']:>4}  CPU {work_cpu:.3f} s = {share * 100:.1f}% of a core  "
-              f"worst stall {streamed['stall'] * 1000:.1f} ms  "
-              f"one-shot render {one_shot * 1000:.0f} ms  streamed/one-shot {work_cpu / one_shot:.1f}x")
+              f"flushes {streamed['flushes']:>4}  "
+              f"CPU {work_cpu:.3f} s = {share * 100:.1f}% of a core")
+        print(f"        worst stall {streamed['stall'] * 1000:.1f} ms; main thread busy between "
+              f"heartbeats: p99 {streamed['busy_p99'] * 1000:.1f} ms, worst "
+              f"{streamed['busy_max'] * 1000:.1f} ms, {streamed['busy_over_8ms']} times over 8 ms")
+        print(f"        one-shot render {one_shot * 1000:.0f} ms  "
+              f"streamed/one-shot {work_cpu / one_shot:.1f}x")
     if len(args.sizes) >= 2:
         small, large = args.sizes[0], args.sizes[-1]
-        print(f"CPU({large // 1000}k)/CPU({small // 1000}k) = {results[large] / results[small]:.2f} "
+        ratio = results[large] / results[small]
+        print(f"CPU({large // 1000}k)/CPU({small // 1000}k) = {ratio:.2f} "
               f"(linear = {large / small:.1f})")
     return 0
 
