@@ -1,15 +1,16 @@
 """The transcript: a model/view list of message bubbles, and the renderer that streams into one.
 
-One QTextDocument per message, built lazily by the delegate and kept on the item. While a reply
-streams, finished Markdown blocks are appended to its document once; only the unfinished tail is
-replaced at each ~16 ms flush, so the cost per token stays flat however long the reply grows.
+One MessageDocument per message, built lazily by the delegate and kept on the item; its settled
+text is painted from cached tiles (text_tiles). While a reply streams, pieces are buffered and put
+on screen once per frame; frames are paced to the machine (about 15% of a core), and the view
+steps ahead of the text instead of scrolling at every frame.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -26,20 +27,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
-    QColor,
-    QFont,
-    QFontMetrics,
-    QPainter,
-    QPalette,
-    QPen,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextOption,
-)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -48,14 +36,27 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.models import Event, EventType
-from desktop_chat.ui.markdown import finished_prefix_length, render_markdown
+from desktop_chat.ui.message_document import MessageDocument, Role
+from desktop_chat.ui.text_tiles import draw_document
 from desktop_chat.ui.theme import DARK, Theme
 
+__all__ = ["MessageDocument", "MessageItem", "Role", "StreamRenderer", "TranscriptModel",
+           "TranscriptView", "build_transcript"]
+
 FLUSH_INTERVAL_MS = 16
-SCROLLING_FLUSH_INTERVAL_MS = 33
+# s: how long one turn of the event loop may spend lexing finished code blocks; meanwhile the
+# block is shown unhighlighted.
+HIGHLIGHT_BUDGET_S = 0.001
+# The renderer paces its frames to use about this share of a core: a frame that cost 3 ms is
+# followed by the next one 20 ms later. A fast machine gets 60 frames a second, a slow one fewer.
+FRAME_CPU_SHARE = 0.15
+MAX_FLUSH_INTERVAL_MS = 100
 # px: a streaming row grows in steps, not every line, since each change of a row's height makes
 # the view re-measure every row. The view follows the end of the text, not of the row.
-STREAM_HEIGHT_STEP = 400
+STREAM_HEIGHT_STEP = 1000
+# px: a streaming row keeps this much room below its text, so the view can step ahead of it.
+STREAM_FOLLOW_ROOM = 300
+FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
 RETRY_LABEL = "↻ Retry"
 COPY_LABEL = "Copy"
 COPY_CODE_LABEL = "Copy code"
@@ -64,14 +65,6 @@ BUBBLE_PADDING = 12
 ROW_SPACING = 6
 SIDE_MARGIN = 14
 ItemRole = Qt.ItemDataRole.UserRole + 1
-CODE_BLOCK_BACKGROUND = "#23243a"
-
-
-class Role(StrEnum):
-    USER = "user"
-    ASSISTANT = "assistant"
-    SUMMARY = "summary"
-    ERROR = "error"
 
 
 @dataclass(eq=False)
@@ -104,148 +97,6 @@ class MessageItem:
         who = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SUMMARY: "Summary",
                Role.ERROR: "Error"}[self.role]
         return f"{who}: {self.text}" + (f" ({self.note})" if self.note else "")
-
-
-class MessageDocument(QTextDocument):
-    """A bubble's rich text. It never loads a resource: no remote or local images."""
-
-    def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK,
-                 font_generation: int = 0):
-        super().__init__()
-        # No undo history: a streamed reply is edited every frame and nobody undoes it.
-        self.setUndoRedoEnabled(False)
-        self.font_generation = font_generation
-        self.generation = 0  # bumped on every change, so measured sizes can be cached
-        self.setDefaultFont(font)
-        self.setDocumentMargin(0)
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setDefaultTextOption(option)
-        self.setDefaultStyleSheet(
-            # Code blocks keep the dark highlight palette in both themes.
-            f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: #f8f8f2; margin: 6px 0; }} "
-            f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
-            f"table {{ border-color: {theme.muted}; }} th, td {{ padding: 2px 8px; }} "
-            f"a {{ color: {theme.accent}; text-decoration: underline; }}"
-        )
-        self.role = role
-        self._source = ""
-        self._finished_length = 0  # how much of the source is rendered as finished blocks
-        self._tail_position = 0  # where the unfinished tail starts in the document
-        self._natural_width: int | None = None
-        self._code_blocks: list[tuple[QRectF, str]] | None = None
-        self.contentsChanged.connect(self._forget_code_blocks)
-        self.set_text(text, streaming=False)
-
-    def loadResource(self, kind, url):  # noqa: N802 - Qt override
-        return None
-
-    def _forget_code_blocks(self) -> None:
-        self._code_blocks = None
-
-    def code_blocks(self) -> list[tuple[QRectF, str]]:
-        """Each fenced code block's area (document pixels) and its text, for Copy buttons."""
-        if self._code_blocks is None:
-            blocks: list[tuple[QRectF, str]] = []
-            layout = self.documentLayout()
-            block = self.begin()
-            area, lines = None, []
-            while block.isValid():
-                if block.blockFormat().nonBreakableLines():
-                    rect = layout.blockBoundingRect(block)
-                    area = rect if area is None else area.united(rect)
-                    lines.append(block.text())
-                elif area is not None:
-                    blocks.append((area, _code_text(lines)))
-                    area, lines = None, []
-                block = block.next()
-            if area is not None:
-                blocks.append((area, _code_text(lines)))
-            self._code_blocks = blocks
-        return self._code_blocks
-
-    def tail_top(self) -> float:
-        """Where the unfinished tail starts, in document pixels: everything above is final."""
-        if self._tail_position == 0:
-            return 0.0
-        # The finished part ends at _tail_position; the tail's first block follows it.
-        finished = self.findBlock(self._tail_position - 1)
-        return self.documentLayout().blockBoundingRect(finished).bottom()
-
-    def natural_width(self) -> int:
-        """The width the text takes unwrapped, so short messages get snug bubbles."""
-        if self._natural_width is None:
-            width = self.textWidth()
-            self.setTextWidth(-1)
-            self._natural_width = int(self.idealWidth()) + 2
-            self.setTextWidth(width)
-        return self._natural_width
-
-    def set_text(self, text: str, streaming: bool) -> None:
-        self._natural_width = None
-        self.generation += 1
-        if self.role in (Role.USER, Role.ERROR):
-            self.setPlainText(text)  # what the user typed is shown exactly, never interpreted
-        elif streaming:
-            self._append_stream(text)
-        elif self._source and text.startswith(self._source[: self._finished_length]):
-            self._append_stream(text, final=True)  # a streamed reply: render only its tail
-        else:
-            self.setHtml(render_markdown(text))
-            self._finished_length = len(text)
-            self._tail_position = self.characterCount() - 1
-        self._source = text
-
-    def _append_stream(self, text: str, final: bool = False) -> None:
-        if not text.startswith(self._source[: self._finished_length]):
-            self.clear()
-            self._finished_length = self._tail_position = 0
-        boundary = len(text) if final else finished_prefix_length(text, self._finished_length)
-        cursor = QTextCursor(self)
-        cursor.beginEditBlock()
-        cursor.setPosition(self._tail_position)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        if boundary > self._finished_length:
-            self._insert_html(cursor, render_markdown(text[self._finished_length:boundary]))
-            self._finished_length = boundary
-            self._tail_position = cursor.position()
-        tail = text[boundary:]
-        if tail.strip():
-            self._insert_html(cursor, render_markdown(tail, finished=False))
-        cursor.endEditBlock()
-
-    def _insert_html(self, cursor: QTextCursor, fragment_html: str) -> None:
-        if cursor.position() > 0:
-            # A fresh block, so the new fragment does not join the last list or code block.
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        start = cursor.position()
-        cursor.insertHtml(fragment_html)
-        if fragment_html.startswith(_FORMATTED_BLOCKS):
-            # insertHtml merges the fragment's first block into the current one, which keeps
-            # its plain format: a code block would lose its first line's background, a list
-            # its first item. Give that block back the format it has in the fragment.
-            template = QTextDocument()
-            template.setDefaultStyleSheet(self.defaultStyleSheet())
-            template.setDefaultFont(self.defaultFont())
-            template.setHtml(fragment_html)
-            first = template.begin()
-            block = cursor.document().findBlock(start)
-            if not block.text():
-                return  # nothing was merged (Qt starts lists on a block of their own)
-            QTextCursor(block).setBlockFormat(first.blockFormat())
-            following = block.next().textList() if block.next().isValid() else None
-            if first.textList() is not None and following is not None and block.textList() is None:
-                following.add(block)
-
-
-_FORMATTED_BLOCKS = ("<pre", "<ul", "<ol", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<blockquote")
-
-
-def _code_text(lines: list[str]) -> str:
-    while lines and not lines[-1].strip():
-        lines.pop()  # the highlighter's closing newline is not part of the code
-    return "\n".join(lines)
 
 
 class TranscriptModel(QAbstractListModel):
@@ -450,8 +301,9 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             height = self._real_height(item, width)
         if item.streaming:
-            # Grown in steps: each change of height relayouts every row of the transcript.
-            height = -(-height // STREAM_HEIGHT_STEP) * STREAM_HEIGHT_STEP
+            # Grown in steps, with room below the text for the view to step into: each change
+            # of a row's height relayouts every row of the transcript.
+            height = -(-(height + STREAM_FOLLOW_ROOM) // STREAM_HEIGHT_STEP) * STREAM_HEIGHT_STEP
         item.size_key, item.reported_height = key, height
         return height
 
@@ -503,18 +355,14 @@ class MessageDelegate(QStyledItemDelegate):
 
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QColor(255, 255, 255, 28))
-        painter.setBrush(QColor(fill))
-        painter.drawRoundedRect(QRectF(self._visible_part(bubble, option)), 14, 14)
+        _draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
 
         document = self.document_for(item)
         painter.translate(bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING)
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text, text_color)
         visible = QRectF(self._exposed(painter, option))
-        context.clip = visible.translated(-bubble.left() - BUBBLE_PADDING, -bubble.top() - BUBBLE_PADDING)
-        painter.setClipRect(context.clip)
-        document.documentLayout().draw(painter, context)
+        clip = visible.translated(-bubble.left() - BUBBLE_PADDING, -bubble.top() - BUBBLE_PADDING)
+        draw_document(painter, document, clip, text_color, document.serial, document.revision,
+                      document.settled_height(item.streaming))
         painter.restore()
 
         painter.save()
@@ -596,6 +444,32 @@ class MessageDelegate(QStyledItemDelegate):
         return QRect()
 
 
+BUBBLE_RADIUS = 14
+BUBBLE_BORDER = QColor(255, 255, 255, 28)
+
+
+def _draw_bubble(painter: QPainter, rect: QRectF, fill: QColor) -> None:
+    """A rounded, outlined bubble. A tall one is drawn as two rounded ends and a plain middle:
+    an antialiased rounded rectangle the height of the view costs several times a fill."""
+    painter.setPen(BUBBLE_BORDER)
+    painter.setBrush(fill)
+    band = 2 * BUBBLE_RADIUS + 2
+    if rect.height() <= 3 * band:
+        painter.drawRoundedRect(rect, BUBBLE_RADIUS, BUBBLE_RADIUS)
+        return
+    outline = rect.adjusted(-1, -1, 1, 1)
+    for end in (QRectF(outline.left(), outline.top(), outline.width(), band),
+                QRectF(outline.left(), outline.bottom() - band, outline.width(), band)):
+        painter.save()
+        painter.setClipRect(end, Qt.ClipOperation.IntersectClip)
+        painter.drawRoundedRect(rect, BUBBLE_RADIUS, BUBBLE_RADIUS)
+        painter.restore()
+    middle = QRectF(rect.left(), rect.top() + band - 1, rect.width(), rect.height() - 2 * band + 2)
+    painter.fillRect(middle, fill)
+    painter.drawLine(QPointF(rect.left(), middle.top()), QPointF(rect.left(), middle.bottom()))
+    painter.drawLine(QPointF(rect.right(), middle.top()), QPointF(rect.right(), middle.bottom()))
+
+
 class TranscriptView(QListView):
     """Scrolls per pixel and follows new text only while the user is at the bottom."""
 
@@ -615,6 +489,7 @@ class TranscriptView(QListView):
         self.setMouseTracking(True)
         self._follow = True
         self.exposed_rect: QRect | None = None
+        self.last_paint_cost = 0.0  # s of CPU the last repaint took (a streaming reply paces on it)
         # Set by a StreamRenderer while a reply streams: the content y where its text ends.
         self.content_bottom: Callable[[], int | None] | None = None
         bar = self.verticalScrollBar()
@@ -624,10 +499,12 @@ class TranscriptView(QListView):
     def paintEvent(self, event) -> None:  # noqa: N802
         # The delegate draws only text inside the region being repainted (see _exposed).
         self.exposed_rect = event.rect()
+        started = time.thread_time()
         try:
             super().paintEvent(event)
         finally:
             self.exposed_rect = None
+            self.last_paint_cost = time.thread_time() - started
 
     def _follow_value(self) -> int:
         """The scroll position that shows the newest text at the bottom of the view."""
@@ -638,14 +515,26 @@ class TranscriptView(QListView):
         return max(bar.minimum(), min(bar.maximum(), target - self.viewport().height()))
 
     def _on_scrolled(self, value: int) -> None:
-        self._follow = value >= self._follow_value() - 8
+        self._follow = value >= self._follow_value() - FOLLOW_SLACK
 
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
         self.keep_following()
 
     def keep_following(self) -> None:
-        if self._follow:
-            self.verticalScrollBar().setValue(self._follow_value())
+        if not self._follow:
+            return
+        bar = self.verticalScrollBar()
+        text_end = self.content_bottom() if self.content_bottom is not None else None
+        if text_end is None:
+            bar.setValue(bar.maximum())
+            return
+        # While text streams in, the view moves in steps that leave a third of it free below
+        # the text: what the user is reading stays still between steps, and a frame that does
+        # not scroll repaints only the new text instead of the whole (see-through) view.
+        height = self.viewport().height()
+        if text_end - bar.value() > height - FOLLOW_SLACK:
+            jump = max(FOLLOW_SLACK, min(STREAM_FOLLOW_ROOM, height // 3))
+            bar.setValue(min(bar.maximum(), text_end - height + jump))
 
     def follow_bottom(self) -> None:
         self._follow = True
@@ -675,8 +564,7 @@ def build_transcript(theme: Theme, parent=None, view_class: type[TranscriptView]
 class StreamRenderer(QObject):
     """Collects streamed pieces and puts them on screen at most once per frame."""
 
-    def __init__(self, model: TranscriptModel, delegate: MessageDelegate, item: MessageItem,
-                 interval_ms: int = FLUSH_INTERVAL_MS):
+    def __init__(self, model: TranscriptModel, delegate: MessageDelegate, item: MessageItem):
         super().__init__(model)
         self.model = model
         self.delegate = delegate
@@ -685,9 +573,12 @@ class StreamRenderer(QObject):
         self._pending: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
+        self._timer.setInterval(FLUSH_INTERVAL_MS)
         self._timer.timeout.connect(self.flush)
         self._height = -1.0
+        self._shown_from: float | None = None  # where text changed since the view caught up
+        self._frame_cost = 0.0  # s of CPU the last flush took
+        self._lexing = False  # a code block is being lexed between frames
         item.streaming = True
         view = delegate.parent()
         self.view = view if isinstance(view, TranscriptView) else None
@@ -704,20 +595,52 @@ class StreamRenderer(QObject):
             self._timer.start()
 
     def flush(self) -> None:
-        if not self._pending:
+        document = self.delegate.document_for(self.item)
+        if not self._pending and not document.highlight_pending:
             return
+        started = time.thread_time()
         self.item.text += "".join(self._pending)
         self._pending.clear()
-        document = self.delegate.document_for(self.item)
         changed_from = document.tail_top()
-        document.set_text(self.item.text, streaming=True)
-        scrolled_from = self.view.verticalScrollBar().value() if self.view is not None else 0
-        self._resized(changed_from)
+        document.set_text(self.item.text, streaming=True, lex_budget=HIGHLIGHT_BUDGET_S)
+        if document.lexing_pending and not self._lexing:
+            self._lexing = True
+            QTimer.singleShot(0, self, self._lex_more)
+        elif document.highlight_pending and not self._timer.isActive():
+            self._timer.start()  # a lexed block is shown in the next frame, even if no text arrives
         self.flushes += 1
-        # Following the text scrolls the view, and a see-through (glass) view cannot blit a
-        # scroll: every such frame repaints the whole viewport. Those frames come at half rate.
-        scrolled = self.view is not None and self.view.verticalScrollBar().value() != scrolled_from
-        self._timer.setInterval(SCROLLING_FLUSH_INTERVAL_MS if scrolled else FLUSH_INTERVAL_MS)
+        # The view catches up (new row height, following scroll, repaint) in a turn of the
+        # event loop of its own, so input is handled between the two halves of a frame.
+        if self._shown_from is None:
+            QTimer.singleShot(0, self, self._show)
+        if self._shown_from is None or changed_from < self._shown_from:
+            self._shown_from = changed_from
+        self._frame_cost = time.thread_time() - started
+
+    def _lex_more(self) -> None:
+        """Lex a waiting code block a slice per turn of the event loop, between frames."""
+        if not self.item.streaming:
+            self._lexing = False
+            return  # finish() has lexed and shown everything
+        document = self.delegate.document_for(self.item)
+        document.lex_more(HIGHLIGHT_BUDGET_S)
+        if document.lexing_pending:
+            QTimer.singleShot(0, self, self._lex_more)
+            return
+        self._lexing = False
+        self._timer.start(FLUSH_INTERVAL_MS)  # show the highlighted blocks without waiting
+
+    def _show(self) -> None:
+        changed_from, self._shown_from = self._shown_from, None
+        if changed_from is None or not self.item.streaming:
+            return  # finish() has shown the whole reply
+        started = time.thread_time()
+        self._resized(changed_from)
+        cost = self._frame_cost + time.thread_time() - started
+        if self.view is not None:
+            cost += self.view.last_paint_cost  # the previous frame's: this one's is yet to come
+        interval = round(cost / FRAME_CPU_SHARE * 1000)
+        self._timer.setInterval(max(FLUSH_INTERVAL_MS, min(MAX_FLUSH_INTERVAL_MS, interval)))
 
     def finish(self, note: str | None = None, retryable: bool = False) -> None:
         """Flush the rest and render the reply once more as a whole, finished document."""

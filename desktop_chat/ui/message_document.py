@@ -1,0 +1,400 @@
+"""A message's rich text: one QTextDocument per bubble, and how a streamed reply grows in it.
+
+While a reply streams, finished Markdown blocks are appended once and only the unfinished tail
+is replaced, segment by segment (a code block still being written grows in place), so the cost
+of a frame follows what changed, not how long the reply is. Fenced code blocks are inserted as
+text with ready-made formats and highlighted once finished, lexed a slice at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
+
+from desktop_chat.ui.markdown import (
+    CodeFence,
+    CodeHighlight,
+    finished_prefix_length,
+    markdown_segments,
+    render_markdown,
+    token_style,
+)
+from desktop_chat.ui.theme import DARK, Theme
+
+CODE_BLOCK_BACKGROUND = "#23243a"
+
+
+class Role(StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+    SUMMARY = "summary"
+    ERROR = "error"
+
+
+class MessageDocument(QTextDocument):
+    """A bubble's rich text. It never loads a resource: no remote or local images."""
+
+    def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK,
+                 font_generation: int = 0):
+        super().__init__()
+        # No undo history: a streamed reply is edited every frame and nobody undoes it.
+        self.setUndoRedoEnabled(False)
+        self.font_generation = font_generation
+        self.generation = 0  # bumped on every change, so measured sizes can be cached
+        self.serial = next(_DOCUMENT_SERIALS)  # with `revision`, names painted tiles of this text
+        self.revision = 0  # bumped when text already shown changes, not when text is appended
+        self.setDefaultFont(font)
+        self.setDocumentMargin(0)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setDefaultTextOption(option)
+        self.setDefaultStyleSheet(
+            # Code blocks keep the dark highlight palette in both themes.
+            f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: #f8f8f2; margin: 6px 0; }} "
+            f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
+            f"table {{ border-color: {theme.muted}; }} th, td {{ padding: 2px 8px; }} "
+            f"a {{ color: {theme.accent}; text-decoration: underline; }}"
+        )
+        self.role = role
+        self._source = ""
+        self._finished_length = 0  # how much of the source is rendered as finished blocks
+        self._tail_position = 0  # where the unfinished tail starts in the document
+        self._highlights: dict[CodeFence, CodeHighlight] = {}  # finished code blocks being lexed
+        self._tail: list[_TailSegment] = []
+        self._natural_width: int | None = None
+        self._code_blocks: list[tuple[QRectF, str]] | None = None
+        self.contentsChanged.connect(self._forget_code_blocks)
+        self.set_text(text, streaming=False)
+
+    def loadResource(self, kind, url):  # noqa: N802 - Qt override
+        return None
+
+    def _forget_code_blocks(self) -> None:
+        self._code_blocks = None
+
+    def code_blocks(self) -> list[tuple[QRectF, str]]:
+        """Each fenced code block's area (document pixels) and its text, for Copy buttons."""
+        if self._code_blocks is None:
+            blocks: list[tuple[QRectF, str]] = []
+            layout = self.documentLayout()
+            block = self.begin()
+            area, lines = None, []
+            while block.isValid():
+                if block.blockFormat().nonBreakableLines():
+                    rect = layout.blockBoundingRect(block)
+                    area = rect if area is None else area.united(rect)
+                    lines.append(block.text())
+                elif area is not None:
+                    blocks.append((area, _code_text(lines)))
+                    area, lines = None, []
+                block = block.next()
+            if area is not None:
+                blocks.append((area, _code_text(lines)))
+            self._code_blocks = blocks
+        return self._code_blocks
+
+    def tail_top(self) -> float:
+        """Where the unfinished tail starts, in document pixels: everything above is final."""
+        if self._tail_position == 0:
+            return 0.0
+        # The finished part ends at _tail_position; the tail's first block follows it.
+        finished = self.findBlock(self._tail_position - 1)
+        return self.documentLayout().blockBoundingRect(finished).bottom()
+
+    def settled_height(self, streaming: bool) -> float:
+        """How far down, in document pixels, the text will not change before `revision` does."""
+        return self.tail_top() if streaming else self.size().height()
+
+    @property
+    def highlight_pending(self) -> bool:
+        """A finished code block waits, shown plain, for its lexing to finish in later turns."""
+        return bool(self._highlights)
+
+    @property
+    def lexing_pending(self) -> bool:
+        """Some waiting code block still has text to lex (see lex_more)."""
+        return any(not job.done for job in self._highlights.values())
+
+    def natural_width(self) -> int:
+        """The width the text takes unwrapped, so short messages get snug bubbles."""
+        if self._natural_width is None:
+            width = self.textWidth()
+            self.setTextWidth(-1)
+            self._natural_width = int(self.idealWidth()) + 2
+            self.setTextWidth(width)
+        return self._natural_width
+
+    def set_text(self, text: str, streaming: bool, lex_budget: float | None = None) -> None:
+        """Show `text`. While streaming, finished blocks are appended once and only the tail is
+        replaced; lexing code stops after `lex_budget` seconds and resumes at the next call."""
+        self._natural_width = None
+        self.generation += 1
+        if self.role in (Role.USER, Role.ERROR):
+            self.revision += 1
+            self._tail.clear()
+            self.setPlainText(text)  # what the user typed is shown exactly, never interpreted
+        elif streaming:
+            self._append_stream(text, lex_budget=lex_budget)
+        elif self._source and text.startswith(self._source[: self._finished_length]):
+            self._append_stream(text, final=True)  # a streamed reply: render only its tail
+        else:
+            self.revision += 1
+            self._highlights.clear()
+            self._tail.clear()
+            self.setHtml(render_markdown(text))
+            self._finished_length = len(text)
+            self._tail_position = self.characterCount() - 1
+        self._source = text
+
+    def _append_stream(self, text: str, final: bool = False,
+                       lex_budget: float | None = None) -> None:
+        if not text.startswith(self._source[: self._finished_length]):
+            self.revision += 1
+            self.clear()
+            self._finished_length = self._tail_position = 0
+            self._highlights.clear()
+            self._tail.clear()
+        boundary = len(text) if final else finished_prefix_length(text, self._finished_length)
+        cursor = QTextCursor(self)
+        cursor.beginEditBlock()
+        if boundary > self._finished_length:
+            segments = markdown_segments(text[self._finished_length:boundary])
+            ready = self._lexed_prefix(segments, None if final else lex_budget)
+            if ready:
+                self._cut_tail(cursor, 0)
+                for segment in segments[:ready]:
+                    self._insert_segment(cursor, segment, finished=True)
+                    self._highlights.pop(segment, None)
+                self._tail_position = cursor.position()
+            # Blocks after a code block still being lexed wait with it, shown in the tail.
+            self._finished_length = (boundary if ready == len(segments)
+                                     else self._finished_length + segments[ready].start)
+        tail = text[self._finished_length:]
+        self._show_tail(cursor, markdown_segments(tail, finished=False) if tail.strip() else [])
+        cursor.endEditBlock()
+
+    def _show_tail(self, cursor: QTextCursor, segments: list[str | CodeFence]) -> None:
+        """Make the shown tail `segments`, keeping the segments that have not changed and
+        extending a growing code block in place: re-laying out text costs more than parsing it."""
+        kept = 0
+        while (kept < min(len(segments), len(self._tail))
+               and segments[kept] == self._tail[kept].segment):
+            kept += 1
+        if kept == len(segments) - 1 == len(self._tail) - 1:
+            shown, latest = self._tail[kept].segment, segments[kept]
+            if (isinstance(shown, CodeFence) and isinstance(latest, CodeFence)
+                    and latest.lang == shown.lang and latest.code.startswith(shown.code)):
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+                formats = _code_formats(self)
+                if shown.code.endswith("\n"):
+                    cursor.setBlockFormat(formats.middle)  # no longer the block's last line
+                _insert_code_text(cursor, formats, [(None, latest.code[len(shown.code):])])
+                if latest.code.endswith("\n"):
+                    cursor.setBlockFormat(formats.last)
+                self._tail[kept].segment = latest
+                return
+        self._cut_tail(cursor, kept)
+        for segment in segments[kept:]:
+            self._tail.append(_TailSegment(segment, cursor.position(), cursor.blockFormat()))
+            self._insert_segment(cursor, segment, finished=False)
+
+    def _cut_tail(self, cursor: QTextCursor, keep: int) -> None:
+        """Remove the shown tail's segments from number `keep` on; the cursor ends at the end."""
+        if keep < len(self._tail):
+            cut = self._tail[keep]
+            cursor.setPosition(cut.start)
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            if cut.start > 0:
+                # Removing a block separator leaves the block before it with the removed
+                # block's format (a code block would lose its bottom margin): put it back.
+                cursor.setBlockFormat(cut.block_format)
+            del self._tail[keep:]
+        else:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+
+    def _lexed_prefix(self, segments: list[str | CodeFence], budget: float | None) -> int:
+        """How many of `segments` can be shown finished: all up to the first code block whose
+        lexing is not done. Lexing goes on for `budget` seconds (None: until done)."""
+        deadline = None if budget is None else time.perf_counter() + budget
+        ready = len(segments)
+        for number, segment in enumerate(segments):
+            if isinstance(segment, CodeFence):
+                job = self._highlights.get(segment)
+                if job is None:
+                    # Every waiting block gets a job, so lex_more can work through them all.
+                    job = self._highlights[segment] = CodeHighlight(segment)
+                if ready == len(segments) and not job.advance(deadline):
+                    ready = number
+        return ready
+
+    def lex_more(self, budget: float) -> None:
+        """Go on lexing the code blocks waiting to be shown highlighted, for `budget` seconds."""
+        deadline = time.perf_counter() + budget
+        for job in self._highlights.values():
+            if not job.advance(deadline):
+                return
+
+    def _insert_segment(self, cursor: QTextCursor, segment: str | CodeFence,
+                        finished: bool) -> None:
+        if isinstance(segment, str):
+            self._insert_html(cursor, segment)
+            return
+        job = self._highlights.get(segment) if finished else None
+        formats = _code_formats(self)
+        if cursor.position() > 0:
+            cursor.insertBlock(formats.first, formats.text)
+        else:
+            cursor.setBlockFormat(formats.first)
+            cursor.setBlockCharFormat(formats.text)
+        pieces = job.pieces if job is not None else [(None, segment.code)]
+        _insert_code_text(cursor, formats, pieces)
+        if segment.code.endswith("\n"):
+            cursor.setBlockFormat(formats.last)  # as Qt's HTML import ends a <pre>
+
+    def _insert_html(self, cursor: QTextCursor, fragment_html: str) -> None:
+        fragment_html = fragment_html.strip()  # a newline between tags would become a space
+        if cursor.position() == 0 or fragment_html.startswith("<table"):
+            # Into an empty document nothing merges; a table always opens a frame of its own.
+            cursor.insertHtml(fragment_html)
+            return
+        # A fresh block, so the new fragment does not join the last list or code block.
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        start = cursor.position()
+        cursor.insertHtml(fragment_html)
+        # insertHtml merges the fragment's first block into the fresh one, which keeps its plain
+        # format: a paragraph would lose its spacing, a code block its background, a list its
+        # first item. Give that block back the format it has in the fragment.
+        block = self.findBlock(start)
+        if not block.text() and block.next().isValid() and block.next().textList() is not None:
+            # Qt started the fragment (a list or a table) on a block of its own: drop the
+            # empty one, which would show as a blank line the one-shot render does not have.
+            remover = QTextCursor(block)
+            remover.movePosition(QTextCursor.MoveOperation.NextBlock,
+                                 QTextCursor.MoveMode.KeepAnchor)
+            block_format = block.next().blockFormat()
+            remover.removeSelectedText()
+            remover.setBlockFormat(block_format)
+            return
+        first_format, in_list = _first_block_format(self, fragment_html)
+        QTextCursor(block).setBlockFormat(first_format)
+        following = block.next().textList() if block.next().isValid() else None
+        if in_list and following is not None and block.textList() is None:
+            following.add(block)
+
+
+_DOCUMENT_SERIALS = itertools.count(1)
+
+
+@dataclass
+class _TailSegment:
+    """A segment of the unfinished tail as shown: where it starts in the document, and the
+    format of the block it was inserted after (removing the segment disturbs that format)."""
+
+    segment: str | CodeFence
+    start: int
+    block_format: QTextBlockFormat
+
+
+def _insert_code_text(cursor: QTextCursor, formats: CodeFormats,
+                      pieces: list[tuple[object, str]]) -> None:
+    for token_type, text in pieces:
+        char_format = formats.text if token_type is None else formats.token(token_type)
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                cursor.insertBlock(formats.middle, formats.text)
+            if line:
+                cursor.insertText(line, char_format)
+
+
+@dataclass
+class CodeFormats:
+    """How a fenced code block looks, read from the HTML path so both paths look the same."""
+
+    first: QTextBlockFormat
+    middle: QTextBlockFormat
+    last: QTextBlockFormat
+    text: QTextCharFormat
+    _tokens: dict = field(default_factory=dict)
+
+    def token(self, token_type) -> QTextCharFormat:
+        char_format = self._tokens.get(token_type)
+        if char_format is None:
+            style = token_style(token_type)
+            char_format = QTextCharFormat(self.text)
+            if style["color"]:
+                char_format.setForeground(QColor("#" + style["color"]))
+            if style["bgcolor"]:
+                char_format.setBackground(QColor("#" + style["bgcolor"]))
+            if style["bold"]:
+                char_format.setFontWeight(QFont.Weight.Bold)
+            char_format.setFontItalic(bool(style["italic"]))
+            char_format.setFontUnderline(bool(style["underline"]))
+            self._tokens[token_type] = char_format
+        return char_format
+
+
+_CODE_FORMATS: dict[tuple[str, str], CodeFormats] = {}
+
+
+def _template(document: QTextDocument, html: str) -> QTextDocument:
+    """`html` laid out as `document` would lay it out, to read the formats Qt gives it."""
+    template = QTextDocument()
+    template.setDefaultStyleSheet(document.defaultStyleSheet())
+    template.setDefaultFont(document.defaultFont())
+    template.setHtml(html)
+    return template
+
+
+def _code_formats(document: QTextDocument) -> CodeFormats:
+    key = (document.defaultStyleSheet(), document.defaultFont().key())
+    formats = _CODE_FORMATS.get(key)
+    if formats is None:
+        template = _template(document, render_markdown("```\nfirst\nmiddle\n```"))
+        first = template.begin()  # a block is only valid while its document lives
+        middle, last = first.next(), first.next().next()
+        formats = _CODE_FORMATS[key] = CodeFormats(
+            first.blockFormat(), middle.blockFormat(), last.blockFormat(),
+            first.begin().fragment().charFormat())
+    return formats
+
+
+_LEADING_TAGS = re.compile(r"^(?:\s*<[^>]+>)+")
+_FIRST_BLOCK_FORMATS: dict[tuple[str, str, str], tuple[QTextBlockFormat, bool]] = {}
+
+
+def _first_block_format(document: QTextDocument,
+                        fragment_html: str) -> tuple[QTextBlockFormat, bool]:
+    """The format of the first block `fragment_html` makes, and whether it is a list item.
+    It depends only on the tags the fragment opens with, so one parse serves them all."""
+    match = _LEADING_TAGS.match(fragment_html)
+    key = (document.defaultStyleSheet(), document.defaultFont().key(),
+           match.group(0) if match else "")
+    found = _FIRST_BLOCK_FORMATS.get(key)
+    if found is None:
+        if len(_FIRST_BLOCK_FORMATS) > 512:
+            _FIRST_BLOCK_FORMATS.clear()
+        template = _template(document, fragment_html)
+        first = template.begin()
+        found = _FIRST_BLOCK_FORMATS[key] = (first.blockFormat(), first.textList() is not None)
+    return found
+
+
+def _code_text(lines: list[str]) -> str:
+    while lines and not lines[-1].strip():
+        lines.pop()  # the highlighter's closing newline is not part of the code
+    return "\n".join(lines)
