@@ -99,33 +99,55 @@ class CodeFence:
 
     lang: str
     code: str
-    start: int = field(default=0, compare=False)  # where its opening fence is in the source
 
 
-def markdown_segments(source: str, finished: bool = True) -> list[str | CodeFence]:
-    """The source as HTML runs (str) and top-level fenced code blocks, in order.
+@dataclass(frozen=True)
+class MarkdownBlock:
+    """One top-level block of a Markdown source: a paragraph, a list, a table, a code fence...
 
-    Inserting a highlighted block as HTML costs Qt a style parse per token; inserting its
-    text with ready-made formats is several times cheaper, which matters once per frame.
+    Two blocks with the same source show the same (references aside), so a streamed reply's
+    blocks that did not change since the last frame can be left as they are on screen.
     """
-    parser = _FINISHED if finished else _TAIL
-    env: dict = {}
-    segments: list[str | CodeFence] = []
-    run: list[Token] = []
-    line_starts: list[int] | None = None
-    for token in parser.parse(source, env):
-        if token.type == "fence" and token.level == 0:
-            if run:
-                segments.append(_to_qt_html(parser.renderer.render(run, parser.options, env)))
-                run = []
-            if line_starts is None:
-                line_starts = [0, *(match.end() for match in re.finditer("\n", source))]
-            segments.append(CodeFence(token.info, token.content, line_starts[token.map[0]]))
-        else:
-            run.append(token)
-    if run:
-        segments.append(_to_qt_html(parser.renderer.render(run, parser.options, env)))
-    return segments
+
+    source: str
+    start: int = field(compare=False)  # where it begins and ends in the parsed text
+    end: int = field(compare=False)
+    fence: CodeFence | None = field(compare=False)  # set for a top-level fenced code block
+    has_code: bool = field(compare=False)  # it shows highlighted code once finished
+    tokens: tuple[Token, ...] = field(compare=False, repr=False)
+
+    def html(self, finished: bool) -> str:
+        """The block as Qt HTML; finished, its nested code blocks are highlighted."""
+        parser = _FINISHED if finished else _TAIL
+        return _to_qt_html(parser.renderer.render(list(self.tokens), parser.options, {}))
+
+
+def markdown_blocks(source: str) -> list[MarkdownBlock]:
+    """The top-level blocks of `source`, in order, with where each one lies in it.
+
+    A block is rendered on its own (as HTML, or as a code block inserted as text, which costs
+    Qt far less than a style parse per highlighted token), so it can be kept or replaced alone.
+    """
+    line_starts = [0, *(match.end() for match in re.finditer("\n", source))]
+
+    def offset(line: int) -> int:
+        return line_starts[line] if line < len(line_starts) else len(source)
+
+    blocks: list[MarkdownBlock] = []
+    group: list[Token] = []
+    for token in _TAIL.parse(source, {}):  # parsing does not depend on highlighting
+        group.append(token)
+        if token.level > 0 or token.nesting == 1:
+            continue  # inside a block, or opening one: it ends with its level-0 closing token
+        first = group[0]
+        start, end = offset(first.map[0]), offset(first.map[1])
+        fence = CodeFence(first.info, first.content) if first.type == "fence" else None
+        nested = any(t.type == "fence" for t in group[1:])
+        blocks.append(MarkdownBlock(
+            source[start:end], start, end, fence,
+            nested or (fence is not None and lexer_for(fence.lang) is not None), tuple(group)))
+        group = []
+    return blocks
 
 
 TokenType = object  # a pygments token type, such as pygments.token.Keyword

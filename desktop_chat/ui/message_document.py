@@ -1,10 +1,10 @@
 """A message's rich text: one QTextDocument per bubble, and how a streamed reply grows in it.
 
-While a reply streams, finished Markdown blocks are appended once and only the unfinished tail
-is replaced, segment by segment (a code block still being written grows in place), so the cost
-of a frame follows what changed, not how long the reply is. Fenced code blocks are inserted as
-text with ready-made formats and highlighted once finished, lexed a slice at a time.
-"""
+While a reply streams, the text after its finished part is shown block by block: blocks that did
+not change since the last frame stay as they are, a finished block is kept rather than rendered
+again, and a code block still being written grows in place. So a frame costs what changed, not
+what the reply holds. Fenced code blocks are inserted as text with ready-made formats, and
+highlighted once finished, lexed a slice at a time."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ from PySide6.QtGui import (
 from desktop_chat.ui.markdown import (
     CodeFence,
     CodeHighlight,
+    MarkdownBlock,
     finished_prefix_length,
-    markdown_segments,
+    markdown_blocks,
     render_markdown,
     token_style,
 )
@@ -74,7 +75,7 @@ class MessageDocument(QTextDocument):
         self._finished_length = 0  # how much of the source is rendered as finished blocks
         self._tail_position = 0  # where the unfinished tail starts in the document
         self._highlights: dict[CodeFence, CodeHighlight] = {}  # finished code blocks being lexed
-        self._tail: list[_TailSegment] = []
+        self._tail: list[_ShownBlock] = []  # the blocks shown after the finished part
         self._natural_width: int | None = None
         self._code_blocks: list[tuple[QRectF, str]] | None = None
         self.contentsChanged.connect(self._forget_code_blocks)
@@ -169,51 +170,86 @@ class MessageDocument(QTextDocument):
             self._highlights.clear()
             self._tail.clear()
         boundary = len(text) if final else finished_prefix_length(text, self._finished_length)
+        source = text[self._finished_length:]
+        blocks = markdown_blocks(source) if source.strip() else []
+        ready = self._ready(blocks, boundary - self._finished_length,
+                            None if final else lex_budget)
         cursor = QTextCursor(self)
         cursor.beginEditBlock()
-        if boundary > self._finished_length:
-            segments = markdown_segments(text[self._finished_length:boundary])
-            ready = self._lexed_prefix(segments, None if final else lex_budget)
-            if ready:
-                self._cut_tail(cursor, 0)
-                for segment in segments[:ready]:
-                    self._insert_segment(cursor, segment, finished=True)
-                    self._highlights.pop(segment, None)
-                self._tail_position = cursor.position()
-            # Blocks after a code block still being lexed wait with it, shown in the tail.
-            self._finished_length = (boundary if ready == len(segments)
-                                     else self._finished_length + segments[ready].start)
-        tail = text[self._finished_length:]
-        self._show_tail(cursor, markdown_segments(tail, finished=False) if tail.strip() else [])
+        self._show_blocks(cursor, blocks, ready)
         cursor.endEditBlock()
+        if ready:
+            # The first `ready` blocks are finished: they stay as they are from now on.
+            for shown in self._tail[:ready]:
+                if shown.block.fence is not None:
+                    self._highlights.pop(shown.block.fence, None)
+            del self._tail[:ready]
+            self._tail_position = self._tail[0].start if self._tail else self.characterCount() - 1
+            self._finished_length = (boundary if ready == len(blocks)
+                                     else self._finished_length + blocks[ready].start)
 
-    def _show_tail(self, cursor: QTextCursor, segments: list[str | CodeFence]) -> None:
-        """Make the shown tail `segments`, keeping the segments that have not changed and
-        extending a growing code block in place: re-laying out text costs more than parsing it."""
-        kept = 0
-        while (kept < min(len(segments), len(self._tail))
-               and segments[kept] == self._tail[kept].segment):
-            kept += 1
-        if kept == len(segments) - 1 == len(self._tail) - 1:
-            shown, latest = self._tail[kept].segment, segments[kept]
-            if (isinstance(shown, CodeFence) and isinstance(latest, CodeFence)
-                    and latest.lang == shown.lang and latest.code.startswith(shown.code)):
-                cursor.movePosition(QTextCursor.MoveOperation.End)
-                formats = _code_formats(self)
-                if shown.code.endswith("\n"):
-                    cursor.setBlockFormat(formats.middle)  # no longer the block's last line
-                _insert_code_text(cursor, formats, [(None, latest.code[len(shown.code):])])
-                if latest.code.endswith("\n"):
-                    cursor.setBlockFormat(formats.last)
-                self._tail[kept].segment = latest
+    def _ready(self, blocks: list[MarkdownBlock], settled: int, budget: float | None) -> int:
+        """How many leading `blocks` can be shown finished: those ending by `settled`, up to the
+        first code block not lexed yet. Lexing goes on for `budget` seconds (None: to the end)."""
+        deadline = None if budget is None else time.perf_counter() + budget
+        ready, blocked = 0, False
+        for block in blocks:
+            if block.end > settled:
+                break
+            if block.fence is not None:
+                job = self._highlights.get(block.fence)
+                if job is None:
+                    # Every waiting block gets a job, so lex_more can work through them all.
+                    job = self._highlights[block.fence] = CodeHighlight(block.fence)
+                blocked = blocked or not job.advance(deadline)
+            ready += 0 if blocked else 1
+        return ready
+
+    def lex_more(self, budget: float) -> None:
+        """Go on lexing the code blocks waiting to be shown highlighted, for `budget` seconds."""
+        deadline = time.perf_counter() + budget
+        for job in self._highlights.values():
+            if not job.advance(deadline):
                 return
+
+    def _show_blocks(self, cursor: QTextCursor, blocks: list[MarkdownBlock], ready: int) -> None:
+        """Make the document after the finished part show `blocks`, the first `ready` of them
+        finished. Blocks shown the same way already stay, and a code block still being written
+        grows in place: re-laying out text costs more than parsing it."""
+        wanted = [_ShownBlock(block, number < ready) for number, block in enumerate(blocks)]
+        kept = 0
+        while (kept < min(len(wanted), len(self._tail))
+               and wanted[kept].looks_like(self._tail[kept])):
+            self._tail[kept].finished = wanted[kept].finished
+            kept += 1
+        if kept == len(wanted) - 1 == len(self._tail) - 1 and self._extend_code(wanted[kept]):
+            return
         self._cut_tail(cursor, kept)
-        for segment in segments[kept:]:
-            self._tail.append(_TailSegment(segment, cursor.position(), cursor.blockFormat()))
-            self._insert_segment(cursor, segment, finished=False)
+        for shown in wanted[kept:]:
+            shown.start, shown.block_format = cursor.position(), cursor.blockFormat()
+            self._insert_block(cursor, shown)
+            self._tail.append(shown)
+
+    def _extend_code(self, latest: _ShownBlock) -> bool:
+        """Append to the code block being written, if that is all that changed."""
+        shown = self._tail[-1]
+        old, new = shown.block.fence, latest.block.fence
+        if (old is None or new is None or shown.finished or latest.finished
+                or new.lang != old.lang or not new.code.startswith(old.code)):
+            return False
+        cursor = QTextCursor(self)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        formats = _code_formats(self)
+        if old.code.endswith("\n"):
+            cursor.setBlockFormat(formats.middle)  # no longer the block's last line
+        _insert_code_text(cursor, formats, [(None, new.code[len(old.code):])])
+        if new.code.endswith("\n"):
+            cursor.setBlockFormat(formats.last)
+        shown.block = latest.block
+        return True
 
     def _cut_tail(self, cursor: QTextCursor, keep: int) -> None:
-        """Remove the shown tail's segments from number `keep` on; the cursor ends at the end."""
+        """Remove the shown blocks from number `keep` on; the cursor ends at the end."""
         if keep < len(self._tail):
             cut = self._tail[keep]
             cursor.setPosition(cut.start)
@@ -227,43 +263,21 @@ class MessageDocument(QTextDocument):
         else:
             cursor.movePosition(QTextCursor.MoveOperation.End)
 
-    def _lexed_prefix(self, segments: list[str | CodeFence], budget: float | None) -> int:
-        """How many of `segments` can be shown finished: all up to the first code block whose
-        lexing is not done. Lexing goes on for `budget` seconds (None: until done)."""
-        deadline = None if budget is None else time.perf_counter() + budget
-        ready = len(segments)
-        for number, segment in enumerate(segments):
-            if isinstance(segment, CodeFence):
-                job = self._highlights.get(segment)
-                if job is None:
-                    # Every waiting block gets a job, so lex_more can work through them all.
-                    job = self._highlights[segment] = CodeHighlight(segment)
-                if ready == len(segments) and not job.advance(deadline):
-                    ready = number
-        return ready
-
-    def lex_more(self, budget: float) -> None:
-        """Go on lexing the code blocks waiting to be shown highlighted, for `budget` seconds."""
-        deadline = time.perf_counter() + budget
-        for job in self._highlights.values():
-            if not job.advance(deadline):
-                return
-
-    def _insert_segment(self, cursor: QTextCursor, segment: str | CodeFence,
-                        finished: bool) -> None:
-        if isinstance(segment, str):
-            self._insert_html(cursor, segment)
+    def _insert_block(self, cursor: QTextCursor, shown: _ShownBlock) -> None:
+        fence = shown.block.fence
+        if fence is None:
+            self._insert_html(cursor, shown.block.html(shown.finished))
             return
-        job = self._highlights.get(segment) if finished else None
+        job = self._highlights.get(fence) if shown.finished else None
         formats = _code_formats(self)
         if cursor.position() > 0:
             cursor.insertBlock(formats.first, formats.text)
         else:
             cursor.setBlockFormat(formats.first)
             cursor.setBlockCharFormat(formats.text)
-        pieces = job.pieces if job is not None else [(None, segment.code)]
+        pieces = job.pieces if job is not None else [(None, fence.code)]
         _insert_code_text(cursor, formats, pieces)
-        if segment.code.endswith("\n"):
+        if fence.code.endswith("\n"):
             cursor.setBlockFormat(formats.last)  # as Qt's HTML import ends a <pre>
 
     def _insert_html(self, cursor: QTextCursor, fragment_html: str) -> None:
@@ -300,14 +314,22 @@ class MessageDocument(QTextDocument):
 _DOCUMENT_SERIALS = itertools.count(1)
 
 
-@dataclass
-class _TailSegment:
-    """A segment of the unfinished tail as shown: where it starts in the document, and the
-    format of the block it was inserted after (removing the segment disturbs that format)."""
+@dataclass(eq=False)
+class _ShownBlock:
+    """A block of the unfinished part as shown: whether it is rendered finished, where it
+    starts in the document, and the format of the block before it (removing this one
+    disturbs that format)."""
 
-    segment: str | CodeFence
-    start: int
-    block_format: QTextBlockFormat
+    block: MarkdownBlock
+    finished: bool
+    start: int = 0
+    block_format: QTextBlockFormat = field(default_factory=QTextBlockFormat)
+
+    def looks_like(self, other: _ShownBlock) -> bool:
+        """Whether showing this block would show what `other` shows: only code looks
+        different once finished (highlighted)."""
+        return (self.block == other.block
+                and (self.finished == other.finished or not self.block.has_code))
 
 
 def _insert_code_text(cursor: QTextCursor, formats: CodeFormats,
