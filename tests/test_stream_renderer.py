@@ -121,4 +121,9 @@ def test_the_view_steps_ahead_of_streamed_text_and_keeps_its_end_in_sight(qtbot,
             assert 0 < text_end <= view.viewport().height(), "the newest text stays in view"
     assert bar.value() > 0
     assert 0 < len(moves) < frames / 2, "the view moves in steps, not at every frame"
+    # Scrolled past the text into the room below it, the view comes back to the text.
+    bar.setValue(bar.maximum())
+    renderer.feed(" one more line" * 8)
+    renderer.flush()
+    qtbot.waitUntil(lambda: 0 < view.content_bottom() - bar.value() <= view.viewport().height())
     renderer.finish()

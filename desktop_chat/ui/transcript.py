@@ -530,11 +530,13 @@ class TranscriptView(QListView):
             return
         # While text streams in, the view moves in steps that leave a third of it free below
         # the text: what the user is reading stays still between steps, and a frame that does
-        # not scroll repaints only the new text instead of the whole (see-through) view.
+        # not scroll repaints only the new text instead of the whole (see-through) view. A view
+        # scrolled past the text, into the room the row keeps below it, comes back to it.
         height = self.viewport().height()
-        if text_end - bar.value() > height - FOLLOW_SLACK:
-            jump = max(FOLLOW_SLACK, min(STREAM_FOLLOW_ROOM, height // 3))
-            bar.setValue(min(bar.maximum(), text_end - height + jump))
+        jump = max(FOLLOW_SLACK, min(STREAM_FOLLOW_ROOM, height // 3))
+        shown_end = text_end - bar.value()
+        if not height - jump - FOLLOW_SLACK <= shown_end <= height - FOLLOW_SLACK:
+            bar.setValue(max(bar.minimum(), min(bar.maximum(), text_end - height + jump)))
 
     def follow_bottom(self) -> None:
         self._follow = True
