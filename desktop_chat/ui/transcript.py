@@ -65,6 +65,7 @@ BUBBLE_PADDING = 12
 ROW_SPACING = 6
 SIDE_MARGIN = 14
 ItemRole = Qt.ItemDataRole.UserRole + 1
+_SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
 
 
 @dataclass(eq=False)
@@ -103,14 +104,21 @@ class TranscriptModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.items: list[MessageItem] = []
+        # Answers SizeHintRole (set by build_transcript to the delegate's size_hint). The view
+        # asks every row at each relayout; through the model, Qt's own delegate sizeHint asks
+        # Python one cheap question instead of a Python sizeHint wrapping a style option.
+        self.size_hint: Callable[[MessageItem], QSize] | None = None
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.items):
+        row = index.row()
+        if not 0 <= row < len(self.items):
             return None
-        item = self.items[index.row()]
+        item = self.items[row]
+        if role == _SIZE_HINT_ROLE:
+            return self.size_hint(item) if self.size_hint is not None else None
         if role == ItemRole:
             return item
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -164,6 +172,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.note_font.setPointSizeF(self.font.pointSizeF() * 0.85)
         self._remeasure: list[QPersistentModelIndex] = []
         self._font_generation = 0
+        self._viewport = parent.viewport() if isinstance(parent, QListView) else None
 
     def set_font(self, font: QFont) -> None:
         self.font = QFont(font)
@@ -227,11 +236,11 @@ class MessageDelegate(QStyledItemDelegate):
         bottom = min(bubble.bottom(), view.bottom() + margin)
         return QRect(bubble.left(), top, bubble.width(), max(0, bottom - top))
 
-    def _row_width(self, option: QStyleOptionViewItem) -> int:
-        view = self.parent()
-        if isinstance(view, QListView) and view.viewport().width() > 0:
-            return view.viewport().width()
-        return option.rect.width() if option.rect.width() > 0 else 600
+    def row_width(self) -> int:
+        """Rows are as wide as the view: sizes and paint must use one width, or every call would
+        lay the whole document out again."""
+        width = self._viewport.width() if self._viewport is not None else 0
+        return width if width > 0 else 600
 
     def _footer_height(self, item: MessageItem) -> int:
         lines = int(bool(item.note)) + int(bool(self._actions(item)))
@@ -279,11 +288,9 @@ class MessageDelegate(QStyledItemDelegate):
             for area, code in self.document_for(item).code_blocks()
         ]
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        # The view's width, not option.rect's: a width that differs from paint's would make
-        # every call lay the whole document out again.
-        width = self._row_width(option)
-        return QSize(width, self.row_height(index.data(ItemRole), width))
+    def size_hint(self, item: MessageItem) -> QSize:
+        width = self.row_width()
+        return QSize(width, self.row_height(item, width))
 
     def row_height(self, item: MessageItem, width: int) -> int:
         """The row's height, cached: the view asks for every row at each relayout."""
@@ -340,7 +347,7 @@ class MessageDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         item: MessageItem = index.data(ItemRole)
         if not item.streaming:
-            self._check_measured(item, index, self._row_width(option))
+            self._check_measured(item, index, self.row_width())
         bubble, _ = self._layout(item, option.rect)
         theme = self.theme
         fill = {
@@ -558,6 +565,7 @@ def build_transcript(theme: Theme, parent=None, view_class: type[TranscriptView]
     view = view_class(parent)
     model = TranscriptModel(view)
     delegate = MessageDelegate(view, theme)
+    model.size_hint = delegate.size_hint
     view.setModel(model)
     view.setItemDelegate(delegate)
     return view, model, delegate
@@ -670,8 +678,7 @@ class StreamRenderer(QObject):
     def _resized(self, changed_from: float | None = None) -> None:
         index = self.model.index(self.model.row_of(self.item))
         view = self.delegate.parent()
-        width = view.viewport().width() if isinstance(view, QListView) else 600
-        height = self.delegate.row_height(self.item, width)
+        height = self.delegate.row_height(self.item, self.delegate.row_width())
         if height != self._height:
             # The view re-measures rows only when told a size hint changed, and then it
             # re-measures all of them; the row grows in steps so that stays rare.
