@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.store.sync import start_sync
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.markdown import warm_up_lexers
     from desktop_chat.ui.single_instance import SingleInstance, bring_forward
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     if notice:
         QMessageBox.warning(window, APP_NAME, notice)
     window.show()
+    warm_up_lexers()
 
     async def run() -> None:
         await window.start()

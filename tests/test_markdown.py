@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont
 
-from desktop_chat.ui.markdown import finished_prefix_length, render_markdown
+from desktop_chat.ui.markdown import (
+    finished_prefix_length,
+    lexer_for,
+    render_markdown,
+    warm_up_lexers,
+)
 from desktop_chat.ui.message_document import MessageDocument, Role
 
 SOURCE = (
@@ -120,3 +125,12 @@ def test_every_frame_of_a_stream_looks_like_that_text_shown_afresh(qapp) -> None
         afresh = MessageDocument(Role.ASSISTANT, "", QFont())
         afresh.set_text(source[:end], streaming=True)
         assert looks(streamed) == looks(afresh), f"differs after {source[:end]!r}"
+
+
+def test_lexers_are_built_ahead_so_the_first_code_block_does_not_wait() -> None:
+    lexer_for.cache_clear()
+    warm_up_lexers(("python", "no-such-language")).join(timeout=30)
+    built = lexer_for.cache_info().currsize
+    lexer_for("python")  # now only a cache hit
+    assert built == 2 and lexer_for.cache_info().hits == 1
+    assert lexer_for("no-such-language") is None
