@@ -34,6 +34,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop_chat.core.models import Event, EventType  # noqa: E402
+from desktop_chat.ui.markdown import warm_up_lexers  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import (  # noqa: E402
     MessageItem,
@@ -80,6 +81,7 @@ def markdown_reply(tokens: int, seed: int = 7) -> str:
 class Harness:
     def __init__(self, app: QApplication, history: int = 0):
         self.app = app
+        warm_up_lexers().join()  # as the app does at start-up, off the event loop
         self.history_events = [
             Event("bench", EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
                   {"text": markdown_reply(60, seed=n) if n % 2 else f"question {n}"})
