@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 
@@ -125,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
 
     async def run() -> None:
         await window.start()
+        # What start-up made lives as long as the app: out of the collector's sight, a full
+        # collection (every few seconds while a reply streams) takes ~0.1 ms instead of ~40.
+        gc.freeze()
         engine = await start_sync(settings, store)  # None unless Supabase is configured
         if engine is not None:
             window.attach_sync(engine)
