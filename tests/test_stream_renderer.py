@@ -127,3 +127,19 @@ def test_the_view_steps_ahead_of_streamed_text_and_keeps_its_end_in_sight(qtbot,
     renderer.flush()
     qtbot.waitUntil(lambda: 0 < view.content_bottom() - bar.value() <= view.viewport().height())
     renderer.finish()
+
+
+def test_tiles_of_a_streaming_reply_never_go_stale(qapp) -> None:
+    # Tiles cover only settled text and stay cached while the reply grows below them: at every
+    # step the picture must be the one a direct draw of the same document gives.
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    document.setTextWidth(480)
+    checked = 0
+    for end in range(40, len(REPLY) + 1, 97):
+        document.set_text(REPLY[:end], streaming=True)
+        settled = document.settled_height(streaming=True)
+        clip = QRectF(0, 0, 480, document.size().height())
+        tiled = paint(document, clip, 1.0, settled=settled).toImage()
+        assert tiled == paint(document, clip, 1.0, settled=0).toImage(), f"stale after {end}"
+        checked += settled >= TILE_HEIGHT
+    assert checked > 5, "the reply settles into tiles as it streams"
