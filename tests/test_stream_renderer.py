@@ -110,9 +110,9 @@ def test_the_view_steps_ahead_of_streamed_text_and_keeps_its_end_in_sight(qtbot,
     moves = []
     bar.valueChanged.connect(moves.append)
     frames = 0
-    for word in (REPLY + " the end").split(" "):
+    for number, word in enumerate((REPLY + " the end").split(" "), 1):
         renderer.feed(word + " ")
-        if len(renderer._pending) == 12:  # about what a frame collects at 1,000 tokens/s
+        if number % 12 == 0:  # about what a frame collects at 1,000 tokens/s
             renderer.flush()
             qapp.processEvents()  # the view catches up in a turn of its own
             qapp.processEvents()
