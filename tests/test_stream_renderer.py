@@ -104,7 +104,7 @@ def test_a_burst_of_finished_code_blocks_is_highlighted_between_frames(qtbot) ->
 
 
 def test_the_view_steps_ahead_of_streamed_text_and_keeps_its_end_in_sight(qtbot, qapp) -> None:
-    renderer, _item = streaming_into(qtbot, 400)
+    renderer, item = streaming_into(qtbot, 400)
     view = renderer.view
     bar = view.verticalScrollBar()
     moves = []
@@ -126,7 +126,17 @@ def test_the_view_steps_ahead_of_streamed_text_and_keeps_its_end_in_sight(qtbot,
     renderer.feed(" one more line" * 8)
     renderer.flush()
     qtbot.waitUntil(lambda: 0 < view.content_bottom() - bar.value() <= view.viewport().height())
+    # When the reply ends, the room below its text must not vanish under the reader.
+    qapp.processEvents()
+    resting, room = bar.value(), view.content_bottom()
     renderer.finish()
+    qtbot.waitUntil(lambda: bar.maximum() == bar.value())
+    assert bar.value() == resting, "the view does not jump when the reply ends"
+    assert item.min_height > 0
+    # The next row gives the room back.
+    renderer.model.append(MessageItem(Role.USER, "next question"))
+    assert item.min_height == 0
+    qtbot.waitUntil(lambda: bar.maximum() < resting + view.viewport().height() - (room - resting))
 
 
 def test_tiles_of_a_streaming_reply_never_go_stale(qapp) -> None:

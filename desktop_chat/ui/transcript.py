@@ -78,6 +78,9 @@ class MessageItem:
     streaming: bool = False
     highlighted: bool = False  # briefly outlined after a search opens the session at it
     reported_height: int = -1  # the height the view was last given for this row
+    # A reply that has just streamed keeps its row reaching the view's bottom edge, so the room
+    # the view stepped into does not vanish under the reader; the next row releases it.
+    min_height: int = 0
     size_key: tuple | None = field(default=None, repr=False)  # what reported_height was for
     document: MessageDocument | None = field(default=None, repr=False)
 
@@ -135,6 +138,8 @@ class TranscriptModel(QAbstractListModel):
 
     def append(self, item: MessageItem) -> int:
         row = len(self.items)
+        if self.items:
+            self.items[-1].min_height = 0
         self.beginInsertRows(QModelIndex(), row, row)
         self.items.append(item)
         self.endInsertRows()
@@ -297,7 +302,7 @@ class MessageDelegate(QStyledItemDelegate):
         document = item.document
         built = document is not None and document.font_generation == self._font_generation
         key = (width, self._font_generation, document.generation if built else -len(item.text),
-               item.note, item.retryable, item.streaming)
+               item.note, item.retryable, item.streaming, item.min_height)
         if key == item.size_key:
             return item.reported_height
         if not built:
@@ -316,7 +321,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _real_height(self, item: MessageItem, width: int) -> int:
         bubble, _ = self._layout(item, QRect(0, 0, width, 0))
-        return bubble.height() + self._footer_height(item) + 2 * ROW_SPACING
+        return max(item.min_height, bubble.height() + self._footer_height(item) + 2 * ROW_SPACING)
 
     def _estimated_height(self, item: MessageItem, width: int) -> int:
         metrics = QFontMetrics(self.font)
@@ -660,10 +665,17 @@ class StreamRenderer(QObject):
         self.item.streaming = False
         self.item.note = note
         self.item.retryable = retryable
+        stays = False
         if self.view is not None and self.view.content_bottom == self._content_bottom:
-            self.view.content_bottom = None  # the row has its real height again
+            self.view.content_bottom = None
+            if self.view.following and self.item in self.model.items:
+                # The row keeps reaching the bottom edge, so the view stays where it is rather
+                # than jumping as the room below the text goes.
+                row = self.view.visualRect(self.model.index(self.model.row_of(self.item)))
+                self.item.min_height = max(0, self.view.viewport().height() - row.top())
+                stays = True
         self.delegate.document_for(self.item).set_text(self.item.text, streaming=False)
-        self._resized()
+        self._resized(follow=not stays)
 
     def _content_bottom(self) -> int | None:
         """Where the streamed text ends, in the view's content coordinates."""
@@ -675,7 +687,7 @@ class StreamRenderer(QObject):
         return (row.top() + self.view.verticalScrollBar().value() + ROW_SPACING
                 + int(height) + 2 * BUBBLE_PADDING + 2 * ROW_SPACING)
 
-    def _resized(self, changed_from: float | None = None) -> None:
+    def _resized(self, changed_from: float | None = None, follow: bool = True) -> None:
         index = self.model.index(self.model.row_of(self.item))
         view = self.delegate.parent()
         height = self.delegate.row_height(self.item, self.delegate.row_width())
@@ -684,7 +696,7 @@ class StreamRenderer(QObject):
             # re-measures all of them; the row grows in steps so that stays rare.
             self._height = height
             self.delegate.sizeHintChanged.emit(index)
-        if self.view is not None:
+        if self.view is not None and follow:
             self.view.keep_following()
         if changed_from is None or not isinstance(view, QListView):
             self.model.dataChanged.emit(index, index)
