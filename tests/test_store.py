@@ -132,3 +132,24 @@ def test_payload_is_json(tmp_path: Path) -> None:
     run(store.add_event(Event(session.session_id, EventType.AI_RESPONSE, payload)))
     raw = store._db.execute("SELECT payload FROM events").fetchone()[0]
     assert json.loads(raw) == payload
+
+
+def test_search_finds_only_the_signed_in_users_sessions_and_unowned_ones(tmp_path: Path) -> None:
+    # Two accounts used on one device: each sees its own (and account-less) sessions only.
+    store = SQLiteStore(tmp_path / "chat.db")
+    owners = {}
+    for user in (None, "ada", "bob"):
+        store.set_user(user)
+        session = Session(title=f"Lisbon for {user or 'nobody'}")
+        run(store.create_session(session))
+        run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
+                                  {"text": f"lisbon plans of {user or 'nobody'}"})))
+        owners[session.session_id] = user
+    store.set_user("bob")
+    found = {owners[hit.session_id] for hit in run(store.search("lisbon"))}
+    titles = {hit.title for hit in run(store.search("lisbon")) if hit.event_id is None}
+    assert found == {None, "bob"}
+    assert titles == {"Lisbon for nobody", "Lisbon for bob"}
+    assert {s.title for s in run(store.list_sessions())} == titles
+    store.set_user(None)  # signed out: everything on this device, as the list shows
+    assert {owners[hit.session_id] for hit in run(store.search("lisbon"))} == {None, "ada", "bob"}

@@ -346,9 +346,12 @@ class SQLiteStore:
         fts_query = " ".join(f'"{w}"' for w in words) + "*"
         like = "%" + query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         hits: list[SearchHit] = []
+        # Like the session list: the signed-in user's sessions and those of no account, never
+        # another account's that this device also holds.
         for row in self._db.execute(
             "SELECT session_id, title FROM sessions WHERE deleted_at IS NULL AND title LIKE ?"
-            " ESCAPE '\\' ORDER BY updated_at DESC LIMIT ?", (like, limit)
+            " ESCAPE '\\' AND (? IS NULL OR user_id IS NULL OR user_id = ?)"
+            " ORDER BY updated_at DESC LIMIT ?", (like, self.user_id, self.user_id, limit)
         ):
             start = row["title"].lower().find(query.strip().lower())
             end = start + len(query.strip())
@@ -361,8 +364,9 @@ class SQLiteStore:
             " FROM events_fts JOIN events e ON e.rowid = events_fts.rowid"
             " JOIN sessions s ON s.session_id = e.session_id"
             " WHERE events_fts MATCH ? AND s.deleted_at IS NULL"
+            " AND (? IS NULL OR s.user_id IS NULL OR s.user_id = ?)"
             " ORDER BY e.timestamp DESC LIMIT ?",
-            (MATCH_START, MATCH_END, fts_query, limit),
+            (MATCH_START, MATCH_END, fts_query, self.user_id, self.user_id, limit),
         ).fetchall()
         hits += [SearchHit(r["session_id"], r["title"] or "New chat", r["snippet"], r["event_id"])
                  for r in rows]
