@@ -3,8 +3,9 @@
 Raw HTML is escaped, images become their alt text (nothing is fetched, local or remote), and
 only http(s) links keep their target. Code blocks are highlighted once, when they are finished.
 
-A streamed reply is rendered as segments: HTML for prose, and fenced code blocks on their own,
-which the transcript inserts without HTML and highlights a slice per frame (see CodeHighlight).
+A streamed reply is rendered block by block (markdown_blocks): HTML for prose, and fenced code
+blocks on their own, which the transcript inserts without HTML and highlights a slice at a time
+(CodeHighlight).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Paints message text from pixmap tiles, so text that does not change is laid out in glyphs once.
 
-Following a streaming reply scrolls the transcript every frame, and a see-through (glass) view
-cannot blit a scroll: each such frame repaints the whole viewport. Drawing a page of text costs
-milliseconds; drawing the same page from cached tiles costs a fraction of one. Only the part of a
-reply that is still changing (the streamed tail) is drawn directly.
+A see-through (glass) view cannot blit a scroll: every scroll, and every step the view takes to
+follow a streaming reply, repaints the whole viewport. Drawing a page of text costs milliseconds;
+drawing the same page from cached tiles costs a fraction of one. Only the part of a reply that
+is still changing (the streamed tail) is drawn directly.
 """
 
 from __future__ import annotations
