@@ -11,7 +11,6 @@ blocks on their own, which the transcript inserts without HTML and highlights a 
 from __future__ import annotations
 
 import functools
-import html
 import re
 import threading
 import time
@@ -198,10 +197,6 @@ class CodeHighlight:
                 return False
         self.done = True
         return True
-
-
-def render_plain(text: str) -> str:
-    return "<p>" + html.escape(text).replace("\n", "<br/>") + "</p>"
 
 
 def finished_prefix_length(source: str, start: int = 0) -> int:

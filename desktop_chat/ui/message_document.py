@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 
 from desktop_chat.ui.markdown import (
+    CODE_BLOCK_TEXT,
     CodeFence,
     CodeHighlight,
     MarkdownBlock,
@@ -65,7 +66,8 @@ class MessageDocument(QTextDocument):
         self.setDefaultTextOption(option)
         self.setDefaultStyleSheet(
             # Code blocks keep the dark highlight palette in both themes.
-            f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: #f8f8f2; margin: 6px 0; }} "
+            f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: {CODE_BLOCK_TEXT}; "
+            "margin: 6px 0; } "
             f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
             f"table {{ border-color: {theme.muted}; }} th, td {{ padding: 2px 8px; }} "
             f"a {{ color: {theme.accent}; text-decoration: underline; }}"

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.models import Event, EventType
+from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
 from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.text_tiles import draw_document
 from desktop_chat.ui.theme import DARK, Theme
@@ -399,7 +400,7 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setPen(QColor(255, 255, 255, 90))
             painter.setBrush(QColor(255, 255, 255, 24))
             painter.drawRoundedRect(QRectF(pill), 6, 6)
-            painter.setPen(QColor("#f8f8f2"))
+            painter.setPen(QColor(CODE_BLOCK_TEXT))
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, COPY_CODE_LABEL)
         painter.restore()
 
