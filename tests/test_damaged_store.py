@@ -103,19 +103,25 @@ def test_a_page_of_garbage_inside_is_moved_aside(tmp_path: Path) -> None:
     run(store.close())
 
 
+def write_then_crash(path: Path, statement: str) -> None:
+    """Run `statement` in another process that then dies: the change is only in chat.db-wal."""
+    writer = textwrap.dedent("""
+        import os, sqlite3, sys
+        db = sqlite3.connect(sys.argv[1], isolation_level=None)
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        db.execute(sys.argv[2])
+        os._exit(9)
+    """)
+    assert subprocess.run([sys.executable, "-c", writer, str(path), statement]).returncode == 9
+
+
 def test_the_wal_left_by_a_crash_is_kept_with_the_damaged_file(tmp_path: Path) -> None:
     """SQLite deletes the -wal when a connection to a damaged file closes; the newest writes
     of a crashed run live there, so it must go aside with the file, byte for byte."""
     path = tmp_path / "chat.db"
     make_database(path, events=20)
-    writer = textwrap.dedent("""
-        import os, sqlite3, sys
-        db = sqlite3.connect(sys.argv[1], isolation_level=None)
-        db.execute("PRAGMA wal_autocheckpoint=0")
-        db.execute("UPDATE events SET payload = json_set(payload, '$.text', 'newest words')")
-        os._exit(9)  # a crash: the change is only in chat.db-wal
-    """)
-    assert subprocess.run([sys.executable, "-c", writer, str(path)]).returncode == 9
+    write_then_crash(path,
+                     "UPDATE events SET payload = json_set(payload, '$.text', 'newest words')")
     wal = path.with_name("chat.db-wal")
     wal_bytes = wal.read_bytes()
     assert len(wal_bytes) > 4096
@@ -130,14 +136,7 @@ def test_the_wal_left_by_a_crash_is_kept_with_the_damaged_file(tmp_path: Path) -
 def test_a_healthy_file_with_a_crash_wal_opens_with_the_newest_writes(tmp_path: Path) -> None:
     path = tmp_path / "chat.db"
     make_database(path, events=20)
-    writer = textwrap.dedent("""
-        import os, sqlite3, sys
-        db = sqlite3.connect(sys.argv[1], isolation_level=None)
-        db.execute("PRAGMA wal_autocheckpoint=0")
-        db.execute("UPDATE sessions SET title = 'newest title'")
-        os._exit(9)
-    """)
-    assert subprocess.run([sys.executable, "-c", writer, str(path)]).returncode == 9
+    write_then_crash(path, "UPDATE sessions SET title = 'newest title'")
     assert path.with_name("chat.db-wal").stat().st_size > 0
     store = SQLiteStore(path)
     assert store.moved_aside is None

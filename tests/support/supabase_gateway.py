@@ -60,6 +60,13 @@ def _auth_error(status: int, code: str, message: str) -> HttpError:
                               "message": message})
 
 
+def _check_columns(names, columns) -> None:
+    """PostgREST refuses a body naming a column the table does not have."""
+    for name in names:
+        if name not in columns:
+            raise _rest_error(400, "PGRST204", f"Could not find the '{name}' column")
+
+
 def _rest_error(status: int, code: str, message: str, details=None, hint=None) -> HttpError:
     return HttpError(status, {"code": code, "message": message, "details": details, "hint": hint})
 
@@ -364,9 +371,7 @@ class SupabaseGateway:
                 raise _rest_error(400, "PGRST102", "body must be an object or array of objects")
             names = (_column_names(options["columns"], columns) if "columns" in options
                      else sorted({k for r in rows for k in r}))
-            for name in names:
-                if name not in columns:
-                    raise _rest_error(400, "PGRST204", f"Could not find the '{name}' column")
+            _check_columns(names, columns)
             cols = sql.SQL(", ").join(map(sql.Identifier, names))
             statement = sql.SQL(
                 "insert into {t} ({c}) select {c} from json_populate_recordset(null::{t}, %s::json)"
@@ -389,9 +394,7 @@ class SupabaseGateway:
         elif method == "PATCH":
             if not isinstance(body, dict) or not body:
                 raise _rest_error(400, "PGRST102", "PATCH needs an object")
-            for name in body:
-                if name not in columns:
-                    raise _rest_error(400, "PGRST204", f"Could not find the '{name}' column")
+            _check_columns(body, columns)
             names = sql.SQL(", ").join(map(sql.Identifier, body))
             statement = sql.SQL(
                 "update {t} set ({n}) = (select {n} from json_populate_record(null::{t}, %s::json))"
