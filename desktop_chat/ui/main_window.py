@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
         self.composer.edit.paste_refused.connect(self.show_status)
         self.delegate.retry_clicked.connect(self.regenerate)
         self.delegate.copy_requested.connect(self.copy_text)
+        self.delegate.edit_requested.connect(self.edit_message_text)
+        self.transcript.typed.connect(self._type_in_composer)
         self.delegate.link_clicked.connect(self.open_link)
         self.sessions.search_requested.connect(lambda text: self._spawn(self.search(text)))
         self.sessions.hit_activated.connect(
@@ -371,7 +373,7 @@ class MainWindow(QMainWindow):
         )
 
     async def _stream_reply(self, run, restore_text: str | None = None) -> ReplyOutcome | None:
-        item = MessageItem(Role.ASSISTANT, "")
+        item = MessageItem(Role.ASSISTANT, "", model=getattr(self.service.llm, "model", None))
         self.transcript_model.append(item)
         renderer = StreamRenderer(self.transcript_model, self.delegate, item)
         self.renderer = renderer
@@ -452,6 +454,19 @@ class MainWindow(QMainWindow):
         if last_user is not None and not self.busy:
             self.composer.edit.setPlainText(last_user.text)
             self.composer.edit.moveCursor(self.composer.edit.textCursor().MoveOperation.End)
+
+    def edit_message_text(self, text: str) -> None:
+        """A message's Edit: its text goes back to the composer, to change and send again."""
+        if self.busy:
+            self.show_status("Wait for the reply to finish, or press Esc to stop it.")
+            return
+        self.composer.edit.setPlainText(text)
+        self.composer.edit.moveCursor(self.composer.edit.textCursor().MoveOperation.End)
+        self.composer.edit.setFocus()
+
+    def _type_in_composer(self, text: str) -> None:
+        self.composer.edit.setFocus()
+        self.composer.edit.insertPlainText(text)
 
     def copy_last_reply(self) -> None:
         reply = next((i for i in reversed(self.transcript_model.items) if i.role == Role.ASSISTANT), None)
