@@ -257,3 +257,79 @@ def test_hover_shows_a_messages_actions_and_copy_puts_it_on_the_clipboard(
     click(viewport, copy.center())
     qtbot.waitUntil(lambda: clipboard_text(qtbot) == "A short reply.", timeout=5_000)
     app.close()
+
+
+def test_typing_dots_show_until_the_first_words_then_the_text(qtbot, run, isolated_environment,
+                                                             groq_server) -> None:
+    from desktop_chat.ui.transcript import Role
+
+    groq_server.reply_text = "Words at last."
+    app = ChatApp(qtbot, run, isolated_environment, groq_server)
+    qtbot.waitExposed(app.window)
+    QCursor.setPos(QPoint(0, 0))
+    hold = groq_server.hold_after(0)
+    app.type_and_send("Hello?")
+    qtbot.waitUntil(hold.reached.is_set, timeout=10_000)
+    reply = app.last(Role.ASSISTANT)
+    view = app.window.transcript
+    model = app.window.transcript_model
+    row = view.visualRect(model.index(model.row_of(reply)))
+    bubble, _ = app.window.delegate._layout(reply, row)
+    shots = []
+    for _ in range(3):  # the lit dot moves on
+        phase = reply.typing_phase
+        qtbot.waitUntil(lambda: reply.typing_phase > phase, timeout=3_000)  # noqa: B023
+        settle(qtbot, app)
+        shots.append(grab_screen(view.viewport(), bubble))
+    assert all(ink_pixels(shot) > 20 for shot in shots), "no dots in the empty bubble"
+    assert differing_rows(shots[0], shots[1]) or differing_rows(shots[1], shots[2])
+    hold.release()
+    app.wait_idle()
+    assert reply.text == "Words at last."
+    app.close()
+
+
+def test_jump_to_latest_shows_when_scrolled_up_during_a_reply_and_brings_the_text_back(
+        qtbot, run, isolated_environment, groq_server) -> None:
+    from tests.support.xinput import click, focus_window
+
+    groq_server.reply_text = LONG_REPLY
+    groq_server.tokens_per_second = 150
+    app = ChatApp(qtbot, run, isolated_environment, groq_server)
+    app.window.resize(1000, 700)
+    qtbot.waitExposed(app.window)
+    focus_window(app.window)
+    view = app.window.transcript
+    bar = view.verticalScrollBar()
+    app.type_and_send("Plan it.")
+    qtbot.waitUntil(lambda: bar.maximum() > view.viewport().height(), timeout=20_000)
+    button = view.latest_button
+    assert not button.isVisible()
+    bar.setValue(0)  # the reader scrolls up to read from the start
+    qtbot.waitUntil(button.isVisible, timeout=3_000)
+    assert not view.following
+    settle(qtbot, app)
+    shot = grab_screen(button)
+    assert ink_pixels(shot) > 30, "the button is not painted"
+    click(button, button.rect().center())
+    qtbot.waitUntil(lambda: view.following and not button.isVisible(), timeout=3_000)
+    app.wait_idle(30_000)
+    assert bar.value() >= bar.maximum() - view.viewport().height()
+    app.close()
+
+
+def test_hovering_a_link_shows_where_it_really_goes(qtbot, run, isolated_environment,
+                                                    groq_server) -> None:
+    from PySide6.QtWidgets import QToolTip
+
+    from tests.support.xinput import focus_window, move
+
+    app = open_reply(qtbot, run, isolated_environment, groq_server,
+                     "Sign in at [https://bank.example](https://evil.example/login).")
+    focus_window(app.window)
+    reply, row, _bubble = reply_rect(app)
+    link = app.window.delegate.anchor_rect(reply, row, "https://evil.example/login")
+    move(app.window.transcript.viewport(), link.center() + QPoint(6, 0))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5_000)
+    assert QToolTip.text() == "Opens https://evil.example/login"
+    app.close()

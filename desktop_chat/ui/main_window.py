@@ -37,6 +37,7 @@ from desktop_chat.core.chat import (
     check_message,
 )
 from desktop_chat.core.export import export_json, export_markdown
+from desktop_chat.core.links import misleading, named_host
 from desktop_chat.core.models import utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
@@ -484,9 +485,24 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(text)
         self.show_status("Copied.")
 
-    def open_link(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https"):
+    def open_link(self, url: QUrl, text: str = "") -> None:
+        """Open an http(s) link, asking first when its text names another host."""
+        if url.scheme() not in ("http", "https"):
+            return
+        host = url.host(QUrl.ComponentFormattingOption.FullyEncoded)
+        if not misleading(text, host):
             QDesktopServices.openUrl(url)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Open this link?",
+                          f"The link’s text reads “{named_host(text)}”, but it opens {host}.\n\n"
+                          f"{url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
+                          QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # model text: never markup
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Open).setText(f"Open {host}")
+        box.accepted.connect(lambda: QDesktopServices.openUrl(url))
+        self.link_box = box
+        box.open()
 
     # -- session tools -----------------------------------------------------------
     def _add_session_menu(self) -> None:

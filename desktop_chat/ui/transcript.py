@@ -46,6 +46,8 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
+    QToolTip,
 )
 
 from desktop_chat.core.models import Event, EventType, utc_now
@@ -71,6 +73,7 @@ MAX_FLUSH_INTERVAL_MS = 100
 STREAM_HEIGHT_STEP = 1000
 # px: a streaming row keeps this much room below its text, so the view can step ahead of it.
 STREAM_FOLLOW_ROOM = 300
+TYPING_STEP_MS = 350
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
 RETRY_LABEL = "↻ Retry"
 COPY_LABEL = "Copy"
@@ -109,6 +112,7 @@ class MessageItem:
     timestamp: datetime | None = field(default_factory=utc_now)
     model: str | None = None  # the model that wrote a reply
     selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
+    typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     document: MessageDocument | None = field(default=None, repr=False)
 
     @classmethod
@@ -204,7 +208,7 @@ class MessageDelegate(QStyledItemDelegate):
     retry_clicked = Signal()
     copy_requested = Signal(str)  # text to put on the clipboard
     edit_requested = Signal(str)  # the text of a user message to edit in the composer
-    link_clicked = Signal(QUrl)  # an http(s) link the user clicked
+    link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
         super().__init__(parent)
@@ -461,6 +465,8 @@ class MessageDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         _draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
+        if item.streaming and not item.text:
+            self._paint_typing(painter, bubble, item.typing_phase)
 
         document = self.document_for(item)
         painter.translate(bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING)
@@ -530,6 +536,19 @@ class MessageDelegate(QStyledItemDelegate):
                                                     label.width()))
         painter.restore()
 
+    def _paint_typing(self, painter: QPainter, bubble: QRect, phase: int) -> None:
+        """Three dots in the empty bubble of a reply whose first words have not come yet."""
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        radius, gap = 3.5, 11
+        center = QPointF(bubble.center().x() + 0.5, bubble.center().y() + 0.5)
+        for dot in range(3):
+            colour = self.theme.color("text" if dot == phase % 3 else "muted")
+            colour.setAlpha(255 if dot == phase % 3 else 150)
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(center.x() + (dot - 1) * gap, center.y()), radius, radius)
+        painter.restore()
+
     def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
         item: MessageItem = index.data(ItemRole)
         if item is None or event.type() != QEvent.Type.MouseButtonRelease:
@@ -554,7 +573,7 @@ class MessageDelegate(QStyledItemDelegate):
                 return True
         url = self.link_at(item, option.rect, position)
         if url is not None:
-            self.link_clicked.emit(url)
+            self.link_clicked.emit(url, self.link_text_at(item, option.rect, position))
             return True
         return super().editorEvent(event, model, option, index)
 
@@ -583,6 +602,23 @@ class MessageDelegate(QStyledItemDelegate):
         if url is not None and url.scheme() in ("http", "https") and url.isValid():
             return url
         return None
+
+    def link_text_at(self, item: MessageItem, rect: QRect, position) -> str:
+        """The visible text of the link under `position`: the run of text with its target."""
+        document = self.document_for(item)
+        at = self.text_position(item, rect, position)
+        block = document.findBlock(at)
+        cursor = QTextCursor(document)
+        cursor.setPosition(min(at + 1, document.characterCount() - 1))
+        href = cursor.charFormat().anchorHref()
+        text = []
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            if fragment.charFormat().anchorHref() == href and href:
+                text.append(fragment.text())
+            fragments += 1
+        return "".join(text)
 
     def anchor_rect(self, item: MessageItem, rect: QRect, href: str) -> QRect:
         """Where the link to `href` is drawn, in the row's coordinates (for tests and a11y)."""
@@ -666,6 +702,16 @@ class TranscriptView(QListView):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
+        # Shown while the newest text is out of sight below: one click brings it back.
+        self.latest_button = QToolButton(self)
+        self.latest_button.setObjectName("JumpToLatest")
+        self.latest_button.setText("↓ Latest")
+        self.latest_button.setAccessibleName("Jump to the latest message")
+        self.latest_button.setToolTip("Jump to the latest message")
+        self.latest_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.latest_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.latest_button.hide()
+        self.latest_button.clicked.connect(self.follow_bottom)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         # The delegate draws only text inside the region being repainted (see _exposed).
@@ -776,6 +822,20 @@ class TranscriptView(QListView):
             return
         super().keyPressEvent(event)
 
+    def viewportEvent(self, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            item, rect = self._item_at(event.pos())
+            url = self._delegate().link_at(item, rect, event.pos()) if item is not None else None
+            if url is None:
+                QToolTip.hideText()
+                return True
+            # Where the link really goes, whatever its text says. Encoded, it holds no markup.
+            QToolTip.showText(event.globalPos(),
+                              f"Opens {url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
+                              self.viewport())
+            return True
+        return super().viewportEvent(event)
+
     def contextMenuEvent(self, event) -> None:  # noqa: N802
         item, rect = self._item_at(event.pos())
         if item is None:
@@ -793,7 +853,8 @@ class TranscriptView(QListView):
         url = delegate.link_at(item, rect, event.pos())
         if url is not None:
             menu.addSeparator()
-            menu.addAction("Open link", lambda: delegate.link_clicked.emit(url))
+            text = delegate.link_text_at(item, rect, event.pos())
+            menu.addAction("Open link", lambda: delegate.link_clicked.emit(url, text))
             menu.addAction("Copy link address",
                            lambda: delegate.copy_requested.emit(url.toString()))
         self.context_menu = menu  # kept for tests; replaced by the next one
@@ -809,9 +870,29 @@ class TranscriptView(QListView):
 
     def _on_scrolled(self, value: int) -> None:
         self._follow = value >= self._follow_value() - FOLLOW_SLACK
+        self._show_latest_button()
+
+    def _show_latest_button(self) -> None:
+        bar = self.verticalScrollBar()
+        away = bar.value() < self._follow_value() - max(FOLLOW_SLACK, self.viewport().height() // 4)
+        if away != self.latest_button.isVisible():
+            self.latest_button.setVisible(away)
+            self._place_latest_button()
+
+    def _place_latest_button(self) -> None:
+        button = self.latest_button
+        button.adjustSize()
+        area = self.viewport().geometry()
+        button.move(area.center().x() - button.width() // 2, area.bottom() - button.height() - 12)
+        button.raise_()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_latest_button()
 
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
         self.keep_following()
+        self._show_latest_button()
 
     def keep_following(self) -> None:
         if not self._follow:
@@ -876,6 +957,12 @@ class StreamRenderer(QObject):
         self._frame_cost = 0.0  # s of CPU the last flush took
         self._lexing = False  # a code block is being lexed between frames
         item.streaming = True
+        # Until the first words arrive the bubble shows the model is at work ("typing" dots).
+        self._typing = QTimer(self)
+        self._typing.setInterval(TYPING_STEP_MS)
+        self._typing.timeout.connect(self._step_typing)
+        if not item.text:
+            self._typing.start()
         view = delegate.parent()
         self.view = view if isinstance(view, TranscriptView) else None
         if self.view is not None:
@@ -884,6 +971,12 @@ class StreamRenderer(QObject):
     @property
     def pending(self) -> bool:
         return bool(self._pending)
+
+    def _step_typing(self) -> None:
+        if self.item.text or not self.item.streaming or self.item not in self.model.items:
+            self._typing.stop()
+        self.item.typing_phase += 1
+        self.model.item_changed(self.item)
 
     def feed(self, piece: str) -> None:
         self._pending.append(piece)
@@ -941,6 +1034,7 @@ class StreamRenderer(QObject):
     def finish(self, note: str | None = None, retryable: bool = False) -> None:
         """Flush the rest and render the reply once more as a whole, finished document."""
         self._timer.stop()
+        self._typing.stop()
         self.item.text += "".join(self._pending)
         self._pending.clear()
         self.item.streaming = False
