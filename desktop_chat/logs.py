@@ -74,12 +74,39 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+APP_LOGGERS = ("desktop_chat", "__main__")
+
+
+class LibraryDetailFilter(logging.Filter):
+    """Drops other libraries' records below INFO, whatever their loggers' levels.
+
+    GROQ_LOG=debug sets the groq and httpx loggers to DEBUG at import time (after
+    setup_logging ran), and groq then logs every request's options: the prompt, word for word.
+    A handler-level filter holds however a library sets its own logger."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.INFO:
+            return True
+        return any(record.name == name or record.name.startswith(name + ".")
+                   for name in APP_LOGGERS)
+
+
 _filter = RedactingFilter()
+_library_filter = LibraryDetailFilter()
 
 
 def add_secret(secret: str | None) -> None:
     """Redact this value from every log line from now on (e.g. a key typed into the app)."""
     _filter.add_secret(secret)
+
+
+def guard_handlers() -> None:
+    """Put the filters on every handler of the root logger, including one a library added
+    itself (groq's GROQ_LOG calls logging.basicConfig, a stderr handler of its own)."""
+    for handler in logging.getLogger().handlers:
+        for guard in (_library_filter, _filter):  # dropping first: no work on dropped records
+            if guard not in handler.filters:
+                handler.addFilter(guard)
 
 
 def close_logging() -> None:
@@ -120,9 +147,9 @@ def setup_logging(
         handlers.append(console)
     for handler in handlers:
         handler.setFormatter(formatter)
-        handler.addFilter(_filter)
         handler._desktop_chat = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+    guard_handlers()
     root.setLevel(level)
     # Request lines from httpx are fine at INFO (method, URL, status); nothing lower.
     for noisy in ("httpx", "httpcore", "groq", "asyncio", "qasync"):
