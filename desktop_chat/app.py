@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.markdown import warm_up_lexers
+    from desktop_chat.ui.plain_text import show_plain_message
     from desktop_chat.ui.single_instance import SingleInstance, bring_forward
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = SQLiteStore(settings.db_path)
     except StoreError as error:
-        QMessageBox.critical(None, APP_NAME, str(error))
+        show_plain_message(QMessageBox.Icon.Critical, None, APP_NAME, str(error))
         return 1
     notice = None
     if store.moved_aside is not None:
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(service, make_llm, save_key_to_keychain, notice=notice)
     instance.activated.connect(lambda: bring_forward(window))
     if notice:
-        QMessageBox.warning(window, APP_NAME, notice)
+        show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
     window.show()
     warm_up_lexers()
 

@@ -15,6 +15,7 @@ from desktop_chat.core.models import (
     Event,
     EventType,
     Session,
+    clean_title,
     title_from_message,
     utc_now,
 )
@@ -227,7 +228,7 @@ class ChatService:
             )
         except LLMError:
             return None
-        title = " ".join(title.strip().strip("\"'“”*#").split())[:80]
+        title = clean_title(title.strip().strip("\"'“”*#"), max_chars=80)
         if not title:
             return None
         await self.store.update_session(session_id, title=title)

@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from desktop_chat.core.models import Event, EventType, Session
+from desktop_chat.core.models import Event, EventType, Session, clean_title
 
 FORMAT = "desktop-chat/1"
 _SESSION_TIMES = ("start_time", "end_time", "updated_at", "deleted_at")
@@ -99,7 +99,7 @@ def parse_json_export(text: str) -> tuple[Session, list[Event]]:
             start_time=_parse_time(raw["start_time"]),
             end_time=_parse_optional_time(raw.get("end_time")),
             summary=_optional_str(raw.get("summary")),
-            title=_optional_str(raw.get("title")),
+            title=clean_title(_optional_str(raw.get("title"))) or None,
             updated_at=_parse_time(raw["updated_at"]),
             deleted_at=_parse_optional_time(raw.get("deleted_at")),
         )

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.core.models import Event, EventType, Session, clean_title, utc_now
 from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit, StoreError
 
 log = logging.getLogger(__name__)
@@ -267,7 +267,7 @@ class SQLiteStore:
                 _ts(session.start_time),
                 _ts(session.end_time),
                 session.summary,
-                session.title,
+                clean_title(session.title) or None,
                 _ts(session.updated_at),
                 _ts(session.deleted_at),
                 self.user_id,
@@ -293,6 +293,8 @@ class SQLiteStore:
         unknown = set(fields) - _SESSION_FIELDS
         if unknown:
             raise ValueError(f"not a session field: {sorted(unknown)}")
+        if fields.get("title") is not None:  # model-written, or typed: stored clean
+            fields["title"] = clean_title(fields["title"]) or None
         values = {k: _ts(v) if isinstance(v, datetime) else _storable(v) if isinstance(v, str) else v
                   for k, v in fields.items()}
         values["updated_at"] = _ts(utc_now())
@@ -353,11 +355,12 @@ class SQLiteStore:
             " ESCAPE '\\' AND (? IS NULL OR user_id IS NULL OR user_id = ?)"
             " ORDER BY updated_at DESC LIMIT ?", (like, self.user_id, self.user_id, limit)
         ):
-            start = row["title"].lower().find(query.strip().lower())
+            title = clean_title(row["title"])
+            start = title.lower().find(query.strip().lower())
             end = start + len(query.strip())
-            snippet = (row["title"][:start] + MATCH_START + row["title"][start:end] + MATCH_END
-                       + row["title"][end:]) if start >= 0 else row["title"]
-            hits.append(SearchHit(row["session_id"], row["title"], snippet))
+            snippet = (title[:start] + MATCH_START + title[start:end] + MATCH_END
+                       + title[end:]) if start >= 0 else title
+            hits.append(SearchHit(row["session_id"], title, snippet))
         rows = self._db.execute(
             "SELECT e.event_id, e.session_id, s.title,"
             " snippet(events_fts, 0, ?, ?, '…', 12) AS snippet"
@@ -368,7 +371,8 @@ class SQLiteStore:
             " ORDER BY e.timestamp DESC LIMIT ?",
             (MATCH_START, MATCH_END, fts_query, self.user_id, self.user_id, limit),
         ).fetchall()
-        hits += [SearchHit(r["session_id"], r["title"] or "New chat", r["snippet"], r["event_id"])
+        hits += [SearchHit(r["session_id"], clean_title(r["title"]) or "New chat", r["snippet"],
+                           r["event_id"])
                  for r in rows]
         return hits[:limit]
 

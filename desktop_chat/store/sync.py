@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from desktop_chat.core.models import clean_title
 from desktop_chat.store.supabase import (
     PAGE_SIZE,
     Account,
@@ -165,8 +166,8 @@ class LocalOutbox:
                 local = db.execute("SELECT updated_at FROM sessions WHERE session_id = ?",
                                    (remote["session_id"],)).fetchone()
                 values = (row["start_time"], row["end_time"], remote.get("summary"),
-                          remote.get("title"), row["updated_at"], row["deleted_at"],
-                          remote.get("user_id"), remote["session_id"])
+                          clean_title(remote.get("title")) or None, row["updated_at"],
+                          row["deleted_at"], remote.get("user_id"), remote["session_id"])
                 if local is None:
                     db.execute("INSERT INTO sessions (start_time, end_time, summary, title,"
                                " updated_at, deleted_at, user_id, session_id)"

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.store.supabase import AuthFailed, RemoteUnavailable
 from desktop_chat.store.sync import SyncStatus
+from desktop_chat.ui.plain_text import make_plain, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class AccountSection(QGroupBox):
         self.anonymous_button = self._button("Continue anonymously", self._anonymous)
         self.sign_out_button = self._button("Sign out", self._sign_out)
 
-        self.status_label = QLabel(self)
+        self.status_label = make_plain(QLabel(self))  # server messages, the account's email
         self.status_label.setObjectName("AccountStatus")
         self.status_label.setAccessibleName("Account status")
         self.status_label.setWordWrap(True)
@@ -166,6 +167,7 @@ class SyncStatusLabel(QLabel):
 
     def __init__(self, engine: Any | None, parent: QWidget | None = None):
         super().__init__(parent)
+        make_plain(self)
         self.setObjectName("SyncStatus")
         self.setAccessibleName("Sync status")
         if engine is None:
@@ -176,7 +178,7 @@ class SyncStatusLabel(QLabel):
 
     def show_status(self, status: SyncStatus) -> None:
         self.setText(status.text)
-        self.setToolTip(status.message or "")
+        self.setToolTip(plain_tooltip(status.message))  # the server's own words
         self.setProperty("syncState", status.state)  # for the style sheet
         self.setAccessibleDescription(status.text)
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS
+from desktop_chat.ui.plain_text import make_plain
 
 MIN_LINES = 1
 MAX_LINES = 8
@@ -91,7 +92,7 @@ class ComposerPanel(QWidget):
         self.stop_button.setAccessibleName("Stop the reply")
         self.stop_button.setToolTip("Stop the reply (Esc)")
         self.stop_button.hide()
-        self.status = QLabel("", self)
+        self.status = make_plain(QLabel("", self))  # shows titles and server messages
         self.status.setObjectName("StatusLabel")
         self.status.setAccessibleName("Status")
 
