@@ -154,6 +154,9 @@ class SQLiteStore:
         # The signed-in Supabase user (sync.py sets it): new sessions are recorded as theirs,
         # and the list shows theirs plus sessions not yet claimed by anyone. None: all.
         self.user_id: str | None = None
+        # Old id -> new id of rows sync gave a new id (another account had taken theirs on the
+        # server): a window still holding the old id keeps working on the row.
+        self.aliases: dict[str, str] = {}
         self._db = self._open()
 
     # -- opening ---------------------------------------------------------------
@@ -254,6 +257,9 @@ class SQLiteStore:
                 raise StoreError(_locked_message(self.path)) from exc
             raise
 
+    def _id(self, row_id: str) -> str:
+        return self.aliases.get(row_id, row_id)
+
     def set_user(self, user_id: str | None) -> None:
         self.user_id = user_id
 
@@ -276,7 +282,7 @@ class SQLiteStore:
 
     async def get_session(self, session_id: str) -> Session | None:
         row = self._db.execute(
-            "SELECT * FROM sessions WHERE session_id = ?", (session_id,)
+            "SELECT * FROM sessions WHERE session_id = ?", (self._id(session_id),)
         ).fetchone()
         return _session_from_row(row) if row else None
 
@@ -300,12 +306,12 @@ class SQLiteStore:
         values["updated_at"] = _ts(utc_now())
         assignments = ", ".join(f"{name} = ?" for name in values)
         self._write(f"UPDATE sessions SET {assignments} WHERE session_id = ?",
-                    (*values.values(), session_id))
+                    (*values.values(), self._id(session_id)))
 
     # -- events ----------------------------------------------------------------
     async def add_event(self, event: Event) -> None:
-        row = (event.event_id, event.session_id, str(event.type), _ts(event.timestamp),
-               _dump(event.payload))
+        row = (event.event_id, self._id(event.session_id), str(event.type),
+               _ts(event.timestamp), _dump(event.payload))
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -316,7 +322,7 @@ class SQLiteStore:
                 )
                 self._db.execute(
                     "UPDATE sessions SET updated_at = ? WHERE session_id = ?",
-                    (_ts(utc_now()), event.session_id),
+                    (_ts(utc_now()), self._id(event.session_id)),
                 )
         except sqlite3.OperationalError as exc:
             if _is_locked(exc):
@@ -324,11 +330,13 @@ class SQLiteStore:
             raise
 
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None:
-        self._write("UPDATE events SET payload = ? WHERE event_id = ?", (_dump(payload), event_id))
+        self._write("UPDATE events SET payload = ? WHERE event_id = ?",
+                    (_dump(payload), self._id(event_id)))
 
     async def events(self, session_id: str) -> list[Event]:
         rows = self._db.execute(
-            "SELECT * FROM events WHERE session_id = ? ORDER BY timestamp, rowid", (session_id,)
+            "SELECT * FROM events WHERE session_id = ? ORDER BY timestamp, rowid",
+            (self._id(session_id),)
         ).fetchall()
         return [_event_from_row(r) for r in rows]
 
@@ -336,7 +344,7 @@ class SQLiteStore:
         rows = self._db.execute(
             "SELECT * FROM events WHERE session_id = ? AND type IN ('user_message', 'ai_response')"
             " ORDER BY timestamp DESC, rowid DESC LIMIT ?",
-            (session_id, limit),
+            (self._id(session_id), limit),
         ).fetchall()
         return [_event_from_row(r) for r in reversed(rows)]
 

@@ -36,6 +36,12 @@ NOT_CONFIGURED = (
 )
 
 
+SIGN_IN_NOT_KEPT = (
+    "This system has no keychain to keep the sign-in in, so it lasts until Desktop Chat "
+    "closes: you will need to sign in again next time."
+)
+
+
 class AccountSection(QGroupBox):
     """Email + password, Sign in / Sign up / Continue anonymously / Sign out, and a status."""
 
@@ -105,7 +111,10 @@ class AccountSection(QGroupBox):
         if message:
             self.status_label.setText(message)
         elif signed_in:
-            self.status_label.setText(f"Signed in as {status.account.label}. {status.text}.")
+            text = f"Signed in as {status.account.label}. {status.text}."
+            if not status.sign_in_kept:
+                text += " " + SIGN_IN_NOT_KEPT
+            self.status_label.setText(text)
         else:
             self.status_label.setText("Not signed in: your chats stay on this device. "
                                       "Sign in to keep them in sync across machines.")
