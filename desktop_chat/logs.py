@@ -9,6 +9,7 @@ handler, for keys that slip into an exception message or a third-party library's
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -91,6 +92,17 @@ class LibraryDetailFilter(logging.Filter):
                    for name in APP_LOGGERS)
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log file readable only by its owner (0600), whatever the umask: it names
+    the folders and sessions a user works with."""
+
+    def _open(self):
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        if hasattr(os, "fchmod"):  # a file an older version made with the umask's 0644
+            os.fchmod(descriptor, 0o600)
+        return os.fdopen(descriptor, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 _filter = RedactingFilter()
 _library_filter = LibraryDetailFilter()
 
@@ -135,9 +147,11 @@ def setup_logging(
     handlers: list[logging.Handler] = []
     log_file: Path | None = log_dir / LOG_FILE_NAME
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
-                                            encoding="utf-8", delay=True))
+        if not log_dir.is_dir():
+            log_dir.mkdir(mode=0o700, parents=True)
+        handlers.append(PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES,
+                                                   backupCount=BACKUP_COUNT, encoding="utf-8",
+                                                   delay=True))
     except OSError as exc:
         log_file = None
         print(f"Desktop Chat: cannot write logs to {log_dir} ({exc.strerror or exc})", file=sys.stderr)

@@ -36,7 +36,7 @@ from desktop_chat.core.chat import (
     ReplyOutcome,
     check_message,
 )
-from desktop_chat.core.export import export_json, export_markdown
+from desktop_chat.core.export import export_json, export_markdown, write_export
 from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
@@ -581,7 +581,7 @@ class MainWindow(QMainWindow):
         events = await self.service.store.events(session_id)
         text = export_json(session, events) if kind == "json" else export_markdown(session, events)
         try:
-            path.write_text(text, encoding="utf-8")
+            write_export(path, text)  # 0600: a whole conversation
         except OSError as error:
             self.show_status(f"Could not write {path}: {error.strerror}.")
             return
