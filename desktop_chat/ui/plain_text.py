@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
 from desktop_chat.core.models import strip_invisible
 
@@ -21,6 +22,38 @@ def make_plain(label: QLabel) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setOpenExternalLinks(False)
     return label
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that never widens its window: a long one (a 200-character title
+    in "Deleted “…”") ends in "…" where the label ends, and the whole of it is in the tooltip.
+    `text()` is the whole text."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        make_plain(self)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        self.setAccessibleDescription(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        one_line = " ".join(self._full.split())
+        shown = self.fontMetrics().elidedText(one_line, Qt.TextElideMode.ElideRight,
+                                              max(self.width(), 1))
+        super().setText(shown)
+        self.setToolTip(plain_tooltip(self._full) if shown != one_line else "")
 
 
 def plain_tooltip(text: str | None) -> str:
