@@ -620,6 +620,7 @@ def test_rows_the_client_cannot_read_are_skipped_reported_and_pulling_goes_on(ga
         status = b.engine.status
         assert status.state == "online" and status.unreadable == 6
         assert status.text == "Synced (6 rows from the server could not be read)"
+        assert "'infinity' is not a time" in status.message  # the tooltip says which and why
         assert [s.title for s in await b.store.list_sessions()] == ["good"]
         assert [e.text for e in await b.store.events(good.session_id)] == ["good #0", "good #1"]
 
@@ -740,5 +741,21 @@ def test_a_keychain_that_keeps_nothing_is_detected_at_sign_up(gateway, tmp_path,
         again = await make_device(gateway, tmp_path / "a", "a")  # the next start
         assert again.engine.status.account is None  # indeed nothing was kept
         await again.close()
+
+    scenario(run())
+
+
+def test_a_pulled_title_is_cleaned_of_bidi_and_zero_width_characters(gateway, tmp_path):
+    async def run():
+        a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
+        session = await a.new_session("plain")
+        await a.engine.sync_once()
+        with gateway.admin() as conn:  # written by another client, or by hand on the server
+            conn.execute("update sessions set title = %s, updated_at = now() + interval '1 hour'"
+                         " where session_id = %s",
+                         ("\u202egnp.exe Re\u200bport", session.session_id))
+        await a.engine.sync_once()
+        assert (await a.store.get_session(session.session_id)).title == "gnp.exe Report"
+        await a.close()
 
     scenario(run())

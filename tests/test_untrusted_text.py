@@ -214,3 +214,27 @@ def test_every_way_a_title_is_set_cleans_it(chat, run, qtbot, groq_server):
     raw = chat.store._db.execute("SELECT title FROM sessions WHERE session_id = ?",
                                  (current.session_id,)).fetchone()[0]
     assert "\u202e" not in raw and "\u200b" not in raw
+
+
+def test_search_results_show_a_hostile_title_as_text(chat, run, qtbot, red_png):
+    """Search results are drawn from HTML (to mark the match): the title is escaped into it."""
+    from desktop_chat.core.models import Event, EventType
+
+    title = hostile_title(red_png) + " \u202eplans"
+    session = add_session(chat, run, title)
+    run(chat.store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
+                                   {"text": "the big plans for tomorrow"})))
+    panel = chat.window.sessions
+    panel.search.setText("big")
+    qtbot.waitUntil(lambda: panel.results.isVisible() and panel.results.model().rowCount() >= 2)
+    hits = [panel.results.model().index(row, 0).data(Qt.ItemDataRole.DisplayRole)
+            for row in range(panel.results.model().rowCount())]
+    assert all("\u202e" not in hit for hit in hits)
+    assert red_pixels(panel.results.viewport().grab().toImage()) == 0
+    # Drawn, the title match reads as the title's characters.
+    from desktop_chat.ui.session_panel import snippet_html
+
+    hit = next(h for h in panel.results.model().hits if h.event_id is None)
+    document = QTextDocument()
+    document.setHtml(snippet_html(hit.snippet))
+    assert document.toPlainText() == clean_title(title)

@@ -249,6 +249,17 @@ class LocalOutbox:
         raw = self.get(f"unreadable:{user_id}")
         return json.loads(raw)["count"] if raw else 0
 
+    def unreadable_summary(self, user_id: str | None) -> str | None:
+        """For the status tooltip: what was skipped, and why (the newest few)."""
+        raw = self.get(f"unreadable:{user_id}")
+        if not raw:
+            return None
+        rows = json.loads(raw)["rows"][-3:]
+        reasons = "; ".join(f"{table[:-1]} {row_id[:8]}…: {reason}"
+                            for table, row_id, reason in rows)
+        return (f"Skipped rows the server holds that this app cannot read ({reasons}). "
+                "Everything else syncs.")
+
     # -- ids another user took first ----------------------------------------------------------
     def rekey_session(self, old_id: str) -> str:
         """Give a local session (and its events) a new id; re-queues all of it for the push.
@@ -488,7 +499,8 @@ class SyncEngine:
                 self._set_status(state="offline", message=str(error))
                 raise
             self._failures = 0
-            self._set_status(state="online", message=None)
+            self._set_status(state="online",
+                             message=self.outbox.unreadable_summary(account.user_id))
         if changed:
             for callback in list(self._change_callbacks):
                 try:
