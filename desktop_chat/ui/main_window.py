@@ -36,14 +36,15 @@ from desktop_chat.core.chat import (
     ReplyOutcome,
     check_message,
 )
-from desktop_chat.core.export import export_json, export_markdown
+from desktop_chat.core.export import export_json, export_markdown, write_export
 from desktop_chat.core.links import misleading, named_host
-from desktop_chat.core.models import utc_now
+from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
+from desktop_chat.ui.plain_text import plain_message_box
 from desktop_chat.ui.preferences import Preferences, session_prompt_key
 from desktop_chat.ui.session_panel import SessionPanel, SessionRole
 from desktop_chat.ui.settings_dialog import SettingsDialog
@@ -539,7 +540,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     async def _rename(self, session_id: str, title: str) -> None:
-        title = " ".join(title.split())
+        title = clean_title(title)
         if not title:
             self.show_status("A session needs a name; kept the old one.")
             return
@@ -553,9 +554,10 @@ class MainWindow(QMainWindow):
             return
         row = self.sessions.model.row_of(session_id)
         title = self.sessions.model.sessions[row].display_title if row >= 0 else "this session"
-        box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
-                          f"Delete “{title}”? You can undo this for a few seconds.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box = plain_message_box(QMessageBox.Icon.Question, "Delete session",
+                                f"Delete “{title}”? You can undo this for a few seconds.",
+                                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                self)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Yes).setText("Delete")
         box.setAccessibleName("Delete session")
@@ -610,7 +612,7 @@ class MainWindow(QMainWindow):
         events = await self.service.store.events(session_id)
         text = export_json(session, events) if kind == "json" else export_markdown(session, events)
         try:
-            path.write_text(text, encoding="utf-8")
+            write_export(path, text)  # 0600: a whole conversation
         except OSError as error:
             self.show_status(f"Could not write {path}: {error.strerror}.")
             return
@@ -723,8 +725,8 @@ class MainWindow(QMainWindow):
             self.show_status("Key saved in your system keychain.")
         except KeychainUnavailable as unavailable:
             self.show_status(str(unavailable))
-            box = QMessageBox(QMessageBox.Icon.Information, "Key kept for this run only",
-                              str(unavailable), QMessageBox.StandardButton.Ok, self)
+            box = plain_message_box(QMessageBox.Icon.Information, "Key kept for this run only",
+                                    str(unavailable), parent=self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # not exec(): a nested event loop would stall the streaming loop
         self.composer.edit.setFocus()
