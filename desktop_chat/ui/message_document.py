@@ -68,7 +68,7 @@ class MessageDocument(QTextDocument):
             f"pre {{ {CODE_BLOCK_CSS} color: {CODE_BLOCK_TEXT}; }} "
             f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
             f"table {{ border-color: {theme.muted}; }} th, td {{ padding: 2px 8px; }} "
-            f"a {{ color: {theme.accent}; text-decoration: underline; }}"
+            f"a {{ color: {theme.link}; text-decoration: underline; }}"
         )
         self.role = role
         self._source = ""
