@@ -74,6 +74,10 @@ STREAM_HEIGHT_STEP = 1000
 # px: a streaming row keeps this much room below its text, so the view can step ahead of it.
 STREAM_FOLLOW_ROOM = 300
 TYPING_STEP_MS = 350
+# The newest messages a session opens with; each relayout measures every row, so a session of
+# 10,000 messages costs no more to open, or to stream into, than one of this many.
+WINDOW_ROWS = 120
+OLDER_MARGIN = 600  # px from the top at which the next older messages come in
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
 RETRY_LABEL = "↻ Retry"
 COPY_LABEL = "Copy"
@@ -140,6 +144,7 @@ class TranscriptModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.items: list[MessageItem] = []
+        self._older: list[Event] = []  # the session's messages above the first row, oldest first
         # Answers SizeHintRole (set by build_transcript to the delegate's size_hint). The view
         # asks every row at each relayout; through the model, Qt's own delegate sizeHint asks
         # Python one cheap question instead of a Python sizeHint wrapping a style option.
@@ -162,12 +167,39 @@ class TranscriptModel(QAbstractListModel):
         return None
 
     def set_events(self, events: list[Event]) -> None:
+        """Show a session: its newest messages at once, older ones as the reader scrolls up
+        (show_older), so opening and streaming cost the same in a long session as a short one."""
         self.beginResetModel()
-        self.items = [MessageItem.from_event(e) for e in events]
+        cut = max(0, len(events) - WINDOW_ROWS)
+        self._older = events[:cut]
+        self.items = [MessageItem.from_event(e) for e in events[cut:]]
         if self.items and self.items[-1].role == Role.ASSISTANT and self.items[-1].note:
             # A reply cut short by a crash or a fault: offer to answer again (Ctrl+R too).
             self.items[-1].retryable = True
         self.endResetModel()
+
+    @property
+    def has_older(self) -> bool:
+        """Older messages of the session wait above the first row shown."""
+        return bool(self._older)
+
+    def show_older(self, count: int = WINDOW_ROWS) -> int:
+        """Put up to `count` more of the older messages above the first row; how many came."""
+        batch = self._older[-count:]
+        if not batch:
+            return 0
+        del self._older[-len(batch):]
+        self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
+        self.items[0:0] = [MessageItem.from_event(e) for e in batch]
+        self.endInsertRows()
+        return len(batch)
+
+    def reveal(self, event_id: str) -> int:
+        """The row of a message, bringing older messages in until it shows; -1 if none."""
+        while True:
+            row = next((r for r, item in enumerate(self.items) if item.event_id == event_id), -1)
+            if row >= 0 or not self.show_older():
+                return row
 
     def append(self, item: MessageItem) -> int:
         row = len(self.items)
@@ -695,6 +727,7 @@ class TranscriptView(QListView):
         self._selecting: MessageItem | None = None  # the message a drag is selecting in
         self._drag_start: QPoint | None = None
         self._selected: MessageItem | None = None
+        self._loading_older = False
         self.exposed_rect: QRect | None = None
         self.last_paint_cost = 0.0  # s of CPU the last repaint took (a streaming reply paces on it)
         # Set by a StreamRenderer while a reply streams: the content y where its text ends.
@@ -871,6 +904,25 @@ class TranscriptView(QListView):
     def _on_scrolled(self, value: int) -> None:
         self._follow = value >= self._follow_value() - FOLLOW_SLACK
         self._show_latest_button()
+        model = self.model()
+        if value < OLDER_MARGIN and isinstance(model, TranscriptModel) and model.has_older \
+                and not self._loading_older:
+            self._loading_older = True
+            QTimer.singleShot(0, self, self.show_older)
+
+    def show_older(self) -> None:
+        """Bring in older messages above, keeping what the reader sees where it is."""
+        self._loading_older = False
+        model = self.model()
+        if not isinstance(model, TranscriptModel) or not model.has_older or not model.items:
+            return
+        anchor = model.items[0]
+        before = self.visualRect(model.index(0)).top()
+        model.show_older()
+        self.executeDelayedItemsLayout()
+        after = self.visualRect(model.index(model.row_of(anchor))).top()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + after - before)
 
     def _show_latest_button(self) -> None:
         bar = self.verticalScrollBar()
