@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap, QPixmapCache
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap, QPixmapCache, QTextCursor
 
 from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.text_tiles import TILE_HEIGHT, draw_document
-from desktop_chat.ui.theme import DARK
+from desktop_chat.ui.theme import DARK, LIGHT
 from desktop_chat.ui.transcript import MessageItem, StreamRenderer, build_transcript
+from tests.test_markdown import EVERY_CONSTRUCT
 
 REPLY = "\n\n".join(
     f"Paragraph {n} with **bold**, `code` and enough words to wrap across several lines of the "
@@ -153,3 +154,61 @@ def test_tiles_of_a_streaming_reply_never_go_stale(qapp) -> None:
         assert tiled == paint(document, clip, 1.0, settled=0).toImage(), f"stale after {end}"
         checked += settled >= TILE_HEIGHT
     assert checked > 5, "the reply settles into tiles as it streams"
+
+
+def structure(document: MessageDocument) -> list[tuple]:
+    """What each block shows and how: its text, alignment, margins, indent, list style, the
+    table cell around it (borders, fill), and each run's colour, weight and link."""
+    found, block = [], document.begin()
+    while block.isValid():
+        block_format = block.blockFormat()
+        text_list = block.textList()
+        table = QTextCursor(block).currentTable()
+        cell = None
+        if table is not None:
+            cell_format = table.cellAt(block.position()).format().toTableCellFormat()
+            cell = (cell_format.leftBorder(), cell_format.bottomBorder(),
+                    cell_format.bottomBorderBrush().color().name(),
+                    cell_format.background().color().name(), table.format().cellPadding())
+        runs, fragments = [], block.begin()
+        while not fragments.atEnd():
+            char_format = fragments.fragment().charFormat()
+            runs.append((fragments.fragment().text().strip(),
+                         char_format.foreground().color().name(), char_format.fontWeight(),
+                         char_format.anchorHref()))
+            fragments += 1
+        found.append((block.text().strip(), int(block_format.alignment()),
+                      block_format.topMargin(), block_format.bottomMargin(),
+                      block_format.leftMargin(), block_format.indent(),
+                      text_list.format().style() if text_list is not None else None,
+                      cell, [run for run in runs if run[0]]))
+        block = block.next()
+    return found
+
+
+def test_every_construct_streamed_looks_as_it_does_rendered_in_one_go(qapp) -> None:
+    # Task lists, a blockquote, a rule, bare links, aligned tables, a nested list and code:
+    # each frame must show what the same text shows afresh, and the end what a one-shot shows.
+    for theme in (DARK, LIGHT):
+        streamed = MessageDocument(Role.ASSISTANT, "", QFont(), theme)
+        streamed.setTextWidth(480)
+        for step, end in enumerate(range(1, len(EVERY_CONSTRUCT) + 1, 3)):
+            streamed.set_text(EVERY_CONSTRUCT[:end], streaming=True)
+            afresh = MessageDocument(Role.ASSISTANT, "", QFont(), theme)
+            afresh.setTextWidth(480)
+            afresh.set_text(EVERY_CONSTRUCT[:end], streaming=True)
+            assert structure(streamed) == structure(afresh), f"after {EVERY_CONSTRUCT[:end]!r}"
+            if step % 8 == 0:
+                assert pixels(streamed) == pixels(afresh), f"after {EVERY_CONSTRUCT[:end]!r}"
+        streamed.set_text(EVERY_CONSTRUCT, streaming=False)
+        one_shot = MessageDocument(Role.ASSISTANT, EVERY_CONSTRUCT, QFont(), theme)
+        one_shot.setTextWidth(480)
+        assert structure(streamed) == structure(one_shot)
+        assert streamed.size() == one_shot.size()
+        assert pixels(streamed) == pixels(one_shot)
+        rules = [entry for entry in structure(one_shot) if entry[0] == "" and entry[7] is None]
+        assert rules, "the rule is there"
+
+
+def pixels(document: MessageDocument):
+    return paint(document, QRectF(0, 0, 480, document.size().height()), 1.0, settled=0).toImage()

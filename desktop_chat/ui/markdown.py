@@ -1,7 +1,10 @@
 """Markdown to the HTML subset QTextDocument understands, with nothing active left in it.
 
 Raw HTML is escaped, images become their alt text (nothing is fetched, local or remote), and
-only http(s) links keep their target. Code blocks are highlighted once, when they are finished.
+only http(s) links keep their target (bare http(s) and www. addresses become links too). Code
+blocks are highlighted once, when they are finished. Task list items show a ballot box (☐/☑),
+a blockquote is a one-cell table whose left border is the quote's bar (QTextDocument draws no
+block borders), and tables are ruled by row: the document's style sheet gives them colours.
 
 A streamed reply is rendered block by block (markdown_blocks): HTML for prose, and fenced code
 blocks on their own, which the transcript inserts without HTML and highlights a slice at a time
@@ -72,17 +75,63 @@ _CODE_BLOCK_OPEN = re.compile(r"<pre><code[^>]*>")
 CODE_BLOCK_TEXT = "#f8f8f2"
 
 
+# A blockquote's bar and indent come from the style sheet's table.quote / td.quote rules.
+QUOTE_OPEN = ('<table class="quote" cellspacing="0" cellpadding="0" width="100%">'
+              '<tr><td class="quote">')
+QUOTE_CLOSE = "</td></tr></table>\n"
+
+
 def _make_parser(with_highlight: bool) -> MarkdownIt:
-    options = {"html": False, "linkify": False, "typographer": False}
+    options = {"html": False, "linkify": True, "typographer": False}
     if with_highlight:
         options["highlight"] = _highlight
-    parser = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", options).enable(["table", "strikethrough", "linkify"])
+    parser.linkify.set({"fuzzy_email": False})  # an address is not a link: only http(s) open
+    parser.core.ruler.push("task_lists", _mark_task_items)
     parser.core.ruler.push("inert_links_and_images", _make_inert)
+    parser.add_render_rule("blockquote_open", lambda *_: QUOTE_OPEN)
+    parser.add_render_rule("blockquote_close", lambda *_: QUOTE_CLOSE)
     return parser
+
+
+_TASK_MARK = re.compile(r"\[([ xX])\](?= |$)")
+UNCHECKED_BOX, CHECKED_BOX = "\u2610", "\u2611"  # ☐ ☑: shown, not clickable
+
+
+def _mark_task_items(state) -> None:
+    """`- [ ] todo` / `- [x] done`: the mark becomes a ballot box, and a list made only of
+    tasks loses its bullets (the boxes are the bullets)."""
+    tokens = state.tokens
+    lists: list[tuple[Token, list[bool]]] = []  # the open bullet lists: is each item a task
+    for index, token in enumerate(tokens):
+        if token.type == "bullet_list_open":
+            lists.append((token, []))
+        elif token.type == "bullet_list_close":
+            opening, tasks = lists.pop()
+            if tasks and all(tasks):
+                opening.attrSet("style", "list-style-type: none")
+        elif token.type == "list_item_open" and lists and token.markup in "-*+":
+            lists[-1][1].append(_make_task(tokens, index))
+
+
+def _make_task(tokens: list[Token], item: int) -> bool:
+    """Turn the mark opening list item `item` into a ballot box; whether it had one."""
+    if item + 2 >= len(tokens) or tokens[item + 1].type != "paragraph_open":
+        return False
+    inline = tokens[item + 2]
+    match = _TASK_MARK.match(inline.content)
+    children = inline.children or []
+    if not match or not children or children[0].type != "text" \
+            or not children[0].content.startswith(match.group(0)):
+        return False
+    box = UNCHECKED_BOX if match.group(1) == " " else CHECKED_BOX
+    children[0].content = box + children[0].content[len(match.group(0)):]
+    return True
 
 
 def _make_inert(state) -> None:
     for block in state.tokens:
+        kept_links: list[bool] = []
         for token in block.children or ():
             if token.type == "image":
                 token.type = "text"
@@ -91,8 +140,15 @@ def _make_inert(state) -> None:
                 token.children = None
             elif token.type == "link_open":
                 href = str(token.attrGet("href") or "")
-                if not href.lower().startswith(_SAFE_SCHEMES):
-                    token.attrs.pop("href", None)
+                kept_links.append(href.lower().startswith(_SAFE_SCHEMES))
+                if not kept_links[-1]:
+                    _make_empty_text(token)  # only its text stays: nothing to click
+            elif token.type == "link_close" and kept_links and not kept_links.pop():
+                _make_empty_text(token)
+
+
+def _make_empty_text(token: Token) -> None:
+    token.type, token.tag, token.content, token.attrs, token.nesting = "text", "", "", {}, 0
 
 
 _FINISHED = _make_parser(with_highlight=True)
@@ -104,11 +160,18 @@ def render_markdown(source: str, finished: bool = True) -> str:
     return _to_qt_html((_FINISHED if finished else _TAIL).render(source))
 
 
+_CELL_ALIGN = re.compile(r'<(th|td) style="text-align:(left|center|right)">')
+TABLE_OPEN = '<table cellspacing="0" cellpadding="6" style="border-collapse: collapse">'
+
+
 def _to_qt_html(html_text: str) -> str:
-    # QTextDocument ignores CSS colour on <pre> and table borders in CSS: say it inline.
+    # QTextDocument ignores CSS colour on <pre>: say it inline.
     html_text = _CODE_BLOCK_OPEN.sub(f'<pre><span style="color: {CODE_BLOCK_TEXT}">', html_text)
     html_text = html_text.replace("</code></pre>", "</span></pre>")
-    return html_text.replace("<table>", '<table border="1" cellspacing="0" cellpadding="4">')
+    # Qt centres <th> by default; cells align as the markdown says (`:---:`), else left. An
+    # inline style on a cell would hide the style sheet's row rules from it: use `align`.
+    html_text = _CELL_ALIGN.sub(r'<\1 align="\2">', html_text).replace("<th>", '<th align="left">')
+    return html_text.replace("<table>", TABLE_OPEN)
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,16 @@ class MessageDocument(QTextDocument):
             f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: {CODE_BLOCK_TEXT}; "
             "margin: 6px 0; } "
             f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
-            f"table {{ border-color: {theme.muted}; }} th, td {{ padding: 2px 8px; }} "
-            f"a {{ color: {theme.accent}; text-decoration: underline; }}"
+            f"a {{ color: {theme.accent}; text-decoration: underline; }} "
+            # Tables: a header fill and a thin rule under each row, no grid.
+            f"th {{ background-color: {theme.code_background}; "
+            f"border-bottom: 1px solid {_mix(theme.muted, theme.assistant_bubble, 0.7)}; }} "
+            f"td {{ border-bottom: 1px solid {_mix(theme.muted, theme.assistant_bubble, 0.35)}; }} "
+            # A blockquote (a one-cell table, see markdown.QUOTE_OPEN): a bar, muted text.
+            "table.quote { margin-top: 4px; margin-bottom: 12px; } "
+            f"td.quote {{ border-bottom: none; border-left: 3px solid {theme.accent}; "
+            f"padding-left: 12px; color: {theme.muted}; }} "
+            "td.quote p { margin-top: 0px; margin-bottom: 6px; }"
         )
         self.role = role
         self._source = ""
@@ -288,6 +296,10 @@ class MessageDocument(QTextDocument):
             # Into an empty document nothing merges; a table always opens a frame of its own.
             cursor.insertHtml(fragment_html)
             return
+        if fragment_html == "<hr />":
+            # insertHtml would add the rule's block after a fresh one: a double rule.
+            cursor.insertBlock(_first_block_format(self, fragment_html)[0], QTextCharFormat())
+            return
         # A fresh block, so the new fragment does not join the last list or code block.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         start = cursor.position()
@@ -416,6 +428,15 @@ def _first_block_format(document: QTextDocument,
         first = template.begin()
         found = _FIRST_BLOCK_FORMATS[key] = (first.blockFormat(), first.textList() is not None)
     return found
+
+
+def _mix(color: str, background: str, share: float) -> str:
+    """`color` laid over `background` at `share` opacity, as one opaque colour."""
+    front, back = QColor(color), QColor(background)
+    channels = (round(f * share + b * (1 - share)) for f, b in
+                ((front.red(), back.red()), (front.green(), back.green()),
+                 (front.blue(), back.blue())))
+    return QColor(*channels).name()
 
 
 def _code_text(lines: list[str]) -> str:
