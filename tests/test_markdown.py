@@ -10,6 +10,7 @@ from desktop_chat.ui.markdown import (
     finished_prefix_length,
     lexer_for,
     render_markdown,
+    scan_segments,
     warm_up_lexers,
 )
 from desktop_chat.ui.message_document import MessageDocument, Role
@@ -230,3 +231,28 @@ def find_cell(document: MessageDocument, text: str) -> QTextTableCell:
                 return table.cellAt(block.position())
         block = block.next()
     raise AssertionError(f"no cell holds {text!r}")
+
+
+def test_a_blank_line_ends_a_block_only_when_the_next_line_does_not_go_on_with_it() -> None:
+    text = "1. one\n\n   more of one\n\n2. two\n\n- other list\n\nAfter\n\nlast"
+    pieces = [text[s.start:s.end] for s in scan_segments(text)]
+    # "last" is not a whole line yet: whether it goes on with "After" is not known yet.
+    assert pieces == ["1. one\n\n   more of one\n\n2. two\n\n", "- other list\n\n",
+                      "After\n\nlast"]
+    assert finished_prefix_length("para\n\n") == 0, "the next line decides"
+    assert finished_prefix_length("para\n\nnext\n") == len("para\n\n")
+
+
+def test_a_loose_list_streamed_looks_as_it_does_in_one_go(qapp) -> None:
+    source = "Steps:\n\n1. **First**\n\n   details of it\n\n2. **Second**\n\n   more\n\nDone."
+    one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in range(1, len(source) + 1, 2):
+        streamed.set_text(source[:end], streaming=True)
+    streamed.set_text(source, streaming=False)
+    assert stripped(looks(streamed)) == stripped(looks(one_shot))
+    block = streamed.begin()
+    while block.text().strip() != "details of it":
+        block = block.next()
+    indent = block.blockFormat().indent() + block.blockFormat().leftMargin()
+    assert indent > 0, "the item's second paragraph stays in the item"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap, QPixmapCache, QTextCursor
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap, QPixmapCache, QTextCursor, QTextTable
 
-from desktop_chat.ui.message_document import MessageDocument, Role
+from desktop_chat.ui.message_document import PROGRESSIVE_CHARS, MessageDocument, Role
 from desktop_chat.ui.text_tiles import TILE_HEIGHT, draw_document
 from desktop_chat.ui.theme import DARK, LIGHT
 from desktop_chat.ui.transcript import MessageItem, StreamRenderer, build_transcript
@@ -212,3 +213,113 @@ def test_every_construct_streamed_looks_as_it_does_rendered_in_one_go(qapp) -> N
 
 def pixels(document: MessageDocument):
     return paint(document, QRectF(0, 0, 480, document.size().height()), 1.0, settled=0).toImage()
+
+
+WORDS = "alpha beta gamma delta epsilon zeta eta theta".split()
+GROWING = {
+    "table": "| name | value | note |\n|:--|--:|:-:|\n" + "".join(
+        f"| {WORDS[n % 8]} **{n}** | {n * 7} | `x{n}` |\n" for n in range(300)),
+    "list": "".join(f"- {WORDS[n % 8]} item {n} with `code`\n" for n in range(300)),
+    "ordered loose list": "".join(
+        f"{n + 1}. step {n}\n\n   more about {n}\n\n" for n in range(200)),
+    "task list": "".join(f"- [{' x'[n % 2]}] task {n}\n" for n in range(300)),
+    "paragraph": "".join(f"Line {n} of one paragraph with **bold** words\n" for n in range(300)),
+    "long line": " ".join(f"word{n} *a*" for n in range(4000)),
+}
+
+
+@pytest.mark.parametrize("kind", list(GROWING))
+def test_a_block_that_keeps_growing_costs_a_frame_what_it_adds(qapp, kind) -> None:
+    # A table, list or paragraph that never ends is cut in chunks: a frame parses and lays
+    # out again only the chunk still growing, however long the block already is.
+    text = GROWING[kind]
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    document.setTextWidth(480)
+    work = []
+    for end in range(40, len(text) + 1, 40):
+        parsed, inserted = document.parsed_chars, document.inserted_chars
+        document.set_text(text[:end], streaming=True)
+        work.append((document.parsed_chars - parsed, document.inserted_chars - inserted))
+    tenth = len(work) // 10
+    early, late = work[:2 * tenth], work[-tenth:]
+    for column, what in ((0, "parsed"), (1, "laid out")):
+        most_early = max(frame[column] for frame in early)
+        most_late = max(frame[column] for frame in late)
+        assert most_late <= 2 * most_early, f"{what} per frame grows with the block"
+        assert most_late < len(text) / 4, f"{what} per frame is a good part of the block"
+    assert document.tail_top() > document.size().height() / 2, "chunks above settle"
+
+
+@pytest.mark.parametrize("kind", list(GROWING))
+def test_a_block_cut_in_chunks_looks_the_same_streamed_and_in_one_go(qtbot, kind) -> None:
+    text = "Before it\n\n" + GROWING[kind] + "\n\nAfter it"
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    streamed.setTextWidth(480)
+    for step, end in enumerate(range(1, len(text) + 1, 53)):
+        streamed.set_text(text[:end], streaming=True)
+        if step % 25 == 0:
+            afresh = MessageDocument(Role.ASSISTANT, "", QFont())
+            afresh.setTextWidth(480)
+            afresh.set_text(text[:end], streaming=True)
+            assert structure(streamed) == structure(afresh), f"differs after {end} chars"
+    streamed.set_text(text, streaming=False)
+    one_shot = MessageDocument(Role.ASSISTANT, text, QFont())
+    one_shot.setTextWidth(480)
+    qtbot.waitUntil(lambda: not one_shot.render_pending)  # a long one is laid out in slices
+    assert structure(streamed) == structure(one_shot)
+    assert pixels(streamed) == pixels(one_shot)
+
+
+def test_a_chunked_table_keeps_its_columns_header_and_alignment(qapp) -> None:
+    document = MessageDocument(Role.ASSISTANT, GROWING["table"], QFont())
+    document.setTextWidth(480)
+    tables = [frame for frame in document.rootFrame().childFrames()
+              if isinstance(frame, QTextTable)]
+    assert len(tables) > 5, "cut in chunks"
+    headers = [table for table in tables if table.cellAt(0, 0).firstCursorPosition().block()
+               .text() == "name"]
+    assert len(headers) == 1, "one header row, at the top"
+    layout = document.documentLayout()
+    for table in tables:
+        lefts = [layout.blockBoundingRect(table.cellAt(0, column).firstCursorPosition().block())
+                 .left() for column in range(3)]
+        assert lefts == pytest.approx(first_lefts(tables[0], layout), abs=1)
+        alignment = table.cellAt(table.rows() - 1, 1).firstCursorPosition().blockFormat()
+        assert alignment.alignment() & Qt.AlignmentFlag.AlignRight
+    bottoms = [layout.frameBoundingRect(table).bottom() for table in tables]
+    tops = [layout.frameBoundingRect(table).top() for table in tables]
+    assert all(abs(top - bottom) <= 1 for top, bottom in zip(tops[1:], bottoms)), "no gaps"
+
+
+def first_lefts(table: QTextTable, layout) -> list[float]:
+    return [layout.blockBoundingRect(table.cellAt(0, column).firstCursorPosition().block())
+            .left() for column in range(3)]
+
+
+def test_a_long_saved_reply_is_laid_out_a_slice_per_turn(qtbot) -> None:
+    text = "\n\n".join(GROWING.values()) * 3
+    assert len(text) > PROGRESSIVE_CHARS
+    document = MessageDocument(Role.ASSISTANT, text, QFont())
+    assert document.render_pending, "not all laid out at once"
+    first = document.toPlainText()
+    assert 0 < len(first) < len(text) / 4
+    slices = []
+    document.rendered_more.connect(lambda: slices.append(document.parsed_chars))
+    qtbot.waitUntil(lambda: not document.render_pending, timeout=20_000)
+    assert len(slices) > 5
+    steps = [later - earlier for earlier, later in zip(slices, slices[1:])]
+    assert max(steps) < len(text) / 4, "each slice parses a slice, not the whole reply"
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in range(0, len(text), 997):
+        streamed.set_text(text[:end], streaming=True)
+    streamed.set_text(text, streaming=False)
+    assert structure(document) == structure(streamed)
+
+
+def test_new_text_stops_a_slow_layout_under_way(qtbot) -> None:
+    document = MessageDocument(Role.ASSISTANT, GROWING["paragraph"] * 20, QFont())
+    assert document.render_pending
+    document.set_text("short now", streaming=False)
+    assert not document.render_pending and document.toPlainText().strip() == "short now"
+    qtbot.wait(20)  # the slice scheduled before must not write the old text back
+    assert document.toPlainText().strip() == "short now"

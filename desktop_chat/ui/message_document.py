@@ -4,17 +4,25 @@ While a reply streams, the text after its finished part is shown block by block:
 not change since the last frame stay as they are, a finished block is kept rather than rendered
 again, and a code block still being written grows in place. So a frame costs what changed, not
 what the reply holds. Fenced code blocks are inserted as text with ready-made formats, and
-highlighted once finished, lexed a slice at a time."""
+highlighted once finished, lexed a slice at a time.
+
+A table, list or paragraph that keeps growing is cut in chunks of 32 rows, items or lines (see
+markdown.scan_segments), each its own QTextTable, QTextList or block: Qt lays a table or list
+out whole when it changes, so a frame would otherwise cost what the block holds. A finished
+chunk is settled like a finished block (it is above tail_top(); a chunked table's columns have
+fixed widths, so a later row cannot move them). A reply with such a block, or a long one, is
+shown in one go the way a stream shows it, so both look the same."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,15 +37,23 @@ from desktop_chat.ui.markdown import (
     CODE_BLOCK_TEXT,
     CodeFence,
     CodeHighlight,
+    Continuation,
     MarkdownBlock,
-    finished_prefix_length,
+    Segment,
     markdown_blocks,
     render_markdown,
+    scan_segments,
     token_style,
 )
 from desktop_chat.ui.theme import DARK, Theme
 
 CODE_BLOCK_BACKGROUND = "#23243a"
+# A saved reply longer than this is laid out a slice per turn of the event loop, so opening
+# it does not freeze the window (a slice: at least SLICE_CHARS of source, then until the time
+# budget is spent).
+PROGRESSIVE_CHARS = 48_000
+SLICE_CHARS = 4_000
+SLICE_SECONDS = 0.010
 
 
 class Role(StrEnum):
@@ -48,7 +64,15 @@ class Role(StrEnum):
 
 
 class MessageDocument(QTextDocument):
-    """A bubble's rich text. It never loads a resource: no remote or local images."""
+    """A bubble's rich text. It never loads a resource: no remote or local images.
+
+    A long saved reply is shown progressively: `render_pending` stays true while slices are
+    still to be laid out (in later turns of the event loop, by itself), and `rendered_more`
+    is emitted after each one, when the document has grown (and `revision` and `generation`
+    were bumped): the view re-measures the row then.
+    """
+
+    rendered_more = Signal()
 
     def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK,
                  font_generation: int = 0):
@@ -83,6 +107,10 @@ class MessageDocument(QTextDocument):
         self.role = role
         self._source = ""
         self._finished_length = 0  # how much of the source is rendered as finished blocks
+        self._continuation: Continuation | None = None  # how the source goes on from there
+        self.parsed_chars = 0  # how much source was parsed to be shown (tests count work)
+        self.inserted_chars = 0  # how much source was laid out again (tests count work)
+        self._progress: list[int] | None = None  # where the slices still to be shown end
         self._tail_position = 0  # where the unfinished tail starts in the document
         self._highlights: dict[CodeFence, CodeHighlight] = {}  # finished code blocks being lexed
         self._tail: list[_ShownBlock] = []  # the blocks shown after the finished part
@@ -154,6 +182,7 @@ class MessageDocument(QTextDocument):
         replaced; lexing code stops after `lex_budget` seconds and resumes at the next call."""
         self._natural_width = None
         self.generation += 1
+        self._progress = None  # new text: a slow render under way stops here
         if self.role in (Role.USER, Role.ERROR):
             self.revision += 1
             self._tail.clear()
@@ -166,22 +195,77 @@ class MessageDocument(QTextDocument):
             self.revision += 1
             self._highlights.clear()
             self._tail.clear()
-            self.setHtml(render_markdown(text))
-            self._finished_length = len(text)
-            self._tail_position = self.characterCount() - 1
+            self._continuation = None
+            segments = scan_segments(text, final=True)
+            if len(text) > PROGRESSIVE_CHARS or any(s.continues is not None for s in segments):
+                # Rendered as a stream is, chunk by chunk, so it looks the same.
+                self.clear()
+                self._finished_length = self._tail_position = 0
+                if len(text) > PROGRESSIVE_CHARS:
+                    self._source = text
+                    self._progress = [segment.end for segment in segments]
+                    self._render_slices(SLICE_SECONDS)
+                    if self._progress is not None:
+                        QTimer.singleShot(0, self, self._render_later)
+                    return
+                self._append_stream(text, final=True)
+            else:
+                self.setHtml(render_markdown(text))
+                self._finished_length = len(text)
+                self._tail_position = self.characterCount() - 1
         self._source = text
 
+    @property
+    def render_pending(self) -> bool:
+        """A long saved reply is still being laid out, a slice per turn of the event loop."""
+        return self._progress is not None
+
+    def _render_slices(self, budget: float) -> None:
+        """Lay out slices of the saved reply being shown until `budget` seconds are spent
+        (at least one), each as a stream would show it, so it ends as a stream ends."""
+        deadline = time.perf_counter() + budget
+        text, ends = self._source, self._progress
+        while ends:
+            shown = self._finished_length
+            end = next((end for end in ends if end - shown >= SLICE_CHARS), ends[-1])
+            del ends[:ends.index(end) + 1]
+            if ends:
+                # Up to the next boundary the scan sees what decides the one at `end`.
+                self._append_stream(text[:ends[0]], upto=end)
+            else:
+                self._append_stream(text, final=True)
+            if time.perf_counter() > deadline:
+                break
+        if not ends:
+            self._progress = None
+
+    def _render_later(self) -> None:
+        if self._progress is None:
+            return  # done, or replaced by new text
+        self._render_slices(SLICE_SECONDS)
+        self.generation += 1
+        self.revision += 1  # tiles cut at the old end of the text are stale
+        self._natural_width = None
+        self.rendered_more.emit()
+        if self._progress is not None:
+            QTimer.singleShot(0, self, self._render_later)
+
     def _append_stream(self, text: str, final: bool = False,
-                       lex_budget: float | None = None) -> None:
+                       lex_budget: float | None = None, upto: int | None = None) -> None:
         if not text.startswith(self._source[: self._finished_length]):
             self.revision += 1
             self.clear()
             self._finished_length = self._tail_position = 0
+            self._continuation = None
             self._highlights.clear()
             self._tail.clear()
-        boundary = len(text) if final else finished_prefix_length(text, self._finished_length)
-        source = text[self._finished_length:]
-        blocks = markdown_blocks(source) if source.strip() else []
+        segments = scan_segments(text, self._finished_length, self._continuation, final)
+        if upto is not None:  # show only the segments up to this boundary, all finished
+            kept = [segment for segment in segments if segment.end <= upto]
+            if kept and kept[-1].end == upto:
+                segments = [*kept, Segment(upto, upto, kept[-1].continued, None)]
+        boundary = len(text) if final else segments[-1].start
+        blocks = self._blocks_of(text, segments)
         ready = self._ready(blocks, boundary - self._finished_length,
                             None if final else lex_budget)
         cursor = QTextCursor(self)
@@ -195,8 +279,27 @@ class MessageDocument(QTextDocument):
                     self._highlights.pop(shown.block.fence, None)
             del self._tail[:ready]
             self._tail_position = self._tail[0].start if self._tail else self.characterCount() - 1
-            self._finished_length = (boundary if ready == len(blocks)
-                                     else self._finished_length + blocks[ready].start)
+            if ready == len(blocks):
+                self._finished_length = boundary
+                self._continuation = None if final else segments[-1].continues
+            else:
+                self._finished_length += blocks[ready].start
+                self._continuation = blocks[ready].continues
+
+    def _blocks_of(self, text: str, segments) -> list[MarkdownBlock]:
+        """The blocks of the unfinished part, segment by segment: a chunk of a long block is
+        parsed alone (with its table's header), so a growing block costs its last chunk."""
+        blocks: list[MarkdownBlock] = []
+        for segment in segments:
+            source = text[segment.start:segment.end]
+            if not source.strip():
+                continue
+            shift = segment.start - self._finished_length
+            for block in markdown_blocks(source, segment.continues, segment.continued):
+                blocks.append(dataclasses.replace(block, start=block.start + shift,
+                                                  end=block.end + shift))
+        self.parsed_chars += sum(segment.end - segment.start for segment in segments)
+        return blocks
 
     def _ready(self, blocks: list[MarkdownBlock], settled: int, budget: float | None) -> int:
         """How many leading `blocks` can be shown finished: those ending by `settled`, up to the
@@ -239,6 +342,7 @@ class MessageDocument(QTextDocument):
             shown.start, shown.block_format = cursor.position(), cursor.blockFormat()
             self._insert_block(cursor, shown)
             self._tail.append(shown)
+            self.inserted_chars += len(shown.block.source)
 
     def _extend_code(self, latest: _ShownBlock) -> bool:
         """Append to the code block being written, if that is all that changed."""
@@ -253,6 +357,7 @@ class MessageDocument(QTextDocument):
         if old.code.endswith("\n"):
             cursor.setBlockFormat(formats.middle)  # no longer the block's last line
         _insert_code_text(cursor, formats, [(None, new.code[len(old.code):])])
+        self.inserted_chars += len(new.code) - len(old.code)
         if new.code.endswith("\n"):
             cursor.setBlockFormat(formats.last)
         shown.block = latest.block
