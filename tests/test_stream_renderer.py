@@ -157,6 +157,29 @@ def test_tiles_of_a_streaming_reply_never_go_stale(qapp) -> None:
     assert checked > 5, "the reply settles into tiles as it streams"
 
 
+def test_the_last_tile_is_drawn_again_when_the_text_below_it_grows(qapp) -> None:
+    """Text that has all arrived (or a long reply laid out a slice at a time) is all settled,
+    so the last tile, cut where the text ended, is cached; the text that follows must not
+    show through a hole. (While streaming, a blank line alone does not settle the block
+    before it: the next line may go on with it.)"""
+    paragraph = "A paragraph of several words that ends at a blank line.\n\n"
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    document.setTextWidth(480)
+    text = "# Heading\n\n"
+    while document.size().height() < 1.5 * TILE_HEIGHT:
+        text += paragraph
+        document.set_text(text, streaming=False)
+    assert document.settled_height(streaming=False) == document.size().height()
+    clip = QRectF(0, 0, 480, 4 * TILE_HEIGHT)
+    QPixmapCache.clear()
+    paint(document, clip, 1.0, settled=document.settled_height(streaming=False))  # a cut tile
+    while document.settled_height(streaming=True) < 2.5 * TILE_HEIGHT:
+        text += paragraph
+        document.set_text(text + "## Next", streaming=True)
+    grown = paint(document, clip, 1.0, settled=document.settled_height(streaming=True)).toImage()
+    assert grown == paint(document, clip, 1.0, settled=0).toImage()
+
+
 def structure(document: MessageDocument) -> list[tuple]:
     """What each block shows and how: its text, alignment, margins, indent, list style, the
     table cell around it (borders, fill), and each run's colour, weight and link."""
