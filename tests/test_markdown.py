@@ -4,7 +4,14 @@ like the same reply rendered in one go."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QTextCursor, QTextListFormat, QTextTableCell
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QTextCursor,
+    QTextFormat,
+    QTextListFormat,
+    QTextTableCell,
+)
 
 from desktop_chat.ui.markdown import (
     finished_prefix_length,
@@ -256,3 +263,13 @@ def test_a_loose_list_streamed_looks_as_it_does_in_one_go(qapp) -> None:
         block = block.next()
     indent = block.blockFormat().indent() + block.blockFormat().leftMargin()
     assert indent > 0, "the item's second paragraph stays in the item"
+
+
+def test_a_rule_is_drawn_in_a_muted_colour_of_the_theme(qapp) -> None:
+    for theme in (DARK, LIGHT):
+        document = MessageDocument(Role.ASSISTANT, "above\n\n---\n\nbelow", QFont(), theme)
+        rule = document.begin().next()
+        width = QTextFormat.Property.BlockTrailingHorizontalRulerWidth
+        assert rule.blockFormat().hasProperty(width)
+        colour = rule.blockFormat().background().color()
+        assert colour.alpha() == 255 and colour not in (QColor("black"), QColor(theme.text))

@@ -346,3 +346,42 @@ def test_new_text_stops_a_slow_layout_under_way(qtbot) -> None:
     assert not document.render_pending and document.toPlainText().strip() == "short now"
     qtbot.wait(20)  # the slice scheduled before must not write the old text back
     assert document.toPlainText().strip() == "short now"
+
+
+@pytest.mark.real_window
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_every_construct_streamed_in_a_real_window_shows_what_it_shows_opened_fresh(
+        qtbot, run, isolated_environment, groq_server, theme) -> None:
+    import os
+
+    from PySide6.QtCore import QPoint, QSettings
+    from PySide6.QtGui import QCursor
+
+    from desktop_chat.ui.preferences import Preferences
+    from tests.support.pixels import differing_rows, ink_pixels
+    from tests.test_real_transcript import pages
+    from tests.ui_helpers import ChatApp
+
+    groq_server.reply_text = EVERY_CONSTRUCT
+    groq_server.tokens_per_second = 150
+    isolated_environment.mkdir(parents=True, exist_ok=True)
+    Preferences(theme=theme).save(QSettings(str(isolated_environment / "preferences.ini"),
+                                            QSettings.Format.IniFormat))
+    app = ChatApp(qtbot, run, isolated_environment, groq_server)
+    app.window.resize(1100, 900)
+    qtbot.waitExposed(app.window)
+    QCursor.setPos(QPoint(0, 0))  # no hover effects in the shots
+    app.send_and_wait("Show me every construct.", timeout=60_000)
+    limit = app.window.transcript.verticalScrollBar().maximum()
+    streamed = pages(qtbot, app, limit)
+    run(app.window.open_session(app.window.current_session_id))
+    fresh = pages(qtbot, app, limit)
+    shots = os.environ.get("DESKTOP_CHAT_SHOTS")  # a folder to keep the pages in, to look at
+    for number, (seen, expected) in enumerate(zip(streamed, fresh, strict=True)):
+        if shots:
+            seen.save(f"{shots}/constructs-{theme}-streamed-{number}.png")
+            expected.save(f"{shots}/constructs-{theme}-fresh-{number}.png")
+        assert ink_pixels(expected) > 1000
+        rows = differing_rows(seen, expected, tolerance=40)
+        assert not rows, f"page {number} differs in {len(rows)} pixel rows (first y={rows[0]})"
+    app.close()

@@ -202,6 +202,7 @@ class Continuation:
     kind: str  # "table", "list" or "paragraph"
     header: str = ""  # a table's header and delimiter lines: every chunk is parsed with them
     widths: tuple[int, ...] = ()  # a table's column widths (%), the same in every chunk
+    width: int = 100  # the table's width (% of the text's), as it is in every chunk
     marker: str = ""  # a list's bullet ("-", "*", "+") or an ordered list's delimiter (".", ")")
 
 
@@ -295,7 +296,7 @@ def _join_chunks(group: list[Token], continues: Continuation | None,
         _add_style(first, "margin-bottom: 0px")
     table = continues if continues is not None and continues.kind == "table" else continued
     if first.type == "table_open" and table is not None and table.kind == "table":
-        first.attrSet("width", "100%")
+        first.attrSet("width", f"{table.width}%")
         column = 0
         for token in group:
             if token.type == "tr_open":
@@ -382,6 +383,7 @@ class _Block:
     marker: str = ""  # a list's marker
     header: str = ""  # a table's header and delimiter lines
     widths: tuple[int, ...] = ()
+    width: int = 100
     first_line: str = ""
 
     @classmethod
@@ -389,7 +391,7 @@ class _Block:
         if continuation is None:
             return cls(start=start)
         return cls(continuation.kind, start, 0, continuation.marker, continuation.header,
-                   continuation.widths)
+                   continuation.widths, continuation.width)
 
 
 def scan_segments(source: str, start: int = 0, continues: Continuation | None = None,
@@ -467,8 +469,9 @@ def _scan_line(source: str, line: str, line_start: int, block: _Block, cut) -> N
         if line.startswith("|"):
             if block.count >= CHUNK_LINES:
                 if not block.widths:
-                    block.widths = _column_widths(source[block.start:line_start])
-                block = cut(line_start, Continuation("table", block.header, block.widths))
+                    block.widths, block.width = _column_widths(source[block.start:line_start])
+                block = cut(line_start, Continuation("table", block.header, block.widths,
+                                                     block.width))
             block.count += 1
         else:
             block.kind = "other"  # the table may go on; it is no longer cut in chunks
@@ -544,8 +547,9 @@ def _inline_closed(text: str) -> bool:
     return True
 
 
-def _column_widths(table_source: str) -> tuple[int, ...]:
-    """Each column's share of the width (%), from the text of a table's first chunk."""
+def _column_widths(table_source: str) -> tuple[tuple[int, ...], int]:
+    """Each column's share of the table's width (%), and the table's share of the text's,
+    from the text of its first chunk: a narrow table stays narrow."""
     lines = [line for line in table_source.splitlines() if line.strip()]
     widths: list[int] = []
     for number, line in enumerate(lines):
@@ -557,7 +561,8 @@ def _column_widths(table_source: str) -> tuple[int, ...]:
                 widths.append(0)
             widths[column] = max(widths[column], len(cell.strip()), 3)
     total = sum(widths) or 1
-    return tuple(max(5, round(100 * width / total)) for width in widths)
+    return (tuple(max(5, round(100 * width / total)) for width in widths),
+            min(100, max(30, 3 * total)))
 
 
 def _long_line_cut(source: str, chunk_start: int, line_end: int) -> int | None:

@@ -98,6 +98,8 @@ class MessageDocument(QTextDocument):
             f"th {{ background-color: {theme.code_background}; "
             f"border-bottom: 1px solid {_mix(theme.muted, theme.assistant_bubble, 0.7)}; }} "
             f"td {{ border-bottom: 1px solid {_mix(theme.muted, theme.assistant_bubble, 0.35)}; }} "
+            # A rule (---): Qt draws it in the block's background colour (else black).
+            f"hr {{ background-color: {_mix(theme.muted, theme.assistant_bubble, 0.7)}; }} "
             # A blockquote (a one-cell table, see markdown.QUOTE_OPEN): a bar, muted text.
             "table.quote { margin-top: 4px; margin-bottom: 12px; } "
             f"td.quote {{ border-bottom: none; border-left: 3px solid {theme.accent}; "
