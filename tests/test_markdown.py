@@ -273,3 +273,20 @@ def test_a_rule_is_drawn_in_a_muted_colour_of_the_theme(qapp) -> None:
         assert rule.blockFormat().hasProperty(width)
         colour = rule.blockFormat().background().color()
         assert colour.alpha() == 255 and colour not in (QColor("black"), QColor(theme.text))
+
+
+def test_code_blocks_say_their_language_and_two_in_a_row_are_two(qapp) -> None:
+    source = ("Look\n\n```python\nprint(1)\n```\n```weird-lang extra words\nfoo\n```\n\n"
+              "- item\n\n  ```js\n  let a\n  ```\n\n```\nplain\n```\n\nend")
+    one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in range(1, len(source) + 1, 2):
+        streamed.set_text(source[:end], streaming=True)
+    streamed.set_text(source, streaming=False)
+    for document in (one_shot, streamed):
+        assert [code for _, code in document.code_blocks()] == ["print(1)", "foo", "let a",
+                                                                "plain"]
+        assert document.code_block_languages() == ["python", "weird-lang", "js", ""]
+        first, second = document.code_blocks()[0][0], document.code_blocks()[1][0]
+        assert first.bottom() <= second.top()
+    assert stripped(looks(streamed)) == stripped(looks(one_shot))

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -39,7 +40,7 @@ _FORMATTER = HtmlFormatter(nowrap=True, noclasses=True, style="monokai")
 @functools.lru_cache(maxsize=64)
 def lexer_for(lang: str) -> Lexer | None:
     """The lexer named by a fence's info string (built once: building compiles its rules)."""
-    name = lang.strip().split()[0] if lang.strip() else ""
+    name = language_name(lang)
     try:
         return get_lexer_by_name(name) if name else None
     except ClassNotFound:
@@ -68,11 +69,24 @@ def _highlight(code: str, lang: str, _attrs: object) -> str:
     if lexer is None:
         return ""  # markdown-it escapes and wraps it itself
     body = highlight(code, lexer, _FORMATTER)
-    return f"<pre><code>{body}</code></pre>"
+    return f'<pre><code class="language-{escapeHtml(lang)}">{body}</code></pre>'
 
 
-_CODE_BLOCK_OPEN = re.compile(r"<pre><code[^>]*>")
+_CODE_BLOCK_OPEN = re.compile(r'<pre><code(?: class="language-([^"]*)")?[^>]*>')
 CODE_BLOCK_TEXT = "#f8f8f2"
+# A code block's language rides on its first character as a named anchor (Qt keeps those),
+# so the document can say which language each block is in (MessageDocument.code_blocks).
+CODE_LANGUAGE_ANCHOR = "code-language:"
+
+
+def language_name(info: str) -> str:
+    """The language a fence's info string names: its first word."""
+    return info.strip().split()[0] if info.strip() else ""
+
+
+def _code_block_open(match: re.Match) -> str:
+    anchor = f'<a name="{CODE_LANGUAGE_ANCHOR}{match.group(1)}"></a>' if match.group(1) else ""
+    return f'<pre>{anchor}<span style="color: {CODE_BLOCK_TEXT}">'
 
 
 # A blockquote's bar and indent come from the style sheet's table.quote / td.quote rules.
@@ -180,7 +194,7 @@ TABLE_OPEN_ATTRIBUTES = '<table cellspacing="0" cellpadding="6" style="border-co
 
 def _to_qt_html(html_text: str) -> str:
     # QTextDocument ignores CSS colour on <pre>: say it inline.
-    html_text = _CODE_BLOCK_OPEN.sub(f'<pre><span style="color: {CODE_BLOCK_TEXT}">', html_text)
+    html_text = _CODE_BLOCK_OPEN.sub(_code_block_open, html_text)
     html_text = html_text.replace("</code></pre>", "</span></pre>")
     return _TABLE_OPEN.sub(TABLE_OPEN_ATTRIBUTES, html_text)
 

@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 
 from desktop_chat.ui.markdown import (
     CODE_BLOCK_TEXT,
+    CODE_LANGUAGE_ANCHOR,
     CodeFence,
     CodeHighlight,
     Continuation,
@@ -42,6 +43,7 @@ from desktop_chat.ui.markdown import (
     Segment,
     markdown_blocks,
     render_markdown,
+    language_name,
     scan_segments,
     token_style,
 )
@@ -117,7 +119,7 @@ class MessageDocument(QTextDocument):
         self._highlights: dict[CodeFence, CodeHighlight] = {}  # finished code blocks being lexed
         self._tail: list[_ShownBlock] = []  # the blocks shown after the finished part
         self._natural_width: int | None = None
-        self._code_blocks: list[tuple[QRectF, str]] | None = None
+        self._code_blocks: list[tuple[QRectF, str, str]] | None = None
         self.contentsChanged.connect(self._forget_code_blocks)
         self.set_text(text, streaming=False)
 
@@ -129,22 +131,34 @@ class MessageDocument(QTextDocument):
 
     def code_blocks(self) -> list[tuple[QRectF, str]]:
         """Each fenced code block's area (document pixels) and its text, for Copy buttons."""
+        return [(area, code) for area, code, _ in self._find_code_blocks()]
+
+    def code_block_languages(self) -> list[str]:
+        """The language each of code_blocks() names in its fence ("" when none), in order."""
+        return [language for _, _, language in self._find_code_blocks()]
+
+    def _find_code_blocks(self) -> list[tuple[QRectF, str, str]]:
         if self._code_blocks is None:
-            blocks: list[tuple[QRectF, str]] = []
+            blocks: list[tuple[QRectF, str, str]] = []
             layout = self.documentLayout()
             block = self.begin()
-            area, lines = None, []
+            area, lines, language = None, [], ""
             while block.isValid():
-                if block.blockFormat().nonBreakableLines():
+                code = block.blockFormat().nonBreakableLines()
+                if area is not None and (not code or block.blockFormat().topMargin() > 0):
+                    # Its end, or the next block's first line (only a first line has a top
+                    # margin): two code blocks in a row are two.
+                    blocks.append((area, _code_text(lines), language))
+                    area, lines = None, []
+                if code:
                     rect = layout.blockBoundingRect(block)
+                    if area is None:
+                        language = _code_language(block)
                     area = rect if area is None else area.united(rect)
                     lines.append(block.text())
-                elif area is not None:
-                    blocks.append((area, _code_text(lines)))
-                    area, lines = None, []
                 block = block.next()
             if area is not None:
-                blocks.append((area, _code_text(lines)))
+                blocks.append((area, _code_text(lines), language))
             self._code_blocks = blocks
         return self._code_blocks
 
@@ -358,8 +372,11 @@ class MessageDocument(QTextDocument):
         formats = _code_formats(self)
         if old.code.endswith("\n"):
             cursor.setBlockFormat(formats.middle)  # no longer the block's last line
+        start = cursor.position()
         _insert_code_text(cursor, formats, [(None, new.code[len(old.code):])])
         self.inserted_chars += len(new.code) - len(old.code)
+        if not old.code:
+            self._name_language(start, new)
         if new.code.endswith("\n"):
             cursor.setBlockFormat(formats.last)
         shown.block = latest.block
@@ -393,9 +410,26 @@ class MessageDocument(QTextDocument):
             cursor.setBlockFormat(formats.first)
             cursor.setBlockCharFormat(formats.text)
         pieces = job.pieces if job is not None else [(None, fence.code)]
+        start = cursor.position()
         _insert_code_text(cursor, formats, pieces)
         if fence.code.endswith("\n"):
             cursor.setBlockFormat(formats.last)  # as Qt's HTML import ends a <pre>
+        self._name_language(start, fence)
+
+    def _name_language(self, start: int, fence: CodeFence) -> None:
+        """Put a code block's language on its first character (at `start`), as the HTML path
+        does: a named anchor (see markdown.CODE_LANGUAGE_ANCHOR)."""
+        language = language_name(fence.lang)
+        if not language or fence.code[:1] in ("", "\n"):
+            return
+        first = QTextCursor(self)
+        first.setPosition(start)
+        first.movePosition(QTextCursor.MoveOperation.NextCharacter,
+                           QTextCursor.MoveMode.KeepAnchor)
+        named = QTextCharFormat()
+        named.setAnchor(True)
+        named.setAnchorNames([CODE_LANGUAGE_ANCHOR + language])
+        first.mergeCharFormat(named)
 
     def _insert_html(self, cursor: QTextCursor, fragment_html: str) -> None:
         fragment_html = fragment_html.strip()  # a newline between tags would become a space
@@ -544,6 +578,17 @@ def _mix(color: str, background: str, share: float) -> str:
                 ((front.red(), back.red()), (front.green(), back.green()),
                  (front.blue(), back.blue())))
     return QColor(*channels).name()
+
+
+def _code_language(block) -> str:
+    """The language named on a code block's first character (see markdown.CODE_LANGUAGE_ANCHOR)."""
+    fragments = block.begin()
+    if fragments.atEnd():
+        return ""
+    for name in fragments.fragment().charFormat().anchorNames():
+        if name.startswith(CODE_LANGUAGE_ANCHOR):
+            return name[len(CODE_LANGUAGE_ANCHOR):]
+    return ""
 
 
 def _code_text(lines: list[str]) -> str:
