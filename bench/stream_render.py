@@ -19,8 +19,9 @@ main-thread CPU (the flush, the view catching up, the paint) at the start and at
 the stream, as a share of a one-shot render of the whole text, measured in the same run
 (target: the end within ~2x of the start, i.e. a frame costs what it adds):
   table2000  a 2,000-row table        list       a 2,000-item list
-  paragraph  a 2,000-line paragraph   stars100k  opening a saved 100k `*a` reply (no stream):
-                                                 the longest main-thread stall, and the total
+  paragraph  a 2,000-line paragraph
+  stars100k, backticks530k: opening a saved reply of 100k `*a`, or of 530 KB of mixed
+             backticks (no stream): the longest the event loop is held, and the total
 
 Usage: python bench/stream_render.py [--rate 1000] [--sizes 2000 8000] [--case NAME]
 """
@@ -287,6 +288,17 @@ GROWING_BLOCKS = {
 }
 
 
+def mixed_backticks(size: int = 530_000) -> str:
+    """One long line of code spans of one to three backticks, and stray backticks."""
+    return ("`a` ``b`` ```c``` d`e " * (size // 22 + 1))[:size]
+
+
+SAVED_REPLIES = {
+    "stars100k": lambda: "*a" * 100_000,
+    "backticks530k": mixed_backticks,
+}
+
+
 def growing_block(harness: Harness, case: str, rate: float) -> None:
     """Stream one block that never ends; compare its frames at the start and at the end."""
     text = GROWING_BLOCKS[case]()
@@ -355,15 +367,15 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 8000])
     parser.add_argument("--history", type=int, default=0,
                         help="earlier messages in the transcript above the streamed reply")
-    parser.add_argument("--case", choices=[*GROWING_BLOCKS, "stars100k"],
+    parser.add_argument("--case", choices=[*GROWING_BLOCKS, *SAVED_REPLIES],
                         help="one block that never ends (or a huge saved reply), see above")
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv)
     harness = Harness(app, args.history)
     gc.freeze()  # as the app does once started: a full collection then skips what start-up made
-    if args.case == "stars100k":
-        open_saved(harness, "*a" * 100_000)
+    if args.case in SAVED_REPLIES:
+        open_saved(harness, SAVED_REPLIES[args.case]())
         return 0
     if args.case:
         growing_block(harness, args.case, args.rate)
