@@ -285,6 +285,8 @@ GROWING_BLOCKS = {
         f"- {WORDS[n % len(WORDS)]} item {n} with `code` and words\n" for n in range(2000)),
     "paragraph": lambda: "".join(
         f"Line {n} of one paragraph with **bold** words that never ends\n" for n in range(2000)),
+    "code": lambda: "```python\n" + "".join(
+        f"value_{n} = compute({n}, 'text')  # line {n}\n" for n in range(2000)),
 }
 
 

@@ -374,7 +374,7 @@ _PLAIN_LINE = re.compile(r"(?!\d{1,9}[.)](?:[ \t]|$))[^\W_]")
 _WORD_START = re.compile(r"(?<=\s)[^\W\d_]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Inline text left over from a delimiter that found no partner: a later chunk might have it.
-_OPEN_INLINE = re.compile(r"[*_`\[\]~<!\\]")
+_OPEN_INLINE = re.compile(r"[*_`\[\]~]")
 
 
 @dataclass(frozen=True)
