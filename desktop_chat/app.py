@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(closed.set)
 
-    window = MainWindow(service, make_llm, save_key_to_keychain, notice=notice)
+    window = MainWindow(service, make_llm, save_key_to_keychain, notice=notice,
+                        key_source=settings.key_source)
     instance.activated.connect(lambda: bring_forward(window))
     if notice:
         QMessageBox.warning(window, APP_NAME, notice)
