@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -67,6 +67,8 @@ HIGHLIGHT_MS = 2_000
 DEFAULT_SIZE = (1100, 760)
 SCREEN_MARGIN = 24  # room left around a window that would not fit the screen
 GEOMETRY_KEY = "window/geometry"
+MAXIMIZED_KEY = "window/maximized"
+FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)  # a title bar and borders, until the WM says
 OPEN_SESSION_KEY = "window/open_session"
 RENAME_FIELD_WIDTH = 420
 
@@ -156,8 +158,13 @@ class MainWindow(QMainWindow):
         self.model_picker.setObjectName("ModelPicker")
         self.model_picker.setAccessibleName("Model")
         self.model_picker.setToolTip("The model for the next reply")
-        self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # As wide as about 22 characters, not as the longest model id: the status row must
+        # not widen a small window. The list opens as wide as its longest entry.
+        self.model_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_picker.setMinimumContentsLength(22)
         self.model_picker.addItem(self.preferences.model)  # until Groq's list arrives
+        self.model_picker.view().setAccessibleName("Models")
         self.model_picker.activated.connect(self._model_picked)
         self.composer.status_row.addWidget(self.model_picker)
         self.retry_countdown = RetryCountdown(self, self._retry_after_rate_limit)
@@ -717,6 +724,8 @@ class MainWindow(QMainWindow):
         self.model_picker.clear()
         self.model_picker.addItems(models)
         self.model_picker.blockSignals(False)
+        view = self.model_picker.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 32)
         self._show_model(self.preferences.model)
 
     def _show_model(self, model: str) -> None:
@@ -827,34 +836,46 @@ class MainWindow(QMainWindow):
         """Last run's size and place, else the default size; either way inside the screen's
         available area (a 1024x700 screen gets a window that fits, not a 1100 px one)."""
         saved = self.preferences_store.value(GEOMETRY_KEY)
-        if saved is None or not self.restoreGeometry(saved):
+        if isinstance(saved, QRect) and saved.isValid():
+            self.setGeometry(saved)  # the client area: saveGeometry() drifts by the title bar
+            self._fit_to_screen(center=False)
+        else:
             self.resize(*DEFAULT_SIZE)
             self._fit_to_screen(center=True)
-        else:
-            self._fit_to_screen(center=False)
+        if self.preferences_store.value(MAXIMIZED_KEY) in (True, "true"):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def _fit_to_screen(self, center: bool) -> None:
+        """Shrink and move the window (its client area) so that it and its frame lie inside
+        the screen's available area."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return
-        available = screen.availableGeometry()
-        room = available.adjusted(SCREEN_MARGIN, SCREEN_MARGIN, -SCREEN_MARGIN, -SCREEN_MARGIN)
-        if room.width() < 200 or room.height() < 200:
-            room = available
-        # The frame (title bar, borders) is added by the window manager once shown; before
-        # that, leave it the margin.
-        width = min(self.width(), room.width())
-        height = min(self.height(), room.height())
-        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
-        frame = self.frameGeometry() if self.isVisible() else QRect(self.pos(), self.size())
+        if self.isVisible():
+            inner, outer = self.geometry(), self.frameGeometry()
+            frame = QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
+                             outer.right() - inner.right(), outer.bottom() - inner.bottom())
+        else:
+            frame = FRAME_ALLOWANCE  # not framed by the window manager yet
+        area = screen.availableGeometry().marginsRemoved(frame)  # where the client area fits
+        room = area.adjusted(SCREEN_MARGIN, SCREEN_MARGIN, -SCREEN_MARGIN, -SCREEN_MARGIN)
+        if room.width() < 400 or room.height() < 300:
+            room = area
+        size = QSize(max(min(self.width(), room.width()), self.minimumWidth()),
+                     max(min(self.height(), room.height()), self.minimumHeight()))
+        rect = QRect(self.geometry().topLeft(), size)
         if center:
-            frame.moveCenter(available.center())
-        left = min(max(frame.left(), available.left()), available.right() - frame.width() + 1)
-        top = min(max(frame.top(), available.top()), available.bottom() - frame.height() + 1)
-        self.move(max(left, available.left()), max(top, available.top()))
+            rect.moveCenter(area.center())
+        rect.moveLeft(max(area.left(), min(rect.left(), area.right() + 1 - rect.width())))
+        rect.moveTop(max(area.top(), min(rect.top(), area.bottom() + 1 - rect.height())))
+        if rect != self.geometry():
+            self.setGeometry(rect)
 
     def save_window_state(self) -> None:
-        self.preferences_store.setValue(GEOMETRY_KEY, self.saveGeometry())
+        maximized = bool(self.windowState() & Qt.WindowState.WindowMaximized)
+        self.preferences_store.setValue(MAXIMIZED_KEY, maximized)
+        if not maximized:
+            self.preferences_store.setValue(GEOMETRY_KEY, self.geometry())
         if self.current_session_id is not None:
             self.preferences_store.setValue(OPEN_SESSION_KEY, self.current_session_id)
         else:
