@@ -59,7 +59,7 @@ def test_a_rejected_key_points_to_what_the_ui_calls_it_without_a_dialog_over_it(
     key_dialog.reject()  # "Not now"
     assert app.window.service.llm is not None  # the configured key is still the one used
     assert "No API key yet" not in status(app)
-    assert "not changed" in status(app) and "rejected" in status(app)
+    assert "not changed" in status(app) and "rejected" in status(app), status(app)
 
     # A new key clears the hint; Retry then works.
     app.window.change_key_button.click()

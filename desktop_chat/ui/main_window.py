@@ -768,8 +768,7 @@ class MainWindow(QMainWindow):
         if error.kind == LLMErrorKind.AUTH:
             self._key_rejected = True
             self.change_key_button.show()
-            self.show_status("Change the key (Settings → API key, or the button here), "
-                             "then press Retry.")
+            self.show_status("Change the key (Settings → API key), then press Retry.")
         elif error.kind == LLMErrorKind.RATE_LIMIT and error.retry_after is not None \
                 and not auto_retry:
             self.retry_countdown.start(item, error.retry_after)
@@ -800,8 +799,7 @@ class MainWindow(QMainWindow):
         if self.service.llm is None:
             self.show_status("No API key yet: past sessions can be read; add a key to chat.")
         elif self._key_rejected:
-            self.show_status("The API key was not changed; Groq rejected it, so replies fail "
-                             "until you change it (Settings → API key).")
+            self.show_status("Key not changed: Groq rejected it, so replies fail until it is.")
         else:
             self.show_status("The API key was not changed.")
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSlider,
@@ -147,6 +148,10 @@ class SettingsDialog(QDialog):
         self.extra = QVBoxLayout(self.account_page)
         self.extra.setContentsMargins(14, 10, 14, 14)
         self.tabs.addTab(self.account_page, "Account")
+
+        for spin in (self.temperature, self.memory_turns, self.font_size):
+            # Qt lays a spin box's edit over its border whatever the style sheet's padding.
+            spin.findChild(QLineEdit).setTextMargins(6, 0, 0, 0)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
