@@ -32,6 +32,9 @@ class Session:
     title: str | None = None
     updated_at: datetime = field(default_factory=utc_now)
     deleted_at: datetime | None = None
+    # When its newest message was written (as listed by the store; None when not read). Not
+    # updated_at, which is the sync clock that every edit moves.
+    last_activity: datetime | None = None
 
     @property
     def display_title(self) -> str:
