@@ -63,7 +63,9 @@ def _draw_tiles(painter: QPainter, document: QTextDocument, clip: QRectF, color:
                 return clip.bottom()  # below the end of the text: nothing left to draw
             if top + height > settled_height:
                 break
-            key = f"text-tile:{serial}:{revision}:{width}:{color.rgba()}:{ratio}:{tile}"
+            # The height is part of the name: the last tile of a streaming reply is cut where
+            # the text ended when it was drawn, and must be drawn again once the text goes on.
+            key = f"text-tile:{serial}:{revision}:{width}:{color.rgba()}:{ratio}:{tile}:{height}"
             pixmap = QPixmapCache.find(key)
             if pixmap is None:
                 pixmap = _render_tile(document, color, top, width, height, ratio)
