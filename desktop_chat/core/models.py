@@ -32,13 +32,19 @@ class Session:
     title: str | None = None
     updated_at: datetime = field(default_factory=utc_now)
     deleted_at: datetime | None = None
-    # When its newest message was written (as listed by the store; None when not read). Not
-    # updated_at, which is the sync clock that every edit moves.
-    last_activity: datetime | None = None
 
     @property
     def display_title(self) -> str:
         return self.title or "New chat"
+
+
+@dataclass
+class ListedSession(Session):
+    """A session as the store lists it: with when its newest message was written. That is
+    derived from the events, not stored, and is not updated_at: updated_at is the sync clock
+    that every edit (a rename, a delete, an undo) moves."""
+
+    last_activity: datetime | None = None
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from desktop_chat.core.models import Event, Session
+from desktop_chat.core.models import Event, ListedSession, Session
 
 
 @dataclass
@@ -32,8 +32,8 @@ class Store(Protocol):
 
     async def get_session(self, session_id: str) -> Session | None: ...
 
-    async def list_sessions(self, limit: int = 200) -> list[Session]:
-        """Sessions not deleted, most recently active (newest message) first; each with its
+    async def list_sessions(self, limit: int = 200) -> list[ListedSession]:
+        """Sessions not deleted, most recently active (newest message) first, each with its
         `last_activity`. Edits such as a rename do not reorder them."""
         ...
 

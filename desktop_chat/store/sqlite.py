@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.core.models import Event, EventType, ListedSession, Session, utc_now
 from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit, StoreError
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def _parse_ts(value: str | None) -> datetime | None:
 
 
 def _session_from_row(row: sqlite3.Row) -> Session:
-    return Session(
+    fields = dict(
         session_id=row["session_id"],
         start_time=_parse_ts(row["start_time"]),
         end_time=_parse_ts(row["end_time"]),
@@ -137,8 +137,10 @@ def _session_from_row(row: sqlite3.Row) -> Session:
         title=row["title"],
         updated_at=_parse_ts(row["updated_at"]),
         deleted_at=_parse_ts(row["deleted_at"]),
-        last_activity=_parse_ts(row["last_activity"]) if "last_activity" in row.keys() else None,
     )
+    if "last_activity" in row.keys():
+        return ListedSession(**fields, last_activity=_parse_ts(row["last_activity"]))
+    return Session(**fields)
 
 
 def _event_from_row(row: sqlite3.Row) -> Event:
@@ -284,7 +286,7 @@ class SQLiteStore:
         ).fetchone()
         return _session_from_row(row) if row else None
 
-    async def list_sessions(self, limit: int = 200) -> list[Session]:
+    async def list_sessions(self, limit: int = 200) -> list[ListedSession]:
         # Ordered by the newest message, not by updated_at: updated_at is the sync clock that
         # every edit (rename, delete, undo) bumps, and an edit is not new activity. Derived from
         # the events, which sync by id, so every device orders alike with nothing to migrate.
