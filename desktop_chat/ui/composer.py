@@ -116,9 +116,9 @@ class ComposerEdit(QPlainTextEdit):
         return QSize(120, self.sizeHint().height())
 
 
-class StatusLabel(QLabel):
-    """One line of status: elided to the room it has (the whole text in its tooltip), so a long
-    notice never widens the window or wraps and moves the composer."""
+class ElidedLabel(QLabel):
+    """One line of plain text, elided to the room it has (the whole text in its tooltip): a long
+    status or title never widens the window, wraps and moves what is below, or is cut off."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("", parent)
@@ -163,7 +163,7 @@ class ComposerPanel(QWidget):
         self.stop_button.setAccessibleName("Stop the reply")
         self.stop_button.setToolTip("Stop the reply (Esc)")
         self.stop_button.hide()
-        self.status = StatusLabel(self)
+        self.status = ElidedLabel(self)
         self.status.setObjectName("StatusLabel")
         self.status.setAccessibleName("Status")
 

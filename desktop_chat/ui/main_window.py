@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -47,7 +46,7 @@ from desktop_chat.core.models import utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
-from desktop_chat.ui.composer import ComposerPanel
+from desktop_chat.ui.composer import ComposerPanel, ElidedLabel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
 from desktop_chat.ui.preferences import Preferences, session_prompt_key
 from desktop_chat.ui.session_panel import SessionPanel, SessionRole
@@ -132,10 +131,8 @@ class MainWindow(QMainWindow):
         self.sidebar_button.setToolTip("Show / hide the sessions (Ctrl+B)")
         self.sidebar_button.setCheckable(True)
         self.sidebar_button.clicked.connect(self.toggle_sidebar)
-        self.chat_title = QLabel(APP_NAME, self)
+        self.chat_title = ElidedLabel(self)
         self.chat_title.setObjectName("ChatTitle")
-        self.chat_title.setTextFormat(Qt.TextFormat.PlainText)
-        self.chat_title.setMinimumWidth(40)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(8)
@@ -297,7 +294,6 @@ class MainWindow(QMainWindow):
         window_title = f"{plain} — {APP_NAME}" if plain else APP_NAME
         self.setWindowTitle(window_title.replace("[*]", "[*][*]"))
         self.chat_title.setText(plain or APP_NAME)
-        self.chat_title.setToolTip(plain)
 
     async def open_session(self, session_id: str, focus_event: str | None = None,
                            to_composer: bool = True) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
+    QCursor,
     QFont,
     QFontMetrics,
     QKeyEvent,
@@ -149,11 +150,24 @@ def split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(plain), runs
 
 
+def _luminance(colour: QColor) -> float:
+    """WCAG relative luminance."""
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+    return (0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF())
+            + 0.0722 * linear(colour.blueF()))
+
+
 def readable_on(background: QColor) -> QColor:
-    """Black-ish or white text, whichever reads better on `background`."""
-    luminance = (0.2126 * background.redF() + 0.7152 * background.greenF()
-                 + 0.0722 * background.blueF())
-    return QColor("#14162b") if luminance > 0.36 else QColor("white")
+    """Near-black or white text, whichever contrasts more with `background` (WCAG)."""
+    dark, light = QColor("#14162b"), QColor("white")
+    lum = _luminance(background)
+
+    def ratio(text: QColor) -> float:
+        high, low = sorted((lum, _luminance(text)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    return dark if ratio(dark) >= ratio(light) else light
 
 
 def draw_marked_text(painter: QPainter, rect: QRect, marked: str, font: QFont, color: QColor,
@@ -366,8 +380,10 @@ class SessionDelegate(QStyledItemDelegate):
         small = QFont(option.font)
         small.setPointSizeF(option.font.pointSizeF() * 0.85)
         painter.setFont(small)
-        painter.setPen(muted)
-        when = relative_time(session.last_activity or session.updated_at)
+        # On the selected or hovered row's tint the muted colour would read below 4.5:1.
+        tinted = option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver)
+        painter.setPen(text if tinted else muted)
+        when = relative_time(getattr(session, "last_activity", None) or session.updated_at)
         if session.end_time:
             when += " · ended"
         painter.drawText(QRect(rect.left(), rect.top() + metrics.height() + 4, rect.width(),
@@ -387,6 +403,18 @@ class SessionListView(QListView):
             self.open_requested.emit(self.currentIndex(), True)
             return
         super().keyPressEvent(event)
+
+
+class MenuButton(QToolButton):
+    """"···": its menu opens on press and runs until it closes. The pointer meanwhile leaves
+    for the menu without the button hearing of it, so it would keep its hover outline after the
+    menu closed; it asks where the pointer is instead."""
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        super().mousePressEvent(event)  # returns when the menu has closed
+        under = self.rect().contains(self.mapFromGlobal(QCursor.pos()))
+        self.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, under)
+        self.update()
 
 
 class SessionPanel(QWidget):
@@ -470,7 +498,7 @@ class SessionPanel(QWidget):
         self.end_button.setToolTip("Summarize this session and start a fresh one (Ctrl+E)")
         self.end_button.clicked.connect(self.end_requested)
 
-        self.more_button = QToolButton(self)
+        self.more_button = MenuButton(self)
         self.more_button.setText("⋯")
         self.more_button.setObjectName("MoreButton")
         self.more_button.setAccessibleName("More session actions")

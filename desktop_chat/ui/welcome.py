@@ -25,6 +25,7 @@ STARTER_PROMPTS: tuple[tuple[str, str], ...] = (
 
 
 WIDE_ENOUGH = 520  # px: two columns of prompts with their full text
+MAX_CONTENT = 760  # px: the widest the heading and prompts get
 
 
 class PromptButton(QPushButton):
@@ -125,6 +126,9 @@ class WelcomeView(QWidget):
     def fit(self) -> None:
         """Whatever the size, nothing is cut: narrow, the prompts show only their headings
         (the whole prompt is in the tooltip); short, the ones that do not fit are left out."""
+        # A readable measure in a wide window: the prompts do not stretch past MAX_CONTENT.
+        side = max(16, (self.width() - MAX_CONTENT) // 2)
+        self.layout().setContentsMargins(side, 16, side, 16)
         wide = self.width() >= WIDE_ENOUGH
         self._arrange(2 if wide else 1)
         for button in self.prompts:
