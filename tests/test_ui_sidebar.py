@@ -324,3 +324,20 @@ def test_export_suggests_the_title_in_the_last_export_folder(app, qtbot, tmp_pat
     assert isinstance(dialog, QFileDialog)
     assert dialog.selectedFiles()[0] == str(folder / "Trip Lisbon Porto.json")
     dialog.reject()
+
+
+def test_titles_in_tooltips_stay_text(app, qtbot) -> None:
+    hostile = "<img src='file:///etc/passwd'><b>bold</b>"
+    seed(app, hostile, ["an <img> here"])
+    refresh(app)
+    panel = app.window.sessions
+    tip = panel.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tip and "&lt;img" in tip and "&lt;b&gt;bold" in tip
+    app.run(app.window.open_session(panel.model.sessions[0].session_id))
+    assert "<img" not in app.window.chat_title.toolTip()
+    app.window.show_status(hostile)
+    assert "<img" not in app.window.composer.status.toolTip()
+    panel.search.setText("img")
+    qtbot.waitUntil(lambda: panel.results_model.rowCount() == 1)
+    assert "<img" not in panel.results_model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS
+from desktop_chat.ui.plain_text import plain_tooltip
 
 MIN_LINES = 1
 MAX_HEIGHT_SHARE = 0.4  # of the window's height; beyond it the box scrolls
@@ -127,7 +128,7 @@ class ElidedLabel(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802
         super().setText(text)
-        self.setToolTip(text if text else "")
+        self.setToolTip(plain_tooltip(text) if text else "")
         self.update()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802

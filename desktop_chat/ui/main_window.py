@@ -10,7 +10,6 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -18,6 +17,7 @@ from PySide6.QtGui import (
     QFont,
     QGuiApplication,
     QKeySequence,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -586,8 +586,9 @@ class MainWindow(QMainWindow):
         self._auto_collapsed = False
         self.preferences_store.setValue(SIDEBAR_COLLAPSED_KEY, self.sidebar_collapsed)
         self._apply_sidebar()
-        if self.sidebar_collapsed and self.sessions.isAncestorOf(QApplication.focusWidget()):
-            self.composer.edit.setFocus()
+        focused = QApplication.focusWidget()
+        if self.sidebar_collapsed and focused is not None and self.sessions.isAncestorOf(focused):
+            self.composer.edit.setFocus()  # the keyboard does not stay in a hidden panel
 
     def _apply_sidebar(self) -> None:
         visible = not (self.sidebar_collapsed or self._auto_collapsed)
@@ -597,9 +598,8 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         narrow = event.size().width() < SIDEBAR_AUTO_COLLAPSE_WIDTH
-        was_narrow = event.oldSize().width() < SIDEBAR_AUTO_COLLAPSE_WIDTH \
-            if event.oldSize().isValid() else not narrow
-        if narrow != was_narrow or not event.oldSize().isValid():
+        old = event.oldSize()
+        if not old.isValid() or (old.width() < SIDEBAR_AUTO_COLLAPSE_WIDTH) != narrow:
             # Crossing the threshold folds or unfolds it; Ctrl+B in between still decides.
             self._auto_collapsed = narrow
             self._apply_sidebar()

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.models import Session
 from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit
+from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.theme import Theme
 
 SessionRole = Qt.ItemDataRole.UserRole + 1
@@ -87,7 +88,7 @@ class SessionListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{session.display_title}, {relative_time(session.updated_at)}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return session.summary or session.display_title
+            return plain_tooltip(session.summary or session.display_title)
         if role == SessionRole:
             return session
         return None
@@ -246,7 +247,7 @@ class SearchResultModel(QAbstractListModel):
             plain = split_marks(plain_snippet(hit.snippet))[0]
             return f"{hit.title}: {match_count_text(hit)}: {plain}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.title
+            return plain_tooltip(hit.title)
         if role == HitRole:
             return hit
         return None
