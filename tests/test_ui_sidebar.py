@@ -137,6 +137,14 @@ def test_esc_in_the_search_box_clears_it_and_goes_back_to_the_list(app, qtbot, g
     assert panel.pages.currentWidget() is panel.list
     assert QApplication.focusWidget() is panel.list
     assert app.window.busy  # not stopped
+    # From the results (Down from the box) too.
+    qtbot.keyClicks(panel.search, "tram")
+    qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.results)
+    qtbot.keyClick(panel.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is panel.results
+    qtbot.keyClick(panel.results, Qt.Key.Key_Escape)
+    assert panel.search.text() == "" and QApplication.focusWidget() is panel.list
+    assert app.window.busy
     hold.release()
     app.wait_idle()
 

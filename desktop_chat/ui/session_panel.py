@@ -489,6 +489,7 @@ class SessionPanel(QWidget):
         for page in (self.list, self.results, self.no_results):
             self.pages.addWidget(page)
         self.search.installEventFilter(self)
+        self.results.installEventFilter(self)
 
         self.new_button = QPushButton("+ New", self)
         self.new_button.setAccessibleName("New session")
@@ -533,17 +534,18 @@ class SessionPanel(QWidget):
         self.results.viewport().update()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        """In the search box, Esc clears the search (before the window's Esc stops a reply)
-        and goes back to the list; Down moves into the results."""
-        if watched is self.search and event.type() in (QEvent.Type.ShortcutOverride,
-                                                       QEvent.Type.KeyPress):
+        """In the search box or its results, Esc clears the search (before the window's Esc
+        stops a reply) and goes back to the list; Down in the box moves into the results."""
+        if watched in (self.search, self.results) and event.type() in (
+                QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             key = event.key()
             if key == Qt.Key.Key_Escape and self.search.text():
                 event.accept()
                 if event.type() == QEvent.Type.KeyPress:
                     self.clear_search()
                 return True
-            if key == Qt.Key.Key_Down and event.type() == QEvent.Type.KeyPress:
+            if watched is self.search and key == Qt.Key.Key_Down \
+                    and event.type() == QEvent.Type.KeyPress:
                 target = self.pages.currentWidget()
                 if isinstance(target, QListView) and target.model().rowCount():
                     target.setFocus()
