@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -16,9 +17,11 @@ from PySide6.QtGui import (
     QFont,
     QGuiApplication,
     QKeySequence,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -27,6 +30,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +49,7 @@ from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
-from desktop_chat.ui.composer import ComposerPanel
+from desktop_chat.ui.composer import ComposerPanel, ElidedLabel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
 from desktop_chat.ui.plain_text import plain_message_box
 from desktop_chat.ui.preferences import Preferences, session_prompt_key
@@ -59,6 +64,7 @@ from desktop_chat.ui.transcript import (
     StreamRenderer,
     build_transcript,
 )
+from desktop_chat.ui.welcome import WelcomeView
 
 log = logging.getLogger(__name__)
 UNDO_DELETE_MS = 8_000
@@ -73,6 +79,14 @@ MAXIMIZED_KEY = "window/maximized"
 FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)  # a title bar and borders, until the WM says
 OPEN_SESSION_KEY = "window/open_session"
 RENAME_FIELD_WIDTH = 420
+SIDEBAR_WIDTH = 270
+# Below this window width the sidebar folds away by itself: the chat keeps ~480 px.
+SIDEBAR_AUTO_COLLAPSE_WIDTH = 800
+MIN_WINDOW_SIZE = (600, 500)
+NOTICE_MS = 4_000  # a notice stays this long before reply progress may replace it
+QUEUED_NOTICE = "Queued — sends when the reply finishes (Esc or editing cancels)."
+SIDEBAR_COLLAPSED_KEY = "window/sidebar_collapsed"
+EXPORT_FOLDER_KEY = "export/folder"
 
 
 class MainWindow(QMainWindow):
@@ -109,17 +123,43 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
         self.resize(*DEFAULT_SIZE)
+        self.setMinimumSize(*MIN_WINDOW_SIZE)
         apply_theme(self.theme)
 
         self.sessions = SessionPanel(self)
-        self.sessions.setFixedWidth(270)
+        self.sessions.setFixedWidth(SIDEBAR_WIDTH)
+        self.sessions.set_theme(self.theme)
         self.transcript, self.transcript_model, self.delegate = build_transcript(self.theme, self)
         self.composer = ComposerPanel(self)
+        self.welcome = WelcomeView(self)
+        self.welcome.prompt_chosen.connect(self.send_starter_prompt)
+        # The welcome page stands in for an empty transcript; the first message replaces it.
+        self.chat_pages = QStackedWidget(self)
+        self.chat_pages.addWidget(self.welcome)
+        self.chat_pages.addWidget(self.transcript)
+        for signal in (self.transcript_model.modelReset, self.transcript_model.rowsInserted,
+                       self.transcript_model.rowsRemoved):
+            signal.connect(self._show_welcome_if_empty)
 
+        self.sidebar_button = QToolButton(self)
+        self.sidebar_button.setObjectName("SidebarToggle")
+        self.sidebar_button.setText("☰")
+        self.sidebar_button.setAccessibleName("Show or hide the sidebar")
+        self.sidebar_button.setToolTip("Show / hide the sessions (Ctrl+B)")
+        self.sidebar_button.setCheckable(True)
+        self.sidebar_button.clicked.connect(self.toggle_sidebar)
+        self.chat_title = ElidedLabel("", self)
+        self.chat_title.setObjectName("ChatTitle")
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(8)
+        header.addWidget(self.sidebar_button)
+        header.addWidget(self.chat_title, 1)
         chat_column = QVBoxLayout()
         chat_column.setContentsMargins(0, 0, 0, 0)
         chat_column.setSpacing(8)
-        chat_column.addWidget(self.transcript, 1)
+        chat_column.addLayout(header)
+        chat_column.addWidget(self.chat_pages, 1)
         chat_column.addWidget(self.composer)
         root = QWidget(self)
         root.setObjectName("Root")
@@ -130,14 +170,16 @@ class MainWindow(QMainWindow):
         layout.addLayout(chat_column, 1)
         self.setCentralWidget(root)
 
-        self.sessions.session_activated.connect(lambda sid: self._spawn(self.open_session(sid)))
+        self.sessions.session_activated.connect(
+            lambda sid, to_composer: self._spawn(self.open_session(sid, to_composer=to_composer)))
         self.sessions.new_requested.connect(self.new_session)
         self.sessions.end_requested.connect(self.end_session)
         self.composer.edit.submitted.connect(self.submit)
         self.composer.send_button.clicked.connect(self.submit)
-        self.composer.stop_button.clicked.connect(self.stop_reply)
+        self.composer.stop_button.clicked.connect(self._stop_clicked)
         self.composer.edit.edit_last_requested.connect(self.edit_last_message)
         self.composer.edit.paste_refused.connect(self.show_status)
+        self.composer.edit.textChanged.connect(self._composer_edited)
         self.delegate.retry_clicked.connect(self.regenerate)
         self.delegate.copy_requested.connect(self.copy_text)
         self.delegate.edit_requested.connect(self.edit_message_text)
@@ -151,26 +193,26 @@ class MainWindow(QMainWindow):
         self.undo_button.setAccessibleName("Undo delete")
         self.undo_button.hide()
         self.undo_button.clicked.connect(self.undo_delete)
-        self.composer.status_row.addWidget(self.undo_button)
+        self.composer.add_status_action(self.undo_button)
         self.change_key_button = QPushButton("Change API key…", self.composer)
         self.change_key_button.setObjectName("ChangeKeyButton")
         self.change_key_button.setAccessibleName("Change API key")
         self.change_key_button.hide()
         self.change_key_button.clicked.connect(lambda: self.ask_for_key())
-        self.composer.status_row.addWidget(self.change_key_button)
+        self.composer.add_status_widget(self.change_key_button)
         self.model_picker = QComboBox(self.composer)
         self.model_picker.setObjectName("ModelPicker")
         self.model_picker.setAccessibleName("Model")
         self.model_picker.setToolTip("The model for the next reply")
-        # As wide as about 22 characters, not as the longest model id: the status row must
+        # As wide as about 14 characters, not as the longest model id: the status row must
         # not widen a small window. The list opens as wide as its longest entry.
         self.model_picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.model_picker.setMinimumContentsLength(22)
+        self.model_picker.setMinimumContentsLength(14)
         self.model_picker.addItem(self.preferences.model)  # until Groq's list arrives
         self.model_picker.view().setAccessibleName("Models")
         self.model_picker.activated.connect(self._model_picked)
-        self.composer.status_row.addWidget(self.model_picker)
+        self.composer.add_status_widget(self.model_picker)
         self.retry_countdown = RetryCountdown(self, self._retry_after_rate_limit)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
@@ -178,9 +220,18 @@ class MainWindow(QMainWindow):
         self._deleted_session: str | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.sync = None  # a SyncEngine once attach_sync is called (Supabase configured)
+        self._notice_until = 0.0  # reply progress leaves a notice alone until then
+        self.queued_text: str | None = None  # sent when the streaming reply finishes
+        self._reply_finished = False  # the last reply ended without error or stop
+        self._session_titles: dict[str, str] = {}
+        self.sidebar_collapsed = self.preferences_store.value(
+            SIDEBAR_COLLAPSED_KEY, False, type=bool)
+        self._auto_collapsed = False
         self.actions_by_name = self._bind_shortcuts(SHORTCUTS)
         self.apply_preferences()
         self._restore_geometry()
+        self._show_welcome_if_empty()
+        self._apply_sidebar()
         self.composer.edit.setFocus()
 
     # -- set-up ----------------------------------------------------------------
@@ -239,6 +290,8 @@ class MainWindow(QMainWindow):
 
     def _task_done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
+        if task is self.reply_task and self.queued_text is not None:
+            self._send_queued()
         if self.sync is not None:
             self.sync.kick()  # whatever the task wrote goes out soon
         if not task.cancelled() and task.exception() is not None:
@@ -257,20 +310,49 @@ class MainWindow(QMainWindow):
     def show_status(self, text: str) -> None:
         self.composer.status.setText(text)
 
+    def show_notice(self, text: str) -> None:
+        """A status the reply's progress line must not overwrite at once (e.g. why a key did
+        nothing while a reply streams)."""
+        self.show_status(text)
+        self._notice_until = time.monotonic() + NOTICE_MS / 1000
+
+    def _show_progress(self, text: str) -> None:
+        if time.monotonic() >= self._notice_until:
+            self.show_status(text)
+
     # -- sessions --------------------------------------------------------------
     async def refresh_sessions(self) -> None:
         sessions = await self.service.store.list_sessions(limit=SESSION_LIST_LIMIT)
         self.sessions.set_sessions(sessions, self.current_session_id)
+        self._session_titles = {s.session_id: s.display_title for s in sessions}
+        self._show_title()
 
-    async def open_session(self, session_id: str, focus_event: str | None = None) -> None:
+    def _show_title(self) -> None:
+        """'Title — Desktop Chat' in the title bar, and the title above the chat."""
+        title = self._session_titles.get(self.current_session_id or "")
+        if title is None and self.current_session_id is None:
+            title = "New chat"
+        plain = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", title or "").split())
+        # "[*]" is Qt's placeholder for a modified mark; "[*][*]" shows it literally.
+        window_title = f"{plain} — {APP_NAME}" if plain else APP_NAME
+        self.setWindowTitle(window_title.replace("[*]", "[*][*]"))
+        self.chat_title.setText(plain or APP_NAME)
+
+    async def open_session(self, session_id: str, focus_event: str | None = None,
+                           to_composer: bool = True) -> None:
+        """Show a session. `to_composer` moves the keyboard there (Enter on a session, the
+        keyboard shortcuts); a click leaves it in the list, so Delete and F2 work next."""
         if self.busy:
-            self.show_status("A reply is still streaming. Press Esc to stop it first.")
+            if session_id != self.current_session_id:
+                self.show_notice("A reply is still streaming: wait for it, or press Esc to stop "
+                                 "it, before switching sessions.")
             self.sessions.select(self.current_session_id)
             return
         events = await self.service.store.events(session_id)
         self.current_session_id = session_id
         self.transcript_model.set_events(events)
         self.sessions.select(session_id)
+        self._show_title()
         session = await self.service.store.get_session(session_id)
         ended = session is not None and session.end_time is not None
         self.show_status("This session was ended; sending continues it with its summary in mind."
@@ -279,7 +361,8 @@ class MainWindow(QMainWindow):
             self._show_event(focus_event)
         else:
             self.transcript.follow_bottom()
-            self.composer.edit.setFocus()
+            if to_composer:
+                self.composer.edit.setFocus()
 
     def _show_event(self, event_id: str) -> None:
         """Scroll to a message (a search hit) and outline it for a moment."""
@@ -310,17 +393,20 @@ class MainWindow(QMainWindow):
 
     def new_session(self) -> None:
         if self.busy:
-            self.show_status("A reply is still streaming. Press Esc to stop it first.")
+            self.show_notice("A reply is still streaming: wait for it, or press Esc to stop it, "
+                             "before starting a new session.")
             return
         self.current_session_id = None  # stored when its first message is sent
         self.transcript_model.set_events([])
         self.sessions.select(None)
+        self._show_title()
         self.show_status("New session.")
         self.composer.edit.setFocus()
 
     def end_session(self) -> None:
         if self.busy:
-            self.show_status("A reply is still streaming. Press Esc to stop it first.")
+            self.show_notice("A reply is still streaming: wait for it, or press Esc to stop it, "
+                             "before ending the session.")
             return
         self._spawn(self._end_session())
 
@@ -347,6 +433,7 @@ class MainWindow(QMainWindow):
         self.sessions.select(None)
         await self.refresh_sessions()
         self.sessions.select(None)
+        self._show_title()
         self.show_status("Session ended and summarized. Your next message starts a new session.")
         self.composer.edit.setFocus()
 
@@ -363,19 +450,56 @@ class MainWindow(QMainWindow):
 
     # -- messages --------------------------------------------------------------
     def submit(self) -> None:
-        if self.busy:
-            self.show_status("Wait for the reply to finish, or press Esc to stop it.")
-            return
         text = self.composer.edit.toPlainText()
         try:
             check_message(text)
         except MessageRejected as rejected:
-            self.show_status(str(rejected))
+            self.show_notice(str(rejected))
+            return
+        if self.busy:
+            # Typed while a reply streams: it goes out as soon as the reply is done, unless
+            # the text is edited or Esc cancels it first.
+            self.queued_text = text
+            self.show_notice(QUEUED_NOTICE)
             return
         if self.service.llm is None:
             self.ask_for_key()
             return
         self.reply_task = self._spawn(self._send(text))
+
+    def send_starter_prompt(self, prompt: str) -> None:
+        """A prompt from the welcome page: into the composer, and sent."""
+        self.composer.edit.setPlainText(prompt)
+        self.composer.edit.moveCursor(self.composer.edit.textCursor().MoveOperation.End)
+        self.composer.edit.setFocus()
+        self.submit()
+
+    def _show_welcome_if_empty(self) -> None:
+        empty = self.transcript_model.rowCount() == 0
+        if empty:
+            llm = self.service.llm
+            self.welcome.set_model(llm.model if llm is not None else None)
+        self.chat_pages.setCurrentWidget(self.welcome if empty else self.transcript)
+
+    def _composer_edited(self) -> None:
+        if self.queued_text is not None and self.composer.edit.toPlainText() != self.queued_text:
+            self.cancel_queued("Not queued any more: the message was edited.")
+
+    def cancel_queued(self, why: str) -> None:
+        self.queued_text = None
+        self.show_notice(why)
+
+    def _send_queued(self) -> None:
+        """After a reply task ended: send what was queued meanwhile, if the reply finished and
+        the box still holds it."""
+        text, self.queued_text = self.queued_text, None
+        if text is None or self.busy or self.composer.edit.toPlainText() != text:
+            return
+        if not self._reply_finished:
+            self.show_notice("Not sent yet: the reply did not finish. Press Enter to send it.")
+            return
+        self._notice_until = 0.0
+        self.submit()
 
     async def _send(self, text: str) -> None:
         if self.current_session_id is None:
@@ -418,20 +542,23 @@ class MainWindow(QMainWindow):
         renderer = StreamRenderer(self.transcript_model, self.delegate, item)
         self.renderer = renderer
         self.composer.set_streaming(True)
-        self.show_status("Replying…  (Esc to stop)")
-        started = time.monotonic()
+        self._show_progress("Replying…  (Esc to stop)")
+        first_token_at: float | None = None  # the rate counts from here, not the wait before
+        self._reply_finished = False
         pieces = 0
 
         def on_piece(piece: str) -> None:
-            nonlocal pieces
+            nonlocal pieces, first_token_at
             pieces += 1
             renderer.feed(piece)
             if pieces == 1:
+                first_token_at = time.monotonic()
                 # The message and the session's title are stored by now: list it at once.
                 self._spawn(self.refresh_sessions())
-            elapsed = time.monotonic() - started
+            elapsed = time.monotonic() - first_token_at
             if pieces % 25 == 0 and elapsed > 0:
-                self.show_status(f"Replying… {pieces / elapsed:,.0f} tokens/s  (Esc to stop)")
+                self._show_progress(
+                    f"Replying… {(pieces - 1) / elapsed:,.0f} tokens/s  (Esc to stop)")
 
         try:
             outcome = await run(on_piece)
@@ -440,6 +567,7 @@ class MainWindow(QMainWindow):
             if not item.text:
                 self._drop(item)
             self.show_status("Stopped. What arrived is kept.")
+            self._notice_until = 0.0
             return None
         except MessageRejected as rejected:
             self._drop(item)
@@ -457,7 +585,9 @@ class MainWindow(QMainWindow):
             renderer.finish()
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
-            self.show_status(usage_line(outcome, time.monotonic() - started))
+            streamed = time.monotonic() - first_token_at if first_token_at is not None else 0.0
+            self.show_status(usage_line(outcome, streamed))
+            self._reply_finished = True
             return outcome
         error = outcome.error
         if item.text or renderer.pending:
@@ -478,15 +608,53 @@ class MainWindow(QMainWindow):
         self.transcript_model.endRemoveRows()
 
     def stop_reply(self) -> None:
+        if self.queued_text is not None:  # Esc first cancels a queued message, then the reply
+            self.cancel_queued("Not queued any more. Press Enter to send it.")
+            return
         if self.busy:
             self.reply_task.cancel()
         else:
             self.retry_countdown.cancel()
 
+    def _stop_clicked(self) -> None:
+        """The Stop button stops the reply, queued message or not (that one then waits)."""
+        if self.busy:
+            self.reply_task.cancel()
+
+    # -- layout ------------------------------------------------------------------
+    def toggle_sidebar(self) -> None:
+        """Ctrl+B and the ☰ button: the choice is remembered; a narrow window folds the sidebar
+        again when it next gets narrow."""
+        self.sidebar_collapsed = self.sessions.isVisible()
+        self._auto_collapsed = False
+        self.preferences_store.setValue(SIDEBAR_COLLAPSED_KEY, self.sidebar_collapsed)
+        self._apply_sidebar()
+        focused = QApplication.focusWidget()
+        if self.sidebar_collapsed and focused is not None and self.sessions.isAncestorOf(focused):
+            self.composer.edit.setFocus()  # the keyboard does not stay in a hidden panel
+
+    def _apply_sidebar(self) -> None:
+        visible = not (self.sidebar_collapsed or self._auto_collapsed)
+        self.sessions.setVisible(visible)
+        self.sidebar_button.setChecked(visible)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        narrow = event.size().width() < SIDEBAR_AUTO_COLLAPSE_WIDTH
+        old = event.oldSize()
+        if not old.isValid() or (old.width() < SIDEBAR_AUTO_COLLAPSE_WIDTH) != narrow:
+            # Crossing the threshold folds or unfolds it; Ctrl+B in between still decides.
+            self._auto_collapsed = narrow
+            self._apply_sidebar()
+
     def focus_composer(self) -> None:
         self.composer.edit.setFocus()
 
     def focus_search(self) -> None:
+        if not self.sessions.isVisible():  # searching shows the sidebar, folded or not
+            self._auto_collapsed = False
+            self.sidebar_collapsed = False
+            self._apply_sidebar()
         self.sessions.search.setFocus()
         self.sessions.search.selectAll()
 
@@ -644,7 +812,11 @@ class MainWindow(QMainWindow):
             self.show_status("Open a session to export it.")
             return
         suffix = {"md": "Markdown (*.md)", "json": "JSON (*.json)"}[kind]
-        dialog = QFileDialog(self, "Export session", str(Path.home() / f"chat.{kind}"), suffix)
+        folder = Path(self.preferences_store.value(EXPORT_FOLDER_KEY, "") or Path.home())
+        if not folder.is_dir():
+            folder = Path.home()
+        name = export_file_name(self._session_titles.get(session_id, ""), kind)
+        dialog = QFileDialog(self, "Export session", str(folder / name), suffix)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(kind)
         dialog.fileSelected.connect(
@@ -661,6 +833,7 @@ class MainWindow(QMainWindow):
         except OSError as error:
             self.show_status(f"Could not write {path}: {error.strerror}.")
             return
+        self.preferences_store.setValue(EXPORT_FOLDER_KEY, str(path.parent))
         self.show_status(f"Exported to {path}.")
 
     # -- settings ----------------------------------------------------------------
@@ -677,6 +850,7 @@ class MainWindow(QMainWindow):
         if theme != self.theme:
             self.theme = theme
             apply_theme(theme)
+            self.sessions.set_theme(theme)
             self.delegate.theme = theme
             self._reset_documents()
         font = QFont(self.font())
@@ -935,16 +1109,38 @@ class MainWindow(QMainWindow):
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-def usage_line(outcome: ReplyOutcome, elapsed: float) -> str:
-    """'312 tokens · 845 tokens/s · 1,204 in prompt', from the final chunk's usage when sent."""
+def usage_line(outcome: ReplyOutcome, streamed: float) -> str:
+    """'312 tokens · 845 tokens/s · 1,204 in prompt', from the final chunk's usage when sent.
+
+    The rate is over `streamed`, the seconds from the first token to the end, as the reply was
+    watched: the wait before the first token is queueing and reading the prompt, not writing.
+    Only a reply that came in one burst (under BURST_SECONDS, where a client clock says
+    nothing) is measured by the server's own completion_time. One token has no rate."""
     usage = outcome.reply_event.payload.get("usage", {}) if outcome.reply_event else {}
     completion = usage.get("completion_tokens")
     if not completion:
         return ""
-    seconds = usage.get("completion_time") or elapsed
-    parts = [f"{completion:,} tokens"]
-    if seconds:
+    seconds = streamed if streamed >= BURST_SECONDS else usage.get("completion_time") or streamed
+    parts = [f"{completion:,} token{'' if completion == 1 else 's'}"]
+    if seconds > 0 and completion > 1:
         parts.append(f"{completion / seconds:,.0f} tokens/s")
     if usage.get("prompt_tokens"):
         parts.append(f"{usage['prompt_tokens']:,} in prompt")
     return " · ".join(parts)
+
+
+BURST_SECONDS = 0.05
+
+
+def export_file_name(title: str, kind: str) -> str:
+    """A file name from a session title: no path separators, control or reserved characters
+    (Windows' too), at most 80 characters; "chat" when nothing is left."""
+    name = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]+', " ", title)
+    name = " ".join(name.split()).strip(" .")[:80].rstrip(" .")
+    if name.upper().split(".")[0] in _RESERVED_NAMES:
+        name = f"{name} chat"
+    return f"{name or 'chat'}.{kind}"
+
+
+_RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                   *(f"LPT{i}" for i in range(1, 10))}
