@@ -101,7 +101,8 @@ class MessageDocument(QTextDocument):
             f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: {CODE_BLOCK_TEXT}; "
             "margin: 6px 0; } "
             f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
-            f"a {{ color: {theme.accent}; text-decoration: underline; }} "
+            f"a {{ color: {_readable(theme.accent, theme.assistant_bubble)}; "
+            "text-decoration: underline; } "
             # Tables: a header fill and a thin rule under each row, no grid.
             f"th {{ background-color: {theme.code_background}; "
             f"border-bottom: 1px solid {_mix(theme.muted, theme.assistant_bubble, 0.7)}; }} "
@@ -585,6 +586,27 @@ def _mix(color: str, background: str, share: float) -> str:
                 ((front.red(), back.red()), (front.green(), back.green()),
                  (front.blue(), back.blue())))
     return QColor(*channels).name()
+
+
+def _luminance(color: QColor) -> float:
+    """WCAG relative luminance."""
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+    return (0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF())
+            + 0.0722 * linear(color.blueF()))
+
+
+def _readable(color: str, background: str, ratio: float = 4.5) -> str:
+    """`color`, or the nearest shade of it (towards white on a dark background, black on a
+    light one) that stands out from `background` by WCAG AA's `ratio`."""
+    back = QColor(background)
+    toward = "#ffffff" if _luminance(back) < 0.5 else "#000000"
+    for step in range(11):
+        shade = QColor(_mix(toward, color, step / 10))
+        lighter, darker = sorted((_luminance(shade), _luminance(back)), reverse=True)
+        if (lighter + 0.05) / (darker + 0.05) >= ratio:
+            return shade.name()
+    return toward
 
 
 def _code_language(block) -> str:
