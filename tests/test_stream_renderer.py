@@ -387,3 +387,20 @@ def test_every_construct_streamed_in_a_real_window_shows_what_it_shows_opened_fr
         rows = differing_rows(seen, expected, tolerance=40)
         assert not rows, f"page {number} differs in {len(rows)} pixel rows (first y={rows[0]})"
     app.close()
+
+
+@pytest.mark.parametrize("source", [
+    "Intro\n\n- a\n  ```\n  x = 1\n  ```\n- b\n- c\n\nAfter.",
+    "Steps:\n\n1. Install it:\n\n   ```bash\n   pip install thing\n   ```\n\n2. Run it:\n\n"
+    "   ```python\n   import thing\n   ```\n\n3. Done.\n\nAfter.",
+])
+def test_a_list_whose_items_hold_code_streams_as_one_list(qapp, source) -> None:
+    one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
+    one_shot.setTextWidth(480)
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    streamed.setTextWidth(480)
+    for end in range(1, len(source) + 1, 2):
+        streamed.set_text(source[:end], streaming=True)
+    streamed.set_text(source, streaming=False)
+    assert structure(streamed) == structure(one_shot)
+    assert pixels(streamed) == pixels(one_shot)
