@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap, QPixmapCache, QTextCursor, QTextTable
 
+from desktop_chat.ui.code_boxes import is_code
 from desktop_chat.ui.message_document import PROGRESSIVE_CHARS, MessageDocument, Role
 from desktop_chat.ui.text_tiles import TILE_HEIGHT, draw_document
 from desktop_chat.ui.theme import DARK, LIGHT
@@ -68,7 +69,7 @@ def code_colours(document: MessageDocument) -> list[set[str]]:
     found, block = [], document.begin()
     current: set[str] | None = None
     while block.isValid():
-        if block.blockFormat().nonBreakableLines():
+        if is_code(block):
             current = set() if current is None else current
             fragments = block.begin()
             while not fragments.atEnd():

@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code
 from desktop_chat.ui.markdown import (
     CODE_BLOCK_TEXT,
     CODE_LANGUAGE_ANCHOR,
@@ -49,7 +50,6 @@ from desktop_chat.ui.markdown import (
 )
 from desktop_chat.ui.theme import DARK, Theme
 
-CODE_BLOCK_BACKGROUND = "#23243a"
 # A saved reply longer than this is laid out a slice per turn of the event loop, so opening
 # it does not freeze the window (a slice: at least SLICE_CHARS of source, then until the time
 # budget is spent).
@@ -98,11 +98,9 @@ class MessageDocument(QTextDocument):
         self.setDefaultTextOption(option)
         self.setDefaultStyleSheet(
             # Code blocks keep the dark highlight palette in both themes.
-            f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: {CODE_BLOCK_TEXT}; "
-            "margin: 6px 0; } "
+            f"pre {{ {CODE_BLOCK_CSS} color: {CODE_BLOCK_TEXT}; }} "
             f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
-            f"a {{ color: {_readable(theme.accent, theme.assistant_bubble)}; "
-            "text-decoration: underline; } "
+            f"a {{ color: {theme.link}; text-decoration: underline; }} "
             # Tables: a header fill and a thin rule under each row, no grid.
             f"th {{ background-color: {theme.code_background}; "
             f"border-bottom: 1px solid {_mix(theme.muted, theme.assistant_bubble, 0.7)}; }} "
@@ -151,7 +149,7 @@ class MessageDocument(QTextDocument):
             block = self.begin()
             area, lines, language = None, [], ""
             while block.isValid():
-                code = block.blockFormat().nonBreakableLines()
+                code = is_code(block)
                 if area is not None and (not code or block.blockFormat().topMargin() > 0):
                     # Its end, or the next block's first line (only a first line has a top
                     # margin): two code blocks in a row are two.
@@ -586,27 +584,6 @@ def _mix(color: str, background: str, share: float) -> str:
                 ((front.red(), back.red()), (front.green(), back.green()),
                  (front.blue(), back.blue())))
     return QColor(*channels).name()
-
-
-def _luminance(color: QColor) -> float:
-    """WCAG relative luminance."""
-    def linear(channel: float) -> float:
-        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
-    return (0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF())
-            + 0.0722 * linear(color.blueF()))
-
-
-def _readable(color: str, background: str, ratio: float = 4.5) -> str:
-    """`color`, or the nearest shade of it (towards white on a dark background, black on a
-    light one) that stands out from `background` by WCAG AA's `ratio`."""
-    back = QColor(background)
-    toward = "#ffffff" if _luminance(back) < 0.5 else "#000000"
-    for step in range(11):
-        shade = QColor(_mix(toward, color, step / 10))
-        lighter, darker = sorted((_luminance(shade), _luminance(back)), reverse=True)
-        if (lighter + 0.05) / (darker + 0.05) >= ratio:
-            return shade.name()
-    return toward
 
 
 def _code_language(block) -> str:

@@ -27,6 +27,7 @@ class Theme:
     text: str
     muted: str
     accent: str
+    link: str  # links in message text: the accent, lightened where it must read on a dark bubble
     user_bubble: str
     assistant_bubble: str
     summary_bubble: str
@@ -47,6 +48,7 @@ DARK = Theme(
     text="#eef0fa",
     muted="#a9aecb",
     accent="#7c8cff",
+    link="#95a2ff",
     user_bubble="#4f5fd6",
     assistant_bubble="#2b2f52",
     summary_bubble="#2d4a45",
@@ -64,6 +66,7 @@ LIGHT = Theme(
     text="#1d2033",
     muted="#5c627d",
     accent="#4656d8",
+    link="#4656d8",
     user_bubble="#4f5fd6",
     assistant_bubble="#ffffff",
     summary_bubble="#dff2ec",
