@@ -45,6 +45,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop_chat.core.models import Event, EventType  # noqa: E402
 from desktop_chat.ui.markdown import warm_up_lexers  # noqa: E402
+from desktop_chat.ui.message_document import MessageDocument  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import (  # noqa: E402
     MessageItem,
@@ -347,12 +348,26 @@ def open_saved(harness: Harness, text: str) -> None:
     beat.start(1)
     start, cpu_start = time.perf_counter(), time.thread_time()
     last_beat = start
+    MessageDocument.progressive = True
+    delegate = harness.delegate
+    original_document_for = delegate.document_for
+
+    def document_for(item: MessageItem) -> MessageDocument:
+        # The wiring a progressive document needs: re-measure its row after each slice.
+        built = item.document
+        document = original_document_for(item)
+        if document is not built:
+            row = harness.model.index(harness.model.row_of(item))
+            document.rendered_more.connect(lambda: delegate.sizeHintChanged.emit(row))
+        return document
+
+    delegate.document_for = document_for
     item = MessageItem(Role.ASSISTANT, text)
     harness.model.append(item)
     harness.view.scrollToBottom()
     harness.settle()
-    document = harness.delegate.document_for(item)
-    while getattr(document, "render_pending", False):
+    document = delegate.document_for(item)
+    while document.render_pending:
         harness.app.processEvents()
     harness.settle()
     beat.stop()

@@ -291,3 +291,33 @@ def test_code_blocks_say_their_language_and_two_in_a_row_are_two(qapp) -> None:
         first, second = document.code_blocks()[0][0], document.code_blocks()[1][0]
         assert first.bottom() <= second.top()
     assert stripped(looks(streamed)) == stripped(looks(one_shot))
+
+
+def test_quotes_tables_tasks_and_links_are_readable_in_both_themes(qapp) -> None:
+    # Painted as the bubble paints it (its fill, the theme's text colour), each construct's text
+    # stands out from what lies behind it by at least WCAG AA's 4.5:1.
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QImage, QPainter, QPalette
+
+    from tests.support.pixels import text_contrast
+
+    for theme in (DARK, LIGHT):
+        source = EVERY_CONSTRUCT + "\n\nhttps://example.com/a-link-alone"
+        document = MessageDocument(Role.ASSISTANT, source, QFont(), theme)
+        document.setTextWidth(480)
+        image = QImage(480, int(document.size().height()) + 1, QImage.Format.Format_RGB32)
+        image.fill(QColor(theme.assistant_bubble))
+        painter = QPainter(image)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, QColor(theme.text))
+        document.documentLayout().draw(painter, context)
+        painter.end()
+        layout = document.documentLayout()
+        for text in ("A quoted line that continues", "left", "longer text", "\u2610 write the tests",
+                     "Intro with a bare link", "https://example.com/a-link-alone"):
+            block = document.begin()
+            while block.isValid() and not block.text().strip().startswith(text):
+                block = block.next()
+            assert block.isValid(), text
+            area = layout.blockBoundingRect(block).toRect() & QRect(0, 0, 480, image.height())
+            assert text_contrast(image, area) >= 4.5, f"{text!r} in the {theme.name} theme"

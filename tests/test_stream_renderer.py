@@ -287,7 +287,7 @@ def test_a_block_cut_in_chunks_looks_the_same_streamed_and_in_one_go(qtbot, kind
             afresh.set_text(text[:end], streaming=True)
             assert structure(streamed) == structure(afresh), f"differs after {end} chars"
     streamed.set_text(text, streaming=False)
-    one_shot = MessageDocument(Role.ASSISTANT, text, QFont())
+    one_shot = MessageDocument(Role.ASSISTANT, text, QFont(), progressive=kind == "long line")
     one_shot.setTextWidth(480)
     qtbot.waitUntil(lambda: not one_shot.render_pending)  # a long one is laid out in slices
     assert structure(streamed) == structure(one_shot)
@@ -323,7 +323,8 @@ def first_lefts(table: QTextTable, layout) -> list[float]:
 def test_a_long_saved_reply_is_laid_out_a_slice_per_turn(qtbot) -> None:
     text = "\n\n".join(GROWING.values()) * 3
     assert len(text) > PROGRESSIVE_CHARS
-    document = MessageDocument(Role.ASSISTANT, text, QFont())
+    assert not MessageDocument(Role.ASSISTANT, text, QFont()).render_pending, "only if asked"
+    document = MessageDocument(Role.ASSISTANT, text, QFont(), progressive=True)
     assert document.render_pending, "not all laid out at once"
     first = document.toPlainText()
     assert 0 < len(first) < len(text) / 4
@@ -341,7 +342,8 @@ def test_a_long_saved_reply_is_laid_out_a_slice_per_turn(qtbot) -> None:
 
 
 def test_new_text_stops_a_slow_layout_under_way(qtbot) -> None:
-    document = MessageDocument(Role.ASSISTANT, GROWING["paragraph"] * 20, QFont())
+    document = MessageDocument(Role.ASSISTANT, GROWING["paragraph"] * 20, QFont(),
+                               progressive=True)
     assert document.render_pending
     document.set_text("short now", streaming=False)
     assert not document.render_pending and document.toPlainText().strip() == "short now"
@@ -386,3 +388,20 @@ def test_every_construct_streamed_in_a_real_window_shows_what_it_shows_opened_fr
         rows = differing_rows(seen, expected, tolerance=40)
         assert not rows, f"page {number} differs in {len(rows)} pixel rows (first y={rows[0]})"
     app.close()
+
+
+@pytest.mark.parametrize("source", [
+    "Intro\n\n- a\n  ```\n  x = 1\n  ```\n- b\n- c\n\nAfter.",
+    "Steps:\n\n1. Install it:\n\n   ```bash\n   pip install thing\n   ```\n\n2. Run it:\n\n"
+    "   ```python\n   import thing\n   ```\n\n3. Done.\n\nAfter.",
+])
+def test_a_list_whose_items_hold_code_streams_as_one_list(qapp, source) -> None:
+    one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
+    one_shot.setTextWidth(480)
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    streamed.setTextWidth(480)
+    for end in range(1, len(source) + 1, 2):
+        streamed.set_text(source[:end], streaming=True)
+    streamed.set_text(source, streaming=False)
+    assert structure(streamed) == structure(one_shot)
+    assert pixels(streamed) == pixels(one_shot)

@@ -417,13 +417,15 @@ def scan_segments(source: str, start: int = 0, continues: Continuation | None = 
     line does not go on with it (an indented line, or the next item of the same list), or once
     its fence is closed. A table, list or paragraph that grows past CHUNK_LINES rows, items or
     lines is cut before its next one, when that one is complete. Boundaries never fall inside
-    a fence, and depend only on the text, so scanning can resume from one. `final`: the text
-    is complete, its last line too.
+    a fence, and depend only on the text, so scanning can resume from one (a fence indented
+    under a list item belongs to the item: its end is not a boundary). `final`: the text is
+    complete, its last line too.
     """
     segments: list[Segment] = []
     segment_start, segment_continues = start, continues
     block = _Block.going_on(continues, start)
     fence: str | None = None
+    fence_in_list = False
     blank_end: int | None = None  # where the next segment starts if this blank line ends a block
     position = start
 
@@ -448,7 +450,8 @@ def scan_segments(source: str, start: int = 0, continues: Continuation | None = 
                     and len(match.group(1)) >= len(fence) \
                     and not line.strip()[len(match.group(1)):].strip():
                 fence = None
-                cut(min(position, len(source)), None)
+                if not fence_in_list:
+                    cut(min(position, len(source)), None)
             continue
         if not line.strip():
             if complete:
@@ -463,7 +466,10 @@ def scan_segments(source: str, start: int = 0, continues: Continuation | None = 
         match = _FENCE.match(line)
         if match:
             fence = match.group(1)
-            block.kind = "other"
+            # Indented under a list item, it is part of the item: the list goes on after it.
+            fence_in_list = line[0] in " \t" and block.kind == "list"
+            if not fence_in_list:
+                block.kind = "other"
             continue
         _scan_line(source, line, line_start, block, cut)
         while block.kind == "paragraph":

@@ -68,17 +68,23 @@ class Role(StrEnum):
 class MessageDocument(QTextDocument):
     """A bubble's rich text. It never loads a resource: no remote or local images.
 
-    A long saved reply is shown progressively: `render_pending` stays true while slices are
-    still to be laid out (in later turns of the event loop, by itself), and `rendered_more`
-    is emitted after each one, when the document has grown (and `revision` and `generation`
-    were bumped): the view re-measures the row then.
+    A long saved reply can be shown progressively (`progressive`, off unless asked for):
+    `render_pending` stays true while slices are still to be laid out (in later turns of the
+    event loop, by itself), and `rendered_more` is emitted after each one, once the document
+    has grown (`revision` and `generation` bumped): the view must re-measure the row then.
     """
 
     rendered_more = Signal()
 
+    # Whether a long saved reply is laid out in slices: only where the view re-measures the
+    # row on rendered_more (else it would keep the height of the first slice).
+    progressive = False
+
     def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK,
-                 font_generation: int = 0):
+                 font_generation: int = 0, progressive: bool | None = None):
         super().__init__()
+        if progressive is not None:
+            self.progressive = progressive
         # No undo history: a streamed reply is edited every frame and nobody undoes it.
         self.setUndoRedoEnabled(False)
         self.font_generation = font_generation
@@ -212,11 +218,12 @@ class MessageDocument(QTextDocument):
             self._tail.clear()
             self._continuation = None
             segments = scan_segments(text, final=True)
-            if len(text) > PROGRESSIVE_CHARS or any(s.continues is not None for s in segments):
+            in_slices = self.progressive and len(text) > PROGRESSIVE_CHARS
+            if in_slices or any(segment.continues is not None for segment in segments):
                 # Rendered as a stream is, chunk by chunk, so it looks the same.
                 self.clear()
                 self._finished_length = self._tail_position = 0
-                if len(text) > PROGRESSIVE_CHARS:
+                if in_slices:
                     self._source = text
                     self._progress = [segment.end for segment in segments]
                     self._render_slices(SLICE_SECONDS)
