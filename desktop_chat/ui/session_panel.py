@@ -272,13 +272,17 @@ class RowPainter:
         self.theme: Theme | None = None
 
     def colors(self, option: QStyleOptionViewItem) -> tuple[QColor, QColor, QColor]:
-        """(accent, text, muted) for this row."""
+        """(accent, text, secondary text) for this row. On a selected or hovered row's tint
+        the muted colour would read below 4.5:1, so secondary text is the text colour there."""
         if self.theme is None:
-            text = option.palette.text().color()
+            accent, text = option.palette.highlight().color(), option.palette.text().color()
             muted = QColor(text)
             muted.setAlpha(160)
-            return option.palette.highlight().color(), text, muted
-        return self.theme.color("accent"), self.theme.color("text"), self.theme.color("muted")
+        else:
+            accent, text = self.theme.color("accent"), self.theme.color("text")
+            muted = self.theme.color("muted")
+        tinted = option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver)
+        return accent, text, text if tinted else muted
 
     def paint_background(self, painter: QPainter, option: QStyleOptionViewItem) -> None:
         accent, text, _ = self.colors(option)
@@ -381,9 +385,7 @@ class SessionDelegate(QStyledItemDelegate):
         small = QFont(option.font)
         small.setPointSizeF(option.font.pointSizeF() * 0.85)
         painter.setFont(small)
-        # On the selected or hovered row's tint the muted colour would read below 4.5:1.
-        tinted = option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver)
-        painter.setPen(text if tinted else muted)
+        painter.setPen(muted)
         when = relative_time(getattr(session, "last_activity", None) or session.updated_at)
         if session.end_time:
             when += " · ended"
