@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QFontMetricsF, QKeyEvent, QPainter, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QFontMetricsF, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS
-from desktop_chat.ui.plain_text import plain_tooltip
+from desktop_chat.ui.plain_text import ElidedLabel
 
 MIN_LINES = 1
 MAX_HEIGHT_SHARE = 0.4  # of the window's height; beyond it the box scrolls
@@ -117,36 +116,6 @@ class ComposerEdit(QPlainTextEdit):
         return QSize(120, self.sizeHint().height())
 
 
-class ElidedLabel(QLabel):
-    """One line of plain text, elided to the room it has (the whole text in its tooltip): a long
-    status or title never widens the window, wraps and moves what is below, or is cut off."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__("", parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def setText(self, text: str) -> None:  # noqa: N802
-        super().setText(text)
-        self.setToolTip(plain_tooltip(text) if text else "")
-        self.update()
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(0, self.fontMetrics().height())
-
-    def elided_text(self) -> str:
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
-                                             self.contentsRect().width())
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setPen(self.palette().windowText().color())
-        painter.setFont(self.font())
-        painter.drawText(self.contentsRect(),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         self.elided_text())
-
-
 class ComposerPanel(QWidget):
     """The floating glass panel: the edit box, Send/Stop, and a one-line hint or status."""
 
@@ -164,7 +133,7 @@ class ComposerPanel(QWidget):
         self.stop_button.setAccessibleName("Stop the reply")
         self.stop_button.setToolTip("Stop the reply (Esc)")
         self.stop_button.hide()
-        self.status = ElidedLabel(self)
+        self.status = ElidedLabel("", self)  # titles and server messages: plain, one line
         self.status.setObjectName("StatusLabel")
         self.status.setAccessibleName("Status")
 
@@ -188,12 +157,9 @@ class ComposerPanel(QWidget):
         self._watched_window: QWidget | None = None
 
     def add_status_action(self, button: QPushButton) -> None:
-        """A small button in the status row (e.g. Undo), hidden until needed; showing it moves
-        nothing."""
+        """A small button in the status row (e.g. Undo), hidden until needed. The row's height
+        already fits it, so showing it moves nothing: the status text just gets shorter."""
         button.setObjectName("StatusAction")
-        policy = button.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        button.setSizePolicy(policy)
         self.status_row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._fit_status_strip()
 

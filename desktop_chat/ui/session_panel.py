@@ -71,6 +71,11 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
     return local.strftime("%d %b %Y")
 
 
+def last_active(session: Session) -> datetime:
+    """When the session last had a message, as listed (ListedSession), else its sync clock."""
+    return getattr(session, "last_activity", None) or session.updated_at
+
+
 class SessionListModel(QAbstractListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -86,8 +91,8 @@ class SessionListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return session.display_title
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{session.display_title}, {relative_time(session.updated_at)}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{session.display_title}, {relative_time(last_active(session))}"
+        if role == Qt.ItemDataRole.ToolTipRole:  # model-written: shown as text, never markup
             return plain_tooltip(session.summary or session.display_title)
         if role == SessionRole:
             return session
@@ -386,7 +391,7 @@ class SessionDelegate(QStyledItemDelegate):
         small.setPointSizeF(option.font.pointSizeF() * 0.85)
         painter.setFont(small)
         painter.setPen(muted)
-        when = relative_time(getattr(session, "last_activity", None) or session.updated_at)
+        when = relative_time(last_active(session))
         if session.end_time:
             when += " · ended"
         painter.drawText(QRect(rect.left(), rect.top() + metrics.height() + 4, rect.width(),
