@@ -20,8 +20,8 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
     QApplication,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -49,9 +49,9 @@ from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
-from desktop_chat.ui.composer import ComposerPanel, ElidedLabel
+from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
-from desktop_chat.ui.plain_text import plain_message_box
+from desktop_chat.ui.plain_text import ElidedLabel, plain_message_box
 from desktop_chat.ui.preferences import Preferences, session_prompt_key
 from desktop_chat.ui.rate_limit import RetryCountdown
 from desktop_chat.ui.session_panel import SessionPanel, SessionRole
@@ -72,6 +72,15 @@ UNDO_DELETE_MS = 8_000
 # found by search.
 SESSION_LIST_LIMIT = 1_000
 HIGHLIGHT_MS = 2_000
+SIDEBAR_WIDTH = 270
+# Below this window width the sidebar folds away by itself, so the chat keeps 400+ px (an
+# 800x600 screen's window still has it).
+SIDEBAR_AUTO_COLLAPSE_WIDTH = 720
+MIN_WINDOW_SIZE = (600, 500)
+NOTICE_MS = 4_000  # a notice stays this long before reply progress may replace it
+QUEUED_NOTICE = "Queued — sends when the reply finishes (Esc or editing cancels)."
+SIDEBAR_COLLAPSED_KEY = "window/sidebar_collapsed"
+EXPORT_FOLDER_KEY = "export/folder"
 DEFAULT_SIZE = (1100, 760)
 SCREEN_MARGIN = 24  # room left around a window that would not fit the screen
 GEOMETRY_KEY = "window/geometry"
@@ -79,14 +88,6 @@ MAXIMIZED_KEY = "window/maximized"
 FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)  # a title bar and borders, until the WM says
 OPEN_SESSION_KEY = "window/open_session"
 RENAME_FIELD_WIDTH = 420
-SIDEBAR_WIDTH = 270
-# Below this window width the sidebar folds away by itself: the chat keeps ~480 px.
-SIDEBAR_AUTO_COLLAPSE_WIDTH = 800
-MIN_WINDOW_SIZE = (600, 500)
-NOTICE_MS = 4_000  # a notice stays this long before reply progress may replace it
-QUEUED_NOTICE = "Queued — sends when the reply finishes (Esc or editing cancels)."
-SIDEBAR_COLLAPSED_KEY = "window/sidebar_collapsed"
-EXPORT_FOLDER_KEY = "export/folder"
 
 
 class MainWindow(QMainWindow):
@@ -477,9 +478,13 @@ class MainWindow(QMainWindow):
     def _show_welcome_if_empty(self) -> None:
         empty = self.transcript_model.rowCount() == 0
         if empty:
-            llm = self.service.llm
-            self.welcome.set_model(llm.model if llm is not None else None)
+            self._refresh_welcome()
         self.chat_pages.setCurrentWidget(self.welcome if empty else self.transcript)
+
+    def _refresh_welcome(self) -> None:
+        """The welcome page names the model that will answer (or asks for a key)."""
+        llm = self.service.llm
+        self.welcome.set_model(llm.model if llm is not None else None)
 
     def _composer_edited(self) -> None:
         if self.queued_text is not None and self.composer.edit.toPlainText() != self.queued_text:
@@ -860,6 +865,7 @@ class MainWindow(QMainWindow):
             self.composer.edit.setFont(font)
             self._reset_documents()
         self.composer.set_send_key(preferences.send_key)
+        self._refresh_welcome()
 
     def _reset_documents(self) -> None:
         for item in self.transcript_model.items:
@@ -1033,6 +1039,7 @@ class MainWindow(QMainWindow):
             self.keychain_notice = box
             box.open()  # not exec(): a nested event loop would stall the streaming loop
         self._spawn(self.load_model_list())
+        self._refresh_welcome()
         self.composer.edit.setFocus()
 
     # -- window geometry ---------------------------------------------------------------
