@@ -33,6 +33,7 @@ class ApiKeyDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)  # the reason may quote the server
         self.key_edit = QLineEdit(self)
         self.key_edit.setObjectName("ApiKeyEdit")
         self.key_edit.setAccessibleName("API key")
@@ -47,10 +48,12 @@ class ApiKeyDialog(QDialog):
         self.buttons.accepted.connect(self._accept_if_filled)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addWidget(self.key_edit)
         layout.addWidget(self.buttons)
-        self.resize(440, self.sizeHint().height())
+        self.resize(460, self.sizeHint().height())
 
     def _accept_if_filled(self) -> None:
         if self.key.strip():
