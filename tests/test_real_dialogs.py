@@ -376,3 +376,30 @@ def test_the_api_key_dialog_follows_the_theme(qtbot) -> None:
     failures = measure(qtbot, dialog, "key-dialog-alone", "dark")
     assert not failures, "\n".join(failures)
     dialog.close()
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_scrollbar_can_be_seen(qtbot, run, isolated_environment, groq_server, theme) -> None:
+    """WCAG's 3:1 for parts of the interface: the handle against the panel behind it (in the
+    light theme it was white on near-white)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
+    from tests.support.pixels import as_array, background_colour, contrast_ratio
+
+    groq_server.reply_text = "\n\n".join(f"Paragraph {n} of a long answer." for n in range(80))
+    app = themed_app(qtbot, run, isolated_environment, groq_server, theme)
+    app.send_and_wait("Tell me a lot")
+    bar = app.window.transcript.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() > 0)
+    bar.setValue(0)  # the handle at the top, the track below it
+    settle(qtbot, app.window)
+    option = QStyleOptionSlider()
+    bar.initStyleOption(option)
+    slider = bar.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, option,
+                                        QStyle.SubControl.SC_ScrollBarSlider, bar)
+    pixels = as_array(grab_screen(bar))
+    handle = background_colour(pixels[slider.top() + 4:slider.bottom() - 4,
+                                      slider.center().x():slider.center().x() + 1])
+    track = background_colour(pixels[slider.bottom() + 10:, :])
+    assert contrast_ratio(handle, track) >= 3.0, (handle, track)
+    app.close()
