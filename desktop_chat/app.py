@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.markdown import warm_up_lexers
+    from desktop_chat.ui.plain_text import show_plain_message
     from desktop_chat.ui.single_instance import SingleInstance, bring_forward
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -82,8 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName(ICON_NAME)  # Wayland matches the window to desktop_chat.desktop by this
     app.setWindowIcon(app_icon())
     settings = Settings.load()
-    logs.add_secret(settings.groq_api_key)
-    logs.add_secret(settings.supabase_key)
+    if settings.key_destination_changed:  # GROQ_BASE_URL is not where the key was saved for
+        from desktop_chat.ui.key_destination import confirm_key_destination
+
+        if confirm_key_destination(settings):
+            settings.release_withheld_key()
+        else:
+            log.warning("Did not send the saved key to %s (it was saved for another address)",
+                        settings.groq_base_url)
+    for secret in (settings.groq_api_key, settings.withheld_key, settings.supabase_key):
+        logs.add_secret(secret)
     log.info("%s %s starting (%s); data in %s; logs in %s", APP_NAME, __version__,
              "bundle" if getattr(sys, "frozen", False) else "source", settings.data_dir, log_file)
 
@@ -97,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = SQLiteStore(settings.db_path)
     except StoreError as error:
-        QMessageBox.critical(None, APP_NAME, str(error))
+        show_plain_message(QMessageBox.Icon.Critical, None, APP_NAME, str(error))
         return 1
     notice = None
     if store.moved_aside is not None:
@@ -117,11 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(closed.set)
 
-    window = MainWindow(service, make_llm, save_key_to_keychain, notice=notice,
+    def save_key(key: str) -> None:  # bound to the address it is used with now
+        save_key_to_keychain(key, base_url=settings.groq_base_url)
+
+    window = MainWindow(service, make_llm, save_key, notice=notice,
                         key_source=settings.key_source)
     instance.activated.connect(lambda: bring_forward(window))
     if notice:
-        QMessageBox.warning(window, APP_NAME, notice)
+        show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
     window.show()
     warm_up_lexers()
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: an offscreen Qt app with a qasync loop, a real SQLite store, the Groq stand-in."""
+"""Shared fixtures: a Qt app (offscreen, or xcb in the real-window pass) with a qasync loop,
+a real SQLite store, the Groq stand-in."""
 
 from __future__ import annotations
 

@@ -282,7 +282,7 @@ def test_no_dialog_or_notice_pushes_the_window_off_the_screen(qtbot, run, isolat
     window.delete_box.reject()
     window.show_status(LONG_STATUS)
     check("a long status text")
-    assert window.composer.status.toolTip() == LONG_STATUS  # the whole text is one hover away
+    assert "very-long-folder-name" in window.composer.status.toolTip()  # the whole text on hover
     composer_height = window.composer.height()
     window.change_key_button.show()
     check("the Change API key button")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel
 
 from desktop_chat.settings import DEFAULT_MODEL
+from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp
 
@@ -235,4 +236,4 @@ def test_a_long_status_does_not_widen_the_window(app) -> None:
     assert app.window.minimumSizeHint().width() == needed  # the text asks for no room
     assert app.window.width() == width
     assert app.window.composer.status.text() == long_text
-    assert app.window.composer.status.toolTip() == long_text
+    assert app.window.composer.status.toolTip() == plain_tooltip(long_text)  # shown literally

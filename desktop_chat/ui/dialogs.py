@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.shortcuts import Shortcut
 
 
@@ -33,7 +34,7 @@ class ApiKeyDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.PlainText)  # the reason may quote the server
+        make_plain(intro)  # `reason` may quote the server
         self.key_edit = QLineEdit(self)
         self.key_edit.setObjectName("ApiKeyEdit")
         self.key_edit.setAccessibleName("API key")

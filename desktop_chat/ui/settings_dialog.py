@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
 
 # Where the key in use came from (settings.Settings.key_source, or "typed" for one typed into
@@ -219,7 +220,7 @@ class SettingsDialog(QDialog):
 
 
 def _hint(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
+    label = make_plain(QLabel(text, parent))  # model names and server messages: plain text
     label.setObjectName("Hint")
     label.setWordWrap(True)
     return label

@@ -28,6 +28,7 @@ class Theme:
     text: str
     muted: str
     accent: str
+    link: str  # links in message text: the accent, lightened where it must read on a dark bubble
     user_bubble: str
     assistant_bubble: str
     summary_bubble: str
@@ -58,6 +59,7 @@ DARK = Theme(
     text="#eef0fa",
     muted="#bec2dc",
     accent="#8e9bff",
+    link="#95a2ff",
     user_bubble="#4f5fd6",
     assistant_bubble="#2b2f52",
     summary_bubble="#2d4a45",
@@ -83,6 +85,7 @@ LIGHT = Theme(
     text="#1d2033",
     muted="#4e546b",
     accent="#4656d8",
+    link="#4656d8",
     user_bubble="#4f5fd6",
     assistant_bubble="#ffffff",
     summary_bubble="#dff2ec",

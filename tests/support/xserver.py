@@ -28,7 +28,8 @@ class XServer:
         self._wm: subprocess.Popen | None = None
 
     def start(self) -> XServer:
-        missing = [tool for tool in ("Xvfb", self.window_manager) if tool and not shutil.which(tool)]
+        tools = ("Xvfb", "xprop", self.window_manager)
+        missing = [tool for tool in tools if tool and not shutil.which(tool)]
         if missing:
             raise RuntimeError(f"real-window tests need {', '.join(missing)} "
                                "(scripts/system-deps --test installs them)")
