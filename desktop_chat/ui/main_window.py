@@ -73,6 +73,7 @@ MAXIMIZED_KEY = "window/maximized"
 FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)  # a title bar and borders, until the WM says
 OPEN_SESSION_KEY = "window/open_session"
 RENAME_FIELD_WIDTH = 420
+MODEL_PICKER_MAX_WIDTH = 240
 DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes come tighter
 
 
@@ -164,11 +165,10 @@ class MainWindow(QMainWindow):
         self.model_picker.setObjectName("ModelPicker")
         self.model_picker.setAccessibleName("Model")
         self.model_picker.setToolTip("The model for the next reply")
-        # As wide as about 22 characters, not as the longest model id: the status row must
-        # not widen a small window. The list opens as wide as its longest entry.
-        self.model_picker.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.model_picker.setMinimumContentsLength(22)
+        # As wide as its longest model id up to a cap, so the status row cannot widen a small
+        # window; the list opens as wide as its longest entry.
+        self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
         self.model_picker.addItem(self.preferences.model)  # until Groq's list arrives
         self.model_picker.view().setAccessibleName("Models")
         self.model_picker.activated.connect(self._model_picked)
