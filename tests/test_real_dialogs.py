@@ -403,3 +403,31 @@ def test_the_scrollbar_can_be_seen(qtbot, run, isolated_environment, groq_server
     track = background_colour(pixels[slider.bottom() + 10:, :])
     assert contrast_ratio(handle, track) >= 3.0, (handle, track)
     app.close()
+
+
+def test_switching_the_theme_restyles_every_dialog_opened_after(qtbot, run, isolated_environment,
+                                                                groq_server) -> None:
+    from tests.support.pixels import as_array, background_colour, relative_luminance
+
+    app = themed_app(qtbot, run, isolated_environment, groq_server, "dark")
+    window = app.window
+    window.open_settings()
+    settings = window.settings_dialog
+    qtbot.waitUntil(settings.isVisible)
+    settings.theme.setCurrentIndex(settings.theme.findData("light"))
+    settings.accept()
+    window.show_shortcuts()
+    qtbot.waitUntil(lambda: top_level(ShortcutsDialog) is not None)
+    dialog = top_level(ShortcutsDialog)
+    failures = measure(qtbot, dialog, "shortcuts-after-switch", "light")
+    assert not failures, "\n".join(failures)
+    assert relative_luminance(background_colour(as_array(grab_screen(dialog)))) > 0.7  # light
+    dialog.close()
+    menu = window.session_menu
+    menu.popup(window.mapToGlobal(QPoint(200, 200)))
+    qtbot.waitExposed(menu)
+    failures = measure(qtbot, menu, "menu-after-switch", "light")
+    assert not failures, "\n".join(failures)
+    assert relative_luminance(background_colour(as_array(grab_screen(menu)))) > 0.7
+    menu.hide()
+    app.close()
