@@ -88,6 +88,8 @@ MAXIMIZED_KEY = "window/maximized"
 FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)  # a title bar and borders, until the WM says
 OPEN_SESSION_KEY = "window/open_session"
 RENAME_FIELD_WIDTH = 420
+MODEL_PICKER_MAX_WIDTH = 240
+DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes come tighter
 
 
 class MainWindow(QMainWindow):
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
         self.key_source = key_source or ("configured" if service.llm is not None else "none")
         self._key_rejected = False  # Groq answered 401 to the key in use
         self._auto_retry_task: asyncio.Task | None = None
+        self._model_list_task: asyncio.Task | None = None
 
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         self.model_picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_picker.setMinimumContentsLength(14)
+        self.model_picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
         self.model_picker.addItem(self.preferences.model)  # until Groq's list arrives
         self.model_picker.view().setAccessibleName("Models")
         self.model_picker.activated.connect(self._model_picked)
@@ -264,7 +268,7 @@ class MainWindow(QMainWindow):
         if self.service.llm is None:
             self.ask_for_key()
         else:
-            self._spawn(self.load_model_list())
+            self._load_model_list_soon()
 
     def _spawn(self, coroutine: Coroutine) -> asyncio.Task:
         task = asyncio.ensure_future(coroutine)
@@ -779,6 +783,7 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Yes).setText("Delete")
         box.setAccessibleName("Delete session")
+        box.layout().setContentsMargins(*DIALOG_MARGINS)
         box.accepted.connect(lambda: self._spawn(self._delete(session_id, title)))
         self.delete_box = box
         box.open()
@@ -898,7 +903,10 @@ class MainWindow(QMainWindow):
         from desktop_chat.ui.account import AccountSection
 
         # Without Supabase the section says how to turn sync on.
-        dialog.extra.addWidget(AccountSection(self.sync, dialog))
+        account = AccountSection(self.sync, dialog)
+        account.setTitle("")  # the tab is already called Account
+        account.setFlat(True)
+        dialog.extra.addWidget(account)
         dialog.extra.addStretch(1)
         dialog.change_key_requested.connect(lambda: self.ask_for_key())
         dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
@@ -930,6 +938,11 @@ class MainWindow(QMainWindow):
             self.model_picker.setToolTip(f"The model for the next reply. {error.message}")
             return
         self._fill_model_picker(models)
+
+    def _load_model_list_soon(self) -> None:
+        if self._model_list_task is not None:
+            self._model_list_task.cancel()  # a new key: the old one's list no longer counts
+        self._model_list_task = self._spawn(self.load_model_list())
 
     def _fill_model_picker(self, models: list[str]) -> None:
         self.model_picker.blockSignals(True)
@@ -1034,11 +1047,12 @@ class MainWindow(QMainWindow):
             box = plain_message_box(QMessageBox.Icon.NoIcon, "Key kept for this run only",
                                     str(unavailable), parent=self)
             box.setObjectName("KeychainNotice")
+            box.layout().setContentsMargins(*DIALOG_MARGINS)
             box.setAccessibleName("Key kept for this run only")
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.keychain_notice = box
             box.open()  # not exec(): a nested event loop would stall the streaming loop
-        self._spawn(self.load_model_list())
+        self._load_model_list_soon()
         self._refresh_welcome()
         self.composer.edit.setFocus()
 
@@ -1105,6 +1119,8 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_window_state()
+        if self._model_list_task is not None:
+            self._model_list_task.cancel()  # nobody is left to pick from it
         if self.busy:
             # The task records what arrived as interrupted when it runs its cancellation.
             self.reply_task.cancel()
