@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -42,6 +42,7 @@ from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui.command_palette import CommandPalette, PaletteEntry, action_entries
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
 from desktop_chat.ui.plain_text import plain_message_box
@@ -66,6 +67,9 @@ HIGHLIGHT_MS = 2_000
 
 
 class MainWindow(QMainWindow):
+    reply_finished = Signal(str)  # a reply's text once it streamed to the end (tray notices)
+    closing = Signal()  # the window closes for good (not hidden to the tray): the app quits
+
     def __init__(
         self,
         service: ChatService,
@@ -143,6 +147,12 @@ class MainWindow(QMainWindow):
         self._deleted_session: str | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.sync = None  # a SyncEngine once attach_sync is called (Supabase configured)
+        self.palette = CommandPalette(self.theme, self)
+        self.palette.chosen.connect(self._palette_chosen)
+        self.tray = None  # a desktop_chat.ui.tray.Tray where the desktop has a tray (app.py)
+        self.quick_ask_window = None  # made on first use (quick_ask)
+        self.quick_ask_note = ""  # shown in Settings when there is no system-wide shortcut
+        self._quitting = False
         self.actions_by_name = self._bind_shortcuts(SHORTCUTS)
         self.apply_preferences()
         self.composer.edit.setFocus()
@@ -420,6 +430,7 @@ class MainWindow(QMainWindow):
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
             self.show_status(usage_line(outcome, time.monotonic() - started))
+            self.reply_finished.emit(item.text)
             return outcome
         error = outcome.error
         if item.text or renderer.pending:
@@ -480,7 +491,40 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(tuple(s for s in SHORTCUTS if s.label), self).open()
 
     def quit(self) -> None:
+        self._quitting = True  # really quit, even when closing would keep the app in the tray
         self.close()
+
+    # -- desktop: command palette, quick ask, tray -------------------------------------
+    def command_palette(self) -> None:
+        entries = action_entries(SHORTCUTS, lambda name: name in self.actions_by_name
+                                 and name != "command_palette")
+        entries += [PaletteEntry("session", s.display_title, "session", s.session_id)
+                    for s in self.sessions.model.sessions]
+        self.palette.set_theme(self.theme)
+        self.palette.open_with(entries)
+
+    def _palette_chosen(self, entry: PaletteEntry) -> None:
+        self.composer.edit.setFocus()  # where the focus goes unless the action moves it
+        if entry.kind == "session":
+            self._spawn(self.open_session(entry.target))
+        elif entry.target in self.actions_by_name:
+            self.actions_by_name[entry.target].trigger()
+
+    def quick_ask(self) -> None:
+        """The small always-on-top window that asks one question (system-wide shortcut)."""
+        from desktop_chat.ui.quick_ask import QuickAskWindow
+
+        if self.quick_ask_window is None:
+            self.quick_ask_window = QuickAskWindow(self)
+        self.quick_ask_window.open_fresh()
+
+    def toggle_visible(self) -> None:
+        if self.isVisible() and not self.isMinimized():
+            self.hide()
+        else:
+            from desktop_chat.ui.single_instance import bring_forward
+
+            bring_forward(self)
 
     def copy_text(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
@@ -733,6 +777,14 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if (self.preferences.keep_in_tray and not self._quitting and self.tray is not None
+                and self.tray.visible):
+            event.ignore()  # the app keeps running (and a reply keeps streaming) in the tray
+            self.hide()
+            return
+        if self.quick_ask_window is not None:
+            self.quick_ask_window.close()
+        self.closing.emit()
         if self.busy:
             # The task records what arrived as interrupted when it runs its cancellation.
             self.reply_task.cancel()

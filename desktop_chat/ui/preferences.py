@@ -24,6 +24,7 @@ class Preferences:
     theme: str = "system"
     font_size: float = 10.5
     send_key: str = "enter"
+    keep_in_tray: bool = False  # closing the window hides it to the tray; Quit quits
 
     @classmethod
     def load(cls, store: QSettings, defaults: Preferences | None = None) -> Preferences:

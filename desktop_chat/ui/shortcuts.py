@@ -33,6 +33,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("zoom_in", ("Ctrl+=", "Ctrl++"), "Ctrl+= / Ctrl+-", "larger / smaller text"),
     Shortcut("zoom_out", ("Ctrl+-",), "", ""),
     Shortcut("show_shortcuts", ("Ctrl+/",), "Ctrl+/", "show all shortcuts"),
+    Shortcut("command_palette", ("Ctrl+Shift+P",), "Ctrl+Shift+P",
+             "command palette (every action and session)"),
     Shortcut("quit", ("Ctrl+Q",), "Ctrl+Q", "quit"),
 )
 
