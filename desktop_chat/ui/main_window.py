@@ -716,6 +716,7 @@ class MainWindow(QMainWindow):
 
             dialog.extra.addWidget(AccountSection(self.sync, dialog))
         dialog.change_key_requested.connect(self.ask_for_key)
+        dialog.set_quick_ask_note(self.quick_ask_note)
         dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
         self.settings_dialog = dialog
         dialog.open()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +81,18 @@ class SettingsDialog(QDialog):
         self.send_key.addItem("Ctrl+Enter sends, Enter adds a line", "ctrl+enter")
         self.send_key.setCurrentIndex(self.send_key.findData(preferences.send_key))
 
+        self.keep_in_tray = QCheckBox("Keep running in the tray when the window is closed", self)
+        self.keep_in_tray.setAccessibleName("Keep running in the tray when the window is closed")
+        self.keep_in_tray.setChecked(preferences.keep_in_tray)
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            self.keep_in_tray.setEnabled(False)
+            self.keep_in_tray.setToolTip("This desktop has no system tray.")
+        self.quick_ask_note = make_plain(QLabel("", self))
+        self.quick_ask_note.setObjectName("Hint")
+        self.quick_ask_note.setWordWrap(True)
+        self.quick_ask_note.setTextInteractionFlags(
+            self.quick_ask_note.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
+
         self.change_key = QPushButton("Change API key…", self)
         self.change_key.setAccessibleName("Change API key")
         self.change_key.clicked.connect(self.change_key_requested)
@@ -93,6 +107,8 @@ class SettingsDialog(QDialog):
         form.addRow("Theme", self.theme)
         form.addRow("Font size", self.font_size)
         form.addRow("Send key", self.send_key)
+        form.addRow("Tray", self.keep_in_tray)
+        form.addRow("Quick ask", self.quick_ask_note)
         form.addRow("Groq", self.change_key)
 
         self.buttons = QDialogButtonBox(
@@ -107,6 +123,10 @@ class SettingsDialog(QDialog):
         self.layout_.addLayout(self.extra)
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.buttons)
+
+    def set_quick_ask_note(self, text: str) -> None:
+        """How the quick-ask window opens here: the system-wide shortcut, or how to bind one."""
+        self.quick_ask_note.setText(text)
 
     def set_models(self, models: list[str] | None, error: str | None = None) -> None:
         current = self.model.currentText()
@@ -129,6 +149,7 @@ class SettingsDialog(QDialog):
             theme=self.theme.currentData(),
             font_size=self.font_size.value(),
             send_key=self.send_key.currentData(),
+            keep_in_tray=self.keep_in_tray.isChecked(),
         )
         preferences.clamp()
         return preferences
