@@ -165,10 +165,10 @@ class QuickAskWindow(QWidget):
         session_id = self.session_id
         self.model.remove_errors()
         self.model.append(MessageItem(Role.USER, text))
+        self.transcript.follow_bottom()  # as the main window does: the reply then follows
         item = MessageItem(Role.ASSISTANT, "", model=getattr(self.service.llm, "model", None))
         self.model.append(item)
         renderer = StreamRenderer(self.model, self.delegate, item)
-        self.transcript.follow_bottom()
         self.input.clear()
         self.open_in_main.setEnabled(False)
         self.status.setText("Replying…  (Esc hides this window; the answer is kept)")
@@ -194,7 +194,8 @@ class QuickAskWindow(QWidget):
             renderer.finish()
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
-            self.status.setText("Enter asks a follow-up; “Open in main window” continues there.")
+            self.status.setText(
+                "Enter asks a follow-up; “Open in main window” continues there.")
         else:
             renderer.finish(note="Interrupted: the reply did not finish." if item.text else None)
             if not item.text:
@@ -203,10 +204,10 @@ class QuickAskWindow(QWidget):
                 self.model.items.remove(item)
                 self.model.endRemoveRows()
             self.model.append(MessageItem(Role.ERROR, outcome.error.message))
+            self.transcript.follow_bottom()
             self.status.setText("The answer did not arrive. Press Enter to ask again.")
             if not self.input.text():
                 self.input.setText(text)
-        self.transcript.follow_bottom()
         await self.main_window.refresh_sessions()
         if outcome.first_in_session and await self.service.auto_title(outcome):
             await self.main_window.refresh_sessions()

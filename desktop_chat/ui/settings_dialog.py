@@ -90,8 +90,8 @@ class SettingsDialog(QDialog):
         self.quick_ask_note = make_plain(QLabel("", self))
         self.quick_ask_note.setObjectName("Hint")
         self.quick_ask_note.setWordWrap(True)
-        self.quick_ask_note.setTextInteractionFlags(
-            self.quick_ask_note.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The command to bind can be selected and copied.
+        self.quick_ask_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.change_key = QPushButton("Change API key…", self)
         self.change_key.setAccessibleName("Change API key")
