@@ -38,6 +38,8 @@ def test_it_lists_every_action_with_its_key_and_every_session(qtbot, run, groq_s
     titles = {e.title for e in entries if e.kind == "session"}
     assert titles == {s.display_title for s in chat.window.sessions.model.sessions}
     assert len(titles) == 2
+    qtbot.keyClick(chat.window, Qt.Key.Key_P, CTRL_SHIFT)  # again while open: still one palette
+    assert palette.isVisible() and palette.search.hasFocus()
     qtbot.keyClick(palette.search, Qt.Key.Key_Escape)
     assert not palette.isVisible()
     assert not chat.window.busy  # Esc went to the palette, not to "stop the reply"

@@ -141,6 +141,9 @@ def test_quick_ask_streams_an_answer_and_continues_in_the_main_window(
     assert window.current_session_id is None
     assert quick.session_id in [s.session_id for s in window.sessions.model.sessions]
 
+    window.quick_ask()  # the shortcut again while it is shown: the answer stays
+    assert len(quick.model.items) == 2
+
     qtbot.mouseClick(quick.open_in_main, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.current_session_id == quick.session_id, timeout=5_000)
     assert not quick.isVisible() and window.isVisible()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -118,6 +119,8 @@ class CommandPalette(QFrame):
         self.search.setAccessibleName("Search actions and sessions")
         self.search.setPlaceholderText("Type an action or a session…")
         self.search.setClearButtonEnabled(True)
+        for button in self.search.findChildren(QToolButton):  # the clear button Qt adds
+            button.setAccessibleName("Clear the search")
         self.list = QListWidget(self)
         self.list.setObjectName("PaletteList")
         self.list.setAccessibleName("Matching actions and sessions")
@@ -151,10 +154,11 @@ class CommandPalette(QFrame):
         self.search.blockSignals(False)
         self._refilter("")
         self._place()
+        if not self.isVisible():
+            QApplication.instance().focusChanged.connect(self._focus_moved)
         self.show()
         self.raise_()
         self.search.setFocus()
-        QApplication.instance().focusChanged.connect(self._focus_moved)
 
     def dismiss(self) -> None:
         if not self.isVisible():

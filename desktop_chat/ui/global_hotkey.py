@@ -148,16 +148,22 @@ class GlobalHotkey(QObject):
         return 0
 
     def _read_events(self, *_args) -> None:
-        from Xlib import X
+        from Xlib import X, error
 
         display = self._display
         if display is None:
             return
-        while display.pending_events():
-            event = display.next_event()
-            if (event.type == X.KeyPress and event.detail == self._keycode
-                    and event.state & self._significant == self._mask):
-                self.activated.emit(int(event.time))
+        try:
+            while display.pending_events():
+                event = display.next_event()
+                if (event.type == X.KeyPress and event.detail == self._keycode
+                        and event.state & self._significant == self._mask):
+                    self.activated.emit(int(event.time))
+        except error.ConnectionClosedError:
+            log.warning("The X server closed the shortcut's connection; %s no longer works",
+                        self.keys)
+            self._grabs = []
+            self.release()
 
     def activate_window(self, window_id: int, timestamp: int) -> None:
         """Ask the window manager to focus `window_id` for the key press at `timestamp`.

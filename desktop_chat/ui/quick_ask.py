@@ -103,9 +103,10 @@ class QuickAskWindow(QWidget):
 
     # -- opening and closing -------------------------------------------------------------
     def open_fresh(self) -> None:
-        """Show with the focus in the input; a finished question makes way for a new one."""
+        """Show with the focus in the input. Opened from hidden, a finished question makes way
+        for a new one (it stays in the session list); while shown, it stays as it is."""
         self._apply_theme()
-        if not self.busy and self.model.items:
+        if not self.isVisible() and not self.busy and self.model.items:
             self.session_id = None
             self.model.set_events([])
             self.open_in_main.setEnabled(False)

@@ -82,6 +82,7 @@ class SettingsDialog(QDialog):
         self.send_key.setCurrentIndex(self.send_key.findData(preferences.send_key))
 
         self.keep_in_tray = QCheckBox("Keep running in the tray when the window is closed", self)
+        self.keep_in_tray.setObjectName("KeepInTray")
         self.keep_in_tray.setAccessibleName("Keep running in the tray when the window is closed")
         self.keep_in_tray.setChecked(preferences.keep_in_tray)
         if not QSystemTrayIcon.isSystemTrayAvailable():
