@@ -254,8 +254,7 @@ class MainWindow(QMainWindow):
 
     def _show_event(self, event_id: str) -> None:
         """Scroll to a message (a search hit) and outline it for a moment."""
-        row = next((r for r, item in enumerate(self.transcript_model.items)
-                    if item.event_id == event_id), -1)
+        row = self.transcript_model.reveal(event_id)
         if row < 0:
             self.transcript.follow_bottom()
             return
