@@ -64,6 +64,10 @@ def test_closing_keeps_the_app_in_the_tray_when_chosen_and_quit_quits(
     dialog.accept()
     stored = QSettings(str(isolated_environment / "preferences.ini"), QSettings.Format.IniFormat)
     assert Preferences.load(stored).keep_in_tray is True
+    Preferences(keep_in_tray=False).save(stored)
+    assert Preferences.load(QSettings(stored.fileName(), QSettings.Format.IniFormat)
+                            ).keep_in_tray is False  # "false" in the file reads back as off
+    Preferences(keep_in_tray=True).save(stored)
     window.close()
     assert closings == [] and not window.isVisible()
 

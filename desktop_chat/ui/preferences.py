@@ -34,6 +34,8 @@ class Preferences:
             if value is None:
                 continue
             kind = type(getattr(preferences, field.name))
+            if kind is bool:  # an INI file gives back "true"/"false", and bool("false") is True
+                value = str(value).strip().lower() in ("true", "1")
             try:
                 setattr(preferences, field.name, kind(value))
             except (TypeError, ValueError):
