@@ -143,6 +143,18 @@ def test_the_system_wide_shortcut_opens_quick_ask_over_another_program(
         finally:
             subprocess.run(["xdotool", "key", "Num_Lock"], check=True, timeout=10)
         quick.dismiss()
+        qtbot.waitUntil(lambda: not quick.isVisible(), timeout=5_000)
+
+        # And with Caps Lock on.
+        xdotool("windowactivate", "--sync", str(other))
+        qtbot.waitUntil(lambda: active_x_window() == other, timeout=5_000)
+        subprocess.run(["xdotool", "key", "Caps_Lock"], check=True, timeout=10)
+        try:
+            subprocess.run(["xdotool", "key", "ctrl+alt+space"], check=True, timeout=10)
+            qtbot.waitUntil(quick.isVisible, timeout=5_000)
+        finally:
+            subprocess.run(["xdotool", "key", "Caps_Lock"], check=True, timeout=10)
+        quick.dismiss()
     finally:
         stop(process)
         hotkey.release()
