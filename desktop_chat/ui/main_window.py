@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
-from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -49,6 +49,7 @@ from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui.command_palette import CommandPalette, PaletteEntry, action_entries
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
 from desktop_chat.ui.plain_text import ElidedLabel, plain_message_box
@@ -93,6 +94,9 @@ DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes com
 
 
 class MainWindow(QMainWindow):
+    reply_finished = Signal(str)  # a reply's text once it streamed to the end (tray notices)
+    closing = Signal()  # the window closes for good (not hidden to the tray): the app quits
+
     def __init__(
         self,
         service: ChatService,
@@ -232,6 +236,12 @@ class MainWindow(QMainWindow):
         self.sidebar_collapsed = self.preferences_store.value(
             SIDEBAR_COLLAPSED_KEY, False, type=bool)
         self._auto_collapsed = False
+        self.palette = CommandPalette(self.theme, self)
+        self.palette.chosen.connect(self._palette_chosen)
+        self.tray = None  # a desktop_chat.ui.tray.Tray where the desktop has a tray (app.py)
+        self.quick_ask_window = None  # made on first use (quick_ask)
+        self.quick_ask_note = ""  # shown in Settings when there is no system-wide shortcut
+        self._quitting = False
         self.actions_by_name = self._bind_shortcuts(SHORTCUTS)
         self.apply_preferences()
         self._restore_geometry()
@@ -597,6 +607,7 @@ class MainWindow(QMainWindow):
             streamed = time.monotonic() - first_token_at if first_token_at is not None else 0.0
             self.show_status(usage_line(outcome, streamed))
             self._reply_finished = True
+            self.reply_finished.emit(item.text)
             return outcome
         error = outcome.error
         if item.text or renderer.pending:
@@ -696,7 +707,40 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(tuple(s for s in SHORTCUTS if s.label), self).open()
 
     def quit(self) -> None:
+        self._quitting = True  # really quit, even when closing would keep the app in the tray
         self.close()
+
+    # -- desktop: command palette, quick ask, tray -------------------------------------
+    def command_palette(self) -> None:
+        entries = action_entries(SHORTCUTS, lambda name: name in self.actions_by_name
+                                 and name != "command_palette")
+        entries += [PaletteEntry("session", s.display_title, "session", s.session_id)
+                    for s in self.sessions.model.sessions]
+        self.palette.set_theme(self.theme)
+        self.palette.open_with(entries)
+
+    def _palette_chosen(self, entry: PaletteEntry) -> None:
+        self.composer.edit.setFocus()  # where the focus goes unless the action moves it
+        if entry.kind == "session":
+            self._spawn(self.open_session(entry.target))
+        elif entry.target in self.actions_by_name:
+            self.actions_by_name[entry.target].trigger()
+
+    def quick_ask(self) -> None:
+        """The small always-on-top window that asks one question (system-wide shortcut)."""
+        from desktop_chat.ui.quick_ask import QuickAskWindow
+
+        if self.quick_ask_window is None:
+            self.quick_ask_window = QuickAskWindow(self)
+        self.quick_ask_window.open_fresh()
+
+    def toggle_visible(self) -> None:
+        if self.isVisible() and not self.isMinimized():
+            self.hide()
+        else:
+            from desktop_chat.ui.single_instance import bring_forward
+
+            bring_forward(self)
 
     def copy_text(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
@@ -909,6 +953,7 @@ class MainWindow(QMainWindow):
         dialog.extra.addWidget(account)
         dialog.extra.addStretch(1)
         dialog.change_key_requested.connect(lambda: self.ask_for_key())
+        dialog.set_quick_ask_note(self.quick_ask_note)
         dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
         self.settings_dialog = dialog
         dialog.open()
@@ -1118,9 +1163,17 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if (self.preferences.keep_in_tray and not self._quitting and self.tray is not None
+                and self.tray.visible):
+            event.ignore()  # the app keeps running (and a reply keeps streaming) in the tray
+            self.hide()
+            return
         self.save_window_state()
         if self._model_list_task is not None:
             self._model_list_task.cancel()  # nobody is left to pick from it
+        if self.quick_ask_window is not None:
+            self.quick_ask_window.close()
+        self.closing.emit()
         if self.busy:
             # The task records what arrived as interrupted when it runs its cancellation.
             self.reply_task.cancel()

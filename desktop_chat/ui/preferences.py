@@ -24,6 +24,7 @@ class Preferences:
     theme: str = "system"
     font_size: float = 10.5
     send_key: str = "enter"
+    keep_in_tray: bool = False  # closing the window hides it to the tray; Quit quits
 
     @classmethod
     def load(cls, store: QSettings, defaults: Preferences | None = None) -> Preferences:
@@ -33,6 +34,8 @@ class Preferences:
             if value is None:
                 continue
             kind = type(getattr(preferences, field.name))
+            if kind is bool:  # an INI file gives back "true"/"false", and bool("false") is True
+                value = str(value).strip().lower() in ("true", "1")
             try:
                 setattr(preferences, field.name, kind(value))
             except (TypeError, ValueError):
