@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
-from desktop_chat.core.models import Event, Session
-
-
-@dataclass
-class SearchHit:
-    """A session that matches a search: by its title, or by one message (`event_id`)."""
-
-    session_id: str
-    title: str
-    snippet: str  # the matched words are wrapped in MATCH_START / MATCH_END
-    event_id: str | None = None
-
-
-MATCH_START, MATCH_END = "\x02", "\x03"
+from desktop_chat.models import MATCH_END, MATCH_START, Event, SearchHit, Session  # noqa: F401
 
 
 class StoreError(Exception):
@@ -35,10 +21,34 @@ class Store(Protocol):
         ...
 
     async def update_session(self, session_id: str, **fields: Any) -> None:
-        """Set title / summary / end_time / deleted_at; bumps updated_at."""
+        """Set title / summary / end_time / deleted_at / active_leaf / system_prompt; bumps
+        updated_at."""
         ...
 
-    async def add_event(self, event: Event) -> None: ...
+    async def session_prompts(self) -> dict[str, str]:
+        """Every session's own system prompt, by session id."""
+        ...
+
+    async def add_event(self, event: Event, *, activate: bool = False) -> None:
+        """Store `event`; `activate` also makes it its session's active leaf, atomically."""
+        ...
+
+    async def event(self, event_id: str) -> Event | None: ...
+
+    async def branch_path(self, leaf_id: str, max_user_messages: int | None = None) -> list[Event]:
+        """Root to `leaf_id`, oldest first; with `max_user_messages`, only the part below the
+        last that many user messages. Cost: what it returns (an indexed walk up)."""
+        ...
+
+    async def children(self, session_id: str, parent_id: str | None) -> list[Event]:
+        """The events following `parent_id` (None: the session's first ones), oldest first."""
+        ...
+
+    async def newest_leaf(self, event_id: str) -> str:
+        """The newest live event under `event_id` with nothing live after it."""
+        ...
+
+    async def newest_event_id(self, session_id: str) -> str | None: ...
 
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None: ...
 

@@ -421,6 +421,9 @@ def session_row(row: Any) -> dict:
         "title": clean_text(_clip(row["title"], MAX_REMOTE_TITLE)),
         "updated_at": to_remote_time(row["updated_at"]),
         "deleted_at": to_remote_time(row["deleted_at"]),
+        "active_leaf": row["active_leaf"],
+        "system_prompt": clean_text(_clip(row["system_prompt"], MAX_REMOTE_SUMMARY)),
+        "branched_from": row["branched_from"],
     }
 
 
@@ -435,4 +438,5 @@ def event_row(row: Any) -> dict:
         "type": row["type"],
         "timestamp": to_remote_time(row["timestamp"]),
         "payload": clean_text(json.loads(row["payload"])),
+        "parent_id": row["parent_id"],
     }
