@@ -91,6 +91,7 @@ class DeletedMessage:
     session_id: str
     event_id: str
     previous_leaf: str | None
+    deleted_ids: list[str] = field(default_factory=list)  # it and what followed it
 
 
 TITLE_INSTRUCTIONS = (
@@ -289,8 +290,15 @@ class ChatService:
         previous_leaf = await self.active_leaf(session_id)
         on_branch = previous_leaf is not None and any(
             e.event_id == event_id for e in await self.store.branch_path(previous_leaf))
-        await self.store.update_event_payload(
-            event_id, {**event.payload, "deleted_at": utc_now().isoformat()})
+        # Every event under it gets the tombstone too, so search, export and other devices
+        # leave them out without walking the tree; undo lifts exactly these.
+        stamp = utc_now().isoformat()
+        deleted_ids = []
+        for gone in await self.store.subtree(event_id):
+            if not gone.deleted:
+                await self.store.update_event_payload(
+                    gone.event_id, {**gone.payload, "deleted_at": stamp})
+                deleted_ids.append(gone.event_id)
         if on_branch:
             siblings = [e.event_id for e in await self.store.children(session_id, event.parent_id)
                         if not e.deleted]
@@ -299,13 +307,14 @@ class ChatService:
             nearest = others[0] if others else None
             leaf = await self.store.newest_leaf(nearest) if nearest else event.parent_id
             await self.store.update_session(session_id, active_leaf=leaf)
-        return DeletedMessage(session_id, event_id, previous_leaf)
+        return DeletedMessage(session_id, event_id, previous_leaf, deleted_ids)
 
     async def undo_delete(self, deleted: DeletedMessage) -> list[BranchItem]:
         """Put back what `delete_message` took away; returns the active branch."""
-        event = await self._event_of(deleted.session_id, deleted.event_id)
-        payload = {k: v for k, v in event.payload.items() if k != "deleted_at"}
-        await self.store.update_event_payload(deleted.event_id, payload)
+        for event_id in deleted.deleted_ids or [deleted.event_id]:
+            event = await self._event_of(deleted.session_id, event_id)
+            payload = {k: v for k, v in event.payload.items() if k != "deleted_at"}
+            await self.store.update_event_payload(event_id, payload)
         await self.store.update_session(deleted.session_id, active_leaf=deleted.previous_leaf)
         return await self.active_branch(deleted.session_id)
 

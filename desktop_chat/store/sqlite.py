@@ -136,6 +136,18 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _SESSION_FIELDS = {"title", "summary", "end_time", "deleted_at", "active_leaf", "system_prompt"}
+# The active branch, from a leaf (?1) up: each step looks the parent up by primary key, and the
+# walk stops once it has passed ?2 user messages, so it reads only the rows it returns.
+PATH_SQL = (
+    "WITH RECURSIVE up(event_id, parent_id, depth, users) AS ("
+    "  SELECT event_id, parent_id, 0, type = 'user_message' FROM events WHERE event_id = ?1"
+    "  UNION ALL"
+    "  SELECT e.event_id, e.parent_id, up.depth + 1, up.users + (e.type = 'user_message')"
+    "   FROM events e JOIN up ON e.event_id = up.parent_id"
+    "   WHERE up.users < ?2 AND up.depth < ?3"
+    ") SELECT e.* FROM up JOIN events e ON e.event_id = up.event_id"
+    " WHERE up.users <= ?2 ORDER BY up.depth DESC"
+)
 # How deep a walk up the tree may go: far past any real conversation, it only stops a cycle
 # (which a damaged or hostile synced row could make) from running for ever.
 MAX_DEPTH = 1_000_000
@@ -432,18 +444,7 @@ class SQLiteStore:
         With `max_user_messages`, the walk stops once it has passed that many user messages
         (the memory window), and returns only the part below that point."""
         limit = MAX_DEPTH if max_user_messages is None else max_user_messages
-        rows = self._db.execute(
-            "WITH RECURSIVE up(event_id, parent_id, depth, users) AS ("
-            "  SELECT event_id, parent_id, 0, type = 'user_message' FROM events"
-            "   WHERE event_id = ?1"
-            "  UNION ALL"
-            "  SELECT e.event_id, e.parent_id, up.depth + 1, up.users + (e.type = 'user_message')"
-            "   FROM events e JOIN up ON e.event_id = up.parent_id"
-            "   WHERE up.users < ?2 AND up.depth < ?3"
-            ") SELECT e.* FROM up JOIN events e ON e.event_id = up.event_id"
-            " WHERE up.users <= ?2 ORDER BY up.depth DESC",
-            (self._id(leaf_id), limit, MAX_DEPTH),
-        ).fetchall()
+        rows = self._db.execute(PATH_SQL, (self._id(leaf_id), limit, MAX_DEPTH)).fetchall()
         return [_event_from_row(r) for r in rows]
 
     async def children(self, session_id: str, parent_id: str | None) -> list[Event]:
@@ -478,10 +479,25 @@ class SQLiteStore:
         ).fetchone()
         return row[0] if row else event_id
 
+    async def subtree(self, event_id: str) -> list[Event]:
+        """`event_id` and every event that follows it, on any branch (an indexed walk down)."""
+        rows = self._db.execute(
+            "WITH RECURSIVE down(event_id, depth) AS ("
+            "  SELECT ?1, 0"
+            "  UNION ALL"
+            "  SELECT e.event_id, down.depth + 1 FROM events e JOIN down"
+            "   ON e.parent_id = down.event_id WHERE down.depth < ?2"
+            ") SELECT e.* FROM down JOIN events e ON e.event_id = down.event_id"
+            " ORDER BY e.timestamp, e.rowid",
+            (self._id(event_id), MAX_DEPTH),
+        ).fetchall()
+        return [_event_from_row(r) for r in rows]
+
     async def newest_event_id(self, session_id: str) -> str | None:
         row = self._db.execute(
-            "SELECT event_id FROM events WHERE session_id = ? ORDER BY timestamp DESC, rowid DESC"
-            " LIMIT 1", (self._id(session_id),)).fetchone()
+            "SELECT event_id FROM events WHERE session_id = ?"
+            " AND json_extract(payload, '$.deleted_at') IS NULL"
+            " ORDER BY timestamp DESC, rowid DESC LIMIT 1", (self._id(session_id),)).fetchone()
         return row[0] if row else None
 
     async def recent_events(self, session_id: str, limit: int) -> list[Event]:
