@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from desktop_chat.core.export import export_json, export_markdown
+from desktop_chat.core.importers import parse_import
 from desktop_chat.core.memory import (
     DEFAULT_SYSTEM_PROMPT,
     build_prompt,
@@ -82,6 +83,20 @@ class BranchItem:
     version: int  # 1-based position among its siblings, oldest first
     versions: int  # how many siblings (itself included; deleted ones not)
     sibling_ids: list[str] = field(default_factory=list)  # oldest first, itself included
+
+
+@dataclass
+class ImportReport:
+    sessions_added: int = 0
+    events_added: int = 0
+    session_ids: list[str] = field(default_factory=list)  # every session in the file
+
+    @property
+    def text(self) -> str:
+        if not self.sessions_added and not self.events_added:
+            return "Nothing new to import: every message in the file is here already."
+        return (f"Imported {self.sessions_added} session{'' if self.sessions_added == 1 else 's'}"
+                f" ({self.events_added} message{'' if self.events_added == 1 else 's'}).")
 
 
 @dataclass
@@ -329,6 +344,18 @@ class ChatService:
             return export_json(session, live_events(await self.store.events(session_id)))
         branch = [item.event for item in await self.active_branch(session_id)]
         return export_markdown(session, branch)
+
+    async def import_text(self, text: str) -> ImportReport:
+        """Import a Desktop Chat JSON export, or a ChatGPT or Claude `conversations.json`,
+        with every branch, title and time. Importing the same file again adds nothing: ids
+        come from the source's ids. Raises ImportRefused (a ValueError) with plain words."""
+        report = ImportReport()
+        for session, events in parse_import(text):
+            new_session, added = await self.store.add_imported(session, events)
+            report.sessions_added += new_session
+            report.events_added += added
+            report.session_ids.append(session.session_id)
+        return report
 
     # -- per-session system prompt -----------------------------------------------
     async def set_session_prompt(self, session_id: str, prompt: str | None) -> None:

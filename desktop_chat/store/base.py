@@ -33,6 +33,11 @@ class Store(Protocol):
         """Store `event`; `activate` also makes it its session's active leaf, atomically."""
         ...
 
+    async def add_imported(self, session: Session, events: list[Event]) -> tuple[bool, int]:
+        """Store an imported session and events as they are; ids already here are skipped.
+        Returns (session was new, events added)."""
+        ...
+
     async def event(self, event_id: str) -> Event | None: ...
 
     async def branch_path(self, leaf_id: str, max_user_messages: int | None = None) -> list[Event]:

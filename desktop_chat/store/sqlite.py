@@ -420,6 +420,34 @@ class SQLiteStore:
         except sqlite3.OperationalError as exc:
             raise _write_error(self.path, exc) from exc
 
+    async def add_imported(self, session: Session, events: list[Event]) -> tuple[bool, int]:
+        """Store an imported session and its events in one transaction, keeping their own
+        times: rows whose id is already here are left as they are (re-importing adds only
+        what is new). Returns (whether the session was new, how many events were added)."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                new_session = self._db.execute(
+                    "INSERT OR IGNORE INTO sessions (session_id, start_time, end_time, summary,"
+                    " title, updated_at, deleted_at, user_id, active_leaf, system_prompt,"
+                    " branched_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session.session_id, _ts(session.start_time), _ts(session.end_time),
+                     session.summary, clean_title(session.title) or None,
+                     _ts(session.updated_at), _ts(session.deleted_at), self.user_id,
+                     session.active_leaf, session.system_prompt, session.branched_from),
+                ).rowcount == 1
+                added = 0
+                for event in events:
+                    added += self._db.execute(
+                        "INSERT OR IGNORE INTO events (event_id, session_id, type, timestamp,"
+                        " payload, parent_id) VALUES (?, ?, ?, ?, ?, ?)",
+                        (event.event_id, session.session_id, str(event.type),
+                         _ts(event.timestamp), _dump(event.payload), event.parent_id),
+                    ).rowcount
+        except sqlite3.OperationalError as exc:
+            raise _write_error(self.path, exc) from exc
+        return new_session, added
+
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None:
         self._write("UPDATE events SET payload = ? WHERE event_id = ?",
                     (_dump(payload), self._id(event_id)))
