@@ -147,5 +147,5 @@ def test_a_cycle_in_a_damaged_source_does_not_hang_the_import() -> None:
                         {"uuid": "a", "sender": "human", "text": "a", "parent_message_uuid": "b"},
                         {"uuid": "b", "sender": "assistant", "text": "b",
                          "parent_message_uuid": "a"}]}
-    [(session, events)] = parse_import(json.dumps([conversation]))
+    [(_, events)] = parse_import(json.dumps([conversation]))
     assert len(events) == 2 and sum(e.parent_id is None for e in events) == 1
