@@ -431,3 +431,22 @@ def test_an_event_written_without_a_parent_by_an_older_app_still_shows(world) ->
         assert await world.texts(sid) == ["flat"]  # no active leaf: the newest event
 
     run(scenario())
+
+
+def test_continue_in_a_session_upgraded_from_the_flat_layout(world) -> None:
+    async def scenario():
+        # As migration 5 leaves a retried reply: user -> failed reply -> retried reply.
+        sid = (await world.service.new_session()).session_id
+        user = Event(sid, EventType.USER_MESSAGE, {"text": "count"})
+        failed = Event(sid, EventType.AI_RESPONSE, {"text": "1,", "interrupted": True},
+                       parent_id=user.event_id)
+        retried = Event(sid, EventType.AI_RESPONSE, {"text": "1, 2,", "interrupted": True},
+                        parent_id=failed.event_id)
+        for event in (user, failed, retried):
+            await world.store.add_event(event, activate=True)
+        world.script([" 3."])
+        outcome = await world.service.continue_reply(sid, lambda _: None)
+        assert outcome.ok and outcome.reply_event.text == "1, 2, 3."
+        assert world.llm.sent()[1:] == [("user", "count"), ("assistant", "1, 2,")]
+
+    run(scenario())

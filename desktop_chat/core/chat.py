@@ -225,9 +225,12 @@ class ChatService:
             reply = await self._event_of(session_id, event_id)
             if reply.type != EventType.AI_RESPONSE:
                 raise MessageRejected("Only a reply can be continued.")
-        if reply.parent_id is None:
+        # The message it answers: its parent, or (in a session upgraded from the flat layout,
+        # where a retried reply follows the failed one) the nearest user message above it.
+        above = await self.store.branch_path(reply.event_id, max_user_messages=1)
+        user_event = next((e for e in above if e.type == EventType.USER_MESSAGE), None)
+        if user_event is None:
             raise MessageRejected("This reply answers no message, so it cannot be continued.")
-        user_event = await self._event_of(session_id, reply.parent_id)
         return await self._reply(session_id, user_event, on_piece, continuing=reply)
 
     # -- the tree ----------------------------------------------------------------
@@ -246,13 +249,12 @@ class ChatService:
         if leaf is None:
             return []
         path = await self.store.branch_path(leaf)
+        shown = next((i for i, e in enumerate(path) if e.deleted), len(path))
+        path = path[:shown]  # deleted on another device while shown here: stop above it
+        versions = await self.store.versions(session_id, [e.parent_id for e in path])
         items: list[BranchItem] = []
         for event in path:
-            if event.deleted:  # deleted on another device while shown here: stop above it
-                break
-            siblings = [e.event_id for e in
-                        await self.store.children(event.session_id, event.parent_id)
-                        if not e.deleted]
+            siblings = list(versions.get(event.parent_id, []))
             if event.event_id not in siblings:
                 siblings.append(event.event_id)
             items.append(BranchItem(event, siblings.index(event.event_id) + 1, len(siblings),

@@ -49,6 +49,11 @@ class Store(Protocol):
         """The events following `parent_id` (None: the session's first ones), oldest first."""
         ...
 
+    async def versions(self, session_id: str,
+                       parent_ids: list[str | None]) -> dict[str | None, list[str]]:
+        """Per parent (None: the first events), its live children's ids, oldest first."""
+        ...
+
     async def newest_leaf(self, event_id: str) -> str:
         """The newest live event under `event_id` with nothing live after it."""
         ...
@@ -62,7 +67,8 @@ class Store(Protocol):
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None: ...
 
     async def events(self, session_id: str) -> list[Event]:
-        """The whole transcript of a session, oldest first."""
+        """Every event of a session (every version, every branch), oldest first. What the
+        transcript shows is one path of these: ChatService.active_branch."""
         ...
 
     async def recent_events(self, session_id: str, limit: int) -> list[Event]:

@@ -488,6 +488,26 @@ class SQLiteStore:
                 (self._id(parent_id),)).fetchall()
         return [_event_from_row(r) for r in rows]
 
+    async def versions(self, session_id: str,
+                       parent_ids: list[str | None]) -> dict[str | None, list[str]]:
+        """For each parent (None: the session's first events), the ids of its live children,
+        oldest first: the versions shown as "n/m". A few indexed queries for a whole branch."""
+        wanted = list(dict.fromkeys(self._id(p) if p else None for p in parent_ids))
+        found: dict[str | None, list[str]] = {p: [] for p in wanted}
+        live = " AND json_extract(payload, '$.deleted_at') IS NULL ORDER BY timestamp, rowid"
+        if None in found:
+            found[None] = [r[0] for r in self._db.execute(
+                "SELECT event_id FROM events WHERE session_id = ? AND parent_id IS NULL" + live,
+                (self._id(session_id),))]
+        ids = [p for p in wanted if p is not None]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for parent, event_id in self._db.execute(
+                    f"SELECT parent_id, event_id FROM events WHERE parent_id IN"
+                    f" ({','.join('?' * len(chunk))})" + live, chunk):
+                found[parent].append(event_id)
+        return found
+
     async def newest_leaf(self, event_id: str) -> str:
         """The newest event under `event_id` (itself when nothing follows it) that has no
         live child: where the transcript ends when the user picks that version. Deleted
