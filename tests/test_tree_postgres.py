@@ -13,6 +13,7 @@ from psycopg import errors
 
 from desktop_chat.core.chat import ChatService
 from desktop_chat.models import EventType
+from desktop_chat.store.supabase import SchemaOutdated
 from tests.support.postgres import SCHEMA_SQL, SUPABASE_BASE_SQL
 from tests.support.supabase_devices import make_device
 from tests.test_supabase_rls import STAMP, add_session, as_user
@@ -156,5 +157,35 @@ def test_sync_carries_the_tree_and_the_shown_version_between_devices(gateway, tm
         assert parents == 3
         await a.close()
         await b.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 90))
+
+
+def test_a_server_not_yet_upgraded_keeps_the_rows_waiting_and_says_why(gateway, tmp_path) -> None:
+    async def scenario():
+        with gateway.admin() as conn:  # a project whose schema.sql predates trees
+            conn.execute("alter table events drop column parent_id")
+        gateway._load_catalog()  # as PostgREST reloads its schema cache
+        a = await make_device(gateway, tmp_path / "a", "a")
+        await a.engine.sign_up("ada@example.com", PASSWORD)
+        on_a = ChatService(a.store, ScriptedLLM(["hi"]))
+        sid = (await on_a.new_session()).session_id
+        await on_a.send(sid, "hello", lambda _: None)
+        with pytest.raises(SchemaOutdated):
+            await a.engine.sync_once()
+        status = a.engine.status
+        assert status.state == "error" and "Run schema.sql again" in status.message
+        assert (status.pending, status.failed) == (3, 0)  # waiting, not refused for good
+
+        with gateway.admin() as conn:
+            conn.execute(SCHEMA_SQL.read_text())
+        gateway._load_catalog()
+        await a.engine.sync_once()
+        assert (a.engine.status.state, a.engine.status.pending) == ("online", 0)
+        with gateway.admin() as conn:
+            rows = conn.execute("select count(*) from events where parent_id is not null"
+                                ).fetchone()[0]
+        assert rows == 1  # the reply names the message it answers
+        await a.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 90))

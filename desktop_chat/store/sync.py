@@ -51,6 +51,7 @@ from desktop_chat.store.supabase import (
     RemoteRejected,
     RemoteStore,
     RemoteUnavailable,
+    SchemaOutdated,
     event_row,
     from_remote_time,
     session_row,
@@ -511,7 +512,9 @@ class SyncEngine:
                 self._renamed = set()
             except RemoteUnavailable as error:
                 self._failures += 1
-                self._set_status(state="offline", message=str(error))
+                # An outdated server schema is not "offline": say it failed, and why.
+                self._set_status(state="error" if isinstance(error, SchemaOutdated) else "offline",
+                                 message=str(error))
                 raise
             self._failures = 0
             self._set_status(state="online",
