@@ -343,7 +343,10 @@ class ChatService:
         if session is None:
             raise MessageRejected("That session is no longer here.")
         if kind == "json":
-            return export_json(session, live_events(await self.store.events(session_id)))
+            events = live_events(await self.store.events(session_id))
+            if session.active_leaf not in {e.event_id for e in events}:
+                session.active_leaf = events[-1].event_id if events else None
+            return export_json(session, events)
         branch = [item.event for item in await self.active_branch(session_id)]
         return export_markdown(session, branch)
 
