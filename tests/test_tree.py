@@ -349,10 +349,11 @@ def test_a_per_session_prompt_is_sent_after_a_restart(world) -> None:
         other = (await world.service.new_session()).session_id
         await world.service.set_session_prompt(sid, "Answer like a pirate.")
         await world.reopen()
-        await world.service.load_session_prompts()
-        assert world.service.settings.session_prompts == {sid: "Answer like a pirate."}
+        # The store is what counts: sent even before Settings' copy is loaded.
         await world.send(sid, "hello")
         assert world.llm.sent()[0] == ("system", "Answer like a pirate.")
+        await world.service.load_session_prompts()
+        assert world.service.settings.session_prompts == {sid: "Answer like a pirate."}
         await world.send(other, "hello")
         assert world.llm.sent()[0] == ("system", world.service.settings.system_prompt)
         await world.service.set_session_prompt(sid, "  ")
