@@ -189,3 +189,25 @@ def test_a_server_not_yet_upgraded_keeps_the_rows_waiting_and_says_why(gateway, 
         await a.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 90))
+
+
+def test_a_pull_from_a_server_without_the_tree_columns_keeps_the_local_ones(tmp_path) -> None:
+    from desktop_chat.store.sqlite import SQLiteStore
+    from desktop_chat.store.sync import LocalOutbox
+
+    async def scenario():
+        store = SQLiteStore(tmp_path / "chat.db")
+        service = ChatService(store, ScriptedLLM(["hi"]))
+        sid = (await service.new_session()).session_id
+        await service.send(sid, "hello", lambda _: None)
+        await service.set_session_prompt(sid, "Be brief.")
+        leaf = (await store.get_session(sid)).active_leaf
+        # A newer title from a server whose rows have no tree columns (an older schema.sql).
+        LocalOutbox(store).apply([{"session_id": sid, "start_time": STAMP, "title": "renamed",
+                                   "updated_at": "2999-01-01T00:00:00+00:00"}], [])
+        session = await store.get_session(sid)
+        assert session.title == "renamed"
+        assert (session.active_leaf, session.system_prompt) == (leaf, "Be brief.")
+        await store.close()
+
+    asyncio.run(scenario())

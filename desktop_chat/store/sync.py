@@ -186,13 +186,15 @@ class LocalOutbox:
                 except ValueError as problem:
                     skipped.append(("sessions", str(remote.get("session_id")), str(problem)))
                     continue
-                local = db.execute("SELECT updated_at FROM sessions WHERE session_id = ?",
+                local = db.execute("SELECT updated_at, active_leaf, system_prompt, branched_from"
+                                   " FROM sessions WHERE session_id = ?",
                                    (remote["session_id"],)).fetchone()
+                # A server whose schema predates trees sends no such columns: keep ours.
+                tree = [remote.get(name, local[name] if local else None)
+                        for name in ("active_leaf", "system_prompt", "branched_from")]
                 values = (row["start_time"], row["end_time"], remote.get("summary"),
                           clean_title(remote.get("title")) or None, row["updated_at"],
-                          row["deleted_at"], remote.get("user_id"), remote.get("active_leaf"),
-                          remote.get("system_prompt"), remote.get("branched_from"),
-                          remote["session_id"])
+                          row["deleted_at"], remote.get("user_id"), *tree, remote["session_id"])
                 if local is None:
                     db.execute("INSERT INTO sessions (start_time, end_time, summary, title,"
                                " updated_at, deleted_at, user_id, active_leaf, system_prompt,"
