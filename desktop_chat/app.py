@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     def save_key(key: str) -> None:  # bound to the address it is used with now
         save_key_to_keychain(key, base_url=settings.groq_base_url)
 
-    window = MainWindow(service, make_llm, save_key, notice=notice)
+    window = MainWindow(service, make_llm, save_key, notice=notice,
+                        key_source=settings.key_source)
     instance.activated.connect(lambda: bring_forward(window))
     if notice:
         show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -18,9 +18,11 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -46,10 +48,11 @@ from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
 from desktop_chat.ui.plain_text import plain_message_box
 from desktop_chat.ui.preferences import Preferences, take_session_prompts
+from desktop_chat.ui.rate_limit import RetryCountdown
 from desktop_chat.ui.session_panel import SessionPanel, SessionRole
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut
-from desktop_chat.ui.theme import THEMES, Theme, stylesheet
+from desktop_chat.ui.theme import THEMES, Theme, apply_theme
 from desktop_chat.ui.transcript import (
     MessageItem,
     Role,
@@ -63,6 +66,13 @@ UNDO_DELETE_MS = 8_000
 # found by search.
 SESSION_LIST_LIMIT = 1_000
 HIGHLIGHT_MS = 2_000
+DEFAULT_SIZE = (1100, 760)
+SCREEN_MARGIN = 24  # room left around a window that would not fit the screen
+GEOMETRY_KEY = "window/geometry"
+MAXIMIZED_KEY = "window/maximized"
+FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)  # a title bar and borders, until the WM says
+OPEN_SESSION_KEY = "window/open_session"
+RENAME_FIELD_WIDTH = 420
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +83,7 @@ class MainWindow(QMainWindow):
         save_key: Callable[[str], None],
         notice: str | None = None,
         preferences_store: QSettings | None = None,
+        key_source: str | None = None,
     ):
         super().__init__()
         self.service = service
@@ -90,11 +101,15 @@ class MainWindow(QMainWindow):
         self.key_dialog: ApiKeyDialog | None = None
         self._tasks: set[asyncio.Task] = set()
         self._startup_notice = notice
+        # Where the key in use came from (Settings > API key says it); see settings.Settings.
+        self.key_source = key_source or ("configured" if service.llm is not None else "none")
+        self._key_rejected = False  # Groq answered 401 to the key in use
+        self._auto_retry_task: asyncio.Task | None = None
 
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
-        self.resize(1100, 760)
-        self.setStyleSheet(stylesheet(self.theme))
+        self.resize(*DEFAULT_SIZE)
+        apply_theme(self.theme)
 
         self.sessions = SessionPanel(self)
         self.sessions.setFixedWidth(270)
@@ -137,6 +152,26 @@ class MainWindow(QMainWindow):
         self.undo_button.hide()
         self.undo_button.clicked.connect(self.undo_delete)
         self.composer.status_row.addWidget(self.undo_button)
+        self.change_key_button = QPushButton("Change API key…", self.composer)
+        self.change_key_button.setObjectName("ChangeKeyButton")
+        self.change_key_button.setAccessibleName("Change API key")
+        self.change_key_button.hide()
+        self.change_key_button.clicked.connect(lambda: self.ask_for_key())
+        self.composer.status_row.addWidget(self.change_key_button)
+        self.model_picker = QComboBox(self.composer)
+        self.model_picker.setObjectName("ModelPicker")
+        self.model_picker.setAccessibleName("Model")
+        self.model_picker.setToolTip("The model for the next reply")
+        # As wide as about 22 characters, not as the longest model id: the status row must
+        # not widen a small window. The list opens as wide as its longest entry.
+        self.model_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_picker.setMinimumContentsLength(22)
+        self.model_picker.addItem(self.preferences.model)  # until Groq's list arrives
+        self.model_picker.view().setAccessibleName("Models")
+        self.model_picker.activated.connect(self._model_picked)
+        self.composer.status_row.addWidget(self.model_picker)
+        self.retry_countdown = RetryCountdown(self, self._retry_after_rate_limit)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self._forget_undo)
@@ -145,6 +180,7 @@ class MainWindow(QMainWindow):
         self.sync = None  # a SyncEngine once attach_sync is called (Supabase configured)
         self.actions_by_name = self._bind_shortcuts(SHORTCUTS)
         self.apply_preferences()
+        self._restore_geometry()
         self.composer.edit.setFocus()
 
     # -- set-up ----------------------------------------------------------------
@@ -171,10 +207,13 @@ class MainWindow(QMainWindow):
         """Show past sessions and, with no key, ask for one."""
         await self.service.load_session_prompts(take_session_prompts(self.preferences_store))
         await self.refresh_sessions()
+        await self._reopen_last_session()
         if self._startup_notice:
             self.show_status(self._startup_notice)
         if self.service.llm is None:
             self.ask_for_key()
+        else:
+            self._spawn(self.load_model_list())
 
     def _spawn(self, coroutine: Coroutine) -> asyncio.Task:
         task = asyncio.ensure_future(coroutine)
@@ -245,8 +284,7 @@ class MainWindow(QMainWindow):
 
     def _show_event(self, event_id: str) -> None:
         """Scroll to a message (a search hit) and outline it for a moment."""
-        row = next((r for r, item in enumerate(self.transcript_model.items)
-                    if item.event_id == event_id), -1)
+        row = self.transcript_model.reveal(event_id)
         if row < 0:
             self.transcript.follow_bottom()
             return
@@ -428,11 +466,10 @@ class MainWindow(QMainWindow):
         else:
             renderer.finish()
             self._drop(item)
-        self.transcript_model.append(MessageItem(Role.ERROR, error.message, retryable=True))
+        error_item = MessageItem(Role.ERROR, error.message, retryable=True)
+        self.transcript_model.append(error_item)
         self.transcript.follow_bottom()
-        self.show_status("Press Retry or Ctrl+R to try again.")
-        if error.kind == LLMErrorKind.AUTH:
-            self.ask_for_key(reason=error.message)
+        self._explain_error(error, error_item)
         return outcome
 
     def _drop(self, item: MessageItem) -> None:
@@ -444,6 +481,8 @@ class MainWindow(QMainWindow):
     def stop_reply(self) -> None:
         if self.busy:
             self.reply_task.cancel()
+        else:
+            self.retry_countdown.cancel()
 
     def focus_composer(self) -> None:
         self.composer.edit.setFocus()
@@ -535,10 +574,16 @@ class MainWindow(QMainWindow):
         dialog.setLabelText("New name:")
         dialog.setTextValue(title)
         dialog.setAccessibleName("Rename session")
+        edit = dialog.findChild(QLineEdit)
+        if edit is not None:
+            # Room for a title, not a word (QInputDialog sizes itself to its fields on show).
+            edit.setMinimumWidth(RENAME_FIELD_WIDTH)
         dialog.textValueSelected.connect(
             lambda text: self._spawn(self._rename(session_id, text)))
         self.rename_dialog = dialog
         dialog.open()
+        if edit is not None:
+            edit.selectAll()  # typing replaces the old title
 
     async def _rename(self, session_id: str, title: str) -> None:
         title = clean_title(title)
@@ -555,7 +600,7 @@ class MainWindow(QMainWindow):
             return
         row = self.sessions.model.row_of(session_id)
         title = self.sessions.model.sessions[row].display_title if row >= 0 else "this session"
-        box = plain_message_box(QMessageBox.Icon.Question, "Delete session",
+        box = plain_message_box(QMessageBox.Icon.NoIcon, "Delete session",
                                 f"Delete “{title}”? You can undo this for a few seconds.",
                                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                 self)
@@ -626,9 +671,11 @@ class MainWindow(QMainWindow):
             self.service.llm.model = preferences.model
             self.service.llm.temperature = preferences.temperature
         theme = THEMES[preferences.resolved_theme()]
+        if self.model_picker.currentText() != preferences.model:
+            self._show_model(preferences.model)
         if theme != self.theme:
             self.theme = theme
-            self.setStyleSheet(stylesheet(theme))
+            apply_theme(theme)
             self.delegate.theme = theme
             self._reset_documents()
         font = QFont(self.font())
@@ -665,12 +712,14 @@ class MainWindow(QMainWindow):
             return
         session_id = self.current_session_id
         prompt = self.service.settings.session_prompts.get(session_id) if session_id else None
-        dialog = SettingsDialog(self.preferences, prompt, session_id is not None, self)
-        if self.sync is not None:
-            from desktop_chat.ui.account import AccountSection
+        dialog = SettingsDialog(self.preferences, prompt, session_id is not None, self,
+                                key_source=self.key_source)
+        from desktop_chat.ui.account import AccountSection
 
-            dialog.extra.addWidget(AccountSection(self.sync, dialog))
-        dialog.change_key_requested.connect(self.ask_for_key)
+        # Without Supabase the section says how to turn sync on.
+        dialog.extra.addWidget(AccountSection(self.sync, dialog))
+        dialog.extra.addStretch(1)
+        dialog.change_key_requested.connect(lambda: self.ask_for_key())
         dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
         self.settings_dialog = dialog
         dialog.open()
@@ -686,6 +735,46 @@ class MainWindow(QMainWindow):
             dialog.set_models(None, error.message)
             return
         dialog.set_models(models)
+        self._fill_model_picker(models)
+
+    # -- the model picker (beside the status line) -----------------------------------
+    async def load_model_list(self) -> None:
+        """Fill the picker from Groq's live list; it shows the chosen model until then."""
+        if self.service.llm is None:
+            return
+        try:
+            models = await self.service.llm.models()
+        except LLMError as error:
+            log.info("Could not list Groq's models: %s", error.kind)
+            self.model_picker.setToolTip(f"The model for the next reply. {error.message}")
+            return
+        self._fill_model_picker(models)
+
+    def _fill_model_picker(self, models: list[str]) -> None:
+        self.model_picker.blockSignals(True)
+        self.model_picker.clear()
+        self.model_picker.addItems(models)
+        self.model_picker.blockSignals(False)
+        view = self.model_picker.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 32)
+        self._show_model(self.preferences.model)
+
+    def _show_model(self, model: str) -> None:
+        self.model_picker.blockSignals(True)
+        if self.model_picker.findText(model) < 0:
+            self.model_picker.insertItem(0, model)  # e.g. one typed in Settings
+        self.model_picker.setCurrentText(model)
+        self.model_picker.blockSignals(False)
+
+    def _model_picked(self, index: int) -> None:
+        model = self.model_picker.itemText(index)
+        if not model or model == self.preferences.model:
+            return
+        self.preferences.model = model
+        self.preferences.save(self.preferences_store)
+        self.apply_preferences()
+        self.show_status(f"Next replies come from {model}.")
+        self.composer.edit.setFocus()
 
     def _save_settings(self, dialog: SettingsDialog, session_id: str | None) -> None:
         self.preferences = dialog.chosen(self.preferences)
@@ -695,37 +784,139 @@ class MainWindow(QMainWindow):
         self.apply_preferences()
         self.show_status("Settings saved.")
 
+    # -- errors a user can act on ---------------------------------------------------
+    def _explain_error(self, error: LLMError, item: MessageItem) -> None:
+        """The status line says what to do next; the error bubble already says what happened.
+        No dialog opens over the error: the user chooses when to change the key."""
+        auto_retry = self._auto_retry_task is not None and self._auto_retry_task is self.reply_task
+        self._auto_retry_task = None
+        if error.kind == LLMErrorKind.AUTH:
+            self._key_rejected = True
+            self.change_key_button.show()
+            self.show_status("Change the key (Settings → API key), then press Retry.")
+        elif error.kind == LLMErrorKind.RATE_LIMIT and error.retry_after is not None \
+                and not auto_retry:
+            self.retry_countdown.start(item, error.retry_after)
+        else:
+            self.show_status("Press Retry or Ctrl+R to try again.")
+
+    def _retry_after_rate_limit(self) -> None:
+        self.regenerate()
+        if self.busy:
+            self._auto_retry_task = self.reply_task  # a second 429 is not retried by itself
+
     # -- API key ---------------------------------------------------------------
     def ask_for_key(self, reason: str | None = None) -> None:
         if self.key_dialog is not None and self.key_dialog.isVisible():
+            self.key_dialog.raise_()
             return
+        if self.key_source == "environment":
+            note = ("GROQ_API_KEY is set, so it is used again at the next start: change it there "
+                    "too to keep the new key.")
+            reason = f"{reason}\n\n{note}" if reason else note
         self.key_dialog = ApiKeyDialog(self, reason)
         self.key_dialog.accepted.connect(lambda: self.use_key(self.key_dialog.key))
-        self.key_dialog.rejected.connect(
-            lambda: self.show_status("No API key yet: past sessions can be read; add a key to chat.")
-        )
+        self.key_dialog.rejected.connect(self._key_not_changed)
         self.key_dialog.open()
+
+    def _key_not_changed(self) -> None:
+        """After "Not now": say which key is still in use, if any."""
+        if self.service.llm is None:
+            self.show_status("No API key yet: past sessions can be read; add a key to chat.")
+        elif self._key_rejected:
+            self.show_status("Key not changed: Groq rejected it, so replies fail until it is.")
+        else:
+            self.show_status("The API key was not changed.")
 
     def use_key(self, key: str) -> None:
         previous = self.service.llm
         self.service.llm = self.make_llm(key)
         self.service.llm.model = self.preferences.model
         self.service.llm.temperature = self.preferences.temperature
+        self._key_rejected = False
+        self.change_key_button.hide()
         if previous is not None:
             self._spawn(previous.close())
         try:
             self.save_key(key)
+            self.key_source = "typed"
             self.show_status("Key saved in your system keychain.")
         except KeychainUnavailable as unavailable:
-            self.show_status(str(unavailable))
-            box = plain_message_box(QMessageBox.Icon.Information, "Key kept for this run only",
+            self.key_source = "session"
+            self.show_status("Key kept for this run only: this system has no keychain.")
+            box = plain_message_box(QMessageBox.Icon.NoIcon, "Key kept for this run only",
                                     str(unavailable), parent=self)
+            box.setObjectName("KeychainNotice")
+            box.setAccessibleName("Key kept for this run only")
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.keychain_notice = box
             box.open()  # not exec(): a nested event loop would stall the streaming loop
+        self._spawn(self.load_model_list())
         self.composer.edit.setFocus()
+
+    # -- window geometry ---------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        """Last run's size and place, else the default size; either way inside the screen's
+        available area (a 1024x700 screen gets a window that fits, not a 1100 px one)."""
+        saved = self.preferences_store.value(GEOMETRY_KEY)
+        if isinstance(saved, QRect) and saved.isValid():
+            self.setGeometry(saved)  # the client area: saveGeometry() drifts by the title bar
+            self._fit_to_screen(center=False)
+        else:
+            self.resize(*DEFAULT_SIZE)
+            self._fit_to_screen(center=True)
+        if self.preferences_store.value(MAXIMIZED_KEY) in (True, "true"):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _fit_to_screen(self, center: bool) -> None:
+        """Shrink and move the window (its client area) so that it and its frame lie inside
+        the screen's available area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        if self.isVisible():
+            inner, outer = self.geometry(), self.frameGeometry()
+            frame = QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
+                             outer.right() - inner.right(), outer.bottom() - inner.bottom())
+        else:
+            frame = FRAME_ALLOWANCE  # not framed by the window manager yet
+        area = screen.availableGeometry().marginsRemoved(frame)  # where the client area fits
+        room = area.adjusted(SCREEN_MARGIN, SCREEN_MARGIN, -SCREEN_MARGIN, -SCREEN_MARGIN)
+        if room.width() < 400 or room.height() < 300:
+            room = area
+        size = QSize(max(min(self.width(), room.width()), self.minimumWidth()),
+                     max(min(self.height(), room.height()), self.minimumHeight()))
+        rect = QRect(self.geometry().topLeft(), size)
+        if center:
+            rect.moveCenter(area.center())
+        rect.moveLeft(max(area.left(), min(rect.left(), area.right() + 1 - rect.width())))
+        rect.moveTop(max(area.top(), min(rect.top(), area.bottom() + 1 - rect.height())))
+        if rect != self.geometry():
+            self.setGeometry(rect)
+
+    def save_window_state(self) -> None:
+        maximized = bool(self.windowState() & Qt.WindowState.WindowMaximized)
+        self.preferences_store.setValue(MAXIMIZED_KEY, maximized)
+        if not maximized:
+            self.preferences_store.setValue(GEOMETRY_KEY, self.geometry())
+        if self.current_session_id is not None:
+            self.preferences_store.setValue(OPEN_SESSION_KEY, self.current_session_id)
+        else:
+            self.preferences_store.remove(OPEN_SESSION_KEY)
+        self.preferences_store.sync()
+
+    async def _reopen_last_session(self) -> None:
+        session_id = self.preferences_store.value(OPEN_SESSION_KEY)
+        if not session_id or self.current_session_id is not None:
+            return
+        session = await self.service.store.get_session(str(session_id))
+        if session is None or session.deleted_at is not None:
+            return
+        await self.open_session(session.session_id)
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_window_state()
         if self.busy:
             # The task records what arrived as interrupted when it runs its cancellation.
             self.reply_task.cancel()
