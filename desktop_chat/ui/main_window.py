@@ -43,7 +43,7 @@ from desktop_chat.core.chat import (
     ReplyOutcome,
     check_message,
 )
-from desktop_chat.core.export import export_json, export_markdown, write_export
+from desktop_chat.core.export import write_export
 from desktop_chat.core.links import misleading, named_host
 from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
@@ -53,7 +53,7 @@ from desktop_chat.ui.command_palette import CommandPalette, PaletteEntry, action
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
 from desktop_chat.ui.plain_text import ElidedLabel, plain_message_box
-from desktop_chat.ui.preferences import Preferences, session_prompt_key
+from desktop_chat.ui.preferences import Preferences, take_session_prompts
 from desktop_chat.ui.rate_limit import RetryCountdown
 from desktop_chat.ui.session_panel import SessionPanel, SessionRole
 from desktop_chat.ui.settings_dialog import SettingsDialog
@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
 
     async def start(self) -> None:
         """Show past sessions and, with no key, ask for one."""
+        await self.service.load_session_prompts(take_session_prompts(self.preferences_store))
         await self.refresh_sessions()
         await self._reopen_last_session()
         if self._startup_notice:
@@ -879,9 +880,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     async def export_session(self, session_id: str, path: Path, kind: str) -> None:
-        session = await self.service.store.get_session(session_id)
-        events = await self.service.store.events(session_id)
-        text = export_json(session, events) if kind == "json" else export_markdown(session, events)
+        text = await self.service.export_text(session_id, kind)
         try:
             write_export(path, text)  # 0600: a whole conversation
         except OSError as error:
@@ -941,7 +940,7 @@ class MainWindow(QMainWindow):
             self.settings_dialog.raise_()
             return
         session_id = self.current_session_id
-        prompt = self.preferences_store.value(session_prompt_key(session_id)) if session_id else None
+        prompt = self.service.settings.session_prompts.get(session_id) if session_id else None
         dialog = SettingsDialog(self.preferences, prompt, session_id is not None, self,
                                 key_source=self.key_source)
         from desktop_chat.ui.account import AccountSection
@@ -1018,14 +1017,8 @@ class MainWindow(QMainWindow):
     def _save_settings(self, dialog: SettingsDialog, session_id: str | None) -> None:
         self.preferences = dialog.chosen(self.preferences)
         self.preferences.save(self.preferences_store)
-        if session_id is not None:
-            key = session_prompt_key(session_id)
-            if dialog.session_prompt_text:
-                self.preferences_store.setValue(key, dialog.session_prompt_text)
-                self.service.settings.session_prompts[session_id] = dialog.session_prompt_text
-            else:
-                self.preferences_store.remove(key)
-                self.service.settings.session_prompts.pop(session_id, None)
+        if session_id is not None:  # stored with the session (the store), not in preferences
+            self._spawn(self.service.set_session_prompt(session_id, dialog.session_prompt_text))
         self.apply_preferences()
         self.show_status("Settings saved.")
 

@@ -66,3 +66,15 @@ class Preferences:
 
 def session_prompt_key(session_id: str) -> str:
     return f"session_prompts/{session_id}"
+
+
+def take_session_prompts(store: QSettings) -> dict[str, str]:
+    """Per-session prompts an older version kept here (and never read back after a restart):
+    removed from the preferences, returned for the chat service to store with their sessions."""
+    store.beginGroup("session_prompts")
+    prompts = {key: str(store.value(key)) for key in store.childKeys() if store.value(key)}
+    store.endGroup()
+    if prompts:
+        store.remove("session_prompts")
+        store.sync()
+    return prompts
