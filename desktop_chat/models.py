@@ -1,5 +1,5 @@
-"""Sessions, events and search hits: the data model of DESIGN.md, free of any storage or UI
-concern. Both the core and the store import these (DESIGN.md's layers: store -> models)."""
+"""Sessions, events and search hits: the data model of docs/architecture.md, free of any
+storage or UI concern. Both the core and the store import these (the layers: store -> models)."""
 
 from __future__ import annotations
 

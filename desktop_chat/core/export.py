@@ -166,7 +166,7 @@ def _event(item: dict[str, Any]) -> Event:
 
 
 def _utc(value: datetime) -> datetime:
-    # A naive datetime is taken as UTC (DESIGN.md: timestamps are UTC).
+    # A naive datetime is taken as UTC (docs/architecture.md: timestamps are UTC).
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

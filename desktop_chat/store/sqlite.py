@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # Numbered, append-only migrations: each entry upgrades the file from the previous version.
 # Version 1 is the first released layout; never edit a released step, add a new one.
 MIGRATIONS: tuple[str, ...] = (
-    # 1: sessions and events, as in DESIGN.md
+    # 1: sessions and events (docs/architecture.md, "Data model")
     """
     CREATE TABLE IF NOT EXISTS sessions (
         session_id TEXT PRIMARY KEY,
@@ -107,8 +107,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX sessions_live_updated ON sessions(updated_at DESC) WHERE deleted_at IS NULL;
     """,
-    # 5: a session is a tree (DESIGN.md). Each event names the event it follows; the session
-    # names the leaf its transcript ends at. Existing sessions become one chain in timestamp
+    # 5: a session is a tree (docs/architecture.md). Each event names the event it follows; the
+    # session names the leaf its transcript ends at. Existing sessions become one chain in timestamp
     # order (rowid breaks ties, as events() does), ending at their newest event; no row is
     # dropped. The session's own system prompt and the event a branch was made from are kept
     # with the session. The outbox is refilled parent-first, so a server that checks parents

@@ -3,7 +3,7 @@
 `RemoteStore` wraps the real `supabase` AsyncClient. It knows the wire shape of rows and the
 sign-in flows; what to push and pull, and when, is decided by `desktop_chat.store.sync`.
 
-Facts this relies on (checked against supabase 2.34.1, see DESIGN.md):
+Facts this relies on (checked against supabase 2.34.1; see also docs/supabase.md):
 * `acreate_client(url, key, AsyncClientOptions(...))`; the auth client saves the session to
   `options.storage` on every sign-in and every refresh, so the newest refresh token is always
   the one kept (`KeyringStorage` puts it in the OS keychain).
