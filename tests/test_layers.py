@@ -75,8 +75,9 @@ def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
             else:
                 target = node.module or ""
             found.add(target)
-            # `from desktop_chat import store` imports the subpackage itself
-            found.update(f"{target}.{alias.name}" for alias in node.names)
+            if target == "desktop_chat" or target.startswith("desktop_chat."):
+                # `from desktop_chat import store` imports the subpackage itself
+                found.update(f"{target}.{alias.name}" for alias in node.names)
     return found
 
 
