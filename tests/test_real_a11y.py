@@ -201,7 +201,7 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
                                                                      tmp_path):
     env = a11y_session
     groq_server.reply_text = "Hello from the model."
-    groq_server.tokens_per_second = 20
+    groq_server.tokens_per_second = 3  # slow enough to read the row while it streams
     listener = Listener(env)  # first, so the app's bridge sees a listener for announcements
     app = None
     try:
@@ -213,9 +213,25 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
         app.wait_for("ready", timeout=40)
         window = xdotool("search", "--sync", "--onlyvisible", "--pid", str(app.pid)).split()[0]
         xdotool("windowactivate", "--sync", window)
+        # Before the first message: the welcome page's controls have names too.
+        welcome = wait_for_tree(env, app.pid, lambda nodes: any(
+            n["name"] == "What can I help with?" and "showing" in n["states"] for n in nodes))
+        unnamed = [n for n in welcome if "showing" in n["states"]
+                   and n["role"] in CONTROL_ROLES and not n["name"].strip()]
+        assert not unnamed, f"{unnamed}\n{outline(welcome)}"
+        starters = [n["name"] for n in welcome if n["role"] == "push button"
+                    and n["name"].startswith("Start with: ") and "showing" in n["states"]]
+        assert len(starters) == 4, outline(welcome)
+
         # Typed for real: the window opens with the focus in the composer.
         xdotool("type", "--delay", "30", "Hi there")
         xdotool("key", "Return")
+
+        # While the reply streams, its row says so.
+        streaming = wait_for_tree(env, app.pid, lambda nodes: any(
+            n["name"] == "Assistant is replying…" or n["name"].startswith("Assistant, ")
+            and ", still replying: " in n["name"] for n in nodes))
+        assert not any(n["name"].endswith("Hello from the model.") for n in streaming)
 
         # Each message is a list item that says who, when and what.
         nodes = wait_for_tree(env, app.pid, lambda nodes: any(
