@@ -154,6 +154,19 @@ def children_of(nodes: list[dict], name: str, role: str) -> list[dict]:
     return below
 
 
+def subtree(nodes: list[dict], name: str, role: str) -> list[dict]:
+    """The node called `name` with that role and everything below it."""
+    start = next(i for i, n in enumerate(nodes) if n["name"] == name and n["role"] == role)
+    end = next((i for i in range(start + 1, len(nodes))
+                if nodes[i]["depth"] <= nodes[start]["depth"]), len(nodes))
+    return nodes[start:end]
+
+
+def unnamed_controls(nodes: list[dict]) -> list[dict]:
+    return [n for n in nodes if "showing" in n["states"] and n["role"] in CONTROL_ROLES
+            and not n["name"].strip()]
+
+
 class Listener:
     """The reader's `listen` mode in the background: what a screen reader hears, as it comes."""
 
@@ -216,9 +229,7 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
         # Before the first message: the welcome page's controls have names too.
         welcome = wait_for_tree(env, app.pid, lambda nodes: any(
             n["name"] == "What can I help with?" and "showing" in n["states"] for n in nodes))
-        unnamed = [n for n in welcome if "showing" in n["states"]
-                   and n["role"] in CONTROL_ROLES and not n["name"].strip()]
-        assert not unnamed, f"{unnamed}\n{outline(welcome)}"
+        assert not unnamed_controls(welcome), outline(welcome)
         starters = [n["name"] for n in welcome if n["role"] == "push button"
                     and n["name"].startswith("Start with: ") and "showing" in n["states"]]
         assert len(starters) == 4, outline(welcome)
@@ -244,8 +255,7 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
 
         # Every control on screen has a name, and the main ones are there to be found.
         showing = [n for n in nodes if "showing" in n["states"]]
-        unnamed = [n for n in showing if n["role"] in CONTROL_ROLES and not n["name"].strip()]
-        assert not unnamed, f"{unnamed}\n{outline(nodes)}"
+        assert not unnamed_controls(nodes), outline(nodes)
         for name, role in CONTROLS.items():
             assert any(n["name"] == name and n["role"] == role for n in showing), \
                 f"no {role} {name!r} showing in\n{outline(nodes)}"
@@ -272,6 +282,26 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
         wanted.append(f"combo box {'llama-3.1-8b-instant'!r}")
         start = reached.index(wanted[0])
         assert reached[start:start + len(wanted)] == wanted, str(reached)
+
+        # The command palette and Settings: every control they show has a name.
+        xdotool("key", "ctrl+l")  # back to the composer
+        xdotool("key", "ctrl+shift+p")
+        nodes = wait_for_tree(env, app.pid, lambda nodes: any(
+            n["name"] == "Command palette" and "showing" in n["states"] for n in nodes))
+        palette = subtree(nodes, "Command palette", "panel")
+        assert not unnamed_controls(palette), outline(palette)
+        assert any(n["name"] == "Search actions and sessions" and "focused" in n["states"]
+                   for n in palette), outline(palette)
+        xdotool("key", "Escape")
+        xdotool("key", "ctrl+comma")
+        nodes = wait_for_tree(env, app.pid, lambda nodes: any(
+            n["name"] == "Model name" and "focused" in n["states"] for n in nodes))
+        # All six pages are in the tree (the hidden ones not showing): every control is named,
+        # down to each combo box's drop-down list.
+        dialog = subtree(nodes, "Settings", "dialog")
+        controls = [n for n in dialog if n["role"] in CONTROL_ROLES]
+        assert len(controls) > 20 and all(n["name"].strip() for n in controls), outline(dialog)
+        xdotool("key", "Escape")
     finally:
         if app is not None:
             (tmp_path / "quit").touch()
