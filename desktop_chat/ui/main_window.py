@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 import time
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
     QAction,
     QCloseEvent,
     QDesktopServices,
@@ -91,6 +94,13 @@ OPEN_SESSION_KEY = "window/open_session"
 RENAME_FIELD_WIDTH = 420
 MODEL_PICKER_MAX_WIDTH = 240
 DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes come tighter
+
+
+def reply_announcement(text: str, length: int = 80) -> str:
+    """What a screen reader announces when a reply has finished: its opening words, plain."""
+    words = " ".join(re.sub(r"[*_`#>|]+", " ", text).split())  # Markdown marks read as noise
+    opening = words if len(words) <= length else words[:length].rstrip() + "…"
+    return f"Reply finished: {opening}"
 
 
 class MainWindow(QMainWindow):
@@ -211,6 +221,8 @@ class MainWindow(QMainWindow):
         self.model_picker = QComboBox(self.composer)
         self.model_picker.setObjectName("ModelPicker")
         self.model_picker.setAccessibleName("Model")
+        # AT-SPI names a combo box by its current entry: this says what the entry is for.
+        self.model_picker.setAccessibleDescription("Model for the next reply")
         self.model_picker.setToolTip("The model for the next reply")
         # As wide as about 14 characters, not as the longest model id: the status row must
         # not widen a small window. The list opens as wide as its longest entry.
@@ -222,6 +234,15 @@ class MainWindow(QMainWindow):
         self.model_picker.view().setAccessibleName("Models")
         self.model_picker.activated.connect(self._model_picked)
         self.composer.add_status_widget(self.model_picker)
+        # Tab walks the window as it reads, left to right: the sidebar, the messages (the arrow
+        # keys then step through them, each read by a screen reader), the composer, its controls.
+        self.transcript.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        tab_chain = [self.sidebar_button, self.sessions.search, self.sessions.list,
+                     self.sessions.new_button, self.sessions.end_button,
+                     self.sessions.more_button, self.transcript, self.composer.edit,
+                     self.composer.send_button, self.composer.stop_button, self.model_picker]
+        for before, after in itertools.pairwise(tab_chain):
+            QWidget.setTabOrder(before, after)
         self.retry_countdown = RetryCountdown(self, self._retry_after_rate_limit)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
@@ -609,6 +630,9 @@ class MainWindow(QMainWindow):
             self.show_status(usage_line(outcome, streamed))
             self._reply_finished = True
             self.reply_finished.emit(item.text)
+            # A screen reader stays on the composer while the reply streams: tell it the end.
+            QAccessible.updateAccessibility(
+                QAccessibleAnnouncementEvent(self, reply_announcement(item.text)))
             return outcome
         error = outcome.error
         if item.text or renderer.pending:

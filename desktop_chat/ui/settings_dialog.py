@@ -53,6 +53,8 @@ class SettingsDialog(QDialog):
         self.model = QComboBox(self)
         self.model.setEditable(True)
         self.model.setAccessibleName("Model")
+        self.model.view().setAccessibleName("Models")
+        self.model.lineEdit().setAccessibleName("Model name")  # a screen reader names it apart
         self.model.addItem(preferences.model)
         self.model.setCurrentText(preferences.model)
         self.models_note = _hint("Loading Groq's model list…", self)
@@ -95,6 +97,7 @@ class SettingsDialog(QDialog):
 
         self.theme = QComboBox(self)
         self.theme.setAccessibleName("Theme")
+        self.theme.view().setAccessibleName("Themes")
         for label, value in (("Follow system", "system"), ("Dark", "dark"), ("Light", "light")):
             self.theme.addItem(label, value)
         self.theme.setCurrentIndex(self.theme.findData(preferences.theme))
@@ -109,6 +112,7 @@ class SettingsDialog(QDialog):
 
         self.send_key = QComboBox(self)
         self.send_key.setAccessibleName("Send key")
+        self.send_key.view().setAccessibleName("Send keys")
         self.send_key.addItem("Enter sends, Shift+Enter adds a line", "enter")
         self.send_key.addItem("Ctrl+Enter sends, Enter adds a line", "ctrl+enter")
         self.send_key.setCurrentIndex(self.send_key.findData(preferences.send_key))

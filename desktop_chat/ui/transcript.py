@@ -141,9 +141,20 @@ class MessageItem:
 
     @property
     def accessible_text(self) -> str:
+        """What a screen reader says for this row: who wrote it, when, which version, the text
+        (e.g. "Assistant, 14:05, version 2 of 3: Hello"); the typing dots read as words."""
         who = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SUMMARY: "Summary",
                Role.ERROR: "Error"}[self.role]
-        return f"{who}: {self.text}" + (f" ({self.note})" if self.note else "")
+        if self.streaming and not self.text:
+            return f"{who} is replying…"
+        parts = [who]
+        if self.timestamp is not None:
+            parts.append(self.timestamp.astimezone().strftime("%H:%M"))
+        if self.versions is not None and self.versions[1] > 1:
+            parts.append(f"version {self.versions[0]} of {self.versions[1]}")
+        if self.streaming:
+            parts.append("still replying")
+        return ", ".join(parts) + f": {self.text}" + (f" ({self.note})" if self.note else "")
 
 
 class TranscriptModel(QAbstractListModel):
