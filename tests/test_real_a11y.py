@@ -240,8 +240,8 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
 
         # While the reply streams, its row says so.
         streaming = wait_for_tree(env, app.pid, lambda nodes: any(
-            n["name"] == "Assistant is replying…" or n["name"].startswith("Assistant, ")
-            and ", still replying: " in n["name"] for n in nodes))
+            n["name"] == "Assistant is replying…" or (n["name"].startswith("Assistant, ")
+            and ", still replying: " in n["name"]) for n in nodes))
         assert not any(n["name"].endswith("Hello from the model.") for n in streaming)
 
         # Each message is a list item that says who, when and what.
