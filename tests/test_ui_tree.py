@@ -156,3 +156,95 @@ def test_alt_arrows_switch_the_last_message_with_versions(app, qtbot, groq_serve
     qtbot.waitUntil(lambda: app.items[-1].text == "Two.")
     assert app.items[-1].versions == (2, 3)
 
+
+
+def test_continue_picks_up_a_stopped_reply(app, qtbot, groq_server) -> None:
+    groq_server.reply_text = "one two three four five six seven eight"
+    hold = groq_server.hold_after(3)
+    app.type_and_send("Count")
+    qtbot.waitUntil(lambda: hold.reached.is_set() and bool(app.items[-1].text))
+    qtbot.waitUntil(lambda: app.run(app.store.events(app.window.current_session_id))[-1].text
+                    != "")
+    app.key(Qt.Key.Key_Escape, widget=app.composer)
+    hold.release()
+    app.wait_idle()
+    stopped = app.last(Role.ASSISTANT)
+    partial = stopped.text
+    assert stopped.note and stopped.event_id
+    view = app.window.transcript
+    model = app.window.transcript_model
+    rect = view.visualRect(model.index(model.row_of(stopped)))
+    pill = app.window.delegate.continue_rect(stopped, rect)
+    assert pill.isValid(), "a stopped reply offers Continue"
+    groq_server.reply_text = " nine ten."
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pill.center())
+    app.wait_idle()
+    # The model was shown the reply so far as its own turn, and the rest joins the same reply.
+    assert groq_server.requests[-1]["messages"][-1] == {"role": "assistant", "content": partial}
+    assert [(i.role, i.text) for i in app.items] == [
+        (Role.USER, "Count"), (Role.ASSISTANT, partial + " nine ten.")]
+    stored = app.run(app.store.events(app.window.current_session_id))
+    assert [e.text for e in stored] == ["Count", partial + " nine ten."]
+
+
+def test_branch_and_delete_from_the_context_menu(app, qtbot, groq_server) -> None:
+    groq_server.reply_text = "Reply one."
+    app.send_and_wait("Message one")
+    groq_server.reply_text = "Reply two."
+    app.send_and_wait("Message two")
+    source = app.window.current_session_id
+    view = app.window.transcript
+    model = app.window.transcript_model
+
+    def menu_on(item):
+        rect = view.visualRect(model.index(model.row_of(item)))
+        view.contextMenuEvent(_context_event(view, rect.center()))
+        return {a.text(): a for a in view.context_menu.actions()}
+
+    menu_on(app.items[1])["Branch to a new session"].trigger()
+    qtbot.waitUntil(lambda: app.window.current_session_id != source)
+    assert [i.text for i in app.items] == ["Message one", "Reply one."]
+    assert "branch" in app.window.chat_title.text()
+
+    app.run(app.window.open_session(source))
+    menu_on(app.items[2])["Delete message"].trigger()
+    qtbot.waitUntil(lambda: len(app.items) == 2)
+    assert [i.text for i in app.items] == ["Message one", "Reply one."]
+    assert app.window.undo_button.isVisible()
+    app.window.undo_button.click()
+    qtbot.waitUntil(lambda: len(app.items) == 4)
+    assert [i.text for i in app.items][2:] == ["Message two", "Reply two."]
+    # Deleted again, it is out of what the next request remembers.
+    menu_on(app.items[2])["Delete message"].trigger()
+    qtbot.waitUntil(lambda: len(app.items) == 2)
+    app.send_and_wait("Message three")
+    history = [m["content"] for m in groq_server.requests[-1]["messages"]]
+    assert "Message one" in history and "Message two" not in history
+
+
+def _context_event(view, point):
+    from PySide6.QtGui import QContextMenuEvent
+
+    return QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                             view.viewport().mapToGlobal(point))
+
+
+def test_import_from_the_session_menu(app, qtbot, groq_server) -> None:
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures" / "imports"
+    menu = app.window.session_menu
+    action = next(a for a in menu.actions() if a.text() == "Import…")
+    action.trigger()
+    dialog = app.window.import_dialog
+    dialog.fileSelected.emit(str(fixtures / "chatgpt-conversations.json"))
+    qtbot.waitUntil(lambda: app.window.composer.status.text().startswith("Imported"))
+    assert "2 sessions" in app.window.composer.status.text()
+    titles = [s.display_title for s in app.window.sessions.model.sessions]
+    assert "Lisbon trip" in titles
+    assert app.items and any(i.versions for i in app.items)  # its branches came along
+    dialog.fileSelected.emit(str(fixtures / "chatgpt-conversations.json"))
+    qtbot.waitUntil(lambda: "Nothing new" in app.window.composer.status.text())
+    dialog.fileSelected.emit(str(fixtures))  # a folder: plain words, nothing breaks
+    qtbot.waitUntil(lambda: "Could not read" in app.window.composer.status.text())
+    dialog.close()

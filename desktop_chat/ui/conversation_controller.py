@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop_chat.core.chat import BranchItem, MessageRejected, check_message
+from pathlib import Path
+
+from desktop_chat.core.chat import BranchItem, DeletedMessage, MessageRejected, check_message
 from desktop_chat.core.models import EventType
 from desktop_chat.ui.transcript import MessageItem, Role
 
@@ -32,6 +34,10 @@ class ConversationController:
         self._draft_before_edit = ""  # what the composer held when Edit was pressed
         window.delegate.version_step.connect(self.step_version)
         window.delegate.edit_requested.connect(self.start_edit)
+        window.delegate.continue_requested.connect(self.continue_reply)
+        window.transcript.branch_requested.connect(self.branch)
+        window.transcript.delete_requested.connect(self.delete)
+        self.deleted: DeletedMessage | None = None  # what the Undo button puts back
 
     @property
     def _model(self):
@@ -180,3 +186,87 @@ class ConversationController:
             lambda on_piece: window.service.edit(session_id, event_id, text, on_piece),
             restore_text=text)
         await self.sync_versions(session_id)
+
+    # -- continue a stopped or cut reply -------------------------------------------------
+    def continue_reply(self, event_id: str) -> None:
+        window = self.window
+        session_id = window.current_session_id
+        if window.busy or session_id is None or not event_id:
+            return
+        if window.service.llm is None:
+            window.ask_for_key()
+            return
+        window.reply_task = window._spawn(self._continue(session_id, event_id))
+
+    async def _continue(self, session_id: str, event_id: str) -> None:
+        window = self.window
+        self._model.remove_errors()
+        row = next((r for r, i in enumerate(self._model.items) if i.event_id == event_id), None)
+        if row is None:
+            return
+        old = self._model.take_from(row)[0]  # streamed again below: what it had, then the rest
+
+        async def run(on_piece):
+            on_piece(old.text)  # the service passes on only the new text
+            return await window.service.continue_reply(session_id, on_piece, event_id=event_id)
+
+        await window._stream_reply(run)
+        await self.sync_versions(session_id)
+
+    # -- branch, delete ------------------------------------------------------------------
+    def branch(self, event_id: str) -> None:
+        session_id = self.window.current_session_id
+        if session_id is None or self.window.busy:
+            return
+        self.window._spawn(self._branch(session_id, event_id))
+
+    async def _branch(self, session_id: str, event_id: str) -> None:
+        session = await self.window.service.branch_session(session_id, event_id)
+        await self.window.refresh_sessions()
+        await self.window.open_session(session.session_id)
+        self.window.show_status(f"Branched into “{session.display_title}”.")
+
+    def delete(self, event_id: str) -> None:
+        session_id = self.window.current_session_id
+        if session_id is None or self.window.busy:
+            return
+        self.window._spawn(self._delete(session_id, event_id))
+
+    async def _delete(self, session_id: str, event_id: str) -> None:
+        self.deleted = await self.window.service.delete_message(session_id, event_id)
+        await self.show_branch(session_id)
+        self.window.offer_undo("Deleted the message and what followed it.")
+
+    def undo_delete(self) -> bool:
+        """Undo: put the deleted message back. False when no message was deleted."""
+        deleted, self.deleted = self.deleted, None
+        if deleted is None:
+            return False
+        self.window._spawn(self._undo_delete(deleted))
+        return True
+
+    async def _undo_delete(self, deleted: DeletedMessage) -> None:
+        branch = await self.window.service.undo_delete(deleted)
+        if self.window.current_session_id == deleted.session_id:
+            self._model.set_events([i.event for i in branch], _versions(branch))
+            self.window.transcript.follow_bottom()
+        self.window.show_status("Message restored.")
+
+    # -- import --------------------------------------------------------------------------
+    async def import_file(self, path: Path) -> None:
+        window = self.window
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            why = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            window.show_status(f"Could not read {path.name}: {why}.")
+            return
+        try:
+            report = await window.service.import_text(text)
+        except ValueError as refused:  # ImportRefused: what the file is not, in plain words
+            window.show_status(str(refused))
+            return
+        await window.refresh_sessions()
+        if report.session_ids and not window.busy:
+            await window.open_session(report.session_ids[0])
+        window.show_status(report.text)

@@ -413,6 +413,7 @@ class MainWindow(QMainWindow):
                              "before starting a new session.")
             return
         self.current_session_id = None  # stored when its first message is sent
+        self.conversation.editing_event_id = None
         self.transcript_model.set_events([])
         self.sessions.select(None)
         self._show_title()
@@ -761,6 +762,7 @@ class MainWindow(QMainWindow):
         menu.addAction("Rename…  (F2)", self.rename_session)
         menu.addAction("Export as Markdown…", lambda: self.choose_export_file("md"))
         menu.addAction("Export as JSON…", lambda: self.choose_export_file("json"))
+        menu.addAction("Import…", self.choose_import_file)
         menu.addSeparator()
         menu.addAction("Delete…  (Delete)", self.delete_session)
         self.sessions.more_button.setMenu(menu)
@@ -828,15 +830,22 @@ class MainWindow(QMainWindow):
             self.current_session_id = None
             self.transcript_model.set_events([])
         await self.refresh_sessions()
+        self.conversation.deleted = None  # Undo now brings back the session
+        self.offer_undo(f"Deleted “{title}”.")
         self._deleted_session = session_id
-        self.show_status(f"Deleted “{title}”.")
+
+    def offer_undo(self, text: str) -> None:
+        """Show Undo for the latest deletion (a session, or a message: the controller's)."""
+        self._deleted_session = None
+        self.show_status(text)
         self.undo_button.show()
         self._undo_timer.start(UNDO_DELETE_MS)
 
     def undo_delete(self) -> None:
         session_id = self._deleted_session
+        message_undone = self.conversation.undo_delete()
         self._forget_undo()
-        if session_id:
+        if session_id and not message_undone:
             self._spawn(self._restore(session_id))
 
     async def _restore(self, session_id: str) -> None:
@@ -846,6 +855,7 @@ class MainWindow(QMainWindow):
 
     def _forget_undo(self) -> None:
         self._deleted_session = None
+        self.conversation.deleted = None
         self._undo_timer.stop()
         self.undo_button.hide()
 
@@ -865,6 +875,17 @@ class MainWindow(QMainWindow):
         dialog.fileSelected.connect(
             lambda path: self._spawn(self.export_session(session_id, Path(path), kind)))
         self.export_dialog = dialog
+        dialog.open()
+
+    def choose_import_file(self) -> None:
+        """A Desktop Chat JSON export, or a ChatGPT or Claude conversations.json."""
+        folder = self.preferences_store.value(EXPORT_FOLDER_KEY, "") or str(Path.home())
+        dialog = QFileDialog(self, "Import conversations", folder,
+                             "Conversations (*.json);;All files (*)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(
+            lambda path: self._spawn(self.conversation.import_file(Path(path))))
+        self.import_dialog = dialog
         dialog.open()
 
     async def export_session(self, session_id: str, path: Path, kind: str) -> None:

@@ -83,6 +83,7 @@ RETRY_LABEL = "↻ Retry"
 COPY_LABEL = "Copy"
 EDIT_LABEL = "Edit"
 REGENERATE_LABEL = "↻ Regenerate"
+CONTINUE_LABEL = "Continue"
 PREVIOUS_VERSION, NEXT_VERSION = "‹", "›"
 VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
 
@@ -271,6 +272,7 @@ class MessageDelegate(QStyledItemDelegate):
     copy_requested = Signal(str)  # text to put on the clipboard
     edit_requested = Signal(str, str)  # a user message to edit in the composer: (id, text)
     version_step = Signal(str, int)  # show another version of a message: (event id, -1 or +1)
+    continue_requested = Signal(str)  # the event id of a stopped or cut reply to go on with
     link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
@@ -389,6 +391,8 @@ class MessageDelegate(QStyledItemDelegate):
             actions.append(EDIT_LABEL)
         if item.role == Role.ASSISTANT and last_reply and not item.retryable:
             actions.append(REGENERATE_LABEL)
+        if item.role == Role.ASSISTANT and last_reply and item.note and item.event_id:
+            actions.append(CONTINUE_LABEL)  # stopped or cut short: the model can go on
         return actions
 
     def action_rects(self, item: MessageItem, rect: QRect, hovered: bool = True,
@@ -437,6 +441,9 @@ class MessageDelegate(QStyledItemDelegate):
 
     def regenerate_rect(self, item: MessageItem, rect: QRect) -> QRect:
         return self.action_rects(item, rect, last_reply=True).get(REGENERATE_LABEL, QRect())
+
+    def continue_rect(self, item: MessageItem, rect: QRect) -> QRect:
+        return self.action_rects(item, rect, last_reply=True).get(CONTINUE_LABEL, QRect())
 
     def code_copy_rects(self, item: MessageItem, rect: QRect) -> list[tuple[QRect, str]]:
         """A Copy pill in the header strip of each finished code block."""
@@ -652,6 +659,9 @@ class MessageDelegate(QStyledItemDelegate):
                 and self.regenerate_rect(item, option.rect).contains(position)):
             self.retry_clicked.emit()
             return True
+        if item is model.last_reply() and self.continue_rect(item, option.rect).contains(position):
+            self.continue_requested.emit(item.event_id)
+            return True
         for pill, code in self.code_copy_rects(item, option.rect):
             if pill.contains(position):
                 self.copy_requested.emit(code)
@@ -756,6 +766,8 @@ class TranscriptView(QListView):
     menu; keys typed while the transcript has focus go to the composer (`typed`)."""
 
     typed = Signal(str)  # text typed while the transcript had focus
+    branch_requested = Signal(str)  # the context menu's Branch: the message's event id
+    delete_requested = Signal(str)  # the context menu's Delete message: its event id
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -936,6 +948,11 @@ class TranscriptView(QListView):
         if item.document is not None:
             menu.addAction("Select all", lambda: self.select_text(
                 item, 0, item.document.characterCount() - 1))
+        if item.event_id and item.role != Role.ERROR and not item.streaming:
+            menu.addSeparator()
+            menu.addAction("Branch to a new session",
+                           lambda: self.branch_requested.emit(item.event_id))
+            menu.addAction("Delete message", lambda: self.delete_requested.emit(item.event_id))
         url = delegate.link_at(item, rect, event.pos())
         if url is not None:
             menu.addSeparator()
