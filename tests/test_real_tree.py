@@ -124,3 +124,54 @@ def test_version_switcher_is_painted_readable_and_clickable(
             assert "2/3" in read_text(image, shots / f"{name}-{which}-2of3.png"), which
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_editing_state_and_continue_pill_in_a_real_window(
+        qtbot, run, groq_server, isolated_environment, tmp_path, theme) -> None:
+    shots = Path(os.environ.get("DESKTOP_CHAT_SHOT_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    app = themed_app(qtbot, run, isolated_environment, groq_server, theme, (1100, 760))
+    try:
+        groq_server.reply_text = "one two three four five six seven eight nine ten"
+        hold = groq_server.hold_after(4)
+        app.type_and_send("Count to ten")
+        qtbot.waitUntil(lambda: hold.reached.is_set() and bool(app.items[-1].text))
+        qtbot.waitUntil(lambda: bool(run(app.store.events(app.window.current_session_id))[-1].text))
+        xinput.key("Escape")
+        hold.release()
+        app.wait_idle()
+        stopped = app.last(Role.ASSISTANT)
+        model, view = app.window.transcript_model, app.window.transcript
+        rect = view.visualRect(model.index(model.row_of(stopped)))
+        xinput.focus_window(app.window)
+        xinput.move(view.viewport(), rect.center())  # hovered: its pills show
+        pill = app.window.delegate.continue_rect(stopped, rect)
+        assert pill.isValid()
+        qtbot.waitUntil(lambda: ink_pixels(grab_screen(view.viewport(), pill)) > 20,
+                        timeout=5_000)
+        grab_screen(app.window).save(str(shots / f"continue-window-{theme}.png"))
+        image = grab_screen(view.viewport(), pill.adjusted(3, 3, -3, -3))  # inside its border
+        assert "Continue" in read_text(image, shots / f"continue-{theme}.png")
+
+        groq_server.reply_text = " five six seven."
+        xinput.click(view.viewport(), pill.center())
+        qtbot.waitUntil(lambda: not app.window.busy
+                        and app.last(Role.ASSISTANT).text.endswith(" five six seven."))
+        app.wait_idle()
+
+        # Up in the empty composer: the status row says the composer edits a message.
+        xinput.move(app.window.chat_title, QPoint(4, 4))
+        app.composer.setFocus()
+        xinput.key("Up")
+        qtbot.waitUntil(lambda: app.composer.toPlainText() == "Count to ten")
+        status = app.window.composer.status
+        assert status.isVisible() and "Editing" in status.text()
+        settle(qtbot, app)
+        image = grab_screen(status)
+        assert "Editing" in read_text(image, shots / f"editing-status-{theme}.png")
+        grab_screen(app.window).save(str(shots / f"editing-window-{theme}.png"))
+        xinput.key("Escape")
+        qtbot.waitUntil(lambda: app.composer.toPlainText() == "")
+    finally:
+        app.close()
