@@ -144,7 +144,14 @@ def test_alt_arrows_switch_the_last_message_with_versions(app, qtbot, groq_serve
     groq_server.reply_text = "One."
     app.send_and_wait("Hi")
     regenerate_with(app, groq_server, "Two.")
-    regenerate_with(app, groq_server, "Three.")
+    # The hover "↻ Regenerate" does the same as Ctrl+R.
+    groq_server.reply_text = "Three."
+    view, model = app.window.transcript, app.window.transcript_model
+    reply = app.items[-1]
+    pill = app.window.delegate.regenerate_rect(reply, view.visualRect(model.index(1)))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pill.center())
+    app.wait_idle()
+    qtbot.waitUntil(lambda: app.items[-1].text == "Three.")
     assert app.items[-1].versions == (3, 3)
     app.key(Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier, app.composer)
     qtbot.waitUntil(lambda: app.items[-1].text == "Two.")
