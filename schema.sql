@@ -3,7 +3,7 @@
 -- How to use: open your Supabase project, go to "SQL Editor", paste this whole file and press
 -- "Run". It can be run again safely: every statement is idempotent.
 --
--- What it makes: `sessions` and `events` (DESIGN.md, "Data model"), their indexes, and Row Level
+-- What it makes: `sessions` and `events` (docs/architecture.md, "Data model"), their indexes, and Row Level
 -- Security so that each signed-in user sees and changes only their own rows. The anon key that
 -- the app ships with is public; these policies are the only thing protecting the rows.
 --
@@ -44,7 +44,7 @@ create table if not exists public.events (
 );
 
 -- ---------------------------------------------------------------------------------------------
--- A session is a tree (DESIGN.md). Added after the first release, as `add column if not
+-- A session is a tree (docs/architecture.md). Added after the first release, as `add column if not
 -- exists`, so these lines also upgrade an existing project: to upgrade, run this whole file
 -- again (the trigger functions below changed too). Rows stored before keep a null parent_id
 -- until a device that has upgraded its local file pushes them again with their parents.

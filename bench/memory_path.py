@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop_chat.core.memory import history_before  # noqa: E402
-from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
-from tests.test_memory_cost import TURNS, chain_session  # noqa: E402
+from desktop_chat.core.memory import history_before
+from desktop_chat.store.sqlite import SQLiteStore
+from tests.test_memory_cost import TURNS, chain_session
 
 
 def main() -> None:

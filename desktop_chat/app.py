@@ -35,7 +35,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _attach_console() -> None:
-    """A windowed Windows build has no stdout: print --version/--self-test to the calling console."""
+    """A windowed Windows build has no stdout: print --version/--self-test to the calling
+    console."""
     if sys.platform != "win32" or sys.stdout is not None:
         return
     try:

@@ -62,7 +62,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string: keep what we can, redacted
+        except Exception:  # noqa: BLE001 - a bad format string: keep what we can, redacted
             message = f"{record.msg} {record.args}"
         record.msg = self.redact(message)
         record.args = None
@@ -154,7 +154,8 @@ def setup_logging(
                                                    delay=True))
     except OSError as exc:
         log_file = None
-        print(f"Desktop Chat: cannot write logs to {log_dir} ({exc.strerror or exc})", file=sys.stderr)
+        print(f"Desktop Chat: cannot write logs to {log_dir} ({exc.strerror or exc})",
+              file=sys.stderr)
     if stderr_level is not None and sys.stderr is not None:  # None in a windowed Windows app
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(stderr_level if log_file else min(stderr_level, logging.INFO))

@@ -1,12 +1,12 @@
-"""Sessions, events and search hits: the data model of DESIGN.md, free of any storage or UI
-concern. Both the core and the store import these (DESIGN.md's layers: store -> models)."""
+"""Sessions, events and search hits: the data model of docs/architecture.md, free of any
+storage or UI concern. Both the core and the store import these (the layers: store -> models)."""
 
 from __future__ import annotations
 
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -22,7 +22,7 @@ def new_id() -> str:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass

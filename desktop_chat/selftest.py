@@ -55,7 +55,7 @@ def run_self_test() -> int:
     except SelfTestFailed as failed:
         print(f"self-test FAILED at {steps[-1]}: {failed}", file=sys.stderr)
         return 1
-    except BaseException as error:  # anything else is a broken bundle too: say what and where
+    except BaseException as error:  # noqa: BLE001 - anything else is a broken bundle too: say what and where
         import traceback
 
         traceback.print_exc()
@@ -251,6 +251,6 @@ def _check_keyring_backends() -> None:
         try:
             backend.load()
             loaded.append(backend.name)
-        except Exception:  # a backend for another OS may fail to import; keyring skips those
+        except Exception:  # noqa: BLE001 - a backend for another OS may fail to import; keyring skips those
             continue
     check(loaded, "no keyring backend could be imported")

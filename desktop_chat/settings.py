@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -63,7 +64,7 @@ def source_checkout() -> Path | None:
 
 
 def read_config(env: dict[str, str] | None = None, cwd: Path | None = None,
-                exe_dir: Path | None = None, checkout: Path | None | str = "detect"
+                exe_dir: Path | None = None, checkout: Path | str | None = "detect"
                 ) -> dict[str, str]:
     """Settings from, highest precedence first:
 
@@ -108,7 +109,8 @@ class Settings:
     supabase_url: str | None = None
     supabase_key: str | None = field(default=None, repr=False)
     memory_turns: int = 10
-    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_ID, appauthor=False)))
+    data_dir: Path = field(
+        default_factory=lambda: Path(platformdirs.user_data_dir(APP_ID, appauthor=False)))
     key_source: str = "none"  # "environment" | "keychain" | "none": shown in Settings
     # A keychain key saved for another base URL than the one configured now: not used until
     # the user agrees to send it there (see key_destination_changed).
@@ -210,10 +212,8 @@ def save_key_base_url(base_url: str | None) -> None:
 
     try:
         if same_base_url(base_url, None):
-            try:
+            with contextlib.suppress(PasswordDeleteError):  # nothing saved: nothing to delete
                 keyring.delete_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER)
-            except PasswordDeleteError:
-                pass
         else:
             keyring.set_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER,
                                  effective_base_url(base_url))

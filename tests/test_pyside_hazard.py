@@ -1,4 +1,4 @@
-"""Regression test for the PySide6 6.12.0 None-refcount bug (DESIGN.md, "Known hazard").
+"""Regression test for the PySide6 6.12.0 None-refcount bug (docs/architecture.md, "Known hazard").
 
 6.12.0 on Python 3.11 drops a reference to None on every processEvents() and on every
 QTextBlock.textList() that returns None; after a few thousand calls the process dies with

@@ -341,12 +341,7 @@ print(json.dumps({"available": available.getRect(), "frame": frame.getRect()}))
 """
 
 
-@pytest.mark.parametrize("screen", [
-    "1024x700x24", "1280x720x24",
-    pytest.param("800x600x24", marks=pytest.mark.xfail(
-        reason="the fixed 270 px sidebar and the composer need 820 px; the sidebar collapse "
-               "(issue 10, another part) makes the window fit", strict=False)),
-])
+@pytest.mark.parametrize("screen", ["1024x700x24", "1280x720x24", "800x600x24"])
 def test_the_window_opens_inside_a_small_screen(tmp_path, screen) -> None:
     """A fresh start on a screen smaller than the default 1100x760 window."""
     from tests.support.xserver import XServer

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from desktop_chat.core.chat import ChatService, ChatSettings
 from desktop_chat.llm.groq_client import GroqClient
 from desktop_chat.store.sqlite import SQLiteStore
-from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.main_window import DEFAULT_SIZE, GEOMETRY_KEY, MainWindow
 from desktop_chat.ui.transcript import Role
 
 
@@ -37,8 +37,10 @@ class ChatApp:
                                  preferences_store=self.preferences)
         qtbot.addWidget(self.window)
         # The window fits itself to the screen, and the offscreen screen is 800x600: where the
-        # sidebar folds away. Tests get the default size a desktop screen gives.
-        self.window.resize(1100, 760)
+        # sidebar folds away. Tests get the default size a desktop screen gives, unless the
+        # window has a size of its own to come back to.
+        if self.preferences.value(GEOMETRY_KEY) is None:
+            self.window.resize(*DEFAULT_SIZE)
         self.window.show()
         run(self.window.start())
 

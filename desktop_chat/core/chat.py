@@ -1,8 +1,8 @@
 """The chat flows: store the message, build the prompt, stream the reply while persisting it.
 
-A session is a tree (DESIGN.md): every event names the one it follows (`parent_id`) and the
-session names the leaf its transcript ends at (`active_leaf`). The service owns every flow that
-grows or walks the tree, so the window only renders what `active_branch` returns:
+A session is a tree (docs/architecture.md): every event names the one it follows (`parent_id`)
+and the session names the leaf its transcript ends at (`active_leaf`). The service owns every
+flow that grows or walks the tree, so the window only renders what `active_branch` returns:
 
 * send: the new message follows the active leaf.
 * regenerate / retry: a new reply beside the last one (same parent: the user message), which

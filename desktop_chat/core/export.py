@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,8 @@ def export_markdown(session: Session, events: list[Event]) -> str:
         if event.text:
             parts.append(event.text)  # verbatim: the transcript is the user's own text
         if event.type == EventType.AI_RESPONSE and event.interrupted:
-            reason = " ".join(str(event.payload.get("error") or "the reply did not finish.").split())
+            error = event.payload.get("error") or "the reply did not finish."
+            reason = " ".join(str(error).split())
             parts.append(f"*Interrupted: {reason}*")
     return "\n\n".join(parts) + "\n"
 
@@ -165,10 +166,10 @@ def _event(item: dict[str, Any]) -> Event:
 
 
 def _utc(value: datetime) -> datetime:
-    # A naive datetime is taken as UTC (DESIGN.md: timestamps are UTC).
+    # A naive datetime is taken as UTC (docs/architecture.md: timestamps are UTC).
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def _iso(value: datetime | None) -> str | None:

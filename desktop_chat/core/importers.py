@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from desktop_chat.core.export import FORMAT, parse_json_export
@@ -89,7 +89,7 @@ def _chatgpt(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
     source_id = str(conversation.get("conversation_id") or conversation.get("id")
                     or f"{conversation.get('title')}@{conversation.get('create_time')}")
     session_id = stable_id("chatgpt", source_id)
-    start = _from_unix(conversation.get("create_time")) or datetime.now(timezone.utc)
+    start = _from_unix(conversation.get("create_time")) or datetime.now(UTC)
     mapping = conversation.get("mapping")
     if not isinstance(mapping, dict):
         raise ImportRefused("A ChatGPT conversation's 'mapping' is not an object.")
@@ -141,7 +141,7 @@ def _from_unix(value: Any) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     try:
-        return datetime.fromtimestamp(value, timezone.utc)
+        return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -151,7 +151,7 @@ def _claude(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
     source_id = str(conversation.get("uuid")
                     or f"{conversation.get('name')}@{conversation.get('created_at')}")
     session_id = stable_id("claude", source_id)
-    start = _from_iso(conversation.get("created_at")) or datetime.now(timezone.utc)
+    start = _from_iso(conversation.get("created_at")) or datetime.now(UTC)
     messages = [m for m in conversation.get("chat_messages") or [] if isinstance(m, dict)]
     ids = {str(m.get("uuid")) for m in messages}
     has_parents = any("parent_message_uuid" in m for m in messages)
@@ -237,5 +237,5 @@ def _from_iso(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else \
-        moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else \
+        moment.astimezone(UTC)

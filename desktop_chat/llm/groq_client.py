@@ -21,7 +21,7 @@ import json
 import logging
 import math
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -61,7 +61,8 @@ class GroqClient:
             # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
             api_key=self._api_key,
             base_url=base_url,
-            timeout=httpx.Timeout(connect=self.connect_timeout, read=self.stall_timeout, write=30.0, pool=10.0),
+            timeout=httpx.Timeout(connect=self.connect_timeout, read=self.stall_timeout,
+                                  write=30.0, pool=10.0),
             max_retries=max_retries,
         )
         self._closed = False
@@ -85,7 +86,7 @@ class GroqClient:
                 temperature=self.temperature,
                 stream=True,
             )
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             raise self._map_error(exc, in_stream=False) from None
 
         finished = False
@@ -95,7 +96,7 @@ class GroqClient:
                     chunk = await stream.__anext__()
                 except StopAsyncIteration:
                     break
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
                     raise self._map_error(exc, in_stream=True) from None
 
                 if chunk.model:
@@ -119,7 +120,8 @@ class GroqClient:
             # The body ended without a final chunk: with framing that cannot tell a clean end
             # from a dropped connection (no length, no chunking), this is how a drop looks.
             log.warning("Groq stream ended without a finish_reason")
-            raise LLMError(LLMErrorKind.CONNECTION, "The connection to Groq was lost before the reply finished.")
+            raise LLMError(LLMErrorKind.CONNECTION,
+                           "The connection to Groq was lost before the reply finished.")
 
     async def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:
         self._check_key()
@@ -130,7 +132,7 @@ class GroqClient:
                 max_tokens=max_tokens,
                 stream=False,
             )
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             raise self._map_error(exc, in_stream=False) from None
         if not response.choices:
             return ""
@@ -140,7 +142,7 @@ class GroqClient:
         self._check_key()
         try:
             listing = await self._client.models.list()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             raise self._map_error(exc, in_stream=False) from None
         return sorted(m.id for m in listing.data)
 
@@ -155,11 +157,13 @@ class GroqClient:
     def _check_key(self) -> None:
         key = self._api_key
         if not key:
-            raise LLMError(LLMErrorKind.AUTH, "No Groq API key is set. Add one in Settings → API key.")
+            raise LLMError(LLMErrorKind.AUTH,
+                           "No Groq API key is set. Add one in Settings → API key.")
         if not (key.isascii() and key.isprintable()) or any(c.isspace() for c in key):
             raise LLMError(
                 LLMErrorKind.AUTH,
-                "The Groq API key contains characters a key cannot have. Check it in Settings → API key.",
+                "The Groq API key contains characters a key cannot have. "
+                "Check it in Settings → API key.",
             )
 
     def _seconds(self, value: float) -> str:
@@ -179,61 +183,67 @@ class GroqClient:
         return err
 
     def _translate(self, exc: BaseException, *, in_stream: bool) -> LLMError | None:
-        K = LLMErrorKind
+        kind = LLMErrorKind
         # Order matters: APITimeoutError is an APIConnectionError; the status errors are APIErrors.
         if isinstance(exc, groq.APIStatusError):
             return self._from_status(exc)
         if isinstance(exc, groq.APITimeoutError):
             if isinstance(exc.__cause__, httpx.ConnectTimeout):
-                return LLMError(K.TIMEOUT, f"Could not reach Groq within {self._seconds(self.connect_timeout)}. "
-                                           "Check your internet connection.")
-            return LLMError(K.TIMEOUT, f"Groq did not answer within {self._seconds(self.stall_timeout)}. "
-                                       "Try again in a moment.")
+                return LLMError(kind.TIMEOUT, "Could not reach Groq within "
+                                f"{self._seconds(self.connect_timeout)}. "
+                                "Check your internet connection.")
+            return LLMError(kind.TIMEOUT, "Groq did not answer within "
+                            f"{self._seconds(self.stall_timeout)}. Try again in a moment.")
         if isinstance(exc, groq.APIConnectionError):
-            return LLMError(K.CONNECTION, "Could not reach Groq. Check your internet connection.")
+            return LLMError(kind.CONNECTION,
+                            "Could not reach Groq. Check your internet connection.")
         if isinstance(exc, groq.APIResponseValidationError):
-            return LLMError(K.UNAVAILABLE, "Groq sent a reply the app could not read.")
+            return LLMError(kind.UNAVAILABLE, "Groq sent a reply the app could not read.")
         if isinstance(exc, groq.APIError):
             # An {"error": ...} event inside the stream.
             detail = self._clean(exc.message)
-            return LLMError(K.UNAVAILABLE, f"Groq stopped the reply: {detail}" if detail
+            return LLMError(kind.UNAVAILABLE, f"Groq stopped the reply: {detail}" if detail
                             else "Groq stopped the reply because of an error on its side.")
         if isinstance(exc, httpx.TimeoutException):
             if in_stream:
-                return LLMError(K.TIMEOUT, f"The reply stalled: Groq sent nothing for "
-                                           f"{self._seconds(self.stall_timeout)}.")
-            return LLMError(K.TIMEOUT, "Groq did not answer in time. Try again in a moment.")
-        if isinstance(exc, httpx.TransportError):  # RemoteProtocolError, ReadError, NetworkError, ...
+                return LLMError(kind.TIMEOUT, "The reply stalled: Groq sent nothing for "
+                                f"{self._seconds(self.stall_timeout)}.")
+            return LLMError(kind.TIMEOUT, "Groq did not answer in time. Try again in a moment.")
+        if isinstance(exc, httpx.TransportError):  # RemoteProtocolError, ReadError, NetworkError
             if in_stream:
-                return LLMError(K.CONNECTION, "The connection to Groq was lost.")
-            return LLMError(K.CONNECTION, "Could not reach Groq. Check your internet connection.")
+                return LLMError(kind.CONNECTION, "The connection to Groq was lost.")
+            return LLMError(kind.CONNECTION,
+                            "Could not reach Groq. Check your internet connection.")
         if isinstance(exc, json.JSONDecodeError):  # a malformed SSE event
-            return LLMError(K.UNAVAILABLE, "Groq sent a reply the app could not read.")
+            return LLMError(kind.UNAVAILABLE, "Groq sent a reply the app could not read.")
         return None
 
     def _from_status(self, exc: groq.APIStatusError) -> LLMError:
-        K = LLMErrorKind
+        kind = LLMErrorKind
         status = exc.status_code
         server_message = self._clean(_server_message(exc.body))
         if status == 401:
-            return LLMError(K.AUTH, "Groq rejected the API key. Check it in Settings → API key.")
+            return LLMError(kind.AUTH, "Groq rejected the API key. Check it in Settings → API key.")
         if status == 429:
             retry_after = _retry_after(exc.response.headers)
             if retry_after is not None:
                 text = f"Groq's rate limit was reached. Try again in {_duration(retry_after)}."
             else:
                 text = "Groq's rate limit was reached. Wait a moment and try again."
-            return LLMError(K.RATE_LIMIT, text, retry_after=retry_after)
+            return LLMError(kind.RATE_LIMIT, text, retry_after=retry_after)
         if status == 498:  # Groq: flex tier capacity exceeded
-            return LLMError(K.UNAVAILABLE, "Groq is over capacity right now (error 498). Try again in a moment.")
+            return LLMError(kind.UNAVAILABLE,
+                            "Groq is over capacity right now (error 498). Try again in a moment.")
         if status >= 500:
-            return LLMError(K.UNAVAILABLE, f"Groq is having trouble right now (error {status}). "
-                                           "Try again in a moment.")
+            return LLMError(kind.UNAVAILABLE, f"Groq is having trouble right now (error {status}). "
+                            "Try again in a moment.")
         if status == 408:
-            return LLMError(K.TIMEOUT, "Groq timed out handling the request (error 408). Try again.")
+            return LLMError(kind.TIMEOUT,
+                            "Groq timed out handling the request (error 408). Try again.")
         if server_message:
-            return LLMError(K.BAD_REQUEST, f"Groq refused the request (error {status}): {server_message}")
-        return LLMError(K.BAD_REQUEST, f"Groq refused the request (error {status}).")
+            return LLMError(kind.BAD_REQUEST,
+                            f"Groq refused the request (error {status}): {server_message}")
+        return LLMError(kind.BAD_REQUEST, f"Groq refused the request (error {status}).")
 
     def _clean(self, text: str | None) -> str:
         """A server-supplied message, safe to show: one line, bounded, never the key."""
@@ -253,7 +263,7 @@ class GroqClient:
 async def _close_quietly(stream: Any) -> None:
     try:
         await stream.close()
-    except Exception:  # closing a broken connection may itself fail; nothing to tell the user
+    except Exception:  # noqa: BLE001 - closing a broken connection may fail; nothing to tell
         log.debug("Ignoring error while closing the Groq stream", exc_info=False)
 
 
@@ -307,8 +317,8 @@ def _retry_after(headers: httpx.Headers) -> float | None:
         except (TypeError, ValueError):
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
     if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(0.0, seconds)

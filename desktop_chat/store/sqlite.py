@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # Numbered, append-only migrations: each entry upgrades the file from the previous version.
 # Version 1 is the first released layout; never edit a released step, add a new one.
 MIGRATIONS: tuple[str, ...] = (
-    # 1: sessions and events, as in DESIGN.md
+    # 1: sessions and events (docs/architecture.md, "Data model")
     """
     CREATE TABLE IF NOT EXISTS sessions (
         session_id TEXT PRIMARY KEY,
@@ -102,13 +102,13 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO outbox (kind, row_id) SELECT 'session', session_id FROM sessions ORDER BY start_time;
     INSERT INTO outbox (kind, row_id) SELECT 'event', event_id FROM events ORDER BY timestamp;
-    """,
+    """,  # noqa: E501 - a released migration is never edited, not even rewrapped
     # 4: the session list reads the newest live sessions; without this index it sorted them all.
     """
     CREATE INDEX sessions_live_updated ON sessions(updated_at DESC) WHERE deleted_at IS NULL;
     """,
-    # 5: a session is a tree (DESIGN.md). Each event names the event it follows; the session
-    # names the leaf its transcript ends at. Existing sessions become one chain in timestamp
+    # 5: a session is a tree (docs/architecture.md). Each event names the event it follows; the
+    # session names the leaf its transcript ends at. Existing sessions become one chain in timestamp
     # order (rowid breaks ties, as events() does), ending at their newest event; no row is
     # dropped. The session's own system prompt and the event a branch was made from are kept
     # with the session. The outbox is refilled parent-first, so a server that checks parents
@@ -160,7 +160,7 @@ def _ts(value: datetime | None) -> str | None:
     if value is None:
         return None
     # Fixed width, so text order is time order.
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _parse_ts(value: str | None) -> datetime | None:
@@ -183,7 +183,7 @@ def _session_from_row(row: sqlite3.Row) -> Session:
         system_prompt=row["system_prompt"],
         branched_from=row["branched_from"],
     )
-    if "last_activity" in row.keys():
+    if "last_activity" in row.keys():  # noqa: SIM118 - a sqlite3.Row: `in` tests its values
         return ListedSession(**fields, last_activity=_parse_ts(row["last_activity"]))
     return Session(**fields)
 
@@ -288,7 +288,7 @@ class SQLiteStore:
     def _move_aside(self, reason: Exception) -> Path:
         """A damaged file is kept for recovery, never deleted: it and its -wal / -shm get a
         `.damaged-<UTC time>` name next to it."""
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
         number = 1
         while aside.exists():  # never overwrite an earlier damaged copy
@@ -394,7 +394,8 @@ class SQLiteStore:
             raise ValueError(f"not a session field: {sorted(unknown)}")
         if fields.get("title") is not None:  # model-written, or typed: stored clean
             fields["title"] = clean_title(fields["title"]) or None
-        values = {k: _ts(v) if isinstance(v, datetime) else _storable(v) if isinstance(v, str) else v
+        values = {k: _ts(v) if isinstance(v, datetime)
+                  else _storable(v) if isinstance(v, str) else v
                   for k, v in fields.items()}
         values["updated_at"] = _ts(utc_now())
         assignments = ", ".join(f"{name} = ?" for name in values)

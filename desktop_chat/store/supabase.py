@@ -3,7 +3,7 @@
 `RemoteStore` wraps the real `supabase` AsyncClient. It knows the wire shape of rows and the
 sign-in flows; what to push and pull, and when, is decided by `desktop_chat.store.sync`.
 
-Facts this relies on (checked against supabase 2.34.1, see DESIGN.md):
+Facts this relies on (checked against supabase 2.34.1; see also docs/supabase.md):
 * `acreate_client(url, key, AsyncClientOptions(...))`; the auth client saves the session to
   `options.storage` on every sign-in and every refresh, so the newest refresh token is always
   the one kept (`KeyringStorage` puts it in the OS keychain).
@@ -17,11 +17,12 @@ Facts this relies on (checked against supabase 2.34.1, see DESIGN.md):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from supabase_auth import AsyncSupportedStorage
@@ -126,10 +127,8 @@ def _keeps_nothing() -> bool:
 def _delete(keyring: Any, service: str, name: str) -> None:
     from keyring.errors import PasswordDeleteError
 
-    try:
+    with contextlib.suppress(PasswordDeleteError):  # nothing saved: nothing to delete
         keyring.delete_password(service, name)
-    except PasswordDeleteError:
-        pass
 
 
 class AuthFailed(Exception):
@@ -174,7 +173,7 @@ def from_remote_time(remote: str | None) -> str | None:
     if remote is None:
         return None
     value = datetime.fromisoformat(remote.replace("Z", "+00:00"))
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def clean_text(value: Any) -> Any:

@@ -246,7 +246,7 @@ class LocalOutbox:
 
     # -- rows the client could not read ----------------------------------------------------
     def _record_unreadable(self, user_id: str | None, skipped: list[tuple[str, str, str]]) -> None:
-        for table, row_id, reason in skipped:
+        for table, _row_id, reason in skipped:
             log.warning("Skipped a %s row from the server that this app cannot read (%s)",
                         table[:-1], reason)
         key = f"unreadable:{user_id}"
@@ -418,7 +418,7 @@ class SyncEngine:
             for callback in list(self._status_callbacks):
                 try:
                     callback(status)
-                except Exception:  # noqa: BLE001 - a UI callback must not stop sync
+                except Exception:
                     log.exception("sync status callback failed")
 
     # -- life cycle ----------------------------------------------------------------
@@ -481,7 +481,7 @@ class SyncEngine:
             except RemoteUnavailable:
                 wait = self.backoff[min(self._failures - 1, len(self.backoff) - 1)]
                 events = (self._wake,)  # local writes only update the count while offline
-            except Exception as error:  # noqa: BLE001 - a bug must not end sync for the session
+            except Exception as error:
                 log.exception("sync failed")
                 # Not "Synced": say it failed, and keep trying.
                 self._set_status(state="error", message=f"{type(error).__name__}: {error}"[:300])
@@ -525,7 +525,7 @@ class SyncEngine:
             for callback in list(self._change_callbacks):
                 try:
                     callback(changed)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     log.exception("sync change callback failed")
 
     async def _push(self, user_id: str) -> None:

@@ -143,6 +143,8 @@ class SettingsDialog(QDialog):
         self.tabs.setObjectName("SettingsSections")
         self.tabs.setAccessibleName("Settings sections")
         self.tabs.setDocumentMode(False)
+        # Every section's tab in sight: scroll arrows would hide the first ones.
+        self.tabs.tabBar().setUsesScrollButtons(False)
         self._page("Model", [
             ("Model", self.model), ("", self.models_note), ("Temperature", temperature_row),
             ("", _hint("Lower is more focused, higher more varied.", self)),

@@ -349,14 +349,18 @@ class MessageDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _visible_part(bubble: QRect, option: QStyleOptionViewItem) -> QRect:
-        """The bubble cut to the viewport (plus the corner radius), so a reply thousands of
-        pixels tall costs no more to outline than the part on screen."""
+        """The bubble cut to the part being repainted (plus the corner radius), so a reply
+        thousands of pixels tall costs no more to outline than the strip that changed: the
+        cut ends lie outside the repainted region, which the painter is clipped to."""
         if option.widget is None:
             return bubble
         margin = 32
-        view = option.widget.rect()
-        top = max(bubble.top(), view.top() - margin)
-        bottom = min(bubble.bottom(), view.bottom() + margin)
+        area = option.widget.rect()
+        exposed = getattr(option.widget, "exposed_rect", None)
+        if exposed is not None and exposed.isValid():
+            area = area.intersected(exposed)
+        top = max(bubble.top(), area.top() - margin)
+        bottom = min(bubble.bottom(), area.bottom() + margin)
         return QRect(bubble.left(), top, bubble.width(), max(0, bottom - top))
 
     def row_width(self) -> int:

@@ -119,6 +119,10 @@ class AppProcess:
     def stderr(self) -> str:
         return "".join(self.stderr_lines)
 
+    def _seen(self) -> str:
+        """The events so far and the end of the child's stderr, for a failure message."""
+        return f"{[e.get('event') for e in self.events]}\n{self.stderr[-3000:]}"
+
     def wait_for(self, name: str, timeout: float = 20.0) -> dict[str, Any]:
         """The next event called `name`; fails (with the child's stderr) on timeout or exit."""
         deadline = time.monotonic() + timeout
@@ -126,7 +130,7 @@ class AppProcess:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise AssertionError(f"no {name!r} event within {timeout} s; got "
-                                     f"{[e.get('event') for e in self.events]}\n{self.stderr[-3000:]}")
+                                     f"{self._seen()}")
             try:
                 event = self._queue.get(timeout=remaining)
             except queue.Empty:
@@ -134,7 +138,7 @@ class AppProcess:
             if event is None:
                 self._queue.put(None)  # keep reporting the end to later waits
                 raise AssertionError(f"the app exited ({self.proc.wait()}) before {name!r}; got "
-                                     f"{[e.get('event') for e in self.events]}\n{self.stderr[-3000:]}")
+                                     f"{self._seen()}")
             if event.get("event") == name:
                 return event
 

@@ -35,6 +35,7 @@ Scripting:
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import re
 import socket
@@ -121,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.fake._track(self.connection, add=False)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
+    def log_message(self, format: str, *args: Any) -> None:  # silence stderr
         pass
 
     @property
@@ -179,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -------------------------------------------------------------- endpoints
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = urlsplit(self.path).path
         self.fake._record(self, None)
         if path != "/openai/v1/models":
@@ -196,7 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
             ],
         })
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         path = urlsplit(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -204,7 +205,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else {}
         except ValueError:
             body = None
-        self.fake._record(self, body if body is not None else {"_invalid_json": raw.decode("utf-8", "replace")})
+        self.fake._record(self, body if body is not None
+                          else {"_invalid_json": raw.decode("utf-8", "replace")})
         if path != "/openai/v1/chat/completions":
             return self._unknown_url("POST", path)
         if not self._authorized():
@@ -232,7 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._close_socket()
             try:
                 text = self.fake._reply(body)
-            except Exception as exc:  # a broken reply_for: make it visible, not a hang
+            except Exception as exc:  # noqa: BLE001 - a broken reply_for: make it visible, not a hang
                 return self._send_error(500, f"reply_for failed: {exc!r}", "internal_server_error")
             if body.get("stream"):
                 self._stream(body, text, mode, opts)
@@ -321,11 +323,13 @@ class _Handler(BaseHTTPRequestHandler):
         created = int(time.time())
         model = body["model"]
 
-        def chunk(delta: dict[str, Any], finish_reason: str | None = None, **extra: Any) -> dict[str, Any]:
+        def chunk(delta: dict[str, Any], finish_reason: str | None = None,
+                  **extra: Any) -> dict[str, Any]:
             return {
                 "id": rid, "object": "chat.completion.chunk", "created": created, "model": model,
                 "system_fingerprint": "fp_fake",
-                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
+                "choices": [{"index": 0, "delta": delta, "logprobs": None,
+                             "finish_reason": finish_reason}],
                 **extra,
             }
 
@@ -349,9 +353,8 @@ class _Handler(BaseHTTPRequestHandler):
             if fake._stopping.is_set():
                 return self._close_socket()
             tps = fake.tokens_per_second
-            if tps and i:
-                if fake._stopping.wait(1.0 / tps):
-                    return self._close_socket()
+            if tps and i and fake._stopping.wait(1.0 / tps):
+                return self._close_socket()
             self._event(chunk({"content": token}))
             fake._note_token(token)
             sent += 1
@@ -365,7 +368,8 @@ class _Handler(BaseHTTPRequestHandler):
         if mode in STREAM_MODES:  # `after` >= number of tokens: fault right before the end
             return self._fault_mid_stream(mode, opts)
         elapsed = time.monotonic() - started
-        self._event(chunk({}, finish, x_groq={"id": xid, "usage": self._usage(body, sent, elapsed)}))
+        usage = self._usage(body, sent, elapsed)
+        self._event(chunk({}, finish, x_groq={"id": xid, "usage": usage}))
         self._event("[DONE]")
         self._end_chunked()
         fake._outcome("completed")
@@ -392,10 +396,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _close_socket(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def _validate(body: dict[str, Any]) -> str | None:
@@ -439,7 +441,8 @@ class FakeGroqServer:
         self.requests: list[dict[str, Any]] = []  # parsed JSON bodies of POST requests, in order
         self.request_log: list[dict[str, Any]] = []  # every request: method, path, headers, body
         self.outcomes: list[str] = []  # per chat request: completed/dropped/stalled/truncated/...
-        self.streamed: list[tuple[float, str]] = []  # (monotonic time, token) as written, all requests
+        # (monotonic time, token) as written, all requests
+        self.streamed: list[tuple[float, str]] = []
 
         self._host, self._port = host, port
         self._cond = threading.Condition()
@@ -474,7 +477,8 @@ class FakeGroqServer:
         httpd.fake = self
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeGroqServer", daemon=True)
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeGroqServer",
+            daemon=True)
         self._thread.start()
         return self
 
@@ -490,10 +494,8 @@ class FakeGroqServer:
         with self._cond:
             conns = list(self._connections)
         for conn in conns:  # idle keep-alive handlers block in readline; this wakes them
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         deadline = time.monotonic() + 2.0
         with self._cond:
             while self._connections and time.monotonic() < deadline:
@@ -610,8 +612,10 @@ class FakeGroqServer:
 
 
 def _check_mode(mode: str) -> None:
-    if not (mode == "ok" or mode == "hang" or mode in STREAM_MODES or (mode.isdigit() and len(mode) == 3)):
+    if not (mode in ("ok", "hang") or mode in STREAM_MODES
+            or (mode.isdigit() and len(mode) == 3)):
         raise ValueError(f"unknown fault mode {mode!r}")
 
 
-__all__ = ["FakeGroqServer", "Hold", "split_tokens", "DEFAULT_API_KEY", "DEFAULT_MODELS", "DEFAULT_REPLY"]
+__all__ = ["DEFAULT_API_KEY", "DEFAULT_MODELS", "DEFAULT_REPLY", "FakeGroqServer", "Hold",
+           "split_tokens"]

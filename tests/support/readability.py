@@ -49,7 +49,7 @@ class PaintCounter(QObject):
         self.count = 0
         widget.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint:
             self.count += 1
         return False
@@ -130,8 +130,9 @@ def text_regions(window: QWidget) -> list[tuple[str, QRect]]:
                 if bubble is not None and items is not None and rect.isValid():
                     rect = bubble(items[row], rect)[0].adjusted(6, 6, -6, -6)
                 if rect.isValid() and widget.viewport().rect().contains(rect.center()):
+                    inner = rect.adjusted(2, 1, -2, -1)
                     regions.append((_name(widget, f" row {row}"),
-                                    _inside(widget.viewport(), window, rect.adjusted(2, 1, -2, -1))))
+                                    _inside(widget.viewport(), window, inner)))
     return regions
 
 

@@ -29,7 +29,7 @@ import secrets
 import threading
 import time
 import uuid
-from datetime import timezone
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -296,7 +296,7 @@ class SupabaseGateway:
     @staticmethod
     def _user_json(user: dict) -> dict:
         provider = "anonymous" if user["is_anonymous"] else "email"
-        created = user["created_at"].astimezone(timezone.utc).isoformat()
+        created = user["created_at"].astimezone(UTC).isoformat()
         return {"id": user["id"], "aud": "authenticated", "role": "authenticated",
                 "email": user["email"] or "", "phone": "",
                 "app_metadata": {"provider": provider, "providers": [provider]},
@@ -312,12 +312,12 @@ class SupabaseGateway:
                                 options={"verify_aud": False})
         except jwt.ExpiredSignatureError:
             if for_auth:
-                raise _auth_error(403, "bad_jwt", "invalid JWT: token is expired")
-            raise _rest_error(401, "PGRST303", "JWT expired")
+                raise _auth_error(403, "bad_jwt", "invalid JWT: token is expired") from None
+            raise _rest_error(401, "PGRST303", "JWT expired") from None
         except jwt.PyJWTError as error:
             if for_auth:
-                raise _auth_error(403, "bad_jwt", f"invalid JWT: {error}")
-            raise _rest_error(401, "PGRST301", f"JWT invalid: {error}")
+                raise _auth_error(403, "bad_jwt", f"invalid JWT: {error}") from None
+            raise _rest_error(401, "PGRST301", f"JWT invalid: {error}") from None
         if for_auth and claims.get("role") != "authenticated":
             raise _auth_error(401, "no_authorization", "This endpoint requires a user")
         return claims
@@ -409,21 +409,21 @@ class SupabaseGateway:
                 statement += sql.SQL(" returning {}").format(select)
             else:
                 status = 201 if method == "POST" else 204
+        rows_back = method == "GET" or returning == "representation"
         wrapped = sql.SQL("with _r as ({}) select coalesce(json_agg(_r), '[]'::json) from _r"
-                          ).format(statement) if (method == "GET" or returning == "representation") \
-            else statement
+                          ).format(statement) if rows_back else statement
         with self._lock:
             drop = method != "GET" and self._drop_after_commit > 0
             if drop:
                 self._drop_after_commit -= 1
         try:
-            with psycopg.connect(self.cluster.conninfo(self.dbname, "authenticator")) as conn:
-                with conn.transaction():
-                    conn.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
-                    conn.execute("select set_config('request.jwt.claims', %s, true)",
-                                 (json.dumps(claims),))
-                    cursor = conn.execute(wrapped, values)
-                    result = cursor.fetchone()[0] if cursor.description else None
+            conninfo = self.cluster.conninfo(self.dbname, "authenticator")
+            with psycopg.connect(conninfo) as conn, conn.transaction():
+                conn.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
+                conn.execute("select set_config('request.jwt.claims', %s, true)",
+                             (json.dumps(claims),))
+                cursor = conn.execute(wrapped, values)
+                result = cursor.fetchone()[0] if cursor.description else None
         except psycopg.Error as error:
             raise _pg_error(error, role) from None
         if returning == "representation" or method == "GET":
@@ -572,16 +572,16 @@ class _Handler(BaseHTTPRequestHandler):
         if data:
             self.wfile.write(data)
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self._serve("GET")
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         self._serve("POST")
 
-    def do_PATCH(self):  # noqa: N802
+    def do_PATCH(self):
         self._serve("PATCH")
 
-    def do_DELETE(self):  # noqa: N802
+    def do_DELETE(self):
         self._serve("DELETE")
 
     def log_message(self, *args) -> None:
