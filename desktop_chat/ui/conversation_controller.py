@@ -6,9 +6,8 @@ branch and shows that, so what the transcript shows is what the next request rem
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_chat.core.chat import BranchItem, DeletedMessage, MessageRejected, check_message
 from desktop_chat.core.models import EventType
