@@ -215,7 +215,10 @@ class ConversationController:
     # -- branch, delete ------------------------------------------------------------------
     def branch(self, event_id: str) -> None:
         session_id = self.window.current_session_id
-        if session_id is None or self.window.busy:
+        if session_id is None:
+            return
+        if self.window.busy:
+            self.window.show_notice("Wait for the reply to finish, or press Esc to stop it.")
             return
         self.window._spawn(self._branch(session_id, event_id))
 
@@ -227,7 +230,10 @@ class ConversationController:
 
     def delete(self, event_id: str) -> None:
         session_id = self.window.current_session_id
-        if session_id is None or self.window.busy:
+        if session_id is None:
+            return
+        if self.window.busy:
+            self.window.show_notice("Wait for the reply to finish, or press Esc to stop it.")
             return
         self.window._spawn(self._delete(session_id, event_id))
 
