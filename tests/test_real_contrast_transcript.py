@@ -29,6 +29,7 @@ def seeded(qtbot, run, data_dir, server, theme: str) -> ChatApp:
     app.window.resize(1100, 800)
     qtbot.waitExposed(app.window)
     session = run(app.service.new_session())
+    parent = None
     for kind, payload in [
         (EventType.USER_MESSAGE, {"text": "A question from the user."}),
         (EventType.AI_RESPONSE, {"text": REPLY, "model": "llama-3.1-8b-instant"}),
@@ -37,7 +38,9 @@ def seeded(qtbot, run, data_dir, server, theme: str) -> ChatApp:
         (EventType.AI_RESPONSE, {"text": "Half an answer", "interrupted": True,
                                  "error": "the connection dropped."}),
     ]:
-        run(app.store.add_event(Event(session.session_id, kind, payload)))
+        event = Event(session.session_id, kind, payload, parent_id=parent)
+        run(app.store.add_event(event))
+        parent = event.event_id  # a chain: the transcript shows the branch
     run(app.window.open_session(session.session_id))
     app.window.transcript_model.append(MessageItem(Role.ERROR, "Groq is busy right now.",
                                                    retryable=True))

@@ -86,10 +86,13 @@ def seed(app: ChatApp, title: str, texts: list[str], hours_ago: float) -> str:
     start = utc_now() - timedelta(hours=hours_ago)
     session = Session(title=title, start_time=start)
     app.run(app.store.create_session(session))
+    parent = None  # a chain: what the transcript shows is the branch up to the last one
     for n, text in enumerate(texts):
-        app.run(app.store.add_event(Event(
+        event = Event(
             session.session_id, EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
-            {"text": text}, timestamp=start + timedelta(seconds=n))))
+            {"text": text}, timestamp=start + timedelta(seconds=n), parent_id=parent)
+        app.run(app.store.add_event(event))
+        parent = event.event_id
     return session.session_id
 
 

@@ -35,7 +35,8 @@ def seed(app: ChatApp, title: str, texts: list[str],
     for n, text in enumerate(texts):
         event = Event(session.session_id,
                       EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
-                      {"text": text}, timestamp=start + timedelta(seconds=n))
+                      {"text": text}, timestamp=start + timedelta(seconds=n),
+                      parent_id=ids[-1] if ids else None)  # a chain: the transcript's branch
         app.run(app.store.add_event(event))
         ids.append(event.event_id)
     return session.session_id, ids

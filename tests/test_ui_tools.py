@@ -98,7 +98,9 @@ def test_regenerate_up_to_edit_and_copy_last_reply(app, qtbot, groq_server) -> N
     app.send_and_wait("Question one")
     qtbot.keyClick(app.composer, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     app.wait_idle()
-    assert [i.text for i in app.items if i.role == Role.ASSISTANT] == ["first answer", "second answer"]
+    # The new version replaces the first on screen; the first is one ‹ back (issue 12).
+    assert [(i.text, i.versions) for i in app.items if i.role == Role.ASSISTANT] == [
+        ("second answer", (2, 2))]
     assert groq_server.requests[-1]["messages"][-1]["content"] == "Question one"
     assert len([m for m in groq_server.requests[-1]["messages"] if m["role"] == "user"]) == 1
 
@@ -117,13 +119,16 @@ def seed_old_session(app: ChatApp, messages: int, needle_at: int) -> tuple[str, 
     old = Session(title="Old notes", start_time=utc_now() - timedelta(days=30))
     app.run(app.store.create_session(old))
     needle_id = ""
+    parent = None  # a chain: the transcript shows the branch up to the newest message
     for n in range(messages):
         text = f"filler message number {n}"
         if n == needle_at:
             text = "we talked about the xylophone repair shop"
         event = Event(old.session_id, EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
-                      {"text": text}, timestamp=old.start_time + timedelta(seconds=n))
+                      {"text": text}, timestamp=old.start_time + timedelta(seconds=n),
+                      parent_id=parent)
         app.run(app.store.add_event(event))
+        parent = event.event_id
         if n == needle_at:
             needle_id = event.event_id
     return old.session_id, needle_id

@@ -54,6 +54,7 @@ from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
 from desktop_chat.ui.command_palette import CommandPalette, PaletteEntry, action_entries
 from desktop_chat.ui.composer import ComposerPanel
+from desktop_chat.ui.conversation_controller import ConversationController
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
 from desktop_chat.ui.plain_text import ElidedLabel, plain_message_box
 from desktop_chat.ui.preferences import Preferences, take_session_prompts
@@ -200,7 +201,7 @@ class MainWindow(QMainWindow):
         self.composer.edit.textChanged.connect(self._composer_edited)
         self.delegate.retry_clicked.connect(self.regenerate)
         self.delegate.copy_requested.connect(self.copy_text)
-        self.delegate.edit_requested.connect(self.edit_message_text)
+        self.conversation = ConversationController(self)  # versions, regenerate, edit
         self.transcript.typed.connect(self._type_in_composer)
         self.delegate.link_clicked.connect(self.open_link)
         self.sessions.search_requested.connect(lambda text: self._spawn(self.search(text)))
@@ -321,8 +322,7 @@ class MainWindow(QMainWindow):
     async def _remote_changed(self, session_ids: set[str]) -> None:
         await self.refresh_sessions()
         if self.current_session_id in session_ids and not self.busy:
-            events = await self.service.store.events(self.current_session_id)
-            self.transcript_model.set_events(events)
+            await self.conversation.show_branch(self.current_session_id)
             self.transcript.follow_bottom()
 
     def _task_done(self, task: asyncio.Task) -> None:
@@ -385,9 +385,9 @@ class MainWindow(QMainWindow):
                                  "it, before switching sessions.")
             self.sessions.select(self.current_session_id)
             return
-        events = await self.service.store.events(session_id)
+        self.conversation.editing_event_id = None  # an edit belongs to the session it began in
         self.current_session_id = session_id
-        self.transcript_model.set_events(events)
+        await self.conversation.show_branch(session_id)
         self.sessions.select(session_id)
         self._show_title()
         session = await self.service.store.get_session(session_id)
@@ -434,6 +434,7 @@ class MainWindow(QMainWindow):
                              "before starting a new session.")
             return
         self.current_session_id = None  # stored when its first message is sent
+        self.conversation.editing_event_id = None
         self.transcript_model.set_events([])
         self.sessions.select(None)
         self._show_title()
@@ -488,6 +489,8 @@ class MainWindow(QMainWindow):
     # -- messages --------------------------------------------------------------
     def submit(self) -> None:
         text = self.composer.edit.toPlainText()
+        if not self.busy and self.conversation.submit_edit(text):
+            return
         try:
             check_message(text)
         except MessageRejected as rejected:
@@ -556,26 +559,21 @@ class MainWindow(QMainWindow):
         outcome = await self._stream_reply(
             lambda on_piece: self.service.send(session_id, text, on_piece), restore_text=text
         )
+        await self.conversation.sync_versions(session_id)
         await self.refresh_sessions()
         if outcome is not None and outcome.first_in_session:
             if await self.service.auto_title(outcome):
                 await self.refresh_sessions()
 
     def regenerate(self) -> None:
-        if self.busy or self.current_session_id is None:
-            return
-        if self.service.llm is None:
-            self.ask_for_key()
-            return
-        self.transcript_model.remove_errors()
-        for item in self.transcript_model.items:
-            if item.retryable:
-                item.retryable = False
-                self.transcript_model.item_changed(item)
-        session_id = self.current_session_id
-        self.reply_task = self._spawn(
-            self._stream_reply(lambda on_piece: self.service.retry(session_id, on_piece))
-        )
+        """Ctrl+R, Regenerate and Retry: a new version of the last reply replaces it."""
+        self.conversation.regenerate()
+
+    def previous_version(self) -> None:
+        self.conversation.step_last_version(-1)
+
+    def next_version(self) -> None:
+        self.conversation.step_last_version(+1)
 
     async def _stream_reply(self, run, restore_text: str | None = None) -> ReplyOutcome | None:
         item = MessageItem(Role.ASSISTANT, "", model=getattr(self.service.llm, "model", None))
@@ -653,6 +651,8 @@ class MainWindow(QMainWindow):
         self.transcript_model.endRemoveRows()
 
     def stop_reply(self) -> None:
+        if not self.busy and self.conversation.cancel_edit():
+            return
         if self.queued_text is not None:  # Esc first cancels a queued message, then the reply
             self.cancel_queued("Not queued any more. Press Enter to send it.")
             return
@@ -704,19 +704,8 @@ class MainWindow(QMainWindow):
         self.sessions.search.selectAll()
 
     def edit_last_message(self) -> None:
-        last_user = next((i for i in reversed(self.transcript_model.items) if i.role == Role.USER), None)
-        if last_user is not None and not self.busy:
-            self.composer.edit.setPlainText(last_user.text)
-            self.composer.edit.moveCursor(self.composer.edit.textCursor().MoveOperation.End)
-
-    def edit_message_text(self, text: str) -> None:
-        """A message's Edit: its text goes back to the composer, to change and send again."""
-        if self.busy:
-            self.show_status("Wait for the reply to finish, or press Esc to stop it.")
-            return
-        self.composer.edit.setPlainText(text)
-        self.composer.edit.moveCursor(self.composer.edit.textCursor().MoveOperation.End)
-        self.composer.edit.setFocus()
+        if not self.busy:
+            self.conversation.edit_last()
 
     def _type_in_composer(self, text: str) -> None:
         self.composer.edit.setFocus()
@@ -797,6 +786,7 @@ class MainWindow(QMainWindow):
         menu.addAction("Rename…  (F2)", self.rename_session)
         menu.addAction("Export as Markdown…", lambda: self.choose_export_file("md"))
         menu.addAction("Export as JSON…", lambda: self.choose_export_file("json"))
+        menu.addAction("Import…", self.choose_import_file)
         menu.addSeparator()
         menu.addAction("Delete…  (Delete)", self.delete_session)
         self.sessions.more_button.setMenu(menu)
@@ -864,15 +854,22 @@ class MainWindow(QMainWindow):
             self.current_session_id = None
             self.transcript_model.set_events([])
         await self.refresh_sessions()
+        self.conversation.deleted = None  # Undo now brings back the session
+        self.offer_undo(f"Deleted “{title}”.")
         self._deleted_session = session_id
-        self.show_status(f"Deleted “{title}”.")
+
+    def offer_undo(self, text: str) -> None:
+        """Show Undo for the latest deletion (a session, or a message: the controller's)."""
+        self._deleted_session = None
+        self.show_status(text)
         self.undo_button.show()
         self._undo_timer.start(UNDO_DELETE_MS)
 
     def undo_delete(self) -> None:
         session_id = self._deleted_session
+        message_undone = self.conversation.undo_delete()
         self._forget_undo()
-        if session_id:
+        if session_id and not message_undone:
             self._spawn(self._restore(session_id))
 
     async def _restore(self, session_id: str) -> None:
@@ -882,6 +879,7 @@ class MainWindow(QMainWindow):
 
     def _forget_undo(self) -> None:
         self._deleted_session = None
+        self.conversation.deleted = None
         self._undo_timer.stop()
         self.undo_button.hide()
 
@@ -901,6 +899,17 @@ class MainWindow(QMainWindow):
         dialog.fileSelected.connect(
             lambda path: self._spawn(self.export_session(session_id, Path(path), kind)))
         self.export_dialog = dialog
+        dialog.open()
+
+    def choose_import_file(self) -> None:
+        """A Desktop Chat JSON export, or a ChatGPT or Claude conversations.json."""
+        folder = self.preferences_store.value(EXPORT_FOLDER_KEY, "") or str(Path.home())
+        dialog = QFileDialog(self, "Import conversations", folder,
+                             "Conversations (*.json);;All files (*)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(
+            lambda path: self._spawn(self.conversation.import_file(Path(path))))
+        self.import_dialog = dialog
         dialog.open()
 
     async def export_session(self, session_id: str, path: Path, kind: str) -> None:

@@ -83,6 +83,7 @@ RETRY_LABEL = "↻ Retry"
 COPY_LABEL = "Copy"
 EDIT_LABEL = "Edit"
 REGENERATE_LABEL = "↻ Regenerate"
+CONTINUE_LABEL = "Continue"
 PREVIOUS_VERSION, NEXT_VERSION = "‹", "›"
 VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
 
@@ -162,6 +163,7 @@ class TranscriptModel(QAbstractListModel):
         super().__init__(parent)
         self.items: list[MessageItem] = []
         self._older: list[Event] = []  # the session's messages above the first row, oldest first
+        self._versions: dict[str, tuple[int, int]] = {}  # (which, of how many) by event id
         # Answers SizeHintRole (set by build_transcript to the delegate's size_hint). The view
         # asks every row at each relayout; through the model, Qt's own delegate sizeHint asks
         # Python one cheap question instead of a Python sizeHint wrapping a style option.
@@ -183,13 +185,16 @@ class TranscriptModel(QAbstractListModel):
             return item.accessible_text
         return None
 
-    def set_events(self, events: list[Event]) -> None:
+    def set_events(self, events: list[Event],
+                   versions: dict[str, tuple[int, int]] | None = None) -> None:
         """Show a session: its newest messages at once, older ones as the reader scrolls up
-        (show_older), so opening and streaming cost the same in a long session as a short one."""
+        (show_older), so opening and streaming cost the same in a long session as a short one.
+        `versions`: (which, of how many) by event id, for the "‹ n/m ›" switchers."""
         self.beginResetModel()
         cut = max(0, len(events) - WINDOW_ROWS)
         self._older = events[:cut]
-        self.items = [MessageItem.from_event(e) for e in events[cut:]]
+        self._versions = versions or {}
+        self.items = [self._item_of(e) for e in events[cut:]]
         if self.items and self.items[-1].role == Role.ASSISTANT and self.items[-1].note:
             # A reply cut short by a crash or a fault: offer to answer again (Ctrl+R too).
             self.items[-1].retryable = True
@@ -207,9 +212,29 @@ class TranscriptModel(QAbstractListModel):
             return 0
         del self._older[-len(batch):]
         self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
-        self.items[0:0] = [MessageItem.from_event(e) for e in batch]
+        self.items[0:0] = [self._item_of(e) for e in batch]
         self.endInsertRows()
         return len(batch)
+
+    def _item_of(self, event: Event) -> MessageItem:
+        item = MessageItem.from_event(event)
+        item.versions = self._versions.get(event.event_id)
+        return item
+
+    def take_from(self, row: int) -> list[MessageItem]:
+        """Remove the rows from `row` to the end; returns them (to put back with insert_items)."""
+        taken = self.items[row:]
+        if taken:
+            self.beginRemoveRows(QModelIndex(), row, len(self.items) - 1)
+            del self.items[row:]
+            self.endRemoveRows()
+        return taken
+
+    def insert_items(self, row: int, items: list[MessageItem]) -> None:
+        if items:
+            self.beginInsertRows(QModelIndex(), row, row + len(items) - 1)
+            self.items[row:row] = items
+            self.endInsertRows()
 
     def reveal(self, event_id: str) -> int:
         """The row of a message, bringing older messages in until it shows; -1 if none."""
@@ -256,8 +281,9 @@ class MessageDelegate(QStyledItemDelegate):
 
     retry_clicked = Signal()
     copy_requested = Signal(str)  # text to put on the clipboard
-    edit_requested = Signal(str)  # the text of a user message to edit in the composer
+    edit_requested = Signal(str, str)  # a user message to edit in the composer: (id, text)
     version_step = Signal(str, int)  # show another version of a message: (event id, -1 or +1)
+    continue_requested = Signal(str)  # the event id of a stopped or cut reply to go on with
     link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
@@ -380,6 +406,8 @@ class MessageDelegate(QStyledItemDelegate):
             actions.append(EDIT_LABEL)
         if item.role == Role.ASSISTANT and last_reply and not item.retryable:
             actions.append(REGENERATE_LABEL)
+        if item.role == Role.ASSISTANT and last_reply and item.note and item.event_id:
+            actions.append(CONTINUE_LABEL)  # stopped or cut short: the model can go on
         return actions
 
     def action_rects(self, item: MessageItem, rect: QRect, hovered: bool = True,
@@ -409,9 +437,12 @@ class MessageDelegate(QStyledItemDelegate):
         moment = item.timestamp.astimezone().strftime("%H:%M")
         return f"{moment} · {item.model}" if item.model and item.role == Role.ASSISTANT else moment
 
-    def version_rects(self, item: MessageItem, rect: QRect) -> tuple[QRect, QRect]:
-        """The ‹ and › of a message's version switcher (null rects when it has one version)."""
-        rects = self.action_rects(item, rect, hovered=False)
+    def version_rects(self, item: MessageItem, rect: QRect,
+                      hovered: bool = True) -> tuple[QRect, QRect]:
+        """The ‹ and › of a message's version switcher (null rects when it has one version).
+        Hovered by default: a click comes with the mouse over the row, and a user message's
+        line (right-aligned) moves left when Copy and Edit join it."""
+        rects = self.action_rects(item, rect, hovered=hovered)
         return rects.get(PREVIOUS_VERSION, QRect()), rects.get(NEXT_VERSION, QRect())
 
     def retry_rect(self, item: MessageItem, rect: QRect) -> QRect:
@@ -425,6 +456,9 @@ class MessageDelegate(QStyledItemDelegate):
 
     def regenerate_rect(self, item: MessageItem, rect: QRect) -> QRect:
         return self.action_rects(item, rect, last_reply=True).get(REGENERATE_LABEL, QRect())
+
+    def continue_rect(self, item: MessageItem, rect: QRect) -> QRect:
+        return self.action_rects(item, rect, last_reply=True).get(CONTINUE_LABEL, QRect())
 
     def code_copy_rects(self, item: MessageItem, rect: QRect) -> list[tuple[QRect, str]]:
         """A Copy pill in the header strip of each finished code block."""
@@ -634,11 +668,14 @@ class MessageDelegate(QStyledItemDelegate):
                 self.version_step.emit(item.event_id, step)
                 return True
         if self.edit_rect(item, option.rect).contains(position):
-            self.edit_requested.emit(item.text)
+            self.edit_requested.emit(item.event_id or "", item.text)
             return True
         if (item is model.last_reply()
                 and self.regenerate_rect(item, option.rect).contains(position)):
             self.retry_clicked.emit()
+            return True
+        if item is model.last_reply() and self.continue_rect(item, option.rect).contains(position):
+            self.continue_requested.emit(item.event_id)
             return True
         for pill, code in self.code_copy_rects(item, option.rect):
             if pill.contains(position):
@@ -744,6 +781,8 @@ class TranscriptView(QListView):
     menu; keys typed while the transcript has focus go to the composer (`typed`)."""
 
     typed = Signal(str)  # text typed while the transcript had focus
+    branch_requested = Signal(str)  # the context menu's Branch: the message's event id
+    delete_requested = Signal(str)  # the context menu's Delete message: its event id
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -924,6 +963,11 @@ class TranscriptView(QListView):
         if item.document is not None:
             menu.addAction("Select all", lambda: self.select_text(
                 item, 0, item.document.characterCount() - 1))
+        if item.event_id and item.role != Role.ERROR and not item.streaming:
+            menu.addSeparator()
+            menu.addAction("Branch to a new session",
+                           lambda: self.branch_requested.emit(item.event_id))
+            menu.addAction("Delete message", lambda: self.delete_requested.emit(item.event_id))
         url = delegate.link_at(item, rect, event.pos())
         if url is not None:
             menu.addSeparator()
