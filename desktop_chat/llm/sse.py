@@ -26,15 +26,17 @@ class SSEParser:
 
     def __init__(self) -> None:
         self._pending = b""
+        self._after_cr = False  # the last read ended in \r: a \n first in the next one is its pair
 
     def feed(self, data: bytes) -> list[Event]:
-        buffer = self._pending + data
-        if b"\r" in buffer:
-            # Lines may end in \r\n, \n or \r. A \r at the very end may be half of a \r\n.
-            keep = b"\r" if buffer.endswith(b"\r") else b""
-            buffer = buffer[: len(buffer) - len(keep)].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            buffer += keep
-        *blocks, self._pending = buffer.split(b"\n\n")  # a blank line ends an event
+        if self._after_cr and data.startswith(b"\n"):
+            data = data[1:]
+        if b"\r" in data:  # lines may end in \r\n, \n or \r
+            self._after_cr = data.endswith(b"\r")
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        else:
+            self._after_cr = False
+        *blocks, self._pending = (self._pending + data).split(b"\n\n")  # a blank line ends one
         events = []
         for block in blocks:
             if block.startswith(b"data: ") and b"\n" not in block:  # Groq's only shape
