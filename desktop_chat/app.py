@@ -7,6 +7,7 @@ import asyncio
 import gc
 import logging
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from desktop_chat import APP_ID, APP_NAME, __version__
 
@@ -55,11 +56,16 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test()
 
+    # No collections until the window has painted: start-up allocates only what lives as long
+    # as the app, and the collector would walk it several times (~20 ms) to find nothing.
+    gc.disable()
     from desktop_chat import logs
     from desktop_chat.settings import log_dir
 
     log_file = logs.setup_logging(log_dir(), level=args.log_level)
 
+    # Only what the first paint needs is imported before it: the groq SDK, httpx and the
+    # Supabase client (~250 ms together) load after it, on a worker thread (see `run`).
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -68,7 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.settings import Settings, save_key_to_keychain
     from desktop_chat.store.base import StoreError
     from desktop_chat.store.sqlite import SQLiteStore
-    from desktop_chat.store.sync import start_sync
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.markdown import warm_up_lexers
@@ -94,22 +99,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     instance.listen()
 
-    try:
-        store = SQLiteStore(settings.db_path)
-    except StoreError as error:
-        QMessageBox.critical(None, APP_NAME, str(error))
-        return 1
-    notice = None
-    if store.moved_aside is not None:
-        notice = (f"The chat database was damaged, so it was moved to {store.moved_aside} "
-                  "and a fresh one was started.")
+    # Opening the store reads the whole file once (the damage check): O(history), so it runs
+    # on a worker thread (sqlite releases the GIL) while the window is built and painted.
+    workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
+    store_opening = workers.submit(SQLiteStore, settings.db_path)
 
     def make_llm(key: str) -> GroqClient:
         logs.add_secret(key)  # a key typed into the app is redacted from the logs too
         return GroqClient(key, model=settings.groq_model, base_url=settings.groq_base_url)
 
     llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
-    service = ChatService(store, llm, ChatSettings(memory_turns=settings.memory_turns))
+    service = ChatService(_StoreOpening(store_opening), llm,
+                          ChatSettings(memory_turns=settings.memory_turns))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     closed = asyncio.Event()
@@ -117,21 +118,45 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(closed.set)
 
-    window = MainWindow(service, make_llm, save_key_to_keychain, notice=notice)
+    window = MainWindow(service, make_llm, save_key_to_keychain)
     instance.activated.connect(lambda: bring_forward(window))
-    if notice:
-        QMessageBox.warning(window, APP_NAME, notice)
+    first_paint = _after_first_paint(window)
     window.show()
-    warm_up_lexers()
 
-    async def run() -> None:
+    async def run() -> int:
+        await first_paint
+        try:
+            store = await asyncio.wrap_future(store_opening)
+        except StoreError as error:
+            QMessageBox.critical(window, APP_NAME, str(error))
+            window.close()
+            return 1
+        service.store = store
         await window.start()
+        if store.moved_aside is not None:
+            notice = (f"The chat database was damaged, so it was moved to {store.moved_aside} "
+                      "and a fresh one was started.")
+            window.show_status(notice)
+            QMessageBox.warning(window, APP_NAME, notice)
+        # The first reply should not pay for the SDK's imports and TLS set-up: done now, on a
+        # worker thread, while the user reads the window.
+        if service.llm is not None:
+            try:
+                await loop.run_in_executor(workers, service.llm.warm_up)
+            except Exception:  # the first reply will load it, and report what fails
+                log.exception("Could not prepare the Groq client ahead of the first reply")
+        warm_up_lexers()
+        engine = None
+        if settings.supabase_url and settings.supabase_key:
+            from desktop_chat.store.sync import start_sync
+
+            engine = await start_sync(settings, store)
+        if engine is not None:
+            window.attach_sync(engine)
         # What start-up made lives as long as the app: out of the collector's sight, a full
         # collection (every few seconds while a reply streams) takes ~0.1 ms instead of ~40.
         gc.freeze()
-        engine = await start_sync(settings, store)  # None unless Supabase is configured
-        if engine is not None:
-            window.attach_sync(engine)
+        gc.enable()
         await closed.wait()
         await window.wait_idle()
         if engine is not None:
@@ -140,7 +165,51 @@ def main(argv: list[str] | None = None) -> int:
             await service.llm.close()
         await store.close()
         instance.close()
+        return 0
 
-    with loop:
-        loop.run_until_complete(run())
-    return 0
+    try:
+        with loop:
+            return loop.run_until_complete(run())
+    finally:
+        workers.shutdown(wait=False)
+
+
+class _StoreOpening:
+    """Stands in for the store while it opens on a worker thread: a call waits for it."""
+
+    def __init__(self, opening: Future) -> None:
+        self._opening = opening
+
+    def __getattr__(self, name: str):
+        async def call(*args, **kwargs):
+            store = await asyncio.wrap_future(self._opening)
+            return await getattr(store, name)(*args, **kwargs)
+
+        return call
+
+
+def _after_first_paint(window, at_most: float = 2.0) -> asyncio.Future:
+    """A future done once `window` (or a widget in it) has painted and the event loop is free
+    again; or after `at_most` seconds, should the window never paint (e.g. started minimized)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    done = asyncio.get_event_loop().create_future()
+
+    def finish() -> None:
+        app.removeEventFilter(watcher)
+        if not done.done():
+            done.set_result(None)
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            if (event.type() == QEvent.Type.Paint and watched.isWidgetType()
+                    and watched.window() is window):
+                QTimer.singleShot(0, finish)
+            return False
+
+    watcher = FirstPaint(window)
+    app.installEventFilter(watcher)
+    QTimer.singleShot(int(at_most * 1000), finish)
+    return done

@@ -33,7 +33,6 @@ import math
 import threading
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from .base import ChatMessage, LLMError, LLMErrorKind, StreamResult
@@ -186,6 +185,8 @@ class GroqClient:
             if pause and not done:
                 await asyncio.sleep(READ_INTERVAL)
 
+        if done:
+            await _read_to_the_end(reads)
         if not finished:
             # The body ended without a final chunk: with framing that cannot tell a clean end
             # from a dropped connection (no length, no chunking), this is how a drop looks.
@@ -349,6 +350,19 @@ class GroqClient:
 # ---------------------------------------------------------------------- helpers
 
 
+async def _read_to_the_end(reads: AsyncIterator[bytes], at_most: int = 64 * 1024) -> None:
+    """After [DONE] the body ends: read that end, so the HTTP layers' generators finish here
+    rather than being closed by the garbage collector (qasync installs no asyncgen hooks, and
+    httpcore's then complains on stderr)."""
+    try:
+        async for data in reads:
+            at_most -= len(data)
+            if at_most < 0:
+                return
+    except Exception:  # the reply is complete; a broken end changes nothing for the user
+        log.debug("Ignoring error after the end of a Groq stream")
+
+
 async def _close_quietly(stream: Any) -> None:
     try:
         await stream.close()
@@ -408,6 +422,8 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        from email.utils import parsedate_to_datetime
+
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError):
