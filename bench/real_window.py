@@ -169,21 +169,24 @@ def populate(data_dir: Path, sessions: int, events: int) -> None:
     db.close()
 
 
-def startup_time(server, display: str, data_dir: Path, home: Path, runs: int) -> dict[str, dict]:
+def startup_time(server, display: str, data_dir: Path, home: Path, runs: int,
+                 other_checkout: Path | None = None) -> dict[str, dict]:
     """Seconds from spawning the process to a painted window whose event loop is free again,
-    for the app on `data_dir` and for a bare PySide6 + qasync window (median of `runs`)."""
+    for the app on `data_dir` and for a bare PySide6 + qasync window (median of `runs`); with
+    `other_checkout`, also for the app as that source tree has it ("other": e.g. before)."""
     from tests.support.app_process import app_environment
 
     app_env = app_environment(home, data_dir, GROQ_API_KEY=server.api_key,
                               GROQ_BASE_URL=server.base_url)
     app_env.update(child_env(display))
-    app_env.pop("GROQ_API_KEY_FILE", None)
-    app_env.update(GROQ_API_KEY=server.api_key, GROQ_BASE_URL=server.base_url)
-    samples: dict[str, list[dict]] = {"bare": [], "app": []}
+    programs = {"bare": child_env(display), "app": app_env}
+    if other_checkout is not None:
+        programs["other"] = dict(app_env, PYTHONPATH=str(other_checkout))
+    samples: dict[str, list[dict]] = {name: [] for name in programs}
     for _ in range(runs):
-        for program in samples:
-            env = app_env if program == "app" else child_env(display)
-            samples[program].append(spawn_until_painted(program, env, cwd=home))
+        for name, env in programs.items():
+            program = "bare" if name == "bare" else "app"
+            samples[name].append(spawn_until_painted(program, env, cwd=home))
     figures = {}
     for program, results in samples.items():
         times = sorted(r["painted"] for r in results)
@@ -197,7 +200,7 @@ def startup_time(server, display: str, data_dir: Path, home: Path, runs: int) ->
     return figures
 
 
-def spawn_until_painted(program: str, env: dict[str, str], cwd: Path, idle: float = 5.0) -> dict:
+def spawn_until_painted(program: str, env: dict[str, str], cwd: Path, idle: float = 10.0) -> dict:
     """Start `--child <program>`, wait for its "painted" line (and the app's "listed" line),
     then watch it idle for `idle` seconds (CPU from /proc/<pid>/stat, RSS from
     /proc/<pid>/status); then end it."""
@@ -363,9 +366,14 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--slow-rate", type=float, default=100,
+                        help="a second transport row at this rate (0: none)")
+    parser.add_argument("--slow-tokens", type=int, default=1000)
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--only", choices=("transport", "startup"), default=None)
+    parser.add_argument("--compare-with", type=Path, default=None, metavar="CHECKOUT",
+                        help="also time the app's start-up from this source tree (e.g. before)")
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.child:
@@ -383,14 +391,18 @@ def main() -> None:
     rows: list[tuple[str, str, str]] = []
     with x_display() as display, FakeGroqServer() as server:
         if args.only in (None, "transport"):
-            figures = transport_cpu(server, display, args.tokens, args.rate, args.runs)
-            for variant, label in (("groq_client", "GroqClient.stream"),
-                                   ("sdk_chunks", "baseline: the SDK's parsed chunks")):
-                f = figures[variant]
-                rows.append((f"transport, {args.tokens} tokens @{args.rate:g}/s: {label}",
-                             f"{f['cpu_share']:.1%} of a core",
-                             f"range {f['range'][0]:.1%}-{f['range'][1]:.1%}, "
-                             f"{f['tokens_per_second']:.0f} tokens/s, {f['pieces']} pieces"))
+            speeds = [(args.tokens, args.rate)]
+            if args.slow_rate:
+                speeds.append((args.slow_tokens, args.slow_rate))
+            for tokens, rate in speeds:
+                figures = transport_cpu(server, display, tokens, rate, args.runs)
+                for variant, label in (("groq_client", "GroqClient.stream"),
+                                       ("sdk_chunks", "baseline: the SDK's parsed chunks")):
+                    f = figures[variant]
+                    rows.append((f"transport, {tokens} tokens @{rate:g}/s: {label}",
+                                 f"{f['cpu_share']:.1%} of a core",
+                                 f"range {f['range'][0]:.1%}-{f['range'][1]:.1%}, "
+                                 f"{f['tokens_per_second']:.0f} tokens/s, {f['pieces']} pieces"))
         if args.only in (None, "startup"):
             scratch = Path(tempfile.mkdtemp(prefix="dc-bench-"))
             try:
@@ -401,7 +413,8 @@ def main() -> None:
                 print(f"(data dir: {args.sessions} sessions, {args.events} events, "
                       f"{(data_dir / 'chat.db').stat().st_size / 1e6:.0f} MB, "
                       f"built in {time.monotonic() - built:.0f} s)", file=sys.stderr)
-                figures = startup_time(server, display, data_dir, home, args.runs)
+                figures = startup_time(server, display, data_dir, home, args.runs,
+                                       args.compare_with)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
             app, bare = figures["app"], figures["bare"]
@@ -416,9 +429,17 @@ def main() -> None:
                          f"range {bare['range'][0]:.2f}-{bare['range'][1]:.2f}"))
             rows.append(("start-up ratio app / bare", f"{app['seconds'] / bare['seconds']:.2f}x",
                          "target <= 1.5x"))
-            for name, f in (("the app", app), ("bare window", bare)):
+            compared = [("the app", app), ("bare window", bare)]
+            if "other" in figures:
+                other = figures["other"]
+                rows.append((f"start-up: the app from {args.compare_with}",
+                             f"{other['seconds']:.2f} s",
+                             f"{other['seconds'] / bare['seconds']:.2f}x bare; list shows at "
+                             f"{other['listed']:.2f} s"))
+                compared.append((f"the app from {args.compare_with}", other))
+            for name, f in compared:
                 rows.append((f"idle: {name}", f"{f['idle_rss_mb']:.0f} MB RSS",
-                             f"CPU {f['idle_cpu_share']:.1%} of a core"))
+                             f"CPU {f['idle_cpu_share']:.2%} of a core (over 10 s)"))
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>16}  {note}")

@@ -427,16 +427,28 @@ def test_default_cap_is_a_megabyte_of_text(server):
     assert client.max_reply_chars == 1_000_000
 
 
-@pytest.mark.parametrize("value", [42, 3.5, True, {"text": "hi"}, ["a", "b"], []])
-def test_content_of_the_wrong_type_ends_the_reply_keeping_what_arrived(server, value):
+@pytest.mark.parametrize("value, words", [
+    (42, "a number"), (3.5, "a number"), (True, "true or false"), ({"text": "hi"}, "an object"),
+    (["a", "b"], "a list"), ([], "a list")])
+def test_content_of_the_wrong_type_ends_the_reply_keeping_what_arrived(server, value, words):
     server.reply_text = LONG_REPLY
     server.fail_next("bad_content", after=3, value=value)
     pieces, result, error = with_client(server, collect)
     assert error is not None and error.kind is LLMErrorKind.UNAVAILABLE
-    assert error.message.startswith("Groq sent a reply the app could not read (text of the wrong")
-    assert "kept" in error.message
+    assert error.message == (f"Groq sent a reply the app could not read ({words} where text "
+                             "belongs). The text up to there is kept.")
     assert pieces == server.tokens()[:3]
     assert result.finish_reason is None
+
+
+@pytest.mark.parametrize("raw", [b'{"choices": [{"delta": {"content": "cut', b"\xff\xfe{}", b"42"])
+def test_a_garbled_event_ends_the_reply_keeping_what_arrived(server, raw):
+    server.reply_text = LONG_REPLY
+    server.fail_next("bad_content", after=4, raw=raw)
+    pieces, _, error = with_client(server, collect)
+    assert error is not None and error.kind is LLMErrorKind.UNAVAILABLE
+    assert error.message.startswith("Groq sent a reply the app could not read (a ")
+    assert pieces == server.tokens()[:4]
 
 
 def test_null_and_empty_content_are_not_errors(server):

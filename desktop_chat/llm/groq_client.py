@@ -167,7 +167,7 @@ class GroqClient:
                 if text is None or text == "":
                     continue
                 if not isinstance(text, str):
-                    raise self._unreadable(f"text of the wrong type, {type(text).__name__}")
+                    raise self._unreadable(f"{_kind_of(text)} where text belongs")
                 last_text = loop.time()
                 if chars + len(text) > self.max_reply_chars:
                     if chars < self.max_reply_chars:
@@ -198,7 +198,7 @@ class GroqClient:
         try:
             chunk = json.loads(event.data)
         except ValueError:  # malformed JSON or bytes that are not UTF-8
-            raise self._unreadable("an event that is not JSON") from None
+            raise self._unreadable("a garbled piece") from None
         if isinstance(chunk, dict) and chunk.get("error") and event.type in (None, "error"):
             import groq
 
@@ -209,7 +209,7 @@ class GroqClient:
             raise self._map_error(groq.APIError(message, response.http_response.request,
                                                 body=error), in_stream=True)
         if not isinstance(chunk, dict):
-            raise self._unreadable("an event that is not a chunk")
+            raise self._unreadable("a piece of an unknown shape")
         return chunk
 
     def _unreadable(self, what: str) -> LLMError:
@@ -368,6 +368,19 @@ async def _close_quietly(stream: Any) -> None:
         await stream.close()
     except Exception:  # closing a broken connection may itself fail; nothing to tell the user
         log.debug("Ignoring error while closing the Groq stream", exc_info=False)
+
+
+def _kind_of(value: object) -> str:
+    """A JSON value's kind, in words a user reads."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "something else"
 
 
 def _read_chunk(chunk: dict[str, Any], result: StreamResult) -> tuple[Any, str | None]:

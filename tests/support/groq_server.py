@@ -32,7 +32,8 @@ Scripting:
     "endless"     send `after` tokens, then the reply's tokens over and over, never ending
                   (paced by `tokens_per_second`), until the client goes or the server stops
     "bad_content" send `after` tokens, then one chunk whose `delta.content` is kw `value`
-                  (default 42; any JSON value: a number, an object, a list), then the rest
+                  (default 42; any JSON value: a number, an object, a list), then the rest;
+                  with kw `raw` (bytes), that event's data is `raw` instead of a chunk
 - `hold_after(n)` holds the next streamed reply after n content tokens until the returned
   event is set (its `.reached` event tells the test the server got there).
 - `streamed` lists every content token written to a client as (time.monotonic(), token), across
@@ -350,7 +351,7 @@ class _Handler(BaseHTTPRequestHandler):
         for i, token in enumerate(tokens):
             if mode in STREAM_MODES and sent == after:
                 if mode == "bad_content":  # one bad chunk, then the reply goes on
-                    self._event(chunk({"content": opts.get("value", 42)}))
+                    self._bad_chunk(opts, chunk)
                     mode = "ok"
                 else:
                     return self._fault_mid_stream(mode, opts, tokens, chunk)
@@ -371,7 +372,7 @@ class _Handler(BaseHTTPRequestHandler):
             hold.reached.set()
             fake._wait_for(hold)
         if mode == "bad_content":  # `after` >= number of tokens: the bad chunk comes last
-            self._event(chunk({"content": opts.get("value", 42)}))
+            self._bad_chunk(opts, chunk)
         elif mode in STREAM_MODES:  # `after` >= number of tokens: fault right before the end
             return self._fault_mid_stream(mode, opts, tokens, chunk)
         elapsed = time.monotonic() - started
@@ -379,6 +380,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._event("[DONE]")
         self._end_chunked()
         fake._outcome("completed")
+
+    def _bad_chunk(self, opts: dict[str, Any], chunk: Callable[..., dict[str, Any]]) -> None:
+        if "raw" in opts:
+            self._write_chunk(b"data: " + opts["raw"] + b"\n\n")
+        else:
+            self._event(chunk({"content": opts.get("value", 42)}))
 
     def _fault_mid_stream(self, mode: str, opts: dict[str, Any], tokens: list[str],
                           chunk: Callable[..., dict[str, Any]]) -> None:
