@@ -53,6 +53,40 @@ create index if not exists sessions_user_changed on public.sessions (user_id, ch
 create index if not exists events_user_changed on public.events (user_id, changed_at);
 
 -- ---------------------------------------------------------------------------------------------
+-- Checks: what every client can read back. A row another device cannot parse (a timestamp of
+-- 'infinity' or year 10000, a payload that is not an object, megabytes of title) would stop
+-- its sync, so the server refuses it. Times stay a day inside 0001..9999 (what clients'
+-- date types hold, in any time zone). NOT VALID: rows stored before these checks existed are
+-- left alone (a re-run never fails on them); every new or changed row is checked.
+-- ---------------------------------------------------------------------------------------------
+alter table public.sessions drop constraint if exists sessions_times_in_range;
+alter table public.sessions add constraint sessions_times_in_range check (
+    start_time >= '0001-01-02 00:00+00' and start_time < '9999-12-31 00:00+00'
+    and updated_at >= '0001-01-02 00:00+00' and updated_at < '9999-12-31 00:00+00'
+    and (end_time is null
+         or (end_time >= '0001-01-02 00:00+00' and end_time < '9999-12-31 00:00+00'))
+    and (deleted_at is null
+         or (deleted_at >= '0001-01-02 00:00+00' and deleted_at < '9999-12-31 00:00+00'))
+) not valid;
+alter table public.sessions drop constraint if exists sessions_title_length;
+alter table public.sessions add constraint sessions_title_length
+    check (title is null or char_length(title) <= 500) not valid;
+alter table public.sessions drop constraint if exists sessions_summary_length;
+alter table public.sessions add constraint sessions_summary_length
+    check (summary is null or char_length(summary) <= 20000) not valid;
+
+alter table public.events drop constraint if exists events_timestamp_in_range;
+alter table public.events add constraint events_timestamp_in_range
+    check (timestamp >= '0001-01-02 00:00+00' and timestamp < '9999-12-31 00:00+00') not valid;
+alter table public.events drop constraint if exists events_payload_is_object;
+alter table public.events add constraint events_payload_is_object
+    check (jsonb_typeof(payload) = 'object') not valid;
+-- 4 MB of JSON text: a 400,000-character message, or a capped reply, with room to spare.
+alter table public.events drop constraint if exists events_payload_size;
+alter table public.events add constraint events_payload_size
+    check (octet_length(payload::text) <= 4000000) not valid;
+
+-- ---------------------------------------------------------------------------------------------
 -- Triggers: server-side change stamp, last-writer-wins for sessions, immutable event identity
 -- ---------------------------------------------------------------------------------------------
 create or replace function public.sessions_before_write() returns trigger
@@ -65,7 +99,8 @@ begin
         if new.updated_at < old.updated_at then
             return null;
         end if;
-        -- A row never changes hands.
+        -- A row never changes hands, nor its id.
+        new.session_id := old.session_id;
         new.user_id := old.user_id;
         -- Re-sending what is already stored changes nothing (retries are free).
         if (new.start_time, new.end_time, new.summary, new.title, new.updated_at, new.deleted_at)
@@ -92,6 +127,7 @@ as $$
 begin
     if tg_op = 'UPDATE' then
         -- Events are append-only facts: only the payload of a reply may still grow.
+        new.event_id := old.event_id;
         new.session_id := old.session_id;
         new.user_id := old.user_id;
         new.type := old.type;
@@ -115,6 +151,10 @@ create trigger events_before_write
 -- reach these tables; requests made with just the anon key get "permission denied".
 -- ---------------------------------------------------------------------------------------------
 revoke all on public.sessions, public.events from anon;
+-- Supabase's default privileges give `authenticated` everything, but RLS guards only select,
+-- insert, update and delete: TRUNCATE would empty every user's rows at once, TRIGGER would
+-- run a user's code on others' writes, REFERENCES would let a user's table probe ids.
+revoke truncate, trigger, references on public.sessions, public.events from authenticated;
 grant select, insert, update, delete on public.sessions, public.events to authenticated;
 
 -- ---------------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.markdown import warm_up_lexers
+    from desktop_chat.ui.plain_text import show_plain_message
     from desktop_chat.ui.single_instance import SingleInstance, bring_forward
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -87,8 +88,16 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName(ICON_NAME)  # Wayland matches the window to desktop_chat.desktop by this
     app.setWindowIcon(app_icon())
     settings = Settings.load()
-    logs.add_secret(settings.groq_api_key)
-    logs.add_secret(settings.supabase_key)
+    if settings.key_destination_changed:  # GROQ_BASE_URL is not where the key was saved for
+        from desktop_chat.ui.key_destination import confirm_key_destination
+
+        if confirm_key_destination(settings):
+            settings.release_withheld_key()
+        else:
+            log.warning("Did not send the saved key to %s (it was saved for another address)",
+                        settings.groq_base_url)
+    for secret in (settings.groq_api_key, settings.withheld_key, settings.supabase_key):
+        logs.add_secret(secret)
     log.info("%s %s starting (%s); data in %s; logs in %s", APP_NAME, __version__,
              "bundle" if getattr(sys, "frozen", False) else "source", settings.data_dir, log_file)
 
@@ -118,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(closed.set)
 
-    window = MainWindow(service, make_llm, save_key_to_keychain)
+    def save_key(key: str) -> None:  # bound to the address it is used with now
+        save_key_to_keychain(key, base_url=settings.groq_base_url)
+
+    window = MainWindow(service, make_llm, save_key)
     instance.activated.connect(lambda: bring_forward(window))
     first_paint = _after_first_paint(window)
     window.show()
@@ -128,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             store = await asyncio.wrap_future(store_opening)
         except StoreError as error:
-            QMessageBox.critical(window, APP_NAME, str(error))
+            show_plain_message(QMessageBox.Icon.Critical, window, APP_NAME, str(error))
             window.close()
             return 1
         service.store = store
@@ -137,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             notice = (f"The chat database was damaged, so it was moved to {store.moved_aside} "
                       "and a fresh one was started.")
             window.show_status(notice)
-            QMessageBox.warning(window, APP_NAME, notice)
+            show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
         # The first reply should not pay for the SDK's imports and TLS set-up: done now, on a
         # worker thread, while the user reads the window.
         if service.llm is not None:

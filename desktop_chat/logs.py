@@ -9,6 +9,7 @@ handler, for keys that slip into an exception message or a third-party library's
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -74,12 +75,50 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+APP_LOGGERS = ("desktop_chat", "__main__")
+
+
+class LibraryDetailFilter(logging.Filter):
+    """Drops other libraries' records below INFO, whatever their loggers' levels.
+
+    GROQ_LOG=debug sets the groq and httpx loggers to DEBUG at import time (after
+    setup_logging ran), and groq then logs every request's options: the prompt, word for word.
+    A handler-level filter holds however a library sets its own logger."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.INFO:
+            return True
+        return any(record.name == name or record.name.startswith(name + ".")
+                   for name in APP_LOGGERS)
+
+
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log file readable only by its owner (0600), whatever the umask: it names
+    the folders and sessions a user works with."""
+
+    def _open(self):
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        if hasattr(os, "fchmod"):  # a file an older version made with the umask's 0644
+            os.fchmod(descriptor, 0o600)
+        return os.fdopen(descriptor, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 _filter = RedactingFilter()
+_library_filter = LibraryDetailFilter()
 
 
 def add_secret(secret: str | None) -> None:
     """Redact this value from every log line from now on (e.g. a key typed into the app)."""
     _filter.add_secret(secret)
+
+
+def guard_handlers() -> None:
+    """Put the filters on every handler of the root logger, including one a library added
+    itself (groq's GROQ_LOG calls logging.basicConfig, a stderr handler of its own)."""
+    for handler in logging.getLogger().handlers:
+        for guard in (_library_filter, _filter):  # dropping first: no work on dropped records
+            if guard not in handler.filters:
+                handler.addFilter(guard)
 
 
 def close_logging() -> None:
@@ -108,9 +147,11 @@ def setup_logging(
     handlers: list[logging.Handler] = []
     log_file: Path | None = log_dir / LOG_FILE_NAME
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
-                                            encoding="utf-8", delay=True))
+        if not log_dir.is_dir():
+            log_dir.mkdir(mode=0o700, parents=True)
+        handlers.append(PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES,
+                                                   backupCount=BACKUP_COUNT, encoding="utf-8",
+                                                   delay=True))
     except OSError as exc:
         log_file = None
         print(f"Desktop Chat: cannot write logs to {log_dir} ({exc.strerror or exc})", file=sys.stderr)
@@ -120,9 +161,9 @@ def setup_logging(
         handlers.append(console)
     for handler in handlers:
         handler.setFormatter(formatter)
-        handler.addFilter(_filter)
         handler._desktop_chat = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+    guard_handlers()
     root.setLevel(level)
     # Request lines from httpx are fine at INFO (method, URL, status); nothing lower.
     for noisy in ("httpx", "httpcore", "groq", "asyncio", "qasync"):

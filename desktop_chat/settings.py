@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "desktop-chat"
 KEYRING_GROQ_USER = "groq-api-key"
+# The base URL the key in the keychain was saved for (none saved: Groq's own).
+KEYRING_GROQ_URL_USER = "groq-api-key-base-url"
+GROQ_DEFAULT_BASE_URL = "https://api.groq.com"
+PROJECT_NAME = "desktop-chat"  # pyproject.toml's name: how a source checkout is recognised
 DEFAULT_MODEL = "llama-3.1-8b-instant"
 CONFIG_KEYS = (
     "GROQ_API_KEY",
@@ -44,12 +48,31 @@ def binary_dir() -> Path | None:
     return None
 
 
+def source_checkout() -> Path | None:
+    """The project folder this code runs from, when it runs from a source checkout (not a
+    bundle, not an installed package): the folder holding both the imported `desktop_chat`
+    package and this project's pyproject.toml. None otherwise."""
+    if getattr(sys, "frozen", False):
+        return None
+    folder = Path(__file__).resolve().parent.parent
+    try:
+        pyproject = (folder / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return folder if f'name = "{PROJECT_NAME}"' in pyproject else None
+
+
 def read_config(env: dict[str, str] | None = None, cwd: Path | None = None,
-                exe_dir: Path | None = None) -> dict[str, str]:
+                exe_dir: Path | None = None, checkout: Path | None | str = "detect"
+                ) -> dict[str, str]:
     """Settings from, highest precedence first:
 
     1. the environment;
-    2. `.env` in the current folder;
+    2. `.env` in the current folder -- only when that folder is the source checkout the app
+       runs from (`source_checkout()`; `checkout` overrides it, for tests). An installed or
+       bundled app is never steered by the folder it happens to be started in: a `.env`
+       there could send the key and the chats elsewhere (GROQ_BASE_URL, SUPABASE_URL,
+       DESKTOP_CHAT_DATA_DIR);
     3. `.env` next to the binary (`binary_dir()`, only when running as a bundle; `exe_dir`
        overrides it, for tests);
     4. `.env` in the user config dir (`config_dir()`).
@@ -62,7 +85,13 @@ def read_config(env: dict[str, str] | None = None, cwd: Path | None = None,
     dotenvs = [config_dir() / ".env"]
     if beside_binary is not None:
         dotenvs.append(beside_binary / ".env")
-    dotenvs.append((cwd or Path.cwd()) / ".env")
+    start_folder = (cwd or Path.cwd()).resolve()
+    checkout = source_checkout() if checkout == "detect" else checkout
+    if checkout is not None and Path(checkout).resolve() == start_folder:
+        dotenvs.append(start_folder / ".env")
+    elif (start_folder / ".env").is_file():
+        log.info("Ignored %s: a .env in the start folder is read only from a source checkout",
+                 start_folder / ".env")
     for dotenv in dotenvs:  # lowest precedence first: later files override earlier ones
         if dotenv.is_file():
             values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
@@ -81,6 +110,10 @@ class Settings:
     memory_turns: int = 10
     data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_ID, appauthor=False)))
     key_source: str = "none"  # "environment" | "keychain" | "none": shown in Settings
+    # A keychain key saved for another base URL than the one configured now: not used until
+    # the user agrees to send it there (see key_destination_changed).
+    withheld_key: str | None = field(default=None, repr=False)
+    key_saved_for: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -104,9 +137,35 @@ class Settings:
         else:
             stored = load_key_from_keychain()
             if stored:
-                settings.groq_api_key = stored
-                settings.key_source = "keychain"
+                saved_for = load_key_base_url()
+                if same_base_url(saved_for, settings.groq_base_url):
+                    settings.groq_api_key = stored
+                    settings.key_source = "keychain"
+                else:
+                    settings.withheld_key, settings.key_saved_for = stored, saved_for
         return settings
+
+    @property
+    def key_destination_changed(self) -> bool:
+        return self.withheld_key is not None
+
+    def release_withheld_key(self) -> None:
+        """The user agreed to send the saved key to the configured base URL: use it, and bind
+        it to that URL from now on (so the next start does not ask again)."""
+        if self.withheld_key is None:
+            return
+        self.groq_api_key, self.withheld_key = self.withheld_key, None
+        self.key_source = "keychain"
+        save_key_base_url(self.groq_base_url)
+
+
+def effective_base_url(base_url: str | None) -> str:
+    """The Groq address a base URL setting means (none: Groq's own), normalised."""
+    return (base_url or GROQ_DEFAULT_BASE_URL).strip().rstrip("/").lower()
+
+
+def same_base_url(a: str | None, b: str | None) -> bool:
+    return effective_base_url(a) == effective_base_url(b)
 
 
 def _positive_int(value: str | None, default: int) -> int:
@@ -133,7 +192,38 @@ def load_key_from_keychain() -> str | None:
         return None
 
 
-def save_key_to_keychain(api_key: str) -> None:
+def load_key_base_url() -> str | None:
+    """The base URL the keychain's key was saved for; None: Groq's own (also for a key saved
+    before the binding existed)."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER) or None
+    except (KeyringError, RuntimeError):
+        return None
+
+
+def save_key_base_url(base_url: str | None) -> None:
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    try:
+        if same_base_url(base_url, None):
+            try:
+                keyring.delete_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER)
+            except PasswordDeleteError:
+                pass
+        else:
+            keyring.set_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER,
+                                 effective_base_url(base_url))
+    except (KeyringError, RuntimeError) as exc:
+        log.info("Could not record the key's base URL in the keychain (%s)", type(exc).__name__)
+
+
+def save_key_to_keychain(api_key: str, base_url: str | None = None) -> None:
+    """Keep the key in the OS keychain, bound to `base_url` (None: Groq's own): a later start
+    with another GROQ_BASE_URL asks before sending the key there."""
     import keyring
     from keyring.errors import KeyringError
 
@@ -146,6 +236,7 @@ def save_key_to_keychain(api_key: str) -> None:
         )
     try:
         keyring.set_password(KEYRING_SERVICE, KEYRING_GROQ_USER, api_key)
+        save_key_base_url(base_url)
     except (KeyringError, RuntimeError) as exc:
         raise KeychainUnavailable(
             f"The system keychain refused the key ({type(exc).__name__}), so it will be used for "

@@ -1,13 +1,27 @@
-"""Shared fixtures: an offscreen Qt app with a qasync loop, a real SQLite store, the Groq stand-in."""
+"""Shared fixtures: a Qt app (offscreen, or xcb in the real-window pass) with a qasync loop,
+a real SQLite store, the Groq stand-in."""
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite runs in two passes (scripts/test): offscreen for logic and speed, then the tests
+# marked `real_window` on the xcb platform, in a real X server with a window manager, where what
+# is painted is what a person sees.
+REAL_WINDOW = os.environ.get("DESKTOP_CHAT_TEST_DISPLAY") == "xvfb"
+if REAL_WINDOW:
+    from tests.support.xserver import XServer
+
+    _X_SERVER = XServer().start()
+    atexit.register(_X_SERVER.stop)
+    os.environ["DISPLAY"] = _X_SERVER.display
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+else:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("GROQ_API_KEY", None)
 
 import keyring  # noqa: E402
@@ -17,6 +31,17 @@ from keyring.backend import KeyringBackend  # noqa: E402
 from tests.support.groq_server import FakeGroqServer  # noqa: E402
 from tests.support.postgres import pg_database, postgres_cluster  # noqa: E402,F401
 from tests.support.supabase_gateway import SupabaseGateway  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Each pass runs its own tests: `real_window` ones only on the X server."""
+    keep, drop = [], []
+    for item in items:
+        wants_window = item.get_closest_marker("real_window") is not None
+        (keep if wants_window == REAL_WINDOW else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 class MemoryKeyring(KeyringBackend):

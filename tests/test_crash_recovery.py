@@ -92,3 +92,38 @@ def test_a_killed_app_keeps_the_message_and_all_but_the_last_second(
         assert events[1].text == stored and events[2].text == REPLY
     finally:
         chat.close()
+
+
+def test_a_stall_then_a_kill_keeps_everything_shown_over_a_second_ago(
+        groq_server, isolated_environment, tmp_path) -> None:
+    """The server sends a few pieces and then nothing, keeping the socket open: no new piece
+    comes to trigger a save, yet after a second the disk must hold all that arrived."""
+    import asyncio
+
+    from desktop_chat.store.sqlite import SQLiteStore
+
+    groq_server.reply_text = REPLY
+    groq_server.fail_next("stall", after=30)
+    child = AppProcess(tmp_path / "home", isolated_environment, groq=groq_server,
+                       messages=[QUESTION])
+    try:
+        assert child.wait_for("sent")["accepted"]
+        assert groq_server.wait_for_tokens(30, timeout=30), child.stderr[-2000:]
+        stalled_at = time.monotonic()
+        written = "".join(token for _, token in groq_server.streamed)
+        # The promise: one second (plus scheduling slack) after the last piece, it is on disk.
+        due = stalled_at + ChatSettings().persist_interval + SLACK_SECONDS
+        time.sleep(max(0.0, due - time.monotonic()))
+        child.kill()  # what a crash during the stall would leave
+    finally:
+        child.close()
+    store = SQLiteStore(isolated_environment / "chat.db")
+    try:
+        [session] = asyncio.run(store.list_sessions())
+        events = asyncio.run(store.events(session.session_id))
+        stored = events[-1].text
+    finally:
+        asyncio.run(store.close())
+    assert events[-1].interrupted
+    assert len(written) > 60
+    assert stored == written, f"stored {len(stored)} chars of the {len(written)} shown"

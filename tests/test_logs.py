@@ -127,3 +127,49 @@ def test_the_app_logs_no_message_text_at_info(groq_server, qtbot, run, isolated_
     assert "Zebra-unicorns-8812" not in text
     assert groq_server.api_key not in text
     assert "INFO" in text  # the exchange did log (httpx's request line at least)
+
+
+@pytest.mark.parametrize("log_level", ["INFO", "DEBUG"])
+def test_groq_log_debug_puts_no_prompt_and_no_key_in_the_log(groq_server, tmp_path: Path,
+                                                            log_level: str) -> None:
+    """GROQ_LOG=debug makes the groq SDK log each request's options, the prompt included, and
+    install its own stderr handler. The real app, started that way (and with --log-level DEBUG
+    too), must keep the prompt, the reply and the key out of its log file and stderr."""
+    from tests.support.app_process import AppProcess
+
+    marker, reply_marker = "Marker-question-5531", "Marker-reply-7719"
+    groq_server.reply_text = f"{reply_marker} is the answer."
+    home = tmp_path / "home"
+    child = AppProcess(home, tmp_path / "data", groq=groq_server, quit=True,
+                       messages=[f"What is {marker}?"], args=["--log-level", log_level],
+                       env={"GROQ_LOG": "debug"})
+    try:
+        assert child.wait_for("replied", timeout=30)
+        assert child.wait_for("exit")["code"] == 0
+        child.wait()
+    finally:
+        child.close()
+    assert groq_server.requests[0]["messages"][-1]["content"] == f"What is {marker}?"
+    [log] = (home / "state").rglob(logs.LOG_FILE_NAME)
+    text = log.read_text(encoding="utf-8")
+    assert "POST" in text and "chat/completions" in text  # the request itself is logged
+    for secret in (marker, reply_marker, groq_server.api_key):
+        assert secret not in text
+        assert secret not in child.stderr
+
+
+def test_a_handler_a_library_installed_itself_is_guarded_too(tmp_path: Path, restore_logging,
+                                                             capsys) -> None:
+    """groq's GROQ_LOG=debug calls logging.basicConfig when it is imported before the app set
+    up logging: that stderr handler gets the same filters."""
+    import sys
+
+    foreign = logging.StreamHandler(sys.stderr)
+    logging.getLogger().addHandler(foreign)
+    setup_logging(tmp_path / "logs", stderr_level=None)
+    logging.getLogger("groq._base_client").setLevel(logging.DEBUG)
+    logging.getLogger("groq._base_client").debug("Request options: {'content': 'secret words'}")
+    logging.getLogger("groq._base_client").warning("key %s refused", GROQ_KEY)
+    err = capsys.readouterr().err
+    assert "secret words" not in err
+    assert "refused" in err and GROQ_KEY not in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont
 
+from desktop_chat.ui.code_boxes import is_code
 from desktop_chat.ui.markdown import (
     finished_prefix_length,
     lexer_for,
@@ -40,7 +41,7 @@ def blocks(document: MessageDocument) -> list[tuple[str, bool, bool, int]]:
     found, block = [], document.begin()
     while block.isValid():
         if block.text().strip():
-            found.append((block.text().strip(), block.blockFormat().nonBreakableLines(),
+            found.append((block.text().strip(), is_code(block),
                           block.textList() is not None, block.blockFormat().headingLevel()))
         block = block.next()
     return found

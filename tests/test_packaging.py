@@ -42,9 +42,9 @@ def test_env_files_precedence(tmp_path: Path) -> None:
               SUPABASE_URL="config-supabase")
     write_env(exe, GROQ_MODEL="from-binary", MEMORY_TURNS="2", GROQ_BASE_URL="binary-url")
     write_env(cwd, GROQ_MODEL="from-cwd", MEMORY_TURNS="3")
-    values = read_config(env={"GROQ_MODEL": "from-env"}, cwd=cwd, exe_dir=exe)
+    values = read_config(env={"GROQ_MODEL": "from-env"}, cwd=cwd, exe_dir=exe, checkout=cwd)
     assert values["GROQ_MODEL"] == "from-env"
-    assert values["MEMORY_TURNS"] == "3"  # cwd beats the binary's folder
+    assert values["MEMORY_TURNS"] == "3"  # cwd (a source checkout) beats the binary's folder
     assert values["GROQ_BASE_URL"] == "binary-url"  # the binary's folder beats the config dir
     assert values["SUPABASE_URL"] == "config-supabase"
 

@@ -9,6 +9,7 @@ import math
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap, QPixmapCache
 
+from desktop_chat.ui.code_boxes import is_code
 from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.text_tiles import TILE_HEIGHT, draw_document
 from desktop_chat.ui.theme import DARK
@@ -66,7 +67,7 @@ def code_colours(document: MessageDocument) -> list[set[str]]:
     found, block = [], document.begin()
     current: set[str] | None = None
     while block.isValid():
-        if block.blockFormat().nonBreakableLines():
+        if is_code(block):
             current = set() if current is None else current
             fragments = block.begin()
             while not fragments.atEnd():
@@ -153,3 +154,24 @@ def test_tiles_of_a_streaming_reply_never_go_stale(qapp) -> None:
         assert tiled == paint(document, clip, 1.0, settled=0).toImage(), f"stale after {end}"
         checked += settled >= TILE_HEIGHT
     assert checked > 5, "the reply settles into tiles as it streams"
+
+
+def test_the_last_tile_is_drawn_again_when_the_text_below_it_grows(qapp) -> None:
+    """A stream that pauses at a paragraph's end has every block finished, so the last tile,
+    cut where the text ended, is cached; the text that follows must not show through a hole."""
+    paragraph = "A paragraph of several words that ends at a blank line.\n\n"
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    document.setTextWidth(480)
+    text = "# Heading\n\n"
+    while document.size().height() < 1.5 * TILE_HEIGHT:
+        text += paragraph
+        document.set_text(text, streaming=True)
+    assert document.settled_height(streaming=True) == document.size().height()
+    clip = QRectF(0, 0, 480, 4 * TILE_HEIGHT)
+    QPixmapCache.clear()
+    paint(document, clip, 1.0, settled=document.settled_height(streaming=True))  # caches a cut tile
+    while document.settled_height(streaming=True) < 2.5 * TILE_HEIGHT:
+        text += paragraph
+        document.set_text(text + "## Next", streaming=True)
+    grown = paint(document, clip, 1.0, settled=document.settled_height(streaming=True)).toImage()
+    assert grown == paint(document, clip, 1.0, settled=0).toImage()

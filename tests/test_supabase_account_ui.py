@@ -101,3 +101,23 @@ def test_start_sync_is_off_without_settings_and_on_with_them(qtbot, run, gateway
     assert server_counts(gateway) == (1, 0)
     run(engine.stop())
     run(store.close())
+
+
+def test_the_account_section_says_when_no_keychain_keeps_the_sign_in(qtbot, run, gateway,
+                                                                     tmp_path):
+    import keyring
+    from keyring.backends import null
+
+    from desktop_chat.ui.account import SIGN_IN_NOT_KEPT
+
+    keyring.set_keyring(null.Keyring())  # stores nothing, says nothing
+    device = run(make_device(gateway, tmp_path / "a", "a"))
+    section = AccountSection(device.engine)
+    qtbot.addWidget(section)
+    section.email_edit.setText("ada@example.com")
+    section.password_edit.setText("correct horse")
+    qtbot.mouseClick(section.sign_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: device.engine.status.account is not None and not section.busy)
+    assert "Signed in as ada@example.com" in section.status_label.text()
+    assert SIGN_IN_NOT_KEPT in section.status_label.text()
+    run(device.close())

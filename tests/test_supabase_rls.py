@@ -175,3 +175,87 @@ def test_older_session_edit_loses_to_newer(db) -> None:
         db.execute(upsert, (session_a, STAMP, "2024-05-02T00:00:00Z", "newer"))
         db.execute(upsert, (session_a, STAMP, "2024-05-01T12:00:00Z", "older, arrived late"))
     assert db.execute("select title from sessions").fetchone()[0] == "newer"
+
+
+# -- hardening -----------------------------------------------------------------------------
+def test_b_cannot_truncate_everyones_rows(db) -> None:
+    """TRUNCATE skips Row Level Security: with Supabase's default grants, any signed-in user
+    could empty both tables for every user."""
+    add_session(db, A, "A's")
+    with pytest.raises(errors.InsufficientPrivilege):
+        with as_user(db, B):
+            db.execute("truncate public.events, public.sessions")
+    assert count(db, "sessions") == 1 and count(db, "events") == 1
+    for privilege in ("TRUNCATE", "TRIGGER", "REFERENCES"):
+        for table in ("public.sessions", "public.events"):
+            assert not db.execute("select has_table_privilege('authenticated', %s, %s)",
+                                  (table, privilege)).fetchone()[0], (table, privilege)
+    for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+        assert db.execute("select has_table_privilege('authenticated', 'public.events', %s)",
+                          (privilege,)).fetchone()[0]
+
+
+def test_an_update_cannot_change_a_row_id(db) -> None:
+    session_a = add_session(db, A)
+    [event_a] = db.execute("select event_id::text from events").fetchone()
+    other = str(uuid.uuid4())
+    with as_user(db, A):
+        db.execute("update sessions set session_id = %s, title = 'renamed',"
+                   " updated_at = '2030-01-01T00:00:00Z' where session_id = %s", (other, session_a))
+        db.execute("update events set event_id = %s, payload = '{\"text\": \"edited\"}'"
+                   " where event_id = %s", (other, event_a))
+        assert db.execute("select session_id::text, title from sessions").fetchone() == \
+            (session_a, "renamed")
+        assert db.execute("select event_id::text, payload->>'text' from events").fetchone() == \
+            (event_a, "edited")
+
+
+UNREADABLE_SESSIONS = {
+    "infinite updated_at": ("infinity", "t"),
+    "year 10000": ("10000-01-01T00:00:00Z", "t"),
+    "minus infinity": ("-infinity", "t"),
+    "title of 501 characters": (STAMP, "x" * 501),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNREADABLE_SESSIONS))
+def test_sessions_other_devices_cannot_read_are_refused(db, case) -> None:
+    updated_at, title = UNREADABLE_SESSIONS[case]
+    with pytest.raises(errors.CheckViolation):
+        with as_user(db, A):
+            db.execute("insert into sessions (session_id, start_time, updated_at, title)"
+                       " values (%s, %s, %s, %s)", (str(uuid.uuid4()), STAMP, updated_at, title))
+    session_a = add_session(db, A)
+    with pytest.raises(errors.CheckViolation):  # nor may an update make one
+        with as_user(db, A):
+            db.execute("update sessions set summary = %s, updated_at = now() where"
+                       " session_id = %s", ("s" * 20_001, session_a))
+    assert count(db, "sessions") == 1
+
+
+@pytest.mark.parametrize("timestamp, payload", [
+    (STAMP, "[1, 2, 3]"),
+    (STAMP, '"just a string"'),
+    (STAMP, json.dumps({"text": "x" * 4_000_001})),
+    ("infinity", '{"text": "t"}'),
+    ("10000-01-01T00:00:00Z", '{"text": "t"}'),
+])
+def test_events_other_devices_cannot_read_are_refused(db, timestamp, payload) -> None:
+    session_a = add_session(db, A)
+    with pytest.raises(errors.CheckViolation):
+        with as_user(db, A):
+            db.execute("insert into events (event_id, session_id, type, timestamp, payload)"
+                       " values (%s, %s, 'user_message', %s, %s)",
+                       (str(uuid.uuid4()), session_a, timestamp, payload))
+    assert count(db, "events") == 1
+
+
+def test_the_checks_accept_what_the_app_writes(db) -> None:
+    session_a = add_session(db, A, "t" * 500)
+    with as_user(db, A):
+        db.execute("update sessions set summary = %s, end_time = now(), deleted_at = now(),"
+                   " updated_at = now() where session_id = %s", ("s" * 20_000, session_a))
+        db.execute("insert into events (event_id, session_id, type, timestamp, payload)"
+                   " values (%s, %s, 'ai_response', '9999-12-30T00:00:00Z', %s)",
+                   (str(uuid.uuid4()), session_a, json.dumps({"text": "é" * 1_000_000})))
+        assert count(db, "events") == 2

@@ -576,3 +576,186 @@ def test_gateway_speaks_the_grammar_the_real_client_sends(gateway, tmp_path):
         await bob.close()
 
     scenario(run())
+
+
+# -- rows the client cannot read ------------------------------------------------------------
+def _without_checks(gateway) -> None:
+    """A server whose schema predates schema.sql's checks (or was edited by hand)."""
+    with gateway.admin() as conn:
+        for table, name in (("sessions", "sessions_times_in_range"),
+                            ("events", "events_timestamp_in_range"),
+                            ("events", "events_payload_is_object")):
+            conn.execute(f"alter table {table} drop constraint {name}")
+
+
+def test_rows_the_client_cannot_read_are_skipped_reported_and_pulling_goes_on(gateway,
+                                                                               tmp_path):
+    async def run():
+        a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
+        good = await a.new_session("good", messages=2)
+        await a.engine.sync_once()
+        user = a.engine.status.account.user_id
+        _without_checks(gateway)
+        bad_sessions = {"infinity": "infinity", "year 10000": "10000-01-01T00:00:00Z"}
+        with gateway.admin() as conn:
+            ids = {}
+            for name, stamp in bad_sessions.items():
+                ids[name] = conn.execute(
+                    "insert into sessions (session_id, user_id, start_time, updated_at, title)"
+                    " values (gen_random_uuid(), %s, now(), %s, %s) returning session_id::text",
+                    (user, stamp, name)).fetchone()[0]
+            for payload in ("[1, 2]", '"text"'):  # JSON, but not an object
+                conn.execute("insert into events (event_id, session_id, user_id, type, timestamp,"
+                             " payload) values (gen_random_uuid(), %s, %s, 'user_message', now(),"
+                             " %s)", (good.session_id, user, payload))
+            conn.execute("insert into events (event_id, session_id, user_id, type, timestamp,"
+                         " payload) values (gen_random_uuid(), %s, %s, 'user_message',"
+                         " 'infinity', '{\"text\": \"when?\"}')", (good.session_id, user))
+            conn.execute("insert into events (event_id, session_id, user_id, type, timestamp,"
+                         " payload) values (gen_random_uuid(), %s, %s, 'user_message', now(),"
+                         " '{\"text\": \"in an unreadable session\"}')", (ids["infinity"], user))
+
+        b = await signed_in(gateway, tmp_path, "b", "ada@example.com")
+        await b.engine.sync_once()  # does not raise
+        status = b.engine.status
+        assert status.state == "online" and status.unreadable == 6
+        assert status.text == "Synced (6 rows from the server could not be read)"
+        assert "'infinity' is not a time" in status.message  # the tooltip says which and why
+        assert [s.title for s in await b.store.list_sessions()] == ["good"]
+        assert [e.text for e in await b.store.events(good.session_id)] == ["good #0", "good #1"]
+
+        # Pulling goes on: what is written later arrives, and the count does not grow from
+        # re-reading the same rows.
+        later = await a.new_session("written later", messages=1)
+        await a.engine.sync_once()
+        await b.engine.sync_once()
+        await b.engine.sync_once()
+        assert {s.title for s in await b.store.list_sessions()} == {"good", "written later"}
+        assert [e.text for e in await b.store.events(later.session_id)] == ["written later #0"]
+        assert b.engine.status.unreadable == 6
+        await a.close()
+        await b.close()
+
+    scenario(run())
+
+
+def test_a_pull_that_fails_for_an_unexpected_reason_does_not_say_synced(gateway, tmp_path):
+    async def run():
+        a = await signed_up(gateway, tmp_path, "a", "ada@example.com", background=True,
+                            interval=0.2)
+        await _until(lambda: a.engine.status.state == "online")
+        async def broken(*args, **kwargs):  # a bug in this app, as far as the engine can tell
+            raise KeyError("changed_at")
+
+        a.remote.changed_since = broken
+        a.engine.retry_now()
+        await _until(lambda: a.engine.status.state == "error")
+        assert a.engine.status.text.startswith("Sync failed, retrying")
+        a.engine._task.cancel()
+        await a.remote.close()
+        await a.store.close()
+
+    scenario(run())
+
+
+# -- ids another user took first -------------------------------------------------------------
+def test_ids_squatted_by_another_user_are_rekeyed_and_the_data_syncs(gateway, tmp_path):
+    """Bob learns the ids of Ada's unsynced session (she shared an export) and pushes rows with
+    them first, as his own. Ada's rows must still reach the server, under new ids."""
+    from desktop_chat.core.export import export_json, parse_json_export
+
+    async def run():
+        ada = await signed_up(gateway, tmp_path, "ada", "ada@example.com")
+        bob = await signed_up(gateway, tmp_path, "bob", "bob@example.com")
+        synced = await ada.new_session("synced before", messages=1)
+        await ada.engine.sync_once()
+        plans = await ada.new_session("ada's plans", messages=3)
+        late = Event(synced.session_id, EventType.USER_MESSAGE, {"text": "a later message"})
+        await ada.store.add_event(late)
+
+        # Bob squats the whole session, and the id of Ada's later event in his own session.
+        session, events = parse_json_export(
+            export_json(plans, await ada.store.events(plans.session_id)))
+        await bob.store.create_session(session)
+        for event in events:
+            await bob.store.add_event(event)
+        bobs = await bob.new_session("bob's own")
+        await bob.store.add_event(Event(bobs.session_id, EventType.USER_MESSAGE,
+                                        {"text": "squatter"}, event_id=late.event_id))
+        await bob.engine.sync_once()
+        assert server_counts(gateway) == (3, 5)
+
+        seen: list[set[str]] = []
+        ada.engine.on_remote_changes(seen.append)
+        await ada.engine.sync_once()
+        status = ada.engine.status
+        assert (status.pending, status.failed) == (0, 0), status
+        assert server_counts(gateway) == (4, 9)
+        [moved] = [s for s in await ada.store.list_sessions() if s.title == "ada's plans"]
+        assert moved.session_id != plans.session_id
+        assert seen and moved.session_id in seen[0]  # the window re-reads the list
+        # The window may still hold the old ids: the store answers to them.
+        assert [e.text for e in await ada.store.events(plans.session_id)] == \
+            ["ada's plans #0", "ada's plans #1", "ada's plans #2"]
+        await ada.store.add_event(Event(plans.session_id, EventType.USER_MESSAGE,
+                                        {"text": "one more"}))
+        await ada.store.update_event_payload(late.event_id, {"text": "a later message, edited"})
+        await ada.engine.sync_once()
+        assert ada.engine.status.failed == 0
+
+        # Another of Ada's devices gets everything; Bob's rows are untouched.
+        ada2 = await signed_in(gateway, tmp_path, "ada2", "ada@example.com")
+        await ada2.engine.sync_once()
+        assert [e.text for e in await ada2.store.events(moved.session_id)] == \
+            ["ada's plans #0", "ada's plans #1", "ada's plans #2", "one more"]
+        assert [e.text for e in await ada2.store.events(synced.session_id)] == \
+            ["synced before #0", "a later message, edited"]
+        await bob.engine.sync_once()
+        assert {s.title for s in await bob.store.list_sessions()} == {"ada's plans", "bob's own"}
+        assert [e.text for e in await bob.store.events(plans.session_id)] == \
+            ["ada's plans #0", "ada's plans #1", "ada's plans #2"]
+        assert [e.text for e in await bob.store.events(bobs.session_id)] == ["squatter"]
+        for device in (ada, ada2, bob):
+            await device.close()
+
+    scenario(run())
+
+
+# -- a keychain that keeps nothing --------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["keyring.backends.null.Keyring",
+                                     "keyring.backends.fail.Keyring"])
+def test_a_keychain_that_keeps_nothing_is_detected_at_sign_up(gateway, tmp_path, backend):
+    import importlib
+
+    module, name = backend.rsplit(".", 1)
+    keyring.set_keyring(getattr(importlib.import_module(module), name)())
+
+    async def run():
+        a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
+        assert a.engine.status.account is not None
+        assert a.engine.status.sign_in_kept is False
+        await a.new_session("this run", messages=1)
+        await a.engine.sync_once()  # works for this run
+        assert server_counts(gateway) == (1, 1)
+        await a.close()
+        again = await make_device(gateway, tmp_path / "a", "a")  # the next start
+        assert again.engine.status.account is None  # indeed nothing was kept
+        await again.close()
+
+    scenario(run())
+
+
+def test_a_pulled_title_is_cleaned_of_bidi_and_zero_width_characters(gateway, tmp_path):
+    async def run():
+        a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
+        session = await a.new_session("plain")
+        await a.engine.sync_once()
+        with gateway.admin() as conn:  # written by another client, or by hand on the server
+            conn.execute("update sessions set title = %s, updated_at = now() + interval '1 hour'"
+                         " where session_id = %s",
+                         ("\u202egnp.exe Re\u200bport", session.session_id))
+        await a.engine.sync_once()
+        assert (await a.store.get_session(session.session_id)).title == "gnp.exe Report"
+        await a.close()
+
+    scenario(run())

@@ -81,7 +81,7 @@ def test_links_open_only_on_click_and_only_for_http(app, qtbot, groq_server) -> 
     app.send_and_wait("links")
     reply = app.last(Role.ASSISTANT)
     opened = []
-    app.window.delegate.link_clicked.connect(opened.append)
+    app.window.delegate.link_clicked.connect(lambda url, _text: opened.append(url))
     app.window.delegate.link_clicked.disconnect(app.window.open_link)  # no real browser here
     rect = row_rect(app, reply)
     link = app.window.delegate.anchor_rect(reply, rect, "https://example.com/docs")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +15,7 @@ from desktop_chat.core.models import (
     Event,
     EventType,
     Session,
+    clean_title,
     title_from_message,
     utc_now,
 )
@@ -155,31 +155,46 @@ class ChatService:
         reply = Event(session_id, EventType.AI_RESPONSE, {})
         parts: list[str] = []
         stored = False
-        last_write = 0.0
+        saved_pieces = 0  # how many of `parts` the stored row holds
         result = StreamResult()
+        save_lock = asyncio.Lock()  # the timer and the stream never write the row at once
 
         async def save(payload: dict) -> None:
-            nonlocal stored
-            reply.payload = payload
-            if stored:
-                await self.store.update_event_payload(reply.event_id, payload)
-            else:
-                await self.store.add_event(reply)
-                stored = True
+            nonlocal stored, saved_pieces
+            async with save_lock:
+                pieces = len(parts)
+                reply.payload = payload
+                if stored:
+                    await self.store.update_event_payload(reply.event_id, payload)
+                else:
+                    await self.store.add_event(reply)
+                    stored = True
+                saved_pieces = pieces
 
         def partial(error: str) -> dict:
             return {"text": "".join(parts), "model": llm.model, "interrupted": True,
                     "error": error}
 
+        async def save_on_a_timer() -> None:
+            # A piece saves nothing by itself after the first: this timer writes what arrived,
+            # so a stall (no new piece for seconds) or a crash loses at most one interval.
+            while True:
+                await asyncio.sleep(self.settings.persist_interval)
+                if len(parts) != saved_pieces:
+                    await save(partial(INCOMPLETE_ERROR))
+
+        saver: asyncio.Task | None = None
         try:
-            async with contextlib.aclosing(llm.stream(messages, result)) as pieces:
-                async for piece in pieces:
-                    parts.append(piece)
-                    on_piece(piece)
-                    now = time.monotonic()
-                    if not stored or now - last_write >= self.settings.persist_interval:
-                        await save(partial(INCOMPLETE_ERROR))
-                        last_write = now
+            try:
+                async with contextlib.aclosing(llm.stream(messages, result)) as pieces:
+                    async for piece in pieces:
+                        parts.append(piece)
+                        on_piece(piece)
+                        if not stored:  # the reply's row exists from its first piece on
+                            await save(partial(INCOMPLETE_ERROR))
+                            saver = asyncio.ensure_future(save_on_a_timer())
+            finally:
+                await _stop(saver)  # before the last save, so it never writes after it
         except LLMError as error:
             if parts:
                 await save(partial(error.message))
@@ -213,7 +228,7 @@ class ChatService:
             )
         except LLMError:
             return None
-        title = " ".join(title.strip().strip("\"'“”*#").split())[:80]
+        title = clean_title(title.strip().strip("\"'“”*#"), max_chars=80)
         if not title:
             return None
         await self.store.update_session(session_id, title=title)
@@ -223,6 +238,14 @@ class ChatService:
         if self.llm is None:
             raise LLMError(LLMErrorKind.AUTH, "Add your Groq API key to start chatting.")
         return self.llm
+
+
+async def _stop(task: asyncio.Task | None) -> None:
+    """Cancel the timed saver and wait for it, so it never writes after the final save."""
+    if task is not None and not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def check_message(text: str) -> None:

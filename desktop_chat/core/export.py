@@ -6,13 +6,25 @@ No Qt here. Only the session and its events are written: never settings, so neve
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.models import Event, EventType, Session
+from desktop_chat.core.models import Event, EventType, Session, clean_title
 
 FORMAT = "desktop-chat/1"
 _SESSION_TIMES = ("start_time", "end_time", "updated_at", "deleted_at")
+
+
+def write_export(path: Path, text: str) -> None:
+    """Write an export readable only by its owner (0600, also when replacing an older file):
+    it holds whole conversations. Raises OSError."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        if hasattr(os, "fchmod"):
+            os.fchmod(file.fileno(), 0o600)
+        file.write(text)
 
 
 # -- Markdown ------------------------------------------------------------------
@@ -99,7 +111,7 @@ def parse_json_export(text: str) -> tuple[Session, list[Event]]:
             start_time=_parse_time(raw["start_time"]),
             end_time=_parse_optional_time(raw.get("end_time")),
             summary=_optional_str(raw.get("summary")),
-            title=_optional_str(raw.get("title")),
+            title=clean_title(_optional_str(raw.get("title"))) or None,
             updated_at=_parse_time(raw["updated_at"]),
             deleted_at=_parse_optional_time(raw.get("deleted_at")),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,7 +36,7 @@ class Session:
 
     @property
     def display_title(self) -> str:
-        return self.title or "New chat"
+        return clean_title(self.title) or "New chat"
 
 
 @dataclass
@@ -55,8 +56,39 @@ class Event:
         return bool(self.payload.get("interrupted"))
 
 
+MAX_TITLE_CHARS = 200
+# Invisible letters that render as blanks (Hangul fillers) or join nothing (the combining
+# grapheme joiner): not format characters, but used the same way to make look-alike names.
+_INVISIBLE_LETTERS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without control and format characters (Unicode Cc and Cf, but for line breaks
+    and tabs): bidi overrides, embeddings and isolates (U+202A-202E, U+2066-2069), marks
+    (U+200E/F, U+061C), zero-width spaces and joiners (U+200B-200D, U+2060, U+FEFF), soft
+    hyphens, tag characters. Model-written names with them can read backwards ("\u202eexe.txt"
+    shows as "txt.exe") or look exactly like another name."""
+    return "".join(char for char in text
+                   if char in "\n\r\t" or (unicodedata.category(char) not in ("Cc", "Cf")
+                                             and char not in _INVISIBLE_LETTERS))
+
+
+def clean_title(title: str | None, max_chars: int = MAX_TITLE_CHARS) -> str:
+    """A session title as it may be stored and shown: no invisible or direction-changing
+    characters, one line, single spaces, at most `max_chars`. Every place that sets a title
+    (first message, the model's auto-title, rename, import, sync) and every place that shows
+    one goes through this, so an older stored title is cleaned on the way out too."""
+    if not title:
+        return ""
+    cleaned = " ".join(strip_invisible(title).split())
+    if len(cleaned) > max_chars:
+        cleaned = cleaned[:max_chars - 1].rstrip() + "…"
+    return cleaned
+
+
 def title_from_message(text: str, max_chars: int = 60) -> str:
     """A session title from its first message: the first line, cut at a word boundary."""
+    text = "\n".join(clean_title(line) for line in text.splitlines())
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if len(first_line) <= max_chars:
         return first_line or "New chat"

@@ -6,15 +6,17 @@ thread hop would cost more than the queries themselves.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.core.models import Event, EventType, Session, clean_title, utc_now
 from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit, StoreError
 
 log = logging.getLogger(__name__)
@@ -154,15 +156,46 @@ class SQLiteStore:
         # The signed-in Supabase user (sync.py sets it): new sessions are recorded as theirs,
         # and the list shows theirs plus sessions not yet claimed by anyone. None: all.
         self.user_id: str | None = None
+        # Old id -> new id of rows sync gave a new id (another account had taken theirs on the
+        # server): a window still holding the old id keeps working on the row.
+        self.aliases: dict[str, str] = {}
         self._db = self._open()
 
     # -- opening ---------------------------------------------------------------
     busy_timeout = 2.0  # seconds to wait for another writer before giving up
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            self._check_existing()
+        try:
+            self._prepare_files()
+            if self.path.exists():
+                self._check_existing()
+            return self._open_checked()
+        except OSError as exc:  # the folder or the file, before SQLite got to it
+            raise StoreError(_os_error_message(self.path, exc)) from exc
+
+    def _prepare_files(self) -> None:
+        """The data folder (made 0700) and chat.db (made 0600 before SQLite opens it, so its
+        -wal and -shm, which SQLite creates with the same mode, are private too). A chat.db,
+        -wal or -shm that is a link out of the folder is not followed: SQLite would write the
+        chats wherever it points (a dangling link would create the file there)."""
+        folder = self.path.parent
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700, parents=True)
+        for name in (self.path.name, self.path.name + "-wal", self.path.name + "-shm"):
+            side = folder / name
+            if side.is_symlink():
+                target = Path(os.path.realpath(side))
+                if target.parent != folder.resolve():
+                    raise StoreError(
+                        f"{side} is a link to {target}, outside the data folder, so Desktop "
+                        "Chat does not follow it. Remove the link (or move the real file into "
+                        f"{folder}) and start again.")
+        if not self.path.exists() and not self.path.is_symlink():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        elif self.path.is_file():
+            _make_private(self.path)
+
+    def _open_checked(self) -> sqlite3.Connection:
         try:
             return self._connect()
         except sqlite3.DatabaseError as exc:
@@ -211,7 +244,14 @@ class SQLiteStore:
         while aside.exists():  # never overwrite an earlier damaged copy
             number += 1
             aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{number}")
-        self.path.rename(aside)
+        try:
+            self.path.rename(aside)
+        except OSError as exc:
+            raise StoreError(
+                f"The chat database ({self.path}) is damaged, and Desktop Chat cannot move it "
+                f"aside to start a fresh one: {_os_reason(exc)}. The file is left as it is. "
+                "Make the folder writable (or set DESKTOP_CHAT_DATA_DIR to another folder) "
+                "and start again.") from exc
         for suffix in ("-wal", "-shm"):
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():
@@ -250,9 +290,10 @@ class SQLiteStore:
         try:
             self._db.execute(sql, params)
         except sqlite3.OperationalError as exc:
-            if _is_locked(exc):
-                raise StoreError(_locked_message(self.path)) from exc
-            raise
+            raise _write_error(self.path, exc) from exc
+
+    def _id(self, row_id: str) -> str:
+        return self.aliases.get(row_id, row_id)
 
     def set_user(self, user_id: str | None) -> None:
         self.user_id = user_id
@@ -267,7 +308,7 @@ class SQLiteStore:
                 _ts(session.start_time),
                 _ts(session.end_time),
                 session.summary,
-                session.title,
+                clean_title(session.title) or None,
                 _ts(session.updated_at),
                 _ts(session.deleted_at),
                 self.user_id,
@@ -276,7 +317,7 @@ class SQLiteStore:
 
     async def get_session(self, session_id: str) -> Session | None:
         row = self._db.execute(
-            "SELECT * FROM sessions WHERE session_id = ?", (session_id,)
+            "SELECT * FROM sessions WHERE session_id = ?", (self._id(session_id),)
         ).fetchone()
         return _session_from_row(row) if row else None
 
@@ -293,17 +334,19 @@ class SQLiteStore:
         unknown = set(fields) - _SESSION_FIELDS
         if unknown:
             raise ValueError(f"not a session field: {sorted(unknown)}")
+        if fields.get("title") is not None:  # model-written, or typed: stored clean
+            fields["title"] = clean_title(fields["title"]) or None
         values = {k: _ts(v) if isinstance(v, datetime) else _storable(v) if isinstance(v, str) else v
                   for k, v in fields.items()}
         values["updated_at"] = _ts(utc_now())
         assignments = ", ".join(f"{name} = ?" for name in values)
         self._write(f"UPDATE sessions SET {assignments} WHERE session_id = ?",
-                    (*values.values(), session_id))
+                    (*values.values(), self._id(session_id)))
 
     # -- events ----------------------------------------------------------------
     async def add_event(self, event: Event) -> None:
-        row = (event.event_id, event.session_id, str(event.type), _ts(event.timestamp),
-               _dump(event.payload))
+        row = (event.event_id, self._id(event.session_id), str(event.type),
+               _ts(event.timestamp), _dump(event.payload))
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -314,19 +357,19 @@ class SQLiteStore:
                 )
                 self._db.execute(
                     "UPDATE sessions SET updated_at = ? WHERE session_id = ?",
-                    (_ts(utc_now()), event.session_id),
+                    (_ts(utc_now()), self._id(event.session_id)),
                 )
         except sqlite3.OperationalError as exc:
-            if _is_locked(exc):
-                raise StoreError(_locked_message(self.path)) from exc
-            raise
+            raise _write_error(self.path, exc) from exc
 
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None:
-        self._write("UPDATE events SET payload = ? WHERE event_id = ?", (_dump(payload), event_id))
+        self._write("UPDATE events SET payload = ? WHERE event_id = ?",
+                    (_dump(payload), self._id(event_id)))
 
     async def events(self, session_id: str) -> list[Event]:
         rows = self._db.execute(
-            "SELECT * FROM events WHERE session_id = ? ORDER BY timestamp, rowid", (session_id,)
+            "SELECT * FROM events WHERE session_id = ? ORDER BY timestamp, rowid",
+            (self._id(session_id),)
         ).fetchall()
         return [_event_from_row(r) for r in rows]
 
@@ -334,7 +377,7 @@ class SQLiteStore:
         rows = self._db.execute(
             "SELECT * FROM events WHERE session_id = ? AND type IN ('user_message', 'ai_response')"
             " ORDER BY timestamp DESC, rowid DESC LIMIT ?",
-            (session_id, limit),
+            (self._id(session_id), limit),
         ).fetchall()
         return [_event_from_row(r) for r in reversed(rows)]
 
@@ -353,11 +396,12 @@ class SQLiteStore:
             " ESCAPE '\\' AND (? IS NULL OR user_id IS NULL OR user_id = ?)"
             " ORDER BY updated_at DESC LIMIT ?", (like, self.user_id, self.user_id, limit)
         ):
-            start = row["title"].lower().find(query.strip().lower())
+            title = clean_title(row["title"])
+            start = title.lower().find(query.strip().lower())
             end = start + len(query.strip())
-            snippet = (row["title"][:start] + MATCH_START + row["title"][start:end] + MATCH_END
-                       + row["title"][end:]) if start >= 0 else row["title"]
-            hits.append(SearchHit(row["session_id"], row["title"], snippet))
+            snippet = (title[:start] + MATCH_START + title[start:end] + MATCH_END
+                       + title[end:]) if start >= 0 else title
+            hits.append(SearchHit(row["session_id"], title, snippet))
         rows = self._db.execute(
             "SELECT e.event_id, e.session_id, s.title,"
             " snippet(events_fts, 0, ?, ?, '…', 12) AS snippet"
@@ -368,7 +412,8 @@ class SQLiteStore:
             " ORDER BY e.timestamp DESC LIMIT ?",
             (MATCH_START, MATCH_END, fts_query, self.user_id, self.user_id, limit),
         ).fetchall()
-        hits += [SearchHit(r["session_id"], r["title"] or "New chat", r["snippet"], r["event_id"])
+        hits += [SearchHit(r["session_id"], clean_title(r["title"]) or "New chat", r["snippet"],
+                           r["event_id"])
                  for r in rows]
         return hits[:limit]
 
@@ -428,8 +473,57 @@ def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
 
 
 def _open_failed_message(path: Path, exc: Exception) -> str:
-    return (f"Could not open the chat database ({path}): {exc}. "
+    return (f"Could not open the chat database ({path}): {_sqlite_reason(exc)}. "
             "Check that the folder can be written and the disk is not full.")
+
+
+def _sqlite_reason(exc: Exception) -> str:
+    """SQLite's failure in plain words (its own text, e.g. "disk I/O error", otherwise)."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return "the disk is full"
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return "the folder or the file cannot be written"
+    if code == sqlite3.SQLITE_IOERR:
+        return "the disk reported a read or write error"
+    return str(exc)
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "the disk is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def _os_error_message(path: Path, exc: OSError) -> str:
+    folder = path.parent
+    if not folder.is_dir():
+        return (f"Desktop Chat cannot create its data folder ({folder}): {_os_reason(exc)}. "
+                "Make the folder above it writable, or set DESKTOP_CHAT_DATA_DIR to a folder "
+                "you can write, and start again.")
+    return (f"Desktop Chat cannot use its chat database ({path}): {_os_reason(exc)}. Check "
+            "that the folder can be written and the disk is not full, then start again.")
+
+
+def _write_error(path: Path, exc: sqlite3.OperationalError) -> StoreError:
+    if _is_locked(exc):
+        return StoreError(_locked_message(path))
+    return StoreError(f"Could not save to the chat database ({path}): {_sqlite_reason(exc)}.")
+
+
+def _make_private(path: Path) -> None:
+    """Take away group and other access from a file of ours (chat.db of an older version was
+    made with the umask's 0644)."""
+    try:
+        mode = path.stat().st_mode
+        if mode & 0o077 and path.stat().st_uid == os.geteuid():
+            path.chmod(mode & 0o700)
+    except (OSError, AttributeError):  # not ours, or no geteuid (Windows: ACLs instead)
+        pass
 
 
 def _locked_message(path: Path) -> str:

@@ -31,6 +31,10 @@ from desktop_chat.settings import KEYRING_SERVICE
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 500
+# schema.sql's bounds: a longer title or summary (written before the bound, or pulled from an
+# older server) is cut to fit rather than refused forever.
+MAX_REMOTE_TITLE = 500
+MAX_REMOTE_SUMMARY = 20_000
 REQUEST_TIMEOUT = 20  # seconds, for table requests
 _CHUNK = 1000  # characters per keychain entry: Windows' Credential Manager stops near 2,560 bytes
 
@@ -46,7 +50,9 @@ class KeyringStorage(AsyncSupportedStorage):
         self.namespace = namespace
         self.service = service
         self._memory: dict[str, str] = {}
-        self.persistent = True
+        # False once the keychain is known to keep nothing (no backend, keyring's null or fail
+        # backend, or a write that does not read back): the sign-in then lasts this run only.
+        self.persistent = not _keeps_nothing()
 
     def _name(self, key: str, part: int | None = None) -> str:
         base = f"supabase:{self.namespace}:{key}"
@@ -84,6 +90,8 @@ class KeyringStorage(AsyncSupportedStorage):
             keyring.set_password(self.service, self._name(key), str(len(parts)))
             for i in range(len(parts), int(old or 0)):
                 _delete(keyring, self.service, self._name(key, i))
+            if keyring.get_password(self.service, self._name(key)) != str(len(parts)):
+                raise RuntimeError("the keychain kept nothing")  # e.g. keyring's null backend
         except Exception as exc:  # noqa: BLE001
             log.warning("No keychain to keep the sign-in in (%s); it lasts until the app "
                         "closes", type(exc).__name__)
@@ -102,6 +110,17 @@ class KeyringStorage(AsyncSupportedStorage):
                 _delete(keyring, self.service, self._name(key, i))
         except Exception as exc:  # noqa: BLE001
             log.info("Could not remove the sign-in from the keychain (%s)", type(exc).__name__)
+
+
+def _keeps_nothing() -> bool:
+    import keyring
+
+    from desktop_chat.settings import _is_fail_backend
+
+    try:
+        return _is_fail_backend(keyring.get_keyring())
+    except Exception:  # noqa: BLE001 - no backend at all
+        return True
 
 
 def _delete(keyring: Any, service: str, name: str) -> None:
@@ -328,6 +347,19 @@ class RemoteStore:
         return await self._execute(
             lambda: self.client.table("sessions").select("*").in_("session_id", ids))
 
+    async def events_by_id(self, ids: Iterable[str]) -> list[dict]:
+        ids = list(ids)
+        if not ids:
+            return []
+        return await self._execute(
+            lambda: self.client.table("events").select("event_id").in_("event_id", ids))
+
+    @property
+    def sign_in_kept(self) -> bool:
+        """Whether the sign-in outlives this run (False: no keychain keeps it)."""
+        storage = self.client.options.storage
+        return getattr(storage, "persistent", True)
+
     async def _execute(self, build) -> list[dict]:
         import httpx
         from postgrest.exceptions import APIError
@@ -385,11 +417,15 @@ def session_row(row: Any) -> dict:
         "session_id": row["session_id"],
         "start_time": to_remote_time(row["start_time"]),
         "end_time": to_remote_time(row["end_time"]),
-        "summary": clean_text(row["summary"]),
-        "title": clean_text(row["title"]),
+        "summary": clean_text(_clip(row["summary"], MAX_REMOTE_SUMMARY)),
+        "title": clean_text(_clip(row["title"], MAX_REMOTE_TITLE)),
         "updated_at": to_remote_time(row["updated_at"]),
         "deleted_at": to_remote_time(row["deleted_at"]),
     }
+
+
+def _clip(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit - 1] + "…"
 
 
 def event_row(row: Any) -> dict:

@@ -19,6 +19,13 @@ outbox triggers skip: pulled rows are never queued back. Sessions apply last-wri
 
 Deletes are tombstones (`deleted_at`), which travel like any other session edit.
 
+Rows the client cannot read (a timestamp of 'infinity' or past year 9999, a payload that is not
+an object, an event whose session could not be read: schema.sql refuses them now, an older
+server may hold them) are skipped and counted, and the pull goes on past them; the status says
+how many. An id another user took first (they learnt it from a shared export, say) makes the
+server refuse this user's row for good: the engine sees the row is not theirs and gives the
+local row a new id (`rekey_session` / `rekey_event`), and the store still answers to the old id.
+
 Offline. Any network failure leaves the outbox as it is; the status says
 "offline — N changes waiting" and the engine retries with back-off. The app keeps working on
 the local store meanwhile.
@@ -36,6 +43,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from desktop_chat.core.models import EventType, clean_title, new_id
 from desktop_chat.store.supabase import (
     PAGE_SIZE,
     Account,
@@ -53,17 +61,21 @@ log = logging.getLogger(__name__)
 BATCH = 200  # outbox entries per push request pair
 PULL_OVERLAP = timedelta(seconds=60)  # re-read rows stamped this long before the cursor
 BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds between tries while offline
+MAX_SKIPPED_KEPT = 200  # ids of unreadable rows remembered (the count goes on)
+MAX_REKEYS_PER_PUSH = 100  # past this, refused rows are marked failed, not re-keyed
 
 __all__ = ["AuthFailed", "SyncEngine", "SyncStatus", "start_sync"]
 
 
 @dataclass(frozen=True)
 class SyncStatus:
-    state: str = "signed_out"  # "online" | "offline" | "signed_out" | "stopped"
+    state: str = "signed_out"  # "online" | "offline" | "signed_out" | "stopped" | "error"
     pending: int = 0  # local changes not yet on the server
     failed: int = 0  # changes the server refused (kept locally, not retried until edited)
     account: Account | None = None
     message: str | None = None  # the last error, for a tooltip
+    unreadable: int = 0  # rows on the server this client could not read (skipped)
+    sign_in_kept: bool = True  # False: no keychain keeps the sign-in past this run
 
     @property
     def text(self) -> str:
@@ -74,10 +86,15 @@ class SyncStatus:
             text = "Not signed in — chats stay on this device"
         elif self.state == "stopped":
             text = "Sync stopped"
+        elif self.state == "error":
+            text = f"Sync failed, retrying — {waiting}"
         else:
             text = f"Syncing — {waiting}" if self.pending else "Synced"
         if self.failed:
             text += f" ({self.failed} not accepted by the server)"
+        if self.unreadable:
+            text += (f" ({self.unreadable} row{'' if self.unreadable == 1 else 's'} from the "
+                     "server could not be read)")
         return text
 
 
@@ -152,21 +169,27 @@ class LocalOutbox:
         self.db.execute("UPDATE outbox SET error = ? WHERE seq = ?", (error[:500], seq))
 
     # -- applying pulled rows --------------------------------------------------------
-    def apply(self, sessions: list[dict], events: list[dict]) -> set[str]:
-        """Write rows pulled from the server; returns the ids of sessions that changed."""
+    def apply(self, sessions: list[dict], events: list[dict],
+              user_id: str | None = None) -> set[str]:
+        """Write rows pulled from the server; returns the ids of sessions that changed. Rows
+        this client cannot read are skipped and recorded (`unreadable_count`)."""
         changed: set[str] = set()
+        skipped: list[tuple[str, str, str]] = []  # (table, id, reason)
         db = self.db
         with db:
             db.execute("BEGIN IMMEDIATE")
             db.execute("INSERT INTO sync_state (key, value) VALUES ('applying_remote', '1')")
             for remote in sessions:
-                row = {k: from_remote_time(remote.get(k)) for k in
-                       ("start_time", "end_time", "updated_at", "deleted_at")}
+                try:
+                    row = _readable_session(remote)
+                except ValueError as problem:
+                    skipped.append(("sessions", str(remote.get("session_id")), str(problem)))
+                    continue
                 local = db.execute("SELECT updated_at FROM sessions WHERE session_id = ?",
                                    (remote["session_id"],)).fetchone()
                 values = (row["start_time"], row["end_time"], remote.get("summary"),
-                          remote.get("title"), row["updated_at"], row["deleted_at"],
-                          remote.get("user_id"), remote["session_id"])
+                          clean_title(remote.get("title")) or None, row["updated_at"],
+                          row["deleted_at"], remote.get("user_id"), remote["session_id"])
                 if local is None:
                     db.execute("INSERT INTO sessions (start_time, end_time, summary, title,"
                                " updated_at, deleted_at, user_id, session_id)"
@@ -179,7 +202,16 @@ class LocalOutbox:
                     continue
                 changed.add(remote["session_id"])
             for remote in events:
-                payload = _dump(remote.get("payload") or {})
+                try:
+                    timestamp = _readable_event(remote)
+                except ValueError as problem:
+                    skipped.append(("events", str(remote.get("event_id")), str(problem)))
+                    continue
+                if not db.execute("SELECT 1 FROM sessions WHERE session_id = ?",
+                                  (remote["session_id"],)).fetchone():
+                    skipped.append(("events", remote["event_id"], "its session could not be read"))
+                    continue
+                payload = _dump(remote["payload"])
                 local = db.execute(
                     "SELECT payload, (SELECT 1 FROM outbox WHERE kind = 'event' AND row_id ="
                     " event_id) AS queued FROM events WHERE event_id = ?",
@@ -188,7 +220,7 @@ class LocalOutbox:
                     db.execute("INSERT INTO events (event_id, session_id, type, timestamp,"
                                " payload) VALUES (?, ?, ?, ?, ?)",
                                (remote["event_id"], remote["session_id"], remote["type"],
-                                from_remote_time(remote["timestamp"]), payload))
+                                timestamp, payload))
                 elif not local["queued"] and _load(local["payload"]) != remote.get("payload"):
                     db.execute("UPDATE events SET payload = ? WHERE event_id = ?",
                                (payload, remote["event_id"]))
@@ -196,13 +228,112 @@ class LocalOutbox:
                     continue
                 changed.add(remote["session_id"])
             db.execute("DELETE FROM sync_state WHERE key = 'applying_remote'")
+            if skipped:
+                self._record_unreadable(user_id, skipped)
         return changed
+
+    # -- rows the client could not read ----------------------------------------------------
+    def _record_unreadable(self, user_id: str | None, skipped: list[tuple[str, str, str]]) -> None:
+        for table, row_id, reason in skipped:
+            log.warning("Skipped a %s row from the server that this app cannot read (%s)",
+                        table[:-1], reason)
+        key = f"unreadable:{user_id}"
+        known = json.loads(self.get(key) or '{"count": 0, "rows": []}')
+        seen = {(r[0], r[1]) for r in known["rows"]}
+        fresh = [list(s) for s in skipped if (s[0], s[1]) not in seen]
+        known["count"] += len(fresh)  # a row re-read in the pull overlap counts once
+        known["rows"] = (known["rows"] + fresh)[-MAX_SKIPPED_KEPT:]
+        self.put(key, json.dumps(known))
+
+    def unreadable_count(self, user_id: str | None) -> int:
+        raw = self.get(f"unreadable:{user_id}")
+        return json.loads(raw)["count"] if raw else 0
+
+    def unreadable_summary(self, user_id: str | None) -> str | None:
+        """For the status tooltip: what was skipped, and why (the newest few)."""
+        raw = self.get(f"unreadable:{user_id}")
+        if not raw:
+            return None
+        rows = json.loads(raw)["rows"][-3:]
+        reasons = "; ".join(f"{table[:-1]} {row_id[:8]}…: {reason}"
+                            for table, row_id, reason in rows)
+        return (f"Skipped rows the server holds that this app cannot read ({reasons}). "
+                "Everything else syncs.")
+
+    # -- ids another user took first ----------------------------------------------------------
+    def rekey_session(self, old_id: str) -> str:
+        """Give a local session (and its events) a new id; re-queues all of it for the push.
+        The store keeps answering to the old id for this run."""
+        fresh = new_id()
+        columns = [r[1] for r in self.db.execute("PRAGMA table_info(sessions)")]
+        picked = ", ".join("?" if c == "session_id" else c for c in columns)
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(f"INSERT INTO sessions ({', '.join(columns)}) SELECT {picked}"
+                            " FROM sessions WHERE session_id = ?", (fresh, old_id))
+            self.db.execute("UPDATE events SET session_id = ? WHERE session_id = ?",
+                            (fresh, old_id))
+            self.db.execute("DELETE FROM sessions WHERE session_id = ?", (old_id,))
+            self.db.execute("DELETE FROM outbox WHERE kind = 'session' AND row_id = ?",
+                            (old_id,))
+        self.store.aliases[old_id] = fresh
+        log.warning("A session id was already taken on the server by another account; "
+                    "gave the local session a new id")
+        return fresh
+
+    def rekey_event(self, old_id: str) -> str:
+        fresh = new_id()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("UPDATE events SET event_id = ? WHERE event_id = ?", (fresh, old_id))
+            self.db.execute("DELETE FROM outbox WHERE kind = 'event' AND row_id = ?", (old_id,))
+        self.store.aliases[old_id] = fresh
+        log.warning("An event id was already taken on the server by another account; "
+                    "gave the local event a new id")
+        return fresh
 
     def missing_sessions(self, ids: Iterable[str]) -> set[str]:
         ids = set(ids)
         present = {r[0] for r in _select_in(
             self.db, "SELECT session_id FROM sessions WHERE session_id IN ({})", ids)}
         return ids - present
+
+
+_EVENT_TYPES = {str(kind) for kind in EventType}
+
+
+def _readable_session(remote: dict) -> dict[str, str | None]:
+    """The session's times in local form; ValueError when this client cannot read the row."""
+    if not isinstance(remote.get("session_id"), str):
+        raise ValueError("no session id")
+    for name in ("title", "summary", "user_id"):
+        if remote.get(name) is not None and not isinstance(remote[name], str):
+            raise ValueError(f"{name} is not text")
+    if remote.get("start_time") is None or remote.get("updated_at") is None:
+        raise ValueError("a required time is missing")
+    return {name: _readable_time(remote.get(name), name)
+            for name in ("start_time", "end_time", "updated_at", "deleted_at")}
+
+
+def _readable_event(remote: dict) -> str:
+    """The event's timestamp in local form; ValueError when this client cannot read the row."""
+    for name in ("event_id", "session_id"):
+        if not isinstance(remote.get(name), str):
+            raise ValueError(f"no {name}")
+    if remote.get("type") not in _EVENT_TYPES:
+        raise ValueError(f"unknown type {str(remote.get('type'))[:40]!r}")
+    if not isinstance(remote.get("payload"), dict):
+        raise ValueError(f"the payload is a {type(remote.get('payload')).__name__}, not an object")
+    if remote.get("timestamp") is None:
+        raise ValueError("no timestamp")
+    return _readable_time(remote["timestamp"], "timestamp")
+
+
+def _readable_time(value: Any, name: str) -> str | None:
+    try:
+        return from_remote_time(value)
+    except (ValueError, TypeError, OverflowError, AttributeError):
+        raise ValueError(f"{name} {str(value)[:40]!r} is not a time this app can hold") from None
 
 
 def _select_in(db: sqlite3.Connection, query: str, ids: Iterable[str]) -> list[sqlite3.Row]:
@@ -241,6 +372,8 @@ class SyncEngine:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._failures = 0
+        self._rekeys = 0
+        self._renamed: set[str] = set()  # sessions given a new id: the window re-reads them
 
     # -- status ------------------------------------------------------------------
     @property
@@ -260,7 +393,8 @@ class SyncEngine:
         status = replace(self._status, **changes)
         user_id = status.account.user_id if status.account else None
         pending, failed = self.outbox.counts(user_id)
-        status = replace(status, pending=pending, failed=failed)
+        status = replace(status, pending=pending, failed=failed,
+                         unreadable=self.outbox.unreadable_count(user_id) if user_id else 0)
         if status != self._status:
             self._status = status
             for callback in list(self._status_callbacks):
@@ -316,7 +450,7 @@ class SyncEngine:
             self.outbox.claim_unowned(account.user_id)
         self._failures = 0
         self._set_status(account=account, state="online" if account else "signed_out",
-                         message=None)
+                         message=None, sign_in_kept=self.remote.sign_in_kept)
         self._wake.set()
         return account
 
@@ -329,8 +463,10 @@ class SyncEngine:
             except RemoteUnavailable:
                 wait = self.backoff[min(self._failures - 1, len(self.backoff) - 1)]
                 events = (self._wake,)  # local writes only update the count while offline
-            except Exception:  # noqa: BLE001 - a bug must not end sync for the session
+            except Exception as error:  # noqa: BLE001 - a bug must not end sync for the session
                 log.exception("sync failed")
+                # Not "Synced": say it failed, and keep trying.
+                self._set_status(state="error", message=f"{type(error).__name__}: {error}"[:300])
                 self._failures += 1
                 wait = self.backoff[min(self._failures - 1, len(self.backoff) - 1)]
                 events = (self._wake,)
@@ -356,12 +492,15 @@ class SyncEngine:
                     self._signed_in(account)
                 await self._push(account.user_id)
                 changed = await self._pull(account.user_id)
+                changed |= self._renamed
+                self._renamed = set()
             except RemoteUnavailable as error:
                 self._failures += 1
                 self._set_status(state="offline", message=str(error))
                 raise
             self._failures = 0
-            self._set_status(state="online", message=None)
+            self._set_status(state="online",
+                             message=self.outbox.unreadable_summary(account.user_id))
         if changed:
             for callback in list(self._change_callbacks):
                 try:
@@ -370,6 +509,7 @@ class SyncEngine:
                     log.exception("sync change callback failed")
 
     async def _push(self, user_id: str) -> None:
+        self._rekeys = 0
         while True:
             entries = self.outbox.batch(user_id)
             if not entries:
@@ -389,22 +529,33 @@ class SyncEngine:
             self._set_status()
 
     async def _push_one_by_one(self, entries, sessions, events) -> None:
-        """Find the rows the server refuses, mark them, and push the rest."""
+        """Find the rows the server refuses, mark them, and push the rest. A row refused
+        because another account holds its id is given a new id and queued again."""
         refused_sessions: dict[str, str] = {}
+        rekeyed: set[str] = set()
         for row in sessions:
             try:
                 await self.remote.upsert_sessions([session_row(row)])
             except RemoteRejected as error:
-                refused_sessions[row["session_id"]] = str(error)
+                if await self._id_taken(error, "sessions", row["session_id"]):
+                    self._renamed.add(self.outbox.rekey_session(row["session_id"]))
+                    rekeyed.add(row["session_id"])
+                else:
+                    refused_sessions[row["session_id"]] = str(error)
         refused_events: dict[str, str] = {}
         for row in events:
+            if row["session_id"] in rekeyed:
+                continue  # moved to the new session id, and queued again with it
             if row["session_id"] in refused_sessions:
                 refused_events[row["event_id"]] = refused_sessions[row["session_id"]]
                 continue
             try:
                 await self.remote.upsert_events([event_row(row)])
             except RemoteRejected as error:
-                refused_events[row["event_id"]] = str(error)
+                if await self._id_taken(error, "events", row["event_id"], row["session_id"]):
+                    self.outbox.rekey_event(row["event_id"])
+                else:
+                    refused_events[row["event_id"]] = str(error)
         for entry in entries:
             refused = (refused_sessions if entry["kind"] == "session" else refused_events)
             if entry["row_id"] in refused:
@@ -413,6 +564,21 @@ class SyncEngine:
         failed = {e["seq"] for e in entries
                   if e["row_id"] in refused_sessions or e["row_id"] in refused_events}
         entries[:] = [e for e in entries if e["seq"] not in failed]
+
+    async def _id_taken(self, error: RemoteRejected, table: str, row_id: str,
+                        session_id: str | None = None) -> bool:
+        """Whether the server refused a row because another account already holds its id:
+        refused by Row Level Security (403), and no row of that id is visible to this user
+        (for an event: while its session is)."""
+        if error.status != 403 or self._rekeys >= MAX_REKEYS_PER_PUSH:
+            return False
+        if table == "sessions":
+            taken = not await self.remote.sessions_by_id([row_id])
+        else:
+            taken = (not await self.remote.events_by_id([row_id])
+                     and bool(await self.remote.sessions_by_id([session_id])))
+        self._rekeys += taken
+        return taken
 
     async def _pull(self, user_id: str) -> set[str]:
         changed: set[str] = set()
@@ -426,11 +592,12 @@ class SyncEngine:
                 if not rows:
                     break
                 if table == "sessions":
-                    changed |= self.outbox.apply(rows, [])
+                    changed |= self.outbox.apply(rows, [], user_id)
                 else:
-                    missing = self.outbox.missing_sessions(r["session_id"] for r in rows)
+                    missing = self.outbox.missing_sessions(
+                        r["session_id"] for r in rows if isinstance(r.get("session_id"), str))
                     parents = await self.remote.sessions_by_id(missing) if missing else []
-                    changed |= self.outbox.apply(parents, rows)
+                    changed |= self.outbox.apply(parents, rows, user_id)
                 newest = max(rows, key=lambda r: _parse(r["changed_at"]))["changed_at"]
                 if cursor is None or _parse(newest) > _parse(cursor):
                     cursor = newest

@@ -26,12 +26,19 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.store.supabase import AuthFailed, RemoteUnavailable
 from desktop_chat.store.sync import SyncStatus
+from desktop_chat.ui.plain_text import make_plain, plain_tooltip
 
 log = logging.getLogger(__name__)
 
 NOT_CONFIGURED = (
     "Sync is off. To keep your chats in Supabase as well, set SUPABASE_URL and SUPABASE_KEY "
     "(see docs/supabase.md) and restart Desktop Chat."
+)
+
+
+SIGN_IN_NOT_KEPT = (
+    "This system has no keychain to keep the sign-in in, so it lasts until Desktop Chat "
+    "closes: you will need to sign in again next time."
 )
 
 
@@ -60,7 +67,7 @@ class AccountSection(QGroupBox):
         self.anonymous_button = self._button("Continue anonymously", self._anonymous)
         self.sign_out_button = self._button("Sign out", self._sign_out)
 
-        self.status_label = QLabel(self)
+        self.status_label = make_plain(QLabel(self))  # server messages, the account's email
         self.status_label.setObjectName("AccountStatus")
         self.status_label.setAccessibleName("Account status")
         self.status_label.setWordWrap(True)
@@ -104,7 +111,10 @@ class AccountSection(QGroupBox):
         if message:
             self.status_label.setText(message)
         elif signed_in:
-            self.status_label.setText(f"Signed in as {status.account.label}. {status.text}.")
+            text = f"Signed in as {status.account.label}. {status.text}."
+            if not status.sign_in_kept:
+                text += " " + SIGN_IN_NOT_KEPT
+            self.status_label.setText(text)
         else:
             self.status_label.setText("Not signed in: your chats stay on this device. "
                                       "Sign in to keep them in sync across machines.")
@@ -166,6 +176,7 @@ class SyncStatusLabel(QLabel):
 
     def __init__(self, engine: Any | None, parent: QWidget | None = None):
         super().__init__(parent)
+        make_plain(self)
         self.setObjectName("SyncStatus")
         self.setAccessibleName("Sync status")
         if engine is None:
@@ -176,7 +187,7 @@ class SyncStatusLabel(QLabel):
 
     def show_status(self, status: SyncStatus) -> None:
         self.setText(status.text)
-        self.setToolTip(status.message or "")
+        self.setToolTip(plain_tooltip(status.message))  # the server's own words
         self.setProperty("syncState", status.state)  # for the style sheet
         self.setAccessibleDescription(status.text)
 

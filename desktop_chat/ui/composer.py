@@ -6,7 +6,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS
+from desktop_chat.ui.plain_text import ElidedLabel
 
 MIN_LINES = 1
 MAX_LINES = 8
@@ -91,7 +91,7 @@ class ComposerPanel(QWidget):
         self.stop_button.setAccessibleName("Stop the reply")
         self.stop_button.setToolTip("Stop the reply (Esc)")
         self.stop_button.hide()
-        self.status = QLabel("", self)
+        self.status = ElidedLabel("", self)  # titles and server messages: plain, one line
         self.status.setObjectName("StatusLabel")
         self.status.setAccessibleName("Status")
 

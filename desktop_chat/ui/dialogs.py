@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.shortcuts import Shortcut
 
 
@@ -32,6 +33,7 @@ class ApiKeyDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
+        make_plain(intro)  # `reason` may quote the server
         self.key_edit = QLineEdit(self)
         self.key_edit.setObjectName("ApiKeyEdit")
         self.key_edit.setAccessibleName("API key")

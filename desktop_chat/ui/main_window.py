@@ -36,13 +36,15 @@ from desktop_chat.core.chat import (
     ReplyOutcome,
     check_message,
 )
-from desktop_chat.core.export import export_json, export_markdown
-from desktop_chat.core.models import utc_now
+from desktop_chat.core.export import export_json, export_markdown, write_export
+from desktop_chat.core.links import misleading, named_host
+from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
+from desktop_chat.ui.plain_text import plain_message_box
 from desktop_chat.ui.preferences import Preferences, session_prompt_key
 from desktop_chat.ui.session_panel import SessionPanel, SessionRole
 from desktop_chat.ui.settings_dialog import SettingsDialog
@@ -123,6 +125,8 @@ class MainWindow(QMainWindow):
         self.composer.edit.paste_refused.connect(self.show_status)
         self.delegate.retry_clicked.connect(self.regenerate)
         self.delegate.copy_requested.connect(self.copy_text)
+        self.delegate.edit_requested.connect(self.edit_message_text)
+        self.transcript.typed.connect(self._type_in_composer)
         self.delegate.link_clicked.connect(self.open_link)
         self.sessions.search_requested.connect(lambda text: self._spawn(self.search(text)))
         self.sessions.hit_activated.connect(
@@ -371,7 +375,7 @@ class MainWindow(QMainWindow):
         )
 
     async def _stream_reply(self, run, restore_text: str | None = None) -> ReplyOutcome | None:
-        item = MessageItem(Role.ASSISTANT, "")
+        item = MessageItem(Role.ASSISTANT, "", model=getattr(self.service.llm, "model", None))
         self.transcript_model.append(item)
         renderer = StreamRenderer(self.transcript_model, self.delegate, item)
         self.renderer = renderer
@@ -453,6 +457,19 @@ class MainWindow(QMainWindow):
             self.composer.edit.setPlainText(last_user.text)
             self.composer.edit.moveCursor(self.composer.edit.textCursor().MoveOperation.End)
 
+    def edit_message_text(self, text: str) -> None:
+        """A message's Edit: its text goes back to the composer, to change and send again."""
+        if self.busy:
+            self.show_status("Wait for the reply to finish, or press Esc to stop it.")
+            return
+        self.composer.edit.setPlainText(text)
+        self.composer.edit.moveCursor(self.composer.edit.textCursor().MoveOperation.End)
+        self.composer.edit.setFocus()
+
+    def _type_in_composer(self, text: str) -> None:
+        self.composer.edit.setFocus()
+        self.composer.edit.insertPlainText(text)
+
     def copy_last_reply(self) -> None:
         reply = next((i for i in reversed(self.transcript_model.items) if i.role == Role.ASSISTANT), None)
         if reply is not None:
@@ -469,9 +486,24 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(text)
         self.show_status("Copied.")
 
-    def open_link(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https"):
+    def open_link(self, url: QUrl, text: str = "") -> None:
+        """Open an http(s) link, asking first when its text names another host."""
+        if url.scheme() not in ("http", "https"):
+            return
+        host = url.host(QUrl.ComponentFormattingOption.FullyEncoded)
+        if not misleading(text, host):
             QDesktopServices.openUrl(url)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Open this link?",
+                          f"The link’s text reads “{named_host(text)}”, but it opens {host}.\n\n"
+                          f"{url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
+                          QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # model text: never markup
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Open).setText(f"Open {host}")
+        box.accepted.connect(lambda: QDesktopServices.openUrl(url))
+        self.link_box = box
+        box.open()
 
     # -- session tools -----------------------------------------------------------
     def _add_session_menu(self) -> None:
@@ -508,7 +540,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     async def _rename(self, session_id: str, title: str) -> None:
-        title = " ".join(title.split())
+        title = clean_title(title)
         if not title:
             self.show_status("A session needs a name; kept the old one.")
             return
@@ -522,9 +554,10 @@ class MainWindow(QMainWindow):
             return
         row = self.sessions.model.row_of(session_id)
         title = self.sessions.model.sessions[row].display_title if row >= 0 else "this session"
-        box = QMessageBox(QMessageBox.Icon.Question, "Delete session",
-                          f"Delete “{title}”? You can undo this for a few seconds.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box = plain_message_box(QMessageBox.Icon.Question, "Delete session",
+                                f"Delete “{title}”? You can undo this for a few seconds.",
+                                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                self)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Yes).setText("Delete")
         box.setAccessibleName("Delete session")
@@ -579,7 +612,7 @@ class MainWindow(QMainWindow):
         events = await self.service.store.events(session_id)
         text = export_json(session, events) if kind == "json" else export_markdown(session, events)
         try:
-            path.write_text(text, encoding="utf-8")
+            write_export(path, text)  # 0600: a whole conversation
         except OSError as error:
             self.show_status(f"Could not write {path}: {error.strerror}.")
             return
@@ -692,8 +725,8 @@ class MainWindow(QMainWindow):
             self.show_status("Key saved in your system keychain.")
         except KeychainUnavailable as unavailable:
             self.show_status(str(unavailable))
-            box = QMessageBox(QMessageBox.Icon.Information, "Key kept for this run only",
-                              str(unavailable), QMessageBox.StandardButton.Ok, self)
+            box = plain_message_box(QMessageBox.Icon.Information, "Key kept for this run only",
+                                    str(unavailable), parent=self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # not exec(): a nested event loop would stall the streaming loop
         self.composer.edit.setFocus()

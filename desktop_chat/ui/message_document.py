@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code
 from desktop_chat.ui.markdown import (
     CODE_BLOCK_TEXT,
     CodeFence,
@@ -36,8 +37,6 @@ from desktop_chat.ui.markdown import (
     token_style,
 )
 from desktop_chat.ui.theme import DARK, Theme
-
-CODE_BLOCK_BACKGROUND = "#23243a"
 
 
 class Role(StrEnum):
@@ -66,8 +65,7 @@ class MessageDocument(QTextDocument):
         self.setDefaultTextOption(option)
         self.setDefaultStyleSheet(
             # Code blocks keep the dark highlight palette in both themes.
-            f"pre {{ background-color: {CODE_BLOCK_BACKGROUND}; color: {CODE_BLOCK_TEXT}; "
-            "margin: 6px 0; } "
+            f"pre {{ {CODE_BLOCK_CSS} color: {CODE_BLOCK_TEXT}; }} "
             f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
             f"table {{ border-color: {theme.muted}; }} th, td {{ padding: 2px 8px; }} "
             f"a {{ color: {theme.accent}; text-decoration: underline; }}"
@@ -97,7 +95,7 @@ class MessageDocument(QTextDocument):
             block = self.begin()
             area, lines = None, []
             while block.isValid():
-                if block.blockFormat().nonBreakableLines():
+                if is_code(block):
                     rect = layout.blockBoundingRect(block)
                     area = rect if area is None else area.united(rect)
                     lines.append(block.text())

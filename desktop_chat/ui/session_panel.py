@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.models import Session
 from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit
+from desktop_chat.ui.plain_text import plain_tooltip
 
 SessionRole = Qt.ItemDataRole.UserRole + 1
 HitRole = Qt.ItemDataRole.UserRole + 2
@@ -70,8 +71,8 @@ class SessionListModel(QAbstractListModel):
             return session.display_title
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{session.display_title}, {relative_time(session.updated_at)}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return session.summary or session.display_title
+        if role == Qt.ItemDataRole.ToolTipRole:  # model-written: shown as text, never markup
+            return plain_tooltip(session.summary or session.display_title)
         if role == SessionRole:
             return session
         return None

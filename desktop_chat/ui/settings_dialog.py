@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
 
 
@@ -35,7 +36,7 @@ class SettingsDialog(QDialog):
         self.model.setAccessibleName("Model")
         self.model.addItem(preferences.model)
         self.model.setCurrentText(preferences.model)
-        self.models_note = QLabel("Loading Groq's model list…", self)
+        self.models_note = make_plain(QLabel("Loading Groq's model list…", self))
         self.models_note.setObjectName("Hint")
 
         self.temperature = QDoubleSpinBox(self)

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPalette,
     QPixmap,
     QPixmapCache,
+    QTextCursor,
     QTextDocument,
 )
 
@@ -29,12 +30,18 @@ QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), CACHE_LIMIT_KB))
 
 
 def draw_document(painter: QPainter, document: QTextDocument, clip: QRectF, color: QColor,
-                  serial: int, revision: int, settled_height: float) -> None:
+                  serial: int, revision: int, settled_height: float,
+                  selection: tuple[tuple[int, int], QColor] | None = None) -> None:
     """Draw the part of `document` inside `clip` (document pixels, painter at its origin).
 
     Text above `settled_height` is drawn from tiles cached under (serial, revision, width,
     colour); whatever lies below is drawn directly, since it may change before the next frame.
+    A document with text selected (`selection`: the two ends and the highlight colour) is drawn
+    directly, with the selection shown.
     """
+    if selection is not None:
+        _draw_direct(painter, document, clip, color, selection)
+        return
     width = math.ceil(max(document.textWidth(), document.size().width()))
     ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
     painter.save()
@@ -63,7 +70,9 @@ def _draw_tiles(painter: QPainter, document: QTextDocument, clip: QRectF, color:
                 return clip.bottom()  # below the end of the text: nothing left to draw
             if top + height > settled_height:
                 break
-            key = f"text-tile:{serial}:{revision}:{width}:{color.rgba()}:{ratio}:{tile}"
+            # The height is part of the name: the last tile of a streaming reply is cut where
+            # the text ended when it was drawn, and must be drawn again once the text goes on.
+            key = f"text-tile:{serial}:{revision}:{width}:{color.rgba()}:{ratio}:{tile}:{height}"
             pixmap = QPixmapCache.find(key)
             if pixmap is None:
                 pixmap = _render_tile(document, color, top, width, height, ratio)
@@ -87,10 +96,21 @@ def _render_tile(document: QTextDocument, color: QColor, top: int, width: int, h
     return pixmap
 
 
-def _draw_direct(painter: QPainter, document: QTextDocument, clip: QRectF, color: QColor) -> None:
+def _draw_direct(painter: QPainter, document: QTextDocument, clip: QRectF, color: QColor,
+                 selection: tuple[tuple[int, int], QColor] | None = None) -> None:
     context = QAbstractTextDocumentLayout.PaintContext()
     context.palette.setColor(QPalette.ColorRole.Text, color)
     context.clip = clip
+    if selection is not None:
+        (anchor, position), highlight = selection
+        cursor = QTextCursor(document)
+        cursor.setPosition(anchor)
+        cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+        selected = QAbstractTextDocumentLayout.Selection()
+        selected.cursor = cursor
+        selected.format.setBackground(QColor(highlight.red(), highlight.green(), highlight.blue(),
+                                             150))
+        context.selections = [selected]
     painter.save()
     painter.setClipRect(clip, Qt.ClipOperation.IntersectClip)
     document.documentLayout().draw(painter, context)

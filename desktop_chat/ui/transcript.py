@@ -8,9 +8,11 @@ steps ahead of the text instead of scrolling at every frame.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -18,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -27,15 +30,28 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
+    QMenu,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
+    QToolTip,
 )
 
-from desktop_chat.core.models import Event, EventType
+from desktop_chat.core.models import Event, EventType, utc_now
+from desktop_chat.ui.code_boxes import CODE_HEADER, CODE_PADDING, fence_languages, paint_boxes
 from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
 from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.text_tiles import draw_document
@@ -57,11 +73,18 @@ MAX_FLUSH_INTERVAL_MS = 100
 STREAM_HEIGHT_STEP = 1000
 # px: a streaming row keeps this much room below its text, so the view can step ahead of it.
 STREAM_FOLLOW_ROOM = 300
+TYPING_STEP_MS = 350
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
 RETRY_LABEL = "↻ Retry"
 COPY_LABEL = "Copy"
+EDIT_LABEL = "Edit"
+REGENERATE_LABEL = "↻ Regenerate"
 COPY_CODE_LABEL = "Copy code"
+CODE_LANGUAGE_TEXT = "#b4b8d8"  # the language label on the dark code box (7:1 against it)
 BUBBLE_MAX_WIDTH = 760
+MIN_TEXT_WIDTH = 36  # px: the narrowest bubble text (an "OK" still gets a rounded bubble)
+SNUG_TEXT_LIMIT = 400  # characters: a longer reply fills the measure without being measured
+_BLOCK_ART = re.compile(r"^ {0,3}(?:```|~~~|\|)", re.MULTILINE)  # code blocks and tables
 BUBBLE_PADDING = 12
 ROW_SPACING = 6
 SIDE_MARGIN = 14
@@ -83,6 +106,13 @@ class MessageItem:
     # the view stepped into does not vanish under the reader; the next row releases it.
     min_height: int = 0
     size_key: tuple | None = field(default=None, repr=False)  # what reported_height was for
+    # (document generation, the language of each code block), for the code boxes' labels
+    code_languages: tuple[int, list[str]] | None = field(default=None, repr=False)
+    wide_at: int = 0  # the text width a streaming reply's text has filled: it stays that wide
+    timestamp: datetime | None = field(default_factory=utc_now)
+    model: str | None = None  # the model that wrote a reply
+    selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
+    typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     document: MessageDocument | None = field(default=None, repr=False)
 
     @classmethod
@@ -95,7 +125,9 @@ class MessageItem:
         note = None
         if event.interrupted:
             note = "Interrupted: " + str(event.payload.get("error") or "the reply did not finish.")
-        return cls(role=role, text=event.text, event_id=event.event_id, note=note)
+        model = event.payload.get("model")
+        return cls(role=role, text=event.text, event_id=event.event_id, note=note,
+                   timestamp=event.timestamp, model=model if isinstance(model, str) else None)
 
     @property
     def accessible_text(self) -> str:
@@ -153,6 +185,13 @@ class TranscriptModel(QAbstractListModel):
                 del self.items[row]
                 self.endRemoveRows()
 
+    def last_reply(self) -> MessageItem | None:
+        """The newest reply, which Regenerate answers again."""
+        for item in reversed(self.items[-3:]):
+            if item.role == Role.ASSISTANT:
+                return item
+        return None
+
     def row_of(self, item: MessageItem) -> int:
         if self.items and self.items[-1] is item:
             return len(self.items) - 1  # the streaming reply, asked for at every flush
@@ -168,7 +207,8 @@ class MessageDelegate(QStyledItemDelegate):
 
     retry_clicked = Signal()
     copy_requested = Signal(str)  # text to put on the clipboard
-    link_clicked = Signal(QUrl)  # an http(s) link the user clicked
+    edit_requested = Signal(str)  # the text of a user message to edit in the composer
+    link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
         super().__init__(parent)
@@ -189,7 +229,8 @@ class MessageDelegate(QStyledItemDelegate):
     # -- geometry --------------------------------------------------------------
     def document_for(self, item: MessageItem) -> MessageDocument:
         if item.document is None or item.document.font_generation != self._font_generation:
-            item.document = MessageDocument(item.role, item.text, self.font, self.theme,
+            text = f"**Summary**\n\n{item.text}" if item.role == Role.SUMMARY else item.text
+            item.document = MessageDocument(item.role, text, self.font, self.theme,
                                             self._font_generation)
         return item.document
 
@@ -201,22 +242,33 @@ class MessageDelegate(QStyledItemDelegate):
         document = self.document_for(item)
         limit = self._bubble_width_limit(rect.width() - 2 * SIDE_MARGIN)
         text_width = limit - 2 * BUBBLE_PADDING
-        if item.role == Role.USER:
-            text_width = min(text_width, max(document.natural_width(), 10))
+        if item.role in (Role.USER, Role.ASSISTANT):
+            # Bubbles fit their text, up to the readable measure.
+            text_width = min(text_width, max(self._natural_width(item, text_width), MIN_TEXT_WIDTH))
         if document.textWidth() != text_width:
             document.setTextWidth(text_width)
         height = int(document.size().height()) + 2 * BUBBLE_PADDING
         width = text_width + 2 * BUBBLE_PADDING
-        if item.role in (Role.USER,):
+        if item.role == Role.USER:
             left = rect.right() - SIDE_MARGIN - width
-        elif item.role in (Role.SUMMARY, Role.ERROR):
-            width = limit
-            document.setTextWidth(width - 2 * BUBBLE_PADDING)
-            height = int(document.size().height()) + 2 * BUBBLE_PADDING
-            left = rect.left() + (rect.width() - width) // 2
-        else:
+        else:  # the assistant's column: replies, summaries and errors line up on the left
             left = rect.left() + SIDE_MARGIN
         return QRect(left, rect.top() + ROW_SPACING, width, height), text_width
+
+    def _natural_width(self, item: MessageItem, limit: int) -> int:
+        """The width the text takes unwrapped, for a snug bubble. A reply that is long, or holds
+        a code block or a table, takes the whole measure: measuring it costs a layout of all of
+        it, and a streaming reply that has once reached `limit` stays there (its text grows)."""
+        if item.role == Role.ASSISTANT:
+            if item.streaming and item.wide_at == limit:
+                return limit
+            if len(item.text) > SNUG_TEXT_LIMIT or _BLOCK_ART.search(item.text):
+                item.wide_at = limit
+                return limit
+        natural = self.document_for(item).natural_width()
+        if natural >= limit:
+            item.wide_at = limit
+        return natural
 
     @staticmethod
     def _exposed(painter: QPainter, option: QStyleOptionViewItem) -> QRect:
@@ -249,30 +301,55 @@ class MessageDelegate(QStyledItemDelegate):
         return width if width > 0 else 600
 
     def _footer_height(self, item: MessageItem) -> int:
-        lines = int(bool(item.note)) + int(bool(self._actions(item)))
+        lines = int(bool(item.note)) + int(self._has_action_line(item))
         return lines * (QFontMetrics(self.note_font).height() + 8)
 
     @staticmethod
-    def _actions(item: MessageItem) -> list[str]:
+    def _has_action_line(item: MessageItem) -> bool:
+        """Messages keep a line under the bubble for their actions, shown on hover: reserved
+        even while hidden (and while a reply streams), so nothing moves when they appear."""
+        return item.retryable or item.role in (Role.USER, Role.ASSISTANT, Role.SUMMARY)
+
+    @staticmethod
+    def _actions(item: MessageItem, hovered: bool = True, last_reply: bool = False) -> list[str]:
         actions = []
         if item.retryable:
             actions.append(RETRY_LABEL)
-        if item.role in (Role.ASSISTANT, Role.SUMMARY) and not item.streaming and item.text:
+        if not hovered or item.streaming or not item.text:
+            return actions
+        if item.role in (Role.USER, Role.ASSISTANT, Role.SUMMARY):
             actions.append(COPY_LABEL)
+        if item.role == Role.USER:
+            actions.append(EDIT_LABEL)
+        if item.role == Role.ASSISTANT and last_reply and not item.retryable:
+            actions.append(REGENERATE_LABEL)
         return actions
 
-    def action_rects(self, item: MessageItem, rect: QRect) -> dict[str, QRect]:
-        """The pills under a bubble (Retry, Copy), in the row's coordinates."""
+    def action_rects(self, item: MessageItem, rect: QRect, hovered: bool = True,
+                     last_reply: bool = False) -> dict[str, QRect]:
+        """The pills under a bubble (Retry, Copy, Edit, Regenerate), in the row's coordinates:
+        under the left edge of the assistant's bubbles, under the right edge of the user's."""
         bubble, _ = self._layout(item, rect)
         metrics = QFontMetrics(self.note_font)
         top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
-        left = bubble.left()
+        labels = self._actions(item, hovered, last_reply)
+        widths = [metrics.horizontalAdvance(label) + 24 for label in labels]
+        if item.role == Role.USER:
+            left = bubble.right() + 1 - sum(widths) - 8 * max(0, len(widths) - 1)
+        else:
+            left = bubble.left()
         rects = {}
-        for label in self._actions(item):
-            width = metrics.horizontalAdvance(label) + 24
+        for label, width in zip(labels, widths, strict=True):
             rects[label] = QRect(left, top, width, metrics.height() + 6)
             left += width + 8
         return rects
+
+    def meta_text(self, item: MessageItem) -> str:
+        """When a message was written and, for a reply, by which model: shown on hover."""
+        if item.timestamp is None:
+            return ""
+        moment = item.timestamp.astimezone().strftime("%H:%M")
+        return f"{moment} · {item.model}" if item.model and item.role == Role.ASSISTANT else moment
 
     def retry_rect(self, item: MessageItem, rect: QRect) -> QRect:
         return self.action_rects(item, rect).get(RETRY_LABEL, QRect())
@@ -280,19 +357,38 @@ class MessageDelegate(QStyledItemDelegate):
     def copy_rect(self, item: MessageItem, rect: QRect) -> QRect:
         return self.action_rects(item, rect).get(COPY_LABEL, QRect())
 
+    def edit_rect(self, item: MessageItem, rect: QRect) -> QRect:
+        return self.action_rects(item, rect).get(EDIT_LABEL, QRect())
+
+    def regenerate_rect(self, item: MessageItem, rect: QRect) -> QRect:
+        return self.action_rects(item, rect, last_reply=True).get(REGENERATE_LABEL, QRect())
+
     def code_copy_rects(self, item: MessageItem, rect: QRect) -> list[tuple[QRect, str]]:
-        """A Copy pill in the top-right corner of each finished code block."""
+        """A Copy pill in the header strip of each finished code block."""
+        return [(pill, code) for pill, code, _ in self.code_headers(item, rect)]
+
+    def code_headers(self, item: MessageItem, rect: QRect) -> list[tuple[QRect, str, str]]:
+        """Each finished code block's Copy pill (row coordinates), its code and its language."""
         if item.role != Role.ASSISTANT or item.streaming:
             return []
         bubble, _ = self._layout(item, rect)
+        document = self.document_for(item)
+        blocks = document.code_blocks()
+        if not blocks:
+            return []
+        if item.code_languages is None or item.code_languages[0] != document.generation:
+            item.code_languages = (document.generation, fence_languages(item.text))
+        languages = item.code_languages[1]
         metrics = QFontMetrics(self.note_font)
         width, height = metrics.horizontalAdvance(COPY_CODE_LABEL) + 16, metrics.height() + 4
         origin_x, origin_y = bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING
-        return [
-            (QRect(origin_x + int(area.right()) - width - 4, origin_y + int(area.top()) + 4,
-                   width, height), code)
-            for area, code in self.document_for(item).code_blocks()
-        ]
+        headers = []
+        for number, (area, code) in enumerate(blocks):
+            right = origin_x + int(area.left() + area.width()) + 2 * CODE_PADDING - 6
+            top = origin_y + int(area.top()) - CODE_HEADER + (CODE_HEADER - height) // 2
+            language = languages[number] if number < len(languages) else ""
+            headers.append((QRect(right - width, top, width, height), code, language))
+        return headers
 
     def size_hint(self, item: MessageItem) -> QSize:
         width = self.row_width()
@@ -369,13 +465,20 @@ class MessageDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         _draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
+        if item.streaming and not item.text:
+            self._paint_typing(painter, bubble, item.typing_phase)
 
         document = self.document_for(item)
         painter.translate(bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING)
         visible = QRectF(self._exposed(painter, option))
         clip = visible.translated(-bubble.left() - BUBBLE_PADDING, -bubble.top() - BUBBLE_PADDING)
+        if item.role in (Role.ASSISTANT, Role.SUMMARY):
+            paint_boxes(painter, document, clip)
+        selection = None
+        if item.selection is not None and item.selection[0] != item.selection[1]:
+            selection = (item.selection, self.theme.color("accent"))
         draw_document(painter, document, clip, text_color, document.serial, document.revision,
-                      document.settled_height(item.streaming))
+                      document.settled_height(item.streaming), selection)
         painter.restore()
 
         painter.save()
@@ -391,17 +494,59 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(QRect(bubble.left() + 4, bubble.bottom() + 4, bubble.width() + 200,
                                    metrics.height() + 4),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "⚠ " + item.note)
-        for label, pill in self.action_rects(item, option.rect).items():
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        last_reply = item is index.model().last_reply()
+        pills = self.action_rects(item, option.rect, hovered, last_reply)
+        for label, pill in pills.items():
             painter.setPen(theme.color("accent") if label == RETRY_LABEL else theme.color("muted"))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(pill), pill.height() / 2, pill.height() / 2)
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
-        for pill, _code in self.code_copy_rects(item, option.rect):
-            painter.setPen(QColor(255, 255, 255, 90))
-            painter.setBrush(QColor(255, 255, 255, 24))
+        meta = self.meta_text(item) if hovered and not item.streaming else ""
+        if meta and self._has_action_line(item):
+            row_top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
+            painter.setPen(theme.color("muted"))
+            if item.role == Role.USER:
+                right = min((p.left() for p in pills.values()), default=bubble.right()) - 10
+                area = QRect(option.rect.left() + SIDE_MARGIN, row_top,
+                             max(0, right - option.rect.left() - SIDE_MARGIN), metrics.height() + 6)
+                align = Qt.AlignmentFlag.AlignRight
+            else:
+                left = max((p.right() for p in pills.values()), default=bubble.left()) + 10
+                area = QRect(left, row_top, max(0, option.rect.right() - SIDE_MARGIN - left),
+                             metrics.height() + 6)
+                align = Qt.AlignmentFlag.AlignLeft
+            painter.drawText(area, align | Qt.AlignmentFlag.AlignVCenter,
+                             metrics.elidedText(meta, Qt.TextElideMode.ElideRight, area.width()))
+        for pill, _code, language in self.code_headers(item, option.rect):
+            if not pill.intersects(option.rect.intersected(self._exposed(painter, option))):
+                continue
+            painter.setPen(QColor(255, 255, 255, 60))
+            painter.setBrush(QColor(255, 255, 255, 18))
             painter.drawRoundedRect(QRectF(pill), 6, 6)
             painter.setPen(QColor(CODE_BLOCK_TEXT))
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, COPY_CODE_LABEL)
+            if language:
+                left = bubble.left() + BUBBLE_PADDING + CODE_PADDING
+                label = QRect(left, pill.top(), max(0, pill.left() - left - CODE_PADDING),
+                              pill.height())
+                painter.setPen(QColor(CODE_LANGUAGE_TEXT))
+                painter.drawText(label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                                 metrics.elidedText(language, Qt.TextElideMode.ElideRight,
+                                                    label.width()))
+        painter.restore()
+
+    def _paint_typing(self, painter: QPainter, bubble: QRect, phase: int) -> None:
+        """Three dots in the empty bubble of a reply whose first words have not come yet."""
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        radius, gap = 3.5, 11
+        center = QPointF(bubble.center().x() + 0.5, bubble.center().y() + 0.5)
+        for dot in range(3):
+            colour = self.theme.color("text" if dot == phase % 3 else "muted")
+            colour.setAlpha(255 if dot == phase % 3 else 150)
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(center.x() + (dot - 1) * gap, center.y()), radius, radius)
         painter.restore()
 
     def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
@@ -415,15 +560,35 @@ class MessageDelegate(QStyledItemDelegate):
         if self.copy_rect(item, option.rect).contains(position):
             self.copy_requested.emit(item.text)
             return True
+        if self.edit_rect(item, option.rect).contains(position):
+            self.edit_requested.emit(item.text)
+            return True
+        if (item is model.last_reply()
+                and self.regenerate_rect(item, option.rect).contains(position)):
+            self.retry_clicked.emit()
+            return True
         for pill, code in self.code_copy_rects(item, option.rect):
             if pill.contains(position):
                 self.copy_requested.emit(code)
                 return True
         url = self.link_at(item, option.rect, position)
         if url is not None:
-            self.link_clicked.emit(url)
+            self.link_clicked.emit(url, self.link_text_at(item, option.rect, position))
             return True
         return super().editorEvent(event, model, option, index)
+
+    def text_position(self, item: MessageItem, rect: QRect, position) -> int:
+        """The character of the message's text nearest to `position` (row coordinates)."""
+        bubble, _ = self._layout(item, rect)
+        document = self.document_for(item)
+        local = QPointF(position.x() - bubble.left() - BUBBLE_PADDING,
+                        position.y() - bubble.top() - BUBBLE_PADDING)
+        if local.y() < 0:
+            return 0
+        if local.y() > document.size().height():
+            return document.characterCount() - 1
+        hit = document.documentLayout().hitTest(local, Qt.HitTestAccuracy.FuzzyHit)
+        return max(0, hit)
 
     def link_at(self, item: MessageItem, rect: QRect, position) -> QUrl | None:
         """The http(s) link under `position`, if any; other schemes are never followed."""
@@ -437,6 +602,23 @@ class MessageDelegate(QStyledItemDelegate):
         if url is not None and url.scheme() in ("http", "https") and url.isValid():
             return url
         return None
+
+    def link_text_at(self, item: MessageItem, rect: QRect, position) -> str:
+        """The visible text of the link under `position`: the run of text with its target."""
+        document = self.document_for(item)
+        at = self.text_position(item, rect, position)
+        block = document.findBlock(at)
+        cursor = QTextCursor(document)
+        cursor.setPosition(min(at + 1, document.characterCount() - 1))
+        href = cursor.charFormat().anchorHref()
+        text = []
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            if fragment.charFormat().anchorHref() == href and href:
+                text.append(fragment.text())
+            fragments += 1
+        return "".join(text)
 
     def anchor_rect(self, item: MessageItem, rect: QRect, href: str) -> QRect:
         """Where the link to `href` is drawn, in the row's coordinates (for tests and a11y)."""
@@ -484,7 +666,11 @@ def _draw_bubble(painter: QPainter, rect: QRectF, fill: QColor) -> None:
 
 
 class TranscriptView(QListView):
-    """Scrolls per pixel and follows new text only while the user is at the bottom."""
+    """Scrolls per pixel and follows new text only while the user is at the bottom. Text is
+    selected with the mouse (drag, double-click for a word), copied with Ctrl+C or the context
+    menu; keys typed while the transcript has focus go to the composer (`typed`)."""
+
+    typed = Signal(str)  # text typed while the transcript had focus
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -493,14 +679,22 @@ class TranscriptView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # A click makes its row current; with auto-scroll on, the view would then scroll to
+        # that row's top, jumping away from the text under the pointer of a tall reply.
+        self.setAutoScroll(False)
+        # Clicked, it takes focus so Ctrl+C copies its selection; Tab never stops here.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         # Row heights are cheap estimates until painted, so one pass over all rows is fast
         # and the scroll range is known at once (open at the bottom, no batches).
         self.setLayoutMode(QListView.LayoutMode.SinglePass)
         self.setUniformItemSizes(False)
         self.setMouseTracking(True)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)  # hover shows a message's actions
         self._follow = True
+        self._selecting: MessageItem | None = None  # the message a drag is selecting in
+        self._drag_start: QPoint | None = None
+        self._selected: MessageItem | None = None
         self.exposed_rect: QRect | None = None
         self.last_paint_cost = 0.0  # s of CPU the last repaint took (a streaming reply paces on it)
         # Set by a StreamRenderer while a reply streams: the content y where its text ends.
@@ -508,6 +702,16 @@ class TranscriptView(QListView):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
+        # Shown while the newest text is out of sight below: one click brings it back.
+        self.latest_button = QToolButton(self)
+        self.latest_button.setObjectName("JumpToLatest")
+        self.latest_button.setText("↓ Latest")
+        self.latest_button.setAccessibleName("Jump to the latest message")
+        self.latest_button.setToolTip("Jump to the latest message")
+        self.latest_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.latest_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.latest_button.hide()
+        self.latest_button.clicked.connect(self.follow_bottom)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         # The delegate draws only text inside the region being repainted (see _exposed).
@@ -519,6 +723,143 @@ class TranscriptView(QListView):
             self.exposed_rect = None
             self.last_paint_cost = time.thread_time() - started
 
+    # -- selecting text ------------------------------------------------------------
+    def _item_at(self, position: QPoint) -> tuple[MessageItem | None, QRect]:
+        index = self.indexAt(position)
+        if not index.isValid():
+            return None, QRect()
+        return index.data(ItemRole), self.visualRect(index)
+
+    def _delegate(self) -> MessageDelegate:
+        return self.itemDelegate()
+
+    def select_text(self, item: MessageItem | None, anchor: int = 0, position: int = 0) -> None:
+        """Select text of one message (document positions), or clear the selection (None)."""
+        previous, self._selected = self._selected, item
+        if previous is not None and previous is not item:
+            previous.selection = None
+            self._repaint_item(previous)
+        if item is not None:
+            item.selection = (anchor, position)
+            self._repaint_item(item)
+
+    def _repaint_item(self, item: MessageItem) -> None:
+        model = self.model()
+        if isinstance(model, TranscriptModel) and item in model.items:
+            self.viewport().update(self.visualRect(model.index(model.row_of(item))))
+
+    def selected_text(self) -> str:
+        item = self._selected
+        if item is None or item.selection is None or item.document is None:
+            return ""
+        cursor = QTextCursor(item.document)
+        cursor.setPosition(item.selection[0])
+        cursor.setPosition(item.selection[1], QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            item, rect = self._item_at(event.position().toPoint())
+            self._drag_start = event.position().toPoint()
+            self._selecting = item
+            if item is not None and item.role != Role.ERROR:
+                at = self._delegate().text_position(item, rect, event.position().toPoint())
+                self.select_text(item, at, at)
+            else:
+                self.select_text(None)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        item = self._selecting
+        if item is not None and event.buttons() & Qt.MouseButton.LeftButton and item.selection:
+            model = self.model()
+            if item in model.items:
+                rect = self.visualRect(model.index(model.row_of(item)))
+                at = self._delegate().text_position(item, rect, event.position().toPoint())
+                self.select_text(item, item.selection[0], at)
+            return
+        super().mouseMoveEvent(event)
+        over_link = False
+        hovered, rect = self._item_at(event.position().toPoint())
+        if hovered is not None:
+            link = self._delegate().link_at(hovered, rect, event.position().toPoint())
+            over_link = link is not None
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over_link
+                                  else Qt.CursorShape.IBeamCursor if hovered is not None
+                                  else Qt.CursorShape.ArrowCursor)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        item, self._selecting = self._selecting, None
+        if item is not None and item.selection and item.selection[0] != item.selection[1]:
+            return  # a drag that selected text is not a click on a link or a pill
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        item, rect = self._item_at(event.position().toPoint())
+        if item is None or item.document is None or item.role == Role.ERROR:
+            return super().mouseDoubleClickEvent(event)
+        cursor = QTextCursor(item.document)
+        cursor.setPosition(self._delegate().text_position(item, rect, event.position().toPoint()))
+        cursor.select(QTextCursor.SelectionType.WordUnderCursor)
+        self.select_text(item, cursor.anchor(), cursor.position())
+        self._selecting = None
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Copy):
+            text = self.selected_text()
+            if text:
+                self._delegate().copy_requested.emit(text)
+            return
+        if event.matches(QKeySequence.StandardKey.SelectAll) and self._selected is not None:
+            item = self._selected
+            self.select_text(item, 0, item.document.characterCount() - 1)
+            return
+        if event.text() and event.text().isprintable() and not (
+                event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                     | Qt.KeyboardModifier.AltModifier
+                                     | Qt.KeyboardModifier.MetaModifier)):
+            self.typed.emit(event.text())  # typing goes on in the composer
+            return
+        super().keyPressEvent(event)
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            item, rect = self._item_at(event.pos())
+            url = self._delegate().link_at(item, rect, event.pos()) if item is not None else None
+            if url is None:
+                QToolTip.hideText()
+                return True
+            # Where the link really goes, whatever its text says. Encoded, it holds no markup.
+            QToolTip.showText(event.globalPos(),
+                              f"Opens {url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
+                              self.viewport())
+            return True
+        return super().viewportEvent(event)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        item, rect = self._item_at(event.pos())
+        if item is None:
+            return
+        delegate = self._delegate()
+        menu = QMenu(self)
+        selected = self.selected_text() if item is self._selected else ""
+        copy = menu.addAction("Copy", lambda: delegate.copy_requested.emit(selected))
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        copy.setEnabled(bool(selected))
+        menu.addAction("Copy message", lambda: delegate.copy_requested.emit(item.text))
+        if item.document is not None:
+            menu.addAction("Select all", lambda: self.select_text(
+                item, 0, item.document.characterCount() - 1))
+        url = delegate.link_at(item, rect, event.pos())
+        if url is not None:
+            menu.addSeparator()
+            text = delegate.link_text_at(item, rect, event.pos())
+            menu.addAction("Open link", lambda: delegate.link_clicked.emit(url, text))
+            menu.addAction("Copy link address",
+                           lambda: delegate.copy_requested.emit(url.toString()))
+        self.context_menu = menu  # kept for tests; replaced by the next one
+        menu.popup(event.globalPos())
+
     def _follow_value(self) -> int:
         """The scroll position that shows the newest text at the bottom of the view."""
         bar = self.verticalScrollBar()
@@ -529,9 +870,29 @@ class TranscriptView(QListView):
 
     def _on_scrolled(self, value: int) -> None:
         self._follow = value >= self._follow_value() - FOLLOW_SLACK
+        self._show_latest_button()
+
+    def _show_latest_button(self) -> None:
+        bar = self.verticalScrollBar()
+        away = bar.value() < self._follow_value() - max(FOLLOW_SLACK, self.viewport().height() // 4)
+        if away != self.latest_button.isVisible():
+            self.latest_button.setVisible(away)
+            self._place_latest_button()
+
+    def _place_latest_button(self) -> None:
+        button = self.latest_button
+        button.adjustSize()
+        area = self.viewport().geometry()
+        button.move(area.center().x() - button.width() // 2, area.bottom() - button.height() - 12)
+        button.raise_()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_latest_button()
 
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
         self.keep_following()
+        self._show_latest_button()
 
     def keep_following(self) -> None:
         if not self._follow:
@@ -596,6 +957,12 @@ class StreamRenderer(QObject):
         self._frame_cost = 0.0  # s of CPU the last flush took
         self._lexing = False  # a code block is being lexed between frames
         item.streaming = True
+        # Until the first words arrive the bubble shows the model is at work ("typing" dots).
+        self._typing = QTimer(self)
+        self._typing.setInterval(TYPING_STEP_MS)
+        self._typing.timeout.connect(self._step_typing)
+        if not item.text:
+            self._typing.start()
         view = delegate.parent()
         self.view = view if isinstance(view, TranscriptView) else None
         if self.view is not None:
@@ -604,6 +971,12 @@ class StreamRenderer(QObject):
     @property
     def pending(self) -> bool:
         return bool(self._pending)
+
+    def _step_typing(self) -> None:
+        if self.item.text or not self.item.streaming or self.item not in self.model.items:
+            self._typing.stop()
+        self.item.typing_phase += 1
+        self.model.item_changed(self.item)
 
     def feed(self, piece: str) -> None:
         self._pending.append(piece)
@@ -661,6 +1034,7 @@ class StreamRenderer(QObject):
     def finish(self, note: str | None = None, retryable: bool = False) -> None:
         """Flush the rest and render the reply once more as a whole, finished document."""
         self._timer.stop()
+        self._typing.stop()
         self.item.text += "".join(self._pending)
         self._pending.clear()
         self.item.streaming = False

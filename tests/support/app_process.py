@@ -7,7 +7,7 @@
 
 Nothing it does can reach the developer's real files or keychain: HOME and every XDG dir point
 into `home`, the keyring backend is the null one, and the current folder is `home` (so no
-`.env` is picked up).
+`.env` is picked up; `cwd=` starts it in another folder).
 """
 
 from __future__ import annotations
@@ -45,9 +45,11 @@ def runtime_dir(home: Path) -> Path:
     return path
 
 
-def app_environment(home: Path, data_dir: Path, **extra: str) -> dict[str, str]:
+def app_environment(home: Path, data_dir: Path | None, **extra: str) -> dict[str, str]:
+    """The child's environment; `data_dir` None leaves DESKTOP_CHAT_DATA_DIR unset (the app
+    then uses the default data dir, inside `home`)."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GROQ_", "SUPABASE_", "DC_LAUNCH_", "XDG_"))}
+           if not k.startswith(("GROQ_", "SUPABASE_", "DC_LAUNCH_", "XDG_", "DESKTOP_CHAT_"))}
     runtime = runtime_dir(home)
     env.update(
         HOME=str(home),
@@ -56,20 +58,21 @@ def app_environment(home: Path, data_dir: Path, **extra: str) -> dict[str, str]:
         XDG_STATE_HOME=str(home / "state"),
         XDG_CACHE_HOME=str(home / "cache"),
         XDG_RUNTIME_DIR=str(runtime),
-        DESKTOP_CHAT_DATA_DIR=str(data_dir),
         QT_QPA_PLATFORM="offscreen",
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         PYTHONUNBUFFERED="1",
     )
+    if data_dir is not None:
+        env["DESKTOP_CHAT_DATA_DIR"] = str(data_dir)
     env.update(extra)
     return env
 
 
 class AppProcess:
-    def __init__(self, home: Path, data_dir: Path, *, groq=None, messages: list[str] = (),
+    def __init__(self, home: Path, data_dir: Path | None, *, groq=None, messages: list[str] = (),
                  quit: bool = False, quit_file: Path | None = None, args: list[str] = (),
-                 env: dict[str, str] | None = None):
+                 env: dict[str, str] | None = None, cwd: Path | None = None):
         home.mkdir(parents=True, exist_ok=True)
         extra: dict[str, str] = {"DC_LAUNCH_MESSAGES": json.dumps(list(messages))}
         if groq is not None:
@@ -84,7 +87,7 @@ class AppProcess:
         self.stderr_lines: list[str] = []
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.proc = subprocess.Popen(
-            [sys.executable, str(LAUNCHER), *args], cwd=home, env=self.env,
+            [sys.executable, str(LAUNCHER), *args], cwd=cwd or home, env=self.env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             encoding="utf-8", errors="replace")
         self._readers = [

@@ -64,11 +64,14 @@ DEFAULT_MODELS = [
 ]
 STREAM_MODES = {"drop", "stall", "truncate", "error_event", "keepalive", "endless", "bad_content"}
 
-_TOKEN_RE = re.compile(r"\s*\S{1,6}|\s+")
+# Like a real model's tokenizer: a run of newlines is a token of its own (so a stream often
+# ends, between two pieces, exactly at the end of a paragraph), spaces lead the word after them.
+_TOKEN_RE = re.compile(r"\n+|[^\S\n]*[^\s]{1,6}|[^\S\n]+")
 
 
 def split_tokens(text: str) -> list[str]:
-    """Small word-ish pieces (leading whitespace kept, long words split); ''.join gives `text`."""
+    """Small word-ish pieces (leading spaces kept, newline runs apart, long words split);
+    ''.join gives `text`."""
     return _TOKEN_RE.findall(text)
 
 

@@ -47,6 +47,16 @@ def main() -> int:
     for kind in ("critical", "warning", "information", "question"):
         setattr(QMessageBox, kind, answer(kind))
 
+    kinds = {QMessageBox.Icon.Critical: "critical", QMessageBox.Icon.Warning: "warning",
+             QMessageBox.Icon.Information: "information", QMessageBox.Icon.Question: "question"}
+
+    def answer_box(box):  # a QMessageBox built by the app and exec()'d
+        emit("dialog", kind=kinds.get(box.icon(), "message"), title=box.windowTitle(),
+             text=box.text(), plain=box.textFormat() == Qt.TextFormat.PlainText)
+        return QMessageBox.StandardButton.Ok
+
+    QMessageBox.exec = answer_box
+
     messages: list[str] = json.loads(os.environ.get("DC_LAUNCH_MESSAGES") or "[]")
     quit_now = os.environ.get("DC_LAUNCH_QUIT") == "1"
     quit_file = os.environ.get("DC_LAUNCH_QUIT_FILE")

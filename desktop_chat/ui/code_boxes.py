@@ -1,0 +1,121 @@
+"""Fenced code blocks drawn as rounded boxes with a header strip (language, Copy).
+
+The document lays a code block out with its own background and the margins that leave room for
+the box's padding and header (message_document's `pre` style); the box itself is painted under
+the text by the transcript. Only the blocks inside the part being painted are looked at, so a
+paint costs what is on screen, however long the reply.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QTextBlock, QTextDocument, QTextFormat
+
+CODE_BLOCK_BACKGROUND = "#23243a"
+CODE_HEADER = 26  # px of the box above its first line: the language label and the Copy pill
+CODE_PADDING = 10  # px of the box around its text, left, right and below
+CODE_GAP = 6  # px between a box and the text around it
+CODE_RADIUS = 8
+# What message_document's style sheet gives a <pre>: the box's room around the text.
+CODE_BLOCK_CSS = (f"background-color: {CODE_BLOCK_BACKGROUND}; white-space: pre-wrap; "
+                  f"margin-top: {CODE_HEADER + CODE_GAP}px; "
+                  f"margin-bottom: {CODE_PADDING + CODE_GAP}px; "
+                  f"margin-left: {CODE_PADDING}px; margin-right: {CODE_PADDING}px;")
+_BACKGROUND = QColor(CODE_BLOCK_BACKGROUND)
+
+
+def is_code(block: QTextBlock) -> bool:
+    """Whether a block is a line of a code block (they, and only they, have its background)."""
+    block_format = block.blockFormat()
+    return (block_format.hasProperty(QTextFormat.Property.BackgroundBrush)
+            and block_format.background().color() == _BACKGROUND)
+
+
+def box_around(document: QTextDocument, first: QTextBlock, last: QTextBlock) -> QRectF:
+    """The box of the code block whose lines run from `first` to `last`, in document pixels."""
+    layout = document.documentLayout()
+    top_rect, bottom_rect = layout.blockBoundingRect(first), layout.blockBoundingRect(last)
+    line = first.layout().lineAt(0) if first.layout().lineCount() else None
+    left = top_rect.left() + (line.x() if line is not None else CODE_PADDING) - CODE_PADDING
+    width = (line.width() if line is not None else top_rect.width()) + 2 * CODE_PADDING
+    top = top_rect.top() - CODE_HEADER
+    # A code block's text ends with a newline, which Qt shows as an empty last line: that line
+    # is the box's bottom padding.
+    bottom = bottom_rect.bottom() + (0 if last != first and not last.text() else CODE_PADDING)
+    return QRectF(left, top, width, bottom - top)
+
+
+def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
+    """The code boxes that meet `clip` (document pixels). A box running on above or below the
+    clip is cut a little outside it, so its rounded ends are never drawn where they are not."""
+    layout = document.documentLayout()
+    position = layout.hitTest(QPointF(0, max(0.0, clip.top() - CODE_PADDING)),
+                              Qt.HitTestAccuracy.FuzzyHit)
+    block = document.findBlock(max(0, position))
+    if not block.isValid():
+        return []
+    boxes: list[QRectF] = []
+    first: QTextBlock | None = None
+    last: QTextBlock | None = None
+    starts_above = False
+    while block.isValid() and layout.blockBoundingRect(block).top() <= clip.bottom() + CODE_HEADER:
+        if is_code(block):
+            if first is None:
+                first = block
+                starts_above = block.previous().isValid() and is_code(block.previous())
+            last = block
+        elif first is not None:
+            boxes.append(_cut(box_around(document, first, last), clip, starts_above, False))
+            first = None
+        block = block.next()
+    if first is not None:
+        boxes.append(_cut(box_around(document, first, last), clip, starts_above,
+                          block.isValid() and is_code(block)))
+    return boxes
+
+
+def _cut(box: QRectF, clip: QRectF, above: bool, below: bool) -> QRectF:
+    margin = 2 * CODE_RADIUS + 2
+    if above:
+        box.setTop(min(box.top(), clip.top() - margin))
+    if below:
+        box.setBottom(max(box.bottom(), clip.bottom() + margin))
+    return box
+
+
+def paint_boxes(painter: QPainter, document: QTextDocument, clip: QRectF) -> None:
+    """Draw the code boxes inside `clip` (the painter at the document's origin)."""
+    boxes = visible_boxes(document, clip)
+    if not boxes:
+        return
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor(255, 255, 255, 22))
+    painter.setBrush(_BACKGROUND)
+    for box in boxes:
+        painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), CODE_RADIUS, CODE_RADIUS)
+    painter.restore()
+
+
+def fence_languages(source: str) -> list[str]:
+    """The language named by each code block of a Markdown source, in order ("" for none)."""
+    from markdown_it import MarkdownIt  # already loaded by the renderer; imported here lazily
+
+    languages = []
+    for token in _parser(MarkdownIt).parse(source):
+        if token.type == "fence":
+            info = token.info.strip().split()
+            languages.append(info[0] if info else "")
+        elif token.type == "code_block":
+            languages.append("")
+    return languages
+
+
+_PARSERS: dict = {}
+
+
+def _parser(markdown_it):
+    parser = _PARSERS.get("commonmark")
+    if parser is None:
+        parser = _PARSERS["commonmark"] = markdown_it("commonmark").enable(["table"])
+    return parser

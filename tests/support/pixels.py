@@ -1,0 +1,112 @@
+"""What a person sees: pixels grabbed from the X server, and how readable text is in them.
+
+`grab_screen` reads back what the X server shows for a widget (QScreen.grabWindow on the root
+window), not `widget.grab()`, which repaints on demand and so hides partial-repaint bugs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def grab_screen(widget: QWidget, rect: QRect | None = None) -> QImage:
+    """The pixels the X server shows where `widget` (or `rect` of it) is, as RGB32."""
+    area = rect if rect is not None else widget.rect()
+    origin = widget.mapToGlobal(area.topLeft())
+    screen = widget.screen() or QApplication.primaryScreen()
+    geometry = screen.geometry()
+    pixmap = screen.grabWindow(0, origin.x() - geometry.x(), origin.y() - geometry.y(),
+                               area.width(), area.height())
+    return pixmap.toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def as_array(image: QImage) -> np.ndarray:
+    """An (height, width, 3) uint8 RGB array of a QImage."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    buffer = np.frombuffer(image.constBits(), dtype=np.uint8,
+                           count=image.bytesPerLine() * height)
+    pixels = buffer.reshape(height, image.bytesPerLine() // 4, 4)[:, :width, :]
+    return pixels[:, :, 2::-1].copy()  # BGRA in memory (little-endian ARGB32) -> RGB
+
+
+def relative_luminance(rgb) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour (0..255 channels)."""
+    channels = []
+    for value in rgb[:3]:
+        c = float(value) / 255.0
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first, second) -> float:
+    """WCAG contrast ratio (1..21) of two colours: QColor, '#rrggbb' or an (r, g, b) triple."""
+    def rgb(colour):
+        if isinstance(colour, str):
+            colour = QColor(colour)
+        if isinstance(colour, QColor):
+            return colour.red(), colour.green(), colour.blue()
+        return tuple(colour)
+
+    lighter, darker = sorted((relative_luminance(rgb(first)), relative_luminance(rgb(second))),
+                             reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def background_colour(pixels: np.ndarray) -> tuple[int, int, int]:
+    """The most common colour of a region: its background."""
+    flat = pixels.reshape(-1, 3)
+    packed = (flat[:, 0].astype(np.uint32) << 16) | (flat[:, 1].astype(np.uint32) << 8) | flat[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    top = int(values[np.argmax(counts)])
+    return (top >> 16) & 255, (top >> 8) & 255, top & 255
+
+
+def text_contrast(image: QImage, rect: QRect | None = None, min_pixels: int = 4) -> float:
+    """The contrast of the text in `rect` against its background, as a reader gets it.
+
+    The background is the region's most common colour; the text colour is the one, among colours
+    that cover at least `min_pixels` pixels (glyph stems, not lone anti-aliasing pixels), that
+    differs most from it. Returns 1.0 for a region with no text at all.
+    """
+    pixels = as_array(image)
+    if rect is not None:
+        pixels = pixels[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1]
+    if pixels.size == 0:
+        return 1.0
+    background = background_colour(pixels)
+    flat = pixels.reshape(-1, 3)
+    packed = (flat[:, 0].astype(np.uint32) << 16) | (flat[:, 1].astype(np.uint32) << 8) | flat[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    best = 1.0
+    for value in values[counts >= min_pixels]:
+        value = int(value)
+        colour = ((value >> 16) & 255, (value >> 8) & 255, value & 255)
+        best = max(best, contrast_ratio(colour, background))
+    return best
+
+
+def ink_pixels(image: QImage, rect: QRect | None = None, threshold: int = 60) -> int:
+    """How many pixels of `rect` differ clearly from its background (text, lines, icons)."""
+    pixels = as_array(image).astype(np.int16)
+    if rect is not None:
+        pixels = pixels[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1]
+    if pixels.size == 0:
+        return 0
+    background = np.array(background_colour(pixels.astype(np.uint8)), dtype=np.int16)
+    return int((np.abs(pixels - background).sum(axis=2) > threshold).sum())
+
+
+def differing_rows(first: QImage, second: QImage, tolerance: int = 0) -> list[int]:
+    """The y of each pixel row where two same-sized images differ by more than `tolerance`."""
+    a, b = as_array(first).astype(np.int16), as_array(second).astype(np.int16)
+    if a.shape != b.shape:
+        raise ValueError(f"images differ in size: {a.shape} vs {b.shape}")
+    diff = np.abs(a - b).max(axis=2) > tolerance
+    return [int(y) for y in np.nonzero(diff.any(axis=1))[0]]
+
+
