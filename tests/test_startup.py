@@ -1,6 +1,7 @@
 """Start-up paints first: the store, the groq SDK and the Supabase client come after the paint.
 
-The real `desktop_chat.app.main` runs in a child process (offscreen) with a watcher that notes,
+The real `desktop_chat.app.main` runs in a child process (offscreen, and on xcb in the
+real-window pass) with a watcher that notes,
 at the window's first paint, which heavy modules are loaded and whether the store is open yet;
 then waits, sending nothing, for the Groq client to be warmed up ahead of the first reply.
 """
@@ -11,6 +12,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.support.app_process import app_environment
 from tests.support.groq_server import FakeGroqServer
@@ -80,13 +83,15 @@ def make_history(data_dir: Path, sessions: int) -> None:
     asyncio.run(fill())
 
 
+@pytest.mark.parametrize("platform", [
+    "offscreen", pytest.param("xcb", marks=pytest.mark.real_window)])
 def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
-        tmp_path: Path, groq_server: FakeGroqServer) -> None:
+        tmp_path: Path, groq_server: FakeGroqServer, platform: str) -> None:
     data_dir, home = tmp_path / "data", tmp_path / "home"
     home.mkdir()
     make_history(data_dir, 30)
     env = app_environment(home, data_dir, GROQ_API_KEY=groq_server.api_key,
-                          GROQ_BASE_URL=groq_server.base_url)
+                          GROQ_BASE_URL=groq_server.base_url, QT_QPA_PLATFORM=platform)
     done = subprocess.run([sys.executable, "-c", WATCHER], env=env, cwd=home, timeout=60,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
