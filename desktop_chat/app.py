@@ -7,7 +7,7 @@ import asyncio
 import gc
 import logging
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from desktop_chat import APP_ID, APP_NAME, __version__
 
@@ -108,20 +108,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     instance.listen()
 
-    # Opening the store reads the whole file once (the damage check): O(history), so it runs
-    # on a worker thread (sqlite releases the GIL) while the window is built and painted.
-    workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
-    store_opening = workers.submit(SQLiteStore, settings.db_path)
-
     def make_llm(key: str) -> GroqClient:
         logs.add_secret(key)  # a key typed into the app is redacted from the logs too
         return GroqClient(key, model=settings.groq_model, base_url=settings.groq_base_url)
 
-    llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
-    service = ChatService(_StoreOpening(store_opening), llm,
-                          ChatSettings(memory_turns=settings.memory_turns))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    # Opening the store reads the whole file once (the damage check): O(history), so it waits
+    # for the first paint, then runs on a worker thread (sqlite releases the GIL meanwhile).
+    workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
+    store_ready = loop.create_future()
+    llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
+    service = ChatService(_StoreOpening(store_ready), llm,
+                          ChatSettings(memory_turns=settings.memory_turns))
     closed = asyncio.Event()
     # Quitting waits for the loop: a reply being cancelled must still save what arrived.
     app.setQuitOnLastWindowClosed(False)
@@ -138,18 +137,20 @@ def main(argv: list[str] | None = None) -> int:
     async def run() -> int:
         await first_paint
         try:
-            store = await asyncio.wrap_future(store_opening)
+            store = await loop.run_in_executor(workers, SQLiteStore, settings.db_path)
         except StoreError as error:
+            store_ready.cancel()
             show_plain_message(QMessageBox.Icon.Critical, window, APP_NAME, str(error))
             window.close()
             return 1
         service.store = store
-        await window.start()
         if store.moved_aside is not None:
             notice = (f"The chat database was damaged, so it was moved to {store.moved_aside} "
                       "and a fresh one was started.")
-            window.show_status(notice)
             show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
+            window.show_status(notice)
+        store_ready.set_result(store)  # calls made meanwhile go on, after the notice
+        await window.start()
         # The first reply should not pay for the SDK's imports and TLS set-up: done now, on a
         # worker thread, while the user reads the window.
         if service.llm is not None:
@@ -189,12 +190,12 @@ def main(argv: list[str] | None = None) -> int:
 class _StoreOpening:
     """Stands in for the store while it opens on a worker thread: a call waits for it."""
 
-    def __init__(self, opening: Future) -> None:
-        self._opening = opening
+    def __init__(self, ready: asyncio.Future) -> None:
+        self._ready = ready
 
     def __getattr__(self, name: str):
         async def call(*args, **kwargs):
-            store = await asyncio.wrap_future(self._opening)
+            store = await asyncio.shield(self._ready)
             return await getattr(store, name)(*args, **kwargs)
 
         return call

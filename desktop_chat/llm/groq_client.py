@@ -91,28 +91,38 @@ class GroqClient:
 
     @property
     def _client(self) -> groq.AsyncGroq:
-        with self._sdk_lock:
+        with self._sdk_lock:  # while warm_up() runs on its thread, wait for it to finish
             if self._sdk_client is None:
-                import groq
-                import httpx
-
-                self._sdk_client = groq.AsyncGroq(
-                    # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
-                    api_key=self._api_key,
-                    base_url=self.base_url,
-                    timeout=httpx.Timeout(connect=self.connect_timeout, read=self.stall_timeout,
-                                          write=30.0, pool=10.0),
-                    max_retries=self.max_retries,
-                )
+                self._sdk_client = self._build_client()
             return self._sdk_client
+
+    def _build_client(self) -> groq.AsyncGroq:
+        import groq
+        import httpx
+
+        return groq.AsyncGroq(
+            # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
+            api_key=self._api_key,
+            base_url=self.base_url,
+            timeout=httpx.Timeout(connect=self.connect_timeout, read=self.stall_timeout,
+                                  write=30.0, pool=10.0),
+            max_retries=self.max_retries,
+        )
 
     def warm_up(self) -> None:
         """Import and build what the first reply needs (the SDK, its HTTP stack, TLS set-up),
-        so that reply does not pay for it. Safe to call on a worker thread; no network."""
-        import anyio._backends._asyncio  # noqa: F401 - httpcore loads it on its first connection
-        import httpcore._async.http11  # noqa: F401
+        so that reply does not pay for it. Safe to call on a worker thread; no network.
 
-        self._client.chat.completions.with_streaming_response  # noqa: B018 - builds the resources
+        The imports happen under the client's lock: a reply started meanwhile waits for them
+        to finish rather than importing the same modules at once (pydantic's lazy imports are
+        not safe to race: a half-imported module raises ImportError)."""
+        with self._sdk_lock:
+            import anyio._backends._asyncio  # noqa: F401 - httpcore loads it on first connect
+            import httpcore._async.http11  # noqa: F401
+
+            if self._sdk_client is None:
+                self._sdk_client = self._build_client()
+            self._sdk_client.chat.completions.with_streaming_response  # noqa: B018 - builds it
 
     # ------------------------------------------------------------------ LLMClient
 
