@@ -134,6 +134,8 @@ class GroqClient:
         """
         self._check_key()
         try:
+            # Entered by hand: its exit only closes the response, which the finally below does,
+            # and failures of the request itself are mapped apart from failures in the body.
             response = await self._client.chat.completions.with_streaming_response.create(
                 model=self.model,
                 messages=[m.as_dict() for m in messages],
@@ -168,7 +170,7 @@ class GroqClient:
             batch = len(data) if waited else batch + len(data)
             for event in parser.feed(data):
                 if event.data.startswith(b"[DONE]"):
-                    done = True  # without a final chunk before it, as good as a dropped body
+                    done = True  # the end; without a finish_reason before it, a drop (below)
                     break
                 text, finish_reason = _read_chunk(self._decode(event, response), result)
                 if finish_reason:
@@ -189,7 +191,8 @@ class GroqClient:
                 chars += len(text)
                 yield text
             if loop.time() - last_text >= self.stall_timeout:
-                # Bytes keep coming (keep-alive comments, empty chunks) but no text.
+                # Bytes keep coming (keep-alive comments, empty chunks) but no text. Checked as
+                # bytes arrive, so at most one keep-alive late; silence is httpx's read timeout.
                 raise LLMError(LLMErrorKind.TIMEOUT, "The reply stalled: Groq sent no text for "
                                                      f"{self._seconds(self.stall_timeout)}.")
             if pause and not done:
