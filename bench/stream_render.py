@@ -14,7 +14,16 @@ Shared machines stall on their own: before streaming it measures that noise the 
 worst heartbeat gap while idle, and the worst CPU time measured for a fixed ~2 ms task), so
 the worst figures can be read against it.
 
-Usage: python bench/stream_render.py [--rate 1000] [--sizes 2000 8000]
+With --case NAME it streams one block that never ends instead, and prints each frame's
+main-thread CPU (the flush, the view catching up, the paint) at the start and at the end of
+the stream, as a share of a one-shot render of the whole text, measured in the same run
+(target: the end within ~2x of the start, i.e. a frame costs what it adds):
+  table2000  a 2,000-row table        list       a 2,000-item list
+  paragraph  a 2,000-line paragraph
+  stars100k, backticks530k: opening a saved reply of 100k `*a`, or of 530 KB of mixed
+             backticks (no stream): the longest the event loop is held, and the total
+
+Usage: python bench/stream_render.py [--rate 1000] [--sizes 2000 8000] [--case NAME]
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop_chat.core.models import Event, EventType  # noqa: E402
 from desktop_chat.ui.markdown import warm_up_lexers  # noqa: E402
+from desktop_chat.ui.message_document import MessageDocument  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import (  # noqa: E402
     MessageItem,
@@ -119,7 +129,7 @@ class Harness:
         pieces = TOKEN.findall(text)
         item = MessageItem(Role.ASSISTANT, "")
         self.model.append(item)
-        renderer = StreamRenderer(self.model, self.delegate, item)
+        renderer = TimedRenderer(self.model, self.delegate, item)
         clock = QElapsedTimer()
         sent = 0
         worst_stall = 0.0
@@ -172,7 +182,36 @@ class Harness:
         busy.sort()
         return {"cpu": cpu, "wall": wall, "stall": worst_stall, "busy_max": busy[-1],
                 "busy_p99": busy[int(len(busy) * 0.99)],
-                "busy_over_8ms": sum(b > 0.008 for b in busy), "flushes": renderer.flushes}
+                "busy_over_8ms": sum(b > 0.008 for b in busy), "flushes": renderer.flushes,
+                "frames": renderer.frames}
+
+
+class TimedRenderer(StreamRenderer):
+    """The real renderer, with each frame's main-thread CPU written down: its flush, the view
+    catching up, and the paint that follows (read at the next frame)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.frames: list[tuple[float, int]] = []  # (CPU s, characters the frame added)
+        self._shown = 0
+
+    def flush(self) -> None:
+        started = time.thread_time()
+        before = len(self.item.text) + sum(map(len, self._pending))
+        super().flush()
+        paint = self.view.last_paint_cost if self.view is not None else 0.0
+        if self.frames:  # the previous frame's paint is known now
+            cost, added = self.frames[-1]
+            self.frames[-1] = (cost + paint, added)
+        self.frames.append((time.thread_time() - started, before - self._shown))
+        self._shown = before
+
+    def _show(self) -> None:
+        started = time.thread_time()
+        super()._show()
+        if self.frames:
+            cost, added = self.frames[-1]
+            self.frames[-1] = (cost + time.thread_time() - started, added)
 
 
 def idle_baseline(seconds: float) -> dict[str, float]:
@@ -240,6 +279,104 @@ def _rounds_for(seconds: float) -> int:
     return int(10_000 * seconds / sorted(samples)[len(samples) // 2])
 
 
+GROWING_BLOCKS = {
+    "table2000": lambda: "| name | value |\n|---|---|\n" + "".join(
+        f"| {WORDS[n % len(WORDS)]} **{n}** | {n * 7 % 1000} |\n" for n in range(2000)),
+    "list": lambda: "".join(
+        f"- {WORDS[n % len(WORDS)]} item {n} with `code` and words\n" for n in range(2000)),
+    "paragraph": lambda: "".join(
+        f"Line {n} of one paragraph with **bold** words that never ends\n" for n in range(2000)),
+    "code": lambda: "```python\n" + "".join(
+        f"value_{n} = compute({n}, 'text')  # line {n}\n" for n in range(2000)),
+}
+
+
+def mixed_backticks(size: int = 530_000) -> str:
+    """One long line of code spans of one to three backticks, and stray backticks."""
+    return ("`a` ``b`` ```c``` d`e " * (size // 22 + 1))[:size]
+
+
+SAVED_REPLIES = {
+    "stars100k": lambda: "*a" * 100_000,
+    "backticks530k": mixed_backticks,
+}
+
+
+def growing_block(harness: Harness, case: str, rate: float) -> None:
+    """Stream one block that never ends; compare its frames at the start and at the end."""
+    text = GROWING_BLOCKS[case]()
+    harness.stream(markdown_reply(200, seed=1), rate)  # warm-up
+    streamed = harness.stream(text, rate)
+    one_shot = harness.one_shot(text)
+    frames = streamed["frames"]
+    tenth = max(1, len(frames) // 10)
+
+    def window(part: list[tuple[float, int]]) -> tuple[float, float]:
+        return (sum(cost for cost, _ in part) / len(part),
+                sum(added for _, added in part) / len(part))
+
+    start_cost, start_added = window(frames[1:tenth + 1])  # the first frame builds the view
+    end_cost, end_added = window(frames[-tenth:])
+    print(f"{case}: {len(text)} chars, {len(frames)} frames, one-shot render "
+          f"{one_shot * 1000:.0f} ms, streamed CPU {streamed['cpu']:.2f} s "
+          f"= {streamed['cpu'] / one_shot:.1f}x one-shot, worst stall "
+          f"{streamed['stall'] * 1000:.0f} ms")
+    print(f"        per frame, first tenth: {start_cost * 1000:.2f} ms "
+          f"({start_cost / one_shot * 100:.2f}% of one-shot) for {start_added:.0f} new chars")
+    print(f"        per frame, last tenth:  {end_cost * 1000:.2f} ms "
+          f"({end_cost / one_shot * 100:.2f}% of one-shot) for {end_added:.0f} new chars")
+    per_char = (end_cost / max(end_added, 1)) / (start_cost / max(start_added, 1))
+    print(f"        end/start per frame {end_cost / start_cost:.2f}x, per new char "
+          f"{per_char:.2f}x (target <= ~2)")
+
+
+def open_saved(harness: Harness, text: str) -> None:
+    """Open a saved reply: the longest the event loop is held, and the time to show it all."""
+    harness.reset()
+    worst_gap = 0.0
+    last_beat = time.perf_counter()
+
+    def heartbeat() -> None:
+        nonlocal worst_gap, last_beat
+        now = time.perf_counter()
+        worst_gap = max(worst_gap, now - last_beat)
+        last_beat = now
+
+    beat = QTimer()
+    beat.setTimerType(Qt.TimerType.PreciseTimer)
+    beat.timeout.connect(heartbeat)
+    beat.start(1)
+    start, cpu_start = time.perf_counter(), time.thread_time()
+    last_beat = start
+    MessageDocument.progressive = True
+    delegate = harness.delegate
+    original_document_for = delegate.document_for
+
+    def document_for(item: MessageItem) -> MessageDocument:
+        # The wiring a progressive document needs: re-measure its row after each slice.
+        built = item.document
+        document = original_document_for(item)
+        if document is not built:
+            row = harness.model.index(harness.model.row_of(item))
+            document.rendered_more.connect(lambda: delegate.sizeHintChanged.emit(row))
+        return document
+
+    delegate.document_for = document_for
+    item = MessageItem(Role.ASSISTANT, text)
+    harness.model.append(item)
+    harness.view.scrollToBottom()
+    harness.settle()
+    document = delegate.document_for(item)
+    while document.render_pending:
+        harness.app.processEvents()
+    harness.settle()
+    beat.stop()
+    heartbeat()
+    print(f"open a saved {len(text) // 1000} KB reply: shown whole after "
+          f"{time.perf_counter() - start:.2f} s ({time.thread_time() - cpu_start:.2f} s CPU); "
+          f"longest the event loop was held {worst_gap * 1000:.0f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -247,11 +384,19 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 8000])
     parser.add_argument("--history", type=int, default=0,
                         help="earlier messages in the transcript above the streamed reply")
+    parser.add_argument("--case", choices=[*GROWING_BLOCKS, *SAVED_REPLIES],
+                        help="one block that never ends (or a huge saved reply), see above")
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv)
     harness = Harness(app, args.history)
     gc.freeze()  # as the app does once started: a full collection then skips what start-up made
+    if args.case in SAVED_REPLIES:
+        open_saved(harness, SAVED_REPLIES[args.case]())
+        return 0
+    if args.case:
+        growing_block(harness, args.case, args.rate)
+        return 0
     if args.history:
         print(f"transcript holds {args.history} earlier messages")
     idle = idle_baseline(2.0)

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     def save_key(key: str) -> None:  # bound to the address it is used with now
         save_key_to_keychain(key, base_url=settings.groq_base_url)
 
-    window = MainWindow(service, make_llm, save_key)
+    window = MainWindow(service, make_llm, save_key, key_source=settings.key_source)
     instance.activated.connect(lambda: bring_forward(window))
     first_paint = _after_first_paint(window)
     window.show()

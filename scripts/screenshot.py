@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""Renders the README screenshots from a demo conversation, offscreen, into docs/.
+"""Takes the README screenshots of a demo conversation in a real X11 window, into docs/.
 
-Usage: python scripts/screenshot.py [--theme dark|light|all] [--out docs]
+Usage: python scripts/screenshot.py [--theme dark|light|all] [--out docs] [--size 1180x780]
+
+The window runs on the xcb platform, and the picture is what the X server shows
+(QScreen.grabWindow), as a person would see it. Without a DISPLAY it starts its own Xvfb with
+a window manager (tests/support/xserver.py; Debian's xvfb, openbox and x11-utils).
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from desktop_chat.core.chat import ChatService  # noqa: E402
@@ -82,10 +85,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--theme", default="all", choices=["dark", "light", "all"])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs"))
+    parser.add_argument("--size", default="1180x780", help="the window's size, WIDTHxHEIGHT")
     args = parser.parse_args()
+    width, height = (int(n) for n in args.size.split("x"))
+    x_server = None
+    if not os.environ.get("DISPLAY"):
+        from tests.support.xserver import XServer
+
+        x_server = XServer().start()
+        os.environ["DISPLAY"] = x_server.display
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
 
     import qasync
     from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QCursor
     from PySide6.QtWidgets import QApplication
 
     from desktop_chat.ui.main_window import MainWindow
@@ -107,16 +120,18 @@ def main() -> int:
             Preferences(theme=theme_name).save(preferences)
             window = MainWindow(service, lambda key: OfflineModel(), lambda key: None,
                                 preferences_store=preferences)
-            window.resize(1180, 780)
+            window.resize(width, height)
             window.show()
             await window.start()
             await window.open_session(session_id)
             window.composer.edit.setPlainText("Can you add a type-annotated version?")
-            for _ in range(5):
+            QCursor.setPos(0, 0)  # no hover effects in the picture
+            for _ in range(10):
                 app.processEvents()
                 await asyncio.sleep(0.05)
             path = out / ("screenshot.png" if theme_name == "dark" else f"screenshot-{theme_name}.png")
-            window.grab().save(str(path))
+            screen = window.screen()
+            screen.grabWindow(int(window.winId())).save(str(path))
             window.close()
             await store.close()
             return path
@@ -125,8 +140,12 @@ def main() -> int:
         for theme_name in themes:
             print(f"wrote {await shoot(theme_name)}")
 
-    with loop:
-        loop.run_until_complete(shoot_all())
+    try:
+        with loop:
+            loop.run_until_complete(shoot_all())
+    finally:
+        if x_server is not None:
+            x_server.stop()
     return 0
 
 

@@ -3,16 +3,26 @@ like the same reply rendered in one go."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QTextCursor,
+    QTextFormat,
+    QTextListFormat,
+    QTextTableCell,
+)
 
 from desktop_chat.ui.code_boxes import is_code
 from desktop_chat.ui.markdown import (
     finished_prefix_length,
     lexer_for,
     render_markdown,
+    scan_segments,
     warm_up_lexers,
 )
 from desktop_chat.ui.message_document import MessageDocument, Role
+from desktop_chat.ui.theme import DARK, LIGHT
 
 SOURCE = (
     "Intro paragraph\n\n```python\ndef step():\n    return 1\n```\n\n1. one\n2. two\n\n"
@@ -135,3 +145,179 @@ def test_lexers_are_built_ahead_so_the_first_code_block_does_not_wait() -> None:
     lexer_for("python")  # now only a cache hit
     assert built == 2 and lexer_for.cache_info().hits == 1
     assert lexer_for("no-such-language") is None
+
+
+EVERY_CONSTRUCT = (
+    "Intro with a bare link https://example.com/docs and www.example.org, not ftp://x.org.\n\n"
+    "- [ ] write the tests\n- [x] read the issue\n\n"
+    "* plain item\n* [x] one task among plain items\n\n"
+    "> A quoted line\n> that continues\n>\n> and a second paragraph\n\n"
+    "---\n\n"
+    "| left | centre | right |\n|:-----|:------:|------:|\n| a | b | c |\n"
+    "| longer text | **bold** | 42 |\n\n"
+    "| plain | header |\n|---|---|\n| 1 | 2 |\n\n"
+    "1. first\n   - nested one\n   - nested two\n2. second\n\n"
+    "```python\nprint('hi')\n```\n\nThe end."
+)
+
+
+def test_task_list_items_show_ballot_boxes_and_no_bullets(qapp) -> None:
+    document = MessageDocument(Role.ASSISTANT, EVERY_CONSTRUCT, QFont())
+    texts = [text for text, *_ in blocks(document)]
+    assert "\u2610 write the tests" in texts and "\u2611 read the issue" in texts
+    assert not any("[ ]" in text or "[x]" in text for text in texts)
+    block = document.begin()
+    while block.isValid() and block.text() != "\u2610 write the tests":
+        block = block.next()
+    assert block.textList().format().style() == QTextListFormat.Style.ListStyleUndefined
+    mixed = render_markdown("- plain\n- [x] task")
+    assert "list-style-type" not in mixed and "\u2611 task" in mixed  # bullets stay: one plain
+
+
+def test_a_blockquote_shows_a_bar_and_muted_text(qapp) -> None:
+    document = MessageDocument(Role.ASSISTANT, EVERY_CONSTRUCT, QFont(), DARK)
+    cell = find_cell(document, "A quoted line that continues")
+    cell_format = cell.format().toTableCellFormat()
+    assert cell_format.leftBorder() == 3 and cell_format.leftPadding() == 12
+    assert cell_format.leftBorderBrush().color().name() == DARK.accent
+    assert cell_format.bottomBorder() == 0
+    text_colour = cell.firstCursorPosition().block().begin().fragment().charFormat().foreground()
+    assert text_colour.color().name() == DARK.muted
+
+
+def test_bare_http_addresses_are_links_and_nothing_else_is(qapp) -> None:
+    html = render_markdown(EVERY_CONSTRUCT)
+    assert '<a href="https://example.com/docs">' in html
+    assert '<a href="http://www.example.org">' in html
+    assert "ftp://x.org" in html and "href=\"ftp" not in html and "<a>" not in html
+    assert "href" not in render_markdown("write to me@example.com or [x](file:///etc/passwd)")
+    document = MessageDocument(Role.ASSISTANT, EVERY_CONSTRUCT, QFont())
+    anchors = set()
+    block = document.begin()
+    fragments = block.begin()
+    while not fragments.atEnd():
+        anchors.add(fragments.fragment().charFormat().anchorHref())
+        fragments += 1
+    assert anchors == {"", "https://example.com/docs", "http://www.example.org"}
+
+
+def test_table_cells_align_left_unless_the_markdown_says_otherwise(qapp) -> None:
+    document = MessageDocument(Role.ASSISTANT, EVERY_CONSTRUCT, QFont())
+    align = Qt.AlignmentFlag
+    for text, expected in (("left", align.AlignLeft), ("centre", align.AlignHCenter),
+                           ("right", align.AlignRight), ("plain", align.AlignLeft),
+                           ("header", align.AlignLeft), ("1", align.AlignLeft),
+                           ("b", align.AlignHCenter), ("42", align.AlignRight)):
+        block = find_cell(document, text).firstCursorPosition().block()
+        assert block.blockFormat().alignment() & expected, f"{text!r} misaligned"
+
+
+def test_tables_have_a_header_fill_and_thin_row_rules_not_a_grid(qapp) -> None:
+    for theme in (DARK, LIGHT):
+        document = MessageDocument(Role.ASSISTANT, EVERY_CONSTRUCT, QFont(), theme)
+        header = find_cell(document, "left")
+        table = header.firstCursorPosition().currentTable()
+        table_format = table.format()
+        assert table_format.cellSpacing() == 0 and table_format.borderCollapse()
+        assert table_format.border() == 0, "no outer frame"
+        header_format = header.format().toTableCellFormat()
+        assert header_format.background().color().name() == theme.code_background
+        body = find_cell(document, "longer text").format().toTableCellFormat()
+        assert body.bottomBorder() == 1 and body.leftBorder() == 0 and body.rightBorder() == 0
+        assert table_format.cellPadding() >= 4
+        rule = body.bottomBorderBrush().color()
+        assert rule != QColor(theme.assistant_bubble) and rule != QColor(theme.text)
+
+
+def find_cell(document: MessageDocument, text: str) -> QTextTableCell:
+    """The table cell whose text is `text`."""
+    block = document.begin()
+    while block.isValid():
+        if block.text().strip() == text:
+            table = QTextCursor(block).currentTable()
+            if table is not None:
+                return table.cellAt(block.position())
+        block = block.next()
+    raise AssertionError(f"no cell holds {text!r}")
+
+
+def test_a_blank_line_ends_a_block_only_when_the_next_line_does_not_go_on_with_it() -> None:
+    text = "1. one\n\n   more of one\n\n2. two\n\n- other list\n\nAfter\n\nlast"
+    pieces = [text[s.start:s.end] for s in scan_segments(text)]
+    # "last" is not a whole line yet: whether it goes on with "After" is not known yet.
+    assert pieces == ["1. one\n\n   more of one\n\n2. two\n\n", "- other list\n\n",
+                      "After\n\nlast"]
+    assert finished_prefix_length("para\n\n") == 0, "the next line decides"
+    assert finished_prefix_length("para\n\nnext\n") == len("para\n\n")
+
+
+def test_a_loose_list_streamed_looks_as_it_does_in_one_go(qapp) -> None:
+    source = "Steps:\n\n1. **First**\n\n   details of it\n\n2. **Second**\n\n   more\n\nDone."
+    one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in range(1, len(source) + 1, 2):
+        streamed.set_text(source[:end], streaming=True)
+    streamed.set_text(source, streaming=False)
+    assert stripped(looks(streamed)) == stripped(looks(one_shot))
+    block = streamed.begin()
+    while block.text().strip() != "details of it":
+        block = block.next()
+    indent = block.blockFormat().indent() + block.blockFormat().leftMargin()
+    assert indent > 0, "the item's second paragraph stays in the item"
+
+
+def test_a_rule_is_drawn_in_a_muted_colour_of_the_theme(qapp) -> None:
+    for theme in (DARK, LIGHT):
+        document = MessageDocument(Role.ASSISTANT, "above\n\n---\n\nbelow", QFont(), theme)
+        rule = document.begin().next()
+        width = QTextFormat.Property.BlockTrailingHorizontalRulerWidth
+        assert rule.blockFormat().hasProperty(width)
+        colour = rule.blockFormat().background().color()
+        assert colour.alpha() == 255 and colour not in (QColor("black"), QColor(theme.text))
+
+
+def test_code_blocks_say_their_language_and_two_in_a_row_are_two(qapp) -> None:
+    source = ("Look\n\n```python\nprint(1)\n```\n```weird-lang extra words\nfoo\n```\n\n"
+              "- item\n\n  ```js\n  let a\n  ```\n\n```\nplain\n```\n\nend")
+    one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in range(1, len(source) + 1, 2):
+        streamed.set_text(source[:end], streaming=True)
+    streamed.set_text(source, streaming=False)
+    for document in (one_shot, streamed):
+        assert [code for _, code in document.code_blocks()] == ["print(1)", "foo", "let a",
+                                                                "plain"]
+        assert document.code_block_languages() == ["python", "weird-lang", "js", ""]
+        first, second = document.code_blocks()[0][0], document.code_blocks()[1][0]
+        assert first.bottom() <= second.top()
+    assert stripped(looks(streamed)) == stripped(looks(one_shot))
+
+
+def test_quotes_tables_tasks_and_links_are_readable_in_both_themes(qapp) -> None:
+    # Painted as the bubble paints it (its fill, the theme's text colour), each construct's text
+    # stands out from what lies behind it by at least WCAG AA's 4.5:1.
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QImage, QPainter, QPalette
+
+    from tests.support.pixels import text_contrast
+
+    for theme in (DARK, LIGHT):
+        source = EVERY_CONSTRUCT + "\n\nhttps://example.com/a-link-alone"
+        document = MessageDocument(Role.ASSISTANT, source, QFont(), theme)
+        document.setTextWidth(480)
+        image = QImage(480, int(document.size().height()) + 1, QImage.Format.Format_RGB32)
+        image.fill(QColor(theme.assistant_bubble))
+        painter = QPainter(image)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, QColor(theme.text))
+        document.documentLayout().draw(painter, context)
+        painter.end()
+        layout = document.documentLayout()
+        for text in ("A quoted line that continues", "left", "longer text", "\u2610 write the tests",
+                     "Intro with a bare link", "https://example.com/a-link-alone"):
+            block = document.begin()
+            while block.isValid() and not block.text().strip().startswith(text):
+                block = block.next()
+            assert block.isValid(), text
+            area = layout.blockBoundingRect(block).toRect() & QRect(0, 0, 480, image.height())
+            assert text_contrast(image, area) >= 4.5, f"{text!r} in the {theme.name} theme"

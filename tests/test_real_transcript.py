@@ -38,12 +38,21 @@ class PaintCounter(QObject):
         return False
 
 
-def settle(qtbot, app: ChatApp) -> None:
-    """Wait until the viewport has painted what is pending and the X server has it."""
+def settle(qtbot, app: ChatApp, quiet_ms: int = 120) -> None:
+    """Wait until the viewport has painted what is pending, the X server has it, and nothing
+    more is on its way: a row measured at its first paint relayouts and paints once more."""
     viewport = app.window.transcript.viewport()
     counter = PaintCounter(viewport)
     viewport.update()
     qtbot.waitUntil(lambda: counter.count > 0, timeout=3_000)
+    seen = -1
+    for _ in range(50):  # until quiet for `quiet_ms`: no paint came in that time
+        if seen == counter.count:
+            break
+        seen = counter.count
+        qtbot.wait(quiet_ms)
+    else:
+        raise AssertionError("the transcript keeps repainting")
     counter.deleteLater()
 
 

@@ -44,8 +44,7 @@ def test_every_bound_action_exists_on_the_window(qtbot, run, groq_server, isolat
     qtbot.waitUntil(lambda: any(isinstance(w, ShortcutsDialog) and w.isVisible()
                                 for w in QApplication.topLevelWidgets()))
     dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ShortcutsDialog))
-    shown = [(dialog.table.item(r, 0).text(), dialog.table.item(r, 1).text())
-             for r in range(dialog.table.rowCount())]
+    shown = dialog.rows()
     assert shown == [(s.label, s.description) for s in SHORTCUTS if s.label]
     dialog.close()
     chat.close()

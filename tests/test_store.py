@@ -147,9 +147,56 @@ def test_search_finds_only_the_signed_in_users_sessions_and_unowned_ones(tmp_pat
         owners[session.session_id] = user
     store.set_user("bob")
     found = {owners[hit.session_id] for hit in run(store.search("lisbon"))}
-    titles = {hit.title for hit in run(store.search("lisbon")) if hit.event_id is None}
+    titles = {hit.title for hit in run(store.search("lisbon"))}
     assert found == {None, "bob"}
     assert titles == {"Lisbon for nobody", "Lisbon for bob"}
     assert {s.title for s in run(store.list_sessions())} == titles
     store.set_user(None)  # signed out: everything on this device, as the list shows
     assert {owners[hit.session_id] for hit in run(store.search("lisbon"))} == {None, "ada", "bob"}
+
+
+def test_a_rename_or_undo_delete_keeps_the_order_and_the_last_activity(tmp_path: Path) -> None:
+    # Only a new message is activity; edits still move updated_at, the sync clock.
+    store = SQLiteStore(tmp_path / "chat.db")
+    older, newer = Session(title="older"), Session(title="newer")
+    for session in (older, newer):
+        run(store.create_session(session))
+        run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "hi"})))
+    listed = run(store.list_sessions())
+    assert [s.title for s in listed] == ["newer", "older"]
+    active_before = {s.session_id: s.last_activity for s in listed}
+    clock_before = run(store.get_session(older.session_id)).updated_at
+    run(store.update_session(older.session_id, title="older, renamed"))
+    run(store.update_session(older.session_id, deleted_at=utc_now()))
+    run(store.update_session(older.session_id, deleted_at=None))
+    listed = run(store.list_sessions())
+    assert [s.title for s in listed] == ["newer", "older, renamed"]
+    assert {s.session_id: s.last_activity for s in listed} == active_before
+    assert run(store.get_session(older.session_id)).updated_at > clock_before
+    run(store.add_event(Event(older.session_id, EventType.USER_MESSAGE, {"text": "again"})))
+    assert [s.title for s in run(store.list_sessions())] == ["older, renamed", "newer"]
+
+
+def test_search_gives_one_hit_per_session_with_its_best_match_and_count(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "chat.db")
+    chatty, quiet = Session(title="Cooking"), Session(title="Travel")
+    titled = Session(title="Apple pie")
+    for session in (titled, quiet, chatty):
+        run(store.create_session(session))
+    texts = [(chatty, ["apple", "apple apple apple", "pear", "an apple a day"]),
+             (quiet, ["one apple"]), (titled, ["crust and butter"])]
+    best = None
+    for session, lines in texts:
+        for text in lines:
+            event = Event(session.session_id, EventType.USER_MESSAGE, {"text": text})
+            run(store.add_event(event))
+            best = event if text == "apple apple apple" else best
+    hits = run(store.search("apple"))
+    assert [h.session_id for h in hits] == [titled.session_id, quiet.session_id, chatty.session_id]
+    by_session = {h.session_id: h for h in hits}
+    assert by_session[chatty.session_id].matches == 3
+    assert by_session[chatty.session_id].event_id == best.event_id  # the best-ranked message
+    assert "\x02apple\x03 \x02apple\x03" in by_session[chatty.session_id].snippet
+    assert by_session[quiet.session_id].matches == 1
+    title_hit = by_session[titled.session_id]
+    assert title_hit.event_id is None and title_hit.snippet == "\x02Apple\x03 pie"

@@ -414,6 +414,30 @@ def test_session_metadata_is_last_writer_wins(gateway, tmp_path):
     scenario(run())
 
 
+
+def test_a_rename_travels_but_does_not_reorder_either_device(gateway, tmp_path):
+    # The list is ordered by the newest message, so a rename (which moves updated_at, the
+    # last-writer-wins clock) reaches the other device without moving the session up there.
+    async def run():
+        a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
+        older = await a.new_session("older", messages=2)
+        await asyncio.sleep(0.01)
+        newer = await a.new_session("newer", messages=2)
+        await a.engine.sync_once()
+        b = await signed_in(gateway, tmp_path, "b", "ada@example.com")
+        await b.engine.sync_once()
+        await a.store.update_session(older.session_id, title="older, renamed")
+        await a.engine.sync_once()
+        await b.engine.sync_once()
+        for device in (a, b):
+            listed = await device.store.list_sessions()
+            assert [s.session_id for s in listed] == [newer.session_id, older.session_id]
+            assert listed[1].title == "older, renamed"
+        await a.close()
+        await b.close()
+
+    scenario(run())
+
 # -- two users ---------------------------------------------------------------------------------
 def test_two_users_never_see_each_others_rows(gateway, tmp_path):
     async def run():

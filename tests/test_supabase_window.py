@@ -32,6 +32,7 @@ def test_a_session_from_another_device_shows_up_and_resumes(qtbot, run, gateway,
     preferences = QSettings(str(tmp_path / "preferences.ini"), QSettings.Format.IniFormat)
     window = MainWindow(service, lambda key: llm, lambda key: None, preferences_store=preferences)
     qtbot.addWidget(window)
+    window.resize(1100, 760)  # the offscreen screen's 800 px would fold the sidebar away
     window.show()
     run(window.start())
     window.attach_sync(desktop.engine)

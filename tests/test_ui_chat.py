@@ -144,7 +144,10 @@ def test_sessions_survive_a_restart_and_resume_with_memory(qtbot, run, groq_serv
     assert panel.proxy.rowCount() == 1
     index = panel.proxy.index(0, 0)
     assert index.data() == "My name is Alice"
-    assert second.items == []  # a restart opens on a new, empty session
+    # A restart reopens the session that was open; from a new one, a click opens it too.
+    assert second.window.current_session_id == session_id and len(second.items) == 2
+    second.window.new_session()
+    assert second.items == []
     rect = panel.list.visualRect(index)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: len(second.items) == 2)

@@ -53,8 +53,10 @@ def test_status_errors_are_explained_and_retry_works(app, qtbot, groq_server, mo
     events = app.run(app.store.events(app.window.current_session_id))
     assert [e.type for e in events] == [EventType.USER_MESSAGE]  # the message is kept
     if mode == "401":
-        qtbot.waitUntil(lambda: app.window.key_dialog is not None and app.window.key_dialog.isVisible())
-        app.window.key_dialog.reject()
+        # No dialog over the error: the status row offers to change the key instead.
+        assert app.window.key_dialog is None
+        assert app.window.change_key_button.isVisible()
+        assert "Settings → API key" in app.window.composer.status.text()
 
     click_retry(app, qtbot)
     app.wait_idle()
@@ -168,6 +170,7 @@ def test_the_key_never_reaches_the_logs(qtbot, run, groq_server, isolated_enviro
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     groq_server.fail_next("401")
     chat.send_and_wait("hi")
+    chat.window.change_key_button.click()
     qtbot.waitUntil(lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible())
     chat.window.key_dialog.reject()
     groq_server.fail_next("drop")

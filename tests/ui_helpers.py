@@ -36,6 +36,9 @@ class ChatApp:
         self.window = MainWindow(self.service, make_llm, self._save_key,
                                  preferences_store=self.preferences)
         qtbot.addWidget(self.window)
+        # The window fits itself to the screen, and the offscreen screen is 800x600: where the
+        # sidebar folds away. Tests get the default size a desktop screen gives.
+        self.window.resize(1100, 760)
         self.window.show()
         run(self.window.start())
 

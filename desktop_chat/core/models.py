@@ -40,6 +40,15 @@ class Session:
 
 
 @dataclass
+class ListedSession(Session):
+    """A session as the store lists it: with when its newest message was written. That is
+    derived from the events, not stored, and is not updated_at: updated_at is the sync clock
+    that every edit (a rename, a delete, an undo) moves."""
+
+    last_activity: datetime | None = None
+
+
+@dataclass
 class Event:
     session_id: str
     type: EventType

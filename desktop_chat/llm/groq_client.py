@@ -89,12 +89,12 @@ class GroqClient:
     def __repr__(self) -> str:  # never show the key
         return f"GroqClient(model={self.model!r}, base_url={self.base_url!r})"
 
-    @property
-    def _client(self) -> groq.AsyncGroq:
-        with self._sdk_lock:  # while warm_up() runs on its thread, wait for it to finish
-            if self._sdk_client is None:
-                self._sdk_client = self._build_client()
-            return self._sdk_client
+    async def _client(self) -> groq.AsyncGroq:
+        """The SDK's client; the first time, built on a worker thread (importing the SDK takes
+        ~150 ms: the window keeps drawing meanwhile)."""
+        if self._sdk_client is None:
+            await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
+        return self._sdk_client
 
     def _build_client(self) -> groq.AsyncGroq:
         import groq
@@ -113,9 +113,9 @@ class GroqClient:
         """Import and build what the first reply needs (the SDK, its HTTP stack, TLS set-up),
         so that reply does not pay for it. Safe to call on a worker thread; no network.
 
-        The imports happen under the client's lock: a reply started meanwhile waits for them
-        to finish rather than importing the same modules at once (pydantic's lazy imports are
-        not safe to race: a half-imported module raises ImportError)."""
+        Under a lock: a reply started meanwhile waits for it to finish rather than importing
+        the same modules at once (pydantic's lazy imports are not safe to race: a half-imported
+        module raises ImportError)."""
         with self._sdk_lock:
             import anyio._backends._asyncio  # noqa: F401 - httpcore loads it on first connect
             import httpcore._async.http11  # noqa: F401
@@ -134,9 +134,10 @@ class GroqClient:
         """
         self._check_key()
         try:
+            client = await self._client()
             # Entered by hand: its exit only closes the response, which the finally below does,
             # and failures of the request itself are mapped apart from failures in the body.
-            response = await self._client.chat.completions.with_streaming_response.create(
+            response = await client.chat.completions.with_streaming_response.create(
                 model=self.model,
                 messages=[m.as_dict() for m in messages],
                 temperature=self.temperature,
@@ -233,7 +234,8 @@ class GroqClient:
     async def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:
         self._check_key()
         try:
-            response = await self._client.chat.completions.create(
+            client = await self._client()
+            response = await client.chat.completions.create(
                 model=self.model,
                 messages=[m.as_dict() for m in messages],
                 max_tokens=max_tokens,
@@ -248,7 +250,8 @@ class GroqClient:
     async def models(self) -> list[str]:
         self._check_key()
         try:
-            listing = await self._client.models.list()
+            client = await self._client()
+            listing = await client.models.list()
         except Exception as exc:
             raise self._map_error(exc, in_stream=False) from None
         return sorted(m.id for m in listing.data)

@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from desktop_chat.core.models import Event, Session
+from desktop_chat.core.models import Event, ListedSession, Session
 
 
 @dataclass
 class SearchHit:
-    """A session that matches a search: by its title, or by one message (`event_id`)."""
+    """A session that matches a search: by its title, or by its best-matching message
+    (`event_id`; `matches` counts its matching messages)."""
 
     session_id: str
     title: str
     snippet: str  # the matched words are wrapped in MATCH_START / MATCH_END
     event_id: str | None = None
+    matches: int = 1
 
 
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -30,8 +32,9 @@ class Store(Protocol):
 
     async def get_session(self, session_id: str) -> Session | None: ...
 
-    async def list_sessions(self, limit: int = 200) -> list[Session]:
-        """Sessions not deleted, most recently active first."""
+    async def list_sessions(self, limit: int = 200) -> list[ListedSession]:
+        """Sessions not deleted, most recently active (newest message) first, each with its
+        `last_activity`. Edits such as a rename do not reorder them."""
         ...
 
     async def update_session(self, session_id: str, **fields: Any) -> None:
@@ -51,7 +54,8 @@ class Store(Protocol):
         ...
 
     async def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Sessions whose title or messages match `query`, newest first."""
+        """Sessions whose title or messages match `query`, one hit per session, most recently
+        active first."""
         ...
 
     async def close(self) -> None: ...

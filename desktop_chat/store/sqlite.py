@@ -16,7 +16,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.models import Event, EventType, Session, clean_title, utc_now
+from desktop_chat.core.models import (
+    Event,
+    EventType,
+    ListedSession,
+    Session,
+    clean_title,
+    utc_now,
+)
 from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit, StoreError
 
 log = logging.getLogger(__name__)
@@ -111,6 +118,9 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _SESSION_FIELDS = {"title", "summary", "end_time", "deleted_at"}
+# A session's last activity: its newest event (through events_session_time), else its start.
+_LAST_ACTIVITY = ("COALESCE((SELECT max(e.timestamp) FROM events e"
+                  " WHERE e.session_id = s.session_id), s.start_time)")
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -128,7 +138,7 @@ def _parse_ts(value: str | None) -> datetime | None:
 
 
 def _session_from_row(row: sqlite3.Row) -> Session:
-    return Session(
+    fields = dict(
         session_id=row["session_id"],
         start_time=_parse_ts(row["start_time"]),
         end_time=_parse_ts(row["end_time"]),
@@ -137,6 +147,9 @@ def _session_from_row(row: sqlite3.Row) -> Session:
         updated_at=_parse_ts(row["updated_at"]),
         deleted_at=_parse_ts(row["deleted_at"]),
     )
+    if "last_activity" in row.keys():
+        return ListedSession(**fields, last_activity=_parse_ts(row["last_activity"]))
+    return Session(**fields)
 
 
 def _event_from_row(row: sqlite3.Row) -> Event:
@@ -321,11 +334,15 @@ class SQLiteStore:
         ).fetchone()
         return _session_from_row(row) if row else None
 
-    async def list_sessions(self, limit: int = 200) -> list[Session]:
+    async def list_sessions(self, limit: int = 200) -> list[ListedSession]:
+        # Ordered by the newest message, not by updated_at: updated_at is the sync clock that
+        # every edit (rename, delete, undo) bumps, and an edit is not new activity. Derived from
+        # the events, which sync by id, so every device orders alike with nothing to migrate.
+        # One index probe per live session: ~15 ms for 10,000 sessions of 10 messages.
         rows = self._db.execute(
-            "SELECT * FROM sessions WHERE deleted_at IS NULL"
-            " AND (?1 IS NULL OR user_id IS NULL OR user_id = ?1)"
-            " ORDER BY updated_at DESC LIMIT ?2",
+            f"SELECT s.*, {_LAST_ACTIVITY} AS last_activity FROM sessions s"
+            " WHERE s.deleted_at IS NULL AND (?1 IS NULL OR s.user_id IS NULL OR s.user_id = ?1)"
+            " ORDER BY last_activity DESC LIMIT ?2",
             (self.user_id, limit),
         ).fetchall()
         return [_session_from_row(r) for r in rows]
@@ -382,40 +399,56 @@ class SQLiteStore:
         return [_event_from_row(r) for r in reversed(rows)]
 
     async def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """One hit per session, most recently active first: the best-ranked matching message
+        (with how many match), or the title when no message matches."""
         words = re.findall(r"\w+", query)
         if not words:
             return []
         # Each word quoted (no FTS syntax from the user), the last one as a prefix.
         fts_query = " ".join(f'"{w}"' for w in words) + "*"
-        like = "%" + query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        hits: list[SearchHit] = []
+        needle = query.strip()
+        like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # Like the session list: the signed-in user's sessions and those of no account, never
         # another account's that this device also holds.
+        scope = "s.deleted_at IS NULL AND (?2 IS NULL OR s.user_id IS NULL OR s.user_id = ?2)"
+        hits: dict[str, SearchHit] = {}
+        activity: dict[str, str] = {}
         for row in self._db.execute(
-            "SELECT session_id, title FROM sessions WHERE deleted_at IS NULL AND title LIKE ?"
-            " ESCAPE '\\' AND (? IS NULL OR user_id IS NULL OR user_id = ?)"
-            " ORDER BY updated_at DESC LIMIT ?", (like, self.user_id, self.user_id, limit)
+            f"SELECT s.session_id, s.title, {_LAST_ACTIVITY} AS last_activity FROM sessions s"
+            f" WHERE s.title LIKE ?1 ESCAPE '\\' AND {scope} ORDER BY last_activity DESC LIMIT ?3",
+            (like, self.user_id, limit),
         ):
             title = clean_title(row["title"])
-            start = title.lower().find(query.strip().lower())
-            end = start + len(query.strip())
+            start = title.lower().find(needle.lower())
+            end = start + len(needle)
             snippet = (title[:start] + MATCH_START + title[start:end] + MATCH_END
                        + title[end:]) if start >= 0 else title
-            hits.append(SearchHit(row["session_id"], title, snippet))
-        rows = self._db.execute(
-            "SELECT e.event_id, e.session_id, s.title,"
-            " snippet(events_fts, 0, ?, ?, '…', 12) AS snippet"
+            hits[row["session_id"]] = SearchHit(row["session_id"], title, snippet)
+            activity[row["session_id"]] = row["last_activity"]
+        # Per session: the count, and (bare columns beside min()) the best-ranked event.
+        groups = self._db.execute(
+            "SELECT e.session_id, s.title, count(*) AS matches, min(events_fts.rank),"
+            f" e.rowid AS best_rowid, e.event_id AS best_event, {_LAST_ACTIVITY} AS last_activity"
             " FROM events_fts JOIN events e ON e.rowid = events_fts.rowid"
             " JOIN sessions s ON s.session_id = e.session_id"
-            " WHERE events_fts MATCH ? AND s.deleted_at IS NULL"
-            " AND (? IS NULL OR s.user_id IS NULL OR s.user_id = ?)"
-            " ORDER BY e.timestamp DESC LIMIT ?",
-            (MATCH_START, MATCH_END, fts_query, self.user_id, self.user_id, limit),
+            f" WHERE events_fts MATCH ?1 AND {scope}"
+            " GROUP BY e.session_id ORDER BY last_activity DESC LIMIT ?3",
+            (fts_query, self.user_id, limit),
         ).fetchall()
-        hits += [SearchHit(r["session_id"], clean_title(r["title"]) or "New chat", r["snippet"],
-                           r["event_id"])
-                 for r in rows]
-        return hits[:limit]
+        # snippet() cannot run in an aggregate query: fetch the chosen events' ones apart.
+        snippets = dict(self._db.execute(
+            "SELECT rowid, snippet(events_fts, 0, ?, ?, '…', 12) FROM events_fts"
+            f" WHERE events_fts MATCH ? AND rowid IN ({','.join('?' * len(groups))})",
+            (MATCH_START, MATCH_END, fts_query, *(g["best_rowid"] for g in groups)),
+        ).fetchall()) if groups else {}
+        for group in groups:
+            session_id = group["session_id"]
+            hits[session_id] = SearchHit(session_id, clean_title(group["title"]) or "New chat",
+                                         snippets.get(group["best_rowid"], ""),
+                                         group["best_event"], matches=group["matches"])
+            activity[session_id] = group["last_activity"]
+        ranked = sorted(hits.values(), key=lambda hit: activity[hit.session_id], reverse=True)
+        return ranked[:limit]
 
     async def close(self) -> None:
         self._db.close()

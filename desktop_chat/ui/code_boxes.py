@@ -31,6 +31,12 @@ def is_code(block: QTextBlock) -> bool:
             and block_format.background().color() == _BACKGROUND)
 
 
+def starts_code(block: QTextBlock) -> bool:
+    """Whether a code line is its block's first: only a first line has a top margin (the
+    header's room), so two code blocks in a row are two boxes."""
+    return is_code(block) and block.blockFormat().topMargin() > 0
+
+
 def box_around(document: QTextDocument, first: QTextBlock, last: QTextBlock) -> QRectF:
     """The box of the code block whose lines run from `first` to `last`, in document pixels."""
     layout = document.documentLayout()
@@ -60,9 +66,12 @@ def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
     starts_above = False
     while block.isValid() and layout.blockBoundingRect(block).top() <= clip.bottom() + CODE_HEADER:
         if is_code(block):
+            if first is not None and starts_code(block):
+                boxes.append(_cut(box_around(document, first, last), clip, starts_above, False))
+                first = None
             if first is None:
                 first = block
-                starts_above = block.previous().isValid() and is_code(block.previous())
+                starts_above = not starts_code(block)
             last = block
         elif first is not None:
             boxes.append(_cut(box_around(document, first, last), clip, starts_above, False))
@@ -70,7 +79,7 @@ def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
         block = block.next()
     if first is not None:
         boxes.append(_cut(box_around(document, first, last), clip, starts_above,
-                          block.isValid() and is_code(block)))
+                          block.isValid() and is_code(block) and not starts_code(block)))
     return boxes
 
 
@@ -96,26 +105,3 @@ def paint_boxes(painter: QPainter, document: QTextDocument, clip: QRectF) -> Non
         painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), CODE_RADIUS, CODE_RADIUS)
     painter.restore()
 
-
-def fence_languages(source: str) -> list[str]:
-    """The language named by each code block of a Markdown source, in order ("" for none)."""
-    from markdown_it import MarkdownIt  # already loaded by the renderer; imported here lazily
-
-    languages = []
-    for token in _parser(MarkdownIt).parse(source):
-        if token.type == "fence":
-            info = token.info.strip().split()
-            languages.append(info[0] if info else "")
-        elif token.type == "code_block":
-            languages.append("")
-    return languages
-
-
-_PARSERS: dict = {}
-
-
-def _parser(markdown_it):
-    parser = _PARSERS.get("commonmark")
-    if parser is None:
-        parser = _PARSERS["commonmark"] = markdown_it("commonmark").enable(["table"])
-    return parser

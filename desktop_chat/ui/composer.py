@@ -1,13 +1,20 @@
-"""The message box: Enter sends, Shift+Enter adds a line, Up in an empty box edits the last one."""
+"""The message box: Enter sends, Shift+Enter adds a line, Up in an empty box edits the last one.
+
+It grows with its text, wrapped lines included, up to MAX_HEIGHT_SHARE of the window, then
+scrolls. Its status row keeps one height whatever it shows (a notice, the Undo button), so the
+box never jumps."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+import math
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QFontMetricsF, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -16,7 +23,7 @@ from desktop_chat.core.chat import MAX_MESSAGE_CHARS
 from desktop_chat.ui.plain_text import ElidedLabel
 
 MIN_LINES = 1
-MAX_LINES = 8
+MAX_HEIGHT_SHARE = 0.4  # of the window's height; beyond it the box scrolls
 
 
 class ComposerEdit(QPlainTextEdit):
@@ -32,7 +39,35 @@ class ComposerEdit(QPlainTextEdit):
         self.setAccessibleDescription("Type a message. Enter sends, Shift+Enter adds a new line.")
         self.setPlaceholderText("Message the assistant…  (Enter to send, Shift+Enter for a new line)")
         self.setTabChangesFocus(True)
-        self.textChanged.connect(self.updateGeometry)
+        self.max_height = 10_000  # set from the window's height (ComposerPanel)
+        self._placeholders: tuple[str, ...] = ()  # the longest that fits is shown
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # The plain-text layout counts wrapped lines: its size changes when a line wraps.
+        self.document().documentLayout().documentSizeChanged.connect(self._content_changed)
+
+    def _content_changed(self) -> None:
+        if self.sizeHint().height() != self.height():
+            self.updateGeometry()
+
+    def set_placeholders(self, *texts: str) -> None:
+        """Placeholders from the longest to the shortest: the longest that fits one line is
+        shown (a wrapped one would be cut off in a one-line box)."""
+        self._placeholders = texts
+        self._fit_placeholder()
+
+    def _fit_placeholder(self) -> None:
+        if not self._placeholders:
+            return
+        room = self.viewport().width() - 2 * int(self.document().documentMargin()) - 4
+        metrics = self.fontMetrics()
+        text = next((t for t in self._placeholders if metrics.horizontalAdvance(t) <= room),
+                    self._placeholders[-1])
+        if text != self.placeholderText():
+            self.setPlaceholderText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_placeholder()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
@@ -63,15 +98,22 @@ class ComposerEdit(QPlainTextEdit):
             return
         super().insertFromMimeData(source)
 
+    def visual_lines(self) -> int:
+        """Lines as shown: each paragraph's wrapped lines (QPlainTextDocumentLayout's height
+        is counted in lines)."""
+        return max(MIN_LINES, round(self.document().documentLayout().documentSize().height()))
+
     def sizeHint(self) -> QSize:  # noqa: N802
-        line = self.fontMetrics().lineSpacing()
-        lines = min(MAX_LINES, max(MIN_LINES, self.document().blockCount()))
+        line = QFontMetricsF(self.font()).lineSpacing()  # fractional: 8 lines are > 8 * int
         margins = self.contentsMargins()
-        return QSize(400, lines * line + 2 * int(self.document().documentMargin())
-                     + margins.top() + margins.bottom() + 8)
+        # +2: the plain-text layout scrolls unless the last line has a little room below it.
+        frame = 2 * int(self.document().documentMargin()) + margins.top() + margins.bottom() + 10
+        one_line = math.ceil(line) + frame
+        height = math.ceil(self.visual_lines() * line) + frame
+        return QSize(400, max(one_line, min(height, self.max_height)))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return self.sizeHint()
+        return QSize(120, self.sizeHint().height())
 
 
 class ComposerPanel(QWidget):
@@ -92,6 +134,8 @@ class ComposerPanel(QWidget):
         self.stop_button.setToolTip("Stop the reply (Esc)")
         self.stop_button.hide()
         self.status = ElidedLabel("", self)  # titles and server messages: plain, one line
+        # One line tall, always: a notice appearing must not move the composer.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.status.setObjectName("StatusLabel")
         self.status.setAccessibleName("Status")
 
@@ -104,16 +148,72 @@ class ComposerPanel(QWidget):
         column.setContentsMargins(10, 8, 10, 6)
         column.setSpacing(2)
         column.addLayout(row)
-        self.status_row = QHBoxLayout()
-        self.status_row.setContentsMargins(0, 0, 0, 0)
+        # The status row: one fixed height (fit for a small button) whether it shows text, a
+        # button or nothing.
+        self.status_strip = QWidget(self)
+        self.status_row = QHBoxLayout(self.status_strip)
+        self.status_row.setContentsMargins(2, 0, 0, 0)
+        self.status_row.setSpacing(6)
         self.status_row.addWidget(self.status, 1)
-        column.addLayout(self.status_row)
+        column.addWidget(self.status_strip)
+        self._watched_window: QWidget | None = None
+
+    def add_status_action(self, button: QPushButton) -> None:
+        """A small button in the status row (e.g. Undo), hidden until needed; showing it moves
+        nothing."""
+        button.setObjectName("StatusAction")
+        policy = button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        button.setSizePolicy(policy)
+        self.status_row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._fit_status_strip()
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A control that stays in the status row (the model picker), beside the status."""
+        self.status_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._fit_status_strip()
+
+    def _fit_status_strip(self) -> None:
+        tallest = max([QFontMetrics(self.status.font()).height() + 4]
+                      + [self.status_row.itemAt(i).widget().sizeHint().height()
+                         for i in range(self.status_row.count())
+                         if self.status_row.itemAt(i).widget() is not self.status])
+        self.status_strip.setFixedHeight(tallest)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.Polish, QEvent.Type.FontChange):
+            self._fit_status_strip()
+        return super().event(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit_status_strip()
+        window = self.window()
+        if window is not self._watched_window:
+            window.installEventFilter(self)
+            self._watched_window = window
+        self._fit_to_window()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._watched_window and event.type() == QEvent.Type.Resize:
+            self._fit_to_window()
+        return super().eventFilter(watched, event)
+
+    def _fit_to_window(self) -> None:
+        """The box may take MAX_HEIGHT_SHARE of the window, the status row included."""
+        panel_extra = self.status_strip.height() + 20
+        limit = max(self.edit.fontMetrics().lineSpacing() * 2,
+                    int(self.window().height() * MAX_HEIGHT_SHARE) - panel_extra)
+        if limit != self.edit.max_height:
+            self.edit.max_height = limit
+            self.edit.updateGeometry()
 
     def set_send_key(self, send_key: str) -> None:
         self.edit.send_with_ctrl = send_key == "ctrl+enter"
         keys = ("Ctrl+Enter to send, Enter for a new line" if self.edit.send_with_ctrl
                 else "Enter to send, Shift+Enter for a new line")
-        self.edit.setPlaceholderText(f"Message the assistant…  ({keys})")
+        self.edit.set_placeholders(f"Message the assistant…  ({keys})", "Message the assistant…",
+                                   "Message…")
         self.send_button.setToolTip("Send (Ctrl+Enter)" if self.edit.send_with_ctrl else "Send (Enter)")
 
     def set_streaming(self, streaming: bool) -> None:

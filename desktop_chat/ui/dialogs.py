@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
+    QFrame,
+    QGridLayout,
     QLabel,
     QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
+    QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from desktop_chat.ui.plain_text import make_plain
@@ -65,28 +66,79 @@ class ApiKeyDialog(QDialog):
 
 
 class ShortcutsDialog(QDialog):
-    """The keyboard map, built from the same table the window binds."""
+    """The keyboard map, built from the same table the window binds: each row a key cap and a
+    description that wraps, so nothing is cut off and, at the window's default size, nothing
+    scrolls (a smaller window gets a scroll bar rather than a dialog taller than the screen)."""
 
     def __init__(self, shortcuts: tuple[Shortcut, ...], parent=None):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setAccessibleName("Keyboard shortcuts")
-        table = QTableWidget(len(shortcuts), 2, self)
-        table.setObjectName("ShortcutTable")
-        table.setAccessibleName("Keyboard shortcuts")
-        table.setHorizontalHeaderLabels(["Keys", "Action"])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
+        title = QLabel("Keyboard shortcuts", self)
+        title.setObjectName("DialogTitle")
+        sheet = QWidget(self)
+        sheet.setObjectName("ShortcutSheet")
+        sheet.setAccessibleName("Keyboard shortcuts")
+        grid = QGridLayout(sheet)
+        grid.setContentsMargins(0, 0, 4, 0)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(1, 1)
+        self.key_labels: list[QLabel] = []
+        self.description_labels: list[QLabel] = []
         for row, shortcut in enumerate(shortcuts):
-            table.setItem(row, 0, QTableWidgetItem(shortcut.label))
-            table.setItem(row, 1, QTableWidgetItem(shortcut.description))
-        table.resizeColumnToContents(0)
+            keys = QLabel(shortcut.label, sheet)
+            keys.setObjectName("KeyCap")
+            keys.setTextFormat(Qt.TextFormat.PlainText)
+            description = QLabel(shortcut.description, sheet)
+            description.setTextFormat(Qt.TextFormat.PlainText)
+            description.setObjectName("ShortcutText")
+            description.setWordWrap(True)
+            description.setAccessibleName(f"{shortcut.label}: {shortcut.description}")
+            grid.addWidget(keys, row, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(description, row, 1, Qt.AlignmentFlag.AlignTop)
+            self.key_labels.append(keys)
+            self.description_labels.append(description)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("ShortcutScroll")
+        self.scroll.setWidget(sheet)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.viewport().setAutoFillBackground(False)
+        sheet.setAutoFillBackground(False)
+        self.sheet = sheet
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(table)
+        layout.setContentsMargins(20, 16, 20, 14)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(close)
-        self.table = table
-        self.resize(520, 460)
-        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
+        self._fit(parent)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(keys, description) as shown, top to bottom."""
+        return [(keys.text(), description.text())
+                for keys, description in zip(self.key_labels, self.description_labels, strict=True)]
+
+    def _fit(self, parent) -> None:
+        """As tall as the table, up to what the parent window (else the screen) has room for."""
+        width = SHORTCUTS_WIDTH
+        self.sheet.setMinimumWidth(width - 60)
+        wanted = self.sheet.layout().heightForWidth(width - 60)
+        chrome = self.layout().contentsMargins()
+        extra = chrome.top() + chrome.bottom() + 2 * self.layout().spacing() + 80
+        room = parent.height() - 40 if parent is not None else None
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = min(room or 10_000, screen.availableGeometry().height() - 80)
+        height = wanted + extra
+        if room is not None:
+            height = min(height, room)
+        self.resize(width, height)
+
+
+SHORTCUTS_WIDTH = 640

@@ -4,17 +4,25 @@ While a reply streams, the text after its finished part is shown block by block:
 not change since the last frame stay as they are, a finished block is kept rather than rendered
 again, and a code block still being written grows in place. So a frame costs what changed, not
 what the reply holds. Fenced code blocks are inserted as text with ready-made formats, and
-highlighted once finished, lexed a slice at a time."""
+highlighted once finished, lexed a slice at a time.
+
+A table, list or paragraph that keeps growing is cut in chunks of 32 rows, items or lines (see
+markdown.scan_segments), each its own QTextTable, QTextList or block: Qt lays a table or list
+out whole when it changes, so a frame would otherwise cost what the block holds. A finished
+chunk is settled like a finished block (it is above tail_top(); a chunked table's columns have
+fixed widths, so a later row cannot move them). A reply with such a block, or a long one, is
+shown in one go the way a stream shows it, so both look the same."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,15 +36,26 @@ from PySide6.QtGui import (
 from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code
 from desktop_chat.ui.markdown import (
     CODE_BLOCK_TEXT,
+    CODE_LANGUAGE_ANCHOR,
     CodeFence,
     CodeHighlight,
+    Continuation,
     MarkdownBlock,
-    finished_prefix_length,
+    Segment,
     markdown_blocks,
     render_markdown,
+    language_name,
+    scan_segments,
     token_style,
 )
 from desktop_chat.ui.theme import DARK, Theme
+
+# A saved reply longer than this is laid out a slice per turn of the event loop, so opening
+# it does not freeze the window (a slice: at least SLICE_CHARS of source, then until the time
+# budget is spent).
+PROGRESSIVE_CHARS = 48_000
+SLICE_CHARS = 4_000
+SLICE_SECONDS = 0.010
 
 
 class Role(StrEnum):
@@ -47,11 +66,25 @@ class Role(StrEnum):
 
 
 class MessageDocument(QTextDocument):
-    """A bubble's rich text. It never loads a resource: no remote or local images."""
+    """A bubble's rich text. It never loads a resource: no remote or local images.
+
+    A long saved reply can be shown progressively (`progressive`, off unless asked for):
+    `render_pending` stays true while slices are still to be laid out (in later turns of the
+    event loop, by itself), and `rendered_more` is emitted after each one, once the document
+    has grown (`revision` and `generation` bumped): the view must re-measure the row then.
+    """
+
+    rendered_more = Signal()
+
+    # Whether a long saved reply is laid out in slices: only where the view re-measures the
+    # row on rendered_more (else it would keep the height of the first slice).
+    progressive = False
 
     def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK,
-                 font_generation: int = 0):
+                 font_generation: int = 0, progressive: bool | None = None):
         super().__init__()
+        if progressive is not None:
+            self.progressive = progressive
         # No undo history: a streamed reply is edited every frame and nobody undoes it.
         self.setUndoRedoEnabled(False)
         self.font_generation = font_generation
@@ -67,17 +100,31 @@ class MessageDocument(QTextDocument):
             # Code blocks keep the dark highlight palette in both themes.
             f"pre {{ {CODE_BLOCK_CSS} color: {CODE_BLOCK_TEXT}; }} "
             f"code {{ font-family: monospace; background-color: {theme.code_background}; }} "
-            f"table {{ border-color: {theme.muted}; }} th, td {{ padding: 2px 8px; }} "
-            f"a {{ color: {theme.accent}; text-decoration: underline; }}"
+            f"a {{ color: {theme.link}; text-decoration: underline; }} "
+            # Tables: a header fill and a thin rule under each row, no grid.
+            f"th {{ background-color: {theme.code_background}; "
+            f"border-bottom: 1px solid {_mix(theme.muted, theme.assistant_bubble, 0.7)}; }} "
+            f"td {{ border-bottom: 1px solid {_mix(theme.muted, theme.assistant_bubble, 0.35)}; }} "
+            # A rule (---): Qt draws it in the block's background colour (else black).
+            f"hr {{ background-color: {_mix(theme.muted, theme.assistant_bubble, 0.7)}; }} "
+            # A blockquote (a one-cell table, see markdown.QUOTE_OPEN): a bar, muted text.
+            "table.quote { margin-top: 4px; margin-bottom: 12px; } "
+            f"td.quote {{ border-bottom: none; border-left: 3px solid {theme.accent}; "
+            f"padding-left: 12px; color: {theme.muted}; }} "
+            "td.quote p { margin-top: 0px; margin-bottom: 6px; }"
         )
         self.role = role
         self._source = ""
         self._finished_length = 0  # how much of the source is rendered as finished blocks
+        self._continuation: Continuation | None = None  # how the source goes on from there
+        self.parsed_chars = 0  # how much source was parsed to be shown (tests count work)
+        self.inserted_chars = 0  # how much source was laid out again (tests count work)
+        self._progress: list[int] | None = None  # where the slices still to be shown end
         self._tail_position = 0  # where the unfinished tail starts in the document
         self._highlights: dict[CodeFence, CodeHighlight] = {}  # finished code blocks being lexed
         self._tail: list[_ShownBlock] = []  # the blocks shown after the finished part
         self._natural_width: int | None = None
-        self._code_blocks: list[tuple[QRectF, str]] | None = None
+        self._code_blocks: list[tuple[QRectF, str, str]] | None = None
         self.contentsChanged.connect(self._forget_code_blocks)
         self.set_text(text, streaming=False)
 
@@ -89,22 +136,34 @@ class MessageDocument(QTextDocument):
 
     def code_blocks(self) -> list[tuple[QRectF, str]]:
         """Each fenced code block's area (document pixels) and its text, for Copy buttons."""
+        return [(area, code) for area, code, _ in self._find_code_blocks()]
+
+    def code_block_languages(self) -> list[str]:
+        """The language each of code_blocks() names in its fence ("" when none), in order."""
+        return [language for _, _, language in self._find_code_blocks()]
+
+    def _find_code_blocks(self) -> list[tuple[QRectF, str, str]]:
         if self._code_blocks is None:
-            blocks: list[tuple[QRectF, str]] = []
+            blocks: list[tuple[QRectF, str, str]] = []
             layout = self.documentLayout()
             block = self.begin()
-            area, lines = None, []
+            area, lines, language = None, [], ""
             while block.isValid():
-                if is_code(block):
+                code = is_code(block)
+                if area is not None and (not code or block.blockFormat().topMargin() > 0):
+                    # Its end, or the next block's first line (only a first line has a top
+                    # margin): two code blocks in a row are two.
+                    blocks.append((area, _code_text(lines), language))
+                    area, lines = None, []
+                if code:
                     rect = layout.blockBoundingRect(block)
+                    if area is None:
+                        language = _code_language(block)
                     area = rect if area is None else area.united(rect)
                     lines.append(block.text())
-                elif area is not None:
-                    blocks.append((area, _code_text(lines)))
-                    area, lines = None, []
                 block = block.next()
             if area is not None:
-                blocks.append((area, _code_text(lines)))
+                blocks.append((area, _code_text(lines), language))
             self._code_blocks = blocks
         return self._code_blocks
 
@@ -144,6 +203,7 @@ class MessageDocument(QTextDocument):
         replaced; lexing code stops after `lex_budget` seconds and resumes at the next call."""
         self._natural_width = None
         self.generation += 1
+        self._progress = None  # new text: a slow render under way stops here
         if self.role in (Role.USER, Role.ERROR):
             self.revision += 1
             self._tail.clear()
@@ -156,22 +216,78 @@ class MessageDocument(QTextDocument):
             self.revision += 1
             self._highlights.clear()
             self._tail.clear()
-            self.setHtml(render_markdown(text))
-            self._finished_length = len(text)
-            self._tail_position = self.characterCount() - 1
+            self._continuation = None
+            segments = scan_segments(text, final=True)
+            in_slices = self.progressive and len(text) > PROGRESSIVE_CHARS
+            if in_slices or any(segment.continues is not None for segment in segments):
+                # Rendered as a stream is, chunk by chunk, so it looks the same.
+                self.clear()
+                self._finished_length = self._tail_position = 0
+                if in_slices:
+                    self._source = text
+                    self._progress = [segment.end for segment in segments]
+                    self._render_slices(SLICE_SECONDS)
+                    if self._progress is not None:
+                        QTimer.singleShot(0, self, self._render_later)
+                    return
+                self._append_stream(text, final=True)
+            else:
+                self.setHtml(render_markdown(text))
+                self._finished_length = len(text)
+                self._tail_position = self.characterCount() - 1
         self._source = text
 
+    @property
+    def render_pending(self) -> bool:
+        """A long saved reply is still being laid out, a slice per turn of the event loop."""
+        return self._progress is not None
+
+    def _render_slices(self, budget: float) -> None:
+        """Lay out slices of the saved reply being shown until `budget` seconds are spent
+        (at least one), each as a stream would show it, so it ends as a stream ends."""
+        deadline = time.perf_counter() + budget
+        text, ends = self._source, self._progress
+        while ends:
+            shown = self._finished_length
+            end = next((end for end in ends if end - shown >= SLICE_CHARS), ends[-1])
+            del ends[:ends.index(end) + 1]
+            if ends:
+                # Up to the next boundary the scan sees what decides the one at `end`.
+                self._append_stream(text[:ends[0]], upto=end)
+            else:
+                self._append_stream(text, final=True)
+            if time.perf_counter() > deadline:
+                break
+        if not ends:
+            self._progress = None
+
+    def _render_later(self) -> None:
+        if self._progress is None:
+            return  # done, or replaced by new text
+        self._render_slices(SLICE_SECONDS)
+        self.generation += 1
+        self.revision += 1  # tiles cut at the old end of the text are stale
+        self._natural_width = None
+        self.rendered_more.emit()
+        if self._progress is not None:
+            QTimer.singleShot(0, self, self._render_later)
+
     def _append_stream(self, text: str, final: bool = False,
-                       lex_budget: float | None = None) -> None:
+                       lex_budget: float | None = None, upto: int | None = None) -> None:
         if not text.startswith(self._source[: self._finished_length]):
             self.revision += 1
             self.clear()
             self._finished_length = self._tail_position = 0
+            self._continuation = None
             self._highlights.clear()
             self._tail.clear()
-        boundary = len(text) if final else finished_prefix_length(text, self._finished_length)
-        source = text[self._finished_length:]
-        blocks = markdown_blocks(source) if source.strip() else []
+        segments = scan_segments(text, self._finished_length, self._continuation, final)
+        if upto is not None:  # show only the segments up to this boundary, all finished
+            kept = [segment for segment in segments if segment.end <= upto]
+            if kept and kept[-1].end == upto:
+                segments = [*kept, Segment(upto, upto, kept[-1].continued, None)]
+        boundary = len(text) if final else segments[-1].start
+        blocks = self._blocks_of(text, segments)
         ready = self._ready(blocks, boundary - self._finished_length,
                             None if final else lex_budget)
         cursor = QTextCursor(self)
@@ -185,8 +301,27 @@ class MessageDocument(QTextDocument):
                     self._highlights.pop(shown.block.fence, None)
             del self._tail[:ready]
             self._tail_position = self._tail[0].start if self._tail else self.characterCount() - 1
-            self._finished_length = (boundary if ready == len(blocks)
-                                     else self._finished_length + blocks[ready].start)
+            if ready == len(blocks):
+                self._finished_length = boundary
+                self._continuation = None if final else segments[-1].continues
+            else:
+                self._finished_length += blocks[ready].start
+                self._continuation = blocks[ready].continues
+
+    def _blocks_of(self, text: str, segments) -> list[MarkdownBlock]:
+        """The blocks of the unfinished part, segment by segment: a chunk of a long block is
+        parsed alone (with its table's header), so a growing block costs its last chunk."""
+        blocks: list[MarkdownBlock] = []
+        for segment in segments:
+            source = text[segment.start:segment.end]
+            if not source.strip():
+                continue
+            shift = segment.start - self._finished_length
+            for block in markdown_blocks(source, segment.continues, segment.continued):
+                blocks.append(dataclasses.replace(block, start=block.start + shift,
+                                                  end=block.end + shift))
+        self.parsed_chars += sum(segment.end - segment.start for segment in segments)
+        return blocks
 
     def _ready(self, blocks: list[MarkdownBlock], settled: int, budget: float | None) -> int:
         """How many leading `blocks` can be shown finished: those ending by `settled`, up to the
@@ -229,6 +364,7 @@ class MessageDocument(QTextDocument):
             shown.start, shown.block_format = cursor.position(), cursor.blockFormat()
             self._insert_block(cursor, shown)
             self._tail.append(shown)
+            self.inserted_chars += len(shown.block.source)
 
     def _extend_code(self, latest: _ShownBlock) -> bool:
         """Append to the code block being written, if that is all that changed."""
@@ -242,7 +378,11 @@ class MessageDocument(QTextDocument):
         formats = _code_formats(self)
         if old.code.endswith("\n"):
             cursor.setBlockFormat(formats.middle)  # no longer the block's last line
+        start = cursor.position()
         _insert_code_text(cursor, formats, [(None, new.code[len(old.code):])])
+        self.inserted_chars += len(new.code) - len(old.code)
+        if not old.code:
+            self._name_language(start, new)
         if new.code.endswith("\n"):
             cursor.setBlockFormat(formats.last)
         shown.block = latest.block
@@ -276,15 +416,36 @@ class MessageDocument(QTextDocument):
             cursor.setBlockFormat(formats.first)
             cursor.setBlockCharFormat(formats.text)
         pieces = job.pieces if job is not None else [(None, fence.code)]
+        start = cursor.position()
         _insert_code_text(cursor, formats, pieces)
         if fence.code.endswith("\n"):
             cursor.setBlockFormat(formats.last)  # as Qt's HTML import ends a <pre>
+        self._name_language(start, fence)
+
+    def _name_language(self, start: int, fence: CodeFence) -> None:
+        """Put a code block's language on its first character (at `start`), as the HTML path
+        does: a named anchor (see markdown.CODE_LANGUAGE_ANCHOR)."""
+        language = language_name(fence.lang)
+        if not language or fence.code[:1] in ("", "\n"):
+            return
+        first = QTextCursor(self)
+        first.setPosition(start)
+        first.movePosition(QTextCursor.MoveOperation.NextCharacter,
+                           QTextCursor.MoveMode.KeepAnchor)
+        named = QTextCharFormat()
+        named.setAnchor(True)
+        named.setAnchorNames([CODE_LANGUAGE_ANCHOR + language])
+        first.mergeCharFormat(named)
 
     def _insert_html(self, cursor: QTextCursor, fragment_html: str) -> None:
         fragment_html = fragment_html.strip()  # a newline between tags would become a space
         if cursor.position() == 0 or fragment_html.startswith("<table"):
             # Into an empty document nothing merges; a table always opens a frame of its own.
             cursor.insertHtml(fragment_html)
+            return
+        if fragment_html == "<hr />":
+            # insertHtml would add the rule's block after a fresh one: a double rule.
+            cursor.insertBlock(_first_block_format(self, fragment_html)[0], QTextCharFormat())
             return
         # A fresh block, so the new fragment does not join the last list or code block.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -414,6 +575,26 @@ def _first_block_format(document: QTextDocument,
         first = template.begin()
         found = _FIRST_BLOCK_FORMATS[key] = (first.blockFormat(), first.textList() is not None)
     return found
+
+
+def _mix(color: str, background: str, share: float) -> str:
+    """`color` laid over `background` at `share` opacity, as one opaque colour."""
+    front, back = QColor(color), QColor(background)
+    channels = (round(f * share + b * (1 - share)) for f, b in
+                ((front.red(), back.red()), (front.green(), back.green()),
+                 (front.blue(), back.blue())))
+    return QColor(*channels).name()
+
+
+def _code_language(block) -> str:
+    """The language named on a code block's first character (see markdown.CODE_LANGUAGE_ANCHOR)."""
+    fragments = block.begin()
+    if fragments.atEnd():
+        return ""
+    for name in fragments.fragment().charFormat().anchorNames():
+        if name.startswith(CODE_LANGUAGE_ANCHOR):
+            return name[len(CODE_LANGUAGE_ANCHOR):]
+    return ""
 
 
 def _code_text(lines: list[str]) -> str:

@@ -1,18 +1,22 @@
-"""Settings (Ctrl+,): model, temperature, prompts, memory, theme, font size, send key."""
+"""Settings (Ctrl+,) in sections: Model, Conversation (prompts), Appearance, API key, Account."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSlider,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -20,45 +24,71 @@ from PySide6.QtWidgets import (
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
 
+# Where the key in use came from (settings.Settings.key_source, or "typed" for one typed into
+# this run), in the words the API key section shows.
+KEY_SOURCES = {
+    "environment": "Using the key from GROQ_API_KEY (the environment or a .env file). "
+                   "A key typed here is used instead until the app restarts.",
+    "keychain": "Using the key saved in your system keychain.",
+    "typed": "Using the key you typed, saved in your system keychain.",
+    "configured": "Using the key Desktop Chat was started with.",
+    "session": "Using the key you typed; this system has no keychain, so it is kept for this "
+               "run only.",
+    "none": "No API key yet: past sessions can be read; add a key to chat.",
+}
+TEMPERATURE_STEPS = 10  # the slider moves in tenths
+
 
 class SettingsDialog(QDialog):
     change_key_requested = Signal()
 
     def __init__(self, preferences: Preferences, session_prompt: str | None,
-                 has_session: bool, parent: QWidget | None = None):
+                 has_session: bool, parent: QWidget | None = None, key_source: str = "none"):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
-        self.resize(560, 620)
 
         self.model = QComboBox(self)
         self.model.setEditable(True)
         self.model.setAccessibleName("Model")
         self.model.addItem(preferences.model)
         self.model.setCurrentText(preferences.model)
-        self.models_note = make_plain(QLabel("Loading Groq's model list…", self))
-        self.models_note.setObjectName("Hint")
+        self.models_note = _hint("Loading Groq's model list…", self)
 
         self.temperature = QDoubleSpinBox(self)
         self.temperature.setAccessibleName("Temperature")
         self.temperature.setRange(0.0, 2.0)
+        self.temperature.setDecimals(1)
         self.temperature.setSingleStep(0.1)
         self.temperature.setValue(preferences.temperature)
+        self.temperature_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.temperature_slider.setAccessibleName("Temperature slider")
+        self.temperature_slider.setRange(0, 2 * TEMPERATURE_STEPS)
+        self.temperature_slider.setValue(round(preferences.temperature * TEMPERATURE_STEPS))
+        self.temperature_slider.valueChanged.connect(
+            lambda step: self.temperature.setValue(step / TEMPERATURE_STEPS))
+        self.temperature.valueChanged.connect(
+            lambda value: self.temperature_slider.setValue(round(value * TEMPERATURE_STEPS)))
+        temperature_row = QHBoxLayout()
+        temperature_row.addWidget(self.temperature_slider, 1)
+        temperature_row.addWidget(self.temperature)
 
         self.system_prompt = QPlainTextEdit(preferences.system_prompt, self)
         self.system_prompt.setAccessibleName("System prompt for all sessions")
         self.system_prompt.setTabChangesFocus(True)
         self.session_prompt = QPlainTextEdit(session_prompt or "", self)
         self.session_prompt.setAccessibleName("System prompt for this session")
-        self.session_prompt.setPlaceholderText("Empty: use the prompt above")
+        self.session_prompt.setPlaceholderText(
+            "Empty: use the prompt above" if has_session else "Open a session to give it its own prompt")
         self.session_prompt.setTabChangesFocus(True)
         self.session_prompt.setEnabled(has_session)
         for edit in (self.system_prompt, self.session_prompt):
-            edit.setFixedHeight(90)
+            edit.setFixedHeight(84)
 
         self.memory_turns = QSpinBox(self)
         self.memory_turns.setAccessibleName("Memory size in interactions")
         self.memory_turns.setRange(0, 100)
+        self.memory_turns.setSuffix(" interactions")
         self.memory_turns.setValue(preferences.memory_turns)
 
         self.theme = QComboBox(self)
@@ -70,6 +100,8 @@ class SettingsDialog(QDialog):
         self.font_size = QDoubleSpinBox(self)
         self.font_size.setAccessibleName("Font size")
         self.font_size.setRange(*FONT_SIZES)
+        self.font_size.setDecimals(1)
+        self.font_size.setSuffix(" pt")
         self.font_size.setSingleStep(0.5)
         self.font_size.setValue(preferences.font_size)
 
@@ -79,21 +111,48 @@ class SettingsDialog(QDialog):
         self.send_key.addItem("Ctrl+Enter sends, Enter adds a line", "ctrl+enter")
         self.send_key.setCurrentIndex(self.send_key.findData(preferences.send_key))
 
+        self.key_status = QLabel(KEY_SOURCES.get(key_source, KEY_SOURCES["none"]), self)
+        self.key_status.setObjectName("KeyStatus")
+        self.key_status.setAccessibleName("API key status")
+        self.key_status.setWordWrap(True)
+        self.key_status.setTextFormat(Qt.TextFormat.PlainText)
         self.change_key = QPushButton("Change API key…", self)
         self.change_key.setAccessibleName("Change API key")
+        self.change_key.setAutoDefault(False)  # Enter saves the settings, not this
         self.change_key.clicked.connect(self.change_key_requested)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.change_key)
+        key_row.addStretch(1)
 
-        form = QFormLayout()
-        form.addRow("Model", self.model)
-        form.addRow("", self.models_note)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("System prompt", self.system_prompt)
-        form.addRow("This session's prompt", self.session_prompt)
-        form.addRow("Memory (interactions)", self.memory_turns)
-        form.addRow("Theme", self.theme)
-        form.addRow("Font size", self.font_size)
-        form.addRow("Send key", self.send_key)
-        form.addRow("Groq", self.change_key)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("SettingsSections")
+        self.tabs.setAccessibleName("Settings sections")
+        self.tabs.setDocumentMode(False)
+        self._page("Model", [
+            ("Model", self.model), ("", self.models_note), ("Temperature", temperature_row),
+            ("", _hint("Lower is more focused, higher more varied.", self)),
+            ("Memory", self.memory_turns),
+            ("", _hint("How many earlier interactions (a message and its reply) the model "
+                       "sees.", self)),
+        ])
+        self._page("Conversation", [
+            ("System prompt", self.system_prompt),
+            ("This session's prompt", self.session_prompt),
+        ])
+        self._page("Appearance", [
+            ("Theme", self.theme), ("Font size", self.font_size), ("Send key", self.send_key),
+            ("", _hint("Ctrl+/ shows every keyboard shortcut.", self)),
+        ])
+        self.key_page = self._page("API key", [("Groq", self.key_status), ("", key_row)])
+        # Settings > Account: the Supabase section (ui/account.py) goes here.
+        self.account_page = QWidget(self)
+        self.extra = QVBoxLayout(self.account_page)
+        self.extra.setContentsMargins(14, 10, 14, 14)
+        self.tabs.addTab(self.account_page, "Account")
+
+        for spin in (self.temperature, self.memory_turns, self.font_size):
+            # Qt lays a spin box's edit over its border whatever the style sheet's padding.
+            spin.findChild(QLineEdit).setTextMargins(6, 0, 0, 0)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
@@ -102,11 +161,33 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.layout_ = QVBoxLayout(self)
-        self.layout_.addLayout(form)
-        self.extra = QVBoxLayout()  # the Account section goes here when Supabase is configured
-        self.layout_.addLayout(self.extra)
-        self.layout_.addStretch(1)
+        self.layout_.setContentsMargins(16, 16, 16, 14)
+        self.layout_.setSpacing(12)
+        self.layout_.addWidget(self.tabs)
         self.layout_.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def _page(self, title: str, rows: list[tuple[str, object]]) -> QWidget:
+        page = QWidget(self)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(14, 14, 14, 14)
+        form = QFormLayout()
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(8)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for label, field in rows:
+            form.addRow(label, field)
+        column.addLayout(form)
+        column.addStretch(1)  # a shorter section keeps its rows at the top
+        self.tabs.addTab(page, title)
+        return page
+
+    def show_section(self, title: str) -> None:
+        """Open on one section, e.g. "API key" (the words error messages point to)."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == title:
+                self.tabs.setCurrentIndex(index)
 
     def set_models(self, models: list[str] | None, error: str | None = None) -> None:
         current = self.model.currentText()
@@ -136,3 +217,10 @@ class SettingsDialog(QDialog):
     @property
     def session_prompt_text(self) -> str:
         return self.session_prompt.toPlainText().strip()
+
+
+def _hint(text: str, parent: QWidget) -> QLabel:
+    label = make_plain(QLabel(text, parent))  # model names and server messages: plain text
+    label.setObjectName("Hint")
+    label.setWordWrap(True)
+    return label

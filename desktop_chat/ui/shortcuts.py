@@ -33,6 +33,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("zoom_in", ("Ctrl+=", "Ctrl++"), "Ctrl+= / Ctrl+-", "larger / smaller text"),
     Shortcut("zoom_out", ("Ctrl+-",), "", ""),
     Shortcut("show_shortcuts", ("Ctrl+/",), "Ctrl+/", "show all shortcuts"),
+    Shortcut("toggle_sidebar", ("Ctrl+B",), "Ctrl+B", "show / hide the sidebar"),
     Shortcut("quit", ("Ctrl+Q",), "Ctrl+Q", "quit"),
 )
 

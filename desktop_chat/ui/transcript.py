@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.models import Event, EventType, utc_now
-from desktop_chat.ui.code_boxes import CODE_HEADER, CODE_PADDING, fence_languages, paint_boxes
+from desktop_chat.ui.code_boxes import CODE_HEADER, CODE_PADDING, paint_boxes
 from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
 from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.text_tiles import draw_document
@@ -74,11 +74,22 @@ STREAM_HEIGHT_STEP = 1000
 # px: a streaming row keeps this much room below its text, so the view can step ahead of it.
 STREAM_FOLLOW_ROOM = 300
 TYPING_STEP_MS = 350
+# The newest messages a session opens with; each relayout measures every row, so a session of
+# 10,000 messages costs no more to open, or to stream into, than one of this many.
+WINDOW_ROWS = 120
+OLDER_MARGIN = 600  # px from the top at which the next older messages come in
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
 RETRY_LABEL = "↻ Retry"
 COPY_LABEL = "Copy"
 EDIT_LABEL = "Edit"
 REGENERATE_LABEL = "↻ Regenerate"
+PREVIOUS_VERSION, NEXT_VERSION = "‹", "›"
+VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
+
+
+def _is_version_part(label: str) -> bool:
+    """The switcher's arrows and its "2/3" are drawn as text, not as pills."""
+    return label in VERSION_ARROWS or (label[:1].isdigit() and "/" in label)
 COPY_CODE_LABEL = "Copy code"
 CODE_LANGUAGE_TEXT = "#b4b8d8"  # the language label on the dark code box (7:1 against it)
 BUBBLE_MAX_WIDTH = 760
@@ -106,13 +117,12 @@ class MessageItem:
     # the view stepped into does not vanish under the reader; the next row releases it.
     min_height: int = 0
     size_key: tuple | None = field(default=None, repr=False)  # what reported_height was for
-    # (document generation, the language of each code block), for the code boxes' labels
-    code_languages: tuple[int, list[str]] | None = field(default=None, repr=False)
     wide_at: int = 0  # the text width a streaming reply's text has filled: it stays that wide
     timestamp: datetime | None = field(default_factory=utc_now)
     model: str | None = None  # the model that wrote a reply
     selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
     typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
+    versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
     document: MessageDocument | None = field(default=None, repr=False)
 
     @classmethod
@@ -140,6 +150,7 @@ class TranscriptModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.items: list[MessageItem] = []
+        self._older: list[Event] = []  # the session's messages above the first row, oldest first
         # Answers SizeHintRole (set by build_transcript to the delegate's size_hint). The view
         # asks every row at each relayout; through the model, Qt's own delegate sizeHint asks
         # Python one cheap question instead of a Python sizeHint wrapping a style option.
@@ -162,12 +173,39 @@ class TranscriptModel(QAbstractListModel):
         return None
 
     def set_events(self, events: list[Event]) -> None:
+        """Show a session: its newest messages at once, older ones as the reader scrolls up
+        (show_older), so opening and streaming cost the same in a long session as a short one."""
         self.beginResetModel()
-        self.items = [MessageItem.from_event(e) for e in events]
+        cut = max(0, len(events) - WINDOW_ROWS)
+        self._older = events[:cut]
+        self.items = [MessageItem.from_event(e) for e in events[cut:]]
         if self.items and self.items[-1].role == Role.ASSISTANT and self.items[-1].note:
             # A reply cut short by a crash or a fault: offer to answer again (Ctrl+R too).
             self.items[-1].retryable = True
         self.endResetModel()
+
+    @property
+    def has_older(self) -> bool:
+        """Older messages of the session wait above the first row shown."""
+        return bool(self._older)
+
+    def show_older(self, count: int = WINDOW_ROWS) -> int:
+        """Put up to `count` more of the older messages above the first row; how many came."""
+        batch = self._older[-count:]
+        if not batch:
+            return 0
+        del self._older[-len(batch):]
+        self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
+        self.items[0:0] = [MessageItem.from_event(e) for e in batch]
+        self.endInsertRows()
+        return len(batch)
+
+    def reveal(self, event_id: str) -> int:
+        """The row of a message, bringing older messages in until it shows; -1 if none."""
+        while True:
+            row = next((r for r, item in enumerate(self.items) if item.event_id == event_id), -1)
+            if row >= 0 or not self.show_older():
+                return row
 
     def append(self, item: MessageItem) -> int:
         row = len(self.items)
@@ -208,6 +246,7 @@ class MessageDelegate(QStyledItemDelegate):
     retry_clicked = Signal()
     copy_requested = Signal(str)  # text to put on the clipboard
     edit_requested = Signal(str)  # the text of a user message to edit in the composer
+    version_step = Signal(str, int)  # show another version of a message: (event id, -1 or +1)
     link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
@@ -313,6 +352,9 @@ class MessageDelegate(QStyledItemDelegate):
     @staticmethod
     def _actions(item: MessageItem, hovered: bool = True, last_reply: bool = False) -> list[str]:
         actions = []
+        if item.versions is not None and item.versions[1] > 1 and not item.streaming:
+            # Always shown: which version this is, and the way to the others.
+            actions += [PREVIOUS_VERSION, f"{item.versions[0]}/{item.versions[1]}", NEXT_VERSION]
         if item.retryable:
             actions.append(RETRY_LABEL)
         if not hovered or item.streaming or not item.text:
@@ -333,7 +375,8 @@ class MessageDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(self.note_font)
         top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
         labels = self._actions(item, hovered, last_reply)
-        widths = [metrics.horizontalAdvance(label) + 24 for label in labels]
+        widths = [metrics.horizontalAdvance(label) + (12 if _is_version_part(label) else 24)
+                  for label in labels]
         if item.role == Role.USER:
             left = bubble.right() + 1 - sum(widths) - 8 * max(0, len(widths) - 1)
         else:
@@ -350,6 +393,11 @@ class MessageDelegate(QStyledItemDelegate):
             return ""
         moment = item.timestamp.astimezone().strftime("%H:%M")
         return f"{moment} · {item.model}" if item.model and item.role == Role.ASSISTANT else moment
+
+    def version_rects(self, item: MessageItem, rect: QRect) -> tuple[QRect, QRect]:
+        """The ‹ and › of a message's version switcher (null rects when it has one version)."""
+        rects = self.action_rects(item, rect, hovered=False)
+        return rects.get(PREVIOUS_VERSION, QRect()), rects.get(NEXT_VERSION, QRect())
 
     def retry_rect(self, item: MessageItem, rect: QRect) -> QRect:
         return self.action_rects(item, rect).get(RETRY_LABEL, QRect())
@@ -376,9 +424,7 @@ class MessageDelegate(QStyledItemDelegate):
         blocks = document.code_blocks()
         if not blocks:
             return []
-        if item.code_languages is None or item.code_languages[0] != document.generation:
-            item.code_languages = (document.generation, fence_languages(item.text))
-        languages = item.code_languages[1]
+        languages = document.code_block_languages()
         metrics = QFontMetrics(self.note_font)
         width, height = metrics.horizontalAdvance(COPY_CODE_LABEL) + 16, metrics.height() + 4
         origin_x, origin_y = bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING
@@ -498,6 +544,13 @@ class MessageDelegate(QStyledItemDelegate):
         last_reply = item is index.model().last_reply()
         pills = self.action_rects(item, option.rect, hovered, last_reply)
         for label, pill in pills.items():
+            if _is_version_part(label):
+                at_end = ((label == PREVIOUS_VERSION and item.versions[0] <= 1)
+                          or (label == NEXT_VERSION and item.versions[0] >= item.versions[1]))
+                painter.setPen(theme.color("muted" if at_end or label not in VERSION_ARROWS
+                                           else "text"))
+                painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+                continue
             painter.setPen(theme.color("accent") if label == RETRY_LABEL else theme.color("muted"))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(pill), pill.height() / 2, pill.height() / 2)
@@ -560,6 +613,11 @@ class MessageDelegate(QStyledItemDelegate):
         if self.copy_rect(item, option.rect).contains(position):
             self.copy_requested.emit(item.text)
             return True
+        previous, following = self.version_rects(item, option.rect)
+        for arrow, step in ((previous, -1), (following, +1)):
+            if arrow.contains(position) and item.event_id:
+                self.version_step.emit(item.event_id, step)
+                return True
         if self.edit_rect(item, option.rect).contains(position):
             self.edit_requested.emit(item.text)
             return True
@@ -695,6 +753,7 @@ class TranscriptView(QListView):
         self._selecting: MessageItem | None = None  # the message a drag is selecting in
         self._drag_start: QPoint | None = None
         self._selected: MessageItem | None = None
+        self._loading_older = False
         self.exposed_rect: QRect | None = None
         self.last_paint_cost = 0.0  # s of CPU the last repaint took (a streaming reply paces on it)
         # Set by a StreamRenderer while a reply streams: the content y where its text ends.
@@ -871,6 +930,25 @@ class TranscriptView(QListView):
     def _on_scrolled(self, value: int) -> None:
         self._follow = value >= self._follow_value() - FOLLOW_SLACK
         self._show_latest_button()
+        model = self.model()
+        if value < OLDER_MARGIN and isinstance(model, TranscriptModel) and model.has_older \
+                and not self._loading_older:
+            self._loading_older = True
+            QTimer.singleShot(0, self, self.show_older)
+
+    def show_older(self) -> None:
+        """Bring in older messages above, keeping what the reader sees where it is."""
+        self._loading_older = False
+        model = self.model()
+        if not isinstance(model, TranscriptModel) or not model.has_older or not model.items:
+            return
+        anchor = model.items[0]
+        before = self.visualRect(model.index(0)).top()
+        model.show_older()
+        self.executeDelayedItemsLayout()
+        after = self.visualRect(model.index(model.row_of(anchor))).top()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + after - before)
 
     def _show_latest_button(self) -> None:
         bar = self.verticalScrollBar()

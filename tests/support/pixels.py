@@ -66,28 +66,31 @@ def background_colour(pixels: np.ndarray) -> tuple[int, int, int]:
     return (top >> 16) & 255, (top >> 8) & 255, top & 255
 
 
+def _luminance(pixels: np.ndarray) -> np.ndarray:
+    channels = pixels.astype(np.float64) / 255.0
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
 def text_contrast(image: QImage, rect: QRect | None = None, min_pixels: int = 4) -> float:
     """The contrast of the text in `rect` against its background, as a reader gets it.
 
-    The background is the region's most common colour; the text colour is the one, among colours
-    that cover at least `min_pixels` pixels (glyph stems, not lone anti-aliasing pixels), that
-    differs most from it. Returns 1.0 for a region with no text at all.
+    The background is the region's most common colour; the text's contrast is the one that at
+    least `min_pixels` pixels reach (glyph stems, not a lone stray pixel). Anti-aliasing and a
+    gradient behind the text give its pixels many near colours, so pixels are not grouped by
+    colour. Returns 1.0 for a region with no text at all.
     """
     pixels = as_array(image)
     if rect is not None:
         pixels = pixels[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1]
     if pixels.size == 0:
         return 1.0
-    background = background_colour(pixels)
-    flat = pixels.reshape(-1, 3)
-    packed = (flat[:, 0].astype(np.uint32) << 16) | (flat[:, 1].astype(np.uint32) << 8) | flat[:, 2]
-    values, counts = np.unique(packed, return_counts=True)
-    best = 1.0
-    for value in values[counts >= min_pixels]:
-        value = int(value)
-        colour = ((value >> 16) & 255, (value >> 8) & 255, value & 255)
-        best = max(best, contrast_ratio(colour, background))
-    return best
+    background = relative_luminance(background_colour(pixels))
+    luminance = _luminance(pixels.reshape(-1, 3))
+    ratios = (np.maximum(luminance, background) + 0.05) / (np.minimum(luminance, background) + 0.05)
+    if ratios.size < min_pixels:
+        return 1.0
+    return float(np.sort(ratios)[-min_pixels])
 
 
 def ink_pixels(image: QImage, rect: QRect | None = None, threshold: int = 60) -> int:

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""A reply streamed into the real app in a real X11 window, against two baselines, in one run.
+
+Each program runs in a process of its own on the xcb platform (its own Xvfb with a window
+manager when DISPLAY is unset), receiving the same loopback Groq stream through the project's
+GroqClient (the real `groq` client), from a server in yet another process:
+  - app:   the real MainWindow (transcript, markdown, tiles, composer), as users run it
+  - bare:  a shown window that receives the stream and draws nothing (the transport's cost)
+  - naive: a window that calls QTextBrowser.setMarkdown(all the text) every 16 ms
+It prints the CPU each one used while the reply streamed, as a share of one core (user +
+system time of the whole process over the wall time of the reply), median of --runs, and the
+ratios the targets speak of: app / naive <= 1/5, app <= 15% at 1,000 tokens/s, <= 5% at 100,
+CPU(8k) / CPU(2k) <= 4.5.
+
+Usage: python bench/stream_window.py [--runs 3] [--cases 2000@1000 8000@1000 8000@100]
+       python bench/stream_window.py --program app --tokens 2000 --rate 1000 --port P  (one run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PROGRAMS = ("app", "bare", "naive")
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# -- one program, in its own process ------------------------------------------------------
+def run_program(program: str, base_url: str, api_key: str) -> dict:
+    import asyncio
+    import tempfile
+
+    import qasync
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
+
+    from desktop_chat.llm.base import ChatMessage, StreamResult
+    from desktop_chat.llm.groq_client import GroqClient
+    from desktop_chat.ui.markdown import warm_up_lexers
+
+    app = QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    warm_up_lexers().join()
+    client = GroqClient(api_key, base_url=base_url)
+    figures: dict = {}
+
+    async def receive(on_piece) -> None:
+        async for piece in client.stream([ChatMessage("user", "go")], StreamResult()):
+            on_piece(piece)
+
+    async def measure(stream) -> None:
+        await asyncio.sleep(0.5)  # the window is painted and idle
+        cpu, wall = cpu_seconds(), time.monotonic()
+        await stream()
+        figures["cpu"], figures["wall"] = cpu_seconds() - cpu, time.monotonic() - wall
+
+    async def main() -> None:
+        if program == "app":
+            from desktop_chat.core.chat import ChatService, ChatSettings
+            from desktop_chat.store.sqlite import SQLiteStore
+            from desktop_chat.ui.main_window import MainWindow
+
+            folder = tempfile.mkdtemp()
+            store = SQLiteStore(Path(folder) / "chat.db")
+            service = ChatService(store, client, ChatSettings(auto_title=False))
+            preferences = QSettings(str(Path(folder) / "p.ini"), QSettings.Format.IniFormat)
+            window = MainWindow(service, lambda key: client, lambda key: None,
+                                preferences_store=preferences)
+            window.resize(1280, 860)
+            window.show()
+            await window.start()
+
+            async def stream() -> None:
+                window.composer.edit.setPlainText("go")
+                window.submit()
+                while window.busy:
+                    await asyncio.sleep(0.01)
+
+            await measure(stream)
+            window.close()
+            await window.wait_idle()
+            await store.close()
+        elif program == "bare":
+            window = QWidget()
+            window.resize(1280, 860)
+            window.show()
+            received = []
+            await measure(lambda: receive(received.append))
+            window.close()
+        else:
+            browser = QTextBrowser()
+            browser.resize(1280, 860)
+            browser.show()
+            text: list[str] = []
+            timer = QTimer()
+            timer.setInterval(16)
+            timer.timeout.connect(lambda: browser.setMarkdown("".join(text)))
+            timer.start()
+            await measure(lambda: receive(text.append))
+            timer.stop()
+            browser.setMarkdown("".join(text))
+            browser.close()
+        await client.close()
+
+    with loop:
+        loop.run_until_complete(main())
+    return figures
+
+
+# -- the whole comparison -----------------------------------------------------------------
+SERVER = """
+import sys, time
+sys.path.insert(0, {root!r})
+from bench.stream_render import markdown_reply
+from tests.support.groq_server import FakeGroqServer
+server = FakeGroqServer()
+server.reply_for = lambda body: REPLIES[0]
+REPLIES = [""]
+server.start()
+print(server.base_url, server.api_key, flush=True)
+for line in sys.stdin:
+    tokens, rate = (float(n) for n in line.split())
+    REPLIES[0] = markdown_reply(int(tokens))
+    server.tokens_per_second = rate
+    print("ok", flush=True)
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cases", nargs="+", default=["2000@1000", "8000@1000", "8000@100"])
+    parser.add_argument("--programs", nargs="+", default=list(PROGRAMS), choices=PROGRAMS)
+    parser.add_argument("--program", choices=PROGRAMS, help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--api-key", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.program:
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        print(json.dumps(run_program(args.program, args.base_url, args.api_key)))
+        return 0
+
+    x_server = None
+    if not os.environ.get("DISPLAY"):
+        from tests.support.xserver import XServer
+
+        x_server = XServer().start()
+        os.environ["DISPLAY"] = x_server.display
+    server = subprocess.Popen([sys.executable, "-c", SERVER.format(root=str(ROOT))],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        base_url, api_key = server.stdout.readline().split()
+        shares: dict[tuple[str, str], float] = {}
+        seconds: dict[tuple[str, str], float] = {}
+        print(f"real X11 window (xcb), DISPLAY={os.environ['DISPLAY']}, {os.cpu_count()} CPUs, "
+              f"median of {args.runs}")
+        print(f"{'case':>12} " + " ".join(f"{p:>16}" for p in args.programs))
+        for case in args.cases:
+            tokens, rate = case.split("@")
+            server.stdin.write(f"{tokens} {rate}\n")
+            server.stdin.flush()
+            server.stdout.readline()
+            row = []
+            for program in args.programs:
+                runs, cpu = [], []
+                for _ in range(args.runs):
+                    done = subprocess.run(
+                        [sys.executable, __file__, "--program", program, "--base-url", base_url,
+                         "--api-key", api_key], capture_output=True, text=True, timeout=600,
+                        env=dict(os.environ, QT_QPA_PLATFORM="xcb"))
+                    figures = json.loads(done.stdout.strip().splitlines()[-1])
+                    runs.append(figures["cpu"] / figures["wall"])
+                    cpu.append(figures["cpu"])
+                shares[(case, program)] = statistics.median(runs)
+                seconds[(case, program)] = statistics.median(cpu)
+                row.append(f"{100 * shares[(case, program)]:5.1f}% ({min(runs) * 100:.0f}-"
+                           f"{max(runs) * 100:.0f})")
+            print(f"{case + ' t/s':>12} " + " ".join(f"{cell:>16}" for cell in row))
+        if {"app", "naive"} <= set(args.programs):
+            for case in args.cases:
+                ratio = shares[(case, "app")] / shares[(case, "naive")]
+                print(f"app / naive at {case}: {ratio:.2f} (target <= 0.20)")
+        if "app" in args.programs and {"2000@1000", "8000@1000"} <= set(args.cases):
+            ratio = seconds[("8000@1000", "app")] / seconds[("2000@1000", "app")]
+            print(f"app CPU(8k)/CPU(2k) at 1,000 tokens/s: {ratio:.2f} (target <= 4.5)")
+    finally:
+        server.stdin.close()
+        server.wait(10)
+        if x_server is not None:
+            x_server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""A rate limit's "try again in N seconds", counted down in the error bubble and the status line;
+at zero the reply is asked for once more by itself, unless the user has moved on meanwhile."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from desktop_chat.ui.transcript import MessageItem
+
+RATE_LIMITED = "Groq's rate limit was reached."
+
+
+class RetryCountdown(QObject):
+    """One countdown at a time. Cancelled when its error bubble leaves the transcript (Retry,
+    a new message, another session), when the user types, or by `cancel()` (Esc)."""
+
+    def __init__(self, window, retry: Callable[[], None]):
+        super().__init__(window)
+        self.window = window
+        self.retry = retry
+        self.item: MessageItem | None = None
+        self.remaining = 0
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+        model = window.transcript_model
+        model.rowsRemoved.connect(self._check_item)
+        model.modelReset.connect(self._check_item)
+        window.composer.edit.textChanged.connect(self._typed)
+
+    @property
+    def active(self) -> bool:
+        return self.item is not None
+
+    def start(self, item: MessageItem, seconds: float) -> None:
+        self.cancel(quietly=True)
+        self.item = item
+        self.remaining = max(1, math.ceil(seconds))
+        self._typed_text = self.window.composer.edit.toPlainText()
+        self.timer.start()
+        self._show()
+
+    def cancel(self, quietly: bool = False) -> None:
+        if self.item is None:
+            return
+        item, self.item = self.item, None
+        self.timer.stop()
+        if item in self.window.transcript_model.items:
+            self._set_text(item, f"{RATE_LIMITED} Press Retry (Ctrl+R) when you are ready.")
+        if not quietly:
+            self.window.show_status("Automatic retry cancelled.")
+
+    def _show(self) -> None:
+        seconds = f"{self.remaining} second{'s' if self.remaining != 1 else ''}"
+        self._set_text(self.item, f"{RATE_LIMITED} Retrying in {seconds}…")
+        self.window.show_status(f"Retrying in {seconds}. Type or press Esc to cancel.")
+
+    def _set_text(self, item: MessageItem, text: str) -> None:
+        item.text = text
+        item.document = None  # the delegate lays the new text out afresh
+        item.size_key = None
+        self.window.transcript_model.item_changed(item)
+        self.window.transcript.scheduleDelayedItemsLayout()
+
+    def _tick(self) -> None:
+        if self.item is None:
+            return
+        self.remaining -= 1
+        if self.remaining > 0:
+            self._show()
+            return
+        self.timer.stop()
+        self.item = None
+        if self.window.busy:
+            return
+        self.window.show_status("Retrying now…")
+        self.retry()
+
+    def _check_item(self, *_args) -> None:
+        if self.item is not None and self.item not in self.window.transcript_model.items:
+            self.cancel(quietly=True)  # whatever removed it (Retry, a send, a switch) said so
+
+    def _typed(self) -> None:
+        if self.item is not None and self.window.composer.edit.toPlainText() != self._typed_text:
+            self.cancel()
