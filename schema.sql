@@ -44,9 +44,27 @@ create table if not exists public.events (
 );
 
 -- ---------------------------------------------------------------------------------------------
+-- A session is a tree (DESIGN.md). Added after the first release, as `add column if not
+-- exists`, so these lines also upgrade an existing project: to upgrade, run this whole file
+-- again (the trigger functions below changed too). Rows stored before keep a null parent_id
+-- until a device that has upgraded its local file pushes them again with their parents.
+-- * events.parent_id: the event this one follows (null for the first); regenerations and
+--   edits are siblings. Set once, never changed; a parent must be in the same session.
+-- * sessions.active_leaf: the event the transcript ends at (last-writer-wins like the title).
+-- * sessions.system_prompt: the session's own system prompt; branched_from: the event of
+--   another session this one was branched from.
+-- ---------------------------------------------------------------------------------------------
+alter table public.events add column if not exists parent_id uuid;
+alter table public.sessions add column if not exists active_leaf uuid;
+alter table public.sessions add column if not exists system_prompt text;
+alter table public.sessions add column if not exists branched_from uuid;
+
+-- ---------------------------------------------------------------------------------------------
 -- Indexes
 -- ---------------------------------------------------------------------------------------------
 create index if not exists events_session_time on public.events (session_id, timestamp);
+-- The versions of a message (its parent's children).
+create index if not exists events_parent on public.events (parent_id);
 create index if not exists sessions_user_updated on public.sessions (user_id, updated_at desc);
 -- The pull: "my rows changed since the cursor".
 create index if not exists sessions_user_changed on public.sessions (user_id, changed_at);
@@ -74,6 +92,12 @@ alter table public.sessions add constraint sessions_title_length
 alter table public.sessions drop constraint if exists sessions_summary_length;
 alter table public.sessions add constraint sessions_summary_length
     check (summary is null or char_length(summary) <= 20000) not valid;
+alter table public.sessions drop constraint if exists sessions_system_prompt_length;
+alter table public.sessions add constraint sessions_system_prompt_length
+    check (system_prompt is null or char_length(system_prompt) <= 20000) not valid;
+alter table public.events drop constraint if exists events_parent_not_self;
+alter table public.events add constraint events_parent_not_self
+    check (parent_id is distinct from event_id) not valid;
 
 alter table public.events drop constraint if exists events_timestamp_in_range;
 alter table public.events add constraint events_timestamp_in_range
@@ -99,16 +123,29 @@ begin
         if new.updated_at < old.updated_at then
             return null;
         end if;
-        -- A row never changes hands, nor its id.
+        -- A row never changes hands, nor its id, nor where it was branched from.
         new.session_id := old.session_id;
         new.user_id := old.user_id;
+        new.branched_from := coalesce(old.branched_from, new.branched_from);
         -- Re-sending what is already stored changes nothing (retries are free).
-        if (new.start_time, new.end_time, new.summary, new.title, new.updated_at, new.deleted_at)
+        if (new.start_time, new.end_time, new.summary, new.title, new.updated_at, new.deleted_at,
+            new.active_leaf, new.system_prompt, new.branched_from)
            is not distinct from
-           (old.start_time, old.end_time, old.summary, old.title, old.updated_at, old.deleted_at)
+           (old.start_time, old.end_time, old.summary, old.title, old.updated_at, old.deleted_at,
+            old.active_leaf, old.system_prompt, old.branched_from)
         then
             return null;
         end if;
+    end if;
+    -- The shown leaf is one of this session's events. An event not stored yet is allowed
+    -- (devices push in any order); the check runs with the caller's rights, so it sees only
+    -- the caller's own events and says nothing about anyone else's ids.
+    if new.active_leaf is not null and exists (
+        select 1 from public.events e
+        where e.event_id = new.active_leaf and e.session_id <> new.session_id
+    ) then
+        raise exception 'the active leaf must be an event of the same session'
+            using errcode = '23514';
     end if;
     new.changed_at := clock_timestamp();
     return new;
@@ -132,9 +169,23 @@ begin
         new.user_id := old.user_id;
         new.type := old.type;
         new.timestamp := old.timestamp;
-        if new.payload is not distinct from old.payload then
+        -- A parent is set once: rows pushed before the tree existed get theirs later.
+        new.parent_id := coalesce(old.parent_id, new.parent_id);
+        if (new.payload, new.parent_id) is not distinct from (old.payload, old.parent_id) then
             return null;
         end if;
+    end if;
+    -- A parent is in the same session. A parent not stored yet is allowed (events merge by id
+    -- in any order); the check runs with the caller's rights, so it sees only their own rows.
+    if (new.parent_id is not null and exists (
+            select 1 from public.events p
+            where p.event_id = new.parent_id and p.session_id <> new.session_id))
+       or (tg_op = 'INSERT' and exists (  -- a child that came first, from another session
+            select 1 from public.events c
+            where c.parent_id = new.event_id and c.session_id <> new.session_id))
+    then
+        raise exception 'an event''s parent must be in the same session'
+            using errcode = '23514';
     end if;
     new.changed_at := clock_timestamp();
     return new;

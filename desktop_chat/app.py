@@ -29,6 +29,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING"),
                         help="how much goes to the log file (default INFO; message text and keys "
                         "are never logged)")
+    parser.add_argument("--quick-ask", action="store_true",
+                        help="open the quick-ask window of the running app (starting it if need "
+                        "be): bind this command to a key where the app cannot grab one itself")
     return parser.parse_args(argv)
 
 
@@ -75,10 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.store.base import StoreError
     from desktop_chat.store.sqlite import SQLiteStore
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
+    from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.markdown import warm_up_lexers
     from desktop_chat.ui.plain_text import show_plain_message
-    from desktop_chat.ui.single_instance import SingleInstance, bring_forward
+    from desktop_chat.ui.single_instance import ACTIVATE, QUICK_ASK, SingleInstance, bring_forward
+    from desktop_chat.ui.tray import install_tray
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_ID)
@@ -103,8 +108,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # One window per data folder: a second start brings the first one forward and exits.
     instance = SingleInstance(settings.data_dir, app)
-    if instance.activate_running():
-        log.info("%s is already running on this data folder; brought its window forward", APP_NAME)
+    if instance.activate_running(message=QUICK_ASK if args.quick_ask else ACTIVATE):
+        log.info("%s is already running on this data folder; %s", APP_NAME,
+                 "asked it for its quick-ask window" if args.quick_ask
+                 else "brought its window forward")
         return 0
     instance.listen()
 
@@ -131,8 +138,14 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(service, make_llm, save_key, key_source=settings.key_source)
     instance.activated.connect(lambda: bring_forward(window))
+    instance.quick_ask_requested.connect(window.quick_ask)
+    window.closing.connect(closed.set)  # the quick-ask window may still be open then
+    install_tray(window)  # where the desktop has a tray
+    hotkey = install_quick_ask_hotkey(window)  # X11; otherwise Settings says how to bind one
     first_paint = _after_first_paint(window)
     window.show()
+    if args.quick_ask:
+        window.quick_ask()
 
     async def run() -> int:
         await first_paint
@@ -171,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         gc.freeze()
         gc.enable()
         await closed.wait()
+        if hotkey is not None:
+            hotkey.release()
         await window.wait_idle()
         if engine is not None:
             await engine.stop()

@@ -112,6 +112,8 @@ def _run(tmp: Path, step) -> str:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_ID])
+    # As app.py: closing the window must not stop the loop while its tasks wind down.
+    app.setQuitOnLastWindowClosed(False)
     check(QGuiApplication.platformName() == "offscreen",
           f"Qt runs on the {QGuiApplication.platformName()!r} platform, not offscreen")
     icon = app_icon()
@@ -150,7 +152,11 @@ def _run(tmp: Path, step) -> str:
         check(len(stored) == 2, f"the store returned {len(stored)} events, not 2")
 
         step("window")
-        window = MainWindow(service, make_llm, lambda _key: None)
+        from PySide6.QtCore import QSettings
+
+        # The test's own preferences: closing the window saves its place, not in the user's.
+        preferences = QSettings(str(tmp / "preferences.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(service, make_llm, lambda _key: None, preferences_store=preferences)
         window.setWindowIcon(icon)
         window.show()
         await window.start()
@@ -158,7 +164,8 @@ def _run(tmp: Path, step) -> str:
         item = MessageItem(Role.ASSISTANT, MARKDOWN_REPLY)
         window.transcript_model.append(item)  # the path a finished streamed reply takes
         for _ in range(5):
-            app.processEvents()
+            # The loop paints while it waits. Not processEvents(): inside a task it would run
+            # other tasks' first steps re-entrantly, which asyncio refuses (and they never run).
             await asyncio.sleep(0.02)
 
         step("render")

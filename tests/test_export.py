@@ -59,9 +59,10 @@ def test_json_round_trip_restores_session_and_events_exactly(tmp_path: Path) -> 
     session, events = stored_session(tmp_path / "chat.db")
     text = export_json(session, events)
     document = json.loads(text)
-    assert document["format"] == "desktop-chat/1"
+    assert document["format"] == "desktop-chat/2"
     assert set(document["session"]) == {f.name for f in fields(Session)}
-    assert set(document["events"][0]) == {"event_id", "session_id", "type", "timestamp", "payload"}
+    assert set(document["events"][0]) == {"event_id", "session_id", "type", "timestamp", "payload",
+                                          "parent_id"}
 
     restored, restored_events = parse_json_export(text)
     for f in fields(Session):

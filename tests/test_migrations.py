@@ -152,3 +152,68 @@ def test_a_failing_step_changes_nothing_and_moves_nothing(v1_database: Path, mon
     # The steps before the broken one were each committed whole; the rows are untouched.
     assert user_version(v1_database) == len(MIGRATIONS)
     assert rows(v1_database) == before
+
+
+def chain(path: Path) -> dict[str, list[tuple]]:
+    """Per session: its events as (event_id, parent_id) in timestamp order, and its leaf."""
+    db = sqlite3.connect(path)
+    try:
+        result: dict[str, list[tuple]] = {}
+        for (session_id, leaf) in db.execute("SELECT session_id, active_leaf FROM sessions"):
+            events = db.execute("SELECT event_id, parent_id FROM events WHERE session_id = ?"
+                                " ORDER BY timestamp, rowid", (session_id,)).fetchall()
+            result[session_id] = [*events, ("leaf", leaf)]
+        return result
+    finally:
+        db.close()
+
+
+def assert_one_chain_each(path: Path) -> None:
+    for session_id, rows in chain(path).items():
+        events, (_, leaf) = rows[:-1], rows[-1]
+        assert [parent for _, parent in events] == [None] + [e for e, _ in events[:-1]], session_id
+        assert leaf == (events[-1][0] if events else None), session_id
+
+
+def test_the_first_release_becomes_one_chain_per_session(v1_database: Path) -> None:
+    from desktop_chat.core.chat import ChatService
+
+    store = SQLiteStore(v1_database)
+    run(store.close())
+    assert_one_chain_each(v1_database)
+    store = SQLiteStore(v1_database)
+    lisbon = "11111111-1111-4111-8111-111111111111"
+    branch = run(ChatService(store, None).active_branch(lisbon))
+    assert [item.event.event_id for item in branch] == [e.event_id for e in run(store.events(lisbon))]
+    assert {item.versions for item in branch} == {1}
+    # Upgraded rows are queued again with their parents, parents first.
+    queued = [r[0] for r in store._db.execute(
+        "SELECT row_id FROM outbox WHERE kind = 'event' ORDER BY seq")]
+    by_time = [r[0] for r in store._db.execute("SELECT event_id FROM events ORDER BY timestamp, rowid")]
+    assert queued == by_time
+    run(store.close())
+
+
+@pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
+def test_every_earlier_version_becomes_chains_in_timestamp_order(tmp_path: Path, start: int) -> None:
+    path = tmp_path / "chat.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for number in range(1, start + 1):
+        migrate(db, number)
+    for s in ("a", "b", "empty"):
+        db.execute("INSERT INTO sessions (session_id, start_time, updated_at) VALUES"
+                   " (?, '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')", (s,))
+    # Written out of order, and two with the same timestamp: order is (timestamp, rowid).
+    for event_id, session_id, second in [("a3", "a", 3), ("a1", "a", 1), ("b1", "b", 5),
+                                         ("a2", "a", 2), ("a2bis", "a", 2), ("b2", "b", 6)]:
+        db.execute("INSERT INTO events VALUES (?, ?, 'user_message', ?, '{\"text\": \"t\"}')",
+                   (event_id, session_id, f"2026-01-01T00:00:{second:02d}.000000Z"))
+    db.close()
+    before = rows(path)
+    run(SQLiteStore(path).close())
+    assert rows(path) == before
+    assert chain(path) == {
+        "a": [("a1", None), ("a2", "a1"), ("a2bis", "a2"), ("a3", "a2bis"), ("leaf", "a3")],
+        "b": [("b1", None), ("b2", "b1"), ("leaf", "b2")],
+        "empty": [("leaf", None)],
+    }

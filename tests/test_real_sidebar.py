@@ -172,8 +172,8 @@ def test_search_rows_are_one_per_session_with_accent_highlights(qtbot, run, isol
                                                                groq_server, theme) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server, theme)
     seed(app, "A very long session title that would wrap over several lines in the sidebar",
-         ["**apple** pie", "apple crumble with [apple](https://example.com/apple)", "apple"], 2)
-    seed(app, "Fruit", ["one apple"], 1)
+         ["**apple** pie", "apple crumble with [apple](https://example.com/apple)", "apple"], 1)
+    seed(app, "Fruit", ["one apple"], 2)
     app.run(app.window.refresh_sessions())
     panel = app.window.sessions
     real_keys("ctrl+k")
@@ -202,6 +202,11 @@ def test_search_rows_are_one_per_session_with_accent_highlights(qtbot, run, isol
                  min(40, int(cols[-1] - cols[0]) + 1), int(rows_with_accent[-1] -
                                                           rows_with_accent[0]) + 1)
     assert text_contrast(image, word) >= 4.5
+    # "3 matches ·" on the selected row's tint reads too.
+    assert panel.results_model.hits[0].matches == 3
+    prefix = QRect(first_row.left() + 12, first_row.top() + 8 + panel.fontMetrics().lineSpacing()
+                   + 6, 55, panel.fontMetrics().lineSpacing())
+    assert text_contrast(image, prefix) >= 4.5
     app.close()
 
 

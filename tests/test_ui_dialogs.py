@@ -214,7 +214,7 @@ def test_a_model_picked_in_the_window_answers_the_next_message_and_is_kept(
 def test_settings_come_in_sections_with_the_font_size_in_points(app, qtbot) -> None:
     dialog = open_settings(app, qtbot)
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
-        "Model", "Conversation", "Appearance", "API key", "Account"]
+        "Model", "Conversation", "Appearance", "Desktop", "API key", "Account"]
     assert dialog.font_size.text() == "10.5 pt"
     dialog.font_size.stepBy(1)
     assert dialog.font_size.text() == "11.0 pt"

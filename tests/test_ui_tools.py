@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_chat.core.export import parse_json_export
@@ -222,7 +222,7 @@ def test_export_json_round_trips_and_markdown_reads_well(app, tmp_path, groq_ser
     assert "Export me 👋 <b>ok</b>" in markdown and "def answer():" in markdown
     exported = (tmp_path / "chat.json").read_text() + markdown
     assert groq_server.api_key not in exported
-    assert json.loads((tmp_path / "chat.json").read_text())["format"] == "desktop-chat/1"
+    assert json.loads((tmp_path / "chat.json").read_text())["format"] == "desktop-chat/2"
 
 
 def test_the_model_titles_the_session_after_the_first_reply(qtbot, run, groq_server,
@@ -299,8 +299,16 @@ def test_settings_apply_persist_and_reach_the_request(qtbot, run, groq_server,
     assert again.window.preferences.model == "llama-3.3-70b-versatile"
     assert again.window.preferences.memory_turns == 3 and again.window.theme.name == "light"
     assert again.composer.send_with_ctrl
-    prefs = QSettings(str(isolated_environment / "preferences.ini"), QSettings.Format.IniFormat)
-    assert prefs.value(f"session_prompts/{session_id}") == "Answer like a pirate."
+    # The session's own prompt is kept with the session: shown again, and sent after a restart.
+    assert again.service.settings.session_prompts == {session_id: "Answer like a pirate."}
+    run(again.window.open_session(session_id))
+    assert again.window.current_session_id == session_id
+    again.composer.setPlainText("where is the treasure?")
+    qtbot.keyClick(again.composer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    again.wait_idle()
+    request = groq_server.requests[-1]
+    assert request["messages"][0]["content"] == "Answer like a pirate."
+    assert request["messages"][-1]["content"] == "where is the treasure?"
     again.close()
 
 

@@ -1,4 +1,20 @@
-"""The chat flow: store the message, build the prompt, stream the reply while persisting it."""
+"""The chat flows: store the message, build the prompt, stream the reply while persisting it.
+
+A session is a tree (DESIGN.md): every event names the one it follows (`parent_id`) and the
+session names the leaf its transcript ends at (`active_leaf`). The service owns every flow that
+grows or walks the tree, so the window only renders what `active_branch` returns:
+
+* send: the new message follows the active leaf.
+* regenerate / retry: a new reply beside the last one (same parent: the user message), which
+  replaces it on the active branch once its first piece has arrived and been stored.
+* edit: a new user message beside the edited one, then a reply to it; the old branch stays.
+* continue: a stopped or cut reply is sent back as the assistant's message and the model's
+  continuation is appended to it.
+* switch version: the active leaf moves to the newest leaf under the chosen sibling.
+* branch: the path up to an event is copied into a new session that links back to it.
+* delete / undo: a tombstone in the event's payload hides it and what follows it.
+Nothing is rewritten but payloads and the session's leaf, so replicas still merge by id.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +23,12 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from desktop_chat.core.export import export_json, export_markdown
+from desktop_chat.core.importers import parse_import
 from desktop_chat.core.memory import (
     DEFAULT_SYSTEM_PROMPT,
     build_prompt,
-)
-from desktop_chat.core.models import (
-    Event,
-    EventType,
-    Session,
-    clean_title,
-    title_from_message,
-    utc_now,
+    history_before,
 )
 from desktop_chat.llm.base import (
     ChatMessage,
@@ -25,6 +36,14 @@ from desktop_chat.llm.base import (
     LLMError,
     LLMErrorKind,
     StreamResult,
+)
+from desktop_chat.models import (
+    Event,
+    EventType,
+    Session,
+    clean_title,
+    title_from_message,
+    utc_now,
 )
 from desktop_chat.store.base import Store
 
@@ -54,6 +73,40 @@ class ReplyOutcome:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass
+class BranchItem:
+    """One event of the active branch, with its place among its versions (for "‹ n/m ›")."""
+
+    event: Event
+    version: int  # 1-based position among its siblings, oldest first
+    versions: int  # how many siblings (itself included; deleted ones not)
+    sibling_ids: list[str] = field(default_factory=list)  # oldest first, itself included
+
+
+@dataclass
+class ImportReport:
+    sessions_added: int = 0
+    events_added: int = 0
+    session_ids: list[str] = field(default_factory=list)  # every session in the file
+
+    @property
+    def text(self) -> str:
+        if not self.sessions_added and not self.events_added:
+            return "Nothing new to import: every message in the file is here already."
+        return (f"Imported {self.sessions_added} session{'' if self.sessions_added == 1 else 's'}"
+                f" ({self.events_added} message{'' if self.events_added == 1 else 's'}).")
+
+
+@dataclass
+class DeletedMessage:
+    """What `delete_message` changed, so `undo_delete` can put it back."""
+
+    session_id: str
+    event_id: str
+    previous_leaf: str | None
+    deleted_ids: list[str] = field(default_factory=list)  # it and what followed it
 
 
 TITLE_INSTRUCTIONS = (
@@ -86,7 +139,7 @@ class ChatService:
 
     async def end_session(self, session_id: str) -> Event | None:
         """Summarize the session, store the summary, and mark it ended. Raises LLMError."""
-        events = await self.store.events(session_id)
+        events = [item.event for item in await self.active_branch(session_id)]
         transcript = [e for e in events if e.type != EventType.SUMMARY and e.text]
         if not transcript:
             await self.store.update_session(session_id, end_time=utc_now())
@@ -100,8 +153,9 @@ class ChatService:
             [ChatMessage("system", SUMMARY_INSTRUCTIONS), ChatMessage("user", text)]
         )
         summary = summary.strip()
-        event = Event(session_id, EventType.SUMMARY, {"text": summary})
-        await self.store.add_event(event)
+        event = Event(session_id, EventType.SUMMARY, {"text": summary},
+                      parent_id=events[-1].event_id)
+        await self.store.add_event(event, activate=True)
         await self.store.update_session(session_id, summary=summary, end_time=utc_now())
         return event
 
@@ -112,8 +166,9 @@ class ChatService:
         """Store `text` as the user's message, then stream the reply into `on_piece`."""
         check_message(text)
         self._require_llm()
-        user_event = Event(session_id, EventType.USER_MESSAGE, {"text": text})
-        await self.store.add_event(user_event)  # stored before anything is sent
+        user_event = Event(session_id, EventType.USER_MESSAGE, {"text": text},
+                           parent_id=await self.active_leaf(session_id))
+        await self.store.add_event(user_event, activate=True)  # stored before anything is sent
         session = await self.store.get_session(session_id)
         first = session is not None and not session.title
         if first:
@@ -122,40 +177,248 @@ class ChatService:
         outcome.first_in_session = first
         return outcome
 
-    async def retry(self, session_id: str, on_piece: Callable[[str], None]) -> ReplyOutcome:
-        """Answer the session's last user message again (after an error, or to regenerate)."""
+    async def regenerate(self, session_id: str, on_piece: Callable[[str], None]) -> ReplyOutcome:
+        """A new version of the active branch's last reply: a sibling of it (a reply to the
+        same user message) that replaces it on the branch from its first stored piece on.
+        After an error or a stop this is Retry: the stopped reply becomes an older version,
+        not a message left above the new one. With no reply yet, the last message is answered."""
         self._require_llm()
-        events = await self.store.recent_events(session_id, 4 * self.settings.memory_turns + 4)
+        branch = [item.event for item in await self.active_branch(session_id)]
         last_user = next(
-            (e for e in reversed(events) if e.type == EventType.USER_MESSAGE), None
+            (e for e in reversed(branch) if e.type == EventType.USER_MESSAGE), None
         )
         if last_user is None:
             raise MessageRejected("There is no message to answer yet.")
         return await self._reply(session_id, last_user, on_piece)
 
+    async def retry(self, session_id: str, on_piece: Callable[[str], None]) -> ReplyOutcome:
+        """Answer the last user message again (after an error, or to regenerate)."""
+        return await self.regenerate(session_id, on_piece)
+
+    async def edit(self, session_id: str, event_id: str, text: str,
+                   on_piece: Callable[[str], None]) -> ReplyOutcome:
+        """Send `text` as a new version of the user message `event_id` (a sibling of it) and
+        stream the reply to it. The old message and what followed it stay, one version back."""
+        check_message(text)
+        self._require_llm()
+        original = await self._event_of(session_id, event_id)
+        if original.type != EventType.USER_MESSAGE:
+            raise MessageRejected("Only your own messages can be edited.")
+        user_event = Event(session_id, EventType.USER_MESSAGE, {"text": text},
+                           parent_id=original.parent_id)
+        await self.store.add_event(user_event, activate=True)
+        return await self._reply(session_id, user_event, on_piece)
+
+    async def continue_reply(self, session_id: str, on_piece: Callable[[str], None],
+                             event_id: str | None = None) -> ReplyOutcome:
+        """Let the model pick up a stopped or cut reply where it ended: the reply so far is
+        sent as the assistant's message, and what the model adds is appended to the same
+        event (`on_piece` gets only the new text). `event_id` defaults to the active branch's
+        last reply."""
+        self._require_llm()
+        if event_id is None:
+            branch = [item.event for item in await self.active_branch(session_id)]
+            reply = next((e for e in reversed(branch) if e.type == EventType.AI_RESPONSE), None)
+            if reply is None:
+                raise MessageRejected("There is no reply to continue.")
+        else:
+            reply = await self._event_of(session_id, event_id)
+            if reply.type != EventType.AI_RESPONSE:
+                raise MessageRejected("Only a reply can be continued.")
+        # The message it answers: its parent, or (in a session upgraded from the flat layout,
+        # where a retried reply follows the failed one) the nearest user message above it.
+        above = await self.store.branch_path(reply.event_id, max_user_messages=1)
+        user_event = next((e for e in above if e.type == EventType.USER_MESSAGE), None)
+        if user_event is None:
+            raise MessageRejected("This reply answers no message, so it cannot be continued.")
+        return await self._reply(session_id, user_event, on_piece, continuing=reply)
+
+    # -- the tree ----------------------------------------------------------------
+    async def active_leaf(self, session_id: str) -> str | None:
+        """The event the session's transcript ends at (None for an empty session)."""
+        session = await self.store.get_session(session_id)
+        if session is not None and session.active_leaf:
+            return session.active_leaf
+        # A session written before trees, or synced from an older app: its newest event.
+        return await self.store.newest_event_id(session_id)
+
+    async def active_branch(self, session_id: str) -> list[BranchItem]:
+        """What the transcript shows (and the next request remembers): the path from the
+        root to the active leaf, oldest first, each event with its versions."""
+        leaf = await self.active_leaf(session_id)
+        if leaf is None:
+            return []
+        path = await self.store.branch_path(leaf)
+        shown = next((i for i, e in enumerate(path) if e.deleted), len(path))
+        path = path[:shown]  # deleted on another device while shown here: stop above it
+        versions = await self.store.versions(session_id, [e.parent_id for e in path])
+        items: list[BranchItem] = []
+        for event in path:
+            siblings = list(versions.get(event.parent_id, []))
+            if event.event_id not in siblings:
+                siblings.append(event.event_id)
+            items.append(BranchItem(event, siblings.index(event.event_id) + 1, len(siblings),
+                                    siblings))
+        return items
+
+    async def switch_version(self, session_id: str, event_id: str,
+                             step: int) -> list[BranchItem]:
+        """Show the version `step` places after (negative: before) `event_id` among its
+        siblings, and return the new active branch. Past either end nothing changes."""
+        event = await self._event_of(session_id, event_id)
+        siblings = [e.event_id for e in await self.store.children(session_id, event.parent_id)
+                    if not e.deleted]
+        index = siblings.index(event_id) + step if event_id in siblings else -1
+        if 0 <= index < len(siblings):
+            return await self.select_version(session_id, siblings[index])
+        return await self.active_branch(session_id)
+
+    async def select_version(self, session_id: str, event_id: str) -> list[BranchItem]:
+        """Make `event_id`'s version the shown one: the active leaf moves to the newest leaf
+        under it. Returns the new active branch."""
+        await self._event_of(session_id, event_id)
+        leaf = await self.store.newest_leaf(event_id)
+        await self.store.update_session(session_id, active_leaf=leaf)
+        return await self.active_branch(session_id)
+
+    async def branch_session(self, session_id: str, event_id: str) -> Session:
+        """A new session holding a copy of the path from the root to `event_id` (new ids,
+        same texts and times), ending there; its `branched_from` names `event_id`."""
+        await self._event_of(session_id, event_id)
+        source = await self.store.get_session(session_id)
+        path = [e for e in await self.store.branch_path(event_id) if not e.deleted]
+        title = clean_title(f"{source.display_title} (branch)") if source else None
+        session = Session(title=title, system_prompt=source.system_prompt if source else None,
+                          branched_from=event_id)
+        await self.store.create_session(session)
+        parent: str | None = None
+        for event in path:
+            copy = Event(session.session_id, event.type, dict(event.payload),
+                         timestamp=event.timestamp, parent_id=parent)
+            await self.store.add_event(copy, activate=True)
+            parent = copy.event_id
+        return await self.store.get_session(session.session_id) or session
+
+    async def delete_message(self, session_id: str, event_id: str) -> DeletedMessage:
+        """Delete a message and the versions under it (a tombstone, so it syncs and
+        `undo_delete` brings it back). When it was on the active branch, the branch moves to
+        its nearest remaining sibling (the one before it, else after), else to its parent."""
+        event = await self._event_of(session_id, event_id)
+        previous_leaf = await self.active_leaf(session_id)
+        on_branch = previous_leaf is not None and any(
+            e.event_id == event_id for e in await self.store.branch_path(previous_leaf))
+        # Every event under it gets the tombstone too, so search, export and other devices
+        # leave them out without walking the tree; undo lifts exactly these.
+        stamp = utc_now().isoformat()
+        deleted_ids = []
+        for gone in await self.store.subtree(event_id):
+            if not gone.deleted:
+                await self.store.update_event_payload(
+                    gone.event_id, {**gone.payload, "deleted_at": stamp})
+                deleted_ids.append(gone.event_id)
+        if on_branch:
+            siblings = [e.event_id for e in await self.store.children(session_id, event.parent_id)
+                        if not e.deleted]
+            place = siblings.index(event_id) if event_id in siblings else 0
+            others = siblings[:place][-1:] + [s for s in siblings[place:] if s != event_id][:1]
+            nearest = others[0] if others else None
+            leaf = await self.store.newest_leaf(nearest) if nearest else event.parent_id
+            await self.store.update_session(session_id, active_leaf=leaf)
+        return DeletedMessage(session_id, event_id, previous_leaf, deleted_ids)
+
+    async def undo_delete(self, deleted: DeletedMessage) -> list[BranchItem]:
+        """Put back what `delete_message` took away; returns the active branch."""
+        for event_id in deleted.deleted_ids or [deleted.event_id]:
+            event = await self._event_of(deleted.session_id, event_id)
+            payload = {k: v for k, v in event.payload.items() if k != "deleted_at"}
+            await self.store.update_event_payload(event_id, payload)
+        await self.store.update_session(deleted.session_id, active_leaf=deleted.previous_leaf)
+        return await self.active_branch(deleted.session_id)
+
+    # -- export ------------------------------------------------------------------
+    async def export_text(self, session_id: str, kind: str) -> str:
+        """The session as `kind` "json" (the whole tree, every version, re-importable) or
+        "md" (the active branch: what the transcript shows)."""
+        session = await self.store.get_session(session_id)
+        if session is None:
+            raise MessageRejected("That session is no longer here.")
+        if kind == "json":
+            events = live_events(await self.store.events(session_id))
+            if session.active_leaf not in {e.event_id for e in events}:
+                session.active_leaf = events[-1].event_id if events else None
+            return export_json(session, events)
+        branch = [item.event for item in await self.active_branch(session_id)]
+        return export_markdown(session, branch)
+
+    async def import_text(self, text: str) -> ImportReport:
+        """Import a Desktop Chat JSON export, or a ChatGPT or Claude `conversations.json`,
+        with every branch, title and time. Importing the same file again adds nothing: ids
+        come from the source's ids. Raises ImportRefused (a ValueError) with plain words."""
+        report = ImportReport()
+        for session, events in parse_import(text):
+            new_session, added = await self.store.add_imported(session, events)
+            report.sessions_added += new_session
+            report.events_added += added
+            report.session_ids.append(session.session_id)
+        return report
+
+    # -- per-session system prompt -----------------------------------------------
+    async def set_session_prompt(self, session_id: str, prompt: str | None) -> None:
+        """The session's own system prompt (None or blank: the global one again). Stored with
+        the session, so it holds after a restart and follows the session to other devices."""
+        prompt = prompt if prompt and prompt.strip() else None
+        if prompt is None:
+            self.settings.session_prompts.pop(session_id, None)
+        else:
+            self.settings.session_prompts[session_id] = prompt
+        await self.store.update_session(session_id, system_prompt=prompt)
+
+    async def load_session_prompts(self, legacy: dict[str, str] | None = None) -> None:
+        """Fill `settings.session_prompts` from the store (what Settings shows). `legacy`:
+        prompts an older version kept in the preferences file, moved into the store unless
+        the session has its own already."""
+        for session_id, prompt in (legacy or {}).items():
+            session = await self.store.get_session(session_id)
+            if session is not None and not session.system_prompt and prompt:
+                await self.store.update_session(session_id, system_prompt=prompt)
+        self.settings.session_prompts.update(await self.store.session_prompts())
+
+    async def _event_of(self, session_id: str, event_id: str) -> Event:
+        event = await self.store.event(event_id)
+        if event is None or event.session_id != session_id:
+            raise MessageRejected("That message is no longer in this session.")
+        return event
+
     async def _prompt_for(self, session_id: str, user_event: Event) -> list[ChatMessage]:
         turns = self.settings.memory_turns
-        # Bounded read: enough rows for `turns` interactions even with failed replies in between.
-        recent = await self.store.recent_events(session_id, 4 * turns + 4)
-        cut = next(i for i, e in enumerate(recent) if e.event_id == user_event.event_id)
+        history = await history_before(self.store, user_event, turns)
         session = await self.store.get_session(session_id)
+        system_prompt = ((session.system_prompt if session else None)
+                         or self.settings.session_prompts.get(session_id)
+                         or self.settings.system_prompt)
         return build_prompt(
-            recent[:cut],
+            history,
             user_event.text,
             turns=turns,
-            system_prompt=self.settings.session_prompts.get(session_id) or self.settings.system_prompt,
+            system_prompt=system_prompt,
             summary=session.summary if session else None,
         )
 
     async def _reply(
-        self, session_id: str, user_event: Event, on_piece: Callable[[str], None]
+        self, session_id: str, user_event: Event, on_piece: Callable[[str], None],
+        continuing: Event | None = None,
     ) -> ReplyOutcome:
         llm = self._require_llm()
         messages = await self._prompt_for(session_id, user_event)
-        reply = Event(session_id, EventType.AI_RESPONSE, {})
-        parts: list[str] = []
-        stored = False
-        saved_pieces = 0  # how many of `parts` the stored row holds
+        if continuing is not None:
+            # Prefill: the reply so far as the assistant's turn; the model goes on from it.
+            messages.append(ChatMessage("assistant", continuing.text))
+            reply = continuing
+        else:
+            reply = Event(session_id, EventType.AI_RESPONSE, {}, parent_id=user_event.event_id)
+        parts: list[str] = [continuing.text] if continuing is not None and continuing.text else []
+        stored = continuing is not None
+        already = saved_pieces = len(parts)  # how many of `parts` the stored row holds
         result = StreamResult()
         save_lock = asyncio.Lock()  # the timer and the stream never write the row at once
 
@@ -167,12 +430,16 @@ class ChatService:
                 if stored:
                     await self.store.update_event_payload(reply.event_id, payload)
                 else:
-                    await self.store.add_event(reply)
+                    await self.store.add_event(reply, activate=True)
                     stored = True
                 saved_pieces = pieces
 
+        base = dict(continuing.payload) if continuing is not None else {}
+        for key in ("interrupted", "error"):
+            base.pop(key, None)
+
         def partial(error: str) -> dict:
-            return {"text": "".join(parts), "model": llm.model, "interrupted": True,
+            return {**base, "text": "".join(parts), "model": llm.model, "interrupted": True,
                     "error": error}
 
         async def save_on_a_timer() -> None:
@@ -190,20 +457,20 @@ class ChatService:
                     async for piece in pieces:
                         parts.append(piece)
                         on_piece(piece)
-                        if not stored:  # the reply's row exists from its first piece on
+                        if saver is None:  # the reply's row exists from its first piece on
                             await save(partial(INCOMPLETE_ERROR))
                             saver = asyncio.ensure_future(save_on_a_timer())
             finally:
                 await _stop(saver)  # before the last save, so it never writes after it
         except LLMError as error:
-            if parts:
+            if len(parts) > already:
                 await save(partial(error.message))
             return ReplyOutcome(user_event, reply if stored else None, error)
         except asyncio.CancelledError:
-            if parts:
+            if len(parts) > already:
                 await save(partial(STOPPED_ERROR))
             raise
-        payload = {"text": "".join(parts), "model": result.model or llm.model}
+        payload = {**base, "text": "".join(parts), "model": result.model or llm.model}
         if result.usage:
             payload["usage"] = result.usage
         await save(payload)
@@ -246,6 +513,22 @@ async def _stop(task: asyncio.Task | None) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def live_events(events: list[Event]) -> list[Event]:
+    """`events` without the deleted ones and what follows them, in the order given."""
+    children: dict[str, list[str]] = {}
+    for event in events:
+        if event.parent_id is not None:
+            children.setdefault(event.parent_id, []).append(event.event_id)
+    gone: set[str] = set()
+    waiting = [e.event_id for e in events if e.deleted]
+    while waiting:
+        event_id = waiting.pop()
+        if event_id not in gone:
+            gone.add(event_id)
+            waiting += children.get(event_id, [])
+    return [e for e in events if e.event_id not in gone]
 
 
 def check_message(text: str) -> None:

@@ -1,19 +1,26 @@
 """Export a session as a readable Markdown transcript or as JSON that imports back exactly.
 
+JSON keeps the whole tree (every version, each event's `parent_id`, the session's
+`active_leaf`); Markdown is what is read, so it gets the active branch only (the caller passes
+that path: `ChatService.export_markdown`). Version 1 documents (before trees) still import:
+their events become one chain in the order written.
+
 No Qt here. Only the session and its events are written: never settings, so never a key.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.models import Event, EventType, Session, clean_title
+from desktop_chat.models import Event, EventType, Session, clean_title
 
-FORMAT = "desktop-chat/1"
+FORMAT = "desktop-chat/2"
+_READABLE_FORMATS = ("desktop-chat/1", FORMAT)
 _SESSION_TIMES = ("start_time", "end_time", "updated_at", "deleted_at")
 
 
@@ -43,6 +50,8 @@ def export_markdown(session: Session, events: list[Event]) -> str:
         parts.append(_blockquote("Summary", session.summary))
 
     for event in events:
+        if event.deleted:
+            continue
         if event.type == EventType.SUMMARY:
             parts.append(_blockquote("Summary", event.text))
             continue
@@ -75,6 +84,9 @@ def export_json(session: Session, events: list[Event]) -> str:
             "title": session.title,
             "updated_at": _iso(session.updated_at),
             "deleted_at": _iso(session.deleted_at),
+            "active_leaf": session.active_leaf,
+            "system_prompt": session.system_prompt,
+            "branched_from": session.branched_from,
         },
         "events": [
             {
@@ -83,6 +95,7 @@ def export_json(session: Session, events: list[Event]) -> str:
                 "type": str(event.type),
                 "timestamp": _iso(event.timestamp),
                 "payload": event.payload,
+                "parent_id": event.parent_id,
             }
             for event in events
         ],
@@ -102,7 +115,7 @@ def parse_json_export(text: str) -> tuple[Session, list[Event]]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not a Desktop Chat export: {exc}") from exc
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") not in _READABLE_FORMATS:
         raise ValueError(f"not a Desktop Chat export (expected format {FORMAT!r})")
     try:
         raw = document["session"]
@@ -114,10 +127,26 @@ def parse_json_export(text: str) -> tuple[Session, list[Event]]:
             title=clean_title(_optional_str(raw.get("title"))) or None,
             updated_at=_parse_time(raw["updated_at"]),
             deleted_at=_parse_optional_time(raw.get("deleted_at")),
+            active_leaf=_optional_str(raw.get("active_leaf")),
+            system_prompt=_optional_str(raw.get("system_prompt")),
+            branched_from=_optional_str(raw.get("branched_from")),
         )
         events = [_event(item) for item in document["events"]]
     except (KeyError, TypeError) as exc:
         raise ValueError(f"damaged Desktop Chat export: {exc!r}") from exc
+    if document["format"] == "desktop-chat/1":  # before trees: one chain, in the order written
+        for previous, event in itertools.pairwise(events):
+            event.parent_id = previous.event_id
+        session.active_leaf = events[-1].event_id if events else None
+    ids = {event.event_id for event in events}
+    for event in events:
+        if event.session_id != session.session_id:
+            raise ValueError("damaged Desktop Chat export: an event of another session")
+        if event.parent_id is not None and (event.parent_id not in ids
+                                            or event.parent_id == event.event_id):
+            raise ValueError("damaged Desktop Chat export: an event follows one not in it")
+    if session.active_leaf is not None and session.active_leaf not in ids:
+        raise ValueError("damaged Desktop Chat export: the shown branch ends outside it")
     return session, events
 
 
@@ -131,6 +160,7 @@ def _event(item: dict[str, Any]) -> Event:
         type=EventType(item["type"]),
         timestamp=_parse_time(item["timestamp"]),
         payload=payload,
+        parent_id=_optional_str(item.get("parent_id")),
     )
 
 

@@ -1,12 +1,19 @@
-"""What the model is shown: the system prompt, the session summary, and the last N interactions."""
+"""What the model is shown: the system prompt, the session summary, and the last N interactions
+of the active branch.
+
+A session is a tree; memory follows only the path from the message being answered up to the
+root (`history_before`), never the other versions. The path is read with one recursive query
+that walks up by primary key and stops after N user messages, so its cost depends on N, not on
+the session's length or its number of branches (tests/test_tree.py measures it)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from desktop_chat.core.models import Event, EventType
 from desktop_chat.llm.base import ChatMessage
+from desktop_chat.models import Event, EventType
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are a helpful, concise assistant in a desktop chat app. "
@@ -14,6 +21,20 @@ DEFAULT_SYSTEM_PROMPT = (
 )
 # A rough, provider-neutral estimate; good enough to stay clear of the context limit.
 CHARS_PER_TOKEN = 4
+
+
+class PathReader(Protocol):
+    async def branch_path(self, leaf_id: str,
+                          max_user_messages: int | None = None) -> list[Event]: ...
+
+
+async def history_before(store: PathReader, event: Event, turns: int) -> list[Event]:
+    """The active branch above `event` (oldest first), enough for `turns` interactions: what
+    the model remembers when it answers `event` (or, for a reply, regenerates it)."""
+    if event.parent_id is None or turns <= 0:
+        return []
+    history = await store.branch_path(event.parent_id, max_user_messages=turns)
+    return [e for e in history if not e.deleted]
 
 
 @dataclass

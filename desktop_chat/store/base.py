@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
-from desktop_chat.core.models import Event, ListedSession, Session
-
-
-@dataclass
-class SearchHit:
-    """A session that matches a search: by its title, or by its best-matching message
-    (`event_id`; `matches` counts its matching messages)."""
-
-    session_id: str
-    title: str
-    snippet: str  # the matched words are wrapped in MATCH_START / MATCH_END
-    event_id: str | None = None
-    matches: int = 1
-
-
-MATCH_START, MATCH_END = "\x02", "\x03"
+from desktop_chat.models import (  # noqa: F401
+    MATCH_END,
+    MATCH_START,
+    Event,
+    ListedSession,
+    SearchHit,
+    Session,
+)
 
 
 class StoreError(Exception):
@@ -38,15 +29,54 @@ class Store(Protocol):
         ...
 
     async def update_session(self, session_id: str, **fields: Any) -> None:
-        """Set title / summary / end_time / deleted_at; bumps updated_at."""
+        """Set title / summary / end_time / deleted_at / active_leaf / system_prompt; bumps
+        updated_at."""
         ...
 
-    async def add_event(self, event: Event) -> None: ...
+    async def session_prompts(self) -> dict[str, str]:
+        """Every session's own system prompt, by session id."""
+        ...
+
+    async def add_event(self, event: Event, *, activate: bool = False) -> None:
+        """Store `event`; `activate` also makes it its session's active leaf, atomically."""
+        ...
+
+    async def add_imported(self, session: Session, events: list[Event]) -> tuple[bool, int]:
+        """Store an imported session and events as they are; ids already here are skipped.
+        Returns (session was new, events added)."""
+        ...
+
+    async def event(self, event_id: str) -> Event | None: ...
+
+    async def branch_path(self, leaf_id: str, max_user_messages: int | None = None) -> list[Event]:
+        """Root to `leaf_id`, oldest first; with `max_user_messages`, only the part below the
+        last that many user messages. Cost: what it returns (an indexed walk up)."""
+        ...
+
+    async def children(self, session_id: str, parent_id: str | None) -> list[Event]:
+        """The events following `parent_id` (None: the session's first ones), oldest first."""
+        ...
+
+    async def versions(self, session_id: str,
+                       parent_ids: list[str | None]) -> dict[str | None, list[str]]:
+        """Per parent (None: the first events), its live children's ids, oldest first."""
+        ...
+
+    async def newest_leaf(self, event_id: str) -> str:
+        """The newest live event under `event_id` with nothing live after it."""
+        ...
+
+    async def subtree(self, event_id: str) -> list[Event]:
+        """`event_id` and everything that follows it, on any branch."""
+        ...
+
+    async def newest_event_id(self, session_id: str) -> str | None: ...
 
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None: ...
 
     async def events(self, session_id: str) -> list[Event]:
-        """The whole transcript of a session, oldest first."""
+        """Every event of a session (every version, every branch), oldest first. What the
+        transcript shows is one path of these: ChatService.active_branch."""
         ...
 
     async def recent_events(self, session_id: str, limit: int) -> list[Event]:

@@ -16,14 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.models import (
-    Event,
-    EventType,
-    ListedSession,
-    Session,
-    clean_title,
-    utc_now,
-)
+from desktop_chat.models import Event, EventType, ListedSession, Session, clean_title, utc_now
 from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit, StoreError
 
 log = logging.getLogger(__name__)
@@ -114,13 +107,53 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX sessions_live_updated ON sessions(updated_at DESC) WHERE deleted_at IS NULL;
     """,
+    # 5: a session is a tree (DESIGN.md). Each event names the event it follows; the session
+    # names the leaf its transcript ends at. Existing sessions become one chain in timestamp
+    # order (rowid breaks ties, as events() does), ending at their newest event; no row is
+    # dropped. The session's own system prompt and the event a branch was made from are kept
+    # with the session. The outbox is refilled parent-first, so a server that checks parents
+    # receives each parent before its children.
+    """
+    ALTER TABLE events ADD COLUMN parent_id TEXT;
+    ALTER TABLE sessions ADD COLUMN active_leaf TEXT;
+    ALTER TABLE sessions ADD COLUMN system_prompt TEXT;
+    ALTER TABLE sessions ADD COLUMN branched_from TEXT;
+    UPDATE events SET parent_id = (
+        SELECT p.event_id FROM events p
+        WHERE p.session_id = events.session_id
+          AND (p.timestamp < events.timestamp
+               OR (p.timestamp = events.timestamp AND p.rowid < events.rowid))
+        ORDER BY p.timestamp DESC, p.rowid DESC LIMIT 1);
+    UPDATE sessions SET active_leaf = (
+        SELECT e.event_id FROM events e WHERE e.session_id = sessions.session_id
+        ORDER BY e.timestamp DESC, e.rowid DESC LIMIT 1);
+    CREATE INDEX events_parent ON events(parent_id);
+    DELETE FROM outbox WHERE kind = 'event' AND error IS NULL;
+    INSERT OR IGNORE INTO outbox (kind, row_id)
+        SELECT 'event', event_id FROM events ORDER BY timestamp, rowid;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_SESSION_FIELDS = {"title", "summary", "end_time", "deleted_at"}
+_SESSION_FIELDS = {"title", "summary", "end_time", "deleted_at", "active_leaf", "system_prompt"}
 # A session's last activity: its newest event (through events_session_time), else its start.
 _LAST_ACTIVITY = ("COALESCE((SELECT max(e.timestamp) FROM events e"
                   " WHERE e.session_id = s.session_id), s.start_time)")
+# The active branch, from a leaf (?1) up: each step looks the parent up by primary key, and the
+# walk stops once it has passed ?2 user messages, so it reads only the rows it returns.
+PATH_SQL = (
+    "WITH RECURSIVE up(event_id, parent_id, depth, users) AS ("
+    "  SELECT event_id, parent_id, 0, type = 'user_message' FROM events WHERE event_id = ?1"
+    "  UNION ALL"
+    "  SELECT e.event_id, e.parent_id, up.depth + 1, up.users + (e.type = 'user_message')"
+    "   FROM events e JOIN up ON e.event_id = up.parent_id"
+    "   WHERE up.users < ?2 AND up.depth < ?3"
+    ") SELECT e.* FROM up JOIN events e ON e.event_id = up.event_id"
+    " WHERE up.users <= ?2 ORDER BY up.depth DESC"
+)
+# How deep a walk up the tree may go: far past any real conversation, it only stops a cycle
+# (which a damaged or hostile synced row could make) from running for ever.
+MAX_DEPTH = 1_000_000
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -146,6 +179,9 @@ def _session_from_row(row: sqlite3.Row) -> Session:
         title=row["title"],
         updated_at=_parse_ts(row["updated_at"]),
         deleted_at=_parse_ts(row["deleted_at"]),
+        active_leaf=row["active_leaf"],
+        system_prompt=row["system_prompt"],
+        branched_from=row["branched_from"],
     )
     if "last_activity" in row.keys():
         return ListedSession(**fields, last_activity=_parse_ts(row["last_activity"]))
@@ -159,6 +195,7 @@ def _event_from_row(row: sqlite3.Row) -> Event:
         type=EventType(row["type"]),
         timestamp=_parse_ts(row["timestamp"]),
         payload=json.loads(row["payload"]),
+        parent_id=row["parent_id"],
     )
 
 
@@ -315,7 +352,8 @@ class SQLiteStore:
     async def create_session(self, session: Session) -> None:
         self._write(
             "INSERT INTO sessions (session_id, start_time, end_time, summary, title, updated_at,"
-            " deleted_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " deleted_at, user_id, active_leaf, system_prompt, branched_from)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 session.session_id,
                 _ts(session.start_time),
@@ -325,6 +363,9 @@ class SQLiteStore:
                 _ts(session.updated_at),
                 _ts(session.deleted_at),
                 self.user_id,
+                session.active_leaf,
+                session.system_prompt,
+                session.branched_from,
             ),
         )
 
@@ -360,24 +401,62 @@ class SQLiteStore:
         self._write(f"UPDATE sessions SET {assignments} WHERE session_id = ?",
                     (*values.values(), self._id(session_id)))
 
+    async def session_prompts(self) -> dict[str, str]:
+        """Every session's own system prompt, by session id."""
+        rows = self._db.execute("SELECT session_id, system_prompt FROM sessions"
+                                " WHERE system_prompt IS NOT NULL").fetchall()
+        return {r[0]: r[1] for r in rows}
+
     # -- events ----------------------------------------------------------------
-    async def add_event(self, event: Event) -> None:
+    async def add_event(self, event: Event, *, activate: bool = False) -> None:
+        """Store `event`; with `activate`, also make it the session's active leaf, in the same
+        transaction (a crash never leaves the transcript ending before a stored message)."""
+        parent = self._id(event.parent_id) if event.parent_id else None
         row = (event.event_id, self._id(event.session_id), str(event.type),
-               _ts(event.timestamp), _dump(event.payload))
+               _ts(event.timestamp), _dump(event.payload), parent)
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.execute(
-                    "INSERT INTO events (event_id, session_id, type, timestamp, payload)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO events (event_id, session_id, type, timestamp, payload, parent_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
                     row,
                 )
                 self._db.execute(
-                    "UPDATE sessions SET updated_at = ? WHERE session_id = ?",
-                    (_ts(utc_now()), self._id(event.session_id)),
+                    "UPDATE sessions SET updated_at = ?,"
+                    " active_leaf = CASE WHEN ? THEN ? ELSE active_leaf END WHERE session_id = ?",
+                    (_ts(utc_now()), activate, event.event_id, self._id(event.session_id)),
                 )
         except sqlite3.OperationalError as exc:
             raise _write_error(self.path, exc) from exc
+
+    async def add_imported(self, session: Session, events: list[Event]) -> tuple[bool, int]:
+        """Store an imported session and its events in one transaction, keeping their own
+        times: rows whose id is already here are left as they are (re-importing adds only
+        what is new). Returns (whether the session was new, how many events were added)."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                new_session = self._db.execute(
+                    "INSERT OR IGNORE INTO sessions (session_id, start_time, end_time, summary,"
+                    " title, updated_at, deleted_at, user_id, active_leaf, system_prompt,"
+                    " branched_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session.session_id, _ts(session.start_time), _ts(session.end_time),
+                     session.summary, clean_title(session.title) or None,
+                     _ts(session.updated_at), _ts(session.deleted_at), self.user_id,
+                     session.active_leaf, session.system_prompt, session.branched_from),
+                ).rowcount == 1
+                added = 0
+                for event in events:
+                    added += self._db.execute(
+                        "INSERT OR IGNORE INTO events (event_id, session_id, type, timestamp,"
+                        " payload, parent_id) VALUES (?, ?, ?, ?, ?, ?)",
+                        (event.event_id, session.session_id, str(event.type),
+                         _ts(event.timestamp), _dump(event.payload), event.parent_id),
+                    ).rowcount
+        except sqlite3.OperationalError as exc:
+            raise _write_error(self.path, exc) from exc
+        return new_session, added
 
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None:
         self._write("UPDATE events SET payload = ? WHERE event_id = ?",
@@ -389,6 +468,95 @@ class SQLiteStore:
             (self._id(session_id),)
         ).fetchall()
         return [_event_from_row(r) for r in rows]
+
+    async def event(self, event_id: str) -> Event | None:
+        row = self._db.execute("SELECT * FROM events WHERE event_id = ?",
+                               (self._id(event_id),)).fetchone()
+        return _event_from_row(row) if row else None
+
+    async def branch_path(self, leaf_id: str, max_user_messages: int | None = None) -> list[Event]:
+        """The events from the root down to `leaf_id` (oldest first), following parent_id.
+
+        One recursive query that walks up from the leaf by primary key, so its cost is the
+        length of what it returns: neither the session's size nor its other branches matter.
+        With `max_user_messages`, the walk stops once it has passed that many user messages
+        (the memory window), and returns only the part below that point."""
+        limit = MAX_DEPTH if max_user_messages is None else max_user_messages
+        rows = self._db.execute(PATH_SQL, (self._id(leaf_id), limit, MAX_DEPTH)).fetchall()
+        return [_event_from_row(r) for r in rows]
+
+    async def children(self, session_id: str, parent_id: str | None) -> list[Event]:
+        """The events that follow `parent_id` (the session's first events for None), oldest
+        first: the versions of one message."""
+        if parent_id is None:
+            rows = self._db.execute(
+                "SELECT * FROM events WHERE session_id = ? AND parent_id IS NULL"
+                " ORDER BY timestamp, rowid", (self._id(session_id),)).fetchall()
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM events WHERE parent_id = ? ORDER BY timestamp, rowid",
+                (self._id(parent_id),)).fetchall()
+        return [_event_from_row(r) for r in rows]
+
+    async def versions(self, session_id: str,
+                       parent_ids: list[str | None]) -> dict[str | None, list[str]]:
+        """For each parent (None: the session's first events), the ids of its live children,
+        oldest first: the versions shown as "n/m". A few indexed queries for a whole branch."""
+        wanted = list(dict.fromkeys(self._id(p) if p else None for p in parent_ids))
+        found: dict[str | None, list[str]] = {p: [] for p in wanted}
+        live = " AND json_extract(payload, '$.deleted_at') IS NULL ORDER BY timestamp, rowid"
+        if None in found:
+            found[None] = [r[0] for r in self._db.execute(
+                "SELECT event_id FROM events WHERE session_id = ? AND parent_id IS NULL" + live,
+                (self._id(session_id),))]
+        ids = [p for p in wanted if p is not None]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for parent, event_id in self._db.execute(
+                    f"SELECT parent_id, event_id FROM events WHERE parent_id IN"
+                    f" ({','.join('?' * len(chunk))})" + live, chunk):
+                found[parent].append(event_id)
+        return found
+
+    async def newest_leaf(self, event_id: str) -> str:
+        """The newest event under `event_id` (itself when nothing follows it) that has no
+        live child: where the transcript ends when the user picks that version. Deleted
+        events (a tombstone in the payload) and what follows them are skipped."""
+        row = self._db.execute(
+            "WITH RECURSIVE down(event_id, depth) AS ("
+            "  SELECT ?1, 0"
+            "  UNION ALL"
+            "  SELECT e.event_id, down.depth + 1 FROM events e JOIN down"
+            "   ON e.parent_id = down.event_id"
+            "   WHERE json_extract(e.payload, '$.deleted_at') IS NULL AND down.depth < ?2"
+            ") SELECT down.event_id FROM down JOIN events e ON e.event_id = down.event_id"
+            " WHERE NOT EXISTS (SELECT 1 FROM events c WHERE c.parent_id = down.event_id"
+            "   AND json_extract(c.payload, '$.deleted_at') IS NULL)"
+            " ORDER BY e.timestamp DESC, e.rowid DESC LIMIT 1",
+            (self._id(event_id), MAX_DEPTH),
+        ).fetchone()
+        return row[0] if row else event_id
+
+    async def subtree(self, event_id: str) -> list[Event]:
+        """`event_id` and every event that follows it, on any branch (an indexed walk down)."""
+        rows = self._db.execute(
+            "WITH RECURSIVE down(event_id, depth) AS ("
+            "  SELECT ?1, 0"
+            "  UNION ALL"
+            "  SELECT e.event_id, down.depth + 1 FROM events e JOIN down"
+            "   ON e.parent_id = down.event_id WHERE down.depth < ?2"
+            ") SELECT e.* FROM down JOIN events e ON e.event_id = down.event_id"
+            " ORDER BY e.timestamp, e.rowid",
+            (self._id(event_id), MAX_DEPTH),
+        ).fetchall()
+        return [_event_from_row(r) for r in rows]
+
+    async def newest_event_id(self, session_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT event_id FROM events WHERE session_id = ?"
+            " AND json_extract(payload, '$.deleted_at') IS NULL"
+            " ORDER BY timestamp DESC, rowid DESC LIMIT 1", (self._id(session_id),)).fetchone()
+        return row[0] if row else None
 
     async def recent_events(self, session_id: str, limit: int) -> list[Event]:
         rows = self._db.execute(
@@ -432,6 +600,7 @@ class SQLiteStore:
             " FROM events_fts JOIN events e ON e.rowid = events_fts.rowid"
             " JOIN sessions s ON s.session_id = e.session_id"
             f" WHERE events_fts MATCH ?1 AND {scope}"
+            " AND json_extract(e.payload, '$.deleted_at') IS NULL"
             " GROUP BY e.session_id ORDER BY last_activity DESC LIMIT ?3",
             (fts_query, self.user_id, limit),
         ).fetchall()

@@ -140,6 +140,11 @@ class RemoteUnavailable(Exception):
     """The server could not be reached or did not answer; try again later."""
 
 
+class SchemaOutdated(RemoteUnavailable):
+    """The project's tables lack a column this app writes (schema.sql was not run again after
+    an upgrade). Nothing is marked refused: the rows wait until the schema is upgraded."""
+
+
 class RemoteRejected(Exception):
     """The server answered and refused this data (it will refuse it again)."""
 
@@ -372,6 +377,11 @@ class RemoteStore:
                 raise RemoteUnavailable(f"{type(error).__name__}: {error}") from error
             except APIError as error:
                 status = _status_of(error)
+                if error.code in ("PGRST204", "42703"):  # PostgREST / Postgres: no such column
+                    raise SchemaOutdated(
+                        "The Supabase project's tables are older than this app "
+                        f"({error.message or error.code}). Run schema.sql again in the "
+                        "project's SQL Editor; changes wait until then.") from error
                 if error.code in ("PGRST301", "PGRST303") and attempt == 0:
                     if await self.force_refresh() is None:
                         raise RemoteRejected("Signed out", 401, error.code) from error
@@ -421,6 +431,9 @@ def session_row(row: Any) -> dict:
         "title": clean_text(_clip(row["title"], MAX_REMOTE_TITLE)),
         "updated_at": to_remote_time(row["updated_at"]),
         "deleted_at": to_remote_time(row["deleted_at"]),
+        "active_leaf": row["active_leaf"],
+        "system_prompt": clean_text(_clip(row["system_prompt"], MAX_REMOTE_SUMMARY)),
+        "branched_from": row["branched_from"],
     }
 
 
@@ -435,4 +448,5 @@ def event_row(row: Any) -> dict:
         "type": row["type"],
         "timestamp": to_remote_time(row["timestamp"]),
         "payload": clean_text(json.loads(row["payload"])),
+        "parent_id": row["parent_id"],
     }

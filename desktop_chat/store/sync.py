@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from desktop_chat.core.models import EventType, clean_title, new_id
+from desktop_chat.models import EventType, clean_title, new_id
 from desktop_chat.store.supabase import (
     PAGE_SIZE,
     Account,
@@ -51,6 +51,7 @@ from desktop_chat.store.supabase import (
     RemoteRejected,
     RemoteStore,
     RemoteUnavailable,
+    SchemaOutdated,
     event_row,
     from_remote_time,
     session_row,
@@ -185,18 +186,24 @@ class LocalOutbox:
                 except ValueError as problem:
                     skipped.append(("sessions", str(remote.get("session_id")), str(problem)))
                     continue
-                local = db.execute("SELECT updated_at FROM sessions WHERE session_id = ?",
+                local = db.execute("SELECT updated_at, active_leaf, system_prompt, branched_from"
+                                   " FROM sessions WHERE session_id = ?",
                                    (remote["session_id"],)).fetchone()
+                # A server whose schema predates trees sends no such columns: keep ours.
+                tree = [remote.get(name, local[name] if local else None)
+                        for name in ("active_leaf", "system_prompt", "branched_from")]
                 values = (row["start_time"], row["end_time"], remote.get("summary"),
                           clean_title(remote.get("title")) or None, row["updated_at"],
-                          row["deleted_at"], remote.get("user_id"), remote["session_id"])
+                          row["deleted_at"], remote.get("user_id"), *tree, remote["session_id"])
                 if local is None:
                     db.execute("INSERT INTO sessions (start_time, end_time, summary, title,"
-                               " updated_at, deleted_at, user_id, session_id)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+                               " updated_at, deleted_at, user_id, active_leaf, system_prompt,"
+                               " branched_from, session_id)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
                 elif row["updated_at"] > local["updated_at"]:  # last writer wins
                     db.execute("UPDATE sessions SET start_time = ?, end_time = ?, summary = ?,"
-                               " title = ?, updated_at = ?, deleted_at = ?, user_id = ?"
+                               " title = ?, updated_at = ?, deleted_at = ?, user_id = ?,"
+                               " active_leaf = ?, system_prompt = ?, branched_from = ?"
                                " WHERE session_id = ?", values)
                 else:
                     continue
@@ -213,17 +220,22 @@ class LocalOutbox:
                     continue
                 payload = _dump(remote["payload"])
                 local = db.execute(
-                    "SELECT payload, (SELECT 1 FROM outbox WHERE kind = 'event' AND row_id ="
-                    " event_id) AS queued FROM events WHERE event_id = ?",
+                    "SELECT payload, parent_id, (SELECT 1 FROM outbox WHERE kind = 'event' AND"
+                    " row_id = event_id) AS queued FROM events WHERE event_id = ?",
                     (remote["event_id"],)).fetchone()
+                parent = remote.get("parent_id")
                 if local is None:
                     db.execute("INSERT INTO events (event_id, session_id, type, timestamp,"
-                               " payload) VALUES (?, ?, ?, ?, ?)",
+                               " payload, parent_id) VALUES (?, ?, ?, ?, ?, ?)",
                                (remote["event_id"], remote["session_id"], remote["type"],
-                                timestamp, payload))
-                elif not local["queued"] and _load(local["payload"]) != remote.get("payload"):
-                    db.execute("UPDATE events SET payload = ? WHERE event_id = ?",
-                               (payload, remote["event_id"]))
+                                timestamp, payload, parent))
+                elif not local["queued"] and (_load(local["payload"]) != remote.get("payload")
+                                              or (local["parent_id"] is None and parent)):
+                    # A parent is set once (an event pushed before its device knew of trees
+                    # gets one later) and never changed: coalesce keeps the first.
+                    db.execute("UPDATE events SET payload = ?,"
+                               " parent_id = coalesce(parent_id, ?) WHERE event_id = ?",
+                               (payload, parent, remote["event_id"]))
                 else:
                     continue
                 changed.add(remote["session_id"])
@@ -286,6 +298,10 @@ class LocalOutbox:
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("UPDATE events SET event_id = ? WHERE event_id = ?", (fresh, old_id))
+            # What pointed at the old id follows it: the versions after it, the shown leaf.
+            self.db.execute("UPDATE events SET parent_id = ? WHERE parent_id = ?", (fresh, old_id))
+            self.db.execute("UPDATE sessions SET active_leaf = ? WHERE active_leaf = ?",
+                            (fresh, old_id))
             self.db.execute("DELETE FROM outbox WHERE kind = 'event' AND row_id = ?", (old_id,))
         self.store.aliases[old_id] = fresh
         log.warning("An event id was already taken on the server by another account; "
@@ -306,7 +322,7 @@ def _readable_session(remote: dict) -> dict[str, str | None]:
     """The session's times in local form; ValueError when this client cannot read the row."""
     if not isinstance(remote.get("session_id"), str):
         raise ValueError("no session id")
-    for name in ("title", "summary", "user_id"):
+    for name in ("title", "summary", "user_id", "active_leaf", "system_prompt", "branched_from"):
         if remote.get(name) is not None and not isinstance(remote[name], str):
             raise ValueError(f"{name} is not text")
     if remote.get("start_time") is None or remote.get("updated_at") is None:
@@ -320,6 +336,8 @@ def _readable_event(remote: dict) -> str:
     for name in ("event_id", "session_id"):
         if not isinstance(remote.get(name), str):
             raise ValueError(f"no {name}")
+    if remote.get("parent_id") is not None and not isinstance(remote["parent_id"], str):
+        raise ValueError("parent_id is not text")
     if remote.get("type") not in _EVENT_TYPES:
         raise ValueError(f"unknown type {str(remote.get('type'))[:40]!r}")
     if not isinstance(remote.get("payload"), dict):
@@ -496,7 +514,9 @@ class SyncEngine:
                 self._renamed = set()
             except RemoteUnavailable as error:
                 self._failures += 1
-                self._set_status(state="offline", message=str(error))
+                # An outdated server schema is not "offline": say it failed, and why.
+                self._set_status(state="error" if isinstance(error, SchemaOutdated) else "offline",
+                                 message=str(error))
                 raise
             self._failures = 0
             self._set_status(state="online",

@@ -159,12 +159,9 @@ class ComposerPanel(QWidget):
         self._watched_window: QWidget | None = None
 
     def add_status_action(self, button: QPushButton) -> None:
-        """A small button in the status row (e.g. Undo), hidden until needed; showing it moves
-        nothing."""
+        """A small button in the status row (e.g. Undo), hidden until needed. The row's height
+        already fits it, so showing it moves nothing: the status text just gets shorter."""
         button.setObjectName("StatusAction")
-        policy = button.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        button.setSizePolicy(policy)
         self.status_row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._fit_status_strip()
 

@@ -49,10 +49,12 @@ class ApiKeyDialog(QDialog):
         self.buttons.accepted.connect(self._accept_if_filled)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addWidget(self.key_edit)
         layout.addWidget(self.buttons)
-        self.resize(440, self.sizeHint().height())
+        self.resize(460, self.sizeHint().height())
 
     def _accept_if_filled(self) -> None:
         if self.key.strip():

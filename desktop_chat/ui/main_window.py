@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
-from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -20,8 +20,8 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
     QApplication,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -43,16 +43,17 @@ from desktop_chat.core.chat import (
     ReplyOutcome,
     check_message,
 )
-from desktop_chat.core.export import export_json, export_markdown, write_export
+from desktop_chat.core.export import write_export
 from desktop_chat.core.links import misleading, named_host
 from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
-from desktop_chat.ui.composer import ComposerPanel, ElidedLabel
+from desktop_chat.ui.command_palette import CommandPalette, PaletteEntry, action_entries
+from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
-from desktop_chat.ui.plain_text import plain_message_box
-from desktop_chat.ui.preferences import Preferences, session_prompt_key
+from desktop_chat.ui.plain_text import ElidedLabel, plain_message_box
+from desktop_chat.ui.preferences import Preferences, take_session_prompts
 from desktop_chat.ui.rate_limit import RetryCountdown
 from desktop_chat.ui.session_panel import SessionPanel, SessionRole
 from desktop_chat.ui.settings_dialog import SettingsDialog
@@ -72,6 +73,15 @@ UNDO_DELETE_MS = 8_000
 # found by search.
 SESSION_LIST_LIMIT = 1_000
 HIGHLIGHT_MS = 2_000
+SIDEBAR_WIDTH = 270
+# Below this window width the sidebar folds away by itself, so the chat keeps 400+ px (an
+# 800x600 screen's window still has it).
+SIDEBAR_AUTO_COLLAPSE_WIDTH = 720
+MIN_WINDOW_SIZE = (600, 500)
+NOTICE_MS = 4_000  # a notice stays this long before reply progress may replace it
+QUEUED_NOTICE = "Queued — sends when the reply finishes (Esc or editing cancels)."
+SIDEBAR_COLLAPSED_KEY = "window/sidebar_collapsed"
+EXPORT_FOLDER_KEY = "export/folder"
 DEFAULT_SIZE = (1100, 760)
 SCREEN_MARGIN = 24  # room left around a window that would not fit the screen
 GEOMETRY_KEY = "window/geometry"
@@ -79,17 +89,14 @@ MAXIMIZED_KEY = "window/maximized"
 FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)  # a title bar and borders, until the WM says
 OPEN_SESSION_KEY = "window/open_session"
 RENAME_FIELD_WIDTH = 420
-SIDEBAR_WIDTH = 270
-# Below this window width the sidebar folds away by itself: the chat keeps ~480 px.
-SIDEBAR_AUTO_COLLAPSE_WIDTH = 800
-MIN_WINDOW_SIZE = (600, 500)
-NOTICE_MS = 4_000  # a notice stays this long before reply progress may replace it
-QUEUED_NOTICE = "Queued — sends when the reply finishes (Esc or editing cancels)."
-SIDEBAR_COLLAPSED_KEY = "window/sidebar_collapsed"
-EXPORT_FOLDER_KEY = "export/folder"
+MODEL_PICKER_MAX_WIDTH = 240
+DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes come tighter
 
 
 class MainWindow(QMainWindow):
+    reply_finished = Signal(str)  # a reply's text once it streamed to the end (tray notices)
+    closing = Signal()  # the window closes for good (not hidden to the tray): the app quits
+
     def __init__(
         self,
         service: ChatService,
@@ -119,6 +126,7 @@ class MainWindow(QMainWindow):
         self.key_source = key_source or ("configured" if service.llm is not None else "none")
         self._key_rejected = False  # Groq answered 401 to the key in use
         self._auto_retry_task: asyncio.Task | None = None
+        self._model_list_task: asyncio.Task | None = None
 
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
@@ -209,6 +217,7 @@ class MainWindow(QMainWindow):
         self.model_picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_picker.setMinimumContentsLength(14)
+        self.model_picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
         self.model_picker.addItem(self.preferences.model)  # until Groq's list arrives
         self.model_picker.view().setAccessibleName("Models")
         self.model_picker.activated.connect(self._model_picked)
@@ -227,6 +236,12 @@ class MainWindow(QMainWindow):
         self.sidebar_collapsed = self.preferences_store.value(
             SIDEBAR_COLLAPSED_KEY, False, type=bool)
         self._auto_collapsed = False
+        self.palette = CommandPalette(self.theme, self)
+        self.palette.chosen.connect(self._palette_chosen)
+        self.tray = None  # a desktop_chat.ui.tray.Tray where the desktop has a tray (app.py)
+        self.quick_ask_window = None  # made on first use (quick_ask)
+        self.quick_ask_note = ""  # shown in Settings when there is no system-wide shortcut
+        self._quitting = False
         self.actions_by_name = self._bind_shortcuts(SHORTCUTS)
         self.apply_preferences()
         self._restore_geometry()
@@ -256,6 +271,7 @@ class MainWindow(QMainWindow):
 
     async def start(self) -> None:
         """Show past sessions and, with no key, ask for one."""
+        await self.service.load_session_prompts(take_session_prompts(self.preferences_store))
         await self.refresh_sessions()
         await self._reopen_last_session()
         if self._startup_notice:
@@ -263,7 +279,7 @@ class MainWindow(QMainWindow):
         if self.service.llm is None:
             self.ask_for_key()
         else:
-            self._spawn(self.load_model_list())
+            self._load_model_list_soon()
 
     def _spawn(self, coroutine: Coroutine) -> asyncio.Task:
         task = asyncio.ensure_future(coroutine)
@@ -477,9 +493,13 @@ class MainWindow(QMainWindow):
     def _show_welcome_if_empty(self) -> None:
         empty = self.transcript_model.rowCount() == 0
         if empty:
-            llm = self.service.llm
-            self.welcome.set_model(llm.model if llm is not None else None)
+            self._refresh_welcome()
         self.chat_pages.setCurrentWidget(self.welcome if empty else self.transcript)
+
+    def _refresh_welcome(self) -> None:
+        """The welcome page names the model that will answer (or asks for a key)."""
+        llm = self.service.llm
+        self.welcome.set_model(llm.model if llm is not None else None)
 
     def _composer_edited(self) -> None:
         if self.queued_text is not None and self.composer.edit.toPlainText() != self.queued_text:
@@ -588,6 +608,7 @@ class MainWindow(QMainWindow):
             streamed = time.monotonic() - first_token_at if first_token_at is not None else 0.0
             self.show_status(usage_line(outcome, streamed))
             self._reply_finished = True
+            self.reply_finished.emit(item.text)
             return outcome
         error = outcome.error
         if item.text or renderer.pending:
@@ -687,7 +708,40 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(tuple(s for s in SHORTCUTS if s.label), self).open()
 
     def quit(self) -> None:
+        self._quitting = True  # really quit, even when closing would keep the app in the tray
         self.close()
+
+    # -- desktop: command palette, quick ask, tray -------------------------------------
+    def command_palette(self) -> None:
+        entries = action_entries(SHORTCUTS, lambda name: name in self.actions_by_name
+                                 and name != "command_palette")
+        entries += [PaletteEntry("session", s.display_title, "session", s.session_id)
+                    for s in self.sessions.model.sessions]
+        self.palette.set_theme(self.theme)
+        self.palette.open_with(entries)
+
+    def _palette_chosen(self, entry: PaletteEntry) -> None:
+        self.composer.edit.setFocus()  # where the focus goes unless the action moves it
+        if entry.kind == "session":
+            self._spawn(self.open_session(entry.target))
+        elif entry.target in self.actions_by_name:
+            self.actions_by_name[entry.target].trigger()
+
+    def quick_ask(self) -> None:
+        """The small always-on-top window that asks one question (system-wide shortcut)."""
+        from desktop_chat.ui.quick_ask import QuickAskWindow
+
+        if self.quick_ask_window is None:
+            self.quick_ask_window = QuickAskWindow(self)
+        self.quick_ask_window.open_fresh()
+
+    def toggle_visible(self) -> None:
+        if self.isVisible() and not self.isMinimized():
+            self.hide()
+        else:
+            from desktop_chat.ui.single_instance import bring_forward
+
+            bring_forward(self)
 
     def copy_text(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
@@ -774,6 +828,7 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Yes).setText("Delete")
         box.setAccessibleName("Delete session")
+        box.layout().setContentsMargins(*DIALOG_MARGINS)
         box.accepted.connect(lambda: self._spawn(self._delete(session_id, title)))
         self.delete_box = box
         box.open()
@@ -825,9 +880,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     async def export_session(self, session_id: str, path: Path, kind: str) -> None:
-        session = await self.service.store.get_session(session_id)
-        events = await self.service.store.events(session_id)
-        text = export_json(session, events) if kind == "json" else export_markdown(session, events)
+        text = await self.service.export_text(session_id, kind)
         try:
             write_export(path, text)  # 0600: a whole conversation
         except OSError as error:
@@ -860,6 +913,7 @@ class MainWindow(QMainWindow):
             self.composer.edit.setFont(font)
             self._reset_documents()
         self.composer.set_send_key(preferences.send_key)
+        self._refresh_welcome()
 
     def _reset_documents(self) -> None:
         for item in self.transcript_model.items:
@@ -886,15 +940,19 @@ class MainWindow(QMainWindow):
             self.settings_dialog.raise_()
             return
         session_id = self.current_session_id
-        prompt = self.preferences_store.value(session_prompt_key(session_id)) if session_id else None
+        prompt = self.service.settings.session_prompts.get(session_id) if session_id else None
         dialog = SettingsDialog(self.preferences, prompt, session_id is not None, self,
                                 key_source=self.key_source)
         from desktop_chat.ui.account import AccountSection
 
         # Without Supabase the section says how to turn sync on.
-        dialog.extra.addWidget(AccountSection(self.sync, dialog))
+        account = AccountSection(self.sync, dialog)
+        account.setTitle("")  # the tab is already called Account
+        account.setFlat(True)
+        dialog.extra.addWidget(account)
         dialog.extra.addStretch(1)
         dialog.change_key_requested.connect(lambda: self.ask_for_key())
+        dialog.set_quick_ask_note(self.quick_ask_note)
         dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
         self.settings_dialog = dialog
         dialog.open()
@@ -925,6 +983,11 @@ class MainWindow(QMainWindow):
             return
         self._fill_model_picker(models)
 
+    def _load_model_list_soon(self) -> None:
+        if self._model_list_task is not None:
+            self._model_list_task.cancel()  # a new key: the old one's list no longer counts
+        self._model_list_task = self._spawn(self.load_model_list())
+
     def _fill_model_picker(self, models: list[str]) -> None:
         self.model_picker.blockSignals(True)
         self.model_picker.clear()
@@ -954,14 +1017,8 @@ class MainWindow(QMainWindow):
     def _save_settings(self, dialog: SettingsDialog, session_id: str | None) -> None:
         self.preferences = dialog.chosen(self.preferences)
         self.preferences.save(self.preferences_store)
-        if session_id is not None:
-            key = session_prompt_key(session_id)
-            if dialog.session_prompt_text:
-                self.preferences_store.setValue(key, dialog.session_prompt_text)
-                self.service.settings.session_prompts[session_id] = dialog.session_prompt_text
-            else:
-                self.preferences_store.remove(key)
-                self.service.settings.session_prompts.pop(session_id, None)
+        if session_id is not None:  # stored with the session (the store), not in preferences
+            self._spawn(self.service.set_session_prompt(session_id, dialog.session_prompt_text))
         self.apply_preferences()
         self.show_status("Settings saved.")
 
@@ -1028,11 +1085,13 @@ class MainWindow(QMainWindow):
             box = plain_message_box(QMessageBox.Icon.NoIcon, "Key kept for this run only",
                                     str(unavailable), parent=self)
             box.setObjectName("KeychainNotice")
+            box.layout().setContentsMargins(*DIALOG_MARGINS)
             box.setAccessibleName("Key kept for this run only")
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.keychain_notice = box
             box.open()  # not exec(): a nested event loop would stall the streaming loop
-        self._spawn(self.load_model_list())
+        self._load_model_list_soon()
+        self._refresh_welcome()
         self.composer.edit.setFocus()
 
     # -- window geometry ---------------------------------------------------------------
@@ -1097,7 +1156,17 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if (self.preferences.keep_in_tray and not self._quitting and self.tray is not None
+                and self.tray.visible):
+            event.ignore()  # the app keeps running (and a reply keeps streaming) in the tray
+            self.hide()
+            return
         self.save_window_state()
+        if self._model_list_task is not None:
+            self._model_list_task.cancel()  # nobody is left to pick from it
+        if self.quick_ask_window is not None:
+            self.quick_ask_window.close()
+        self.closing.emit()
         if self.busy:
             # The task records what arrived as interrupted when it runs its cancellation.
             self.reply_task.cancel()

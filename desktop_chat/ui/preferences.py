@@ -24,6 +24,7 @@ class Preferences:
     theme: str = "system"
     font_size: float = 10.5
     send_key: str = "enter"
+    keep_in_tray: bool = False  # closing the window hides it to the tray; Quit quits
 
     @classmethod
     def load(cls, store: QSettings, defaults: Preferences | None = None) -> Preferences:
@@ -33,6 +34,8 @@ class Preferences:
             if value is None:
                 continue
             kind = type(getattr(preferences, field.name))
+            if kind is bool:  # an INI file gives back "true"/"false", and bool("false") is True
+                value = str(value).strip().lower() in ("true", "1")
             try:
                 setattr(preferences, field.name, kind(value))
             except (TypeError, ValueError):
@@ -63,3 +66,15 @@ class Preferences:
 
 def session_prompt_key(session_id: str) -> str:
     return f"session_prompts/{session_id}"
+
+
+def take_session_prompts(store: QSettings) -> dict[str, str]:
+    """Per-session prompts an older version kept here (and never read back after a restart):
+    removed from the preferences, returned for the chat service to store with their sessions."""
+    store.beginGroup("session_prompts")
+    prompts = {key: str(store.value(key)) for key in store.childKeys() if store.value(key)}
+    store.endGroup()
+    if prompts:
+        store.remove("session_prompts")
+        store.sync()
+    return prompts

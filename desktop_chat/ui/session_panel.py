@@ -71,6 +71,11 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
     return local.strftime("%d %b %Y")
 
 
+def last_active(session: Session) -> datetime:
+    """When the session last had a message, as listed (ListedSession), else its sync clock."""
+    return getattr(session, "last_activity", None) or session.updated_at
+
+
 class SessionListModel(QAbstractListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -86,7 +91,7 @@ class SessionListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return session.display_title
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{session.display_title}, {relative_time(session.updated_at)}"
+            return f"{session.display_title}, {relative_time(last_active(session))}"
         if role == Qt.ItemDataRole.ToolTipRole:  # model-written: shown as text, never markup
             return plain_tooltip(session.summary or session.display_title)
         if role == SessionRole:
@@ -272,13 +277,17 @@ class RowPainter:
         self.theme: Theme | None = None
 
     def colors(self, option: QStyleOptionViewItem) -> tuple[QColor, QColor, QColor]:
-        """(accent, text, muted) for this row."""
+        """(accent, text, secondary text) for this row. On a selected or hovered row's tint
+        the muted colour would read below 4.5:1, so secondary text is the text colour there."""
         if self.theme is None:
-            text = option.palette.text().color()
+            accent, text = option.palette.highlight().color(), option.palette.text().color()
             muted = QColor(text)
             muted.setAlpha(160)
-            return option.palette.highlight().color(), text, muted
-        return self.theme.color("accent"), self.theme.color("text"), self.theme.color("muted")
+        else:
+            accent, text = self.theme.color("accent"), self.theme.color("text")
+            muted = self.theme.color("muted")
+        tinted = option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver)
+        return accent, text, text if tinted else muted
 
     def paint_background(self, painter: QPainter, option: QStyleOptionViewItem) -> None:
         accent, text, _ = self.colors(option)
@@ -381,10 +390,8 @@ class SessionDelegate(QStyledItemDelegate):
         small = QFont(option.font)
         small.setPointSizeF(option.font.pointSizeF() * 0.85)
         painter.setFont(small)
-        # On the selected or hovered row's tint the muted colour would read below 4.5:1.
-        tinted = option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver)
-        painter.setPen(text if tinted else muted)
-        when = relative_time(getattr(session, "last_activity", None) or session.updated_at)
+        painter.setPen(muted)
+        when = relative_time(last_active(session))
         if session.end_time:
             when += " · ended"
         painter.drawText(QRect(rect.left(), rect.top() + metrics.height() + 4, rect.width(),

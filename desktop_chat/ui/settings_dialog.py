@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QTabWidget,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -116,6 +118,19 @@ class SettingsDialog(QDialog):
         self.key_status.setAccessibleName("API key status")
         self.key_status.setWordWrap(True)
         self.key_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.keep_in_tray = QCheckBox("Keep running in the tray when the window is closed", self)
+        self.keep_in_tray.setObjectName("KeepInTray")
+        self.keep_in_tray.setAccessibleName("Keep running in the tray when the window is closed")
+        self.keep_in_tray.setChecked(preferences.keep_in_tray)
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            self.keep_in_tray.setEnabled(False)
+            self.keep_in_tray.setToolTip("This desktop has no system tray.")
+        self.quick_ask_note = make_plain(QLabel("", self))
+        self.quick_ask_note.setObjectName("Hint")
+        self.quick_ask_note.setWordWrap(True)
+        # The command to bind can be selected and copied.
+        self.quick_ask_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
         self.change_key = QPushButton("Change API key…", self)
         self.change_key.setAccessibleName("Change API key")
         self.change_key.setAutoDefault(False)  # Enter saves the settings, not this
@@ -143,6 +158,7 @@ class SettingsDialog(QDialog):
             ("Theme", self.theme), ("Font size", self.font_size), ("Send key", self.send_key),
             ("", _hint("Ctrl+/ shows every keyboard shortcut.", self)),
         ])
+        self._page("Desktop", [("Tray", self.keep_in_tray), ("Quick ask", self.quick_ask_note)])
         self.key_page = self._page("API key", [("Groq", self.key_status), ("", key_row)])
         # Settings > Account: the Supabase section (ui/account.py) goes here.
         self.account_page = QWidget(self)
@@ -189,6 +205,10 @@ class SettingsDialog(QDialog):
             if self.tabs.tabText(index) == title:
                 self.tabs.setCurrentIndex(index)
 
+    def set_quick_ask_note(self, text: str) -> None:
+        """How the quick-ask window opens here: the system-wide shortcut, or how to bind one."""
+        self.quick_ask_note.setText(text)
+
     def set_models(self, models: list[str] | None, error: str | None = None) -> None:
         current = self.model.currentText()
         if models:
@@ -210,6 +230,7 @@ class SettingsDialog(QDialog):
             theme=self.theme.currentData(),
             font_size=self.font_size.value(),
             send_key=self.send_key.currentData(),
+            keep_in_tray=self.keep_in_tray.isChecked(),
         )
         preferences.clamp()
         return preferences

@@ -34,6 +34,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("zoom_out", ("Ctrl+-",), "", ""),
     Shortcut("show_shortcuts", ("Ctrl+/",), "Ctrl+/", "show all shortcuts"),
     Shortcut("toggle_sidebar", ("Ctrl+B",), "Ctrl+B", "show / hide the sidebar"),
+    Shortcut("command_palette", ("Ctrl+Shift+P",), "Ctrl+Shift+P",
+             "command palette (every action and session)"),
     Shortcut("quit", ("Ctrl+Q",), "Ctrl+Q", "quit"),
 )
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 log = logging.getLogger(__name__)
 
 ACTIVATE = b"activate\n"
+QUICK_ASK = b"quick-ask\n"  # `desktop-chat --quick-ask`: open the running app's quick-ask window
 CONNECT_TIMEOUT_MS = 500
 
 
@@ -49,6 +50,7 @@ class SingleInstance(QObject):
     `activated` whenever another start asks for the window."""
 
     activated = Signal()
+    quick_ask_requested = Signal()
 
     def __init__(self, data_dir: Path, parent: QObject | None = None):
         super().__init__(parent)
@@ -56,13 +58,15 @@ class SingleInstance(QObject):
         self.name = server_name(data_dir)
         self.server: QLocalServer | None = None
 
-    def activate_running(self, timeout_ms: int = CONNECT_TIMEOUT_MS) -> bool:
-        """True when another instance is running (and was asked to show its window)."""
+    def activate_running(self, timeout_ms: int = CONNECT_TIMEOUT_MS,
+                         message: bytes = ACTIVATE) -> bool:
+        """True when another instance is running (and was asked to show its window, or with
+        `message=QUICK_ASK` its quick-ask window)."""
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(timeout_ms):
             return False
-        socket.write(ACTIVATE)
+        socket.write(message)
         socket.flush()
         socket.waitForBytesWritten(timeout_ms)
         socket.disconnectFromServer()
@@ -101,12 +105,15 @@ class SingleInstance(QObject):
             while not socket.canReadLine() and not deadline.hasExpired():
                 if not socket.waitForReadyRead(max(1, deadline.remainingTime())):
                     break
-            wanted = socket.canReadLine() and bytes(socket.readLine().data()) == ACTIVATE
+            line = bytes(socket.readLine().data()) if socket.canReadLine() else b""
             socket.abort()
             socket.deleteLater()
-            if wanted:
+            if line == ACTIVATE:
                 log.info("Another start asked for the window; bringing it forward")
                 self.activated.emit()
+            elif line == QUICK_ASK:
+                log.info("Another start asked for the quick-ask window")
+                self.quick_ask_requested.emit()
 
 
 def bring_forward(window: QWidget) -> None:

@@ -73,7 +73,7 @@ DARK = Theme(
     header="#343a66",
     accent_fill="#5563e0",
     danger_fill="#c0435a",
-    scrollbar="rgba(255, 255, 255, 80)",
+    scrollbar="rgba(255, 255, 255, 115)",
 )
 
 LIGHT = Theme(
@@ -99,7 +99,7 @@ LIGHT = Theme(
     header="#e1e6f7",
     accent_fill="#4656d8",
     danger_fill="#b8334c",
-    scrollbar="rgba(29, 32, 51, 110)",
+    scrollbar="rgba(29, 32, 51, 150)",
 )
 
 THEMES = {"dark": DARK, "light": LIGHT}

@@ -7,7 +7,8 @@ Used by tests through `tests.support.app_process.AppProcess`; run as a script:
 Everything the real start-up does happens unchanged (settings from the environment, logging,
 the single-instance check, the store, the window, the qasync loop). The robot only:
 - reports what happens as JSON lines on stdout: {"event": "ready"}, "sent", "replied"
-  (with the status line), "done", "activated" (another start asked for the window), "dialog"
+  (with the status line), "done", "activated" (another start asked for the window),
+  "quick_ask" (another start asked for the quick-ask window: is it visible and focused), "dialog"
   (with its text), "exit" (with main's return code);
 - answers message boxes instead of showing them (a modal exec() would wait for a click forever
   offscreen), printing their text as a "dialog" event;
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 
@@ -81,8 +83,19 @@ def main() -> int:
             instance = app.findChild(SingleInstance)
             if instance is not None:
                 instance.activated.connect(lambda: emit("activated"))
+                instance.quick_ask_requested.connect(
+                    lambda: state.update(quick_ask_asked=time.monotonic()))
             emit("ready", status=window.composer.status.text())
             return
+        asked = state.get("quick_ask_asked")
+        if asked is not None:
+            # Reported once its input has the focus (activation is asynchronous), or after 5 s.
+            quick = window.quick_ask_window
+            visible = quick is not None and quick.isVisible()
+            focused = visible and quick.input.hasFocus()
+            if focused or time.monotonic() - asked > 5:
+                state["quick_ask_asked"] = None
+                emit("quick_ask", visible=visible, focused=focused)
         if state["waiting"]:
             if window.busy or window.reply_task is None:
                 return

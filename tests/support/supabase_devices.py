@@ -26,10 +26,13 @@ class Device:
     async def new_session(self, title: str | None = None, messages: int = 0) -> Session:
         session = Session(title=title)
         await self.store.create_session(session)
+        parent = None  # one chain, as the app writes it: each message follows the last
         for index in range(messages):
             kind = EventType.USER_MESSAGE if index % 2 == 0 else EventType.AI_RESPONSE
-            await self.store.add_event(Event(session.session_id, kind,
-                                             {"text": f"{title or 'chat'} #{index}"}))
+            event = Event(session.session_id, kind, {"text": f"{title or 'chat'} #{index}"},
+                          parent_id=parent)
+            await self.store.add_event(event, activate=True)
+            parent = event.event_id
         return session
 
     async def close(self) -> None:
