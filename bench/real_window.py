@@ -182,7 +182,11 @@ def startup_time(server, display: str, data_dir: Path, home: Path, runs: int,
     app_env.update(child_env(display))
     programs = {"bare": child_env(display), "app": app_env}
     if other_checkout is not None:
-        programs["other"] = dict(app_env, PYTHONPATH=str(other_checkout))
+        # Its own copy of the data: a newer app migrates the file, which an older one refuses.
+        other_data = data_dir.with_name(data_dir.name + "-other")
+        shutil.copytree(data_dir, other_data)
+        programs["other"] = dict(app_env, PYTHONPATH=str(other_checkout),
+                                 DESKTOP_CHAT_DATA_DIR=str(other_data))
     samples: dict[str, list[dict]] = {name: [] for name in programs}
     for _ in range(runs):
         for name, env in programs.items():
