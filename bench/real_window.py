@@ -382,7 +382,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--only", choices=("transport", "startup"), default=None)
     parser.add_argument("--compare-with", type=Path, default=None, metavar="CHECKOUT",
-                        help="also time the app's start-up from this source tree (e.g. before)")
+                        help="also time the app's start-up from this source tree (e.g. before;"
+                        " the data is written by this tree's schema, which an older tree whose"
+                        " schema is behind refuses with a dialog)")
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.child:
