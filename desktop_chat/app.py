@@ -7,6 +7,7 @@ import asyncio
 import gc
 import logging
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 from desktop_chat import APP_ID, APP_NAME, __version__
 
@@ -59,11 +60,16 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test()
 
+    # No collections until the window has painted: start-up allocates only what lives as long
+    # as the app, and the collector would walk it several times (~20 ms) to find nothing.
+    gc.disable()
     from desktop_chat import logs
     from desktop_chat.settings import log_dir
 
     log_file = logs.setup_logging(log_dir(), level=args.log_level)
 
+    # Only what the first paint needs is imported before it: the groq SDK, httpx and the
+    # Supabase client (~250 ms together) load after it, on a worker thread (see `run`).
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -72,7 +78,6 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.settings import Settings, save_key_to_keychain
     from desktop_chat.store.base import StoreError
     from desktop_chat.store.sqlite import SQLiteStore
-    from desktop_chat.store.sync import start_sync
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
     from desktop_chat.ui.main_window import MainWindow
@@ -111,24 +116,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     instance.listen()
 
-    try:
-        store = SQLiteStore(settings.db_path)
-    except StoreError as error:
-        show_plain_message(QMessageBox.Icon.Critical, None, APP_NAME, str(error))
-        return 1
-    notice = None
-    if store.moved_aside is not None:
-        notice = (f"The chat database was damaged, so it was moved to {store.moved_aside} "
-                  "and a fresh one was started.")
-
     def make_llm(key: str) -> GroqClient:
         logs.add_secret(key)  # a key typed into the app is redacted from the logs too
         return GroqClient(key, model=settings.groq_model, base_url=settings.groq_base_url)
 
-    llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
-    service = ChatService(store, llm, ChatSettings(memory_turns=settings.memory_turns))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    # Opening the store reads the whole file once (the damage check): O(history), so it waits
+    # for the first paint, then runs on a worker thread (sqlite releases the GIL meanwhile).
+    workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
+    store_ready = loop.create_future()
+    llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
+    service = ChatService(_StoreOpening(store_ready), llm,
+                          ChatSettings(memory_turns=settings.memory_turns))
     closed = asyncio.Event()
     # Quitting waits for the loop: a reply being cancelled must still save what arrived.
     app.setQuitOnLastWindowClosed(False)
@@ -137,28 +137,53 @@ def main(argv: list[str] | None = None) -> int:
     def save_key(key: str) -> None:  # bound to the address it is used with now
         save_key_to_keychain(key, base_url=settings.groq_base_url)
 
-    window = MainWindow(service, make_llm, save_key, notice=notice,
-                        key_source=settings.key_source)
+    window = MainWindow(service, make_llm, save_key, key_source=settings.key_source)
     instance.activated.connect(lambda: bring_forward(window))
     instance.quick_ask_requested.connect(window.quick_ask)
     window.closing.connect(closed.set)  # the quick-ask window may still be open then
     install_tray(window)  # where the desktop has a tray
     hotkey = install_quick_ask_hotkey(window)  # X11; otherwise Settings says how to bind one
-    if notice:
-        show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
+    first_paint = _after_first_paint(window)
     window.show()
     if args.quick_ask:
         window.quick_ask()
-    warm_up_lexers()
 
-    async def run() -> None:
+    async def run() -> int:
+        await first_paint
+        try:
+            store = await loop.run_in_executor(workers, SQLiteStore, settings.db_path)
+        except StoreError as error:
+            store_ready.cancel()
+            show_plain_message(QMessageBox.Icon.Critical, window, APP_NAME, str(error))
+            window.close()
+            return 1
+        service.store = store
+        if store.moved_aside is not None:
+            notice = (f"The chat database was damaged, so it was moved to {store.moved_aside} "
+                      "and a fresh one was started.")
+            show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
+            window.show_status(notice)
+        store_ready.set_result(store)  # calls made meanwhile go on, after the notice
         await window.start()
+        # The first reply should not pay for the SDK's imports and TLS set-up: done now, on a
+        # worker thread, while the user reads the window.
+        if service.llm is not None:
+            try:
+                await loop.run_in_executor(workers, service.llm.warm_up)
+            except Exception:  # the first reply will load it, and report what fails
+                log.exception("Could not prepare the Groq client ahead of the first reply")
+        warm_up_lexers()
+        engine = None
+        if settings.supabase_url and settings.supabase_key:
+            from desktop_chat.store.sync import start_sync
+
+            engine = await start_sync(settings, store)
+        if engine is not None:
+            window.attach_sync(engine)
         # What start-up made lives as long as the app: out of the collector's sight, a full
         # collection (every few seconds while a reply streams) takes ~0.1 ms instead of ~40.
         gc.freeze()
-        engine = await start_sync(settings, store)  # None unless Supabase is configured
-        if engine is not None:
-            window.attach_sync(engine)
+        gc.enable()
         await closed.wait()
         if hotkey is not None:
             hotkey.release()
@@ -169,7 +194,51 @@ def main(argv: list[str] | None = None) -> int:
             await service.llm.close()
         await store.close()
         instance.close()
+        return 0
 
-    with loop:
-        loop.run_until_complete(run())
-    return 0
+    try:
+        with loop:
+            return loop.run_until_complete(run())
+    finally:
+        workers.shutdown(wait=False)
+
+
+class _StoreOpening:
+    """Stands in for the store while it opens on a worker thread: a call waits for it."""
+
+    def __init__(self, ready: asyncio.Future) -> None:
+        self._ready = ready
+
+    def __getattr__(self, name: str):
+        async def call(*args, **kwargs):
+            store = await asyncio.shield(self._ready)
+            return await getattr(store, name)(*args, **kwargs)
+
+        return call
+
+
+def _after_first_paint(window, at_most: float = 2.0) -> asyncio.Future:
+    """A future done once `window` (or a widget in it) has painted and the event loop is free
+    again; or after `at_most` seconds, should the window never paint (e.g. started minimized)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    done = asyncio.get_event_loop().create_future()
+
+    def finish() -> None:
+        app.removeEventFilter(watcher)
+        if not done.done():
+            done.set_result(None)
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            if (event.type() == QEvent.Type.Paint and watched.isWidgetType()
+                    and watched.window() is window):
+                QTimer.singleShot(0, finish)
+            return False
+
+    watcher = FirstPaint(window)
+    app.installEventFilter(watcher)
+    QTimer.singleShot(int(at_most * 1000), finish)
+    return done

@@ -136,6 +136,7 @@ def _run(tmp: Path, step) -> str:
         return GroqClient(key, base_url="http://127.0.0.1:9")  # never called
 
     service = ChatService(store, make_llm(DUMMY_KEY), ChatSettings())
+    app.setQuitOnLastWindowClosed(False)  # as in app.py: closing waits for the window's tasks
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     result: dict[str, str] = {}

@@ -386,3 +386,105 @@ def test_server_stop_does_not_hang_on_a_stalled_stream():
     stop_time, error = run(main())
     assert stop_time < 2.0
     assert error.kind is LLMErrorKind.CONNECTION
+
+
+# ---------------------------------------------------------------------- limits (issue 11)
+
+
+def test_keep_alive_comments_without_text_time_out(server):
+    # Bytes keep arriving (an SSE comment every 0.1 s), so a read timeout never fires: only a
+    # clock on *text* can end this reply.
+    server.reply_text = LONG_REPLY
+    server.fail_next("keepalive", after=2, interval=0.1)
+    started = time.monotonic()
+    pieces, result, error = with_client(server, collect, stall_timeout=0.6)
+    elapsed = time.monotonic() - started
+    assert error is not None and error.kind is LLMErrorKind.TIMEOUT
+    assert error.message == "The reply stalled: Groq sent no text for 0.6 seconds."
+    assert pieces == server.tokens()[:2]
+    assert result.finish_reason is None
+    assert server.keepalives >= 3  # comments did arrive while the clock ran
+    assert 0.5 < elapsed < 3.0
+
+
+def test_endless_reply_is_cut_at_the_cap_keeping_what_arrived(server):
+    server.reply_text = LONG_REPLY
+    server.fail_next("endless", after=0)
+    pieces, result, error = with_client(server, collect, max_reply_chars=5_000)
+    assert error is not None and error.kind is LLMErrorKind.TOO_LONG
+    assert "5,000 characters" in error.message and "kept" in error.message
+    text = "".join(pieces)
+    assert len(text) == 5_000
+    streamed = "".join(token for _, token in server.streamed)
+    assert streamed.startswith(text)  # exactly what arrived, in order, up to the cap
+    assert result.finish_reason is None
+    # The client hung up: the server's endless loop ended.
+    assert server.wait_for_outcomes(2, 3.0) == ["endless", "client_gone"]
+
+
+def test_default_cap_is_a_megabyte_of_text(server):
+    client = GroqClient(server.api_key, base_url=server.base_url)
+    assert client.max_reply_chars == 1_000_000
+
+
+@pytest.mark.parametrize("value, words", [
+    (42, "a number"), (3.5, "a number"), (True, "true or false"), ({"text": "hi"}, "an object"),
+    (["a", "b"], "a list"), ([], "a list")])
+def test_content_of_the_wrong_type_ends_the_reply_keeping_what_arrived(server, value, words):
+    server.reply_text = LONG_REPLY
+    server.fail_next("bad_content", after=3, value=value)
+    pieces, result, error = with_client(server, collect)
+    assert error is not None and error.kind is LLMErrorKind.UNAVAILABLE
+    assert error.message == (f"Groq sent a reply the app could not read ({words} where text "
+                             "belongs). The text up to there is kept.")
+    assert pieces == server.tokens()[:3]
+    assert result.finish_reason is None
+
+
+@pytest.mark.parametrize("raw", [b'{"choices": [{"delta": {"content": "cut', b"\xff\xfe{}", b"42"])
+def test_a_garbled_event_ends_the_reply_keeping_what_arrived(server, raw):
+    server.reply_text = LONG_REPLY
+    server.fail_next("bad_content", after=4, raw=raw)
+    pieces, _, error = with_client(server, collect)
+    assert error is not None and error.kind is LLMErrorKind.UNAVAILABLE
+    assert error.message.startswith("Groq sent a reply the app could not read (a ")
+    assert pieces == server.tokens()[:4]
+
+
+def test_null_and_empty_content_are_not_errors(server):
+    server.reply_text = LONG_REPLY
+    for value in (None, ""):
+        server.fail_next("bad_content", after=3, value=value)
+        pieces, result, error = with_client(server, collect)
+        assert error is None and "".join(pieces) == LONG_REPLY
+        assert result.finish_reason == "stop"
+
+
+# ---------------------------------------------------------------------- SSE framing
+
+
+def test_sse_parser_handles_every_line_ending_and_split_reads():
+    from desktop_chat.llm.sse import SSEParser
+
+    wire = (b'data: {"a": 1}\r\n\r\n'
+            b': a comment\n\n'
+            b'event: error\ndata: {"b":\ndata:  2}\n\n'
+            b'data: [DONE]\r\r')
+    for size in (1, 2, 3, 7, len(wire)):  # fed in pieces of every size, even inside a \r\n
+        parser = SSEParser()
+        events = []
+        for i in range(0, len(wire), size):
+            events += parser.feed(wire[i:i + size])
+        assert [(e.type, e.data) for e in events] == [
+            (None, b'{"a": 1}'), ("error", b'{"b":\n 2}'), (None, b"[DONE]")], size
+
+
+def test_importing_the_client_does_not_load_the_sdk():
+    import subprocess
+    import sys
+
+    code = ("import sys, desktop_chat.llm.groq_client as g; "
+            "print('groq' in sys.modules, 'httpx' in sys.modules); "
+            "g.GroqClient('gsk_x').warm_up(); print('groq' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "False", "True"], done.stderr

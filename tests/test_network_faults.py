@@ -143,3 +143,45 @@ def test_twenty_turns_on_a_bad_network_lose_nothing_and_duplicate_nothing(
           f"({len(users)} user messages, {len(replies)} replies, {len(interrupted)} interrupted); "
           f"bytes the network cut: {network_cut}; bytes received but not saved: {app_lost}")
     assert app_lost == 0
+
+
+async def one_turn(server: FakeGroqServer, path: Path, **client_options):
+    """Send one message through ChatService; return the outcome, the pieces shown, and the
+    events read back from the file."""
+    store = SQLiteStore(path)
+    llm = GroqClient(server.api_key, base_url=server.base_url, **client_options)
+    service = ChatService(store, llm, ChatSettings())
+    session = await service.new_session()
+    pieces: list[str] = []
+    outcome = await service.send(session.session_id, "Tell me everything", pieces.append)
+    await llm.close()
+    await store.close()
+    store = SQLiteStore(path)
+    events = await store.events(session.session_id)
+    await store.close()
+    return outcome, "".join(pieces), events
+
+
+def test_an_endless_reply_stops_at_the_cap_and_keeps_what_arrived(
+        groq_server: FakeGroqServer, tmp_path: Path) -> None:
+    groq_server.reply_text = expected_reply("x")
+    groq_server.fail_next("endless", after=5)
+    outcome, shown, events = asyncio.run(asyncio.wait_for(
+        one_turn(groq_server, tmp_path / "chat.db", max_reply_chars=20_000), 20))
+    assert outcome.error is not None and outcome.error.kind is LLMErrorKind.TOO_LONG
+    reply = events[-1]
+    assert reply.type == EventType.AI_RESPONSE and reply.interrupted
+    assert reply.text == shown and len(shown) == 20_000
+    assert "20,000 characters" in reply.payload["error"]
+
+
+def test_content_of_the_wrong_type_keeps_what_arrived_and_says_why(
+        groq_server: FakeGroqServer, tmp_path: Path) -> None:
+    groq_server.reply_text = expected_reply("x")
+    groq_server.fail_next("bad_content", after=7, value={"text": "not a string"})
+    outcome, shown, events = asyncio.run(asyncio.wait_for(
+        one_turn(groq_server, tmp_path / "chat.db"), 20))
+    assert outcome.error is not None and outcome.error.kind is LLMErrorKind.UNAVAILABLE
+    reply = events[-1]
+    assert reply.interrupted and reply.text == shown == "".join(groq_server.tokens()[:7])
+    assert "could not read" in reply.payload["error"]

@@ -15,6 +15,7 @@ class LLMErrorKind(StrEnum):
     CONNECTION = "connection"
     TIMEOUT = "timeout"
     BAD_REQUEST = "bad_request"
+    TOO_LONG = "too_long"  # the reply reached the client's cap; what arrived is kept
 
 
 class LLMError(Exception):

@@ -9,9 +9,19 @@ Facts this relies on (groq 1.7.0, httpx 0.28):
 - Failures *during* a stream are not wrapped by the SDK: they surface as raw httpx exceptions
   (`httpx.ReadTimeout` when the server stalls, `httpx.RemoteProtocolError` when it drops the
   connection mid-body, `httpx.ReadError` on a reset).
-- An `{"error": ...}` event inside the stream surfaces as a plain `groq.APIError`.
+- An `{"error": ...}` event inside the stream is what the SDK raises as a plain `groq.APIError`;
+  we raise the same.
 - The SDK retries 408/409/429/5xx by itself unless `max_retries=0`; we default to 0 because the app
   shows retries to the user.
+
+Streaming uses the SDK for the request (auth, base URL, retries, status errors) and reads the
+body itself (`with_streaming_response`): SSE split from raw bytes, stdlib JSON per event, and one
+read of the socket per frame rather than per token. The SDK's parsed stream (a model object per
+chunk, an event-loop round trip per chunk) cost ~24% of a core at 1,000 tokens/s in a bare
+qasync window; see bench/real_window.py.
+
+`groq` and `httpx` are imported on first use (or by `warm_up()`), not with this module: they
+are ~150 ms of a cold start that the first paint does not need.
 """
 
 from __future__ import annotations
@@ -20,15 +30,17 @@ import asyncio
 import json
 import logging
 import math
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any
-
-import groq
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from .base import ChatMessage, LLMError, LLMErrorKind, StreamResult
+from .sse import SSEParser, next_noting_wait
+
+if TYPE_CHECKING:
+    import groq
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +48,15 @@ DEFAULT_MODEL = "llama-3.1-8b-instant"
 
 _USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens", "completion_time")
 _MAX_SERVER_MESSAGE = 300
-
+# The most text one reply may hold (characters). A hostile or broken server could otherwise
+# stream without end: 50 MB once used 2.1 GB and froze the window for seconds.
+MAX_REPLY_CHARS = 1_000_000
+# After a read that had to wait for the network, let this long pass before the next one, so the
+# next read takes everything that arrived meanwhile: ~60 reads a second instead of one per token.
+# The window draws at most once per frame anyway.
+READ_INTERVAL = 1 / 60
+# A read that brought at least this much did not wait for tokens: read again at once.
+_BUSY_READ = 32 * 1024
 
 class GroqClient:
     """Talks to Groq's OpenAI-compatible chat API. Implements `LLMClient`."""
@@ -48,6 +68,7 @@ class GroqClient:
         base_url: str | None = None,
         stall_timeout: float = 30.0,
         max_retries: int = 0,
+        max_reply_chars: int = MAX_REPLY_CHARS,
     ) -> None:
         # Pasted keys often carry a trailing newline; a newline in a header would also make h11
         # raise an error whose text contains the header value, i.e. the key.
@@ -55,20 +76,53 @@ class GroqClient:
         self.model = model
         self.temperature = 0.7
         self.base_url = base_url
+        # Seconds a reply may go without text (keep-alive comments do not count) before it is
+        # given up; also how long the server may take to answer at all.
         self.stall_timeout = float(stall_timeout)
         self.connect_timeout = 10.0
-        self._client = groq.AsyncGroq(
-            # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
-            api_key=self._api_key,
-            base_url=base_url,
-            timeout=httpx.Timeout(connect=self.connect_timeout, read=self.stall_timeout,
-                                  write=30.0, pool=10.0),
-            max_retries=max_retries,
-        )
+        self.max_retries = max_retries
+        self.max_reply_chars = max_reply_chars
+        self._sdk_client: groq.AsyncGroq | None = None
+        self._sdk_lock = threading.Lock()  # warm_up() may build it on a worker thread
         self._closed = False
 
     def __repr__(self) -> str:  # never show the key
         return f"GroqClient(model={self.model!r}, base_url={self.base_url!r})"
+
+    async def _client(self) -> groq.AsyncGroq:
+        """The SDK's client; the first time, built on a worker thread (importing the SDK takes
+        ~150 ms: the window keeps drawing meanwhile)."""
+        if self._sdk_client is None:
+            await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
+        return self._sdk_client
+
+    def _build_client(self) -> groq.AsyncGroq:
+        import groq
+        import httpx
+
+        return groq.AsyncGroq(
+            # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
+            api_key=self._api_key,
+            base_url=self.base_url,
+            timeout=httpx.Timeout(connect=self.connect_timeout, read=self.stall_timeout,
+                                  write=30.0, pool=10.0),
+            max_retries=self.max_retries,
+        )
+
+    def warm_up(self) -> None:
+        """Import and build what the first reply needs (the SDK, its HTTP stack, TLS set-up),
+        so that reply does not pay for it. Safe to call on a worker thread; no network.
+
+        Under a lock: a reply started meanwhile waits for it to finish rather than importing
+        the same modules at once (pydantic's lazy imports are not safe to race: a half-imported
+        module raises ImportError)."""
+        with self._sdk_lock:
+            import anyio._backends._asyncio  # noqa: F401 - httpcore loads it on first connect
+            import httpcore._async.http11  # noqa: F401
+
+            if self._sdk_client is None:
+                self._sdk_client = self._build_client()
+            self._sdk_client.chat.completions.with_streaming_response  # noqa: B018 - builds it
 
     # ------------------------------------------------------------------ LLMClient
 
@@ -80,42 +134,73 @@ class GroqClient:
         """
         self._check_key()
         try:
-            stream = await self._client.chat.completions.create(
+            client = await self._client()
+            # Entered by hand: its exit only closes the response, which the finally below does,
+            # and failures of the request itself are mapped apart from failures in the body.
+            response = await client.chat.completions.with_streaming_response.create(
                 model=self.model,
                 messages=[m.as_dict() for m in messages],
                 temperature=self.temperature,
                 stream=True,
-            )
+            ).__aenter__()
         except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             raise self._map_error(exc, in_stream=False) from None
-
-        finished = False
         try:
-            while True:
-                try:
-                    chunk = await stream.__anext__()
-                except StopAsyncIteration:
-                    break
-                except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
-                    raise self._map_error(exc, in_stream=True) from None
-
-                if chunk.model:
-                    result.model = chunk.model
-                usage = _usage_of(chunk)
-                if usage:
-                    result.usage = usage
-                if not chunk.choices:
-                    continue
-                choice = chunk.choices[0]
-                if choice.finish_reason:
-                    result.finish_reason = choice.finish_reason
-                    finished = True
-                text = choice.delta.content if choice.delta is not None else None
-                if text:
-                    yield text
+            async for text in self._read_reply(response, result):
+                yield text
         finally:
-            await _close_quietly(stream)
+            await _close_quietly(response)
 
+    async def _read_reply(self, response: Any, result: StreamResult) -> AsyncIterator[str]:
+        loop = asyncio.get_running_loop()
+        reads = response.iter_bytes().__aiter__()
+        parser = SSEParser()
+        chars = 0
+        finished = done = False
+        last_text = loop.time()
+        batch = 0  # bytes that came with the latest network read
+        while not done:
+            try:
+                data, waited = await next_noting_wait(reads)
+            except StopAsyncIteration:
+                break
+            except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
+                raise self._map_error(exc, in_stream=True) from None
+            # A big batch means reads fall behind the server: then read again without a pause.
+            pause = waited and batch < _BUSY_READ
+            batch = len(data) if waited else batch + len(data)
+            for event in parser.feed(data):
+                if event.data.startswith(b"[DONE]"):
+                    done = True  # the end; without a finish_reason before it, a drop (below)
+                    break
+                text, finish_reason = _read_chunk(self._decode(event, response), result)
+                if finish_reason:
+                    result.finish_reason = finish_reason
+                    finished = True
+                if text is None or text == "":
+                    continue
+                if not isinstance(text, str):
+                    raise self._unreadable(f"{_kind_of(text)} where text belongs")
+                last_text = loop.time()
+                if chars + len(text) > self.max_reply_chars:
+                    if chars < self.max_reply_chars:
+                        yield text[: self.max_reply_chars - chars]
+                    raise LLMError(
+                        LLMErrorKind.TOO_LONG,
+                        f"The reply was stopped at {self.max_reply_chars:,} characters, the most "
+                        "one reply may hold. The text up to there is kept.")
+                chars += len(text)
+                yield text
+            if loop.time() - last_text >= self.stall_timeout:
+                # Bytes keep coming (keep-alive comments, empty chunks) but no text. Checked as
+                # bytes arrive, so at most one keep-alive late; silence is httpx's read timeout.
+                raise LLMError(LLMErrorKind.TIMEOUT, "The reply stalled: Groq sent no text for "
+                                                     f"{self._seconds(self.stall_timeout)}.")
+            if pause and not done:
+                await asyncio.sleep(READ_INTERVAL)
+
+        if done:
+            await _read_to_the_end(reads)
         if not finished:
             # The body ended without a final chunk: with framing that cannot tell a clean end
             # from a dropped connection (no length, no chunking), this is how a drop looks.
@@ -123,10 +208,35 @@ class GroqClient:
             raise LLMError(LLMErrorKind.CONNECTION,
                            "The connection to Groq was lost before the reply finished.")
 
+    def _decode(self, event: Any, response: Any) -> dict[str, Any]:
+        """One event's chunk. Raises LLMError for an error event or one that is not a chunk."""
+        try:
+            chunk = json.loads(event.data)
+        except ValueError:  # malformed JSON or bytes that are not UTF-8
+            raise self._unreadable("a garbled piece") from None
+        if isinstance(chunk, dict) and chunk.get("error") and event.type in (None, "error"):
+            import groq
+
+            error = chunk["error"]
+            message = error.get("message") if isinstance(error, dict) else None
+            if not message or not isinstance(message, str):
+                message = "An error occurred during streaming"  # the SDK's words
+            raise self._map_error(groq.APIError(message, response.http_response.request,
+                                                body=error), in_stream=True)
+        if not isinstance(chunk, dict):
+            raise self._unreadable("a piece of an unknown shape")
+        return chunk
+
+    def _unreadable(self, what: str) -> LLMError:
+        log.warning("Groq stream sent %s", what)
+        return LLMError(LLMErrorKind.UNAVAILABLE, "Groq sent a reply the app could not read "
+                                                  f"({what}). The text up to there is kept.")
+
     async def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:
         self._check_key()
         try:
-            response = await self._client.chat.completions.create(
+            client = await self._client()
+            response = await client.chat.completions.create(
                 model=self.model,
                 messages=[m.as_dict() for m in messages],
                 max_tokens=max_tokens,
@@ -141,7 +251,8 @@ class GroqClient:
     async def models(self) -> list[str]:
         self._check_key()
         try:
-            listing = await self._client.models.list()
+            client = await self._client()
+            listing = await client.models.list()
         except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             raise self._map_error(exc, in_stream=False) from None
         return sorted(m.id for m in listing.data)
@@ -150,7 +261,8 @@ class GroqClient:
         if self._closed:
             return
         self._closed = True
-        await self._client.close()
+        if self._sdk_client is not None:
+            await self._sdk_client.close()
 
     # ------------------------------------------------------------------ errors
 
@@ -183,6 +295,9 @@ class GroqClient:
         return err
 
     def _translate(self, exc: BaseException, *, in_stream: bool) -> LLMError | None:
+        import groq
+        import httpx
+
         kind = LLMErrorKind
         # Order matters: APITimeoutError is an APIConnectionError; the status errors are APIErrors.
         if isinstance(exc, groq.APIStatusError):
@@ -260,6 +375,19 @@ class GroqClient:
 # ---------------------------------------------------------------------- helpers
 
 
+async def _read_to_the_end(reads: AsyncIterator[bytes], at_most: int = 64 * 1024) -> None:
+    """After [DONE] the body ends: read that end, so the HTTP layers' generators finish here
+    rather than being closed by the garbage collector (qasync installs no asyncgen hooks, and
+    httpcore's then complains on stderr)."""
+    try:
+        async for data in reads:
+            at_most -= len(data)
+            if at_most < 0:
+                return
+    except Exception:  # noqa: BLE001 - the reply is complete; a broken end changes nothing
+        log.debug("Ignoring error after the end of a Groq stream")
+
+
 async def _close_quietly(stream: Any) -> None:
     try:
         await stream.close()
@@ -267,21 +395,41 @@ async def _close_quietly(stream: Any) -> None:
         log.debug("Ignoring error while closing the Groq stream", exc_info=False)
 
 
-def _usage_of(chunk: Any) -> dict[str, float]:
-    usage = None
-    x_groq = getattr(chunk, "x_groq", None)
-    if x_groq is not None and x_groq.usage is not None:
-        usage = x_groq.usage
-    elif getattr(chunk, "usage", None) is not None:  # OpenAI-style stream_options usage
-        usage = chunk.usage
+def _kind_of(value: object) -> str:
+    """A JSON value's kind, in words a user reads."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "something else"
+
+
+def _read_chunk(chunk: dict[str, Any], result: StreamResult) -> tuple[Any, str | None]:
+    """(delta.content as sent, finish_reason) of one chunk; model and usage go to `result`."""
+    model = chunk.get("model")
+    if model and isinstance(model, str):
+        result.model = model
+    x_groq = chunk.get("x_groq")
+    usage = x_groq.get("usage") if isinstance(x_groq, dict) else None
     if usage is None:
-        return {}
-    out: dict[str, float] = {}
-    for key in _USAGE_KEYS:
-        value = getattr(usage, key, None)
-        if value is not None:
-            out[key] = value
-    return out
+        usage = chunk.get("usage")  # OpenAI-style stream_options usage
+    if isinstance(usage, dict):
+        numbers = {key: usage[key] for key in _USAGE_KEYS
+                   if isinstance(usage.get(key), (int, float)) and not isinstance(usage[key], bool)}
+        if numbers:
+            result.usage = numbers
+    choices = chunk.get("choices")
+    if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
+        return None, None
+    choice = choices[0]
+    finish_reason = choice.get("finish_reason")
+    delta = choice.get("delta")
+    text = delta.get("content") if isinstance(delta, dict) else None
+    return text, finish_reason if isinstance(finish_reason, str) else None
 
 
 def _server_message(body: object) -> str | None:
@@ -312,6 +460,8 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        from email.utils import parsedate_to_datetime
+
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError):

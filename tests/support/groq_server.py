@@ -26,6 +26,14 @@ Scripting:
     "hang"        read the request and never answer (before headers) until unstall/stop
     "truncate"    send `after` tokens, then end the body cleanly without final chunk or [DONE]
     "error_event" send `after` tokens, then an in-stream `{"error": {...}}` event (kw `message`)
+    "keepalive"   send `after` tokens, then only SSE comments (`: keep-alive`), one every
+                  `interval` seconds (default 5), until `unstall` is set or the server stops;
+                  `keepalives` counts the comments written
+    "endless"     send `after` tokens, then the reply's tokens over and over, never ending
+                  (paced by `tokens_per_second`), until the client goes or the server stops
+    "bad_content" send `after` tokens, then one chunk whose `delta.content` is kw `value`
+                  (default 42; any JSON value: a number, an object, a list), then the rest;
+                  with kw `raw` (bytes), that event's data is `raw` instead of a chunk
 - `hold_after(n)` holds the next streamed reply after n content tokens until the returned
   event is set (its `.reached` event tells the test the server got there).
 - `streamed` lists every content token written to a client as (time.monotonic(), token), across
@@ -55,7 +63,7 @@ DEFAULT_MODELS = [
     "openai/gpt-oss-20b",
     "openai/gpt-oss-120b",
 ]
-STREAM_MODES = {"drop", "stall", "truncate", "error_event"}
+STREAM_MODES = {"drop", "stall", "truncate", "error_event", "keepalive", "endless", "bad_content"}
 
 # Like a real model's tokenizer: a run of newlines is a token of its own (so a stream often
 # ends, between two pieces, exactly at the end of a paragraph), spaces lead the word after them.
@@ -290,7 +298,7 @@ class _Handler(BaseHTTPRequestHandler):
         return tokens, "stop"
 
     def _complete(self, body: dict[str, Any], text: str, mode: str) -> None:
-        if mode in ("drop", "truncate", "error_event"):
+        if mode in ("drop", "truncate", "error_event", "keepalive", "endless"):
             return self._close_socket()
         if mode == "stall":
             self.fake._wait_unstall()
@@ -349,7 +357,11 @@ class _Handler(BaseHTTPRequestHandler):
             fake._wait_for(hold)
         for i, token in enumerate(tokens):
             if mode in STREAM_MODES and sent == after:
-                return self._fault_mid_stream(mode, opts)
+                if mode == "bad_content":  # one bad chunk, then the reply goes on
+                    self._bad_chunk(opts, chunk)
+                    mode = "ok"
+                else:
+                    return self._fault_mid_stream(mode, opts, tokens, chunk)
             if fake._stopping.is_set():
                 return self._close_socket()
             tps = fake.tokens_per_second
@@ -365,8 +377,10 @@ class _Handler(BaseHTTPRequestHandler):
         if hold is not None and sent < hold.after:
             hold.reached.set()
             fake._wait_for(hold)
-        if mode in STREAM_MODES:  # `after` >= number of tokens: fault right before the end
-            return self._fault_mid_stream(mode, opts)
+        if mode == "bad_content":  # `after` >= number of tokens: the bad chunk comes last
+            self._bad_chunk(opts, chunk)
+        elif mode in STREAM_MODES:  # `after` >= number of tokens: fault right before the end
+            return self._fault_mid_stream(mode, opts, tokens, chunk)
         elapsed = time.monotonic() - started
         usage = self._usage(body, sent, elapsed)
         self._event(chunk({}, finish, x_groq={"id": xid, "usage": usage}))
@@ -374,8 +388,35 @@ class _Handler(BaseHTTPRequestHandler):
         self._end_chunked()
         fake._outcome("completed")
 
-    def _fault_mid_stream(self, mode: str, opts: dict[str, Any]) -> None:
+    def _bad_chunk(self, opts: dict[str, Any], chunk: Callable[..., dict[str, Any]]) -> None:
+        if "raw" in opts:
+            self._write_chunk(b"data: " + opts["raw"] + b"\n\n")
+        else:
+            self._event(chunk({"content": opts.get("value", 42)}))
+
+    def _fault_mid_stream(self, mode: str, opts: dict[str, Any], tokens: list[str],
+                          chunk: Callable[..., dict[str, Any]]) -> None:
         fake = self.fake
+        if mode == "keepalive":
+            interval = float(opts.get("interval", 5.0))
+            fake._outcome("keepalive")
+            while not fake.unstall.is_set() and not fake._stopping.wait(interval):
+                self._write_chunk(b": keep-alive\n\n")
+                with fake._cond:
+                    fake.keepalives += 1
+            return self._close_socket()
+        if mode == "endless":
+            fake._outcome("endless")
+            i = 0
+            while not fake._stopping.is_set():
+                tps = fake.tokens_per_second
+                if tps and fake._stopping.wait(1.0 / tps):
+                    break
+                token = tokens[i % len(tokens)] if tokens else " more"
+                self._event(chunk({"content": token}))
+                fake._note_token(token)
+                i += 1
+            return self._close_socket()
         if mode == "drop":
             fake._outcome("dropped")
             return self._close_socket()
@@ -437,6 +478,7 @@ class FakeGroqServer:
         self.retry_after: float | int | None = 7
         self.fault_after_tokens: int = 2
         self.unstall = threading.Event()
+        self.keepalives = 0  # SSE comments written in "keepalive" mode, all requests
 
         self.requests: list[dict[str, Any]] = []  # parsed JSON bodies of POST requests, in order
         self.request_log: list[dict[str, Any]] = []  # every request: method, path, headers, body

@@ -1,0 +1,110 @@
+"""Start-up paints first: the store, the groq SDK and the Supabase client come after the paint.
+
+The real `desktop_chat.app.main` runs in a child process (offscreen, and on xcb in the
+real-window pass) with a watcher that notes,
+at the window's first paint, which heavy modules are loaded and whether the store is open yet;
+then waits, sending nothing, for the Groq client to be warmed up ahead of the first reply.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.app_process import app_environment
+from tests.support.groq_server import FakeGroqServer
+
+WATCHER = r"""
+import json, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+HEAVY = ("groq", "httpx", "supabase", "pydantic")
+app = QApplication(sys.argv[:1])
+seen = {}
+
+def main_window():
+    return next((w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow"), None)
+
+class Watcher(QObject):
+    def eventFilter(self, watched, event):
+        window = main_window()
+        if (event.type() == QEvent.Type.Paint and window is not None and watched.isWidgetType()
+                and watched.window() is window and "painted" not in seen):
+            seen["painted"] = {
+                "loaded": [m for m in HEAVY if m in sys.modules],
+                "store": type(window.service.store).__name__,
+            }
+        return False
+
+watcher = Watcher()
+app.installEventFilter(watcher)
+started = time.monotonic()
+
+def poll():
+    window = main_window()
+    llm = window.service.llm if window is not None else None
+    warmed = llm is not None and llm._sdk_client is not None and "groq" in sys.modules
+    if warmed or time.monotonic() - started > 20:
+        seen["warmed"] = warmed
+        seen["store_after"] = type(window.service.store).__name__ if window else None
+        seen["sessions_listed"] = window.sessions.list.model().rowCount() if window else None
+        print(json.dumps(seen), flush=True)
+        window.close()
+    else:
+        QTimer.singleShot(20, poll)
+
+QTimer.singleShot(20, poll)
+from desktop_chat.app import main
+sys.exit(main([]))
+"""
+
+
+def make_history(data_dir: Path, sessions: int) -> None:
+    import asyncio
+
+    from desktop_chat.core.models import Event, EventType, Session
+    from desktop_chat.store.sqlite import SQLiteStore
+
+    async def fill() -> None:
+        store = SQLiteStore(data_dir / "chat.db")
+        for i in range(sessions):
+            session = Session(title=f"Session {i}")
+            await store.create_session(session)
+            await store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
+                                        {"text": f"question {i}"}))
+        await store.close()
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    asyncio.run(fill())
+
+
+@pytest.mark.parametrize("platform", [
+    "offscreen", pytest.param("xcb", marks=pytest.mark.real_window)])
+def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
+        tmp_path: Path, groq_server: FakeGroqServer, platform: str) -> None:
+    data_dir, home = tmp_path / "data", tmp_path / "home"
+    home.mkdir()
+    make_history(data_dir, 30)
+    env = app_environment(home, data_dir, GROQ_API_KEY=groq_server.api_key,
+                          GROQ_BASE_URL=groq_server.base_url, QT_QPA_PLATFORM=platform)
+    done = subprocess.run([sys.executable, "-c", WATCHER], env=env, cwd=home, timeout=60,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    # The first paint waited for none of it: no SDK, no Supabase, and the store still opening.
+    assert seen["painted"]["loaded"] == []
+    assert seen["painted"]["store"] == "_StoreOpening"
+    # Afterwards the store is the real one, the sessions are listed, and the Groq client is
+    # built, with its imports, before any reply was asked for.
+    assert seen["store_after"] == "SQLiteStore"
+    assert seen["sessions_listed"] == 30
+    assert seen["warmed"] is True
+    # The warm-up sends nothing (the window itself asks for the model list at start).
+    assert [r["path"] for r in groq_server.request_log] in ([], ["/openai/v1/models"])
+    assert "Traceback" not in done.stderr
+
