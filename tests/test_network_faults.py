@@ -185,3 +185,20 @@ def test_content_of_the_wrong_type_keeps_what_arrived_and_says_why(
     reply = events[-1]
     assert reply.interrupted and reply.text == shown == "".join(groq_server.tokens()[:7])
     assert "could not read" in reply.payload["error"]
+
+
+def test_a_reply_cut_at_the_cap_is_not_offered_again_in_the_window(qtbot, run, groq_server,
+                                                                   isolated_environment) -> None:
+    """Retrying would run into the same cap: the window keeps the text and says what to do."""
+    from desktop_chat.ui.transcript import Role
+    from tests.ui_helpers import ChatApp
+
+    groq_server.mode = "endless"
+    app = ChatApp(qtbot, run, isolated_environment, groq_server)
+    app.service.llm.max_reply_chars = 2_000
+    app.send_and_wait("Go on forever.")
+    reply, error = app.last(Role.ASSISTANT), app.last(Role.ERROR)
+    assert len(reply.text) == 2_000 and reply.note
+    assert error is not None and not error.retryable
+    assert "shorter" in app.window.composer.status.text()
+    app.close()

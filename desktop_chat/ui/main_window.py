@@ -638,7 +638,8 @@ class MainWindow(QMainWindow):
         else:
             renderer.finish()
             self._drop(item)
-        error_item = MessageItem(Role.ERROR, error.message, retryable=True)
+        error_item = MessageItem(Role.ERROR, error.message,
+                                 retryable=error.kind != LLMErrorKind.TOO_LONG)
         self.transcript_model.append(error_item)
         self.transcript.follow_bottom()
         self._explain_error(error, error_item)
@@ -1068,6 +1069,9 @@ class MainWindow(QMainWindow):
         elif error.kind == LLMErrorKind.RATE_LIMIT and error.retry_after is not None \
                 and not auto_retry:
             self.retry_countdown.start(item, error.retry_after)
+        elif error.kind == LLMErrorKind.TOO_LONG:
+            # Asking again would run into the same cap: the way on is a narrower question.
+            self.show_status("What arrived is kept. Ask for a shorter part to go on.")
         else:
             self.show_status("Press Retry or Ctrl+R to try again.")
 
