@@ -13,13 +13,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QCursor, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from desktop_chat.core.models import Event, EventType, Session, utc_now
 from desktop_chat.ui.theme import THEMES
-from tests.support.pixels import as_array, background_colour, grab_screen, ink_pixels, text_contrast
+from tests.support.pixels import (
+    PaintCounter,
+    as_array,
+    background_colour,
+    grab_screen,
+    ink_pixels,
+    text_contrast,
+)
 from tests.ui_helpers import ChatApp
 
 pytestmark = pytest.mark.real_window
@@ -102,18 +109,6 @@ def seed_three(app: ChatApp) -> list[str]:
            seed(app, "Budget review", ["numbers for the quarter"], 5)]
     app.run(app.window.refresh_sessions())
     return ids
-
-
-class PaintCounter(QObject):
-    def __init__(self, widget: QWidget):
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def settle(qtbot, widget: QWidget) -> None:

@@ -4,11 +4,11 @@ reply shows when opened fresh, page by page, as the X server shows it."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from tests.support.pixels import differing_rows, grab_screen, ink_pixels
+from tests.support.pixels import PaintCounter, differing_rows, grab_screen, ink_pixels
 from tests.ui_helpers import ChatApp
 
 pytestmark = pytest.mark.real_window
@@ -24,18 +24,6 @@ SECTIONS = "\n\n".join(
     for n in range(1, 6)
 )
 LONG_REPLY = f"# Plan\n\nAn opening paragraph before the steps.\n\n{SECTIONS}\n\nThat is all."
-
-
-class PaintCounter(QObject):
-    def __init__(self, widget):
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def settle(qtbot, app: ChatApp, quiet_ms: int = 120) -> None:

@@ -7,7 +7,7 @@ window), not `widget.grab()`, which repaints on demand and so hides partial-repa
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -113,3 +113,17 @@ def differing_rows(first: QImage, second: QImage, tolerance: int = 0) -> list[in
     return [int(y) for y in np.nonzero(diff.any(axis=1))[0]]
 
 
+
+
+class PaintCounter(QObject):
+    """Counts the paint events a widget gets: a test waits for one before it grabs the screen."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
