@@ -10,7 +10,7 @@ from PySide6.QtGui import QCursor
 from desktop_chat.core.models import Event, EventType
 from desktop_chat.ui.preferences import Preferences
 from desktop_chat.ui.transcript import BUBBLE_PADDING, MessageItem, Role
-from tests.support.pixels import grab_screen, ink_pixels, text_contrast
+from tests.support.pixels import failure_shot, grab_screen, ink_pixels, text_contrast
 from tests.test_real_transcript import settle
 from tests.ui_helpers import ChatApp
 
@@ -121,6 +121,6 @@ def test_every_kind_of_transcript_text_reads_at_aa_contrast(qtbot, run, isolated
     measured["time and model"] = text_contrast(hovered, meta)
     low = {name: round(ratio, 2) for name, ratio in measured.items() if ratio < AA}
     if low:
-        hovered.save(f"/tmp/contrast-{theme}.png")
+        failure_shot(hovered, f"transcript-contrast-{theme}")
     assert not low, f"below {AA}:1 in the {theme} theme: {low}"
     app.close()

@@ -8,7 +8,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from tests.support.pixels import PaintCounter, differing_rows, grab_screen, ink_pixels
+from tests.support.pixels import (
+    PaintCounter,
+    differing_rows,
+    failure_shot,
+    grab_screen,
+    ink_pixels,
+)
 from tests.ui_helpers import ChatApp
 
 pytestmark = pytest.mark.real_window
@@ -97,8 +103,8 @@ def test_a_streamed_reply_shows_what_the_reply_opened_fresh_shows(qtbot, run, is
         assert ink_pixels(expected) > 1000
         rows = differing_rows(seen, expected, tolerance=40)
         if rows:
-            seen.save(f"/tmp/lead/streamed-{rate}-{number}.png")
-            expected.save(f"/tmp/lead/fresh-{rate}-{number}.png")
+            failure_shot(seen, f"streamed-{rate}-{number}")
+            failure_shot(expected, f"fresh-{rate}-{number}")
         assert not rows, (f"page {number} at {rate} tokens/s differs from the fresh render in "
                           f"{len(rows)} pixel rows (first at y={rows[0]})")
     app.close()
@@ -137,8 +143,8 @@ def test_a_reply_paused_mid_stream_shows_what_a_fresh_paint_shows(qtbot, run, is
     hold.release()
     rows = differing_rows(streamed, fresh, tolerance=40)
     if rows:
-        streamed.save(f"/tmp/lead/held-{after}.png")
-        fresh.save(f"/tmp/lead/held-fresh-{after}.png")
+        failure_shot(streamed, f"held-{after}")
+        failure_shot(fresh, f"held-fresh-{after}")
     assert ink_pixels(fresh) > 500
     assert not rows, f"{len(rows)} pixel rows differ from a fresh paint (first at y={rows[0]})"
     app.wait_idle(30_000)

@@ -6,6 +6,9 @@ window), not `widget.grab()`, which repaints on demand and so hides partial-repa
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QColor, QImage
@@ -127,3 +130,13 @@ class PaintCounter(QObject):
         if event.type() == QEvent.Type.Paint:
             self.count += 1
         return False
+
+
+def failure_shot(image: QImage, name: str) -> Path:
+    """Keep a picture a failing test saw, for a person to look at; returns where it went
+    ($DESKTOP_CHAT_TEST_SHOTS, else /tmp/desktop-chat-shots)."""
+    folder = Path(os.environ.get("DESKTOP_CHAT_TEST_SHOTS", "/tmp/desktop-chat-shots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    image.save(str(path))
+    return path
