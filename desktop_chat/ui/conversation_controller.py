@@ -213,14 +213,18 @@ class ConversationController:
         await self.sync_versions(session_id)
 
     # -- branch, delete ------------------------------------------------------------------
-    def branch(self, event_id: str) -> None:
+    def _idle_session(self) -> str | None:
+        """The open session, when nothing streams into it (else the user is told why not)."""
         session_id = self.window.current_session_id
-        if session_id is None:
-            return
-        if self.window.busy:
+        if session_id is not None and self.window.busy:
             self.window.show_notice("Wait for the reply to finish, or press Esc to stop it.")
-            return
-        self.window._spawn(self._branch(session_id, event_id))
+            return None
+        return session_id
+
+    def branch(self, event_id: str) -> None:
+        session_id = self._idle_session()
+        if session_id is not None:
+            self.window._spawn(self._branch(session_id, event_id))
 
     async def _branch(self, session_id: str, event_id: str) -> None:
         session = await self.window.service.branch_session(session_id, event_id)
@@ -229,13 +233,9 @@ class ConversationController:
         self.window.show_status(f"Branched into “{session.display_title}”.")
 
     def delete(self, event_id: str) -> None:
-        session_id = self.window.current_session_id
-        if session_id is None:
-            return
-        if self.window.busy:
-            self.window.show_notice("Wait for the reply to finish, or press Esc to stop it.")
-            return
-        self.window._spawn(self._delete(session_id, event_id))
+        session_id = self._idle_session()
+        if session_id is not None:
+            self.window._spawn(self._delete(session_id, event_id))
 
     async def _delete(self, session_id: str, event_id: str) -> None:
         self.deleted = await self.window.service.delete_message(session_id, event_id)

@@ -36,14 +36,16 @@ def as_array(image: QImage) -> np.ndarray:
     return pixels[:, :, 2::-1].copy()  # BGRA in memory (little-endian ARGB32) -> RGB
 
 
+def _luminance(pixels: np.ndarray) -> np.ndarray:
+    """WCAG 2.x relative luminance of each sRGB colour in an (n, 3) array of 0..255 channels."""
+    channels = pixels.astype(np.float64) / 255.0
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
 def relative_luminance(rgb) -> float:
     """WCAG 2.x relative luminance of an sRGB colour (0..255 channels)."""
-    channels = []
-    for value in rgb[:3]:
-        c = float(value) / 255.0
-        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
-    red, green, blue = channels
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return float(_luminance(np.array([rgb[:3]], dtype=np.float64))[0])
 
 
 def contrast_ratio(first, second) -> float:
@@ -67,12 +69,6 @@ def background_colour(pixels: np.ndarray) -> tuple[int, int, int]:
     values, counts = np.unique(packed, return_counts=True)
     top = int(values[np.argmax(counts)])
     return (top >> 16) & 255, (top >> 8) & 255, top & 255
-
-
-def _luminance(pixels: np.ndarray) -> np.ndarray:
-    channels = pixels.astype(np.float64) / 255.0
-    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
 
 
 def text_contrast(image: QImage, rect: QRect | None = None, min_pixels: int = 4) -> float:
@@ -122,7 +118,7 @@ class PaintCounter(QObject):
     """Counts the paint events a widget gets: a test waits for one before it grabs the screen."""
 
     def __init__(self, widget: QWidget):
-        super().__init__(widget)
+        super().__init__()  # not the widget's child: a tooltip may delete itself meanwhile
         self.count = 0
         widget.installEventFilter(self)
 

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.support.pixels import grab_screen, ink_pixels, text_contrast
+from tests.support.pixels import PaintCounter, grab_screen, ink_pixels, text_contrast
 
 AA_NORMAL_TEXT = 4.5  # WCAG 2.x level AA, normal-size text
 
@@ -41,18 +41,6 @@ class Measured:
     rect: QRect  # in the window's coordinates
     contrast: float
     ink: int
-
-
-class PaintCounter(QObject):
-    def __init__(self, widget: QWidget):
-        super().__init__()  # not the widget's child: a tooltip may delete itself meanwhile
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def settle(qtbot, window: QWidget) -> None:
