@@ -987,8 +987,9 @@ class TranscriptView(QListView):
         return max(bar.minimum(), min(bar.maximum(), target - self.viewport().height()))
 
     def _on_scrolled(self, value: int) -> None:
-        self._follow = value >= self._follow_value() - FOLLOW_SLACK
-        self._show_latest_button()
+        follow_value = self._follow_value()  # where the text ends: measured once a scroll
+        self._follow = value >= follow_value - FOLLOW_SLACK
+        self._show_latest_button(follow_value)
         model = self.model()
         if value < OLDER_MARGIN and isinstance(model, TranscriptModel) and model.has_older \
                 and not self._loading_older:
@@ -1009,9 +1010,11 @@ class TranscriptView(QListView):
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + after - before)
 
-    def _show_latest_button(self) -> None:
-        bar = self.verticalScrollBar()
-        away = bar.value() < self._follow_value() - max(FOLLOW_SLACK, self.viewport().height() // 4)
+    def _show_latest_button(self, follow_value: int | None = None) -> None:
+        if follow_value is None:
+            follow_value = self._follow_value()
+        away = (self.verticalScrollBar().value()
+                < follow_value - max(FOLLOW_SLACK, self.viewport().height() // 4))
         if away != self.latest_button.isVisible():
             self.latest_button.setVisible(away)
             self._place_latest_button()
