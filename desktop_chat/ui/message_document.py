@@ -33,7 +33,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code
+from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code, starts_code
 from desktop_chat.ui.markdown import (
     CODE_BLOCK_TEXT,
     CODE_LANGUAGE_ANCHOR,
@@ -150,9 +150,8 @@ class MessageDocument(QTextDocument):
             area, lines, language = None, [], ""
             while block.isValid():
                 code = is_code(block)
-                if area is not None and (not code or block.blockFormat().topMargin() > 0):
-                    # Its end, or the next block's first line (only a first line has a top
-                    # margin): two code blocks in a row are two.
+                if area is not None and (not code or starts_code(block)):
+                    # Its end, or the next code block's first line: two in a row are two.
                     blocks.append((area, _code_text(lines), language))
                     area, lines = None, []
                 if code:
