@@ -74,10 +74,13 @@ async def seed(store: SQLiteStore) -> str:
                            session.session_id))
     session = Session(title="Debounce in Python")
     await store.create_session(session)
-    await store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
-                                {"text": "How do I debounce a function in Python? Keep it short."}))
+    # A chain, as the app writes one: the reply follows the question (the shown branch).
+    question = Event(session.session_id, EventType.USER_MESSAGE,
+                     {"text": "How do I debounce a function in Python? Keep it short."})
+    await store.add_event(question)
     await store.add_event(Event(session.session_id, EventType.AI_RESPONSE,
-                                {"text": DEMO_REPLY, "model": "llama-3.1-8b-instant"}))
+                                {"text": DEMO_REPLY, "model": "llama-3.1-8b-instant"},
+                                parent_id=question.event_id))
     return session.session_id
 
 
