@@ -33,9 +33,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         store = SQLiteStore(Path(folder) / "chat.db")
-        cases = {"21 events": chain_session(store, 21),
-                 "10,000 events": chain_session(store, 10_001),
-                 "2,000 events + 5 versions of each reply": chain_session(store, 2_001, 5)}
+        cases = {
+            "21 events": chain_session(store, 21),
+            "10,000 events": chain_session(store, 10_001),
+            "2,000 events + 5 versions of each reply": chain_session(store, 2_001, 5),
+        }
         loop = asyncio.new_event_loop()
         medians = {}
         for name, event in cases.items():

@@ -44,11 +44,13 @@ from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import TranscriptView, build_transcript  # noqa: E402
 
 TARGET_MS = 250.0
-WORDS = ("the a to of and in that is for it with as on be this you can use or by not are from "
-         "function value return request session database index query cache layout render widget "
-         "thread event loop async await token stream buffer python sqlite markdown document "
-         "performance memory latency config option error retry timeout network server client "
-         "example because however therefore instead simply usually probably important").split()
+WORDS = (
+    "the a to of and in that is for it with as on be this you can use or by not are from "
+    "function value return request session database index query cache layout render widget "
+    "thread event loop async await token stream buffer python sqlite markdown document "
+    "performance memory latency config option error retry timeout network server client "
+    "example because however therefore instead simply usually probably important"
+).split()
 LANGS = ("python", "bash", "sql", "javascript", "")
 
 
@@ -68,8 +70,10 @@ def sentence(rng: random.Random, low: int = 6, high: int = 22) -> str:
 
 def user_text(rng: random.Random) -> str:
     if rng.random() < 0.08:  # a pasted snippet or error
-        lines = [f"  File \"app.py\", line {rng.randint(1, 400)}, in {rng.choice(WORDS)}"
-                 for _ in range(rng.randint(3, 10))]
+        lines = [
+            f'  File "app.py", line {rng.randint(1, 400)}, in {rng.choice(WORDS)}'
+            for _ in range(rng.randint(3, 10))
+        ]
         return sentence(rng) + "\n\n" + "\n".join(lines) + "\nValueError: " + sentence(rng, 3, 8)
     return " ".join(sentence(rng) for _ in range(rng.randint(1, 3)))
 
@@ -79,23 +83,33 @@ def assistant_text(rng: random.Random) -> str:
     blocks = max(1, min(40, int(rng.lognormvariate(1.6, 0.7))))
     parts = []
     for _ in range(blocks):
-        kind = rng.choices(("para", "list", "code", "heading", "table", "quote"),
-                           weights=(10, 4, 3, 2, 1, 1))[0]
+        kind = rng.choices(
+            ("para", "list", "code", "heading", "table", "quote"), weights=(10, 4, 3, 2, 1, 1)
+        )[0]
         if kind == "para":
             parts.append(" ".join(sentence(rng) for _ in range(rng.randint(1, 5))))
         elif kind == "list":
             marker = rng.choice(("-", "1."))
-            parts.append("\n".join(f"{marker} {sentence(rng, 3, 12)}" for _ in range(rng.randint(2, 7))))
+            parts.append(
+                "\n".join(f"{marker} {sentence(rng, 3, 12)}" for _ in range(rng.randint(2, 7)))
+            )
         elif kind == "code":
-            lines = [f"    {rng.choice(WORDS)}_{i} = {rng.choice(WORDS)}({i}, \"{rng.choice(WORDS)}\")"
-                     for i in range(rng.randint(3, 25))]
-            parts.append(f"```{rng.choice(LANGS)}\ndef {rng.choice(WORDS)}():\n" + "\n".join(lines)
-                         + "\n    return None\n```")
+            lines = [
+                f'    {rng.choice(WORDS)}_{i} = {rng.choice(WORDS)}({i}, "{rng.choice(WORDS)}")'
+                for i in range(rng.randint(3, 25))
+            ]
+            parts.append(
+                f"```{rng.choice(LANGS)}\ndef {rng.choice(WORDS)}():\n"
+                + "\n".join(lines)
+                + "\n    return None\n```"
+            )
         elif kind == "heading":
             parts.append("#" * rng.randint(2, 3) + " " + sentence(rng, 2, 5).rstrip(".?!"))
         elif kind == "table":
-            rows = "\n".join(f"| {rng.choice(WORDS)} | {rng.randint(1, 9999)} | {sentence(rng, 2, 6)} |"
-                             for _ in range(rng.randint(2, 8)))
+            rows = "\n".join(
+                f"| {rng.choice(WORDS)} | {rng.randint(1, 9999)} | {sentence(rng, 2, 6)} |"
+                for _ in range(rng.randint(2, 8))
+            )
             parts.append("| name | value | note |\n|---|---|---|\n" + rows)
         else:
             parts.append("> " + sentence(rng))
@@ -112,11 +126,20 @@ async def populate(store: SQLiteStore, messages: int, seed: int = 11) -> tuple[s
             kind, payload = EventType.USER_MESSAGE, {"text": user_text(rng)}
         else:
             kind = EventType.AI_RESPONSE
-            payload = {"text": assistant_text(rng), "model": "llama-3.1-8b-instant",
-                       "usage": {"prompt_tokens": 900, "completion_tokens": 300}}
+            payload = {
+                "text": assistant_text(rng),
+                "model": "llama-3.1-8b-instant",
+                "usage": {"prompt_tokens": 900, "completion_tokens": 300},
+            }
         chars += len(payload["text"])
-        await store.add_event(Event(session.session_id, kind, payload,
-                                    timestamp=session.start_time + timedelta(seconds=30 * i)))
+        await store.add_event(
+            Event(
+                session.session_id,
+                kind,
+                payload,
+                timestamp=session.start_time + timedelta(seconds=30 * i),
+            )
+        )
     return session.session_id, chars
 
 
@@ -170,9 +193,12 @@ class Bench:
             return False
         bar = self.view.verticalScrollBar()
         last = self.view.visualRect(self.model.index(rows - 1))
-        return (bar.value() == bar.maximum() and last.isValid()
-                and last.bottom() <= self.view.viewport().height() + 2
-                and last.intersects(self.view.viewport().rect()))
+        return (
+            bar.value() == bar.maximum()
+            and last.isValid()
+            and last.bottom() <= self.view.viewport().height() + 2
+            and last.intersects(self.view.viewport().rect())
+        )
 
     def _at_top(self) -> bool:
         rows = self.model.rowCount()
@@ -259,15 +285,19 @@ class Bench:
 
 def report_open(label: str, result: dict[str, float]) -> None:
     verdict = "OK" if result["total_ms"] < TARGET_MS else f"OVER the {TARGET_MS:.0f} ms target"
-    print(f"{label}: first paint {result['total_ms']:.0f} ms ({verdict})  = "
-          f"store.events {result['load_ms']:.0f} + set_events/scroll {result['model_ms']:.0f} + "
-          f"layout+paint {result['paint_ms']:.0f} ms;  first paint of any kind at "
-          f"{result['first_any_ms']:.0f} ms, {result['paints']} paints, longest event-loop turn "
-          f"{result['stall_ms']:.0f} ms;  RSS +{result['mb']:.1f} MB")
+    print(
+        f"{label}: first paint {result['total_ms']:.0f} ms ({verdict})  = "
+        f"store.events {result['load_ms']:.0f} + set_events/scroll {result['model_ms']:.0f} + "
+        f"layout+paint {result['paint_ms']:.0f} ms;  first paint of any kind at "
+        f"{result['first_any_ms']:.0f} ms, {result['paints']} paints, longest event-loop turn "
+        f"{result['stall_ms']:.0f} ms;  RSS +{result['mb']:.1f} MB"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3, help="warm re-opens after the cold one")
     parser.add_argument("--step", type=int, default=120, help="scroll step in pixels")
@@ -279,8 +309,10 @@ def main() -> int:
         store = SQLiteStore(Path(folder) / "chat.db")
         started = time.perf_counter()
         session_id, chars = asyncio.run(populate(store, args.messages))
-        print(f"{args.messages} messages, {chars / 1e6:.2f} M chars, stored in "
-              f"{time.perf_counter() - started:.1f} s; view 900x700 offscreen; {os.cpu_count()} CPUs")
+        print(
+            f"{args.messages} messages, {chars / 1e6:.2f} M chars, stored in "
+            f"{time.perf_counter() - started:.1f} s; view 900x700 offscreen; {os.cpu_count()} CPUs"
+        )
         bench = Bench(app, store, session_id)
 
         report_open("cold open (follow bottom, as the app)", bench.open())
@@ -291,10 +323,12 @@ def main() -> int:
         report_open(f"warm open, best of {args.runs} (median {median_ms:.0f} ms)", best)
 
         scroll = bench.scroll(args.step)
-        print(f"scroll top->bottom in {args.step} px steps over {scroll['height_px'] / 1000:.0f} k px: "
-              f"{scroll['frames']} frames, worst {scroll['worst']:.1f} ms, median "
-              f"{scroll['median']:.1f} ms, p95 {scroll['p95']:.1f} ms, "
-              f"{scroll['over16']} frames over 16.7 ms")
+        print(
+            f"scroll top->bottom in {args.step} px steps over {scroll['height_px'] / 1000:.0f} k px: "
+            f"{scroll['frames']} frames, worst {scroll['worst']:.1f} ms, median "
+            f"{scroll['median']:.1f} ms, p95 {scroll['p95']:.1f} ms, "
+            f"{scroll['over16']} frames over 16.7 ms"
+        )
 
         if args.profile:
             profiler = cProfile.Profile()

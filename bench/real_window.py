@@ -40,8 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if "--child" not in sys.argv:  # a child finds the app on its PYTHONPATH (see --compare-with)
     sys.path.insert(0, str(ROOT))
 
-WORDS = ("stream render token buffer layout paint frame event loop block finished tail "
-         "markdown document cursor widget python async queue latency budget").split()
+WORDS = (
+    "stream render token buffer layout paint frame event loop block finished tail "
+    "markdown document cursor widget python async queue latency budget"
+).split()
 
 
 # ---------------------------------------------------------------------- the X server
@@ -54,18 +56,38 @@ def x_display():
         yield os.environ["DISPLAY"]
         return
     read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1400x900x24",
-                             "-nolisten", "tcp", "-noreset"], pass_fds=(write,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write),
+            "-screen",
+            "0",
+            "1400x900x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as pipe:
         display = ":" + pipe.readline().strip()
-    wm = subprocess.Popen(["openbox"], env=dict(os.environ, DISPLAY=display),
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wm = subprocess.Popen(
+        ["openbox"],
+        env=dict(os.environ, DISPLAY=display),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # openbox announces itself on the root window
-        probe = subprocess.run(["xprop", "-display", display, "-root", "_NET_SUPPORTING_WM_CHECK"],
-                               capture_output=True, text=True)
+        probe = subprocess.run(
+            ["xprop", "-display", display, "-root", "_NET_SUPPORTING_WM_CHECK"],
+            capture_output=True,
+            text=True,
+        )
         if "window id" in probe.stdout:
             break
         time.sleep(0.05)
@@ -85,8 +107,13 @@ def child_env(display: str, **extra: str) -> dict[str, str]:
 
 def run_child(args: list[str], env: dict[str, str], timeout: float = 300) -> dict:
     """Run `bench/real_window.py --child ...`; its last stdout line is a JSON result."""
-    done = subprocess.run([sys.executable, __file__, "--child", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"child {args[0]} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -118,8 +145,9 @@ def transport_cpu(server, display: str, tokens: int, rate: float, runs: int) -> 
     samples: dict[str, list[dict]] = {"groq_client": [], "sdk_chunks": []}
     for _ in range(runs):  # interleaved, so both see the same machine
         for variant in samples:
-            samples[variant].append(run_child(
-                ["transport", variant, server.base_url, server.api_key, str(tokens)], env))
+            samples[variant].append(
+                run_child(["transport", variant, server.base_url, server.api_key, str(tokens)], env)
+            )
     for variant, results in samples.items():
         shares = sorted(r["cpu_share"] for r in results)
         figures[variant] = {
@@ -159,34 +187,49 @@ def populate(data_dir: Path, sessions: int, events: int) -> None:
             for e in range(per_session):
                 kind = "user_message" if e % 2 == 0 else "ai_response"
                 text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 60)))
-                event_rows.append((str(uuid.uuid4()), sid, kind, ts(start + timedelta(seconds=e)),
-                                   json.dumps({"text": text})))
-        db.executemany("INSERT INTO sessions (session_id, start_time, title, updated_at) "
-                       "VALUES (?, ?, ?, ?)", session_rows)
-        db.executemany("INSERT INTO events (event_id, session_id, type, timestamp, payload) "
-                       "VALUES (?, ?, ?, ?, ?)", event_rows)
+                event_rows.append(
+                    (
+                        str(uuid.uuid4()),
+                        sid,
+                        kind,
+                        ts(start + timedelta(seconds=e)),
+                        json.dumps({"text": text}),
+                    )
+                )
+        db.executemany(
+            "INSERT INTO sessions (session_id, start_time, title, updated_at) VALUES (?, ?, ?, ?)",
+            session_rows,
+        )
+        db.executemany(
+            "INSERT INTO events (event_id, session_id, type, timestamp, payload) "
+            "VALUES (?, ?, ?, ?, ?)",
+            event_rows,
+        )
         db.execute("DELETE FROM outbox")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
 
 
-def startup_time(server, display: str, data_dir: Path, home: Path, runs: int,
-                 other_checkout: Path | None = None) -> dict[str, dict]:
+def startup_time(
+    server, display: str, data_dir: Path, home: Path, runs: int, other_checkout: Path | None = None
+) -> dict[str, dict]:
     """Seconds from spawning the process to a painted window whose event loop is free again,
     for the app on `data_dir` and for a bare PySide6 + qasync window (median of `runs`); with
     `other_checkout`, also for the app as that source tree has it ("other": e.g. before)."""
     from tests.support.app_process import app_environment
 
-    app_env = app_environment(home, data_dir, GROQ_API_KEY=server.api_key,
-                              GROQ_BASE_URL=server.base_url)
+    app_env = app_environment(
+        home, data_dir, GROQ_API_KEY=server.api_key, GROQ_BASE_URL=server.base_url
+    )
     app_env.update(child_env(display))
     programs = {"bare": child_env(display), "app": app_env}
     if other_checkout is not None:
         # Its own copy of the data: a newer app migrates the file, which an older one refuses.
         other_data = data_dir.with_name(data_dir.name + "-other")
         shutil.copytree(data_dir, other_data)
-        programs["other"] = dict(app_env, PYTHONPATH=str(other_checkout),
-                                 DESKTOP_CHAT_DATA_DIR=str(other_data))
+        programs["other"] = dict(
+            app_env, PYTHONPATH=str(other_checkout), DESKTOP_CHAT_DATA_DIR=str(other_data)
+        )
     samples: dict[str, list[dict]] = {name: [] for name in programs}
     for _ in range(runs):
         for name, env in programs.items():
@@ -197,7 +240,8 @@ def startup_time(server, display: str, data_dir: Path, home: Path, runs: int,
         times = sorted(r["painted"] for r in results)
         listed = sorted(r["listed"] for r in results if r["listed"] is not None)
         figures[program] = {
-            "seconds": statistics.median(times), "range": (times[0], times[-1]),
+            "seconds": statistics.median(times),
+            "range": (times[0], times[-1]),
             "listed": statistics.median(listed) if listed else None,
             "cpu": statistics.median(r["painted_cpu"] for r in results),
             "idle_cpu_share": statistics.median(r["idle_cpu_share"] for r in results),
@@ -211,23 +255,34 @@ def spawn_until_painted(program: str, env: dict[str, str], cwd: Path, idle: floa
     then watch it idle for `idle` seconds (CPU from /proc/<pid>/stat, RSS from
     /proc/<pid>/status); then end it."""
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, __file__, "--child", program], env=env, cwd=cwd,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--child", program],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         marks: dict[str, float] = {}
         for key in ("painted_at", "listed_at") if program == "app" else ("painted_at",):
             line = child.stdout.readline()
             if not line:
                 raise RuntimeError(f"{program} exited early:\n{child.stderr.read()[-3000:]}")
-            marks.update({k: v - started if k.endswith("_at") else v
-                          for k, v in json.loads(line).items()})
+            marks.update(
+                {k: v - started if k.endswith("_at") else v for k, v in json.loads(line).items()}
+            )
         time.sleep(3.0)  # let start-up's deferred work finish: idle means idle
         cpu_before, wall_before = cpu_seconds(child.pid), time.monotonic()
         time.sleep(idle)
         cpu_share = (cpu_seconds(child.pid) - cpu_before) / (time.monotonic() - wall_before)
-        return {"painted": marks["painted_at"], "listed": marks.get("listed_at"),
-                "painted_cpu": marks["painted_cpu"],
-                "idle_cpu_share": cpu_share, "idle_rss_mb": rss_mb(child.pid)}
+        return {
+            "painted": marks["painted_at"],
+            "listed": marks.get("listed_at"),
+            "painted_cpu": marks["painted_cpu"],
+            "idle_cpu_share": cpu_share,
+            "idle_rss_mb": rss_mb(child.pid),
+        }
     finally:
         child.kill()
         child.wait(10)
@@ -279,8 +334,10 @@ def child_transport(variant: str, base_url: str, api_key: str, tokens: int) -> d
         # What GroqClient.stream did before: the SDK's parsed stream, a model object per chunk.
         pieces: list[str] = []
         stream = await client.chat.completions.create(
-            model="llama-3.1-8b-instant", messages=[{"role": "user", "content": str(count)}],
-            stream=True)
+            model="llama-3.1-8b-instant",
+            messages=[{"role": "user", "content": str(count)}],
+            stream=True,
+        )
         async for chunk in stream:
             if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
                 pieces.append(chunk.choices[0].delta.content)
@@ -301,8 +358,13 @@ def child_transport(variant: str, base_url: str, api_key: str, tokens: int) -> d
         pieces = await receive(client, tokens)
         cpu, wall = time.process_time() - cpu, time.monotonic() - wall
         await client.close()
-        return {"cpu_share": cpu / wall, "wall": wall, "tokens": tokens, "pieces": len(pieces),
-                "chars": sum(map(len, pieces))}
+        return {
+            "cpu_share": cpu / wall,
+            "wall": wall,
+            "tokens": tokens,
+            "pieces": len(pieces),
+            "chars": sum(map(len, pieces)),
+        }
 
     with loop:
         return loop.run_until_complete(main())
@@ -322,9 +384,16 @@ def report_first_paint(app, is_window, listed=None) -> None:
         window = None
 
         def eventFilter(self, watched, event):  # noqa: N802 - Qt override
-            if (event.type() == QEvent.Type.Paint and watched.isWidgetType()
-                    and (self.window is None and is_window(watched.window())
-                         or self.window is not None and watched.window() is self.window)):
+            if (
+                event.type() == QEvent.Type.Paint
+                and watched.isWidgetType()
+                and (
+                    self.window is None
+                    and is_window(watched.window())
+                    or self.window is not None
+                    and watched.window() is self.window
+                )
+            ):
                 if self.window is None:
                     self.window = watched.window()
                     QTimer.singleShot(0, lambda: report("painted_at"))
@@ -360,8 +429,11 @@ def child_app() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])  # app.main() takes the running instance
-    report_first_paint(app, lambda w: type(w).__name__ == "MainWindow",
-                       listed=lambda w: w.sessions.list.model().rowCount() > 0)
+    report_first_paint(
+        app,
+        lambda w: type(w).__name__ == "MainWindow",
+        listed=lambda w: w.sessions.list.model().rowCount() > 0,
+    )
     from desktop_chat.app import main
 
     sys.exit(main([]))
@@ -375,16 +447,22 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=1000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--slow-rate", type=float, default=100,
-                        help="a second transport row at this rate (0: none)")
+    parser.add_argument(
+        "--slow-rate", type=float, default=100, help="a second transport row at this rate (0: none)"
+    )
     parser.add_argument("--slow-tokens", type=int, default=1000)
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--only", choices=("transport", "startup"), default=None)
-    parser.add_argument("--compare-with", type=Path, default=None, metavar="CHECKOUT",
-                        help="also time the app's start-up from this source tree (e.g. before;"
-                        " the data is written by this tree's schema, which an older tree whose"
-                        " schema is behind refuses with a dialog)")
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        default=None,
+        metavar="CHECKOUT",
+        help="also time the app's start-up from this source tree (e.g. before;"
+        " the data is written by this tree's schema, which an older tree whose"
+        " schema is behind refuses with a dialog)",
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.child:
@@ -407,13 +485,19 @@ def main() -> None:
                 speeds.append((args.slow_tokens, args.slow_rate))
             for tokens, rate in speeds:
                 figures = transport_cpu(server, display, tokens, rate, args.runs)
-                for variant, label in (("groq_client", "GroqClient.stream"),
-                                       ("sdk_chunks", "baseline: the SDK's parsed chunks")):
+                for variant, label in (
+                    ("groq_client", "GroqClient.stream"),
+                    ("sdk_chunks", "baseline: the SDK's parsed chunks"),
+                ):
                     f = figures[variant]
-                    rows.append((f"transport, {tokens} tokens @{rate:g}/s: {label}",
-                                 f"{f['cpu_share']:.1%} of a core",
-                                 f"range {f['range'][0]:.1%}-{f['range'][1]:.1%}, "
-                                 f"{f['tokens_per_second']:.0f} tokens/s, {f['pieces']} pieces"))
+                    rows.append(
+                        (
+                            f"transport, {tokens} tokens @{rate:g}/s: {label}",
+                            f"{f['cpu_share']:.1%} of a core",
+                            f"range {f['range'][0]:.1%}-{f['range'][1]:.1%}, "
+                            f"{f['tokens_per_second']:.0f} tokens/s, {f['pieces']} pieces",
+                        )
+                    )
         if args.only in (None, "startup"):
             scratch = Path(tempfile.mkdtemp(prefix="dc-bench-"))
             try:
@@ -421,41 +505,76 @@ def main() -> None:
                 home.mkdir()
                 built = time.monotonic()
                 populate(data_dir, args.sessions, args.events)
-                print(f"(data dir: {args.sessions} sessions, {args.events} events, "
-                      f"{(data_dir / 'chat.db').stat().st_size / 1e6:.0f} MB, "
-                      f"built in {time.monotonic() - built:.0f} s)", file=sys.stderr)
-                figures = startup_time(server, display, data_dir, home, args.runs,
-                                       args.compare_with)
+                print(
+                    f"(data dir: {args.sessions} sessions, {args.events} events, "
+                    f"{(data_dir / 'chat.db').stat().st_size / 1e6:.0f} MB, "
+                    f"built in {time.monotonic() - built:.0f} s)",
+                    file=sys.stderr,
+                )
+                figures = startup_time(
+                    server, display, data_dir, home, args.runs, args.compare_with
+                )
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
             app, bare = figures["app"], figures["bare"]
-            rows.append(("start-up to a painted window: the app",
-                         f"{app['seconds']:.2f} s",
-                         f"range {app['range'][0]:.2f}-{app['range'][1]:.2f}, "
-                         f"{args.sessions} sessions, {args.events} events"))
-            rows.append(("start-up until the session list shows: the app",
-                         f"{app['listed']:.2f} s", "the newest 1,000 sessions listed"))
-            rows.append(("start-up: baseline, a bare PySide6 + qasync window",
-                         f"{bare['seconds']:.2f} s",
-                         f"range {bare['range'][0]:.2f}-{bare['range'][1]:.2f}"))
-            rows.append(("start-up ratio app / bare", f"{app['seconds'] / bare['seconds']:.2f}x",
-                         "target <= 1.5x"))
-            rows.append(("start-up CPU until painted: app / bare",
-                         f"{app['cpu'] / bare['cpu']:.2f}x",
-                         f"{app['cpu']:.2f} s / {bare['cpu']:.2f} s of CPU (less noisy than wall "
-                         "time on a busy machine)"))
+            rows.append(
+                (
+                    "start-up to a painted window: the app",
+                    f"{app['seconds']:.2f} s",
+                    f"range {app['range'][0]:.2f}-{app['range'][1]:.2f}, "
+                    f"{args.sessions} sessions, {args.events} events",
+                )
+            )
+            rows.append(
+                (
+                    "start-up until the session list shows: the app",
+                    f"{app['listed']:.2f} s",
+                    "the newest 1,000 sessions listed",
+                )
+            )
+            rows.append(
+                (
+                    "start-up: baseline, a bare PySide6 + qasync window",
+                    f"{bare['seconds']:.2f} s",
+                    f"range {bare['range'][0]:.2f}-{bare['range'][1]:.2f}",
+                )
+            )
+            rows.append(
+                (
+                    "start-up ratio app / bare",
+                    f"{app['seconds'] / bare['seconds']:.2f}x",
+                    "target <= 1.5x",
+                )
+            )
+            rows.append(
+                (
+                    "start-up CPU until painted: app / bare",
+                    f"{app['cpu'] / bare['cpu']:.2f}x",
+                    f"{app['cpu']:.2f} s / {bare['cpu']:.2f} s of CPU (less noisy than wall "
+                    "time on a busy machine)",
+                )
+            )
             compared = [("the app", app), ("bare window", bare)]
             if "other" in figures:
                 other = figures["other"]
-                rows.append((f"start-up: the app from {args.compare_with}",
-                             f"{other['seconds']:.2f} s",
-                             f"{other['seconds'] / bare['seconds']:.2f}x bare; list shows at "
-                             f"{other['listed']:.2f} s; CPU until painted {other['cpu']:.2f} s "
-                             f"({other['cpu'] / bare['cpu']:.2f}x bare)"))
+                rows.append(
+                    (
+                        f"start-up: the app from {args.compare_with}",
+                        f"{other['seconds']:.2f} s",
+                        f"{other['seconds'] / bare['seconds']:.2f}x bare; list shows at "
+                        f"{other['listed']:.2f} s; CPU until painted {other['cpu']:.2f} s "
+                        f"({other['cpu'] / bare['cpu']:.2f}x bare)",
+                    )
+                )
                 compared.append((f"the app from {args.compare_with}", other))
             for name, f in compared:
-                rows.append((f"idle: {name}", f"{f['idle_rss_mb']:.0f} MB RSS",
-                             f"CPU {f['idle_cpu_share']:.2%} of a core (over 10 s)"))
+                rows.append(
+                    (
+                        f"idle: {name}",
+                        f"{f['idle_rss_mb']:.0f} MB RSS",
+                        f"CPU {f['idle_cpu_share']:.2%} of a core (over 10 s)",
+                    )
+                )
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>16}  {note}")

@@ -36,8 +36,10 @@ from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
 from desktop_chat.ui.session_panel import SessionPanel  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 
-WORDS = ("plan trip lisbon python error sqlite query refactor email draft recipe budget review "
-         "meeting notes summary translate poem bug fix deploy docker async test index").split()
+WORDS = (
+    "plan trip lisbon python error sqlite query refactor email draft recipe budget review "
+    "meeting notes summary translate poem bug fix deploy docker async test index"
+).split()
 
 
 def rss_bytes() -> int:
@@ -154,7 +156,9 @@ def first_paint(app: QApplication, store: SQLiteStore, limit: int) -> dict[str, 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sessions", type=int, default=10_000)
     args = parser.parse_args()
 
@@ -163,25 +167,34 @@ def main() -> int:
         store = SQLiteStore(Path(folder) / "chat.db")
         started = time.perf_counter()
         asyncio.run(populate(store, args.sessions))
-        live = store._db.execute("SELECT count(*) FROM sessions WHERE deleted_at IS NULL").fetchone()[0]
-        print(f"{args.sessions} sessions ({live} not deleted) stored in {time.perf_counter() - started:.1f} s; "
-              f"{os.cpu_count()} CPUs")
+        live = store._db.execute(
+            "SELECT count(*) FROM sessions WHERE deleted_at IS NULL"
+        ).fetchone()[0]
+        print(
+            f"{args.sessions} sessions ({live} not deleted) stored in {time.perf_counter() - started:.1f} s; "
+            f"{os.cpu_count()} CPUs"
+        )
         plan = store._db.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM sessions WHERE deleted_at IS NULL"
             " AND (?1 IS NULL OR user_id IS NULL OR user_id = ?1) ORDER BY updated_at DESC LIMIT ?2",
-            (None, 200)).fetchall()
+            (None, 200),
+        ).fetchall()
         print("list_sessions query plan: " + "; ".join(row[-1] for row in plan))
 
         for limit in (200, args.sessions):
             query_ms = median_ms(lambda: asyncio.run(store.list_sessions(limit=limit)))
             result = first_paint(app, store, limit)
-            print(f"limit={limit:>6}: {result['rows']:>5} rows; list_sessions {query_ms:.1f} ms (median of 7); "
-                  f"first paint {result['total_ms']:.0f} ms = list {result['list_ms']:.0f} + "
-                  f"set_sessions/select {result['set_ms']:.0f} + paint {result['paint_ms']:.0f} ms; "
-                  f"RSS +{result['mb']:.1f} MB")
-            print(f"              one search keystroke {result['typed_ms']:.1f} ms, clearing it "
-                  f"{result['cleared_ms']:.1f} ms; scroll {result['frames']} frames of 120 px: worst "
-                  f"{result['worst']:.1f} ms, median {result['median']:.2f} ms")
+            print(
+                f"limit={limit:>6}: {result['rows']:>5} rows; list_sessions {query_ms:.1f} ms (median of 7); "
+                f"first paint {result['total_ms']:.0f} ms = list {result['list_ms']:.0f} + "
+                f"set_sessions/select {result['set_ms']:.0f} + paint {result['paint_ms']:.0f} ms; "
+                f"RSS +{result['mb']:.1f} MB"
+            )
+            print(
+                f"              one search keystroke {result['typed_ms']:.1f} ms, clearing it "
+                f"{result['cleared_ms']:.1f} ms; scroll {result['frames']} frames of 120 px: worst "
+                f"{result['worst']:.1f} ms, median {result['median']:.2f} ms"
+            )
         asyncio.run(store.close())
     return 0
 

@@ -55,8 +55,10 @@ from desktop_chat.ui.transcript import (  # noqa: E402
 )
 
 TOKEN = re.compile(r"\s*\S{1,6}|\s+")
-WORDS = ("stream render token buffer layout paint frame event loop block finished tail "
-         "markdown document cursor widget python async queue latency budget").split()
+WORDS = (
+    "stream render token buffer layout paint frame event loop block finished tail "
+    "markdown document cursor widget python async queue latency budget"
+).split()
 
 
 def markdown_reply(tokens: int, seed: int = 7) -> str:
@@ -76,8 +78,10 @@ def markdown_reply(tokens: int, seed: int = 7) -> str:
         elif kind == "list":
             block = "\n".join(f"- {words(rng.randint(4, 10))}" for _ in range(rng.randint(3, 6)))
         elif kind == "code":
-            lines = [f"    value_{i} = compute({i}, '{rng.choice(WORDS)}')"
-                     for i in range(rng.randint(4, 12))]
+            lines = [
+                f"    value_{i} = compute({i}, '{rng.choice(WORDS)}')"
+                for i in range(rng.randint(4, 12))
+            ]
             block = "```python\ndef step():\n" + "\n".join(lines) + "\n    return value_0\n```"
         elif kind == "heading":
             block = "## " + words(3).title()
@@ -94,8 +98,11 @@ class Harness:
         self.app = app
         warm_up_lexers().join()  # as the app does at start-up, off the event loop
         self.history_events = [
-            Event("bench", EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
-                  {"text": markdown_reply(60, seed=n) if n % 2 else f"question {n}"})
+            Event(
+                "bench",
+                EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
+                {"text": markdown_reply(60, seed=n) if n % 2 else f"question {n}"},
+            )
             for n in range(history)
         ]
         self.view, self.model, self.delegate = build_transcript(DARK)
@@ -180,10 +187,16 @@ class Harness:
         beat.stop()
         assert item.text == text, "the streamed text must arrive whole"
         busy.sort()
-        return {"cpu": cpu, "wall": wall, "stall": worst_stall, "busy_max": busy[-1],
-                "busy_p99": busy[int(len(busy) * 0.99)],
-                "busy_over_8ms": sum(b > 0.008 for b in busy), "flushes": renderer.flushes,
-                "frames": renderer.frames}
+        return {
+            "cpu": cpu,
+            "wall": wall,
+            "stall": worst_stall,
+            "busy_max": busy[-1],
+            "busy_p99": busy[int(len(busy) * 0.99)],
+            "busy_over_8ms": sum(b > 0.008 for b in busy),
+            "flushes": renderer.flushes,
+            "frames": renderer.frames,
+        }
 
 
 class TimedRenderer(StreamRenderer):
@@ -257,9 +270,14 @@ def idle_baseline(seconds: float) -> dict[str, float]:
     for timer in (*timers, task):
         timer.stop()
     task_times.sort()
-    return {"share": used / seconds, "gap": worst_gap,
-            "task_median": task_times[len(task_times) // 2], "task_worst": task_times[-1],
-            "task_over_8ms": sum(t > 0.008 for t in task_times), "task_runs": len(task_times)}
+    return {
+        "share": used / seconds,
+        "gap": worst_gap,
+        "task_median": task_times[len(task_times) // 2],
+        "task_worst": task_times[-1],
+        "task_over_8ms": sum(t > 0.008 for t in task_times),
+        "task_runs": len(task_times),
+    }
 
 
 def _spin(rounds: int) -> int:
@@ -280,14 +298,20 @@ def _rounds_for(seconds: float) -> int:
 
 
 GROWING_BLOCKS = {
-    "table2000": lambda: "| name | value |\n|---|---|\n" + "".join(
-        f"| {WORDS[n % len(WORDS)]} **{n}** | {n * 7 % 1000} |\n" for n in range(2000)),
+    "table2000": lambda: (
+        "| name | value |\n|---|---|\n"
+        + "".join(f"| {WORDS[n % len(WORDS)]} **{n}** | {n * 7 % 1000} |\n" for n in range(2000))
+    ),
     "list": lambda: "".join(
-        f"- {WORDS[n % len(WORDS)]} item {n} with `code` and words\n" for n in range(2000)),
+        f"- {WORDS[n % len(WORDS)]} item {n} with `code` and words\n" for n in range(2000)
+    ),
     "paragraph": lambda: "".join(
-        f"Line {n} of one paragraph with **bold** words that never ends\n" for n in range(2000)),
-    "code": lambda: "```python\n" + "".join(
-        f"value_{n} = compute({n}, 'text')  # line {n}\n" for n in range(2000)),
+        f"Line {n} of one paragraph with **bold** words that never ends\n" for n in range(2000)
+    ),
+    "code": lambda: (
+        "```python\n"
+        + "".join(f"value_{n} = compute({n}, 'text')  # line {n}\n" for n in range(2000))
+    ),
 }
 
 
@@ -312,22 +336,32 @@ def growing_block(harness: Harness, case: str, rate: float) -> None:
     tenth = max(1, len(frames) // 10)
 
     def window(part: list[tuple[float, int]]) -> tuple[float, float]:
-        return (sum(cost for cost, _ in part) / len(part),
-                sum(added for _, added in part) / len(part))
+        return (
+            sum(cost for cost, _ in part) / len(part),
+            sum(added for _, added in part) / len(part),
+        )
 
-    start_cost, start_added = window(frames[1:tenth + 1])  # the first frame builds the view
+    start_cost, start_added = window(frames[1 : tenth + 1])  # the first frame builds the view
     end_cost, end_added = window(frames[-tenth:])
-    print(f"{case}: {len(text)} chars, {len(frames)} frames, one-shot render "
-          f"{one_shot * 1000:.0f} ms, streamed CPU {streamed['cpu']:.2f} s "
-          f"= {streamed['cpu'] / one_shot:.1f}x one-shot, worst stall "
-          f"{streamed['stall'] * 1000:.0f} ms")
-    print(f"        per frame, first tenth: {start_cost * 1000:.2f} ms "
-          f"({start_cost / one_shot * 100:.2f}% of one-shot) for {start_added:.0f} new chars")
-    print(f"        per frame, last tenth:  {end_cost * 1000:.2f} ms "
-          f"({end_cost / one_shot * 100:.2f}% of one-shot) for {end_added:.0f} new chars")
+    print(
+        f"{case}: {len(text)} chars, {len(frames)} frames, one-shot render "
+        f"{one_shot * 1000:.0f} ms, streamed CPU {streamed['cpu']:.2f} s "
+        f"= {streamed['cpu'] / one_shot:.1f}x one-shot, worst stall "
+        f"{streamed['stall'] * 1000:.0f} ms"
+    )
+    print(
+        f"        per frame, first tenth: {start_cost * 1000:.2f} ms "
+        f"({start_cost / one_shot * 100:.2f}% of one-shot) for {start_added:.0f} new chars"
+    )
+    print(
+        f"        per frame, last tenth:  {end_cost * 1000:.2f} ms "
+        f"({end_cost / one_shot * 100:.2f}% of one-shot) for {end_added:.0f} new chars"
+    )
     per_char = (end_cost / max(end_added, 1)) / (start_cost / max(start_added, 1))
-    print(f"        end/start per frame {end_cost / start_cost:.2f}x, per new char "
-          f"{per_char:.2f}x (target <= ~2)")
+    print(
+        f"        end/start per frame {end_cost / start_cost:.2f}x, per new char "
+        f"{per_char:.2f}x (target <= ~2)"
+    )
 
 
 def open_saved(harness: Harness, text: str) -> None:
@@ -372,20 +406,30 @@ def open_saved(harness: Harness, text: str) -> None:
     harness.settle()
     beat.stop()
     heartbeat()
-    print(f"open a saved {len(text) // 1000} KB reply: shown whole after "
-          f"{time.perf_counter() - start:.2f} s ({time.thread_time() - cpu_start:.2f} s CPU); "
-          f"longest the event loop was held {worst_gap * 1000:.0f} ms")
+    print(
+        f"open a saved {len(text) // 1000} KB reply: shown whole after "
+        f"{time.perf_counter() - start:.2f} s ({time.thread_time() - cpu_start:.2f} s CPU); "
+        f"longest the event loop was held {worst_gap * 1000:.0f} ms"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rate", type=float, default=1000.0, help="tokens per second")
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 8000])
-    parser.add_argument("--history", type=int, default=0,
-                        help="earlier messages in the transcript above the streamed reply")
-    parser.add_argument("--case", choices=[*GROWING_BLOCKS, *SAVED_REPLIES],
-                        help="one block that never ends (or a huge saved reply), see above")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="earlier messages in the transcript above the streamed reply",
+    )
+    parser.add_argument(
+        "--case",
+        choices=[*GROWING_BLOCKS, *SAVED_REPLIES],
+        help="one block that never ends (or a huge saved reply), see above",
+    )
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -402,10 +446,12 @@ def main() -> int:
     idle = idle_baseline(2.0)
     baseline = idle["share"]
     print(f"the measuring timers' own cost: {baseline * 100:.1f}% of a core, subtracted below")
-    print(f"the machine's noise, idle: worst heartbeat gap {idle['gap'] * 1000:.1f} ms; "
-          f"a fixed task of {idle['task_median'] * 1000:.1f} ms CPU measured up to "
-          f"{idle['task_worst'] * 1000:.1f} ms, over 8 ms {idle['task_over_8ms']} times "
-          f"in {idle['task_runs']}")
+    print(
+        f"the machine's noise, idle: worst heartbeat gap {idle['gap'] * 1000:.1f} ms; "
+        f"a fixed task of {idle['task_median'] * 1000:.1f} ms CPU measured up to "
+        f"{idle['task_worst'] * 1000:.1f} ms, over 8 ms {idle['task_over_8ms']} times "
+        f"in {idle['task_runs']}"
+    )
     results = {}
     for size in args.sizes:
         text = markdown_reply(size)
@@ -416,19 +462,27 @@ def main() -> int:
         work_cpu = max(0.0, streamed["cpu"] - baseline * streamed["wall"])
         share = work_cpu / streamed["wall"]
         results[size] = work_cpu
-        print(f"{tokens:>6} tokens  {len(text):>7} chars  wall {streamed['wall']:.2f} s  "
-              f"flushes {streamed['flushes']:>4}  "
-              f"CPU {work_cpu:.3f} s = {share * 100:.1f}% of a core")
-        print(f"        worst stall {streamed['stall'] * 1000:.1f} ms; main thread busy between "
-              f"heartbeats: p99 {streamed['busy_p99'] * 1000:.1f} ms, worst "
-              f"{streamed['busy_max'] * 1000:.1f} ms, {streamed['busy_over_8ms']} times over 8 ms")
-        print(f"        one-shot render {one_shot * 1000:.0f} ms  "
-              f"streamed/one-shot {work_cpu / one_shot:.1f}x")
+        print(
+            f"{tokens:>6} tokens  {len(text):>7} chars  wall {streamed['wall']:.2f} s  "
+            f"flushes {streamed['flushes']:>4}  "
+            f"CPU {work_cpu:.3f} s = {share * 100:.1f}% of a core"
+        )
+        print(
+            f"        worst stall {streamed['stall'] * 1000:.1f} ms; main thread busy between "
+            f"heartbeats: p99 {streamed['busy_p99'] * 1000:.1f} ms, worst "
+            f"{streamed['busy_max'] * 1000:.1f} ms, {streamed['busy_over_8ms']} times over 8 ms"
+        )
+        print(
+            f"        one-shot render {one_shot * 1000:.0f} ms  "
+            f"streamed/one-shot {work_cpu / one_shot:.1f}x"
+        )
     if len(args.sizes) >= 2:
         small, large = args.sizes[0], args.sizes[-1]
         ratio = results[large] / results[small]
-        print(f"CPU({large // 1000}k)/CPU({small // 1000}k) = {ratio:.2f} "
-              f"(linear = {large / small:.1f})")
+        print(
+            f"CPU({large // 1000}k)/CPU({small // 1000}k) = {ratio:.2f} "
+            f"(linear = {large / small:.1f})"
+        )
     return 0
 
 

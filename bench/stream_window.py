@@ -79,8 +79,9 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
             store = SQLiteStore(Path(folder) / "chat.db")
             service = ChatService(store, client, ChatSettings(auto_title=False))
             preferences = QSettings(str(Path(folder) / "p.ini"), QSettings.Format.IniFormat)
-            window = MainWindow(service, lambda key: client, lambda key: None,
-                                preferences_store=preferences)
+            window = MainWindow(
+                service, lambda key: client, lambda key: None, preferences_store=preferences
+            )
             window.resize(1280, 860)
             window.show()
             await window.start()
@@ -142,8 +143,9 @@ for line in sys.stdin:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cases", nargs="+", default=["2000@1000", "8000@1000", "8000@100"])
     parser.add_argument("--programs", nargs="+", default=list(PROGRAMS), choices=PROGRAMS)
@@ -162,14 +164,20 @@ def main() -> int:
 
         x_server = XServer().start()
         os.environ["DISPLAY"] = x_server.display
-    server = subprocess.Popen([sys.executable, "-c", SERVER.format(root=str(ROOT))],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER.format(root=str(ROOT))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         base_url, api_key = server.stdout.readline().split()
         shares: dict[tuple[str, str], float] = {}
         seconds: dict[tuple[str, str], float] = {}
-        print(f"real X11 window (xcb), DISPLAY={os.environ['DISPLAY']}, {os.cpu_count()} CPUs, "
-              f"median of {args.runs}")
+        print(
+            f"real X11 window (xcb), DISPLAY={os.environ['DISPLAY']}, {os.cpu_count()} CPUs, "
+            f"median of {args.runs}"
+        )
         print(f"{'case':>12} " + " ".join(f"{p:>16}" for p in args.programs))
         for case in args.cases:
             tokens, rate = case.split("@")
@@ -181,16 +189,30 @@ def main() -> int:
                 runs, cpu = [], []
                 for _ in range(args.runs):
                     done = subprocess.run(
-                        [sys.executable, __file__, "--program", program, "--base-url", base_url,
-                         "--api-key", api_key], capture_output=True, text=True, timeout=600,
-                        env=dict(os.environ, QT_QPA_PLATFORM="xcb"))
+                        [
+                            sys.executable,
+                            __file__,
+                            "--program",
+                            program,
+                            "--base-url",
+                            base_url,
+                            "--api-key",
+                            api_key,
+                        ],
+                        capture_output=True,
+                        text=True,
+                        timeout=600,
+                        env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
+                    )
                     figures = json.loads(done.stdout.strip().splitlines()[-1])
                     runs.append(figures["cpu"] / figures["wall"])
                     cpu.append(figures["cpu"])
                 shares[(case, program)] = statistics.median(runs)
                 seconds[(case, program)] = statistics.median(cpu)
-                row.append(f"{100 * shares[(case, program)]:5.1f}% ({min(runs) * 100:.0f}-"
-                           f"{max(runs) * 100:.0f})")
+                row.append(
+                    f"{100 * shares[(case, program)]:5.1f}% ({min(runs) * 100:.0f}-"
+                    f"{max(runs) * 100:.0f})"
+                )
             print(f"{case + ' t/s':>12} " + " ".join(f"{cell:>16}" for cell in row))
         if {"app", "naive"} <= set(args.programs):
             for case in args.cases:

@@ -23,15 +23,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "DESKTOP_CHAT_DATA_DIR, read from the environment or a .env file.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument("--self-test", action="store_true",
-                        help="open the window offscreen on a temporary database, draw a reply, "
-                        "and exit 0 if all went well (checks an installed bundle)")
-    parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING"),
-                        help="how much goes to the log file (default INFO; message text and keys "
-                        "are never logged)")
-    parser.add_argument("--quick-ask", action="store_true",
-                        help="open the quick-ask window of the running app (starting it if need "
-                        "be): bind this command to a key where the app cannot grab one itself")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window offscreen on a temporary database, draw a reply, "
+        "and exit 0 if all went well (checks an installed bundle)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=("DEBUG", "INFO", "WARNING"),
+        help="how much goes to the log file (default INFO; message text and keys are never logged)",
+    )
+    parser.add_argument(
+        "--quick-ask",
+        action="store_true",
+        help="open the quick-ask window of the running app (starting it if need "
+        "be): bind this command to a key where the app cannot grab one itself",
+    )
     return parser.parse_args(argv)
 
 
@@ -100,19 +109,29 @@ def main(argv: list[str] | None = None) -> int:
         if confirm_key_destination(settings):
             settings.release_withheld_key()
         else:
-            log.warning("Did not send the saved key to %s (it was saved for another address)",
-                        settings.groq_base_url)
+            log.warning(
+                "Did not send the saved key to %s (it was saved for another address)",
+                settings.groq_base_url,
+            )
     for secret in (settings.groq_api_key, settings.withheld_key, settings.supabase_key):
         logs.add_secret(secret)
-    log.info("%s %s starting (%s); data in %s; logs in %s", APP_NAME, __version__,
-             "bundle" if getattr(sys, "frozen", False) else "source", settings.data_dir, log_file)
+    log.info(
+        "%s %s starting (%s); data in %s; logs in %s",
+        APP_NAME,
+        __version__,
+        "bundle" if getattr(sys, "frozen", False) else "source",
+        settings.data_dir,
+        log_file,
+    )
 
     # One window per data folder: a second start brings the first one forward and exits.
     instance = SingleInstance(settings.data_dir, app)
     if instance.activate_running(message=QUICK_ASK if args.quick_ask else ACTIVATE):
-        log.info("%s is already running on this data folder; %s", APP_NAME,
-                 "asked it for its quick-ask window" if args.quick_ask
-                 else "brought its window forward")
+        log.info(
+            "%s is already running on this data folder; %s",
+            APP_NAME,
+            "asked it for its quick-ask window" if args.quick_ask else "brought its window forward",
+        )
         return 0
     instance.listen()
 
@@ -127,8 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
     store_ready = loop.create_future()
     llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
-    service = ChatService(_StoreOpening(store_ready), llm,
-                          ChatSettings(memory_turns=settings.memory_turns))
+    service = ChatService(
+        _StoreOpening(store_ready), llm, ChatSettings(memory_turns=settings.memory_turns)
+    )
     closed = asyncio.Event()
     # Quitting waits for the loop: a reply being cancelled must still save what arrived.
     app.setQuitOnLastWindowClosed(False)
@@ -159,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         service.store = store
         if store.moved_aside is not None:
-            notice = (f"The chat database was damaged, so it was moved to {store.moved_aside} "
-                      "and a fresh one was started.")
+            notice = (
+                f"The chat database was damaged, so it was moved to {store.moved_aside} "
+                "and a fresh one was started."
+            )
             show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
             window.show_status(notice)
         store_ready.set_result(store)  # calls made meanwhile go on, after the notice
@@ -233,8 +255,11 @@ def _after_first_paint(window, at_most: float = 2.0) -> asyncio.Future:
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event):  # noqa: N802 - Qt override
-            if (event.type() == QEvent.Type.Paint and watched.isWidgetType()
-                    and watched.window() is window):
+            if (
+                event.type() == QEvent.Type.Paint
+                and watched.isWidgetType()
+                and watched.window() is window
+            ):
                 QTimer.singleShot(0, finish)
             return False
 

@@ -31,8 +31,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization headers.
     (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]+"), r"\1\2" + REDACTED),
     # key=value, "api_key": "value", apiKey: value ...
-    (re.compile(r"(?i)\b((?:api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|password|secret)"
-                r"[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"), r"\1" + REDACTED),
+    (
+        re.compile(
+            r"(?i)\b((?:api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|password|secret)"
+            r"[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"
+        ),
+        r"\1" + REDACTED,
+    ),
 )
 
 
@@ -88,8 +93,9 @@ class LibraryDetailFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.INFO:
             return True
-        return any(record.name == name or record.name.startswith(name + ".")
-                   for name in APP_LOGGERS)
+        return any(
+            record.name == name or record.name.startswith(name + ".") for name in APP_LOGGERS
+        )
 
 
 class PrivateRotatingFileHandler(RotatingFileHandler):
@@ -149,13 +155,16 @@ def setup_logging(
     try:
         if not log_dir.is_dir():
             log_dir.mkdir(mode=0o700, parents=True)
-        handlers.append(PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES,
-                                                   backupCount=BACKUP_COUNT, encoding="utf-8",
-                                                   delay=True))
+        handlers.append(
+            PrivateRotatingFileHandler(
+                log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+            )
+        )
     except OSError as exc:
         log_file = None
-        print(f"Desktop Chat: cannot write logs to {log_dir} ({exc.strerror or exc})",
-              file=sys.stderr)
+        print(
+            f"Desktop Chat: cannot write logs to {log_dir} ({exc.strerror or exc})", file=sys.stderr
+        )
     if stderr_level is not None and sys.stderr is not None:  # None in a windowed Windows app
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(stderr_level if log_file else min(stderr_level, logging.INFO))

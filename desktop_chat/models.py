@@ -108,9 +108,12 @@ def strip_invisible(text: str) -> str:
     (U+200E/F, U+061C), zero-width spaces and joiners (U+200B-200D, U+2060, U+FEFF), soft
     hyphens, tag characters. Model-written names with them can read backwards ("\u202eexe.txt"
     shows as "txt.exe") or look exactly like another name."""
-    return "".join(char for char in text
-                   if char in "\n\r\t" or (unicodedata.category(char) not in ("Cc", "Cf")
-                                             and char not in _INVISIBLE_LETTERS))
+    return "".join(
+        char
+        for char in text
+        if char in "\n\r\t"
+        or (unicodedata.category(char) not in ("Cc", "Cf") and char not in _INVISIBLE_LETTERS)
+    )
 
 
 def clean_title(title: str | None, max_chars: int = MAX_TITLE_CHARS) -> str:
@@ -122,7 +125,7 @@ def clean_title(title: str | None, max_chars: int = MAX_TITLE_CHARS) -> str:
         return ""
     cleaned = " ".join(strip_invisible(title).split())
     if len(cleaned) > max_chars:
-        cleaned = cleaned[:max_chars - 1].rstrip() + "…"
+        cleaned = cleaned[: max_chars - 1].rstrip() + "…"
     return cleaned
 
 

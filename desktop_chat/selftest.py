@@ -23,7 +23,7 @@ TIMEOUT_SECONDS = 60
 DUMMY_KEY = "gsk_selftestdummykey0000000000000000"
 MARKDOWN_REPLY = (
     "Here is **bold**, *italic* and `inline code`.\n\n"
-    "```python\ndef greet(name):\n    return f\"Hello, {name}!\"\n```\n\n"
+    '```python\ndef greet(name):\n    return f"Hello, {name}!"\n```\n\n'
     "| a | b |\n|---|---|\n| 1 | 2 |\n"
 )
 
@@ -44,8 +44,9 @@ def run_self_test() -> int:
     started = time.monotonic()
     steps: list[str] = ["start"]
     try:
-        with tempfile.TemporaryDirectory(prefix="desktop-chat-selftest-",
-                                         ignore_cleanup_errors=True) as tmp:
+        with tempfile.TemporaryDirectory(
+            prefix="desktop-chat-selftest-", ignore_cleanup_errors=True
+        ) as tmp:
             try:
                 details = _run(Path(tmp), steps.append)
             finally:
@@ -62,8 +63,10 @@ def run_self_test() -> int:
         print(f"self-test FAILED at {steps[-1]}: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
     seconds = time.monotonic() - started
-    print(f"self-test OK: {APP_NAME} {__version__} ({'bundle' if _frozen() else 'source'}), "
-          f"{details}, {seconds:.1f} s")
+    print(
+        f"self-test OK: {APP_NAME} {__version__} ({'bundle' if _frozen() else 'source'}), "
+        f"{details}, {seconds:.1f} s"
+    )
     return 0
 
 
@@ -114,8 +117,10 @@ def _run(tmp: Path, step) -> str:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_ID])
     # As app.py: closing the window must not stop the loop while its tasks wind down.
     app.setQuitOnLastWindowClosed(False)
-    check(QGuiApplication.platformName() == "offscreen",
-          f"Qt runs on the {QGuiApplication.platformName()!r} platform, not offscreen")
+    check(
+        QGuiApplication.platformName() == "offscreen",
+        f"Qt runs on the {QGuiApplication.platformName()!r} platform, not offscreen",
+    )
     icon = app_icon()
     check(not icon.isNull(), "the app icon did not load")
     app.setWindowIcon(icon)
@@ -144,10 +149,16 @@ def _run(tmp: Path, step) -> str:
     async def exercise() -> None:
         session = Session(title="Self-test")
         await store.create_session(session)
-        await store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
-                                    {"text": "Show me some Markdown"}))
-        await store.add_event(Event(session.session_id, EventType.AI_RESPONSE,
-                                    {"text": MARKDOWN_REPLY, "model": "self-test"}))
+        await store.add_event(
+            Event(session.session_id, EventType.USER_MESSAGE, {"text": "Show me some Markdown"})
+        )
+        await store.add_event(
+            Event(
+                session.session_id,
+                EventType.AI_RESPONSE,
+                {"text": MARKDOWN_REPLY, "model": "self-test"},
+            )
+        )
         stored = await store.events(session.session_id)
         check(len(stored) == 2, f"the store returned {len(stored)} events, not 2")
 
@@ -190,10 +201,13 @@ def _check_rendered(window, item) -> str:
     screenshot = os.environ.get("DESKTOP_CHAT_SELFTEST_SCREENSHOT")  # to look at what was drawn
     if screenshot:
         image.save(screenshot)
-    check(not image.isNull() and image.width() > 200 and image.height() > 200,
-          f"the window grabbed as {image.width()}x{image.height()}")
-    colours = {image.pixel(x, y) for y in range(0, image.height(), 4)
-               for x in range(0, image.width(), 4)}
+    check(
+        not image.isNull() and image.width() > 200 and image.height() > 200,
+        f"the window grabbed as {image.width()}x{image.height()}",
+    )
+    colours = {
+        image.pixel(x, y) for y in range(0, image.height(), 4) for x in range(0, image.width(), 4)
+    }
     check(len(colours) > 50, f"the window looks blank ({len(colours)} colours)")
 
     document = item.document
@@ -230,8 +244,11 @@ def _import_all_modules() -> int:
 
     import desktop_chat
 
-    names = [module.name for module in pkgutil.walk_packages(desktop_chat.__path__, "desktop_chat.")
-             if module.name != "desktop_chat.__main__"]
+    names = [
+        module.name
+        for module in pkgutil.walk_packages(desktop_chat.__path__, "desktop_chat.")
+        if module.name != "desktop_chat.__main__"
+    ]
     check(len(names) >= 10, f"found only {len(names)} modules of the app: {names}")
     for name in names:
         try:

@@ -63,9 +63,12 @@ def source_checkout() -> Path | None:
     return folder if f'name = "{PROJECT_NAME}"' in pyproject else None
 
 
-def read_config(env: dict[str, str] | None = None, cwd: Path | None = None,
-                exe_dir: Path | None = None, checkout: Path | str | None = "detect"
-                ) -> dict[str, str]:
+def read_config(
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    exe_dir: Path | None = None,
+    checkout: Path | str | None = "detect",
+) -> dict[str, str]:
     """Settings from, highest precedence first:
 
     1. the environment;
@@ -91,8 +94,10 @@ def read_config(env: dict[str, str] | None = None, cwd: Path | None = None,
     if checkout is not None and Path(checkout).resolve() == start_folder:
         dotenvs.append(start_folder / ".env")
     elif (start_folder / ".env").is_file():
-        log.info("Ignored %s: a .env in the start folder is read only from a source checkout",
-                 start_folder / ".env")
+        log.info(
+            "Ignored %s: a .env in the start folder is read only from a source checkout",
+            start_folder / ".env",
+        )
     for dotenv in dotenvs:  # lowest precedence first: later files override earlier ones
         if dotenv.is_file():
             values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
@@ -110,7 +115,8 @@ class Settings:
     supabase_key: str | None = field(default=None, repr=False)
     memory_turns: int = 10
     data_dir: Path = field(
-        default_factory=lambda: Path(platformdirs.user_data_dir(APP_ID, appauthor=False)))
+        default_factory=lambda: Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+    )
     key_source: str = "none"  # "environment" | "keychain" | "none": shown in Settings
     # A keychain key saved for another base URL than the one configured now: not used until
     # the user agrees to send it there (see key_destination_changed).
@@ -215,8 +221,9 @@ def save_key_base_url(base_url: str | None) -> None:
             with contextlib.suppress(PasswordDeleteError):  # nothing saved: nothing to delete
                 keyring.delete_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER)
         else:
-            keyring.set_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER,
-                                 effective_base_url(base_url))
+            keyring.set_password(
+                KEYRING_SERVICE, KEYRING_GROQ_URL_USER, effective_base_url(base_url)
+            )
     except (KeyringError, RuntimeError) as exc:
         log.info("Could not record the key's base URL in the keychain (%s)", type(exc).__name__)
 

@@ -62,25 +62,47 @@ class OfflineModel:
 
 async def seed(store: SQLiteStore) -> str:
     now = utc_now()
-    titles = ["Weekend trip to Lisbon", "Regex for ISO dates", "Explain CRDTs simply",
-              "Draft: release notes 0.1"]
+    titles = [
+        "Weekend trip to Lisbon",
+        "Regex for ISO dates",
+        "Explain CRDTs simply",
+        "Draft: release notes 0.1",
+    ]
     for age, title in enumerate(titles, start=1):
         session = Session(title=title, start_time=now - timedelta(hours=age * 7))
         await store.create_session(session)
-        await store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": title},
-                                    timestamp=now - timedelta(hours=age * 7)))
-        store._db.execute("UPDATE sessions SET updated_at = ? WHERE session_id = ?",
-                          ((now - timedelta(hours=age * 7)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                           session.session_id))
+        await store.add_event(
+            Event(
+                session.session_id,
+                EventType.USER_MESSAGE,
+                {"text": title},
+                timestamp=now - timedelta(hours=age * 7),
+            )
+        )
+        store._db.execute(
+            "UPDATE sessions SET updated_at = ? WHERE session_id = ?",
+            (
+                (now - timedelta(hours=age * 7)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                session.session_id,
+            ),
+        )
     session = Session(title="Debounce in Python")
     await store.create_session(session)
     # A chain, as the app writes one: the reply follows the question (the shown branch).
-    question = Event(session.session_id, EventType.USER_MESSAGE,
-                     {"text": "How do I debounce a function in Python? Keep it short."})
+    question = Event(
+        session.session_id,
+        EventType.USER_MESSAGE,
+        {"text": "How do I debounce a function in Python? Keep it short."},
+    )
     await store.add_event(question)
-    await store.add_event(Event(session.session_id, EventType.AI_RESPONSE,
-                                {"text": DEMO_REPLY, "model": "llama-3.1-8b-instant"},
-                                parent_id=question.event_id))
+    await store.add_event(
+        Event(
+            session.session_id,
+            EventType.AI_RESPONSE,
+            {"text": DEMO_REPLY, "model": "llama-3.1-8b-instant"},
+            parent_id=question.event_id,
+        )
+    )
     return session.session_id
 
 
@@ -119,10 +141,13 @@ def main() -> int:
             store = SQLiteStore(Path(folder) / "chat.db")
             session_id = await seed(store)
             service = ChatService(store, OfflineModel())
-            preferences = QSettings(str(Path(folder) / "preferences.ini"), QSettings.Format.IniFormat)
+            preferences = QSettings(
+                str(Path(folder) / "preferences.ini"), QSettings.Format.IniFormat
+            )
             Preferences(theme=theme_name).save(preferences)
-            window = MainWindow(service, lambda key: OfflineModel(), lambda key: None,
-                                preferences_store=preferences)
+            window = MainWindow(
+                service, lambda key: OfflineModel(), lambda key: None, preferences_store=preferences
+            )
             window.resize(width, height)
             window.show()
             await window.start()
@@ -132,7 +157,9 @@ def main() -> int:
             for _ in range(10):
                 app.processEvents()
                 await asyncio.sleep(0.05)
-            path = out / ("screenshot.png" if theme_name == "dark" else f"screenshot-{theme_name}.png")
+            path = out / (
+                "screenshot.png" if theme_name == "dark" else f"screenshot-{theme_name}.png"
+            )
             screen = window.screen()
             screen.grabWindow(int(window.winId())).save(str(path))
             window.close()

@@ -66,8 +66,14 @@ class MemoryKeyring(KeyringBackend):
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own data dir, config dir and keychain; nothing leaks from the host."""
-    for name in ("GROQ_API_KEY", "GROQ_MODEL", "GROQ_BASE_URL", "MEMORY_TURNS",
-                 "SUPABASE_URL", "SUPABASE_KEY"):
+    for name in (
+        "GROQ_API_KEY",
+        "GROQ_MODEL",
+        "GROQ_BASE_URL",
+        "MEMORY_TURNS",
+        "SUPABASE_URL",
+        "SUPABASE_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
     data_dir = tmp_path / "data"
     monkeypatch.setenv("DESKTOP_CHAT_DATA_DIR", str(data_dir))

@@ -20,8 +20,9 @@ def open_palette(qtbot, chat: ChatApp):
     return palette
 
 
-def test_it_lists_every_action_with_its_key_and_every_session(qtbot, run, groq_server,
-                                                              isolated_environment) -> None:
+def test_it_lists_every_action_with_its_key_and_every_session(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     chat.send_and_wait("Plan a garden party")
     chat.window.new_session()
@@ -46,8 +47,9 @@ def test_it_lists_every_action_with_its_key_and_every_session(qtbot, run, groq_s
     chat.close()
 
 
-def test_typing_filters_and_enter_runs_the_action(qtbot, run, groq_server,
-                                                  isolated_environment) -> None:
+def test_typing_filters_and_enter_runs_the_action(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     chat.send_and_wait("Hello there")
     assert chat.window.current_session_id is not None
@@ -91,16 +93,19 @@ def test_up_down_and_enter_open_a_session(qtbot, run, groq_server, isolated_envi
     chat.close()
 
 
-def test_a_click_runs_an_entry_and_a_click_elsewhere_closes_it(qtbot, run, groq_server,
-                                                                isolated_environment) -> None:
+def test_a_click_runs_an_entry_and_a_click_elsewhere_closes_it(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     palette = open_palette(qtbot, chat)
     qtbot.keyClicks(palette.search, "settings")
     row = next(r for r, e in enumerate(palette.shown_entries) if e.target == "open_settings")
     rect = palette.list.visualItemRect(palette.list.item(row))
     qtbot.mouseClick(palette.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: chat.window.settings_dialog is not None
-                    and chat.window.settings_dialog.isVisible(), timeout=3_000)
+    qtbot.waitUntil(
+        lambda: chat.window.settings_dialog is not None and chat.window.settings_dialog.isVisible(),
+        timeout=3_000,
+    )
     assert not palette.isVisible()
     chat.window.settings_dialog.reject()
 
@@ -110,8 +115,9 @@ def test_a_click_runs_an_entry_and_a_click_elsewhere_closes_it(qtbot, run, groq_
     chat.close()
 
 
-def test_a_session_title_is_shown_as_plain_text(qtbot, run, groq_server,
-                                                isolated_environment) -> None:
+def test_a_session_title_is_shown_as_plain_text(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     chat.send_and_wait("<b>bold</b> <img src=x> & title")
     palette = open_palette(qtbot, chat)

@@ -26,14 +26,16 @@ SLACK_SECONDS = 0.6  # scheduling delays in a loaded CI machine, on top of the 1
 
 
 def test_a_killed_app_keeps_the_message_and_all_but_the_last_second(
-        qtbot, run, groq_server, isolated_environment, tmp_path) -> None:
+    qtbot, run, groq_server, isolated_environment, tmp_path
+) -> None:
     groq_server.reply_text = REPLY
     groq_server.tokens_per_second = TOKENS_PER_SECOND
     tokens = groq_server.tokens()
     assert len(tokens) == 400
 
-    child = AppProcess(tmp_path / "home", isolated_environment, groq=groq_server,
-                       messages=[QUESTION])
+    child = AppProcess(
+        tmp_path / "home", isolated_environment, groq=groq_server, messages=[QUESTION]
+    )
     try:
         child.wait_for("ready")
         assert child.wait_for("sent")["accepted"]
@@ -46,8 +48,11 @@ def test_a_killed_app_keeps_the_message_and_all_but_the_last_second(
 
     # What the server had written to the socket when the kill was sent, and a second earlier.
     written = [token for at, token in groq_server.streamed if at <= killed_at]
-    promised = [token for at, token in groq_server.streamed
-                if at <= killed_at - ChatSettings().persist_interval - SLACK_SECONDS]
+    promised = [
+        token
+        for at, token in groq_server.streamed
+        if at <= killed_at - ChatSettings().persist_interval - SLACK_SECONDS
+    ]
     assert len(written) >= KILL_AFTER_TOKENS
 
     # Restart on the same data: the message and the reply so far are there, marked interrupted.
@@ -64,12 +69,15 @@ def test_a_killed_app_keeps_the_message_and_all_but_the_last_second(
         assert REPLY.startswith(stored), "the stored reply is not what the server sent"
         assert stored.startswith("".join(promised)), (
             f"lost more than {ChatSettings().persist_interval + SLACK_SECONDS} s of tokens: "
-            f"stored {len(stored)} chars, {len(''.join(promised))} were due")
+            f"stored {len(stored)} chars, {len(''.join(promised))} were due"
+        )
         lost_bytes = max(0, len("".join(written).encode()) - len(stored.encode()))
         lost_tokens = max(0, len(written) - len(groq_server.tokens(stored)))
-        print(f"\ncrash: {len(written)} tokens ({len(''.join(written).encode())} bytes) streamed "
-              f"before SIGKILL; stored {len(stored.encode())} bytes; lost {lost_bytes} bytes = "
-              f"{lost_tokens} tokens = {lost_tokens / TOKENS_PER_SECOND:.2f} s of streaming")
+        print(
+            f"\ncrash: {len(written)} tokens ({len(''.join(written).encode())} bytes) streamed "
+            f"before SIGKILL; stored {len(stored.encode())} bytes; lost {lost_bytes} bytes = "
+            f"{lost_tokens} tokens = {lost_tokens / TOKENS_PER_SECOND:.2f} s of streaming"
+        )
 
         # The window shows it as interrupted; Ctrl+R answers the question again, in full.
         run(chat.window.open_session(session.session_id))
@@ -82,20 +90,24 @@ def test_a_killed_app_keeps_the_message_and_all_but_the_last_second(
         assert len(groq_server.requests) == requests_before + 1
         sent_messages = groq_server.requests[-1]["messages"]
         assert sent_messages[-1] == {"role": "user", "content": QUESTION}
-        assert not any(m["role"] == "assistant" for m in sent_messages), \
+        assert not any(m["role"] == "assistant" for m in sent_messages), (
             "the cut-off reply must not be fed back as if it were an answer"
+        )
         assert chat.last(Role.ASSISTANT).text == REPLY
         events = run(chat.store.events(session.session_id))
         assert [(e.type, e.interrupted) for e in events] == [
-            (EventType.USER_MESSAGE, False), (EventType.AI_RESPONSE, True),
-            (EventType.AI_RESPONSE, False)]
+            (EventType.USER_MESSAGE, False),
+            (EventType.AI_RESPONSE, True),
+            (EventType.AI_RESPONSE, False),
+        ]
         assert events[1].text == stored and events[2].text == REPLY
     finally:
         chat.close()
 
 
 def test_a_stall_then_a_kill_keeps_everything_shown_over_a_second_ago(
-        groq_server, isolated_environment, tmp_path) -> None:
+    groq_server, isolated_environment, tmp_path
+) -> None:
     """The server sends a few pieces and then nothing, keeping the socket open: no new piece
     comes to trigger a save, yet after a second the disk must hold all that arrived."""
     import asyncio
@@ -104,8 +116,9 @@ def test_a_stall_then_a_kill_keeps_everything_shown_over_a_second_ago(
 
     groq_server.reply_text = REPLY
     groq_server.fail_next("stall", after=30)
-    child = AppProcess(tmp_path / "home", isolated_environment, groq=groq_server,
-                       messages=[QUESTION])
+    child = AppProcess(
+        tmp_path / "home", isolated_environment, groq=groq_server, messages=[QUESTION]
+    )
     try:
         assert child.wait_for("sent")["accepted"]
         assert groq_server.wait_for_tokens(30, timeout=30), child.stderr[-2000:]

@@ -97,7 +97,7 @@ def test_a_page_of_garbage_inside_is_moved_aside(tmp_path: Path) -> None:
     data = make_database(path)
     page = page_size(data)
     start = (len(data) // page // 2) * page
-    damaged = data[:start] + os.urandom(page) + data[start + page:]
+    damaged = data[:start] + os.urandom(page) + data[start + page :]
     path.write_bytes(damaged)
     store = assert_moved_aside_and_fresh(path, damaged)
     run(store.close())
@@ -120,8 +120,9 @@ def test_the_wal_left_by_a_crash_is_kept_with_the_damaged_file(tmp_path: Path) -
     of a crashed run live there, so it must go aside with the file, byte for byte."""
     path = tmp_path / "chat.db"
     make_database(path, events=20)
-    write_then_crash(path,
-                     "UPDATE events SET payload = json_set(payload, '$.text', 'newest words')")
+    write_then_crash(
+        path, "UPDATE events SET payload = json_set(payload, '$.text', 'newest words')"
+    )
     wal = path.with_name("chat.db-wal")
     wal_bytes = wal.read_bytes()
     assert len(wal_bytes) > 4096
@@ -191,15 +192,23 @@ HOLDERS = {
 
 class LockHolder:
     def __init__(self, path: Path, how: str):
-        code = textwrap.dedent("""
+        code = (
+            textwrap.dedent("""
             import sqlite3, sys, time
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
-        """) + textwrap.dedent(HOLDERS[how]) + textwrap.dedent("""
+        """)
+            + textwrap.dedent(HOLDERS[how])
+            + textwrap.dedent("""
             print("held", flush=True)
             sys.stdin.read()  # until the test closes our stdin
         """)
-        self.proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.proc.stdout.readline().strip() == "held"
 
     def release(self) -> None:
@@ -209,7 +218,9 @@ class LockHolder:
 
 
 @pytest.mark.parametrize("how", sorted(HOLDERS))
-def test_a_database_locked_by_another_process_is_explained(tmp_path: Path, monkeypatch, how) -> None:
+def test_a_database_locked_by_another_process_is_explained(
+    tmp_path: Path, monkeypatch, how
+) -> None:
     monkeypatch.setattr(SQLiteStore, "busy_timeout", 0.2)
     path = tmp_path / "chat.db"
     data = make_database(path, events=10)
@@ -229,7 +240,9 @@ def test_a_database_locked_by_another_process_is_explained(tmp_path: Path, monke
     assert path.read_bytes()[:16] == data[:16]
 
 
-def test_a_lock_taken_while_running_is_a_store_error_not_a_crash(tmp_path: Path, monkeypatch) -> None:
+def test_a_lock_taken_while_running_is_a_store_error_not_a_crash(
+    tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(SQLiteStore, "busy_timeout", 0.2)
     path = tmp_path / "chat.db"
     make_database(path, events=2)
@@ -251,13 +264,15 @@ def test_a_lock_taken_while_running_is_a_store_error_not_a_crash(tmp_path: Path,
 
 # -- the real app start-up ------------------------------------------------------------------
 
+
 def test_the_app_moves_a_damaged_file_aside_and_says_where(tmp_path: Path, groq_server) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     damaged = b"SQLite format 3\x00" + os.urandom(8000)
     (data_dir / "chat.db").write_bytes(damaged)
-    child = AppProcess(tmp_path / "home", data_dir, groq=groq_server, messages=["still works?"],
-                       quit=True)
+    child = AppProcess(
+        tmp_path / "home", data_dir, groq=groq_server, messages=["still works?"], quit=True
+    )
     try:
         dialog = child.wait_for("dialog")
         child.wait_for("replied")
@@ -273,7 +288,9 @@ def test_the_app_moves_a_damaged_file_aside_and_says_where(tmp_path: Path, groq_
     store = SQLiteStore(data_dir / "chat.db")
     [session] = run(store.list_sessions())
     assert [e.text for e in run(store.events(session.session_id))] == [
-        "still works?", groq_server.reply_text]
+        "still works?",
+        groq_server.reply_text,
+    ]
     run(store.close())
 
 
@@ -299,8 +316,9 @@ def test_the_app_explains_a_locked_database_and_exits(tmp_path: Path, groq_serve
     assert not list(data_dir.glob("chat.db.damaged-*"))
 
 
-def test_the_window_explains_a_lock_taken_while_it_runs(qtbot, run, groq_server,
-                                                        isolated_environment, monkeypatch) -> None:
+def test_the_window_explains_a_lock_taken_while_it_runs(
+    qtbot, run, groq_server, isolated_environment, monkeypatch
+) -> None:
     from tests.ui_helpers import ChatApp
 
     monkeypatch.setattr(SQLiteStore, "busy_timeout", 0.2)
@@ -310,7 +328,9 @@ def test_the_window_explains_a_lock_taken_while_it_runs(qtbot, run, groq_server,
         holder = LockHolder(isolated_environment / "chat.db", "begin exclusive")
         try:
             chat.type_and_send("during the lock")
-            qtbot.waitUntil(lambda: "in use by another program" in chat.window.composer.status.text())
+            qtbot.waitUntil(
+                lambda: "in use by another program" in chat.window.composer.status.text()
+            )
             chat.wait_idle()
             assert "Something went wrong" not in chat.window.composer.status.text()
             assert chat.composer.toPlainText() == "during the lock", "the text must not be lost"
@@ -318,7 +338,11 @@ def test_the_window_explains_a_lock_taken_while_it_runs(qtbot, run, groq_server,
             holder.release()
         chat.send_and_wait(chat.composer.toPlainText())
         texts = [e.text for e in run(chat.store.events(chat.window.current_session_id))]
-        assert texts == ["before the lock", groq_server.reply_text,
-                         "during the lock", groq_server.reply_text]
+        assert texts == [
+            "before the lock",
+            groq_server.reply_text,
+            "during the lock",
+            groq_server.reply_text,
+        ]
     finally:
         chat.close()

@@ -21,8 +21,10 @@ from desktop_chat.ui.tray import Tray, notice_text
 from tests.support.app_process import AppProcess
 from tests.ui_helpers import ChatApp
 
-LONG_REPLY = ("# Result\n\nThe **answer** is in `three` parts: first, the soil must drain well; "
-              "second, the seeds go in after the last frost; third, water them every morning.")
+LONG_REPLY = (
+    "# Result\n\nThe **answer** is in `three` parts: first, the soil must drain well; "
+    "second, the seeds go in after the last frost; third, water them every morning."
+)
 
 
 def test_a_notice_is_the_reply_s_first_words_as_plain_text() -> None:
@@ -30,8 +32,10 @@ def test_a_notice_is_the_reply_s_first_words_as_plain_text() -> None:
     assert text.startswith("Result The answer is in three parts")
     assert len(text) <= 101 and text.endswith("…")
     assert "**" not in text and "#" not in text
-    assert notice_text("see [the docs](http://evil.example) <b>now</b> & then") == \
-        "see the docs ‹b›now‹/b› ＆ then"  # no markup, no link survives
+    assert (
+        notice_text("see [the docs](http://evil.example) <b>now</b> & then")
+        == "see the docs ‹b›now‹/b› ＆ then"
+    )  # no markup, no link survives
     assert notice_text("short\n\nreply") == "short reply"
 
 
@@ -42,7 +46,8 @@ def send_while_hidden(qtbot, chat: ChatApp, text: str) -> None:
 
 
 def test_closing_keeps_the_app_in_the_tray_when_chosen_and_quit_quits(
-        qtbot, run, groq_server, isolated_environment) -> None:
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     window = chat.window
     window.tray = Tray(window)
@@ -65,8 +70,10 @@ def test_closing_keeps_the_app_in_the_tray_when_chosen_and_quit_quits(
     stored = QSettings(str(isolated_environment / "preferences.ini"), QSettings.Format.IniFormat)
     assert Preferences.load(stored).keep_in_tray is True
     Preferences(keep_in_tray=False).save(stored)
-    assert Preferences.load(QSettings(stored.fileName(), QSettings.Format.IniFormat)
-                            ).keep_in_tray is False  # "false" in the file reads back as off
+    assert (
+        Preferences.load(QSettings(stored.fileName(), QSettings.Format.IniFormat)).keep_in_tray
+        is False
+    )  # "false" in the file reads back as off
     Preferences(keep_in_tray=True).save(stored)
     window.close()
     assert closings == [] and not window.isVisible()
@@ -89,8 +96,9 @@ def test_closing_keeps_the_app_in_the_tray_when_chosen_and_quit_quits(
     chat.close()
 
 
-def test_no_notice_while_the_window_is_in_front(qtbot, run, groq_server,
-                                                isolated_environment) -> None:
+def test_no_notice_while_the_window_is_in_front(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     window = chat.window
     window.tray = Tray(window)
@@ -108,13 +116,18 @@ def test_no_notice_while_the_window_is_in_front(qtbot, run, groq_server,
     chat.close()
 
 
-def test_the_tray_menu_offers_show_new_chat_quick_ask_and_quit(qtbot, run, groq_server,
-                                                               isolated_environment) -> None:
+def test_the_tray_menu_offers_show_new_chat_quick_ask_and_quit(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     window = chat.window
     tray = Tray(window)
     assert [a.text() for a in tray.menu.actions() if not a.isSeparator()] == [
-        "Hide window", "New chat", "Quick ask", "Quit"]
+        "Hide window",
+        "New chat",
+        "Quick ask",
+        "Quit",
+    ]
     chat.send_and_wait("Hello")
     next(a for a in tray.menu.actions() if a.text() == "New chat").trigger()
     assert window.current_session_id is None and window.isVisible()
@@ -125,7 +138,8 @@ def test_the_tray_menu_offers_show_new_chat_quick_ask_and_quit(qtbot, run, groq_
 
 
 def test_quick_ask_streams_an_answer_and_continues_in_the_main_window(
-        qtbot, run, groq_server, isolated_environment) -> None:
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     window = chat.window
     groq_server.reply_text = "Paris is the capital of **France**."
@@ -136,10 +150,13 @@ def test_quick_ask_streams_an_answer_and_continues_in_the_main_window(
     assert quick.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
     qtbot.keyClicks(quick.input, "Capital of France?")
     qtbot.keyClick(quick.input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: quick.reply_task is not None and quick.reply_task.done(),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: quick.reply_task is not None and quick.reply_task.done(), timeout=10_000
+    )
     assert [(i.role, i.text) for i in quick.model.items] == [
-        (Role.USER, "Capital of France?"), (Role.ASSISTANT, "Paris is the capital of **France**.")]
+        (Role.USER, "Capital of France?"),
+        (Role.ASSISTANT, "Paris is the capital of **France**."),
+    ]
     assert quick.input.text() == ""
     # Stored as a session of its own, listed in the main window, which kept its own state.
     assert window.current_session_id is None
@@ -151,8 +168,10 @@ def test_quick_ask_streams_an_answer_and_continues_in_the_main_window(
     qtbot.mouseClick(quick.open_in_main, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.current_session_id == quick.session_id, timeout=5_000)
     assert not quick.isVisible() and window.isVisible()
-    assert [i.text for i in chat.items] == ["Capital of France?",
-                                            "Paris is the capital of **France**."]
+    assert [i.text for i in chat.items] == [
+        "Capital of France?",
+        "Paris is the capital of **France**.",
+    ]
 
     # Opened again: a fresh question; Esc dismisses it.
     window.quick_ask()
@@ -186,8 +205,9 @@ def test_a_failed_answer_keeps_the_question(qtbot, run, groq_server, isolated_en
     quick = chat.window.quick_ask_window
     qtbot.keyClicks(quick.input, "Will this work?")
     qtbot.keyClick(quick.input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: quick.reply_task is not None and quick.reply_task.done(),
-                    timeout=15_000)
+    qtbot.waitUntil(
+        lambda: quick.reply_task is not None and quick.reply_task.done(), timeout=15_000
+    )
     assert quick.model.items[-1].role == Role.ERROR
     assert quick.input.text() == "Will this work?"  # nothing typed is lost
     quick.dismiss()
@@ -203,8 +223,9 @@ def test_hotkeys_parse() -> None:
             parse_hotkey(bad)
 
 
-def test_without_x11_settings_says_how_to_bind_the_command(qtbot, run, groq_server,
-                                                           isolated_environment) -> None:
+def test_without_x11_settings_says_how_to_bind_the_command(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     assert QApplication.platformName() == "offscreen"
     assert GlobalHotkey().grab() is False
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)

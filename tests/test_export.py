@@ -20,14 +20,27 @@ MARKDOWN_REPLY = (
 )
 TEXTS = [
     (EventType.USER_MESSAGE, {"text": "Hello 👋🏽 family: 👨‍👩‍👧‍👦, flags 🇵🇹"}),
-    (EventType.AI_RESPONSE, {"text": MARKDOWN_REPLY, "model": "llama-3.1-8b-instant",
-                             "usage": {"prompt_tokens": 12, "completion_tokens": 40}}),
+    (
+        EventType.AI_RESPONSE,
+        {
+            "text": MARKDOWN_REPLY,
+            "model": "llama-3.1-8b-instant",
+            "usage": {"prompt_tokens": 12, "completion_tokens": 40},
+        },
+    ),
     (EventType.USER_MESSAGE, {"text": "مرحبا بالعالم — שלום עולם (RTL) mixed with LTR"}),
     (EventType.AI_RESPONSE, {"text": "Null here:\x00 and after; tab\tand\r\nCRLF \u202e reversed"}),
     (EventType.SUMMARY, {"text": "The user said hello.\n\nThey asked about *RTL* text."}),
     (EventType.USER_MESSAGE, {"text": "# not a heading of ours\n> nor a quote\n**You**"}),
-    (EventType.AI_RESPONSE, {"text": "Partial answer that stopped mid-", "model": "m",
-                             "interrupted": True, "error": "The connection dropped."}),
+    (
+        EventType.AI_RESPONSE,
+        {
+            "text": "Partial answer that stopped mid-",
+            "model": "m",
+            "interrupted": True,
+            "error": "The connection dropped.",
+        },
+    ),
 ]
 
 
@@ -43,10 +56,23 @@ def stored_session(path: Path) -> tuple[Session, list[Event]]:
         session = Session(start_time=start, title="Trip to Lisbon ✈️ — رحلة")
         run(store.create_session(session))
         for offset, (kind, payload) in enumerate(TEXTS):
-            run(store.add_event(Event(session.session_id, kind, payload,
-                                      timestamp=start + timedelta(seconds=offset, microseconds=offset))))
-        run(store.update_session(session.session_id, summary=TEXTS[4][1]["text"],
-                                 end_time=start + timedelta(minutes=30)))
+            run(
+                store.add_event(
+                    Event(
+                        session.session_id,
+                        kind,
+                        payload,
+                        timestamp=start + timedelta(seconds=offset, microseconds=offset),
+                    )
+                )
+            )
+        run(
+            store.update_session(
+                session.session_id,
+                summary=TEXTS[4][1]["text"],
+                end_time=start + timedelta(minutes=30),
+            )
+        )
         stored = run(store.get_session(session.session_id))
         events = run(store.events(session.session_id))
     finally:
@@ -61,8 +87,14 @@ def test_json_round_trip_restores_session_and_events_exactly(tmp_path: Path) -> 
     document = json.loads(text)
     assert document["format"] == "desktop-chat/2"
     assert set(document["session"]) == {f.name for f in fields(Session)}
-    assert set(document["events"][0]) == {"event_id", "session_id", "type", "timestamp", "payload",
-                                          "parent_id"}
+    assert set(document["events"][0]) == {
+        "event_id",
+        "session_id",
+        "type",
+        "timestamp",
+        "payload",
+        "parent_id",
+    }
 
     restored, restored_events = parse_json_export(text)
     for f in fields(Session):
@@ -111,8 +143,17 @@ def test_json_with_a_lone_surrogate_is_still_utf8_and_round_trips() -> None:
     assert parse_json_export(text)[1] == [event]
 
 
-@pytest.mark.parametrize("text", ["", "{}", "[]", '{"format": "other/1"}', "not json",
-                                  '{"format": "desktop-chat/1", "session": {}, "events": []}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "{}",
+        "[]",
+        '{"format": "other/1"}',
+        "not json",
+        '{"format": "desktop-chat/1", "session": {}, "events": []}',
+    ],
+)
 def test_parse_refuses_what_is_not_an_export(text: str) -> None:
     with pytest.raises(ValueError):
         parse_json_export(text)

@@ -6,8 +6,16 @@ import time
 
 from desktop_chat.core.fuzzy import fuzzy_filter, fuzzy_score, matched
 
-ACTIONS = ["new session", "show all shortcuts", "settings", "search sessions",
-           "next session", "rename the selected session", "copy the last reply", "quit"]
+ACTIONS = [
+    "new session",
+    "show all shortcuts",
+    "settings",
+    "search sessions",
+    "next session",
+    "rename the selected session",
+    "copy the last reply",
+    "quit",
+]
 
 
 def test_letters_must_appear_in_order() -> None:

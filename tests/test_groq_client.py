@@ -81,7 +81,10 @@ def test_stream_yields_pieces_joining_to_the_reply_and_fills_usage(server):
     assert result.model == "llama-3.1-8b-instant"
     assert result.usage["completion_tokens"] == len(pieces)
     assert result.usage["prompt_tokens"] > 0
-    assert result.usage["total_tokens"] == result.usage["prompt_tokens"] + result.usage["completion_tokens"]
+    assert (
+        result.usage["total_tokens"]
+        == result.usage["prompt_tokens"] + result.usage["completion_tokens"]
+    )
     assert result.usage["completion_time"] > 0
 
 
@@ -427,16 +430,26 @@ def test_default_cap_is_a_megabyte_of_text(server):
     assert client.max_reply_chars == 1_000_000
 
 
-@pytest.mark.parametrize("value, words", [
-    (42, "a number"), (3.5, "a number"), (True, "true or false"), ({"text": "hi"}, "an object"),
-    (["a", "b"], "a list"), ([], "a list")])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (42, "a number"),
+        (3.5, "a number"),
+        (True, "true or false"),
+        ({"text": "hi"}, "an object"),
+        (["a", "b"], "a list"),
+        ([], "a list"),
+    ],
+)
 def test_content_of_the_wrong_type_ends_the_reply_keeping_what_arrived(server, value, words):
     server.reply_text = LONG_REPLY
     server.fail_next("bad_content", after=3, value=value)
     pieces, result, error = with_client(server, collect)
     assert error is not None and error.kind is LLMErrorKind.UNAVAILABLE
-    assert error.message == (f"Groq sent a reply the app could not read ({words} where text "
-                             "belongs). The text up to there is kept.")
+    assert error.message == (
+        f"Groq sent a reply the app could not read ({words} where text "
+        "belongs). The text up to there is kept."
+    )
     assert pieces == server.tokens()[:3]
     assert result.finish_reason is None
 
@@ -466,25 +479,32 @@ def test_null_and_empty_content_are_not_errors(server):
 def test_sse_parser_handles_every_line_ending_and_split_reads():
     from desktop_chat.llm.sse import SSEParser
 
-    wire = (b'data: {"a": 1}\r\n\r\n'
-            b': a comment\n\n'
-            b'event: error\ndata: {"b":\ndata:  2}\n\n'
-            b'data: [DONE]\r\r')
+    wire = (
+        b'data: {"a": 1}\r\n\r\n'
+        b": a comment\n\n"
+        b'event: error\ndata: {"b":\ndata:  2}\n\n'
+        b"data: [DONE]\r\r"
+    )
     for size in (1, 2, 3, 7, len(wire)):  # fed in pieces of every size, even inside a \r\n
         parser = SSEParser()
         events = []
         for i in range(0, len(wire), size):
-            events += parser.feed(wire[i:i + size])
+            events += parser.feed(wire[i : i + size])
         assert [(e.type, e.data) for e in events] == [
-            (None, b'{"a": 1}'), ("error", b'{"b":\n 2}'), (None, b"[DONE]")], size
+            (None, b'{"a": 1}'),
+            ("error", b'{"b":\n 2}'),
+            (None, b"[DONE]"),
+        ], size
 
 
 def test_importing_the_client_does_not_load_the_sdk():
     import subprocess
     import sys
 
-    code = ("import sys, desktop_chat.llm.groq_client as g; "
-            "print('groq' in sys.modules, 'httpx' in sys.modules); "
-            "g.GroqClient('gsk_x').warm_up(); print('groq' in sys.modules)")
+    code = (
+        "import sys, desktop_chat.llm.groq_client as g; "
+        "print('groq' in sys.modules, 'httpx' in sys.modules); "
+        "g.GroqClient('gsk_x').warm_up(); print('groq' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False", "False", "True"], done.stderr

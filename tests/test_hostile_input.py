@@ -26,8 +26,10 @@ ODD_MESSAGES = [
 ]
 # The editor turns \r\n and \r into \n as it takes the text; below the window they are kept.
 RAW_MESSAGES = ODD_MESSAGES + ["line one\r\nline two\rline three\n\ttabbed", "\ufeffBOM first"]
-HOSTILE_HTML = ('<script>alert(1)</script><img src="https://example.com/x.png" onerror="alert(2)">'
-                '<a href="javascript:alert(3)">click</a><style>body{display:none}</style>')
+HOSTILE_HTML = (
+    '<script>alert(1)</script><img src="https://example.com/x.png" onerror="alert(2)">'
+    '<a href="javascript:alert(3)">click</a><style>body{display:none}</style>'
+)
 
 
 @pytest.fixture
@@ -54,7 +56,8 @@ def test_blank_messages_are_not_sent(app, groq_server, blank) -> None:
 
 
 def test_odd_text_round_trips_through_the_window_the_wire_and_the_file(
-        app, groq_server, isolated_environment) -> None:
+    app, groq_server, isolated_environment
+) -> None:
     groq_server.reply_for = lambda body: "echo: " + body["messages"][-1]["content"]
     for text in ODD_MESSAGES:
         app.send_and_wait(text)
@@ -79,8 +82,9 @@ def test_a_one_megabyte_paste_is_refused_plainly_and_kept_in_the_composer(app, g
     assert app.composer.toPlainText() == paste, "a refused message must not be thrown away"
 
 
-def test_odd_text_round_trips_through_the_service_unchanged(run, groq_server,
-                                                           isolated_environment) -> None:
+def test_odd_text_round_trips_through_the_service_unchanged(
+    run, groq_server, isolated_environment
+) -> None:
     groq_server.reply_for = lambda body: "echo: " + body["messages"][-1]["content"]
     store = SQLiteStore(isolated_environment / "chat.db")
     llm = GroqClient(groq_server.api_key, base_url=groq_server.base_url)
@@ -115,8 +119,9 @@ def test_the_largest_allowed_message_round_trips(run, groq_server, isolated_envi
     run(store.close())
 
 
-def test_a_lone_surrogate_is_refused_with_a_clear_message(run, groq_server,
-                                                          isolated_environment) -> None:
+def test_a_lone_surrogate_is_refused_with_a_clear_message(
+    run, groq_server, isolated_environment
+) -> None:
     store = SQLiteStore(isolated_environment / "chat.db")
     llm = GroqClient(groq_server.api_key, base_url=groq_server.base_url)
     service = ChatService(store, llm)
@@ -131,7 +136,8 @@ def test_a_lone_surrogate_is_refused_with_a_clear_message(run, groq_server,
 
 
 def test_a_reply_with_a_lone_surrogate_is_stored_with_a_replacement(
-        run, groq_server, isolated_environment) -> None:
+    run, groq_server, isolated_environment
+) -> None:
     groq_server.reply_text = "before \ud800 after, and a real 🎉"  # sent as a \\ud800 escape
     store = SQLiteStore(isolated_environment / "chat.db")
     llm = GroqClient(groq_server.api_key, base_url=groq_server.base_url)
@@ -145,7 +151,9 @@ def test_a_reply_with_a_lone_surrogate_is_stored_with_a_replacement(
     store = SQLiteStore(isolated_environment / "chat.db")
     events = run(store.events(session.session_id))
     assert events[1].text == "before \ufffd after, and a real 🎉" and not events[1].interrupted
-    assert run(store.get_session(session.session_id)).summary == "before \ufffd after, and a real 🎉"
+    assert (
+        run(store.get_session(session.session_id)).summary == "before \ufffd after, and a real 🎉"
+    )
     run(store.close())
 
 

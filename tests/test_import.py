@@ -48,14 +48,18 @@ def test_a_chatgpt_export_keeps_its_tree_titles_and_times(service) -> None:
     # The shown branch is current_node's; hidden system / tool nodes and image parts are out.
     branch = run(service.active_branch(lisbon_id))
     assert [i.event.text for i in branch] == [
-        "Plan 2 days in Lisbon", "Day 1: Alfama.", "And day two, with food?",
-        "Day 2: pastéis de nata."]
+        "Plan 2 days in Lisbon",
+        "Day 1: Alfama.",
+        "And day two, with food?",
+        "Day 2: pastéis de nata.",
+    ]
     assert [(i.version, i.versions) for i in branch] == [(1, 1), (2, 2), (2, 2), (1, 1)]
     assert branch[1].event.payload["model"] == "gpt-4o"
     assert branch[0].event.timestamp == datetime.fromtimestamp(1714550401.0, timezone.utc)
     # The other versions are reachable, as in ChatGPT.
-    assert [i.event.text for i in run(service.switch_version(
-        lisbon_id, branch[1].event.event_id, -1))] == ["Plan 2 days in Lisbon", "Day 1: Belém."]
+    assert [
+        i.event.text for i in run(service.switch_version(lisbon_id, branch[1].event.event_id, -1))
+    ] == ["Plan 2 days in Lisbon", "Day 1: Belém."]
     run(service.select_version(lisbon_id, branch[1].event.event_id))
     edited = run(service.switch_version(lisbon_id, branch[2].event.event_id, -1))
     assert [i.event.text for i in edited][-1] == "And day two?"  # it was under a tool node
@@ -74,19 +78,23 @@ def test_a_claude_export_with_and_without_parent_ids(service) -> None:
     assert session.start_time == datetime(2024, 5, 2, 9, 0, tzinfo=timezone.utc)
     branch = run(service.active_branch(sourdough))
     assert [i.event.text for i in branch] == [
-        "How do I feed a starter?", "Equal parts flour and water, daily.",
-        "While I travel for two weeks?"]
+        "How do I feed a starter?",
+        "Equal parts flour and water, daily.",
+        "While I travel for two weeks?",
+    ]
     assert branch[0].event.parent_id is None  # Claude's all-zero root is not a message
     assert (branch[2].version, branch[2].versions) == (2, 2)
     assert [e.type for e in (i.event for i in branch)] == [
-        EventType.USER_MESSAGE, EventType.AI_RESPONSE, EventType.USER_MESSAGE]
+        EventType.USER_MESSAGE,
+        EventType.AI_RESPONSE,
+        EventType.USER_MESSAGE,
+    ]
 
     haiku = stable_id("claude", "c1a0de00-0000-4000-8000-000000000002")
     assert branch_texts(service, haiku) == ["A haiku about rain", "Soft rain on the roof"]
 
 
-def test_importing_again_adds_no_duplicates_and_a_longer_export_adds_only_the_new(
-        service) -> None:
+def test_importing_again_adds_no_duplicates_and_a_longer_export_adds_only_the_new(service) -> None:
     text = (FIXTURES / "claude-conversations.json").read_text(encoding="utf-8")
     run(service.import_text(text))
     again = run(service.import_text(text))
@@ -94,8 +102,13 @@ def test_importing_again_adds_no_duplicates_and_a_longer_export_adds_only_the_ne
     assert "Nothing new" in again.text
     conversations = json.loads(text)
     conversations[1]["chat_messages"].append(
-        {"uuid": "h3", "sender": "human", "text": "Another", "created_at":
-         "2024-05-03T12:04:00+00:00"})
+        {
+            "uuid": "h3",
+            "sender": "human",
+            "text": "Another",
+            "created_at": "2024-05-03T12:04:00+00:00",
+        }
+    )
     later = run(service.import_text(json.dumps(conversations)))
     assert (later.sessions_added, later.events_added) == (0, 1)
     haiku = stable_id("claude", "c1a0de00-0000-4000-8000-000000000002")
@@ -120,7 +133,8 @@ def test_our_json_round_trips_the_tree_through_import(service, tmp_path: Path) -
             assert (report.sessions_added, report.events_added) == (1, 5)
             after = await elsewhere.active_branch(sid)
             assert [(i.event, i.version, i.versions) for i in after] == [
-                (i.event, i.version, i.versions) for i in before]
+                (i.event, i.version, i.versions) for i in before
+            ]
             assert await other.events(sid) == await service.store.events(sid)
             assert (await elsewhere.import_text(exported)).events_added == 0
         finally:
@@ -129,23 +143,30 @@ def test_our_json_round_trips_the_tree_through_import(service, tmp_path: Path) -
     run(scenario())
 
 
-@pytest.mark.parametrize("text, words", [
-    ("not json", "not JSON"),
-    ('{"some": "object"}', "expected a Desktop Chat export"),
-    ('[{"title": "neither"}]', "neither 'mapping'"),
-    ('[{"mapping": []}]', "'mapping' is not an object"),
-    ('{"format": "desktop-chat/2", "session": {}, "events": []}', "damaged"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("not json", "not JSON"),
+        ('{"some": "object"}', "expected a Desktop Chat export"),
+        ('[{"title": "neither"}]', "neither 'mapping'"),
+        ('[{"mapping": []}]', "'mapping' is not an object"),
+        ('{"format": "desktop-chat/2", "session": {}, "events": []}', "damaged"),
+    ],
+)
 def test_what_cannot_be_read_is_refused_in_plain_words(text: str, words: str) -> None:
     with pytest.raises(ImportRefused, match=words):
         parse_import(text)
 
 
 def test_a_cycle_in_a_damaged_source_does_not_hang_the_import() -> None:
-    conversation = {"uuid": "c", "name": "loop", "created_at": "2024-01-01T00:00:00Z",
-                    "chat_messages": [
-                        {"uuid": "a", "sender": "human", "text": "a", "parent_message_uuid": "b"},
-                        {"uuid": "b", "sender": "assistant", "text": "b",
-                         "parent_message_uuid": "a"}]}
+    conversation = {
+        "uuid": "c",
+        "name": "loop",
+        "created_at": "2024-01-01T00:00:00Z",
+        "chat_messages": [
+            {"uuid": "a", "sender": "human", "text": "a", "parent_message_uuid": "b"},
+            {"uuid": "b", "sender": "assistant", "text": "b", "parent_message_uuid": "a"},
+        ],
+    }
     [(_, events)] = parse_import(json.dumps([conversation]))
     assert len(events) == 2 and sum(e.parent_id is None for e in events) == 1

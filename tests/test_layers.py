@@ -45,9 +45,16 @@ FORBIDDEN: dict[str, dict[str, str]] = {
 # name), so they import none.
 for _module in ("desktop_chat.settings", "desktop_chat.logs"):
     FORBIDDEN[_module] = {
-        **{layer: "every layer imports it, so it imports no layer"
-           for layer in ("desktop_chat.core", "desktop_chat.llm", "desktop_chat.store",
-                         "desktop_chat.ui", "desktop_chat.models")},
+        **{
+            layer: "every layer imports it, so it imports no layer"
+            for layer in (
+                "desktop_chat.core",
+                "desktop_chat.llm",
+                "desktop_chat.store",
+                "desktop_chat.ui",
+                "desktop_chat.models",
+            )
+        },
         **{name: "it imports no Qt" for name in QT},
     }
 
@@ -105,8 +112,10 @@ def violations(module: str, imported: set[str]) -> list[str]:
                     continue
                 if layer == "desktop_chat.models" and name == "desktop_chat.models":
                     continue  # its own name, from `from desktop_chat.models import ...` in itself
-                if any(_within(name, target) and module == source
-                       for source, target in UI_STORE_EXEMPTIONS):
+                if any(
+                    _within(name, target) and module == source
+                    for source, target in UI_STORE_EXEMPTIONS
+                ):
                     continue
                 problems.append(f"{module} imports {name}: {why}")
     return problems
@@ -114,60 +123,105 @@ def violations(module: str, imported: set[str]) -> list[str]:
 
 def package_modules() -> dict[str, set[str]]:
     """Each module under desktop_chat, with what it imports."""
-    return {module_name(path): imports_of(path.read_text(encoding="utf-8"), module_name(path),
-                                          is_package=path.name == "__init__.py")
-            for path in sorted(PACKAGE.rglob("*.py"))}
+    return {
+        module_name(path): imports_of(
+            path.read_text(encoding="utf-8"),
+            module_name(path),
+            is_package=path.name == "__init__.py",
+        )
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
 
 
 def test_every_layer_imports_only_downward():
     modules = package_modules()
     assert "desktop_chat.core.chat" in modules and "desktop_chat.ui.main_window" in modules
-    problems = [problem for module, imported in modules.items()
-                for problem in violations(module, imported)]
+    problems = [
+        problem for module, imported in modules.items() for problem in violations(module, imported)
+    ]
     assert not problems, "\n".join(problems)
 
 
 def test_exemptions_are_still_needed():
     """An exemption whose import is gone must leave the list, so the list only shrinks."""
     modules = package_modules()
-    stale = [(source, target) for source, target in sorted(UI_STORE_EXEMPTIONS)
-             if not any(_within(name, target) for name in modules[source])]
+    stale = [
+        (source, target)
+        for source, target in sorted(UI_STORE_EXEMPTIONS)
+        if not any(_within(name, target) for name in modules[source])
+    ]
     assert not stale, f"remove these from UI_STORE_EXEMPTIONS: {stale}"
 
 
-@pytest.mark.parametrize(("module", "source", "expected"), [
-    ("desktop_chat.core.planted", "from PySide6.QtCore import QTimer\n",
-     "desktop_chat.core.planted imports PySide6.QtCore"),
-    ("desktop_chat.core.planted", "def later():\n    from desktop_chat.ui import theme\n",
-     "desktop_chat.core.planted imports desktop_chat.ui"),
-    ("desktop_chat.llm.planted", "from desktop_chat.store.base import Store\n",
-     "desktop_chat.llm.planted imports desktop_chat.store.base"),
-    ("desktop_chat.llm.planted", "from ..core import chat\n",
-     "desktop_chat.llm.planted imports desktop_chat.core"),
-    ("desktop_chat.store.planted", "import desktop_chat.core.chat\n",
-     "desktop_chat.store.planted imports desktop_chat.core.chat"),
-    ("desktop_chat.store.planted", "from desktop_chat.llm.base import ChatMessage\n",
-     "desktop_chat.store.planted imports desktop_chat.llm.base"),
-    ("desktop_chat.models", "from desktop_chat.settings import APP_ID\n",
-     "desktop_chat.models imports desktop_chat.settings"),
-    ("desktop_chat.ui.planted", "from desktop_chat.store.sqlite import SQLiteStore\n",
-     "desktop_chat.ui.planted imports desktop_chat.store.sqlite"),
-    ("desktop_chat.ui.planted", "from desktop_chat import store\n",
-     "desktop_chat.ui.planted imports desktop_chat.store"),
-    ("desktop_chat.settings", "from desktop_chat.store.sqlite import SQLiteStore\n",
-     "desktop_chat.settings imports desktop_chat.store.sqlite"),
-])
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        (
+            "desktop_chat.core.planted",
+            "from PySide6.QtCore import QTimer\n",
+            "desktop_chat.core.planted imports PySide6.QtCore",
+        ),
+        (
+            "desktop_chat.core.planted",
+            "def later():\n    from desktop_chat.ui import theme\n",
+            "desktop_chat.core.planted imports desktop_chat.ui",
+        ),
+        (
+            "desktop_chat.llm.planted",
+            "from desktop_chat.store.base import Store\n",
+            "desktop_chat.llm.planted imports desktop_chat.store.base",
+        ),
+        (
+            "desktop_chat.llm.planted",
+            "from ..core import chat\n",
+            "desktop_chat.llm.planted imports desktop_chat.core",
+        ),
+        (
+            "desktop_chat.store.planted",
+            "import desktop_chat.core.chat\n",
+            "desktop_chat.store.planted imports desktop_chat.core.chat",
+        ),
+        (
+            "desktop_chat.store.planted",
+            "from desktop_chat.llm.base import ChatMessage\n",
+            "desktop_chat.store.planted imports desktop_chat.llm.base",
+        ),
+        (
+            "desktop_chat.models",
+            "from desktop_chat.settings import APP_ID\n",
+            "desktop_chat.models imports desktop_chat.settings",
+        ),
+        (
+            "desktop_chat.ui.planted",
+            "from desktop_chat.store.sqlite import SQLiteStore\n",
+            "desktop_chat.ui.planted imports desktop_chat.store.sqlite",
+        ),
+        (
+            "desktop_chat.ui.planted",
+            "from desktop_chat import store\n",
+            "desktop_chat.ui.planted imports desktop_chat.store",
+        ),
+        (
+            "desktop_chat.settings",
+            "from desktop_chat.store.sqlite import SQLiteStore\n",
+            "desktop_chat.settings imports desktop_chat.store.sqlite",
+        ),
+    ],
+)
 def test_a_planted_violation_fails(module, source, expected):
     problems = violations(module, imports_of(source, module))
     assert any(problem.startswith(expected) for problem in problems), problems
 
 
-@pytest.mark.parametrize(("module", "source"), [
-    ("desktop_chat.store.planted", "from desktop_chat.models import Event\n"),
-    ("desktop_chat.core.planted", "from desktop_chat.store.base import Store\n"),
-    ("desktop_chat.core.planted", "from desktop_chat.llm.base import ChatMessage\n"),
-    ("desktop_chat.ui.planted", "from desktop_chat.core.chat import ChatService\n"),
-    ("desktop_chat.llm.planted", "from .base import LLMError\n"),
-])
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("desktop_chat.store.planted", "from desktop_chat.models import Event\n"),
+        ("desktop_chat.core.planted", "from desktop_chat.store.base import Store\n"),
+        ("desktop_chat.core.planted", "from desktop_chat.llm.base import ChatMessage\n"),
+        ("desktop_chat.ui.planted", "from desktop_chat.core.chat import ChatService\n"),
+        ("desktop_chat.llm.planted", "from .base import LLMError\n"),
+    ],
+)
 def test_a_downward_import_passes(module, source):
     assert violations(module, imports_of(source, module)) == []

@@ -13,16 +13,19 @@ from tests.test_ui_tools import click, row_rect
 from tests.ui_helpers import ChatApp
 
 
-@pytest.mark.parametrize(("text", "host", "asks"), [
-    ("https://bank.example", "evil.example", True),
-    ("bank.example/login", "evil.example", True),
-    ("www.bank.example", "bank.example", False),
-    ("docs.python.org", "python.org", False),
-    ("https://bank.example", "bank.example", False),
-    ("the docs", "evil.example", False),
-    ("here", "bank.example", False),
-    ("bаnk.example", "bank.example", True),  # a Cyrillic "а": another name altogether
-])
+@pytest.mark.parametrize(
+    ("text", "host", "asks"),
+    [
+        ("https://bank.example", "evil.example", True),
+        ("bank.example/login", "evil.example", True),
+        ("www.bank.example", "bank.example", False),
+        ("docs.python.org", "python.org", False),
+        ("https://bank.example", "bank.example", False),
+        ("the docs", "evil.example", False),
+        ("here", "bank.example", False),
+        ("bаnk.example", "bank.example", True),  # a Cyrillic "а": another name altogether
+    ],
+)
 def test_link_text_that_names_another_host_is_misleading(text, host, asks) -> None:
     assert misleading(text, host) is asks
 
@@ -53,10 +56,13 @@ def opened():
         QDesktopServices.unsetUrlHandler(scheme)
 
 
-def test_a_link_faking_its_target_asks_before_opening(qtbot, run, groq_server,
-                                                      isolated_environment, opened) -> None:
-    groq_server.reply_text = ("Log in at [https://bank.example](https://evil.example/steal) "
-                              "or read [the docs](https://docs.example/).")
+def test_a_link_faking_its_target_asks_before_opening(
+    qtbot, run, groq_server, isolated_environment, opened
+) -> None:
+    groq_server.reply_text = (
+        "Log in at [https://bank.example](https://evil.example/steal) "
+        "or read [the docs](https://docs.example/)."
+    )
     app = ChatApp(qtbot, run, isolated_environment, groq_server)
     app.send_and_wait("links")
     reply = app.last(Role.ASSISTANT)

@@ -61,8 +61,14 @@ def test_the_real_app_makes_every_file_private(tmp_path, groq_server):
     exports.mkdir()
     (exports / "session.md").write_text("an older export, world-readable")
     os.chmod(exports / "session.md", 0o644)
-    child = AppProcess(tmp_path / "home", data_dir, groq=groq_server, messages=["hello"],
-                       quit_file=tmp_path / "quit", env={"DC_LAUNCH_EXPORT_DIR": str(exports)})
+    child = AppProcess(
+        tmp_path / "home",
+        data_dir,
+        groq=groq_server,
+        messages=["hello"],
+        quit_file=tmp_path / "quit",
+        env={"DC_LAUNCH_EXPORT_DIR": str(exports)},
+    )
     try:
         child.wait_for("done", timeout=30)
         # While it runs, the -wal and -shm exist: they are as private as chat.db.
@@ -154,8 +160,9 @@ def test_a_missing_data_dir_under_a_read_only_folder_is_explained(tmp_path):
         with pytest.raises(StoreError, match="cannot create its data folder"):
             SQLiteStore(data_dir / "chat.db")
         child, dialog = start_app(tmp_path, data_dir)
-        assert_plain(dialog, child, "cannot create its data folder", str(data_dir),
-                     "DESKTOP_CHAT_DATA_DIR")
+        assert_plain(
+            dialog, child, "cannot create its data folder", str(data_dir), "DESKTOP_CHAT_DATA_DIR"
+        )
 
 
 def test_a_full_disk_at_start_is_explained(tmp_path):
@@ -169,7 +176,8 @@ def test_a_full_disk_at_start_is_explained(tmp_path):
 
 
 def test_a_disk_that_fills_while_chatting_keeps_the_text_and_says_so(
-        qtbot, run, groq_server, tmp_path):
+    qtbot, run, groq_server, tmp_path
+):
     from tests.ui_helpers import ChatApp
 
     with tmpfs(tmp_path / "disk", size="512k") as disk:
@@ -187,8 +195,10 @@ def test_a_disk_that_fills_while_chatting_keeps_the_text_and_says_so(
             (disk / "filler").unlink()
             chat.send_and_wait(chat.composer.toPlainText())
             session = chat.window.current_session_id
-            assert [e.text for e in run(chat.store.events(session))][-2:] == \
-                [text, groq_server.reply_text]
+            assert [e.text for e in run(chat.store.events(session))][-2:] == [
+                text,
+                groq_server.reply_text,
+            ]
         finally:
             chat.close()
 

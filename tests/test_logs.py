@@ -45,14 +45,17 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("line", [
-    f"Groq request with key {GROQ_KEY} failed",
-    f"headers: {{'Authorization': 'Bearer {GROQ_KEY}'}}",
-    "Authorization: Bearer abc.def-ghi_jkl",
-    f"Supabase token {JWT}",
-    "url=https://x.supabase.co/rest/v1/events?apikey=secretvalue123&select=*",
-    'payload {"api_key": "plain-secret-value"}',
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"Groq request with key {GROQ_KEY} failed",
+        f"headers: {{'Authorization': 'Bearer {GROQ_KEY}'}}",
+        "Authorization: Bearer abc.def-ghi_jkl",
+        f"Supabase token {JWT}",
+        "url=https://x.supabase.co/rest/v1/events?apikey=secretvalue123&select=*",
+        'payload {"api_key": "plain-secret-value"}',
+    ],
+)
 def test_secret_shapes_are_redacted(line: str) -> None:
     redacted = RedactingFilter().redact(line)
     assert "[redacted]" in redacted
@@ -95,15 +98,20 @@ def test_tracebacks_are_redacted_too(log_file: Path) -> None:
 
 
 def test_the_file_rotates(log_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    handler = next(h for h in logging.getLogger().handlers
-                   if getattr(h, "baseFilename", None) == str(log_file))
+    handler = next(
+        h for h in logging.getLogger().handlers if getattr(h, "baseFilename", None) == str(log_file)
+    )
     monkeypatch.setattr(handler, "maxBytes", 2_000)
     for number in range(200):
         logging.getLogger("desktop_chat.test").info("line %d of a long session", number)
     handler.flush()
     rotated = sorted(p.name for p in log_file.parent.iterdir())
-    assert rotated == ["desktop-chat.log", "desktop-chat.log.1", "desktop-chat.log.2",
-                       "desktop-chat.log.3"]
+    assert rotated == [
+        "desktop-chat.log",
+        "desktop-chat.log.1",
+        "desktop-chat.log.2",
+        "desktop-chat.log.3",
+    ]
 
 
 def test_an_unwritable_log_dir_does_not_stop_the_app(tmp_path: Path, restore_logging) -> None:
@@ -112,8 +120,9 @@ def test_an_unwritable_log_dir_does_not_stop_the_app(tmp_path: Path, restore_log
     assert setup_logging(blocker / "logs", stderr_level=None) is None
 
 
-def test_the_app_logs_no_message_text_at_info(groq_server, qtbot, run, isolated_environment,
-                                              log_file: Path) -> None:
+def test_the_app_logs_no_message_text_at_info(
+    groq_server, qtbot, run, isolated_environment, log_file: Path
+) -> None:
     """A whole exchange, with the log file set up as the app does: the words typed and the
     words of the reply are nowhere in it."""
     from tests.ui_helpers import ChatApp
@@ -130,8 +139,9 @@ def test_the_app_logs_no_message_text_at_info(groq_server, qtbot, run, isolated_
 
 
 @pytest.mark.parametrize("log_level", ["INFO", "DEBUG"])
-def test_groq_log_debug_puts_no_prompt_and_no_key_in_the_log(groq_server, tmp_path: Path,
-                                                            log_level: str) -> None:
+def test_groq_log_debug_puts_no_prompt_and_no_key_in_the_log(
+    groq_server, tmp_path: Path, log_level: str
+) -> None:
     """GROQ_LOG=debug makes the groq SDK log each request's options, the prompt included, and
     install its own stderr handler. The real app, started that way (and with --log-level DEBUG
     too), must keep the prompt, the reply and the key out of its log file and stderr."""
@@ -140,9 +150,15 @@ def test_groq_log_debug_puts_no_prompt_and_no_key_in_the_log(groq_server, tmp_pa
     marker, reply_marker = "Marker-question-5531", "Marker-reply-7719"
     groq_server.reply_text = f"{reply_marker} is the answer."
     home = tmp_path / "home"
-    child = AppProcess(home, tmp_path / "data", groq=groq_server, quit=True,
-                       messages=[f"What is {marker}?"], args=["--log-level", log_level],
-                       env={"GROQ_LOG": "debug"})
+    child = AppProcess(
+        home,
+        tmp_path / "data",
+        groq=groq_server,
+        quit=True,
+        messages=[f"What is {marker}?"],
+        args=["--log-level", log_level],
+        env={"GROQ_LOG": "debug"},
+    )
     try:
         assert child.wait_for("replied", timeout=30)
         assert child.wait_for("exit")["code"] == 0
@@ -158,8 +174,9 @@ def test_groq_log_debug_puts_no_prompt_and_no_key_in_the_log(groq_server, tmp_pa
         assert secret not in child.stderr
 
 
-def test_a_handler_a_library_installed_itself_is_guarded_too(tmp_path: Path, restore_logging,
-                                                             capsys) -> None:
+def test_a_handler_a_library_installed_itself_is_guarded_too(
+    tmp_path: Path, restore_logging, capsys
+) -> None:
     """groq's GROQ_LOG=debug calls logging.basicConfig when it is imported before the app set
     up logging: that stderr handler gets the same filters."""
     import sys

@@ -41,7 +41,7 @@ def test_boundaries_fall_after_blank_lines_and_closed_fences_only() -> None:
 
 
 def test_raw_html_and_images_stay_inert() -> None:
-    html = render_markdown('<script>x</script> ![pic](https://e.com/p.png) [a](javascript:1)')
+    html = render_markdown("<script>x</script> ![pic](https://e.com/p.png) [a](javascript:1)")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img" not in html and "[image: pic]" in html
     assert "href" not in html
@@ -51,8 +51,14 @@ def blocks(document: MessageDocument) -> list[tuple[str, bool, bool, int]]:
     found, block = [], document.begin()
     while block.isValid():
         if block.text().strip():
-            found.append((block.text().strip(), is_code(block),
-                          block.textList() is not None, block.blockFormat().headingLevel()))
+            found.append(
+                (
+                    block.text().strip(),
+                    is_code(block),
+                    block.textList() is not None,
+                    block.blockFormat().headingLevel(),
+                )
+            )
         block = block.next()
     return found
 
@@ -65,25 +71,41 @@ def looks(document: MessageDocument) -> list[tuple]:
         while not fragments.atEnd():
             fragment = fragments.fragment()
             char_format = fragment.charFormat()
-            runs.append((fragment.text(), char_format.foreground().color().name(),
-                         char_format.fontWeight(), char_format.fontItalic()))
+            runs.append(
+                (
+                    fragment.text(),
+                    char_format.foreground().color().name(),
+                    char_format.fontWeight(),
+                    char_format.fontItalic(),
+                )
+            )
             fragments += 1
         block_format = block.blockFormat()
-        found.append((block.text(), block_format.topMargin(), block_format.bottomMargin(),
-                      block_format.background().color().name(), runs))
+        found.append(
+            (
+                block.text(),
+                block_format.topMargin(),
+                block_format.bottomMargin(),
+                block_format.background().color().name(),
+                runs,
+            )
+        )
         block = block.next()
     return found
 
 
 def stripped(found: list[tuple]) -> list[tuple]:
     """`looks` without the spaces Qt leaves at the end of some blocks."""
-    return [(text.strip(), *rest[:-1], [(run[0].strip(), *run[1:]) for run in rest[-1]])
-            for text, *rest in found]
+    return [
+        (text.strip(), *rest[:-1], [(run[0].strip(), *run[1:]) for run in rest[-1]])
+        for text, *rest in found
+    ]
 
 
 def test_streamed_code_blocks_look_like_one_shot_ones(qapp) -> None:
-    source = ("Look:\n\n```python\ndef step(x):\n    return x * 2  # twice\n```\n\n"
-              "```\nplain\n```\n\nend")
+    source = (
+        "Look:\n\n```python\ndef step(x):\n    return x * 2  # twice\n```\n\n```\nplain\n```\n\nend"
+    )
     one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
     streamed = MessageDocument(Role.ASSISTANT, "", QFont())
     for end in range(1, len(source) + 1, 3):
@@ -189,7 +211,7 @@ def test_bare_http_addresses_are_links_and_nothing_else_is(qapp) -> None:
     html = render_markdown(EVERY_CONSTRUCT)
     assert '<a href="https://example.com/docs">' in html
     assert '<a href="http://www.example.org">' in html
-    assert "ftp://x.org" in html and "href=\"ftp" not in html and "<a>" not in html
+    assert "ftp://x.org" in html and 'href="ftp' not in html and "<a>" not in html
     assert "href" not in render_markdown("write to me@example.com or [x](file:///etc/passwd)")
     document = MessageDocument(Role.ASSISTANT, EVERY_CONSTRUCT, QFont())
     anchors = set()
@@ -204,10 +226,16 @@ def test_bare_http_addresses_are_links_and_nothing_else_is(qapp) -> None:
 def test_table_cells_align_left_unless_the_markdown_says_otherwise(qapp) -> None:
     document = MessageDocument(Role.ASSISTANT, EVERY_CONSTRUCT, QFont())
     align = Qt.AlignmentFlag
-    for text, expected in (("left", align.AlignLeft), ("centre", align.AlignHCenter),
-                           ("right", align.AlignRight), ("plain", align.AlignLeft),
-                           ("header", align.AlignLeft), ("1", align.AlignLeft),
-                           ("b", align.AlignHCenter), ("42", align.AlignRight)):
+    for text, expected in (
+        ("left", align.AlignLeft),
+        ("centre", align.AlignHCenter),
+        ("right", align.AlignRight),
+        ("plain", align.AlignLeft),
+        ("header", align.AlignLeft),
+        ("1", align.AlignLeft),
+        ("b", align.AlignHCenter),
+        ("42", align.AlignRight),
+    ):
         block = find_cell(document, text).firstCursorPosition().block()
         assert block.blockFormat().alignment() & expected, f"{text!r} misaligned"
 
@@ -243,10 +271,9 @@ def find_cell(document: MessageDocument, text: str) -> QTextTableCell:
 
 def test_a_blank_line_ends_a_block_only_when_the_next_line_does_not_go_on_with_it() -> None:
     text = "1. one\n\n   more of one\n\n2. two\n\n- other list\n\nAfter\n\nlast"
-    pieces = [text[s.start:s.end] for s in scan_segments(text)]
+    pieces = [text[s.start : s.end] for s in scan_segments(text)]
     # "last" is not a whole line yet: whether it goes on with "After" is not known yet.
-    assert pieces == ["1. one\n\n   more of one\n\n2. two\n\n", "- other list\n\n",
-                      "After\n\nlast"]
+    assert pieces == ["1. one\n\n   more of one\n\n2. two\n\n", "- other list\n\n", "After\n\nlast"]
     assert finished_prefix_length("para\n\n") == 0, "the next line decides"
     assert finished_prefix_length("para\n\nnext\n") == len("para\n\n")
 
@@ -277,16 +304,17 @@ def test_a_rule_is_drawn_in_a_muted_colour_of_the_theme(qapp) -> None:
 
 
 def test_code_blocks_say_their_language_and_two_in_a_row_are_two(qapp) -> None:
-    source = ("Look\n\n```python\nprint(1)\n```\n```weird-lang extra words\nfoo\n```\n\n"
-              "- item\n\n  ```js\n  let a\n  ```\n\n```\nplain\n```\n\nend")
+    source = (
+        "Look\n\n```python\nprint(1)\n```\n```weird-lang extra words\nfoo\n```\n\n"
+        "- item\n\n  ```js\n  let a\n  ```\n\n```\nplain\n```\n\nend"
+    )
     one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
     streamed = MessageDocument(Role.ASSISTANT, "", QFont())
     for end in range(1, len(source) + 1, 2):
         streamed.set_text(source[:end], streaming=True)
     streamed.set_text(source, streaming=False)
     for document in (one_shot, streamed):
-        assert [code for _, code in document.code_blocks()] == ["print(1)", "foo", "let a",
-                                                                "plain"]
+        assert [code for _, code in document.code_blocks()] == ["print(1)", "foo", "let a", "plain"]
         assert document.code_block_languages() == ["python", "weird-lang", "js", ""]
         first, second = document.code_blocks()[0][0], document.code_blocks()[1][0]
         assert first.bottom() <= second.top()
@@ -313,8 +341,14 @@ def test_quotes_tables_tasks_and_links_are_readable_in_both_themes(qapp) -> None
         document.documentLayout().draw(painter, context)
         painter.end()
         layout = document.documentLayout()
-        for text in ("A quoted line that continues", "left", "longer text", "\u2610 write the tests",
-                     "Intro with a bare link", "https://example.com/a-link-alone"):
+        for text in (
+            "A quoted line that continues",
+            "left",
+            "longer text",
+            "\u2610 write the tests",
+            "Intro with a bare link",
+            "https://example.com/a-link-alone",
+        ):
             block = document.begin()
             while block.isValid() and not block.text().strip().startswith(text):
                 block = block.next()

@@ -33,13 +33,25 @@ def chain_session(store: SQLiteStore, messages: int, siblings_per_reply: int = 0
     rows = []
     for index in range(messages):
         kind = EventType.USER_MESSAGE if index % 2 == 0 else EventType.AI_RESPONSE
-        event = Event(session.session_id, kind, {"text": f"m{index}"},
-                      timestamp=start + timedelta(milliseconds=index), parent_id=parent)
+        event = Event(
+            session.session_id,
+            kind,
+            {"text": f"m{index}"},
+            timestamp=start + timedelta(milliseconds=index),
+            parent_id=parent,
+        )
         rows.append(event)
         if kind == EventType.AI_RESPONSE:
-            rows += [Event(session.session_id, kind, {"text": f"other version {n}"},
-                           timestamp=event.timestamp, parent_id=parent)
-                     for n in range(siblings_per_reply)]
+            rows += [
+                Event(
+                    session.session_id,
+                    kind,
+                    {"text": f"other version {n}"},
+                    timestamp=event.timestamp,
+                    parent_id=parent,
+                )
+                for n in range(siblings_per_reply)
+            ]
         else:
             last_user = event
         parent = event.event_id
@@ -47,8 +59,18 @@ def chain_session(store: SQLiteStore, messages: int, siblings_per_reply: int = 0
         store._db.executemany(
             "INSERT INTO events (event_id, session_id, type, timestamp, payload, parent_id)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [(e.event_id, e.session_id, str(e.type), e.timestamp.strftime(
-                "%Y-%m-%dT%H:%M:%S.%fZ"), f'{{"text": "{e.text}"}}', e.parent_id) for e in rows])
+            [
+                (
+                    e.event_id,
+                    e.session_id,
+                    str(e.type),
+                    e.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    f'{{"text": "{e.text}"}}',
+                    e.parent_id,
+                )
+                for e in rows
+            ],
+        )
     return last_user
 
 
@@ -69,7 +91,8 @@ def steps_to_read_memory(store: SQLiteStore, user_event: Event) -> tuple[int, li
 
 
 def test_reading_memory_costs_the_same_for_10_or_10000_events_and_many_branches(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     store = SQLiteStore(tmp_path / "chat.db")
     try:
         small = chain_session(store, 21)  # 10 interactions, then the new message
@@ -91,16 +114,23 @@ def test_reading_memory_costs_the_same_for_10_or_10000_events_and_many_branches(
 def test_the_walk_up_uses_the_primary_key_and_the_parent_index_exists(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "chat.db")
     try:
-        plan = [row[3] for row in store._db.execute("EXPLAIN QUERY PLAN " + PATH_SQL,
-                                                    ("x", TURNS, MAX_DEPTH))]
+        plan = [
+            row[3]
+            for row in store._db.execute("EXPLAIN QUERY PLAN " + PATH_SQL, ("x", TURNS, MAX_DEPTH))
+        ]
         print(plan)
         # Every read of events is a search by primary key; no step scans the table.
         events_reads = [step for step in plan if " e " in f" {step} " or "events" in step]
         assert events_reads and all(
             step.startswith("SEARCH") and "sqlite_autoindex_events_1" in step
-            for step in events_reads), plan
-        children = " ".join(str(tuple(row)) for row in store._db.execute(
-            "EXPLAIN QUERY PLAN SELECT * FROM events WHERE parent_id = ?", ("x",)))
+            for step in events_reads
+        ), plan
+        children = " ".join(
+            str(tuple(row))
+            for row in store._db.execute(
+                "EXPLAIN QUERY PLAN SELECT * FROM events WHERE parent_id = ?", ("x",)
+            )
+        )
         assert "USING INDEX events_parent" in children, children
     finally:
         run(store.close())

@@ -34,9 +34,12 @@ def rows(path: Path) -> dict[str, list[tuple]]:
         return {
             "sessions": db.execute(
                 "SELECT session_id, user_id, start_time, end_time, summary, title, updated_at,"
-                " deleted_at FROM sessions ORDER BY session_id").fetchall(),
-            "events": db.execute("SELECT event_id, session_id, type, timestamp, payload FROM events"
-                                 " ORDER BY event_id").fetchall(),
+                " deleted_at FROM sessions ORDER BY session_id"
+            ).fetchall(),
+            "events": db.execute(
+                "SELECT event_id, session_id, type, timestamp, payload FROM events"
+                " ORDER BY event_id"
+            ).fetchall(),
         }
     finally:
         db.close()
@@ -99,8 +102,10 @@ def test_upgrading_the_first_release_keeps_every_row(v1_database: Path) -> None:
     assert sessions["22222222-2222-4222-8222-222222222222"].title == "Ünïcödé, emoji 🎉 and مرحبا"
     events = run(store.events("22222222-2222-4222-8222-222222222222"))
     assert [e.text for e in events][:3] == [
-        "emoji 👩‍💻🎉 family 👨‍👩‍👧‍👦 flags 🇵🇹", "مرحبا بالعالم — שלום עולם — 你好，世界",
-        "nul\x00byte and tab\t and <script>alert(1)</script>"]
+        "emoji 👩‍💻🎉 family 👨‍👩‍👧‍👦 flags 🇵🇹",
+        "مرحبا بالعالم — שלום עולם — 你好，世界",
+        "nul\x00byte and tab\t and <script>alert(1)</script>",
+    ]
     interrupted = run(store.events(lisbon.session_id))[3]
     assert interrupted.interrupted and interrupted.text == "Day 2: Alfama, then"
     run(store.close())
@@ -111,13 +116,17 @@ def test_search_finds_words_in_rows_written_before_search_existed(v1_database: P
     hits = run(store.search("cafe"))  # diacritics folded: café
     assert [h.event_id for h in hits] == ["e0000000-0000-4000-8000-000000000000"]
     assert MATCH_START + "café" + MATCH_END in hits[0].snippet
-    assert {h.event_id for h in run(store.search("Alfama"))} == {"e0000000-0000-4000-8000-000000000003"}
+    assert {h.event_id for h in run(store.search("Alfama"))} == {
+        "e0000000-0000-4000-8000-000000000003"
+    }
     assert run(store.search("مرحبا"))  # right-to-left words are indexed too
     assert run(store.search("deleted session")) == []  # rows of deleted sessions stay hidden
     # New rows written after the upgrade are searchable next to the old ones.
     session = Session(title="after")
     run(store.create_session(session))
-    run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "another café"})))
+    run(
+        store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "another café"}))
+    )
     assert len([h for h in run(store.search("cafe")) if h.event_id]) == 2
     run(store.close())
 
@@ -129,11 +138,15 @@ def test_every_step_from_every_version_keeps_the_rows(tmp_path: Path, start: int
     db = sqlite3.connect(path, isolation_level=None)
     for number in range(1, start + 1):
         migrate(db, number)
-    db.execute("INSERT INTO sessions (session_id, start_time, updated_at, title) VALUES"
-               " ('s', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', 'old 🎉')")
+    db.execute(
+        "INSERT INTO sessions (session_id, start_time, updated_at, title) VALUES"
+        " ('s', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', 'old 🎉')"
+    )
     for i in range(50):
-        db.execute("INSERT INTO events VALUES (?, 's', 'user_message', ?, ?)",
-                   (f"e{i:03d}", f"2026-01-01T00:00:{i:02d}.000000Z", f'{{"text": "word{i} ünï"}}'))
+        db.execute(
+            "INSERT INTO events VALUES (?, 's', 'user_message', ?, ?)",
+            (f"e{i:03d}", f"2026-01-01T00:00:{i:02d}.000000Z", f'{{"text": "word{i} ünï"}}'),
+        )
     db.close()
     before = rows(path)
     store = SQLiteStore(path)
@@ -159,9 +172,12 @@ def chain(path: Path) -> dict[str, list[tuple]]:
     db = sqlite3.connect(path)
     try:
         result: dict[str, list[tuple]] = {}
-        for (session_id, leaf) in db.execute("SELECT session_id, active_leaf FROM sessions"):
-            events = db.execute("SELECT event_id, parent_id FROM events WHERE session_id = ?"
-                                " ORDER BY timestamp, rowid", (session_id,)).fetchall()
+        for session_id, leaf in db.execute("SELECT session_id, active_leaf FROM sessions"):
+            events = db.execute(
+                "SELECT event_id, parent_id FROM events WHERE session_id = ?"
+                " ORDER BY timestamp, rowid",
+                (session_id,),
+            ).fetchall()
             result[session_id] = [*events, ("leaf", leaf)]
         return result
     finally:
@@ -184,30 +200,49 @@ def test_the_first_release_becomes_one_chain_per_session(v1_database: Path) -> N
     store = SQLiteStore(v1_database)
     lisbon = "11111111-1111-4111-8111-111111111111"
     branch = run(ChatService(store, None).active_branch(lisbon))
-    assert [item.event.event_id for item in branch] == [e.event_id for e in run(store.events(lisbon))]
+    assert [item.event.event_id for item in branch] == [
+        e.event_id for e in run(store.events(lisbon))
+    ]
     assert {item.versions for item in branch} == {1}
     # Upgraded rows are queued again with their parents, parents first.
-    queued = [r[0] for r in store._db.execute(
-        "SELECT row_id FROM outbox WHERE kind = 'event' ORDER BY seq")]
-    by_time = [r[0] for r in store._db.execute("SELECT event_id FROM events ORDER BY timestamp, rowid")]
+    queued = [
+        r[0]
+        for r in store._db.execute("SELECT row_id FROM outbox WHERE kind = 'event' ORDER BY seq")
+    ]
+    by_time = [
+        r[0] for r in store._db.execute("SELECT event_id FROM events ORDER BY timestamp, rowid")
+    ]
     assert queued == by_time
     run(store.close())
 
 
 @pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
-def test_every_earlier_version_becomes_chains_in_timestamp_order(tmp_path: Path, start: int) -> None:
+def test_every_earlier_version_becomes_chains_in_timestamp_order(
+    tmp_path: Path, start: int
+) -> None:
     path = tmp_path / "chat.db"
     db = sqlite3.connect(path, isolation_level=None)
     for number in range(1, start + 1):
         migrate(db, number)
     for s in ("a", "b", "empty"):
-        db.execute("INSERT INTO sessions (session_id, start_time, updated_at) VALUES"
-                   " (?, '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')", (s,))
+        db.execute(
+            "INSERT INTO sessions (session_id, start_time, updated_at) VALUES"
+            " (?, '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')",
+            (s,),
+        )
     # Written out of order, and two with the same timestamp: order is (timestamp, rowid).
-    for event_id, session_id, second in [("a3", "a", 3), ("a1", "a", 1), ("b1", "b", 5),
-                                         ("a2", "a", 2), ("a2bis", "a", 2), ("b2", "b", 6)]:
-        db.execute("INSERT INTO events VALUES (?, ?, 'user_message', ?, '{\"text\": \"t\"}')",
-                   (event_id, session_id, f"2026-01-01T00:00:{second:02d}.000000Z"))
+    for event_id, session_id, second in [
+        ("a3", "a", 3),
+        ("a1", "a", 1),
+        ("b1", "b", 5),
+        ("a2", "a", 2),
+        ("a2bis", "a", 2),
+        ("b2", "b", 6),
+    ]:
+        db.execute(
+            "INSERT INTO events VALUES (?, ?, 'user_message', ?, '{\"text\": \"t\"}')",
+            (event_id, session_id, f"2026-01-01T00:00:{second:02d}.000000Z"),
+        )
     db.close()
     before = rows(path)
     run(SQLiteStore(path).close())

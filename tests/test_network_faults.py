@@ -68,12 +68,14 @@ async def conversation(server: FakeGroqServer, path: Path, rng: random.Random):
 
 
 def test_twenty_turns_on_a_bad_network_lose_nothing_and_duplicate_nothing(
-        groq_server: FakeGroqServer, tmp_path: Path) -> None:
+    groq_server: FakeGroqServer, tmp_path: Path
+) -> None:
     groq_server.reply_for = lambda body: expected_reply(body["messages"][-1]["content"])
     path = tmp_path / "chat.db"
     started = time.monotonic()
     session_id, injected, attempts = asyncio.run(
-        conversation(groq_server, path, random.Random(SEED)))
+        conversation(groq_server, path, random.Random(SEED))
+    )
     elapsed = time.monotonic() - started
     assert elapsed < TIME_LIMIT
     groq_server.unstall.set()
@@ -81,8 +83,12 @@ def test_twenty_turns_on_a_bad_network_lose_nothing_and_duplicate_nothing(
     # The faults really happened, all kinds of them, and the app saw them as what they were.
     assert all(injected[kind] >= 2 for kind in FAULTS[1:]), injected
     kinds = Counter(a[3].error.kind for a in attempts if a[3].error)
-    assert set(kinds) <= {LLMErrorKind.CONNECTION, LLMErrorKind.TIMEOUT, LLMErrorKind.RATE_LIMIT,
-                          LLMErrorKind.UNAVAILABLE}
+    assert set(kinds) <= {
+        LLMErrorKind.CONNECTION,
+        LLMErrorKind.TIMEOUT,
+        LLMErrorKind.RATE_LIMIT,
+        LLMErrorKind.UNAVAILABLE,
+    }
     assert sum(1 for a in attempts if a[2] == "ok") == sum(1 for a in attempts if a[3].ok)
 
     store = SQLiteStore(path)
@@ -125,8 +131,9 @@ def test_twenty_turns_on_a_bad_network_lose_nothing_and_duplicate_nothing(
     for text in sent_texts:
         turn_attempts = [a for a in attempts if a[1] == text]
         if turn_attempts[-1][3].ok:
-            turn_replies = [r for r in replies.values()
-                            if reported[r.event_id][1] == text and not r.interrupted]
+            turn_replies = [
+                r for r in replies.values() if reported[r.event_id][1] == text and not r.interrupted
+            ]
             assert len(turn_replies) == 1
 
     # On the wire: no request ever carried the same user message twice.
@@ -135,13 +142,17 @@ def test_twenty_turns_on_a_bad_network_lose_nothing_and_duplicate_nothing(
         assert len(contents) == len(set(contents))
 
     interrupted = [r for r in replies.values() if r.interrupted]
-    network_cut = sum(len(expected_reply(reported[r.event_id][1]).encode()) - len(r.text.encode())
-                      for r in interrupted)
+    network_cut = sum(
+        len(expected_reply(reported[r.event_id][1]).encode()) - len(r.text.encode())
+        for r in interrupted
+    )
     app_lost = sum(len(a[4].encode()) - len(replies[i].text.encode()) for i, a in reported.items())
-    print(f"\nfaults: {sum(injected.values())} requests, injected {dict(injected)} "
-          f"(seed {SEED}, {elapsed:.1f} s); checked {len(events)} events "
-          f"({len(users)} user messages, {len(replies)} replies, {len(interrupted)} interrupted); "
-          f"bytes the network cut: {network_cut}; bytes received but not saved: {app_lost}")
+    print(
+        f"\nfaults: {sum(injected.values())} requests, injected {dict(injected)} "
+        f"(seed {SEED}, {elapsed:.1f} s); checked {len(events)} events "
+        f"({len(users)} user messages, {len(replies)} replies, {len(interrupted)} interrupted); "
+        f"bytes the network cut: {network_cut}; bytes received but not saved: {app_lost}"
+    )
     assert app_lost == 0
 
 
@@ -163,11 +174,13 @@ async def one_turn(server: FakeGroqServer, path: Path, **client_options):
 
 
 def test_an_endless_reply_stops_at_the_cap_and_keeps_what_arrived(
-        groq_server: FakeGroqServer, tmp_path: Path) -> None:
+    groq_server: FakeGroqServer, tmp_path: Path
+) -> None:
     groq_server.reply_text = expected_reply("x")
     groq_server.fail_next("endless", after=5)
-    outcome, shown, events = asyncio.run(asyncio.wait_for(
-        one_turn(groq_server, tmp_path / "chat.db", max_reply_chars=20_000), 20))
+    outcome, shown, events = asyncio.run(
+        asyncio.wait_for(one_turn(groq_server, tmp_path / "chat.db", max_reply_chars=20_000), 20)
+    )
     assert outcome.error is not None and outcome.error.kind is LLMErrorKind.TOO_LONG
     reply = events[-1]
     assert reply.type == EventType.AI_RESPONSE and reply.interrupted
@@ -176,19 +189,22 @@ def test_an_endless_reply_stops_at_the_cap_and_keeps_what_arrived(
 
 
 def test_content_of_the_wrong_type_keeps_what_arrived_and_says_why(
-        groq_server: FakeGroqServer, tmp_path: Path) -> None:
+    groq_server: FakeGroqServer, tmp_path: Path
+) -> None:
     groq_server.reply_text = expected_reply("x")
     groq_server.fail_next("bad_content", after=7, value={"text": "not a string"})
-    outcome, shown, events = asyncio.run(asyncio.wait_for(
-        one_turn(groq_server, tmp_path / "chat.db"), 20))
+    outcome, shown, events = asyncio.run(
+        asyncio.wait_for(one_turn(groq_server, tmp_path / "chat.db"), 20)
+    )
     assert outcome.error is not None and outcome.error.kind is LLMErrorKind.UNAVAILABLE
     reply = events[-1]
     assert reply.interrupted and reply.text == shown == "".join(groq_server.tokens()[:7])
     assert "could not read" in reply.payload["error"]
 
 
-def test_a_reply_cut_at_the_cap_is_not_offered_again_in_the_window(qtbot, run, groq_server,
-                                                                   isolated_environment) -> None:
+def test_a_reply_cut_at_the_cap_is_not_offered_again_in_the_window(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     """Retrying would run into the same cap: the window keeps the text and says what to do."""
     from desktop_chat.ui.transcript import Role
     from tests.ui_helpers import ChatApp

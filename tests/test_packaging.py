@@ -24,8 +24,11 @@ PNG_SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 def app_env(**extra: str) -> dict[str, str]:
     """The environment for running the app as a person would: no display, no test settings."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY", "PYTHONPATH")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY", "PYTHONPATH")
+    }
     env.update(extra)
     return env
 
@@ -38,8 +41,13 @@ def write_env(folder: Path, **values: str) -> None:
 
 def test_env_files_precedence(tmp_path: Path) -> None:
     cwd, exe = tmp_path / "cwd", tmp_path / "app"
-    write_env(config_dir(), GROQ_MODEL="from-config", MEMORY_TURNS="1", GROQ_BASE_URL="config-url",
-              SUPABASE_URL="config-supabase")
+    write_env(
+        config_dir(),
+        GROQ_MODEL="from-config",
+        MEMORY_TURNS="1",
+        GROQ_BASE_URL="config-url",
+        SUPABASE_URL="config-supabase",
+    )
     write_env(exe, GROQ_MODEL="from-binary", MEMORY_TURNS="2", GROQ_BASE_URL="binary-url")
     write_env(cwd, GROQ_MODEL="from-cwd", MEMORY_TURNS="3")
     values = read_config(env={"GROQ_MODEL": "from-env"}, cwd=cwd, exe_dir=exe, checkout=cwd)
@@ -106,8 +114,14 @@ def test_desktop_entry() -> None:
 
 # -- --version and --self-test from the source ----------------------------------------
 def test_version_flag() -> None:
-    result = subprocess.run([sys.executable, "-m", "desktop_chat", "--version"], cwd=ROOT,
-                            env=app_env(), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_chat", "--version"],
+        cwd=ROOT,
+        env=app_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0
     assert result.stdout.strip() == f"{APP_NAME} {__version__}"
 
@@ -116,10 +130,14 @@ def test_self_test_from_source(tmp_path: Path) -> None:
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     screenshot = cwd / "window.png"
-    result = subprocess.run([sys.executable, "-m", "desktop_chat", "--self-test"], cwd=cwd,
-                            env=app_env(PYTHONPATH=str(ROOT),
-                                        DESKTOP_CHAT_SELFTEST_SCREENSHOT=str(screenshot)),
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_chat", "--self-test"],
+        cwd=cwd,
+        env=app_env(PYTHONPATH=str(ROOT), DESKTOP_CHAT_SELFTEST_SCREENSHOT=str(screenshot)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert re.match(r"self-test OK: Desktop Chat \S+ \(source\)", result.stdout), result.stdout
     assert screenshot.stat().st_size > 10_000
@@ -146,9 +164,19 @@ def test_bundle_builds_and_passes_its_self_test(tmp_path: Path) -> None:
     # Never skipped: without PyInstaller (the build extra), build-app says so and this fails.
     started = time.monotonic()
     build = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "build-app"), "--distpath", str(tmp_path / "dist"),
-         "--workpath", str(tmp_path / "build")],
-        env=app_env(PYTHON=sys.executable), capture_output=True, text=True, timeout=840)
+        [
+            "bash",
+            str(ROOT / "scripts" / "build-app"),
+            "--distpath",
+            str(tmp_path / "dist"),
+            "--workpath",
+            str(tmp_path / "build"),
+        ],
+        env=app_env(PYTHON=sys.executable),
+        capture_output=True,
+        text=True,
+        timeout=840,
+    )
     build_seconds = time.monotonic() - started
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-6000:]
     size_line = re.search(r"DesktopChat is ([\d.]+) MB", build.stdout)
@@ -157,26 +185,47 @@ def test_bundle_builds_and_passes_its_self_test(tmp_path: Path) -> None:
 
     app_folder = tmp_path / "dist" / "DesktopChat"
     binary = app_folder / "DesktopChat"
-    size = sum(f.stat().st_size for f in app_folder.rglob("*") if f.is_file() and not f.is_symlink())
+    size = sum(
+        f.stat().st_size for f in app_folder.rglob("*") if f.is_file() and not f.is_symlink()
+    )
     assert size < 150_000_000
     internal = app_folder / "_internal"
     assert (internal / "resources" / "style.qss").is_file()
     assert (internal / "resources" / "icons" / "desktop_chat-256.png").is_file()
     bundled = {p.name for p in internal.rglob("*")}
-    for unwanted in ("libQt6Quick.so.6", "libQt6Qml.so.6", "libQt6WebEngineCore.so.6",
-                     "libQt6Pdf.so.6", "libqvnc.so", "libqgtk3.so", "libfontconfig.so.1"):
+    for unwanted in (
+        "libQt6Quick.so.6",
+        "libQt6Qml.so.6",
+        "libQt6WebEngineCore.so.6",
+        "libQt6Pdf.so.6",
+        "libqvnc.so",
+        "libqgtk3.so",
+        "libfontconfig.so.1",
+    ):
         assert unwanted not in bundled, unwanted
     assert not [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
 
     elsewhere = tmp_path / "elsewhere"  # not the checkout: nothing may come from it
     elsewhere.mkdir()
-    version = subprocess.run([str(binary), "--version"], cwd=elsewhere, env=app_env(),
-                             capture_output=True, text=True, timeout=60)
+    version = subprocess.run(
+        [str(binary), "--version"],
+        cwd=elsewhere,
+        env=app_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert version.returncode == 0, version.stderr
     assert version.stdout.strip() == f"{APP_NAME} {__version__}"
 
-    check = subprocess.run([str(binary), "--self-test"], cwd=elsewhere, env=app_env(),
-                           capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [str(binary), "--self-test"],
+        cwd=elsewhere,
+        env=app_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "self-test OK" in check.stdout and "(bundle)" in check.stdout, check.stdout
     assert f"resources in {internal / 'resources'}" in check.stdout

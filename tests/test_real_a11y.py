@@ -42,18 +42,34 @@ CONTROLS = {
 # Qt names a combo box by its current entry (what Orca reads as its value); what it is for is
 # in the description.
 MODEL_PICKER_DESCRIPTION = "Model for the next reply"
-CONTROL_ROLES = {"push button", "toggle button", "text", "combo box", "list", "check box",
-                 "radio button", "menu button", "spin button", "slider", "page tab"}
+CONTROL_ROLES = {
+    "push button",
+    "toggle button",
+    "text",
+    "combo box",
+    "list",
+    "check box",
+    "radio button",
+    "menu button",
+    "spin button",
+    "slider",
+    "page tab",
+}
 
 
 def _has_pyatspi() -> bool:
     if not os.path.exists(SYSTEM_PYTHON):
         return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import pyatspi"], capture_output=True,
-                          check=False).returncode == 0
+    return (
+        subprocess.run(
+            [SYSTEM_PYTHON, "-c", "import pyatspi"], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
 
 
 # -- offscreen: the words each row and the end of a reply give a screen reader ---------------
+
 
 def test_message_text_for_a_screen_reader_names_role_time_version_and_text():
     at = datetime(2026, 3, 4, 14, 5, tzinfo=UTC)
@@ -63,8 +79,10 @@ def test_message_text_for_a_screen_reader_names_role_time_version_and_text():
     reply = MessageItem(Role.ASSISTANT, "Paris.", timestamp=at, versions=(2, 3))
     model.append(reply)
     spoken = [model.index(row, 0).data(Qt.ItemDataRole.AccessibleTextRole) for row in range(2)]
-    assert spoken == [f"You, {moment}: Capital of France?",
-                      f"Assistant, {moment}, version 2 of 3: Paris."]
+    assert spoken == [
+        f"You, {moment}: Capital of France?",
+        f"Assistant, {moment}, version 2 of 3: Paris.",
+    ]
     reply.versions = (1, 1)  # a single version is not worth saying
     assert reply.accessible_text == f"Assistant, {moment}: Paris."
 
@@ -79,8 +97,10 @@ def test_typing_and_streaming_rows_say_the_reply_is_coming():
 
 
 def test_reply_announcement_is_plain_and_short():
-    assert reply_announcement("**Paris** is\n\nthe capital.") == \
-        "Reply finished: Paris is the capital."
+    assert (
+        reply_announcement("**Paris** is\n\nthe capital.")
+        == "Reply finished: Paris is the capital."
+    )
     long = reply_announcement("word " * 60)
     assert long.startswith("Reply finished: word word") and long.endswith("…")
     assert len(long) <= len("Reply finished: ") + 81
@@ -88,23 +108,34 @@ def test_reply_announcement_is_plain_and_short():
 
 # -- the real app, read through AT-SPI ----------------------------------------------------------
 
+
 @pytest.fixture
 def a11y_session():
     """A private session bus with the accessibility bus launched on it: the environment the app
     and the reader share (what `dbus-run-session` plus at-spi-bus-launcher give a desktop)."""
     if not _has_pyatspi():
-        pytest.skip(f"{SYSTEM_PYTHON} has no pyatspi (Debian: python3-pyatspi; scripts/system-deps"
-                    " --test installs it)")
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        pytest.skip(
+            f"{SYSTEM_PYTHON} has no pyatspi (Debian: python3-pyatspi; scripts/system-deps"
+            " --test installs it)"
+        )
+    daemon = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     launcher = None
     try:
         address = daemon.stdout.readline().strip()
         assert address, "dbus-daemon printed no address"
         env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address)
         env.pop("AT_SPI_BUS_ADDRESS", None)
-        launcher = subprocess.Popen([BUS_LAUNCHER, "--launch-immediately"], env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        launcher = subprocess.Popen(
+            [BUS_LAUNCHER, "--launch-immediately"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         yield env
     finally:
         for process in (launcher, daemon):
@@ -114,8 +145,14 @@ def a11y_session():
 
 
 def read(env, *arguments: str, timeout: float = 30) -> object:
-    done = subprocess.run([SYSTEM_PYTHON, str(READER), *arguments], env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    done = subprocess.run(
+        [SYSTEM_PYTHON, str(READER), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -138,15 +175,16 @@ def wait_for_tree(env, pid: int, ready, timeout: float = 20) -> list[dict]:
 
 
 def outline(nodes: list[dict]) -> str:
-    return "\n".join(f"{'  ' * n['depth']}{n['role']} {n['name']!r} {','.join(n['states'])}"
-                     for n in nodes)
+    return "\n".join(
+        f"{'  ' * n['depth']}{n['role']} {n['name']!r} {','.join(n['states'])}" for n in nodes
+    )
 
 
 def children_of(nodes: list[dict], name: str, role: str) -> list[dict]:
     start = next(i for i, n in enumerate(nodes) if n["name"] == name and n["role"] == role)
     depth = nodes[start]["depth"]
     below = []
-    for node in nodes[start + 1:]:
+    for node in nodes[start + 1 :]:
         if node["depth"] <= depth:
             break
         if node["depth"] == depth + 1:
@@ -157,23 +195,32 @@ def children_of(nodes: list[dict], name: str, role: str) -> list[dict]:
 def subtree(nodes: list[dict], name: str, role: str) -> list[dict]:
     """The node called `name` with that role and everything below it."""
     start = next(i for i, n in enumerate(nodes) if n["name"] == name and n["role"] == role)
-    end = next((i for i in range(start + 1, len(nodes))
-                if nodes[i]["depth"] <= nodes[start]["depth"]), len(nodes))
+    end = next(
+        (i for i in range(start + 1, len(nodes)) if nodes[i]["depth"] <= nodes[start]["depth"]),
+        len(nodes),
+    )
     return nodes[start:end]
 
 
 def unnamed_controls(nodes: list[dict]) -> list[dict]:
-    return [n for n in nodes if "showing" in n["states"] and n["role"] in CONTROL_ROLES
-            and not n["name"].strip()]
+    return [
+        n
+        for n in nodes
+        if "showing" in n["states"] and n["role"] in CONTROL_ROLES and not n["name"].strip()
+    ]
 
 
 class Listener:
     """The reader's `listen` mode in the background: what a screen reader hears, as it comes."""
 
     def __init__(self, env, seconds: float = 90):
-        self.proc = subprocess.Popen([SYSTEM_PYTHON, str(READER), "listen", str(seconds)],
-                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
+        self.proc = subprocess.Popen(
+            [SYSTEM_PYTHON, str(READER), "listen", str(seconds)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.events: queue.Queue[dict] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         first = self.next(timeout=20)
@@ -205,33 +252,53 @@ class Listener:
 
 
 def xdotool(*arguments: str) -> str:
-    return subprocess.run(["xdotool", *arguments], check=True, capture_output=True, text=True,
-                          timeout=20).stdout
+    return subprocess.run(
+        ["xdotool", *arguments], check=True, capture_output=True, text=True, timeout=20
+    ).stdout
 
 
 @pytest.mark.real_window
-def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_session, groq_server,
-                                                                     tmp_path):
+def test_screen_reader_reads_messages_controls_and_the_finished_reply(
+    a11y_session, groq_server, tmp_path
+):
     env = a11y_session
     groq_server.reply_text = "Hello from the model."
     groq_server.tokens_per_second = 3  # slow enough to read the row while it streams
     listener = Listener(env)  # first, so the app's bridge sees a listener for announcements
     app = None
     try:
-        app_env = {"DBUS_SESSION_BUS_ADDRESS": env["DBUS_SESSION_BUS_ADDRESS"],
-                   "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1", "QT_QPA_PLATFORM": "xcb",
-                   "DISPLAY": os.environ["DISPLAY"]}
-        app = AppProcess(tmp_path / "home", tmp_path / "data", groq=groq_server,
-                         quit_file=tmp_path / "quit", env=app_env)
+        app_env = {
+            "DBUS_SESSION_BUS_ADDRESS": env["DBUS_SESSION_BUS_ADDRESS"],
+            "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
+            "QT_QPA_PLATFORM": "xcb",
+            "DISPLAY": os.environ["DISPLAY"],
+        }
+        app = AppProcess(
+            tmp_path / "home",
+            tmp_path / "data",
+            groq=groq_server,
+            quit_file=tmp_path / "quit",
+            env=app_env,
+        )
         app.wait_for("ready", timeout=40)
         window = xdotool("search", "--sync", "--onlyvisible", "--pid", str(app.pid)).split()[0]
         xdotool("windowactivate", "--sync", window)
         # Before the first message: the welcome page's controls have names too.
-        welcome = wait_for_tree(env, app.pid, lambda nodes: any(
-            n["name"] == "What can I help with?" and "showing" in n["states"] for n in nodes))
+        welcome = wait_for_tree(
+            env,
+            app.pid,
+            lambda nodes: any(
+                n["name"] == "What can I help with?" and "showing" in n["states"] for n in nodes
+            ),
+        )
         assert not unnamed_controls(welcome), outline(welcome)
-        starters = [n["name"] for n in welcome if n["role"] == "push button"
-                    and n["name"].startswith("Start with: ") and "showing" in n["states"]]
+        starters = [
+            n["name"]
+            for n in welcome
+            if n["role"] == "push button"
+            and n["name"].startswith("Start with: ")
+            and "showing" in n["states"]
+        ]
         assert len(starters) == 4, outline(welcome)
 
         # Typed for real: the window opens with the focus in the composer.
@@ -239,16 +306,30 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
         xdotool("key", "Return")
 
         # While the reply streams, its row says so.
-        streaming = wait_for_tree(env, app.pid, lambda nodes: any(
-            n["name"] == "Assistant is replying…" or (n["name"].startswith("Assistant, ")
-            and ", still replying: " in n["name"]) for n in nodes))
+        streaming = wait_for_tree(
+            env,
+            app.pid,
+            lambda nodes: any(
+                n["name"] == "Assistant is replying…"
+                or (n["name"].startswith("Assistant, ") and ", still replying: " in n["name"])
+                for n in nodes
+            ),
+        )
         assert not any(n["name"].endswith("Hello from the model.") for n in streaming)
 
         # Each message is a list item that says who, when and what.
-        nodes = wait_for_tree(env, app.pid, lambda nodes: any(
-            n["name"].startswith("Assistant, ") and "replying" not in n["name"] for n in nodes))
-        rows = [n["name"] for n in children_of(nodes, "Conversation transcript", "list")
-                if n["role"] == "list item"]
+        nodes = wait_for_tree(
+            env,
+            app.pid,
+            lambda nodes: any(
+                n["name"].startswith("Assistant, ") and "replying" not in n["name"] for n in nodes
+            ),
+        )
+        rows = [
+            n["name"]
+            for n in children_of(nodes, "Conversation transcript", "list")
+            if n["role"] == "list item"
+        ]
         assert len(rows) == 2, rows
         assert re.fullmatch(r"You, \d\d:\d\d: Hi there", rows[0]), rows
         assert re.fullmatch(r"Assistant, \d\d:\d\d: Hello from the model\.", rows[1]), rows
@@ -257,15 +338,19 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
         showing = [n for n in nodes if "showing" in n["states"]]
         assert not unnamed_controls(nodes), outline(nodes)
         for name, role in CONTROLS.items():
-            assert any(n["name"] == name and n["role"] == role for n in showing), \
+            assert any(n["name"] == name and n["role"] == role for n in showing), (
                 f"no {role} {name!r} showing in\n{outline(nodes)}"
+            )
         pickers = [n for n in showing if n["role"] == "combo box"]
         assert [(n["name"], n["description"]) for n in pickers] == [
-            ("llama-3.1-8b-instant", MODEL_PICKER_DESCRIPTION)], outline(nodes)
+            ("llama-3.1-8b-instant", MODEL_PICKER_DESCRIPTION)
+        ], outline(nodes)
 
         # The finished reply was announced, once, in plain words.
         assert listener.next("announcement") == {
-            "event": "announcement", "text": "Reply finished: Hello from the model."}
+            "event": "announcement",
+            "text": "Reply finished: Hello from the model.",
+        }
         assert listener.next("announcement", timeout=1) is None
 
         # A keyboard path to each control: real Tab presses move the focus through all of them.
@@ -281,21 +366,32 @@ def test_screen_reader_reads_messages_controls_and_the_finished_reply(a11y_sessi
         wanted = [f"{role} {name!r}" for name, role in CONTROLS.items()]
         wanted.append(f"combo box {'llama-3.1-8b-instant'!r}")
         start = reached.index(wanted[0])
-        assert reached[start:start + len(wanted)] == wanted, str(reached)
+        assert reached[start : start + len(wanted)] == wanted, str(reached)
 
         # The command palette and Settings: every control they show has a name.
         xdotool("key", "ctrl+l")  # back to the composer
         xdotool("key", "ctrl+shift+p")
-        nodes = wait_for_tree(env, app.pid, lambda nodes: any(
-            n["name"] == "Command palette" and "showing" in n["states"] for n in nodes))
+        nodes = wait_for_tree(
+            env,
+            app.pid,
+            lambda nodes: any(
+                n["name"] == "Command palette" and "showing" in n["states"] for n in nodes
+            ),
+        )
         palette = subtree(nodes, "Command palette", "panel")
         assert not unnamed_controls(palette), outline(palette)
-        assert any(n["name"] == "Search actions and sessions" and "focused" in n["states"]
-                   for n in palette), outline(palette)
+        assert any(
+            n["name"] == "Search actions and sessions" and "focused" in n["states"] for n in palette
+        ), outline(palette)
         xdotool("key", "Escape")
         xdotool("key", "ctrl+comma")
-        nodes = wait_for_tree(env, app.pid, lambda nodes: any(
-            n["name"] == "Model name" and "focused" in n["states"] for n in nodes))
+        nodes = wait_for_tree(
+            env,
+            app.pid,
+            lambda nodes: any(
+                n["name"] == "Model name" and "focused" in n["states"] for n in nodes
+            ),
+        )
         # All six pages are in the tree (the hidden ones not showing): every control is named,
         # down to each combo box's drop-down list.
         dialog = subtree(nodes, "Settings", "dialog")

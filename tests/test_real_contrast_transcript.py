@@ -17,8 +17,10 @@ from tests.ui_helpers import ChatApp
 pytestmark = pytest.mark.real_window
 
 AA = 4.5
-REPLY = ("A reply with a [link to the docs](https://docs.example/) and `inline code`.\n\n"
-         "```python\n# a comment\nprint('hello')\n```\n\nThe end.")
+REPLY = (
+    "A reply with a [link to the docs](https://docs.example/) and `inline code`.\n\n"
+    "```python\n# a comment\nprint('hello')\n```\n\nThe end."
+)
 
 
 def seeded(qtbot, run, data_dir, server, theme: str) -> ChatApp:
@@ -35,15 +37,18 @@ def seeded(qtbot, run, data_dir, server, theme: str) -> ChatApp:
         (EventType.AI_RESPONSE, {"text": REPLY, "model": "llama-3.1-8b-instant"}),
         (EventType.SUMMARY, {"text": "What was said, summed up in a line."}),
         (EventType.USER_MESSAGE, {"text": "And a second question?"}),
-        (EventType.AI_RESPONSE, {"text": "Half an answer", "interrupted": True,
-                                 "error": "the connection dropped."}),
+        (
+            EventType.AI_RESPONSE,
+            {"text": "Half an answer", "interrupted": True, "error": "the connection dropped."},
+        ),
     ]:
         event = Event(session.session_id, kind, payload, parent_id=parent)
         run(app.store.add_event(event))
         parent = event.event_id  # a chain: the transcript shows the branch
     run(app.window.open_session(session.session_id))
-    app.window.transcript_model.append(MessageItem(Role.ERROR, "Groq is busy right now.",
-                                                   retryable=True))
+    app.window.transcript_model.append(
+        MessageItem(Role.ERROR, "Groq is busy right now.", retryable=True)
+    )
     QCursor.setPos(QPoint(0, 0))
     settle(qtbot, app)
     return app
@@ -77,8 +82,9 @@ def bubble_of(app: ChatApp, item: MessageItem) -> tuple[QRect, QRect]:
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_every_kind_of_transcript_text_reads_at_aa_contrast(qtbot, run, isolated_environment,
-                                                            groq_server, theme) -> None:
+def test_every_kind_of_transcript_text_reads_at_aa_contrast(
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     from tests.support.xinput import focus_window, move
 
     app = seeded(qtbot, run, isolated_environment, groq_server, theme)
@@ -87,8 +93,9 @@ def test_every_kind_of_transcript_text_reads_at_aa_contrast(qtbot, run, isolated
     measured = {}
     for number, item in enumerate(app.items):
         _row, bubble = bubble_of(app, item)
-        inside = bubble.adjusted(BUBBLE_PADDING // 2, BUBBLE_PADDING // 2,
-                                 -BUBBLE_PADDING // 2, -BUBBLE_PADDING // 2)
+        inside = bubble.adjusted(
+            BUBBLE_PADDING // 2, BUBBLE_PADDING // 2, -BUBBLE_PADDING // 2, -BUBBLE_PADDING // 2
+        )
         assert ink_pixels(shot, inside) > 30, f"no text painted in {item.role} bubble {number}"
         measured[f"{item.role} {number}"] = text_contrast(shot, inside)
     reply = app.items[1]
@@ -105,8 +112,9 @@ def test_every_kind_of_transcript_text_reads_at_aa_contrast(qtbot, run, isolated
     button.show()
     app.window.transcript._place_latest_button()
     qtbot.waitUntil(lambda: ink_pixels(grab_screen(button)) > 30, timeout=3_000)
-    measured["Latest button"] = text_contrast(grab_screen(button).copy(4, 4, button.width() - 8,
-                                                                       button.height() - 8))
+    measured["Latest button"] = text_contrast(
+        grab_screen(button).copy(4, 4, button.width() - 8, button.height() - 8)
+    )
     button.hide()
     # The hover line: actions and the time and model.
     focus_window(app.window)

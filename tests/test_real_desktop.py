@@ -47,23 +47,33 @@ def themed(qtbot, run, data_dir: Path, server, theme: str, size=(1100, 760)) -> 
 
 
 def xdotool(*arguments: str) -> str:
-    return subprocess.run(["xdotool", *arguments], check=True, capture_output=True, text=True,
-                          timeout=10).stdout.strip()
+    return subprocess.run(
+        ["xdotool", *arguments], check=True, capture_output=True, text=True, timeout=10
+    ).stdout.strip()
 
 
 def active_x_window() -> int:
-    found = subprocess.run(["xdotool", "getactivewindow"], capture_output=True, text=True,
-                           check=False, timeout=10)
+    found = subprocess.run(
+        ["xdotool", "getactivewindow"], capture_output=True, text=True, check=False, timeout=10
+    )
     return int(found.stdout.strip() or 0)
 
 
 def other_program(qtbot, title: str) -> tuple[subprocess.Popen, int]:
     """Another X client (xmessage) with the input focus: the app is in the background."""
-    process = subprocess.Popen(["xmessage", "-name", title, "-geometry", "+40+40",
-                                f"{title}: another program has the focus"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    window_id = int(xdotool("search", "--sync", "--onlyvisible", "--classname", title)
-                    .split()[0])
+    process = subprocess.Popen(
+        [
+            "xmessage",
+            "-name",
+            title,
+            "-geometry",
+            "+40+40",
+            f"{title}: another program has the focus",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    window_id = int(xdotool("search", "--sync", "--onlyvisible", "--classname", title).split()[0])
     xdotool("windowactivate", "--sync", str(window_id))
     qtbot.waitUntil(lambda: active_x_window() == window_id, timeout=5_000)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is None, timeout=5_000)
@@ -90,15 +100,19 @@ def numlock_on() -> bool:
     connection = display.Display()
     try:
         keycode = connection.keysym_to_keycode(XK.string_to_keysym("Num_Lock"))
-        mask = next(1 << index for index, keycodes in
-                    enumerate(connection.get_modifier_mapping()) if keycode in keycodes)
+        mask = next(
+            1 << index
+            for index, keycodes in enumerate(connection.get_modifier_mapping())
+            if keycode in keycodes
+        )
         return bool(connection.screen().root.query_pointer().mask & mask)
     finally:
         connection.close()
 
 
 def test_the_system_wide_shortcut_opens_quick_ask_over_another_program(
-        qtbot, run, isolated_environment, groq_server) -> None:
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     groq_server.reply_text = "Paris."
     app = themed(qtbot, run, isolated_environment, groq_server, "dark")
     window = app.window
@@ -113,8 +127,10 @@ def test_the_system_wide_shortcut_opens_quick_ask_over_another_program(
         assert not rival.grab() and "another program already uses" in rival.error
 
         subprocess.run(["xdotool", "key", "ctrl+alt+space"], check=True, timeout=10)
-        qtbot.waitUntil(lambda: window.quick_ask_window is not None
-                        and window.quick_ask_window.isVisible(), timeout=5_000)
+        qtbot.waitUntil(
+            lambda: window.quick_ask_window is not None and window.quick_ask_window.isVisible(),
+            timeout=5_000,
+        )
         quick = window.quick_ask_window
         qtbot.waitUntil(lambda: active_x_window() == int(quick.winId()), timeout=5_000)
         qtbot.waitUntil(quick.input.hasFocus, timeout=5_000)
@@ -123,8 +139,9 @@ def test_the_system_wide_shortcut_opens_quick_ask_over_another_program(
         xdotool("type", "--delay", "20", "Capital of France?")
         qtbot.waitUntil(lambda: quick.input.text() == "Capital of France?", timeout=5_000)
         xinput.key("Return")
-        qtbot.waitUntil(lambda: quick.reply_task is not None and quick.reply_task.done(),
-                        timeout=10_000)
+        qtbot.waitUntil(
+            lambda: quick.reply_task is not None and quick.reply_task.done(), timeout=10_000
+        )
         assert [i.text for i in quick.model.items if i.role == Role.ASSISTANT] == ["Paris."]
         xinput.key("Escape")
         qtbot.waitUntil(lambda: not quick.isVisible(), timeout=5_000)
@@ -172,10 +189,27 @@ def tray_host(qtbot):
         pytest.fail("trayer is missing: scripts/system-deps --test installs it")
     from PySide6.QtWidgets import QSystemTrayIcon
 
-    process = subprocess.Popen(["trayer", "--edge", "bottom", "--align", "right",
-                                "--widthtype", "pixel", "--width", "96", "--height", "32",
-                                "--SetDockType", "true", "--transparent", "false"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            "trayer",
+            "--edge",
+            "bottom",
+            "--align",
+            "right",
+            "--widthtype",
+            "pixel",
+            "--width",
+            "96",
+            "--height",
+            "32",
+            "--SetDockType",
+            "true",
+            "--transparent",
+            "false",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         qtbot.waitUntil(QSystemTrayIcon.isSystemTrayAvailable, timeout=10_000)
         yield process
@@ -184,9 +218,9 @@ def tray_host(qtbot):
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_the_tray_icon_menu_and_notice_in_a_real_tray(qtbot, run, isolated_environment,
-                                                      groq_server, tray_host, theme,
-                                                      tmp_path) -> None:
+def test_the_tray_icon_menu_and_notice_in_a_real_tray(
+    qtbot, run, isolated_environment, groq_server, tray_host, theme, tmp_path
+) -> None:
     shots = shots_dir(tmp_path)
     app = themed(qtbot, run, isolated_environment, groq_server, theme)
     window = app.window
@@ -203,8 +237,9 @@ def test_the_tray_icon_menu_and_notice_in_a_real_tray(qtbot, run, isolated_envir
     qtbot.waitUntil(lambda: ink_pixels(icon_pixels()) > 20, timeout=5_000)
     area = tray.icon.geometry()
     tray_area = area.adjusted(-60, -8, 4, 4)
-    screen.grabWindow(0, tray_area.x(), tray_area.y(), tray_area.width(),
-                      tray_area.height()).toImage().save(str(shots / f"tray-icon-{theme}.png"))
+    screen.grabWindow(
+        0, tray_area.x(), tray_area.y(), tray_area.width(), tray_area.height()
+    ).toImage().save(str(shots / f"tray-icon-{theme}.png"))
 
     # A right click on the icon opens its menu, themed and readable.
     click_at(area.center(), 3)
@@ -246,8 +281,9 @@ def test_the_tray_icon_menu_and_notice_in_a_real_tray(qtbot, run, isolated_envir
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 @pytest.mark.parametrize("size", [(800, 600), (1400, 900)])
-def test_the_command_palette_on_screen(qtbot, run, isolated_environment, groq_server, theme,
-                                       size, tmp_path) -> None:
+def test_the_command_palette_on_screen(
+    qtbot, run, isolated_environment, groq_server, theme, size, tmp_path
+) -> None:
     shots = shots_dir(tmp_path)
     app = themed(qtbot, run, isolated_environment, groq_server, theme, size)
     window = app.window
@@ -285,11 +321,14 @@ def test_the_command_palette_on_screen(qtbot, run, isolated_environment, groq_se
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_the_quick_ask_window_on_screen(qtbot, run, isolated_environment, groq_server, theme,
-                                        tmp_path) -> None:
+def test_the_quick_ask_window_on_screen(
+    qtbot, run, isolated_environment, groq_server, theme, tmp_path
+) -> None:
     shots = shots_dir(tmp_path)
-    groq_server.reply_text = ("Boil the water, then:\n\n1. warm the pot\n2. add **one spoon** "
-                              "per cup\n\n```python\nsteep(minutes=4)\n```")
+    groq_server.reply_text = (
+        "Boil the water, then:\n\n1. warm the pot\n2. add **one spoon** "
+        "per cup\n\n```python\nsteep(minutes=4)\n```"
+    )
     app = themed(qtbot, run, isolated_environment, groq_server, theme)
     window = app.window
     window.quick_ask()
@@ -299,8 +338,9 @@ def test_the_quick_ask_window_on_screen(qtbot, run, isolated_environment, groq_s
     xdotool("type", "--delay", "20", "How do I make tea?")
     qtbot.waitUntil(lambda: quick.input.text() == "How do I make tea?", timeout=5_000)
     xinput.key("Return")
-    qtbot.waitUntil(lambda: quick.reply_task is not None and quick.reply_task.done(),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: quick.reply_task is not None and quick.reply_task.done(), timeout=10_000
+    )
     QCursor.setPos(QPoint(0, 0))
     qtbot.wait(50)  # one frame for the X server to show the repaint
     shot = grab_screen(quick)

@@ -32,8 +32,11 @@ from tests.ui_helpers import ChatApp
 
 pytestmark = pytest.mark.real_window
 SHOTS = Path(os.environ.get("DESKTOP_CHAT_TEST_SHOTS", "/tmp/desktop-chat-shots"))
-LONG_STATUS = ("A notice with a long path in it: /home/someone/.config/DesktopChat/"
-               + "very-long-folder-name/" * 12 + " and more words after it, " * 8)
+LONG_STATUS = (
+    "A notice with a long path in it: /home/someone/.config/DesktopChat/"
+    + "very-long-folder-name/" * 12
+    + " and more words after it, " * 8
+)
 
 
 def themed_app(qtbot, run, data_dir: Path, server, theme: str, **kwargs) -> ChatApp:
@@ -48,8 +51,14 @@ def themed_app(qtbot, run, data_dir: Path, server, theme: str, **kwargs) -> Chat
 
 
 def top_level(kind, visible=True):
-    return next((w for w in QApplication.topLevelWidgets()
-                 if isinstance(w, kind) and (w.isVisible() or not visible)), None)
+    return next(
+        (
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, kind) and (w.isVisible() or not visible)
+        ),
+        None,
+    )
 
 
 def measure(qtbot, window: QWidget, screen_name: str, theme: str) -> list[str]:
@@ -64,8 +73,9 @@ def measure(qtbot, window: QWidget, screen_name: str, theme: str) -> list[str]:
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_every_dialog_reads_at_aa_contrast(qtbot, run, isolated_environment, groq_server,
-                                           theme) -> None:
+def test_every_dialog_reads_at_aa_contrast(
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     keyring.set_keyring(NoKeyring())  # so that saving a key shows the keychain notice
     app = themed_app(qtbot, run, isolated_environment, groq_server, theme, key=None)
     window = app.window
@@ -135,18 +145,24 @@ def test_every_dialog_reads_at_aa_contrast(qtbot, run, isolated_environment, gro
 
     window.choose_export_file("md")
     qtbot.waitUntil(lambda: window.export_dialog.isVisible())
-    assert window.export_dialog.testOption(QFileDialog.Option.DontUseNativeDialog) or \
-        window.export_dialog.findChild(QLineEdit) is not None  # Qt's own dialog, themed
+    assert (
+        window.export_dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+        or window.export_dialog.findChild(QLineEdit) is not None
+    )  # Qt's own dialog, themed
     failures += measure(qtbot, window.export_dialog, "export", theme)
     window.export_dialog.reject()
 
     button = window.composer.send_button
     QCursor.setPos(button.mapToGlobal(button.rect().center()))  # a tooltip hides off its widget
     qtbot.waitUntil(lambda: button.underMouse())
-    QToolTip.showText(button.mapToGlobal(button.rect().center()), "Send (Enter)", button,
-                      button.rect(), 60_000)
-    qtbot.waitUntil(lambda: any(w.isVisible() and w.inherits("QTipLabel")
-                                for w in QApplication.topLevelWidgets()))
+    QToolTip.showText(
+        button.mapToGlobal(button.rect().center()), "Send (Enter)", button, button.rect(), 60_000
+    )
+    qtbot.waitUntil(
+        lambda: any(
+            w.isVisible() and w.inherits("QTipLabel") for w in QApplication.topLevelWidgets()
+        )
+    )
     tip = next(w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel"))
     failures += measure(qtbot, tip, "tooltip", theme)
     QToolTip.hideText()
@@ -156,8 +172,9 @@ def test_every_dialog_reads_at_aa_contrast(qtbot, run, isolated_environment, gro
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_settings_text_is_read_back_by_ocr(qtbot, run, isolated_environment, groq_server,
-                                           theme) -> None:
+def test_settings_text_is_read_back_by_ocr(
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     """What the fields say can be read off the screen (the bug: near-white on white)."""
     app = themed_app(qtbot, run, isolated_environment, groq_server, theme)
     app.window.open_settings()
@@ -175,8 +192,9 @@ def test_settings_text_is_read_back_by_ocr(qtbot, run, isolated_environment, gro
     app.close()
 
 
-def test_settings_buttons_show_no_stock_icons(qtbot, run, isolated_environment,
-                                              groq_server) -> None:
+def test_settings_buttons_show_no_stock_icons(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     app = themed_app(qtbot, run, isolated_environment, groq_server, "dark")
     app.window.open_settings()
     settings = app.window.settings_dialog
@@ -188,8 +206,9 @@ def test_settings_buttons_show_no_stock_icons(qtbot, run, isolated_environment,
     app.close()
 
 
-def test_the_shortcut_list_fits_without_scrolling_and_cuts_nothing(qtbot, run, isolated_environment,
-                                                                   groq_server) -> None:
+def test_the_shortcut_list_fits_without_scrolling_and_cuts_nothing(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     app = themed_app(qtbot, run, isolated_environment, groq_server, "dark")
     app.window.resize(1100, 760)  # the default size
     app.window.show_shortcuts()
@@ -199,8 +218,9 @@ def test_the_shortcut_list_fits_without_scrolling_and_cuts_nothing(qtbot, run, i
     assert not dialog.scroll.verticalScrollBar().isVisible()
     for label in dialog.description_labels + dialog.key_labels:
         # Every line of every description is inside the sheet and fully tall.
-        needed = label.heightForWidth(label.width()) if label.wordWrap() else \
-            label.sizeHint().height()
+        needed = (
+            label.heightForWidth(label.width()) if label.wordWrap() else label.sizeHint().height()
+        )
         assert label.height() >= needed - 1, label.text()
         assert label.width() >= label.minimumSizeHint().width(), label.text()
         bottom = label.mapTo(dialog.scroll.viewport(), QPoint(0, label.height())).y()
@@ -212,16 +232,21 @@ def test_the_shortcut_list_fits_without_scrolling_and_cuts_nothing(qtbot, run, i
     app.close()
 
 
-def test_rename_dialog_is_wide_enough_and_selects_the_title(qtbot, run, isolated_environment,
-                                                            groq_server) -> None:
+def test_rename_dialog_is_wide_enough_and_selects_the_title(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     app = themed_app(qtbot, run, isolated_environment, groq_server, "light")
     app.send_and_wait("Plan a three-day trip to the coast with a friend")
     window = app.window
     window.sessions.list.setFocus()
     window.sessions.list.setCurrentIndex(window.sessions.proxy.index(0, 0))
     qtbot.keyClick(window.sessions.list, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: isinstance(getattr(window, "rename_dialog", None), QInputDialog)
-                    and window.rename_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: (
+            isinstance(getattr(window, "rename_dialog", None), QInputDialog)
+            and window.rename_dialog.isVisible()
+        )
+    )
     dialog = window.rename_dialog
     settle(qtbot, dialog)
     edit = dialog.findChild(QLineEdit)
@@ -240,8 +265,9 @@ def within(window: QWidget) -> QRect | None:
     return None if available.contains(window.frameGeometry()) else available
 
 
-def test_no_dialog_or_notice_pushes_the_window_off_the_screen(qtbot, run, isolated_environment,
-                                                              groq_server) -> None:
+def test_no_dialog_or_notice_pushes_the_window_off_the_screen(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     keyring.set_keyring(NoKeyring())
     app = themed_app(qtbot, run, isolated_environment, groq_server, "dark", key=None)
     window = app.window
@@ -290,8 +316,9 @@ def test_no_dialog_or_notice_pushes_the_window_off_the_screen(qtbot, run, isolat
     app.close()
 
 
-def test_size_position_and_open_session_come_back_at_the_next_start(qtbot, run, groq_server,
-                                                                    isolated_environment) -> None:
+def test_size_position_and_open_session_come_back_at_the_next_start(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     first = themed_app(qtbot, run, isolated_environment, groq_server, "dark")
     first.send_and_wait("Remember where I was")
     session_id = first.window.current_session_id
@@ -349,9 +376,15 @@ def test_the_window_opens_inside_a_small_screen(tmp_path, screen) -> None:
     server = XServer(screen=screen).start()
     try:
         env = dict(os.environ, DISPLAY=server.display, QT_QPA_PLATFORM="xcb")
-        result = subprocess.run([sys.executable, "-c", SMALL_SCREEN_PROBE, str(tmp_path)],
-                                env=env, capture_output=True, text=True, timeout=60,
-                                cwd=Path(__file__).resolve().parents[1], check=False)
+        result = subprocess.run(
+            [sys.executable, "-c", SMALL_SCREEN_PROBE, str(tmp_path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).resolve().parents[1],
+            check=False,
+        )
     finally:
         server.stop()
     assert result.returncode == 0, result.stderr
@@ -390,18 +423,23 @@ def test_the_scrollbar_can_be_seen(qtbot, run, isolated_environment, groq_server
     settle(qtbot, app.window)
     option = QStyleOptionSlider()
     bar.initStyleOption(option)
-    slider = bar.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, option,
-                                        QStyle.SubControl.SC_ScrollBarSlider, bar)
+    slider = bar.style().subControlRect(
+        QStyle.ComplexControl.CC_ScrollBar, option, QStyle.SubControl.SC_ScrollBarSlider, bar
+    )
     pixels = as_array(grab_screen(bar))
-    handle = background_colour(pixels[slider.top() + 4:slider.bottom() - 4,
-                                      slider.center().x():slider.center().x() + 1])
-    track = background_colour(pixels[slider.bottom() + 10:, :])
+    handle = background_colour(
+        pixels[
+            slider.top() + 4 : slider.bottom() - 4, slider.center().x() : slider.center().x() + 1
+        ]
+    )
+    track = background_colour(pixels[slider.bottom() + 10 :, :])
     assert contrast_ratio(handle, track) >= 3.0, (handle, track)
     app.close()
 
 
-def test_switching_the_theme_restyles_every_dialog_opened_after(qtbot, run, isolated_environment,
-                                                                groq_server) -> None:
+def test_switching_the_theme_restyles_every_dialog_opened_after(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     from tests.support.pixels import as_array, background_colour, relative_luminance
 
     app = themed_app(qtbot, run, isolated_environment, groq_server, "dark")

@@ -67,14 +67,19 @@ def shot(image: QImage, name: str) -> None:
 
 
 def x_window_title(widget: QWidget) -> str:
-    output = subprocess.run(["xprop", "-id", str(int(widget.window().winId())), "_NET_WM_NAME"],
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        ["xprop", "-id", str(int(widget.window().winId())), "_NET_WM_NAME"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return output.split("=", 1)[1].strip().strip('"')
 
 
 # -- the app -----------------------------------------------------------------------------------
-def open_app(qtbot, run, data_dir: Path, server, theme: str = "dark",
-             size: tuple[int, int] = (1100, 760)) -> ChatApp:
+def open_app(
+    qtbot, run, data_dir: Path, server, theme: str = "dark", size: tuple[int, int] = (1100, 760)
+) -> ChatApp:
     data_dir.mkdir(parents=True, exist_ok=True)
     prefs = QSettings(str(data_dir / "preferences.ini"), QSettings.Format.IniFormat)
     prefs.setValue("preferences/theme", theme)
@@ -96,17 +101,23 @@ def seed(app: ChatApp, title: str, texts: list[str], hours_ago: float) -> str:
     parent = None  # a chain: what the transcript shows is the branch up to the last one
     for n, text in enumerate(texts):
         event = Event(
-            session.session_id, EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
-            {"text": text}, timestamp=start + timedelta(seconds=n), parent_id=parent)
+            session.session_id,
+            EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
+            {"text": text},
+            timestamp=start + timedelta(seconds=n),
+            parent_id=parent,
+        )
         app.run(app.store.add_event(event))
         parent = event.event_id
     return session.session_id
 
 
 def seed_three(app: ChatApp) -> list[str]:
-    ids = [seed(app, "Trip to Lisbon", ["trams and **pastries** in Lisbon"], 1),
-           seed(app, "Python duplicates", ["remove `duplicates` keeping order"], 3),
-           seed(app, "Budget review", ["numbers for the quarter"], 5)]
+    ids = [
+        seed(app, "Trip to Lisbon", ["trams and **pastries** in Lisbon"], 1),
+        seed(app, "Python duplicates", ["remove `duplicates` keeping order"], 3),
+        seed(app, "Budget review", ["numbers for the quarter"], 5),
+    ]
     app.run(app.window.refresh_sessions())
     return ids
 
@@ -134,8 +145,9 @@ def distinct(a, b, at_least: int = 10) -> bool:
 
 # -- search ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("theme", THEME_NAMES)
-def test_typing_a_search_with_no_matches_moves_nothing(qtbot, run, isolated_environment,
-                                                      groq_server, theme) -> None:
+def test_typing_a_search_with_no_matches_moves_nothing(
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server, theme)
     seed_three(app)
     panel = app.window.sessions
@@ -154,8 +166,9 @@ def test_typing_a_search_with_no_matches_moves_nothing(qtbot, run, isolated_envi
     assert [region(w, panel) for w in fixed + [panel.search, panel.pages]] == places
     for widget in fixed:  # pixel for pixel where they were
         rect = region(widget, panel)
-        assert np.array_equal(as_array(before.copy(rect)), as_array(after.copy(rect))), \
+        assert np.array_equal(as_array(before.copy(rect)), as_array(after.copy(rect))), (
             widget.objectName() or widget.text()
+        )
     hint = region(panel.no_results, panel)
     assert hint.top() - region(panel.search, panel).bottom() < 20  # right under the box
     assert text_contrast(after, hint) >= 4.5
@@ -166,26 +179,33 @@ def test_typing_a_search_with_no_matches_moves_nothing(qtbot, run, isolated_envi
 
 
 @pytest.mark.parametrize("theme", THEME_NAMES)
-def test_search_rows_are_one_per_session_with_accent_highlights(qtbot, run, isolated_environment,
-                                                               groq_server, theme) -> None:
+def test_search_rows_are_one_per_session_with_accent_highlights(
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server, theme)
-    seed(app, "A very long session title that would wrap over several lines in the sidebar",
-         ["**apple** pie", "apple crumble with [apple](https://example.com/apple)", "apple"], 1)
+    seed(
+        app,
+        "A very long session title that would wrap over several lines in the sidebar",
+        ["**apple** pie", "apple crumble with [apple](https://example.com/apple)", "apple"],
+        1,
+    )
     seed(app, "Fruit", ["one apple"], 2)
     app.run(app.window.refresh_sessions())
     panel = app.window.sessions
     real_keys("ctrl+k")
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.search)
     real_type("apple")
-    qtbot.waitUntil(lambda: panel.results.isVisible() and panel.results_model.rowCount() == 2,
-                    timeout=5_000)
+    qtbot.waitUntil(
+        lambda: panel.results.isVisible() and panel.results_model.rowCount() == 2, timeout=5_000
+    )
     settle(qtbot, panel.results.viewport())
     image = grab_screen(panel.results.viewport())
     shot(grab_screen(app.window), f"search-results-{theme}")
     accent = THEMES[theme].color("accent")
     pixels = as_array(image).astype(int)
-    is_accent = (np.abs(pixels - np.array([accent.red(), accent.green(), accent.blue()]))
-                 .sum(axis=2) < 12)
+    is_accent = (
+        np.abs(pixels - np.array([accent.red(), accent.green(), accent.blue()])).sum(axis=2) < 12
+    )
     assert is_accent.sum() > 200  # the matches sit on the theme's accent
     for row in range(2):
         rect = panel.results.visualRect(panel.results_model.index(row))
@@ -193,25 +213,32 @@ def test_search_rows_are_one_per_session_with_accent_highlights(qtbot, run, isol
         assert text_contrast(image, rect) >= 4.5
     # The matched words read on the accent: their text against it.
     first_row = panel.results.visualRect(panel.results_model.index(0))
-    band = is_accent[first_row.top():first_row.bottom(), 8:]
+    band = is_accent[first_row.top() : first_row.bottom(), 8:]
     rows_with_accent = np.nonzero(band.any(axis=1))[0]
     cols = np.nonzero(band.any(axis=0))[0]
-    word = QRect(8 + int(cols[0]), first_row.top() + int(rows_with_accent[0]),
-                 min(40, int(cols[-1] - cols[0]) + 1), int(rows_with_accent[-1] -
-                                                          rows_with_accent[0]) + 1)
+    word = QRect(
+        8 + int(cols[0]),
+        first_row.top() + int(rows_with_accent[0]),
+        min(40, int(cols[-1] - cols[0]) + 1),
+        int(rows_with_accent[-1] - rows_with_accent[0]) + 1,
+    )
     assert text_contrast(image, word) >= 4.5
     # "3 matches ·" on the selected row's tint reads too.
     assert panel.results_model.hits[0].matches == 3
-    prefix = QRect(first_row.left() + 12, first_row.top() + 8 + panel.fontMetrics().lineSpacing()
-                   + 6, 55, panel.fontMetrics().lineSpacing())
+    prefix = QRect(
+        first_row.left() + 12,
+        first_row.top() + 8 + panel.fontMetrics().lineSpacing() + 6,
+        55,
+        panel.fontMetrics().lineSpacing(),
+    )
     assert text_contrast(image, prefix) >= 4.5
     app.close()
 
 
 # -- focus after a click -----------------------------------------------------------------------
-def test_a_real_click_keeps_the_keyboard_in_the_list_for_f2_and_delete(qtbot, run,
-                                                                      isolated_environment,
-                                                                      groq_server) -> None:
+def test_a_real_click_keeps_the_keyboard_in_the_list_for_f2_and_delete(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server)
     ids = seed_three(app)
     panel = app.window.sessions
@@ -223,20 +250,34 @@ def test_a_real_click_keeps_the_keyboard_in_the_list_for_f2_and_delete(qtbot, ru
     row = grab_screen(panel.list.viewport(), row_rect(app, 1))
     shot(grab_screen(app.window), "list-clicked-dark")
     accent = THEMES["dark"].color("accent")
-    ring = (np.abs(as_array(row).astype(int) - [accent.red(), accent.green(), accent.blue()])
-            .sum(axis=2) < 40)
+    ring = (
+        np.abs(as_array(row).astype(int) - [accent.red(), accent.green(), accent.blue()]).sum(
+            axis=2
+        )
+        < 40
+    )
     assert ring[:, 2:-2].any(axis=0).sum() > row.width() * 0.8  # along the whole row
     real_keys("F2")
-    qtbot.waitUntil(lambda: getattr(app.window, "rename_dialog", None) is not None
-                    and app.window.rename_dialog.isVisible(), timeout=5_000)
+    qtbot.waitUntil(
+        lambda: (
+            getattr(app.window, "rename_dialog", None) is not None
+            and app.window.rename_dialog.isVisible()
+        ),
+        timeout=5_000,
+    )
     assert app.window.rename_dialog.textValue() == "Python duplicates"
     real_keys("Escape")
     qtbot.waitUntil(lambda: not app.window.rename_dialog.isVisible())
     qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=5_000)
     assert QApplication.focusWidget() is panel.list
     real_keys("Delete")
-    qtbot.waitUntil(lambda: getattr(app.window, "delete_box", None) is not None
-                    and app.window.delete_box.isVisible(), timeout=5_000)
+    qtbot.waitUntil(
+        lambda: (
+            getattr(app.window, "delete_box", None) is not None
+            and app.window.delete_box.isVisible()
+        ),
+        timeout=5_000,
+    )
     assert "Python duplicates" in app.window.delete_box.text()
     real_keys("Escape")
     qtbot.waitUntil(lambda: not app.window.delete_box.isVisible())
@@ -245,9 +286,9 @@ def test_a_real_click_keeps_the_keyboard_in_the_list_for_f2_and_delete(qtbot, ru
 
 
 @pytest.mark.parametrize("theme", THEME_NAMES)
-def test_selected_hovered_and_plain_rows_look_different_and_read_well(qtbot, run,
-                                                                     isolated_environment,
-                                                                     groq_server, theme) -> None:
+def test_selected_hovered_and_plain_rows_look_different_and_read_well(
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server, theme)
     ids = seed_three(app)
     panel = app.window.sessions
@@ -257,22 +298,25 @@ def test_selected_hovered_and_plain_rows_look_different_and_read_well(qtbot, run
     settle(qtbot, panel.list.viewport())
     image = grab_screen(panel.list.viewport())
     shot(grab_screen(app.window), f"list-selected-hovered-{theme}")
-    selected, plain, hovered = (background_colour(as_array(image.copy(row_rect(app, r)
-                                                                       .adjusted(6, 3, -6, -3))))
-                                for r in range(3))
+    selected, plain, hovered = (
+        background_colour(as_array(image.copy(row_rect(app, r).adjusted(6, 3, -6, -3))))
+        for r in range(3)
+    )
     assert distinct(selected, plain) and distinct(hovered, plain) and distinct(selected, hovered)
     for number in range(3):
         rect = row_rect(app, number)
         title_band = QRect(rect.left() + 8, rect.top() + 4, rect.width() - 16, rect.height() // 2)
-        time_band = QRect(rect.left() + 8, rect.center().y(), rect.width() // 2,
-                          rect.height() // 2 - 4)
+        time_band = QRect(
+            rect.left() + 8, rect.center().y(), rect.width() // 2, rect.height() // 2 - 4
+        )
         assert text_contrast(image, title_band) >= 4.5, number
         assert text_contrast(image, time_band) >= 4.5, number
     app.close()
 
 
-def test_the_more_button_keeps_no_focus_ring_after_its_menu(qtbot, run, isolated_environment,
-                                                           groq_server) -> None:
+def test_the_more_button_keeps_no_focus_ring_after_its_menu(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server)
     seed_three(app)
     button = app.window.sessions.more_button
@@ -281,6 +325,7 @@ def test_the_more_button_keeps_no_focus_ring_after_its_menu(qtbot, run, isolated
     before = grab_screen(button)
     menu = app.window.session_menu
     shown = []
+
     # The button's menu runs its own event loop from the click: close it from inside that.
     # As a person does: the pointer goes off the button onto the menu, and the menu closes
     # with the pointer still there (the button got no leave event while the menu held it).
@@ -303,7 +348,8 @@ def test_the_more_button_keeps_no_focus_ring_after_its_menu(qtbot, run, isolated
 # -- composer ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("theme", THEME_NAMES)
 def test_the_composer_grows_for_typed_wrapped_text_and_undo_moves_nothing(
-        qtbot, run, isolated_environment, groq_server, theme) -> None:
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server, theme)
     app.send_and_wait("A chat to delete")
     edit = app.composer
@@ -317,8 +363,10 @@ def test_the_composer_grows_for_typed_wrapped_text_and_undo_moves_nothing(
     image = grab_screen(edit.viewport())
     shot(grab_screen(app.window), f"composer-grown-{theme}")
     line = edit.fontMetrics().lineSpacing()
-    bands = [ink_pixels(image, QRect(0, 4 + n * line, image.width(), line))
-             for n in range(edit.visual_lines())]
+    bands = [
+        ink_pixels(image, QRect(0, 4 + n * line, image.width(), line))
+        for n in range(edit.visual_lines())
+    ]
     assert all(count > 30 for count in bands), bands  # every wrapped line painted, none cut
     panel = app.window.composer
     before = (region(panel, app.window), grab_screen(edit.viewport()))
@@ -341,8 +389,12 @@ def clipped_texts(window: QWidget) -> list[str]:
     for widget in window.findChildren(QWidget):
         if not widget.isVisible() or widget.width() == 0:
             continue
-        if isinstance(widget, QLabel) and not widget.wordWrap() and widget.text() \
-                and type(widget).__name__ != "ElidedLabel":
+        if (
+            isinstance(widget, QLabel)
+            and not widget.wordWrap()
+            and widget.text()
+            and type(widget).__name__ != "ElidedLabel"
+        ):
             if widget.width() < widget.sizeHint().width() - 1:
                 found.append(widget.text())
         elif isinstance(widget, QPushButton) and widget.text():
@@ -350,10 +402,12 @@ def clipped_texts(window: QWidget) -> list[str]:
             if widget.width() < widget.fontMetrics().horizontalAdvance(widget.text()) + 12:
                 found.append(f"{widget.text()}: {widget.width()} px")
         top_left = widget.mapTo(window, QPoint(0, 0))
-        if not window.rect().contains(QRect(top_left, widget.size())) \
-                and widget.parent() is not None and widget.window() is window \
-                and widget.objectName() not in ("qt_scrollarea_hcontainer",
-                                                "qt_scrollarea_vcontainer"):
+        if (
+            not window.rect().contains(QRect(top_left, widget.size()))
+            and widget.parent() is not None
+            and widget.window() is window
+            and widget.objectName() not in ("qt_scrollarea_hcontainer", "qt_scrollarea_vcontainer")
+        ):
             parent = widget.parentWidget()
             if parent is window or parent is window.centralWidget():
                 found.append(f"outside: {widget.objectName() or type(widget).__name__}")
@@ -361,8 +415,9 @@ def clipped_texts(window: QWidget) -> list[str]:
 
 
 @pytest.mark.parametrize("theme", THEME_NAMES)
-def test_600_by_500_folds_the_sidebar_and_clips_nothing(qtbot, run, isolated_environment,
-                                                       groq_server, theme) -> None:
+def test_600_by_500_folds_the_sidebar_and_clips_nothing(
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server, theme, size=LARGE)
     seed_three(app)
     window = app.window
@@ -397,21 +452,25 @@ def test_600_by_500_folds_the_sidebar_and_clips_nothing(qtbot, run, isolated_env
     app.close()
 
 
-def test_the_title_bar_shows_the_sessions_title(qtbot, run, isolated_environment,
-                                                groq_server) -> None:
+def test_the_title_bar_shows_the_sessions_title(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server)
     qtbot.waitUntil(lambda: x_window_title(app.window) == "New chat — Desktop Chat")
     session_id = seed(app, "Plan <b>Lisbon</b> [*] trip", ["hello"], 1)
     app.run(app.window.refresh_sessions())
     app.run(app.window.open_session(session_id))
-    qtbot.waitUntil(lambda: x_window_title(app.window)
-                    == "Plan <b>Lisbon</b> [*] trip — Desktop Chat", timeout=5_000)
+    qtbot.waitUntil(
+        lambda: x_window_title(app.window) == "Plan <b>Lisbon</b> [*] trip — Desktop Chat",
+        timeout=5_000,
+    )
     app.close()
 
 
 @pytest.mark.parametrize("theme", THEME_NAMES)
-def test_the_welcome_page_and_a_starter_prompt(qtbot, run, isolated_environment, groq_server,
-                                               theme) -> None:
+def test_the_welcome_page_and_a_starter_prompt(
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server, theme, size=LARGE)
     window = app.window
     assert window.chat_pages.currentWidget() is window.welcome
@@ -431,9 +490,9 @@ def test_the_welcome_page_and_a_starter_prompt(qtbot, run, isolated_environment,
 
 
 # -- while a reply streams ---------------------------------------------------------------------
-def test_real_enter_while_streaming_queues_and_ctrl_tab_says_why(qtbot, run,
-                                                                isolated_environment,
-                                                                groq_server) -> None:
+def test_real_enter_while_streaming_queues_and_ctrl_tab_says_why(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server)
     app.send_and_wait("an older session")
     app.window.new_session()
@@ -442,8 +501,14 @@ def test_real_enter_while_streaming_queues_and_ctrl_tab_says_why(qtbot, run,
     real_click(app.composer)
     real_type("first")
     real_keys("Return")
-    qtbot.waitUntil(lambda: app.window.busy and app.window.current_session_id is not None
-                    and len(groq_server.streamed) > 2, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: (
+            app.window.busy
+            and app.window.current_session_id is not None
+            and len(groq_server.streamed) > 2
+        ),
+        timeout=5_000,
+    )
     session_id = app.window.current_session_id
     real_keys("ctrl+Tab")
     status = app.window.composer.status
@@ -468,8 +533,9 @@ def test_real_enter_while_streaming_queues_and_ctrl_tab_says_why(qtbot, run,
     app.close()
 
 
-def test_export_suggests_the_title_in_the_last_folder(qtbot, run, isolated_environment,
-                                                      groq_server, tmp_path) -> None:
+def test_export_suggests_the_title_in_the_last_folder(
+    qtbot, run, isolated_environment, groq_server, tmp_path
+) -> None:
     app = open_app(qtbot, run, isolated_environment, groq_server)
     session_id = seed(app, "Trip: Lisbon/Porto", ["hello"], 1)
     app.run(app.window.refresh_sessions())

@@ -73,8 +73,9 @@ def pages(qtbot, app: ChatApp, limit: int) -> list[QImage]:
 
 
 @pytest.mark.parametrize("rate", [30, 100, 400, 2000])
-def test_a_streamed_reply_shows_what_the_reply_opened_fresh_shows(qtbot, run, isolated_environment,
-                                                                  groq_server, rate) -> None:
+def test_a_streamed_reply_shows_what_the_reply_opened_fresh_shows(
+    qtbot, run, isolated_environment, groq_server, rate
+) -> None:
     groq_server.reply_text = LONG_REPLY
     groq_server.tokens_per_second = rate
     app = ChatApp(qtbot, run, isolated_environment, groq_server)
@@ -105,14 +106,17 @@ def test_a_streamed_reply_shows_what_the_reply_opened_fresh_shows(qtbot, run, is
         if rows:
             failure_shot(seen, f"streamed-{rate}-{number}")
             failure_shot(expected, f"fresh-{rate}-{number}")
-        assert not rows, (f"page {number} at {rate} tokens/s differs from the fresh render in "
-                          f"{len(rows)} pixel rows (first at y={rows[0]})")
+        assert not rows, (
+            f"page {number} at {rate} tokens/s differs from the fresh render in "
+            f"{len(rows)} pixel rows (first at y={rows[0]})"
+        )
     app.close()
 
 
 @pytest.mark.parametrize("after", [47, 100, 150])
-def test_a_reply_paused_mid_stream_shows_what_a_fresh_paint_shows(qtbot, run, isolated_environment,
-                                                                  groq_server, after) -> None:
+def test_a_reply_paused_mid_stream_shows_what_a_fresh_paint_shows(
+    qtbot, run, isolated_environment, groq_server, after
+) -> None:
     """While a reply streams, the screen holds what a full repaint without any cached tile
     would draw: no holes, no half lines."""
     from PySide6.QtGui import QPixmapCache
@@ -130,8 +134,10 @@ def test_a_reply_paused_mid_stream_shows_what_a_fresh_paint_shows(qtbot, run, is
     qtbot.waitUntil(hold.reached.is_set, timeout=20_000)
     sent = "".join(split_tokens(LONG_REPLY)[:after])
     renderer = lambda: app.window.renderer  # noqa: E731
-    qtbot.waitUntil(lambda: renderer() is not None and renderer().item.text == sent
-                    and not renderer().pending, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: renderer() is not None and renderer().item.text == sent and not renderer().pending,
+        timeout=10_000,
+    )
     qtbot.wait(150)  # the view's half of the frame, and a lexing slice, are timers of their own
     QCursor.setPos(QPoint(0, 0))
     settle(qtbot, app)
@@ -154,7 +160,9 @@ def test_a_reply_paused_mid_stream_shows_what_a_fresh_paint_shows(qtbot, run, is
 CODE_REPLY = (
     "Here is the function, with a line far wider than any bubble:\n\n"
     "```python\ndef fetch(url):\n    return httpx.get(url, headers={'User-Agent': '"
-    + "a-very-long-header-value-" * 12 + "'})\n```\n\n"
+    + "a-very-long-header-value-"
+    * 12
+    + "'})\n```\n\n"
     "And a short one:\n\n```bash\npip install httpx\n```\n\nDone."
 )
 
@@ -179,7 +187,8 @@ def reply_rect(app: ChatApp):
 
 
 def test_a_wide_code_line_wraps_inside_its_bubble_and_every_block_keeps_copy(
-        qtbot, run, isolated_environment, groq_server) -> None:
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     app = open_reply(qtbot, run, isolated_environment, groq_server, CODE_REPLY)
     reply, row, bubble = reply_rect(app)
     document = reply.document
@@ -197,8 +206,9 @@ def test_a_wide_code_line_wraps_inside_its_bubble_and_every_block_keeps_copy(
     app.close()
 
 
-def test_clicking_inside_a_tall_reply_does_not_move_the_view(qtbot, run, isolated_environment,
-                                                             groq_server) -> None:
+def test_clicking_inside_a_tall_reply_does_not_move_the_view(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     from tests.support.xinput import click, focus_window
 
     app = open_reply(qtbot, run, isolated_environment, groq_server, LONG_REPLY)
@@ -225,12 +235,18 @@ def test_clicking_inside_a_tall_reply_does_not_move_the_view(qtbot, run, isolate
     app.close()
 
 
-def test_text_is_selected_with_the_mouse_and_copied_with_ctrl_c(qtbot, run, isolated_environment,
-                                                               groq_server) -> None:
+def test_text_is_selected_with_the_mouse_and_copied_with_ctrl_c(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     from tests.support.xinput import clipboard_text, drag, focus_window, key
 
-    app = open_reply(qtbot, run, isolated_environment, groq_server,
-                     "Alpha beta gamma delta epsilon zeta eta theta.")
+    app = open_reply(
+        qtbot,
+        run,
+        isolated_environment,
+        groq_server,
+        "Alpha beta gamma delta epsilon zeta eta theta.",
+    )
     focus_window(app.window)
     reply, row, bubble = reply_rect(app)
     view = app.window.transcript
@@ -252,7 +268,8 @@ def test_text_is_selected_with_the_mouse_and_copied_with_ctrl_c(qtbot, run, isol
 
 
 def test_hover_shows_a_messages_actions_and_copy_puts_it_on_the_clipboard(
-        qtbot, run, isolated_environment, groq_server) -> None:
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     from tests.support.xinput import click, clipboard_text, focus_window, move
 
     app = open_reply(qtbot, run, isolated_environment, groq_server, "A short reply.")
@@ -270,8 +287,9 @@ def test_hover_shows_a_messages_actions_and_copy_puts_it_on_the_clipboard(
     app.close()
 
 
-def test_typing_dots_show_until_the_first_words_then_the_text(qtbot, run, isolated_environment,
-                                                             groq_server) -> None:
+def test_typing_dots_show_until_the_first_words_then_the_text(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     from desktop_chat.ui.transcript import Role
 
     groq_server.reply_text = "Words at last."
@@ -301,7 +319,8 @@ def test_typing_dots_show_until_the_first_words_then_the_text(qtbot, run, isolat
 
 
 def test_jump_to_latest_shows_when_scrolled_up_during_a_reply_and_brings_the_text_back(
-        qtbot, run, isolated_environment, groq_server) -> None:
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     from tests.support.xinput import click, focus_window
 
     groq_server.reply_text = LONG_REPLY
@@ -329,14 +348,20 @@ def test_jump_to_latest_shows_when_scrolled_up_during_a_reply_and_brings_the_tex
     app.close()
 
 
-def test_hovering_a_link_shows_where_it_really_goes(qtbot, run, isolated_environment,
-                                                    groq_server) -> None:
+def test_hovering_a_link_shows_where_it_really_goes(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
     from PySide6.QtWidgets import QToolTip
 
     from tests.support.xinput import focus_window, move
 
-    app = open_reply(qtbot, run, isolated_environment, groq_server,
-                     "Sign in at [https://bank.example](https://evil.example/login).")
+    app = open_reply(
+        qtbot,
+        run,
+        isolated_environment,
+        groq_server,
+        "Sign in at [https://bank.example](https://evil.example/login).",
+    )
     focus_window(app.window)
     reply, row, _bubble = reply_rect(app)
     link = app.window.delegate.anchor_rect(reply, row, "https://evil.example/login")

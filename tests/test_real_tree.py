@@ -51,8 +51,13 @@ def read_text(image, path: Path) -> str:
     image.save(str(path))
     big = path.with_name(path.stem + "-3x.png")
     subprocess.run(["convert", str(path), "-resize", "300%", str(big)], check=True, timeout=30)
-    found = subprocess.run(["tesseract", str(big), "-", "--psm", "7"], capture_output=True,
-                           text=True, check=True, timeout=60).stdout
+    found = subprocess.run(
+        ["tesseract", str(big), "-", "--psm", "7"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     return "".join(found.split())
 
 
@@ -74,7 +79,8 @@ def edit_first(app: ChatApp, text: str, reply: str, server) -> None:
 @pytest.mark.parametrize("theme", ["dark", "light"])
 @pytest.mark.parametrize("size", [(800, 600), (1400, 900)], ids=["small", "large"])
 def test_version_switcher_is_painted_readable_and_clickable(
-        qtbot, run, groq_server, isolated_environment, tmp_path, theme, size) -> None:
+    qtbot, run, groq_server, isolated_environment, tmp_path, theme, size
+) -> None:
     shots = Path(os.environ.get("DESKTOP_CHAT_SHOT_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     name = f"tree-{theme}-{size[0]}x{size[1]}"
@@ -95,8 +101,11 @@ def test_version_switcher_is_painted_readable_and_clickable(
 
         # The real mouse on ‹ brings the first answer back.
         previous, _ = app.window.delegate.version_rects(
-            reply, app.window.transcript.visualRect(
-                app.window.transcript_model.index(app.window.transcript_model.row_of(reply))))
+            reply,
+            app.window.transcript.visualRect(
+                app.window.transcript_model.index(app.window.transcript_model.row_of(reply))
+            ),
+        )
         xinput.click(viewport, previous.center())
         qtbot.waitUntil(lambda: app.last(Role.ASSISTANT).text == "The first answer.")
         assert app.last(Role.ASSISTANT).versions == (1, 2)
@@ -128,7 +137,8 @@ def test_version_switcher_is_painted_readable_and_clickable(
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_editing_state_and_continue_pill_in_a_real_window(
-        qtbot, run, groq_server, isolated_environment, tmp_path, theme) -> None:
+    qtbot, run, groq_server, isolated_environment, tmp_path, theme
+) -> None:
     shots = Path(os.environ.get("DESKTOP_CHAT_SHOT_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     app = themed_app(qtbot, run, isolated_environment, groq_server, theme, (1100, 760))
@@ -148,16 +158,18 @@ def test_editing_state_and_continue_pill_in_a_real_window(
         xinput.move(view.viewport(), rect.center())  # hovered: its pills show
         pill = app.window.delegate.continue_rect(stopped, rect)
         assert pill.isValid()
-        qtbot.waitUntil(lambda: ink_pixels(grab_screen(view.viewport(), pill)) > 20,
-                        timeout=5_000)
+        qtbot.waitUntil(lambda: ink_pixels(grab_screen(view.viewport(), pill)) > 20, timeout=5_000)
         grab_screen(app.window).save(str(shots / f"continue-window-{theme}.png"))
         image = grab_screen(view.viewport(), pill.adjusted(3, 3, -3, -3))  # inside its border
         assert "Continue" in read_text(image, shots / f"continue-{theme}.png")
 
         groq_server.reply_text = " five six seven."
         xinput.click(view.viewport(), pill.center())
-        qtbot.waitUntil(lambda: not app.window.busy
-                        and app.last(Role.ASSISTANT).text.endswith(" five six seven."))
+        qtbot.waitUntil(
+            lambda: (
+                not app.window.busy and app.last(Role.ASSISTANT).text.endswith(" five six seven.")
+            )
+        )
         app.wait_idle()
 
         # Up in the empty composer: the status row says the composer edits a message.

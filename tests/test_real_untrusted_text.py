@@ -33,8 +33,9 @@ def keep(image: QImage, name: str) -> None:
 
 @pytest.mark.parametrize("size", [(800, 600), (1400, 900)], ids=["small", "large"])
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_a_hostile_title_shows_as_text_on_screen(qtbot, run, groq_server, isolated_environment,
-                                                 tmp_path, theme, size):
+def test_a_hostile_title_shows_as_text_on_screen(
+    qtbot, run, groq_server, isolated_environment, tmp_path, theme, size
+):
     png = tmp_path / "x.png"
     image = QImage(320, 320, QImage.Format.Format_RGB32)
     image.fill(QColor(255, 0, 0))

@@ -24,6 +24,7 @@ from tests.support.groq_server import FakeGroqServer
 def fake_jwt(claims: dict) -> str:
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.{secrets.token_urlsafe(32)}"
 
 
@@ -60,21 +61,32 @@ def test_no_secret_in_logs_database_or_exports(tmp_path: Path) -> None:
         server.fail_next("401")  # rejected key: the error path that is most tempted to log it
         server.fail_next("drop", after=3)  # a dropped stream: the httpx error path
         child = AppProcess(
-            home, data_dir, groq=server, messages=["hello there", "second try", "third one"],
+            home,
+            data_dir,
+            groq=server,
+            messages=["hello there", "second try", "third one"],
             quit_file=quit_file,
-            env={"SUPABASE_URL": "http://127.0.0.1:9", "SUPABASE_KEY": supabase_key,
-                 "DC_LAUNCH_EXPORT_DIR": str(exports)})
+            env={
+                "SUPABASE_URL": "http://127.0.0.1:9",
+                "SUPABASE_KEY": supabase_key,
+                "DC_LAUNCH_EXPORT_DIR": str(exports),
+            },
+        )
         try:
             child.wait_for("done", timeout=60)
             # The key really was used: it rode on every request the app made.
             assert len(server.requests) >= 3  # the three messages (and any title request)
-            assert all(entry["headers"].get("Authorization") == f"Bearer {groq_key}"
-                       for entry in server.request_log)
+            assert all(
+                entry["headers"].get("Authorization") == f"Bearer {groq_key}"
+                for entry in server.request_log
+            )
             while_running = scan([home, data_dir, exports], secrets_by_name)
             # The scan does see what is in these files (the messages are there, in clear).
             assert scan([data_dir], {"message": "hello there"})
             wal = data_dir / "chat.db-wal"
-            assert wal.exists() and wal.stat().st_size > 0, "scan the -wal while it holds the writes"
+            assert wal.exists() and wal.stat().st_size > 0, (
+                "scan the -wal while it holds the writes"
+            )
             quit_file.write_text("")
             assert child.wait_for("exit")["code"] == 0
             assert child.wait(timeout=30) == 0
@@ -84,8 +96,11 @@ def test_no_secret_in_logs_database_or_exports(tmp_path: Path) -> None:
 
     after_quit = scan([home, data_dir, exports], secrets_by_name)
     output = (json.dumps(child.events) + child.stderr).encode()
-    in_output = [name for name, secret in secrets_by_name.items()
-                 if any(form in output for form in forms(secret))]
+    in_output = [
+        name
+        for name, secret in secrets_by_name.items()
+        if any(form in output for form in forms(secret))
+    ]
 
     # The places scanned hold what they should: logs were written, the session was exported.
     logs = [p for p in home.rglob("*.log*") if p.is_file()]
@@ -98,18 +113,29 @@ def test_no_secret_in_logs_database_or_exports(tmp_path: Path) -> None:
     store = SQLiteStore(data_dir / "chat.db")
     sessions = asyncio.run(store.list_sessions())
     everything = json.dumps(
-        [[e.__dict__ | {"type": str(e.type), "timestamp": str(e.timestamp)}
-          for e in asyncio.run(store.events(s.session_id))] for s in sessions],
-        ensure_ascii=False).encode()
+        [
+            [
+                e.__dict__ | {"type": str(e.type), "timestamp": str(e.timestamp)}
+                for e in asyncio.run(store.events(s.session_id))
+            ]
+            for s in sessions
+        ],
+        ensure_ascii=False,
+    ).encode()
     asyncio.run(store.close())
     assert b"hello there" in everything and b"third one" in everything
-    in_export = [name for name, secret in secrets_by_name.items()
-                 if any(form in everything for form in forms(secret))]
+    in_export = [
+        name
+        for name, secret in secrets_by_name.items()
+        if any(form in everything for form in forms(secret))
+    ]
 
     files = sorted(p for root in (home, data_dir, exports) for p in root.rglob("*") if p.is_file())
-    print(f"\nsecrets: scanned {len(files)} files ({sum(p.stat().st_size for p in files):,} bytes) "
-          f"plus the child's output and a full JSON dump; exports: {exported or 'none'}; "
-          f"found {len(while_running) + len(after_quit) + len(in_output) + len(in_export)} secrets")
+    print(
+        f"\nsecrets: scanned {len(files)} files ({sum(p.stat().st_size for p in files):,} bytes) "
+        f"plus the child's output and a full JSON dump; exports: {exported or 'none'}; "
+        f"found {len(while_running) + len(after_quit) + len(in_output) + len(in_export)} secrets"
+    )
     assert while_running == []
     assert after_quit == []
     assert in_output == []

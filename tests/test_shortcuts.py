@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_readme_table_is_generated_from_the_code_table() -> None:
-    spec = importlib.util.spec_from_file_location("update_readme", ROOT / "scripts" / "update-readme.py")
+    spec = importlib.util.spec_from_file_location(
+        "update_readme", ROOT / "scripts" / "update-readme.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -30,19 +32,26 @@ def test_keys_parse_and_do_not_collide() -> None:
         assert not QKeySequence(key).isEmpty(), key
 
 
-def test_every_bound_action_exists_on_the_window(qtbot, run, groq_server, isolated_environment) -> None:
+def test_every_bound_action_exists_on_the_window(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     from tests.ui_helpers import ChatApp
 
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    missing = [s.action for s in SHORTCUTS if s.action and s.action not in chat.window.actions_by_name]
+    missing = [
+        s.action for s in SHORTCUTS if s.action and s.action not in chat.window.actions_by_name
+    ]
     assert missing == []
     qtbot.keyClick(chat.composer, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
     from PySide6.QtWidgets import QApplication
 
     from desktop_chat.ui.dialogs import ShortcutsDialog
 
-    qtbot.waitUntil(lambda: any(isinstance(w, ShortcutsDialog) and w.isVisible()
-                                for w in QApplication.topLevelWidgets()))
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, ShortcutsDialog) and w.isVisible() for w in QApplication.topLevelWidgets()
+        )
+    )
     dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ShortcutsDialog))
     shown = dialog.rows()
     assert shown == [(s.label, s.description) for s in SHORTCUTS if s.label]

@@ -35,7 +35,9 @@ def test_the_name_is_per_data_folder(tmp_path: Path, runtime: Path, monkeypatch)
     assert server_name(tmp_path / "a") != a
 
 
-def test_a_second_start_asks_the_first_to_come_forward(qtbot, tmp_path: Path, runtime: Path) -> None:
+def test_a_second_start_asks_the_first_to_come_forward(
+    qtbot, tmp_path: Path, runtime: Path
+) -> None:
     first = SingleInstance(tmp_path / "data")
     assert not first.activate_running()  # nobody there yet
     assert first.listen()
@@ -53,7 +55,9 @@ def test_a_second_start_asks_the_first_to_come_forward(qtbot, tmp_path: Path, ru
     assert not SingleInstance(tmp_path / "data").activate_running()
 
 
-def test_a_socket_left_by_a_crash_does_not_block_the_next_start(tmp_path: Path, runtime: Path) -> None:
+def test_a_socket_left_by_a_crash_does_not_block_the_next_start(
+    tmp_path: Path, runtime: Path
+) -> None:
     stale = Path(server_name(tmp_path / "data"))
     assert stale.parent == runtime
     stale.write_bytes(b"")  # what a killed instance leaves: a socket file no one listens on
@@ -85,8 +89,9 @@ def test_two_real_processes_one_window(tmp_path: Path, groq_server) -> None:
         assert [p.name for p in runtime.iterdir() if p.name.startswith("desktop-chat-")]
     finally:
         first.close()
-    third = AppProcess(home, data, groq=groq_server, messages=["after the crash"],
-                       quit_file=quit_file)
+    third = AppProcess(
+        home, data, groq=groq_server, messages=["after the crash"], quit_file=quit_file
+    )
     try:
         third.wait_for("ready")
         third.wait_for("replied")

@@ -48,8 +48,10 @@ def keychain_file(tmp_path: Path, key: str, saved_for: str | None) -> dict[str, 
     if saved_for:
         entries[f"{KEYRING_SERVICE}\n{KEYRING_GROQ_URL_USER}"] = effective_base_url(saved_for)
     path.write_text(json.dumps(entries))
-    return {"PYTHON_KEYRING_BACKEND": "tests.support.file_keyring.FileKeyring",
-            "DC_TEST_KEYRING_FILE": str(path)}
+    return {
+        "PYTHON_KEYRING_BACKEND": "tests.support.file_keyring.FileKeyring",
+        "DC_TEST_KEYRING_FILE": str(path),
+    }
 
 
 def hostile_folder(tmp_path: Path, attacker: FakeGroqServer) -> Path:
@@ -59,7 +61,8 @@ def hostile_folder(tmp_path: Path, attacker: FakeGroqServer) -> Path:
         f"GROQ_BASE_URL={attacker.base_url}\n"
         f"GROQ_API_KEY={attacker.api_key}\n"  # or their own key: the messages go to them
         f"DESKTOP_CHAT_DATA_DIR={folder / 'stolen'}\n"
-        "SUPABASE_URL=http://127.0.0.1:9\nSUPABASE_KEY=attackers-anon-key\n")
+        "SUPABASE_URL=http://127.0.0.1:9\nSUPABASE_KEY=attackers-anon-key\n"
+    )
     # Looks like a checkout of this project, but it is not the one the app runs from.
     (folder / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
     return folder
@@ -73,8 +76,9 @@ def test_the_app_started_in_a_hostile_folder_ignores_its_env(tmp_path, groq_serv
     (home / "config" / "DesktopChat").mkdir(parents=True)
     (home / "config" / "DesktopChat" / ".env").write_text(f"GROQ_BASE_URL={groq_server.base_url}\n")
     keychain = keychain_file(tmp_path, groq_server.api_key, saved_for=groq_server.base_url)
-    child = AppProcess(home, None, messages=["my secret plans"], quit=True, cwd=folder,
-                       env=keychain)
+    child = AppProcess(
+        home, None, messages=["my secret plans"], quit=True, cwd=folder, env=keychain
+    )
     try:
         child.wait_for("replied", timeout=30)
         assert child.wait_for("exit")["code"] == 0
@@ -91,8 +95,9 @@ def test_the_app_started_in_a_hostile_folder_ignores_its_env(tmp_path, groq_serv
     assert "Traceback" not in child.stderr
 
 
-def test_a_saved_key_is_not_sent_to_another_base_url_without_asking(tmp_path, groq_server,
-                                                                    attacker):
+def test_a_saved_key_is_not_sent_to_another_base_url_without_asking(
+    tmp_path, groq_server, attacker
+):
     """GROQ_BASE_URL set somewhere the app does read (here the user config dir's .env) now
     names another server than the one the key was saved for: the app asks, and when the
     answer is not "send" (the robot presses nothing), the key goes nowhere."""
@@ -100,8 +105,9 @@ def test_a_saved_key_is_not_sent_to_another_base_url_without_asking(tmp_path, gr
     (home / "config" / "DesktopChat").mkdir(parents=True)
     (home / "config" / "DesktopChat" / ".env").write_text(f"GROQ_BASE_URL={attacker.base_url}\n")
     keychain = keychain_file(tmp_path, groq_server.api_key, saved_for=groq_server.base_url)
-    child = AppProcess(home, tmp_path / "data", messages=["my secret plans"], quit=True,
-                       env=keychain)
+    child = AppProcess(
+        home, tmp_path / "data", messages=["my secret plans"], quit=True, env=keychain
+    )
     try:
         dialog = child.wait_for("dialog", timeout=30)
         child.wait_for("done", timeout=30)
@@ -130,8 +136,7 @@ def test_agreeing_binds_the_key_to_the_new_address(isolated_environment, monkeyp
     assert back.groq_api_key is None and back.key_destination_changed
     # A key typed in while a base URL is set is saved for that URL.
     save_key_to_keychain("gsk_" + "t" * 40, base_url="https://proxy.example")
-    assert keyring.get_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER) == \
-        "https://proxy.example"
+    assert keyring.get_password(KEYRING_SERVICE, KEYRING_GROQ_URL_USER) == "https://proxy.example"
 
 
 def test_a_key_saved_before_the_binding_counts_as_groqs(isolated_environment):
@@ -147,6 +152,7 @@ def test_the_start_folder_env_is_read_only_in_the_source_checkout(tmp_path):
     (look_alike / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
     (look_alike / ".env").write_text("GROQ_MODEL=from-the-folder\n")
     assert "GROQ_MODEL" not in read_config(env={}, cwd=look_alike)
-    assert read_config(env={}, cwd=look_alike, checkout=look_alike)["GROQ_MODEL"] == \
-        "from-the-folder"
+    assert (
+        read_config(env={}, cwd=look_alike, checkout=look_alike)["GROQ_MODEL"] == "from-the-folder"
+    )
     assert "GROQ_MODEL" not in read_config(env={}, cwd=look_alike, checkout=None)  # a bundle

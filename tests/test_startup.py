@@ -75,25 +75,39 @@ def make_history(data_dir: Path, sessions: int) -> None:
         for i in range(sessions):
             session = Session(title=f"Session {i}")
             await store.create_session(session)
-            await store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
-                                        {"text": f"question {i}"}))
+            await store.add_event(
+                Event(session.session_id, EventType.USER_MESSAGE, {"text": f"question {i}"})
+            )
         await store.close()
 
     data_dir.mkdir(parents=True, exist_ok=True)
     asyncio.run(fill())
 
 
-@pytest.mark.parametrize("platform", [
-    "offscreen", pytest.param("xcb", marks=pytest.mark.real_window)])
+@pytest.mark.parametrize(
+    "platform", ["offscreen", pytest.param("xcb", marks=pytest.mark.real_window)]
+)
 def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
-        tmp_path: Path, groq_server: FakeGroqServer, platform: str) -> None:
+    tmp_path: Path, groq_server: FakeGroqServer, platform: str
+) -> None:
     data_dir, home = tmp_path / "data", tmp_path / "home"
     home.mkdir()
     make_history(data_dir, 30)
-    env = app_environment(home, data_dir, GROQ_API_KEY=groq_server.api_key,
-                          GROQ_BASE_URL=groq_server.base_url, QT_QPA_PLATFORM=platform)
-    done = subprocess.run([sys.executable, "-c", WATCHER], env=env, cwd=home, timeout=60,
-                          capture_output=True, text=True)
+    env = app_environment(
+        home,
+        data_dir,
+        GROQ_API_KEY=groq_server.api_key,
+        GROQ_BASE_URL=groq_server.base_url,
+        QT_QPA_PLATFORM=platform,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", WATCHER],
+        env=env,
+        cwd=home,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     # The first paint waited for none of it: no SDK, no Supabase, and the store still opening.
@@ -107,4 +121,3 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
     # The warm-up sends nothing (the window itself asks for the model list at start).
     assert [r["path"] for r in groq_server.request_log] in ([], ["/openai/v1/models"])
     assert "Traceback" not in done.stderr
-

@@ -58,13 +58,27 @@ def test_recent_events_reads_only_the_tail_through_the_index(tmp_path: Path) -> 
     run(store.create_session(session))
     start = utc_now()
     for i in range(50):
-        run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": f"m{i}"},
-                                  timestamp=start + timedelta(seconds=i))))
-    assert [e.text for e in run(store.recent_events(session.session_id, 3))] == ["m47", "m48", "m49"]
+        run(
+            store.add_event(
+                Event(
+                    session.session_id,
+                    EventType.USER_MESSAGE,
+                    {"text": f"m{i}"},
+                    timestamp=start + timedelta(seconds=i),
+                )
+            )
+        )
+    assert [e.text for e in run(store.recent_events(session.session_id, 3))] == [
+        "m47",
+        "m48",
+        "m49",
+    ]
     plan = " ".join(
-        row[-1] for row in store._db.execute(
+        row[-1]
+        for row in store._db.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM events WHERE session_id = ? AND type IN"
-            " ('user_message', 'ai_response') ORDER BY timestamp DESC, rowid DESC LIMIT 3", ("x",)
+            " ('user_message', 'ai_response') ORDER BY timestamp DESC, rowid DESC LIMIT 3",
+            ("x",),
         )
     )
     assert "events_session_time" in plan
@@ -74,7 +88,13 @@ def test_odd_text_round_trips_unchanged(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "chat.db")
     session = Session()
     run(store.create_session(session))
-    texts = ["emoji 👩‍💻🎉", "مرحبا بالعالم", "nul\x00byte", "<script>alert(1)</script>", "x" * 1_000_000]
+    texts = [
+        "emoji 👩‍💻🎉",
+        "مرحبا بالعالم",
+        "nul\x00byte",
+        "<script>alert(1)</script>",
+        "x" * 1_000_000,
+    ]
     for text in texts:
         run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": text})))
     assert [e.text for e in run(store.events(session.session_id))] == texts
@@ -101,7 +121,9 @@ def test_a_killed_writer_loses_nothing_it_wrote(tmp_path: Path) -> None:
     store = SQLiteStore(path)
     events = run(store.events("s1"))
     assert [(e.type, e.text) for e in events] == [
-        (EventType.USER_MESSAGE, "question"), (EventType.AI_RESPONSE, "half an answer")]
+        (EventType.USER_MESSAGE, "question"),
+        (EventType.AI_RESPONSE, "half an answer"),
+    ]
     assert events[1].interrupted
 
 
@@ -142,8 +164,15 @@ def test_search_finds_only_the_signed_in_users_sessions_and_unowned_ones(tmp_pat
         store.set_user(user)
         session = Session(title=f"Lisbon for {user or 'nobody'}")
         run(store.create_session(session))
-        run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
-                                  {"text": f"lisbon plans of {user or 'nobody'}"})))
+        run(
+            store.add_event(
+                Event(
+                    session.session_id,
+                    EventType.USER_MESSAGE,
+                    {"text": f"lisbon plans of {user or 'nobody'}"},
+                )
+            )
+        )
         owners[session.session_id] = user
     store.set_user("bob")
     found = {owners[hit.session_id] for hit in run(store.search("lisbon"))}
@@ -183,8 +212,11 @@ def test_search_gives_one_hit_per_session_with_its_best_match_and_count(tmp_path
     titled = Session(title="Apple pie")
     for session in (titled, quiet, chatty):
         run(store.create_session(session))
-    texts = [(chatty, ["apple", "apple apple apple", "pear", "an apple a day"]),
-             (quiet, ["one apple"]), (titled, ["crust and butter"])]
+    texts = [
+        (chatty, ["apple", "apple apple apple", "pear", "an apple a day"]),
+        (quiet, ["one apple"]),
+        (titled, ["crust and butter"]),
+    ]
     best = None
     for session, lines in texts:
         for text in lines:

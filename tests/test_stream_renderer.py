@@ -30,8 +30,9 @@ def paint(document: MessageDocument, clip: QRectF, ratio: float, settled: float)
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    draw_document(painter, document, clip, QColor("#e0e0e0"), document.serial, document.revision,
-                  settled)
+    draw_document(
+        painter, document, clip, QColor("#e0e0e0"), document.serial, document.revision, settled
+    )
     painter.end()
     return pixmap
 
@@ -192,21 +193,38 @@ def structure(document: MessageDocument) -> list[tuple]:
         cell = None
         if table is not None:
             cell_format = table.cellAt(block.position()).format().toTableCellFormat()
-            cell = (cell_format.leftBorder(), cell_format.bottomBorder(),
-                    cell_format.bottomBorderBrush().color().name(),
-                    cell_format.background().color().name(), table.format().cellPadding())
+            cell = (
+                cell_format.leftBorder(),
+                cell_format.bottomBorder(),
+                cell_format.bottomBorderBrush().color().name(),
+                cell_format.background().color().name(),
+                table.format().cellPadding(),
+            )
         runs, fragments = [], block.begin()
         while not fragments.atEnd():
             char_format = fragments.fragment().charFormat()
-            runs.append((fragments.fragment().text().strip(),
-                         char_format.foreground().color().name(), char_format.fontWeight(),
-                         char_format.anchorHref()))
+            runs.append(
+                (
+                    fragments.fragment().text().strip(),
+                    char_format.foreground().color().name(),
+                    char_format.fontWeight(),
+                    char_format.anchorHref(),
+                )
+            )
             fragments += 1
-        found.append((block.text().strip(), int(block_format.alignment()),
-                      block_format.topMargin(), block_format.bottomMargin(),
-                      block_format.leftMargin(), block_format.indent(),
-                      text_list.format().style() if text_list is not None else None,
-                      cell, [run for run in runs if run[0]]))
+        found.append(
+            (
+                block.text().strip(),
+                int(block_format.alignment()),
+                block_format.topMargin(),
+                block_format.bottomMargin(),
+                block_format.leftMargin(),
+                block_format.indent(),
+                text_list.format().style() if text_list is not None else None,
+                cell,
+                [run for run in runs if run[0]],
+            )
+        )
         block = block.next()
     return found
 
@@ -241,11 +259,12 @@ def pixels(document: MessageDocument):
 
 WORDS = "alpha beta gamma delta epsilon zeta eta theta".split()
 GROWING = {
-    "table": "| name | value | note |\n|:--|--:|:-:|\n" + "".join(
-        f"| {WORDS[n % 8]} **{n}** | {n * 7} | `x{n}` |\n" for n in range(300)),
+    "table": "| name | value | note |\n|:--|--:|:-:|\n"
+    + "".join(f"| {WORDS[n % 8]} **{n}** | {n * 7} | `x{n}` |\n" for n in range(300)),
     "list": "".join(f"- {WORDS[n % 8]} item {n} with `code`\n" for n in range(300)),
     "ordered loose list": "".join(
-        f"{n + 1}. step {n}\n\n   more about {n}\n\n" for n in range(200)),
+        f"{n + 1}. step {n}\n\n   more about {n}\n\n" for n in range(200)
+    ),
     "task list": "".join(f"- [{' x'[n % 2]}] task {n}\n" for n in range(300)),
     "paragraph": "".join(f"Line {n} of one paragraph with **bold** words\n" for n in range(300)),
     "long line": " ".join(f"word{n} *a*" for n in range(4000)),
@@ -265,7 +284,7 @@ def test_a_block_that_keeps_growing_costs_a_frame_what_it_adds(qapp, kind) -> No
         document.set_text(text[:end], streaming=True)
         work.append((document.parsed_chars - parsed, document.inserted_chars - inserted))
     tenth = len(work) // 10
-    early, late = work[:2 * tenth], work[-tenth:]
+    early, late = work[: 2 * tenth], work[-tenth:]
     for column, what in ((0, "parsed"), (1, "laid out")):
         most_early = max(frame[column] for frame in early)
         most_late = max(frame[column] for frame in late)
@@ -297,16 +316,22 @@ def test_a_block_cut_in_chunks_looks_the_same_streamed_and_in_one_go(qtbot, kind
 def test_a_chunked_table_keeps_its_columns_header_and_alignment(qapp) -> None:
     document = MessageDocument(Role.ASSISTANT, GROWING["table"], QFont())
     document.setTextWidth(480)
-    tables = [frame for frame in document.rootFrame().childFrames()
-              if isinstance(frame, QTextTable)]
+    tables = [
+        frame for frame in document.rootFrame().childFrames() if isinstance(frame, QTextTable)
+    ]
     assert len(tables) > 5, "cut in chunks"
-    headers = [table for table in tables if table.cellAt(0, 0).firstCursorPosition().block()
-               .text() == "name"]
+    headers = [
+        table
+        for table in tables
+        if table.cellAt(0, 0).firstCursorPosition().block().text() == "name"
+    ]
     assert len(headers) == 1, "one header row, at the top"
     layout = document.documentLayout()
     for table in tables:
-        lefts = [layout.blockBoundingRect(table.cellAt(0, column).firstCursorPosition().block())
-                 .left() for column in range(3)]
+        lefts = [
+            layout.blockBoundingRect(table.cellAt(0, column).firstCursorPosition().block()).left()
+            for column in range(3)
+        ]
         assert lefts == pytest.approx(first_lefts(tables[0], layout), abs=1)
         alignment = table.cellAt(table.rows() - 1, 1).firstCursorPosition().blockFormat()
         assert alignment.alignment() & Qt.AlignmentFlag.AlignRight
@@ -316,8 +341,10 @@ def test_a_chunked_table_keeps_its_columns_header_and_alignment(qapp) -> None:
 
 
 def first_lefts(table: QTextTable, layout) -> list[float]:
-    return [layout.blockBoundingRect(table.cellAt(0, column).firstCursorPosition().block())
-            .left() for column in range(3)]
+    return [
+        layout.blockBoundingRect(table.cellAt(0, column).firstCursorPosition().block()).left()
+        for column in range(3)
+    ]
 
 
 def test_a_long_saved_reply_is_laid_out_a_slice_per_turn(qtbot) -> None:
@@ -342,8 +369,7 @@ def test_a_long_saved_reply_is_laid_out_a_slice_per_turn(qtbot) -> None:
 
 
 def test_new_text_stops_a_slow_layout_under_way(qtbot) -> None:
-    document = MessageDocument(Role.ASSISTANT, GROWING["paragraph"] * 20, QFont(),
-                               progressive=True)
+    document = MessageDocument(Role.ASSISTANT, GROWING["paragraph"] * 20, QFont(), progressive=True)
     assert document.render_pending
     document.set_text("short now", streaming=False)
     assert not document.render_pending and document.toPlainText().strip() == "short now"
@@ -354,7 +380,8 @@ def test_new_text_stops_a_slow_layout_under_way(qtbot) -> None:
 @pytest.mark.real_window
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_every_construct_streamed_in_a_real_window_shows_what_it_shows_opened_fresh(
-        qtbot, run, isolated_environment, groq_server, theme) -> None:
+    qtbot, run, isolated_environment, groq_server, theme
+) -> None:
     import os
 
     from PySide6.QtCore import QPoint, QSettings
@@ -368,8 +395,9 @@ def test_every_construct_streamed_in_a_real_window_shows_what_it_shows_opened_fr
     groq_server.reply_text = EVERY_CONSTRUCT
     groq_server.tokens_per_second = 150
     isolated_environment.mkdir(parents=True, exist_ok=True)
-    Preferences(theme=theme).save(QSettings(str(isolated_environment / "preferences.ini"),
-                                            QSettings.Format.IniFormat))
+    Preferences(theme=theme).save(
+        QSettings(str(isolated_environment / "preferences.ini"), QSettings.Format.IniFormat)
+    )
     app = ChatApp(qtbot, run, isolated_environment, groq_server)
     app.window.resize(1100, 900)
     qtbot.waitExposed(app.window)
@@ -390,11 +418,14 @@ def test_every_construct_streamed_in_a_real_window_shows_what_it_shows_opened_fr
     app.close()
 
 
-@pytest.mark.parametrize("source", [
-    "Intro\n\n- a\n  ```\n  x = 1\n  ```\n- b\n- c\n\nAfter.",
-    "Steps:\n\n1. Install it:\n\n   ```bash\n   pip install thing\n   ```\n\n2. Run it:\n\n"
-    "   ```python\n   import thing\n   ```\n\n3. Done.\n\nAfter.",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Intro\n\n- a\n  ```\n  x = 1\n  ```\n- b\n- c\n\nAfter.",
+        "Steps:\n\n1. Install it:\n\n   ```bash\n   pip install thing\n   ```\n\n2. Run it:\n\n"
+        "   ```python\n   import thing\n   ```\n\n3. Done.\n\nAfter.",
+    ],
+)
 def test_a_list_whose_items_hold_code_streams_as_one_list(qapp, source) -> None:
     one_shot = MessageDocument(Role.ASSISTANT, source, QFont())
     one_shot.setTextWidth(480)

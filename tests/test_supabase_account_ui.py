@@ -23,7 +23,8 @@ def every_widget_is_named(widget) -> None:
 
 
 def test_sign_up_sign_out_sign_in_and_anonymous_from_the_account_section(
-        qtbot, run, gateway, tmp_path):
+    qtbot, run, gateway, tmp_path
+):
     device = run(make_device(gateway, tmp_path / "a", "a"))
     section = AccountSection(device.engine)
     label = SyncStatusLabel(device.engine)
@@ -86,8 +87,7 @@ def test_without_supabase_settings_the_section_says_how_to_turn_sync_on(qtbot) -
     every_widget_is_named(section)
 
 
-def test_start_sync_is_off_without_settings_and_on_with_them(qtbot, run, gateway,
-                                                             tmp_path) -> None:
+def test_start_sync_is_off_without_settings_and_on_with_them(qtbot, run, gateway, tmp_path) -> None:
     store = SQLiteStore(tmp_path / "chat.db")
     assert run(start_sync(Settings(), store)) is None
     settings = Settings(supabase_url=gateway.url, supabase_key=gateway.anon_key)
@@ -96,15 +96,15 @@ def test_start_sync_is_off_without_settings_and_on_with_them(qtbot, run, gateway
     run(engine.sign_in_anonymously())
     run(store.create_session(Session(title="x")))
     engine.kick()
-    qtbot.waitUntil(lambda: engine.status.pending == 0 and engine.status.state == "online",
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: engine.status.pending == 0 and engine.status.state == "online", timeout=10_000
+    )
     assert server_counts(gateway) == (1, 0)
     run(engine.stop())
     run(store.close())
 
 
-def test_the_account_section_says_when_no_keychain_keeps_the_sign_in(qtbot, run, gateway,
-                                                                     tmp_path):
+def test_the_account_section_says_when_no_keychain_keeps_the_sign_in(qtbot, run, gateway, tmp_path):
     import keyring
     from keyring.backends import null
 

@@ -48,8 +48,9 @@ async def refresh_token_of(device: Device) -> str:
 
 
 # -- auth ----------------------------------------------------------------------------------
-def test_sign_up_sign_in_refresh_and_the_newest_refresh_token_is_kept(postgres_cluster,
-                                                                      pg_database, tmp_path):
+def test_sign_up_sign_in_refresh_and_the_newest_refresh_token_is_kept(
+    postgres_cluster, pg_database, tmp_path
+):
     # Access tokens that live 5 s: inside the client's 10 s margin, so every ensure_session()
     # refreshes, spending the single-use refresh token and receiving a new one.
     gateway = SupabaseGateway(postgres_cluster, pg_database, access_token_ttl=5).start()
@@ -88,8 +89,7 @@ def test_sign_up_sign_in_refresh_and_the_newest_refresh_token_is_kept(postgres_c
             await again.engine.sign_in("ada@example.com", "wrong password")
         with pytest.raises(AuthFailed):
             await again.engine.sign_up("ada@example.com", PASSWORD)  # already registered
-        assert (await again.engine.sign_in("ada@example.com", PASSWORD)).user_id == \
-            account.user_id
+        assert (await again.engine.sign_in("ada@example.com", PASSWORD)).user_id == account.user_id
         await again.close()
 
     try:
@@ -117,9 +117,11 @@ def test_a_refused_saved_sign_in_signs_out_instead_of_looping(gateway, tmp_path)
         # Another copy of the token is spent elsewhere (e.g. a restored backup of the keychain).
         token = await refresh_token_of(device)
         async with httpx.AsyncClient() as http:
-            answer = await http.post(f"{gateway.url}/auth/v1/token?grant_type=refresh_token",
-                                     json={"refresh_token": token},
-                                     headers={"apikey": gateway.anon_key})
+            answer = await http.post(
+                f"{gateway.url}/auth/v1/token?grant_type=refresh_token",
+                json={"refresh_token": token},
+                headers={"apikey": gateway.anon_key},
+            )
             assert answer.status_code == 200
         assert (await device.remote.force_refresh()) is None
         await device.engine.sync_once()
@@ -148,10 +150,14 @@ def test_push_then_pull_on_a_second_device_without_echo(gateway, tmp_path):
         await b.engine.sync_once()
         assert seen == [{session.session_id}]
         [listed] = await b.store.list_sessions()
-        assert (listed.session_id, listed.title, listed.summary) == \
-            (session.session_id, "Trip to Lisbon", "about Lisbon")
-        assert [e.text for e in await b.store.events(session.session_id)] == \
-            [e.text for e in await a.store.events(session.session_id)]
+        assert (listed.session_id, listed.title, listed.summary) == (
+            session.session_id,
+            "Trip to Lisbon",
+            "about Lisbon",
+        )
+        assert [e.text for e in await b.store.events(session.session_id)] == [
+            e.text for e in await a.store.events(session.session_id)
+        ]
         # Pulled rows are not queued back: B has nothing to push, and pushes nothing.
         assert LocalOutbox(b.store).counts(b.engine.status.account.user_id) == (0, 0)
         before = len(gateway.requests)
@@ -206,8 +212,11 @@ def test_a_session_from_another_device_can_be_resumed_and_summarized(gateway, tm
 
         await a.engine.sync_once()
         texts = [e.text for e in await a.store.events(session.session_id)]
-        assert texts[-3:] == ["And the day after?", "Sure, here it is.",
-                              "A summary written on device B."]
+        assert texts[-3:] == [
+            "And the day after?",
+            "Sure, here it is.",
+            "A summary written on device B.",
+        ]
         resumed = await a.store.get_session(session.session_id)
         assert resumed.summary == "A summary written on device B." and resumed.end_time
         assert server_counts(gateway) == (1, 7)
@@ -221,8 +230,11 @@ def test_a_streaming_reply_arrives_with_its_final_text(gateway, tmp_path):
     async def run():
         a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
         session = await a.new_session("s")
-        reply = Event(session.session_id, EventType.AI_RESPONSE,
-                      {"text": "Hal", "interrupted": True, "error": "not finished"})
+        reply = Event(
+            session.session_id,
+            EventType.AI_RESPONSE,
+            {"text": "Hal", "interrupted": True, "error": "not finished"},
+        )
         await a.store.add_event(reply)
         await a.engine.sync_once()  # pushed mid-stream
         await a.store.update_event_payload(reply.event_id, {"text": "Hallo!", "model": "m"})
@@ -252,8 +264,9 @@ def test_a_write_during_a_push_is_not_lost(tmp_path):
         in_flight = outbox.batch("user-1")
         await store.update_event_payload(event.event_id, {"text": "ab"})  # while "pushing"
         outbox.done(e["seq"] for e in in_flight)
-        assert [(e["kind"], e["row_id"]) for e in outbox.batch("user-1")] == \
-            [("event", event.event_id)]
+        assert [(e["kind"], e["row_id"]) for e in outbox.batch("user-1")] == [
+            ("event", event.event_id)
+        ]
         await store.close()
 
     asyncio.run(run())
@@ -298,10 +311,13 @@ def test_outage_in_the_middle_of_a_push_loses_and_duplicates_nothing(gateway, tm
         assert a.engine.status.state == "online" and a.engine.status.pending == 0
         assert server_counts(gateway) == (4, 452)
         # A duplicate push of everything (as after a crash before the outbox was cleared).
-        a.store._db.execute("INSERT OR REPLACE INTO outbox (kind, row_id)"
-                            " SELECT 'event', event_id FROM events")
-        a.store._db.execute("INSERT OR REPLACE INTO outbox (kind, row_id)"
-                            " SELECT 'session', session_id FROM sessions")
+        a.store._db.execute(
+            "INSERT OR REPLACE INTO outbox (kind, row_id) SELECT 'event', event_id FROM events"
+        )
+        a.store._db.execute(
+            "INSERT OR REPLACE INTO outbox (kind, row_id)"
+            " SELECT 'session', session_id FROM sessions"
+        )
         await a.engine.sync_once()
         assert server_counts(gateway) == (4, 452)
 
@@ -340,8 +356,9 @@ async def _drop_after(gateway, device, skip: int) -> None:
 
 def test_background_sync_goes_offline_and_catches_up(gateway, tmp_path):
     async def run():
-        a = await signed_up(gateway, tmp_path, "a", "ada@example.com", background=True,
-                            interval=0.2)
+        a = await signed_up(
+            gateway, tmp_path, "a", "ada@example.com", background=True, interval=0.2
+        )
         states: list[SyncStatus] = []
         a.engine.on_status_changed(states.append)
         await _until(lambda: a.engine.status.state == "online")
@@ -384,8 +401,12 @@ def test_deletes_travel_as_tombstones(gateway, tmp_path):
         assert [s.session_id for s in await b.store.list_sessions()] == [keep.session_id]
         assert (await b.store.get_session(gone.session_id)).deleted_at is not None
         with gateway.admin() as conn:
-            assert conn.execute("select count(*) from sessions where deleted_at is not null"
-                                ).fetchone()[0] == 1
+            assert (
+                conn.execute(
+                    "select count(*) from sessions where deleted_at is not null"
+                ).fetchone()[0]
+                == 1
+            )
         await a.close()
         await b.close()
 
@@ -406,13 +427,13 @@ def test_session_metadata_is_last_writer_wins(gateway, tmp_path):
         await b.engine.sync_once()  # B pushes its older edit, then pulls A's newer one
         await a.engine.sync_once()
         for device in (a, b):
-            assert (await device.store.get_session(session.session_id)).title == \
-                "renamed on A (newer)"
+            assert (
+                await device.store.get_session(session.session_id)
+            ).title == "renamed on A (newer)"
         await a.close()
         await b.close()
 
     scenario(run())
-
 
 
 def test_a_rename_travels_but_does_not_reorder_either_device(gateway, tmp_path):
@@ -438,6 +459,7 @@ def test_a_rename_travels_but_does_not_reorder_either_device(gateway, tmp_path):
 
     scenario(run())
 
+
 # -- two users ---------------------------------------------------------------------------------
 def test_two_users_never_see_each_others_rows(gateway, tmp_path):
     async def run():
@@ -455,15 +477,29 @@ def test_two_users_never_see_each_others_rows(gateway, tmp_path):
 
         # Bob's client tries to write into Ada's session and to take her session over.
         with pytest.raises(RemoteRejected) as refused:
-            await bob.remote.upsert_events([{
-                "event_id": "00000000-0000-4000-8000-000000000001",
-                "session_id": ada_session.session_id, "type": "user_message",
-                "timestamp": "2024-01-01T00:00:00Z", "payload": {"text": "hi"}}])
+            await bob.remote.upsert_events(
+                [
+                    {
+                        "event_id": "00000000-0000-4000-8000-000000000001",
+                        "session_id": ada_session.session_id,
+                        "type": "user_message",
+                        "timestamp": "2024-01-01T00:00:00Z",
+                        "payload": {"text": "hi"},
+                    }
+                ]
+            )
         assert refused.value.status == 403
         with pytest.raises(RemoteRejected):
-            await bob.remote.upsert_sessions([{
-                "session_id": ada_session.session_id, "start_time": "2024-01-01T00:00:00Z",
-                "updated_at": "2099-01-01T00:00:00Z", "title": "mine now"}])
+            await bob.remote.upsert_sessions(
+                [
+                    {
+                        "session_id": ada_session.session_id,
+                        "start_time": "2024-01-01T00:00:00Z",
+                        "updated_at": "2099-01-01T00:00:00Z",
+                        "title": "mine now",
+                    }
+                ]
+            )
         assert [s.title for s in await ada.store.list_sessions()] == ["ada's"]
         await ada.engine.sync_once()
         assert (await ada.store.get_session(ada_session.session_id)).title == "ada's"
@@ -493,13 +529,15 @@ def test_text_postgres_cannot_hold_is_cleaned_not_stuck(gateway, tmp_path):
     async def run():
         a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
         session = await a.new_session("nul\x00title")
-        await a.store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
-                                      {"text": "nul\x00byte"}))
+        await a.store.add_event(
+            Event(session.session_id, EventType.USER_MESSAGE, {"text": "nul\x00byte"})
+        )
         await a.engine.sync_once()
         assert a.engine.status.pending == 0 and a.engine.status.failed == 0
         with gateway.admin() as conn:
-            assert conn.execute("select payload->>'text' from events").fetchone()[0] == \
-                "nul\ufffdbyte"
+            assert (
+                conn.execute("select payload->>'text' from events").fetchone()[0] == "nul\ufffdbyte"
+            )
         await a.close()
 
     scenario(run())
@@ -518,11 +556,16 @@ def test_older_file_is_upgraded_and_everything_in_it_is_queued(gateway, tmp_path
             db.execute(statement)
     db.execute("PRAGMA user_version=2")
     stamp = (utc_now() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    db.execute("INSERT INTO sessions VALUES ('11111111-1111-4111-8111-111111111111', NULL,"
-               " ?, NULL, NULL, 'old', ?, NULL)", (stamp, stamp))
-    db.execute("INSERT INTO events VALUES ('22222222-2222-4222-8222-222222222222',"
-               " '11111111-1111-4111-8111-111111111111', 'user_message', ?, '{\"text\": \"hi\"}')",
-               (stamp,))
+    db.execute(
+        "INSERT INTO sessions VALUES ('11111111-1111-4111-8111-111111111111', NULL,"
+        " ?, NULL, NULL, 'old', ?, NULL)",
+        (stamp, stamp),
+    )
+    db.execute(
+        "INSERT INTO events VALUES ('22222222-2222-4222-8222-222222222222',"
+        " '11111111-1111-4111-8111-111111111111', 'user_message', ?, '{\"text\": \"hi\"}')",
+        (stamp,),
+    )
     db.commit()
     db.close()
 
@@ -543,8 +586,10 @@ def test_gateway_refuses_what_it_does_not_know(gateway):
     with httpx.Client(base_url=gateway.url, headers=headers) as http:
         assert http.get("/rest/v1/sessions", params={"bogus": "eq.1"}).status_code == 400
         assert http.get("/rest/v1/sessions", params={"title": "like.*x*"}).status_code == 400
-        assert http.post("/rest/v1/sessions", json={},
-                         headers={"Prefer": "tx=rollback"}).status_code == 400
+        assert (
+            http.post("/rest/v1/sessions", json={}, headers={"Prefer": "tx=rollback"}).status_code
+            == 400
+        )
         assert http.get("/rest/v1/nope").status_code == 404
         # The anon key alone: no table privilege (schema.sql revokes it), as PostgREST says 401.
         assert http.get("/rest/v1/sessions").status_code == 401
@@ -561,40 +606,75 @@ def test_gateway_speaks_the_grammar_the_real_client_sends(gateway, tmp_path):
         await ada.remote.ensure_session()
         await bob.remote.ensure_session()
         table = ada.remote.client.table
-        rows = [{"session_id": f"00000000-0000-4000-8000-00000000000{i}",
-                 "start_time": "2024-01-01T00:00:00Z",
-                 "updated_at": f"2024-01-0{i}T00:00:00Z", "title": f"t{i}"} for i in (1, 2, 3)]
+        rows = [
+            {
+                "session_id": f"00000000-0000-4000-8000-00000000000{i}",
+                "start_time": "2024-01-01T00:00:00Z",
+                "updated_at": f"2024-01-0{i}T00:00:00Z",
+                "title": f"t{i}",
+            }
+            for i in (1, 2, 3)
+        ]
         inserted = (await table("sessions").insert(rows).execute()).data
         assert [r["user_id"] for r in inserted] == [ada.engine.status.account.user_id] * 3
-        newest = (await table("sessions").select("session_id, title")
-                  .order("updated_at", desc=True).limit(2).execute()).data
+        newest = (
+            await table("sessions")
+            .select("session_id, title")
+            .order("updated_at", desc=True)
+            .limit(2)
+            .execute()
+        ).data
         assert [r["title"] for r in newest] == ["t3", "t2"]
-        picked = (await table("sessions").select("title").in_(
-            "session_id", [rows[0]["session_id"], rows[2]["session_id"]]).order("title")
-            .execute()).data
+        picked = (
+            await table("sessions")
+            .select("title")
+            .in_("session_id", [rows[0]["session_id"], rows[2]["session_id"]])
+            .order("title")
+            .execute()
+        ).data
         assert picked == [{"title": "t1"}, {"title": "t3"}]
-        assert (await table("sessions").select("title").is_("deleted_at", "null")
-                .gte("updated_at", "2024-01-02T00:00:00Z").lt("updated_at", "2024-01-03T00:00:00Z")
-                .execute()).data == [{"title": "t2"}]
-        updated = (await table("sessions").update(
-            {"title": "renamed", "updated_at": "2024-02-01T00:00:00Z"})
-            .eq("session_id", rows[0]["session_id"]).execute()).data
+        assert (
+            await table("sessions")
+            .select("title")
+            .is_("deleted_at", "null")
+            .gte("updated_at", "2024-01-02T00:00:00Z")
+            .lt("updated_at", "2024-01-03T00:00:00Z")
+            .execute()
+        ).data == [{"title": "t2"}]
+        updated = (
+            await table("sessions")
+            .update({"title": "renamed", "updated_at": "2024-02-01T00:00:00Z"})
+            .eq("session_id", rows[0]["session_id"])
+            .execute()
+        ).data
         assert updated[0]["title"] == "renamed"
         # ignore-duplicates leaves the stored row alone
-        await table("sessions").upsert({**rows[0], "title": "ignored"}, ignore_duplicates=True,
-                                       on_conflict="session_id").execute()
+        await (
+            table("sessions")
+            .upsert(
+                {**rows[0], "title": "ignored"}, ignore_duplicates=True, on_conflict="session_id"
+            )
+            .execute()
+        )
         # Bob reaches none of it: not by select, update or delete.
         bob_table = bob.remote.client.table
         assert (await bob_table("sessions").select("*").execute()).data == []
-        assert (await bob_table("sessions").update({"title": "x"})
-                .eq("session_id", rows[1]["session_id"]).execute()).data == []
-        assert (await bob_table("sessions").delete()
-                .eq("session_id", rows[1]["session_id"]).execute()).data == []
-        deleted = (await table("sessions").delete().eq("session_id", rows[1]["session_id"])
-                   .execute()).data
+        assert (
+            await bob_table("sessions")
+            .update({"title": "x"})
+            .eq("session_id", rows[1]["session_id"])
+            .execute()
+        ).data == []
+        assert (
+            await bob_table("sessions").delete().eq("session_id", rows[1]["session_id"]).execute()
+        ).data == []
+        deleted = (
+            await table("sessions").delete().eq("session_id", rows[1]["session_id"]).execute()
+        ).data
         assert [r["title"] for r in deleted] == ["t2"]
-        titles = sorted(r["title"] for r in (await table("sessions").select("title")
-                                             .execute()).data)
+        titles = sorted(
+            r["title"] for r in (await table("sessions").select("title").execute()).data
+        )
         assert titles == ["renamed", "t3"]
         await ada.close()
         await bob.close()
@@ -606,14 +686,15 @@ def test_gateway_speaks_the_grammar_the_real_client_sends(gateway, tmp_path):
 def _without_checks(gateway) -> None:
     """A server whose schema predates schema.sql's checks (or was edited by hand)."""
     with gateway.admin() as conn:
-        for table, name in (("sessions", "sessions_times_in_range"),
-                            ("events", "events_timestamp_in_range"),
-                            ("events", "events_payload_is_object")):
+        for table, name in (
+            ("sessions", "sessions_times_in_range"),
+            ("events", "events_timestamp_in_range"),
+            ("events", "events_payload_is_object"),
+        ):
             conn.execute(f"alter table {table} drop constraint {name}")
 
 
-def test_rows_the_client_cannot_read_are_skipped_reported_and_pulling_goes_on(gateway,
-                                                                               tmp_path):
+def test_rows_the_client_cannot_read_are_skipped_reported_and_pulling_goes_on(gateway, tmp_path):
     async def run():
         a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
         good = await a.new_session("good", messages=2)
@@ -627,17 +708,27 @@ def test_rows_the_client_cannot_read_are_skipped_reported_and_pulling_goes_on(ga
                 ids[name] = conn.execute(
                     "insert into sessions (session_id, user_id, start_time, updated_at, title)"
                     " values (gen_random_uuid(), %s, now(), %s, %s) returning session_id::text",
-                    (user, stamp, name)).fetchone()[0]
+                    (user, stamp, name),
+                ).fetchone()[0]
             for payload in ("[1, 2]", '"text"'):  # JSON, but not an object
-                conn.execute("insert into events (event_id, session_id, user_id, type, timestamp,"
-                             " payload) values (gen_random_uuid(), %s, %s, 'user_message', now(),"
-                             " %s)", (good.session_id, user, payload))
-            conn.execute("insert into events (event_id, session_id, user_id, type, timestamp,"
-                         " payload) values (gen_random_uuid(), %s, %s, 'user_message',"
-                         " 'infinity', '{\"text\": \"when?\"}')", (good.session_id, user))
-            conn.execute("insert into events (event_id, session_id, user_id, type, timestamp,"
-                         " payload) values (gen_random_uuid(), %s, %s, 'user_message', now(),"
-                         " '{\"text\": \"in an unreadable session\"}')", (ids["infinity"], user))
+                conn.execute(
+                    "insert into events (event_id, session_id, user_id, type, timestamp,"
+                    " payload) values (gen_random_uuid(), %s, %s, 'user_message', now(),"
+                    " %s)",
+                    (good.session_id, user, payload),
+                )
+            conn.execute(
+                "insert into events (event_id, session_id, user_id, type, timestamp,"
+                " payload) values (gen_random_uuid(), %s, %s, 'user_message',"
+                " 'infinity', '{\"text\": \"when?\"}')",
+                (good.session_id, user),
+            )
+            conn.execute(
+                "insert into events (event_id, session_id, user_id, type, timestamp,"
+                " payload) values (gen_random_uuid(), %s, %s, 'user_message', now(),"
+                ' \'{"text": "in an unreadable session"}\')',
+                (ids["infinity"], user),
+            )
 
         b = await signed_in(gateway, tmp_path, "b", "ada@example.com")
         await b.engine.sync_once()  # does not raise
@@ -665,9 +756,11 @@ def test_rows_the_client_cannot_read_are_skipped_reported_and_pulling_goes_on(ga
 
 def test_a_pull_that_fails_for_an_unexpected_reason_does_not_say_synced(gateway, tmp_path):
     async def run():
-        a = await signed_up(gateway, tmp_path, "a", "ada@example.com", background=True,
-                            interval=0.2)
+        a = await signed_up(
+            gateway, tmp_path, "a", "ada@example.com", background=True, interval=0.2
+        )
         await _until(lambda: a.engine.status.state == "online")
+
         async def broken(*args, **kwargs):  # a bug in this app, as far as the engine can tell
             raise KeyError("changed_at")
 
@@ -699,13 +792,20 @@ def test_ids_squatted_by_another_user_are_rekeyed_and_the_data_syncs(gateway, tm
 
         # Bob squats the whole session, and the id of Ada's later event in his own session.
         session, events = parse_json_export(
-            export_json(plans, await ada.store.events(plans.session_id)))
+            export_json(plans, await ada.store.events(plans.session_id))
+        )
         await bob.store.create_session(session)
         for event in events:
             await bob.store.add_event(event)
         bobs = await bob.new_session("bob's own")
-        await bob.store.add_event(Event(bobs.session_id, EventType.USER_MESSAGE,
-                                        {"text": "squatter"}, event_id=late.event_id))
+        await bob.store.add_event(
+            Event(
+                bobs.session_id,
+                EventType.USER_MESSAGE,
+                {"text": "squatter"},
+                event_id=late.event_id,
+            )
+        )
         await bob.engine.sync_once()
         assert server_counts(gateway) == (3, 5)
 
@@ -719,10 +819,14 @@ def test_ids_squatted_by_another_user_are_rekeyed_and_the_data_syncs(gateway, tm
         assert moved.session_id != plans.session_id
         assert seen and moved.session_id in seen[0]  # the window re-reads the list
         # The window may still hold the old ids: the store answers to them.
-        assert [e.text for e in await ada.store.events(plans.session_id)] == \
-            ["ada's plans #0", "ada's plans #1", "ada's plans #2"]
-        await ada.store.add_event(Event(plans.session_id, EventType.USER_MESSAGE,
-                                        {"text": "one more"}))
+        assert [e.text for e in await ada.store.events(plans.session_id)] == [
+            "ada's plans #0",
+            "ada's plans #1",
+            "ada's plans #2",
+        ]
+        await ada.store.add_event(
+            Event(plans.session_id, EventType.USER_MESSAGE, {"text": "one more"})
+        )
         await ada.store.update_event_payload(late.event_id, {"text": "a later message, edited"})
         await ada.engine.sync_once()
         assert ada.engine.status.failed == 0
@@ -730,14 +834,23 @@ def test_ids_squatted_by_another_user_are_rekeyed_and_the_data_syncs(gateway, tm
         # Another of Ada's devices gets everything; Bob's rows are untouched.
         ada2 = await signed_in(gateway, tmp_path, "ada2", "ada@example.com")
         await ada2.engine.sync_once()
-        assert [e.text for e in await ada2.store.events(moved.session_id)] == \
-            ["ada's plans #0", "ada's plans #1", "ada's plans #2", "one more"]
-        assert [e.text for e in await ada2.store.events(synced.session_id)] == \
-            ["synced before #0", "a later message, edited"]
+        assert [e.text for e in await ada2.store.events(moved.session_id)] == [
+            "ada's plans #0",
+            "ada's plans #1",
+            "ada's plans #2",
+            "one more",
+        ]
+        assert [e.text for e in await ada2.store.events(synced.session_id)] == [
+            "synced before #0",
+            "a later message, edited",
+        ]
         await bob.engine.sync_once()
         assert {s.title for s in await bob.store.list_sessions()} == {"ada's plans", "bob's own"}
-        assert [e.text for e in await bob.store.events(plans.session_id)] == \
-            ["ada's plans #0", "ada's plans #1", "ada's plans #2"]
+        assert [e.text for e in await bob.store.events(plans.session_id)] == [
+            "ada's plans #0",
+            "ada's plans #1",
+            "ada's plans #2",
+        ]
         assert [e.text for e in await bob.store.events(bobs.session_id)] == ["squatter"]
         for device in (ada, ada2, bob):
             await device.close()
@@ -746,8 +859,9 @@ def test_ids_squatted_by_another_user_are_rekeyed_and_the_data_syncs(gateway, tm
 
 
 # -- a keychain that keeps nothing --------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["keyring.backends.null.Keyring",
-                                     "keyring.backends.fail.Keyring"])
+@pytest.mark.parametrize(
+    "backend", ["keyring.backends.null.Keyring", "keyring.backends.fail.Keyring"]
+)
 def test_a_keychain_that_keeps_nothing_is_detected_at_sign_up(gateway, tmp_path, backend):
     import importlib
 
@@ -775,9 +889,11 @@ def test_a_pulled_title_is_cleaned_of_bidi_and_zero_width_characters(gateway, tm
         session = await a.new_session("plain")
         await a.engine.sync_once()
         with gateway.admin() as conn:  # written by another client, or by hand on the server
-            conn.execute("update sessions set title = %s, updated_at = now() + interval '1 hour'"
-                         " where session_id = %s",
-                         ("\u202egnp.exe Re\u200bport", session.session_id))
+            conn.execute(
+                "update sessions set title = %s, updated_at = now() + interval '1 hour'"
+                " where session_id = %s",
+                ("\u202egnp.exe Re\u200bport", session.session_id),
+            )
         await a.engine.sync_once()
         assert (await a.store.get_session(session.session_id)).title == "gnp.exe Report"
         await a.close()

@@ -17,8 +17,9 @@ from tests.support.supabase_devices import make_device
 PASSWORD = "correct horse battery"
 
 
-def test_a_session_from_another_device_shows_up_and_resumes(qtbot, run, gateway, groq_server,
-                                                           tmp_path, caplog) -> None:
+def test_a_session_from_another_device_shows_up_and_resumes(
+    qtbot, run, gateway, groq_server, tmp_path, caplog
+) -> None:
     caplog.set_level(logging.DEBUG)
     laptop = run(make_device(gateway, tmp_path / "laptop", "laptop"))
     run(laptop.engine.sign_up("ada@example.com", PASSWORD))
@@ -53,8 +54,13 @@ def test_a_session_from_another_device_shows_up_and_resumes(qtbot, run, gateway,
     qtbot.keyClick(window.composer.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.reply_task is not None and not window.busy)
     contents = [m["content"] for m in groq_server.requests[-1]["messages"]]
-    assert contents[1:] == ["Lisbon trip #0", "Lisbon trip #1", "Lisbon trip #2", "Lisbon trip #3",
-                            "And the day after?"]
+    assert contents[1:] == [
+        "Lisbon trip #0",
+        "Lisbon trip #1",
+        "Lisbon trip #2",
+        "Lisbon trip #3",
+        "And the day after?",
+    ]
     assert window.transcript_model.items[-1].role == Role.ASSISTANT
 
     run(window.wait_idle())

@@ -12,10 +12,15 @@ from desktop_chat.ui.transcript import WINDOW_ROWS, build_transcript
 
 def long_session(count: int) -> list[Event]:
     start = utc_now() - timedelta(days=1)
-    return [Event("s", EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
-                  {"text": f"Message number {n}. " * (1 + n % 7)},
-                  timestamp=start + timedelta(seconds=n))
-            for n in range(count)]
+    return [
+        Event(
+            "s",
+            EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
+            {"text": f"Message number {n}. " * (1 + n % 7)},
+            timestamp=start + timedelta(seconds=n),
+        )
+        for n in range(count)
+    ]
 
 
 def test_a_long_session_opens_with_its_newest_rows_and_loads_older_ones_in_place(qtbot) -> None:
@@ -37,8 +42,10 @@ def test_a_long_session_opens_with_its_newest_rows_and_loads_older_ones_in_place
     top_before = view.visualRect(model.index(0)).top()
     qtbot.waitUntil(lambda: model.rowCount() > WINDOW_ROWS, timeout=3_000)
     assert model.items[0].text == events[-2 * WINDOW_ROWS].text
-    qtbot.waitUntil(lambda: abs(view.visualRect(model.index(model.row_of(anchor))).top()
-                                - top_before) <= 1, timeout=3_000)
+    qtbot.waitUntil(
+        lambda: abs(view.visualRect(model.index(model.row_of(anchor))).top() - top_before) <= 1,
+        timeout=3_000,
+    )
 
 
 def test_revealing_an_old_message_brings_it_in(qtbot) -> None:

@@ -109,8 +109,9 @@ def test_messages_form_a_chain_and_the_leaf_survives_a_restart(world) -> None:
         stored = await world.store.get_session(session.session_id)
         assert stored.active_leaf == second.reply_event.event_id
         assert await world.texts(session.session_id) == ["one", "re: one", "two", "re: two"]
-        assert [(i.version, i.versions) for i in
-                await world.service.active_branch(session.session_id)] == [(1, 1)] * 4
+        assert [
+            (i.version, i.versions) for i in await world.service.active_branch(session.session_id)
+        ] == [(1, 1)] * 4
 
     run(scenario())
 
@@ -129,8 +130,10 @@ def test_regenerate_makes_a_sibling_that_replaces_the_reply_and_the_memory(world
         # Regenerating sends the same history, without the reply being replaced.
         assert world.llm.sent() == world.llm.sent(0)
         await world.send(sid, "and another?", "green")
-        assert ("assistant", "blue") in world.llm.sent() and ("assistant", "red") not in \
-            world.llm.sent()
+        assert ("assistant", "blue") in world.llm.sent() and (
+            "assistant",
+            "red",
+        ) not in world.llm.sent()
 
         # Back to version 1: shown, and remembered by the next request.
         branch = await world.service.switch_version(sid, branch[1].event.event_id, -1)
@@ -211,16 +214,24 @@ def test_editing_a_middle_message_branches_and_keeps_the_old_branch(world) -> No
         edited = old[2].event  # "Suggest a museum"
 
         world.script(["The Gulbenkian."])
-        outcome = await world.service.edit(sid, edited.event_id, "Suggest a museum in Lisbon",
-                                           lambda _: None)
+        outcome = await world.service.edit(
+            sid, edited.event_id, "Suggest a museum in Lisbon", lambda _: None
+        )
         assert outcome.ok and outcome.user_event.parent_id == edited.parent_id
         branch = await world.service.active_branch(sid)
         assert [i.event.text for i in branch] == [
-            "I live in Porto", "Nice city.", "Suggest a museum in Lisbon", "The Gulbenkian."]
+            "I live in Porto",
+            "Nice city.",
+            "Suggest a museum in Lisbon",
+            "The Gulbenkian.",
+        ]
         assert (branch[2].version, branch[2].versions) == (2, 2)
         # The request remembered what was above the edited message, nothing of the old branch.
-        assert world.llm.sent()[1:] == [("user", "I live in Porto"), ("assistant", "Nice city."),
-                                        ("user", "Suggest a museum in Lisbon")]
+        assert world.llm.sent()[1:] == [
+            ("user", "I live in Porto"),
+            ("assistant", "Nice city."),
+            ("user", "Suggest a museum in Lisbon"),
+        ]
 
         # The old branch is reachable by its version, down to its last message.
         branch = await world.service.switch_version(sid, branch[2].event.event_id, -1)
@@ -241,7 +252,9 @@ def test_editing_the_first_message_makes_a_second_root(world) -> None:
         branch = await world.service.active_branch(sid)
         assert [i.event.text for i in branch] == ["hello", "Hi there."]
         assert branch[0].event.parent_id is None and (branch[0].version, branch[0].versions) == (
-            2, 2)
+            2,
+            2,
+        )
         assert world.llm.sent()[1:] == [("user", "hello")]
 
     run(scenario())
@@ -259,12 +272,16 @@ def test_continue_sends_the_partial_reply_and_appends_to_it(world) -> None:
         assert outcome.ok and outcome.reply_event.event_id == cut.event_id
         assert pieces == ["bake.", " Done."]
         # The model was shown where it stopped, as its own turn, last.
-        assert world.llm.sent()[-2:] == [("user", "how to bake bread"),
-                                         ("assistant", "Step 1: mix. Step 2: ")]
+        assert world.llm.sent()[-2:] == [
+            ("user", "how to bake bread"),
+            ("assistant", "Step 1: mix. Step 2: "),
+        ]
         await world.reopen()
         branch = await world.service.active_branch(sid)
         assert [i.event.text for i in branch] == [
-            "how to bake bread", "Step 1: mix. Step 2: bake. Done."]
+            "how to bake bread",
+            "Step 1: mix. Step 2: bake. Done.",
+        ]
         assert not branch[1].event.interrupted and branch[1].versions == 1
 
     run(scenario())
@@ -303,7 +320,8 @@ def test_branch_to_a_new_session_copies_the_path_and_links_back(world) -> None:
         copied = await world.service.active_branch(branch.session_id)
         assert [i.event.text for i in copied] == ["one", "r1", "two", "r2"]
         assert not {i.event.event_id for i in copied} & {
-            i.event.event_id for i in await world.service.active_branch(sid)}
+            i.event.event_id for i in await world.service.active_branch(sid)
+        }
         assert await world.texts(sid) == ["one", "r1", "two", "r2", "three", "r3"]
         # Going on in the branch remembers the copied path, under its own prompt.
         await world.send(branch.session_id, "four", "r4")
@@ -404,7 +422,8 @@ def test_json_export_keeps_the_tree_and_markdown_the_branch(world) -> None:
         assert sorted(e.text for e in events) == ["q", "version one", "version two"]
         assert session.active_leaf == (await world.service.active_branch(sid))[-1].event.event_id
         assert {e.parent_id for e in events if e.type == EventType.AI_RESPONSE} == {
-            next(e.event_id for e in events if e.type == EventType.USER_MESSAGE)}
+            next(e.event_id for e in events if e.type == EventType.USER_MESSAGE)
+        }
 
     run(scenario())
 
@@ -439,10 +458,15 @@ def test_continue_in_a_session_upgraded_from_the_flat_layout(world) -> None:
         # As migration 5 leaves a retried reply: user -> failed reply -> retried reply.
         sid = (await world.service.new_session()).session_id
         user = Event(sid, EventType.USER_MESSAGE, {"text": "count"})
-        failed = Event(sid, EventType.AI_RESPONSE, {"text": "1,", "interrupted": True},
-                       parent_id=user.event_id)
-        retried = Event(sid, EventType.AI_RESPONSE, {"text": "1, 2,", "interrupted": True},
-                        parent_id=failed.event_id)
+        failed = Event(
+            sid, EventType.AI_RESPONSE, {"text": "1,", "interrupted": True}, parent_id=user.event_id
+        )
+        retried = Event(
+            sid,
+            EventType.AI_RESPONSE,
+            {"text": "1, 2,", "interrupted": True},
+            parent_id=failed.event_id,
+        )
         for event in (user, failed, retried):
             await world.store.add_event(event, activate=True)
         world.script([" 3."])

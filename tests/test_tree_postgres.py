@@ -34,15 +34,20 @@ def db(postgres_cluster, pg_database):
 
 def add_event(conn, session_id: str, parent_id: str | None, event_id: str | None = None) -> str:
     event_id = event_id or str(uuid.uuid4())
-    conn.execute("insert into events (event_id, session_id, type, timestamp, payload, parent_id)"
-                 " values (%s, %s, 'user_message', %s, '{\"text\": \"x\"}', %s)",
-                 (event_id, session_id, STAMP, parent_id))
+    conn.execute(
+        "insert into events (event_id, session_id, type, timestamp, payload, parent_id)"
+        " values (%s, %s, 'user_message', %s, '{\"text\": \"x\"}', %s)",
+        (event_id, session_id, STAMP, parent_id),
+    )
     return event_id
 
 
 def first_event(conn, session_id: str) -> str:
-    return str(conn.execute("select event_id from events where session_id = %s",
-                            (session_id,)).fetchone()[0])
+    return str(
+        conn.execute("select event_id from events where session_id = %s", (session_id,)).fetchone()[
+            0
+        ]
+    )
 
 
 def test_a_parent_must_be_in_the_same_session(db) -> None:
@@ -69,8 +74,10 @@ def test_a_parent_is_set_once_and_the_leaf_stays_in_its_session(db) -> None:
     root = first_event(db, one)
     with db.transaction():
         db.execute("set local role authenticated")
-        db.execute("select set_config('request.jwt.claims', %s, true)",
-                   (json.dumps({"sub": A, "role": "authenticated"}),))
+        db.execute(
+            "select set_config('request.jwt.claims', %s, true)",
+            (json.dumps({"sub": A, "role": "authenticated"}),),
+        )
         child = add_event(db, one, None)
         db.execute("update events set parent_id = %s where event_id = %s", (root, child))
         db.execute("update events set parent_id = %s where event_id = %s", (child, child))
@@ -78,11 +85,15 @@ def test_a_parent_is_set_once_and_the_leaf_stays_in_its_session(db) -> None:
     assert str(parent[0]) == root  # set once (an upgraded row gets its parent), then kept
 
     with as_user(db, A):
-        db.execute("update sessions set active_leaf = %s, updated_at = now() where session_id = %s",
-                   (child, one))
+        db.execute(
+            "update sessions set active_leaf = %s, updated_at = now() where session_id = %s",
+            (child, one),
+        )
     with pytest.raises(errors.CheckViolation, match="active leaf"), as_user(db, A):
-        db.execute("update sessions set active_leaf = %s, updated_at = now() where session_id = %s",
-                   (child, two))
+        db.execute(
+            "update sessions set active_leaf = %s, updated_at = now() where session_id = %s",
+            (child, two),
+        )
 
 
 def test_running_schema_sql_again_upgrades_a_project_made_before_trees(postgres_cluster) -> None:
@@ -93,28 +104,44 @@ def test_running_schema_sql_again_upgrades_a_project_made_before_trees(postgres_
         with postgres_cluster.connect(name) as conn:
             conn.execute(SUPABASE_BASE_SQL)
             conn.execute((FIXTURES / "schema-before-tree.sql").read_text())
-            columns = {r[0] for r in conn.execute(
-                "select column_name from information_schema.columns where table_name = 'events'")}
+            columns = {
+                r[0]
+                for r in conn.execute(
+                    "select column_name from information_schema.columns where table_name = 'events'"
+                )
+            }
             assert "parent_id" not in columns
             conn.execute("insert into auth.users (id, email) values (%s, 'a@example.com')", (A,))
             session_id = add_session(conn, A, "old")
-            before = conn.execute("select event_id, session_id, type, timestamp, payload"
-                                  " from events").fetchall()
+            before = conn.execute(
+                "select event_id, session_id, type, timestamp, payload from events"
+            ).fetchall()
 
             conn.execute(SCHEMA_SQL.read_text())
 
-            assert conn.execute("select event_id, session_id, type, timestamp, payload"
-                                " from events").fetchall() == before
-            indexes = {r[0] for r in conn.execute(
-                "select indexname from pg_indexes where schemaname = 'public'")}
+            assert (
+                conn.execute(
+                    "select event_id, session_id, type, timestamp, payload from events"
+                ).fetchall()
+                == before
+            )
+            indexes = {
+                r[0]
+                for r in conn.execute(
+                    "select indexname from pg_indexes where schemaname = 'public'"
+                )
+            }
             assert "events_parent" in indexes
             root = first_event(conn, session_id)
             with as_user(conn, A):
                 # A device that upgraded its file pushes the old row again, now with a parent
                 # (here: a new child naming the old row), and sets the session's leaf.
                 child = add_event(conn, session_id, root)
-                conn.execute("update sessions set active_leaf = %s, system_prompt = 'p',"
-                             " updated_at = now() where session_id = %s", (child, session_id))
+                conn.execute(
+                    "update sessions set active_leaf = %s, system_prompt = 'p',"
+                    " updated_at = now() where session_id = %s",
+                    (child, session_id),
+                )
                 leaf = conn.execute("select active_leaf from sessions").fetchone()[0]
                 assert str(leaf) == child
     finally:
@@ -150,10 +177,16 @@ def test_sync_carries_the_tree_and_the_shown_version_between_devices(gateway, tm
         await b.engine.sync_once()
         await a.engine.sync_once()
         assert [i.event.text for i in await on_a.active_branch(sid)] == [
-            "a colour?", "red", "why?", "green"]
+            "a colour?",
+            "red",
+            "why?",
+            "green",
+        ]
         with gateway.admin() as conn:
-            parents = conn.execute("select count(*) from events where parent_id is not null"
-                                   " and type = %s", (str(EventType.AI_RESPONSE),)).fetchone()[0]
+            parents = conn.execute(
+                "select count(*) from events where parent_id is not null and type = %s",
+                (str(EventType.AI_RESPONSE),),
+            ).fetchone()[0]
         assert parents == 3
         await a.close()
         await b.close()
@@ -183,8 +216,9 @@ def test_a_server_not_yet_upgraded_keeps_the_rows_waiting_and_says_why(gateway, 
         await a.engine.sync_once()
         assert (a.engine.status.state, a.engine.status.pending) == ("online", 0)
         with gateway.admin() as conn:
-            rows = conn.execute("select count(*) from events where parent_id is not null"
-                                ).fetchone()[0]
+            rows = conn.execute(
+                "select count(*) from events where parent_id is not null"
+            ).fetchone()[0]
         assert rows == 1  # the reply names the message it answers
         await a.close()
 
@@ -203,8 +237,17 @@ def test_a_pull_from_a_server_without_the_tree_columns_keeps_the_local_ones(tmp_
         await service.set_session_prompt(sid, "Be brief.")
         leaf = (await store.get_session(sid)).active_leaf
         # A newer title from a server whose rows have no tree columns (an older schema.sql).
-        LocalOutbox(store).apply([{"session_id": sid, "start_time": STAMP, "title": "renamed",
-                                   "updated_at": "2999-01-01T00:00:00+00:00"}], [])
+        LocalOutbox(store).apply(
+            [
+                {
+                    "session_id": sid,
+                    "start_time": STAMP,
+                    "title": "renamed",
+                    "updated_at": "2999-01-01T00:00:00+00:00",
+                }
+            ],
+            [],
+        )
         session = await store.get_session(sid)
         assert session.title == "renamed"
         assert (session.active_leaf, session.system_prompt) == (leaf, "Be brief.")

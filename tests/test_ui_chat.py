@@ -32,11 +32,15 @@ def test_composer_has_focus_and_enter_sends(app, qtbot, groq_server) -> None:
     qtbot.waitUntil(lambda: QApplication.focusWidget() is app.composer)
     app.send_and_wait("Hello there")
     assert [(i.role, i.text) for i in app.items] == [
-        (Role.USER, "Hello there"), (Role.ASSISTANT, groq_server.reply_text)]
+        (Role.USER, "Hello there"),
+        (Role.ASSISTANT, groq_server.reply_text),
+    ]
     assert app.composer.toPlainText() == ""
     events = stored_events(app)
     assert [(e.type, e.text) for e in events] == [
-        (EventType.USER_MESSAGE, "Hello there"), (EventType.AI_RESPONSE, groq_server.reply_text)]
+        (EventType.USER_MESSAGE, "Hello there"),
+        (EventType.AI_RESPONSE, groq_server.reply_text),
+    ]
     assert events[1].payload["usage"]["completion_tokens"] == len(groq_server.tokens())
     assert not events[1].interrupted
 
@@ -61,8 +65,12 @@ def test_reply_streams_into_the_bubble_before_it_ends(app, qtbot, groq_server) -
     hold = groq_server.hold_after(10)
     app.type_and_send("Tell me a lot")
     first_ten = "".join(groq_server.tokens()[:10])
-    qtbot.waitUntil(lambda: (app.last(Role.ASSISTANT) or None) is not None
-                    and app.last(Role.ASSISTANT).text == first_ten)
+    qtbot.waitUntil(
+        lambda: (
+            (app.last(Role.ASSISTANT) or None) is not None
+            and app.last(Role.ASSISTANT).text == first_ten
+        )
+    )
     assert app.window.busy and app.window.composer.stop_button.isVisible()
     # Stored while streaming, marked incomplete until the end arrives.
     qtbot.waitUntil(lambda: any(e.type == EventType.AI_RESPONSE for e in stored_events(app)))
@@ -70,8 +78,11 @@ def test_reply_streams_into_the_bubble_before_it_ends(app, qtbot, groq_server) -
     hold.release()
     app.wait_idle()
     assert app.last(Role.ASSISTANT).text == LONG_REPLY
-    assert app.window.renderer is None and app.window.delegate.document_for(
-        app.last(Role.ASSISTANT)).toPlainText().strip() == LONG_REPLY
+    assert (
+        app.window.renderer is None
+        and app.window.delegate.document_for(app.last(Role.ASSISTANT)).toPlainText().strip()
+        == LONG_REPLY
+    )
     assert not stored_events(app)[-1].interrupted
 
 
@@ -80,8 +91,9 @@ def test_escape_stops_the_reply_and_keeps_what_arrived(app, qtbot, groq_server) 
     hold = groq_server.hold_after(5)
     app.type_and_send("Go on and on")
     partial = "".join(groq_server.tokens()[:5])
-    qtbot.waitUntil(lambda: app.last(Role.ASSISTANT) is not None
-                    and app.last(Role.ASSISTANT).text == partial)
+    qtbot.waitUntil(
+        lambda: app.last(Role.ASSISTANT) is not None and app.last(Role.ASSISTANT).text == partial
+    )
     qtbot.keyClick(app.composer, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not app.window.busy)
     app.run(app.window.wait_idle())
@@ -97,8 +109,13 @@ def test_stop_button_stops_too(app, qtbot, groq_server) -> None:
     groq_server.reply_text = LONG_REPLY
     hold = groq_server.hold_after(3)
     app.type_and_send("Go")
-    qtbot.waitUntil(lambda: hold.reached.is_set() and app.last(Role.ASSISTANT) is not None
-                    and app.last(Role.ASSISTANT).text != "")
+    qtbot.waitUntil(
+        lambda: (
+            hold.reached.is_set()
+            and app.last(Role.ASSISTANT) is not None
+            and app.last(Role.ASSISTANT).text != ""
+        )
+    )
     qtbot.mouseClick(app.window.composer.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not app.window.busy)
     hold.release()
@@ -107,7 +124,10 @@ def test_stop_button_stops_too(app, qtbot, groq_server) -> None:
 
 def test_memory_carries_the_earlier_exchange(app, groq_server) -> None:
     groq_server.reply_for = lambda body: (
-        "Nice to meet you, Alice!" if "Alice" in body["messages"][-1]["content"] else "You are Alice.")
+        "Nice to meet you, Alice!"
+        if "Alice" in body["messages"][-1]["content"]
+        else "You are Alice."
+    )
     app.send_and_wait("My name is Alice")
     app.send_and_wait("What is my name?")
     messages = groq_server.requests[1]["messages"]
@@ -131,8 +151,9 @@ def test_the_thirteenth_request_carries_exactly_the_last_ten_exchanges(app, groq
     assert messages[0]["role"] == "system"
 
 
-def test_sessions_survive_a_restart_and_resume_with_memory(qtbot, run, groq_server,
-                                                          isolated_environment) -> None:
+def test_sessions_survive_a_restart_and_resume_with_memory(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     groq_server.reply_for = lambda body: "Hello Alice" if len(body["messages"]) == 2 else "Alice."
     first = ChatApp(qtbot, run, isolated_environment, groq_server)
     first.send_and_wait("My name is Alice")
@@ -168,8 +189,10 @@ def test_new_session_shortcut_starts_fresh(app, qtbot, groq_server) -> None:
     assert app.items == [] and app.window.current_session_id is None
     app.send_and_wait("Second chat")
     assert app.window.current_session_id != first_id
-    titles = [app.window.sessions.proxy.index(r, 0).data()
-              for r in range(app.window.sessions.proxy.rowCount())]
+    titles = [
+        app.window.sessions.proxy.index(r, 0).data()
+        for r in range(app.window.sessions.proxy.rowCount())
+    ]
     assert titles == ["Second chat", "First chat"]
     assert len(groq_server.requests[-1]["messages"]) == 2  # no memory leaks across sessions
 
@@ -225,8 +248,11 @@ def test_every_interactive_widget_has_an_accessible_name(app) -> None:
         QPlainTextEdit,
     )
 
-    widgets = [w for kind in (QAbstractButton, QAbstractItemView, QLineEdit, QPlainTextEdit)
-               for w in app.window.findChildren(kind)]
+    widgets = [
+        w
+        for kind in (QAbstractButton, QAbstractItemView, QLineEdit, QPlainTextEdit)
+        for w in app.window.findChildren(kind)
+    ]
     assert len(widgets) >= 6
     unnamed = [w for w in widgets if not w.accessibleName()]
     assert unnamed == []
@@ -250,9 +276,15 @@ def test_the_view_follows_new_text_only_while_at_the_bottom(app, qtbot, groq_ser
     app.type_and_send("A long answer, please")
     view = app.window.transcript
     bar = view.verticalScrollBar()
-    qtbot.waitUntil(lambda: hold.reached.is_set() and app.last(Role.ASSISTANT) is not None
-                    and app.last(Role.ASSISTANT).text == "".join(groq_server.tokens()[:1200]))
+    qtbot.waitUntil(
+        lambda: (
+            hold.reached.is_set()
+            and app.last(Role.ASSISTANT) is not None
+            and app.last(Role.ASSISTANT).text == "".join(groq_server.tokens()[:1200])
+        )
+    )
     qtbot.waitUntil(lambda: bar.maximum() > 0)
+
     # The newest text sits in the bottom third of the view (which steps ahead of the text,
     # and the row may be taller while it grows) once the view has laid out the last flush.
     def text_end() -> int:

@@ -129,8 +129,9 @@ def test_a_queued_message_waits_when_the_reply_is_stopped(app, qtbot, groq_serve
     assert app.composer.toPlainText() == "second" and "Not sent" in status(app)
 
 
-def test_switching_sessions_while_a_reply_streams_says_why_it_did_not(app, qtbot,
-                                                                     groq_server) -> None:
+def test_switching_sessions_while_a_reply_streams_says_why_it_did_not(
+    app, qtbot, groq_server
+) -> None:
     app.send_and_wait("older session")
     app.window.new_session()
     hold = start_held_reply(app, qtbot, groq_server, "newer session")
@@ -150,20 +151,23 @@ def test_switching_sessions_while_a_reply_streams_says_why_it_did_not(app, qtbot
 # -- rate --------------------------------------------------------------------------------------
 def outcome_with(usage: dict) -> ReplyOutcome:
     event = Event("s", EventType.AI_RESPONSE, {"text": "x", "usage": usage})
-    return ReplyOutcome(user_event=Event("s", EventType.USER_MESSAGE, {"text": "q"}),
-                        reply_event=event)
+    return ReplyOutcome(
+        user_event=Event("s", EventType.USER_MESSAGE, {"text": "q"}), reply_event=event
+    )
 
 
 def test_usage_line_counts_from_the_first_token_and_says_one_token() -> None:
     one = usage_line(outcome_with({"completion_tokens": 1, "completion_time": 0.9}), 0.0)
     assert one == "1 token"
     # 100 tokens over 0.5 s since the first one: 200/s, whatever the server's clock included.
-    line = usage_line(outcome_with({"completion_tokens": 100, "completion_time": 2.5,
-                                    "prompt_tokens": 1204}), 0.5)
+    line = usage_line(
+        outcome_with({"completion_tokens": 100, "completion_time": 2.5, "prompt_tokens": 1204}), 0.5
+    )
     assert line == "100 tokens · 200 tokens/s · 1,204 in prompt"
     # One burst (the client could not time it): the server's generation time.
-    assert "500 tokens/s" in usage_line(outcome_with({"completion_tokens": 100,
-                                                      "completion_time": 0.2}), 0.001)
+    assert "500 tokens/s" in usage_line(
+        outcome_with({"completion_tokens": 100, "completion_time": 0.2}), 0.001
+    )
 
 
 def test_the_wait_before_the_first_token_is_not_in_the_rate(app, qtbot, groq_server) -> None:

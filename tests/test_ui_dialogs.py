@@ -35,7 +35,8 @@ def open_settings(app: ChatApp, qtbot):
 
 # -- 401 --------------------------------------------------------------------------------------
 def test_a_rejected_key_points_to_what_the_ui_calls_it_without_a_dialog_over_it(
-        app, qtbot, groq_server) -> None:
+    app, qtbot, groq_server
+) -> None:
     groq_server.fail_next("401")
     app.send_and_wait("Hello?")
     error = app.last(Role.ERROR)
@@ -74,17 +75,21 @@ def test_a_rejected_key_points_to_what_the_ui_calls_it_without_a_dialog_over_it(
     assert app.last(Role.ASSISTANT).text == groq_server.reply_text
 
 
-def test_not_now_without_any_key_says_there_is_none(qtbot, run, groq_server,
-                                                   isolated_environment) -> None:
+def test_not_now_without_any_key_says_there_is_none(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server, key=None)
-    qtbot.waitUntil(lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible()
+    )
     chat.window.key_dialog.reject()
     assert "No API key yet" in status(chat)
     chat.close()
 
 
-def test_not_now_with_a_key_from_the_environment_names_it(qtbot, run, groq_server,
-                                                         isolated_environment) -> None:
+def test_not_now_with_a_key_from_the_environment_names_it(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     chat.window.key_source = "environment"
     chat.window.ask_for_key()
@@ -165,12 +170,15 @@ def test_retry_by_hand_during_the_countdown_retries_once(app, qtbot, groq_server
 
 # -- the model picker -------------------------------------------------------------------------
 def test_the_model_picker_shows_the_model_before_the_list_and_then_groqs_list(
-        qtbot, run, groq_server, isolated_environment) -> None:
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server, key=None)
     picker = chat.window.model_picker
     assert picker.isVisible()
     assert [picker.itemText(i) for i in range(picker.count())] == [DEFAULT_MODEL]
-    qtbot.waitUntil(lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible()
+    )
     chat.window.key_dialog.key_edit.setText(groq_server.api_key)
     chat.window.key_dialog.accept()
     qtbot.waitUntil(lambda: picker.count() == len(groq_server.models))
@@ -180,7 +188,8 @@ def test_the_model_picker_shows_the_model_before_the_list_and_then_groqs_list(
 
 
 def test_a_model_picked_in_the_window_answers_the_next_message_and_is_kept(
-        qtbot, run, groq_server, isolated_environment) -> None:
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     picker = chat.window.model_picker
     qtbot.waitUntil(lambda: picker.count() == len(groq_server.models))
@@ -214,7 +223,13 @@ def test_a_model_picked_in_the_window_answers_the_next_message_and_is_kept(
 def test_settings_come_in_sections_with_the_font_size_in_points(app, qtbot) -> None:
     dialog = open_settings(app, qtbot)
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
-        "Model", "Conversation", "Appearance", "Desktop", "API key", "Account"]
+        "Model",
+        "Conversation",
+        "Appearance",
+        "Desktop",
+        "API key",
+        "Account",
+    ]
     assert dialog.font_size.text() == "10.5 pt"
     dialog.font_size.stepBy(1)
     assert dialog.font_size.text() == "11.0 pt"

@@ -43,8 +43,9 @@ def click_retry(app: ChatApp, qtbot) -> None:
         ("503", {}, "having trouble"),
     ],
 )
-def test_status_errors_are_explained_and_retry_works(app, qtbot, groq_server, mode, options,
-                                                     words) -> None:
+def test_status_errors_are_explained_and_retry_works(
+    app, qtbot, groq_server, mode, options, words
+) -> None:
     groq_server.fail_next(mode, **options)
     app.send_and_wait("Hello?")
     error = app.last(Role.ERROR)
@@ -68,8 +69,9 @@ def test_status_errors_are_explained_and_retry_works(app, qtbot, groq_server, mo
     assert [e.type for e in events] == [EventType.USER_MESSAGE, EventType.AI_RESPONSE]
 
 
-@pytest.mark.parametrize(("mode", "words"), [("drop", "connection to Groq was lost"),
-                                             ("stall", "stalled")])
+@pytest.mark.parametrize(
+    ("mode", "words"), [("drop", "connection to Groq was lost"), ("stall", "stalled")]
+)
 def test_a_broken_stream_keeps_the_partial_reply(app, qtbot, groq_server, mode, words) -> None:
     groq_server.reply_text = REPLY
     groq_server.fail_next(mode, after=6)
@@ -86,7 +88,8 @@ def test_a_broken_stream_keeps_the_partial_reply(app, qtbot, groq_server, mode, 
     assert app.last(Role.ASSISTANT).text == REPLY and app.last(Role.ERROR) is None
     # The partial reply is not left above the full one: it is the older version (issue 12).
     assert [(i.text, i.versions) for i in app.items if i.role == Role.ASSISTANT] == [
-        (REPLY, (2, 2))]
+        (REPLY, (2, 2))
+    ]
 
 
 def test_no_connection_is_explained(qtbot, run, isolated_environment, groq_server) -> None:
@@ -109,8 +112,9 @@ def test_the_app_keeps_working_after_an_error(app, groq_server) -> None:
     assert app.last(Role.ERROR) is None
 
 
-def test_without_a_key_the_window_opens_and_asks_for_one(qtbot, run, groq_server,
-                                                         isolated_environment) -> None:
+def test_without_a_key_the_window_opens_and_asks_for_one(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     # A past session from an earlier run with a key.
     earlier = ChatApp(qtbot, run, isolated_environment, groq_server)
     earlier.send_and_wait("From last time")
@@ -131,10 +135,13 @@ def test_without_a_key_the_window_opens_and_asks_for_one(qtbot, run, groq_server
     chat.close()
 
 
-def test_sending_without_a_key_keeps_the_text_and_asks(qtbot, run, groq_server,
-                                                        isolated_environment) -> None:
+def test_sending_without_a_key_keeps_the_text_and_asks(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server, key=None)
-    qtbot.waitUntil(lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible()
+    )
     chat.window.key_dialog.reject()
     chat.type_and_send("Keep me")
     assert chat.composer.toPlainText() == "Keep me"
@@ -144,8 +151,9 @@ def test_sending_without_a_key_keeps_the_text_and_asks(qtbot, run, groq_server,
     chat.close()
 
 
-def test_with_no_keychain_the_user_is_told_and_the_key_still_works(qtbot, run, groq_server,
-                                                                   isolated_environment) -> None:
+def test_with_no_keychain_the_user_is_told_and_the_key_still_works(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     from keyring.backends.fail import Keyring as NoKeyring
 
     keyring.set_keyring(NoKeyring())
@@ -165,14 +173,17 @@ def test_with_no_keychain_the_user_is_told_and_the_key_still_works(qtbot, run, g
     chat.close()
 
 
-def test_the_key_never_reaches_the_logs(qtbot, run, groq_server, isolated_environment,
-                                        caplog) -> None:
+def test_the_key_never_reaches_the_logs(
+    qtbot, run, groq_server, isolated_environment, caplog
+) -> None:
     caplog.set_level(logging.DEBUG)
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     groq_server.fail_next("401")
     chat.send_and_wait("hi")
     chat.window.change_key_button.click()
-    qtbot.waitUntil(lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible()
+    )
     chat.window.key_dialog.reject()
     groq_server.fail_next("drop")
     chat.send_and_wait("again")
@@ -182,8 +193,9 @@ def test_the_key_never_reaches_the_logs(qtbot, run, groq_server, isolated_enviro
     assert "gsk_" not in chat.window.composer.status.text()
 
 
-def test_a_reply_cut_short_last_time_offers_retry_after_a_restart(qtbot, run, groq_server,
-                                                                  isolated_environment) -> None:
+def test_a_reply_cut_short_last_time_offers_retry_after_a_restart(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     groq_server.reply_text = REPLY
     first = ChatApp(qtbot, run, isolated_environment, groq_server)
     groq_server.fail_next("drop", after=4)

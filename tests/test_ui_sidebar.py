@@ -25,18 +25,22 @@ def app(qtbot, run, groq_server, isolated_environment):
     chat.close()
 
 
-def seed(app: ChatApp, title: str, texts: list[str],
-         hours_ago: float = 1.0) -> tuple[str, list[str]]:
+def seed(
+    app: ChatApp, title: str, texts: list[str], hours_ago: float = 1.0
+) -> tuple[str, list[str]]:
     """A stored session with these messages, `hours_ago` old; returns its id and event ids."""
     start = utc_now() - timedelta(hours=hours_ago)
     session = Session(title=title, start_time=start)
     app.run(app.store.create_session(session))
     ids = []
     for n, text in enumerate(texts):
-        event = Event(session.session_id,
-                      EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
-                      {"text": text}, timestamp=start + timedelta(seconds=n),
-                      parent_id=ids[-1] if ids else None)  # a chain: the transcript's branch
+        event = Event(
+            session.session_id,
+            EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
+            {"text": text},
+            timestamp=start + timedelta(seconds=n),
+            parent_id=ids[-1] if ids else None,
+        )  # a chain: the transcript's branch
         app.run(app.store.add_event(event))
         ids.append(event.event_id)
     return session.session_id, ids
@@ -53,8 +57,13 @@ def titles(app: ChatApp) -> list[str]:
 
 def global_rects(app: ChatApp) -> list[QRect]:
     panel = app.window.sessions
-    widgets = [panel.findChild(type(panel.no_results), "SidebarTitle"), panel.search,
-               panel.new_button, panel.more_button, panel.pages]
+    widgets = [
+        panel.findChild(type(panel.no_results), "SidebarTitle"),
+        panel.search,
+        panel.new_button,
+        panel.more_button,
+        panel.pages,
+    ]
     return [QRect(w.mapTo(app.window, QPoint(0, 0)), w.size()) for w in widgets]
 
 
@@ -65,8 +74,13 @@ def test_a_search_with_no_matches_moves_nothing_in_the_sidebar(app, qtbot) -> No
     qtbot.waitExposed(app.window)
     panel = app.window.sessions
     before = global_rects(app)
-    for text, page in (("zebra", panel.no_results), ("", panel.list), ("tram", panel.results),
-                       ("tramx", panel.no_results), ("", panel.list)):
+    for text, page in (
+        ("zebra", panel.no_results),
+        ("", panel.list),
+        ("tram", panel.results),
+        ("tramx", panel.no_results),
+        ("", panel.list),
+    ):
         panel.search.setText(text)
         qtbot.waitUntil(lambda page=page: panel.pages.currentWidget() is page)
         QApplication.processEvents()
@@ -78,9 +92,17 @@ def test_a_search_with_no_matches_moves_nothing_in_the_sidebar(app, qtbot) -> No
 
 
 def test_one_row_per_session_with_a_count_and_a_plain_snippet(app, qtbot) -> None:
-    many, ids = seed(app, "Cooking " + "very long title " * 8,
-                     ["**apple** pie", "see [the recipe](https://example.com/apple) for `apple` "
-                      "apple apple", "pear", "# Apple heading"], hours_ago=3)
+    many, ids = seed(
+        app,
+        "Cooking " + "very long title " * 8,
+        [
+            "**apple** pie",
+            "see [the recipe](https://example.com/apple) for `apple` apple apple",
+            "pear",
+            "# Apple heading",
+        ],
+        hours_ago=3,
+    )
     seed(app, "Fruit", ["one apple here"], hours_ago=1)
     refresh(app)
     panel = app.window.sessions
@@ -104,18 +126,21 @@ def test_one_row_per_session_with_a_count_and_a_plain_snippet(app, qtbot) -> Non
     assert best.highlighted and best.event_id == ids[1]
 
 
-@pytest.mark.parametrize("markdown, plain", [
-    ("**bold** and __strong__ and *it* and _em_", "bold and strong and it and em"),
-    ("# Heading\n## \x02Sub\x03 heading", "Heading \x02Sub\x03 heading"),
-    ("see [the docs](https://example.com/x) now", "see the docs now"),
-    ("![a cat](http://img/cat.png) [cut link](https://exa…", "a cat cut link"),
-    ("…ple.com/path) and \x02more\x03", "… and \x02more\x03"),
-    ("use `pip install` then\n```python\nprint(1)\n```", "use pip install then print(1)"),
-    ("> quoted\n- item\n1. first\n- [x] done", "quoted item first done"),
-    ("| a | b |\n|---|---|\n| 1 | 2 |", "a b 1 2"),
-    ("snake_case and 2 * 3 stay", "snake_case and 2 * 3 stay"),
-    ("**\x02apple\x03** pie", "\x02apple\x03 pie"),
-])
+@pytest.mark.parametrize(
+    "markdown, plain",
+    [
+        ("**bold** and __strong__ and *it* and _em_", "bold and strong and it and em"),
+        ("# Heading\n## \x02Sub\x03 heading", "Heading \x02Sub\x03 heading"),
+        ("see [the docs](https://example.com/x) now", "see the docs now"),
+        ("![a cat](http://img/cat.png) [cut link](https://exa…", "a cat cut link"),
+        ("…ple.com/path) and \x02more\x03", "… and \x02more\x03"),
+        ("use `pip install` then\n```python\nprint(1)\n```", "use pip install then print(1)"),
+        ("> quoted\n- item\n1. first\n- [x] done", "quoted item first done"),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", "a b 1 2"),
+        ("snake_case and 2 * 3 stay", "snake_case and 2 * 3 stay"),
+        ("**\x02apple\x03** pie", "\x02apple\x03 pie"),
+    ],
+)
 def test_snippets_read_as_plain_text(markdown, plain) -> None:
     assert plain_snippet(markdown) == plain
 
@@ -155,8 +180,11 @@ def accent_pixels(image: QImage, accent: QColor) -> int:
     for y in range(0, image.height()):
         for x in range(0, image.width()):
             colour = image.pixelColor(x, y)
-            if (abs(colour.red() - accent.red()) < 6 and abs(colour.green() - accent.green()) < 6
-                    and abs(colour.blue() - accent.blue()) < 6):
+            if (
+                abs(colour.red() - accent.red()) < 6
+                and abs(colour.green() - accent.green()) < 6
+                and abs(colour.blue() - accent.blue()) < 6
+            ):
                 found += 1
     return found
 
@@ -239,8 +267,9 @@ def test_rename_and_undo_delete_keep_the_order_and_the_time(app, qtbot) -> None:
 
 
 # -- layout ----------------------------------------------------------------------------------
-def test_ctrl_b_folds_the_sidebar_and_the_choice_is_remembered(qtbot, run, groq_server,
-                                                               isolated_environment) -> None:
+def test_ctrl_b_folds_the_sidebar_and_the_choice_is_remembered(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     window = chat.window
     window.resize(1200, 800)
@@ -282,8 +311,13 @@ def test_a_narrow_window_folds_the_sidebar_and_fits_600_by_500(app, qtbot) -> No
     assert not window.sessions.isVisible()
     qtbot.waitUntil(lambda: window.chat_pages.width() > 500)  # the layout gave the chat the room
     # Everything in the window inside it, nothing squeezed below its minimum.
-    for widget in (window.composer, window.composer.send_button, window.chat_pages,
-                   window.sidebar_button, window.chat_title):
+    for widget in (
+        window.composer,
+        window.composer.send_button,
+        window.chat_pages,
+        window.sidebar_button,
+        window.chat_title,
+    ):
         top_left = widget.mapTo(window, QPoint(0, 0))
         assert window.rect().contains(QRect(top_left, widget.size())), widget.objectName()
         assert widget.width() >= widget.minimumSizeHint().width(), widget.objectName()
@@ -304,14 +338,17 @@ def test_the_window_title_is_the_sessions_title(app, qtbot) -> None:
 
 
 # -- export ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("title, name", [
-    ("Trip to Lisbon", "Trip to Lisbon.md"),
-    ("a/b\\c: d? <e> |f| *g* \"h\"", "a b c d e f g h.md"),
-    ("  ..  ", "chat.md"),
-    ("CON", "CON chat.md"),
-    ("x" * 200, "x" * 80 + ".md"),
-    ("line\nbreak\ttab", "line break tab.md"),
-])
+@pytest.mark.parametrize(
+    "title, name",
+    [
+        ("Trip to Lisbon", "Trip to Lisbon.md"),
+        ('a/b\\c: d? <e> |f| *g* "h"', "a b c d e f g h.md"),
+        ("  ..  ", "chat.md"),
+        ("CON", "CON chat.md"),
+        ("x" * 200, "x" * 80 + ".md"),
+        ("line\nbreak\ttab", "line break tab.md"),
+    ],
+)
 def test_export_file_names_come_from_the_title(title, name) -> None:
     assert export_file_name(title, "md") == name
 
@@ -349,4 +386,3 @@ def test_titles_in_tooltips_stay_text(app, qtbot) -> None:
     panel.search.setText("img")
     qtbot.waitUntil(lambda: panel.results_model.rowCount() == 1)
     assert "<img" not in panel.results_model.index(0).data(Qt.ItemDataRole.ToolTipRole)
-

@@ -100,12 +100,16 @@ def test_regenerate_up_to_edit_and_copy_last_reply(app, qtbot, groq_server) -> N
     app.wait_idle()
     # The new version replaces the first on screen; the first is one ‹ back (issue 12).
     assert [(i.text, i.versions) for i in app.items if i.role == Role.ASSISTANT] == [
-        ("second answer", (2, 2))]
+        ("second answer", (2, 2))
+    ]
     assert groq_server.requests[-1]["messages"][-1]["content"] == "Question one"
     assert len([m for m in groq_server.requests[-1]["messages"] if m["role"] == "user"]) == 1
 
-    qtbot.keyClick(app.composer, Qt.Key.Key_C,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        app.composer,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert QApplication.clipboard().text() == "second answer"
 
     assert app.composer.toPlainText() == ""
@@ -124,9 +128,13 @@ def seed_old_session(app: ChatApp, messages: int, needle_at: int) -> tuple[str, 
         text = f"filler message number {n}"
         if n == needle_at:
             text = "we talked about the xylophone repair shop"
-        event = Event(old.session_id, EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
-                      {"text": text}, timestamp=old.start_time + timedelta(seconds=n),
-                      parent_id=parent)
+        event = Event(
+            old.session_id,
+            EventType.USER_MESSAGE if n % 2 == 0 else EventType.AI_RESPONSE,
+            {"text": text},
+            timestamp=old.start_time + timedelta(seconds=n),
+            parent_id=parent,
+        )
         app.run(app.store.add_event(event))
         parent = event.event_id
         if n == needle_at:
@@ -134,7 +142,9 @@ def seed_old_session(app: ChatApp, messages: int, needle_at: int) -> tuple[str, 
     return old.session_id, needle_id
 
 
-def test_search_finds_a_match_deep_in_an_old_session_and_opens_it_there(app, qtbot, groq_server) -> None:
+def test_search_finds_a_match_deep_in_an_old_session_and_opens_it_there(
+    app, qtbot, groq_server
+) -> None:
     session_id, needle_id = seed_old_session(app, messages=300, needle_at=7)
     app.send_and_wait("A newer chat")
     qtbot.keyClick(app.composer, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
@@ -221,7 +231,8 @@ def test_export_json_round_trips_and_markdown_reads_well(app, tmp_path, groq_ser
     session, events = parse_json_export((tmp_path / "chat.json").read_text(encoding="utf-8"))
     stored = app.run(app.store.events(session_id))
     assert [(e.event_id, e.type, e.timestamp, e.payload) for e in events] == [
-        (e.event_id, e.type, e.timestamp, e.payload) for e in stored]
+        (e.event_id, e.type, e.timestamp, e.payload) for e in stored
+    ]
     assert session.session_id == session_id
     markdown = (tmp_path / "chat.md").read_text(encoding="utf-8")
     assert "Export me 👋 <b>ok</b>" in markdown and "def answer():" in markdown
@@ -230,8 +241,9 @@ def test_export_json_round_trips_and_markdown_reads_well(app, tmp_path, groq_ser
     assert json.loads((tmp_path / "chat.json").read_text())["format"] == "desktop-chat/2"
 
 
-def test_the_model_titles_the_session_after_the_first_reply(qtbot, run, groq_server,
-                                                             isolated_environment) -> None:
+def test_the_model_titles_the_session_after_the_first_reply(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     def reply(body):
         if "title" in body["messages"][0]["content"].lower():
             return "Sourdough Starter Care"
@@ -267,13 +279,16 @@ def open_settings(app: ChatApp, qtbot) -> SettingsDialog:
     return dialog
 
 
-def test_settings_apply_persist_and_reach_the_request(qtbot, run, groq_server,
-                                                      isolated_environment) -> None:
+def test_settings_apply_persist_and_reach_the_request(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     chat.send_and_wait("hello")
     dialog = open_settings(chat, qtbot)
     qtbot.waitUntil(lambda: dialog.model.count() == len(groq_server.models))
-    assert [dialog.model.itemText(i) for i in range(dialog.model.count())] == sorted(groq_server.models)
+    assert [dialog.model.itemText(i) for i in range(dialog.model.count())] == sorted(
+        groq_server.models
+    )
     dialog.model.setCurrentText("llama-3.3-70b-versatile")
     dialog.temperature.setValue(0.2)
     dialog.system_prompt.setPlainText("You are terse.")
@@ -333,7 +348,9 @@ def test_status_shows_speed_and_usage(app, groq_server) -> None:
     assert f"{tokens} tokens" in status and "tokens/s" in status and "in prompt" in status
 
 
-def test_a_huge_paste_is_refused_clearly_and_what_was_typed_is_kept(app, qtbot, groq_server) -> None:
+def test_a_huge_paste_is_refused_clearly_and_what_was_typed_is_kept(
+    app, qtbot, groq_server
+) -> None:
     QApplication.clipboard().setText("x" * (1024 * 1024))
     qtbot.keyClicks(app.composer, "my note: ")
     qtbot.keyClick(app.composer, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
@@ -359,9 +376,14 @@ def test_ctrl_tab_walks_through_sessions(app, qtbot) -> None:
     opened = []
     for _ in range(3):
         qtbot.keyClick(app.composer, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
-        qtbot.waitUntil(lambda: app.items and app.items[0].text != (opened[-1] if opened else "third"))
+        qtbot.waitUntil(
+            lambda: app.items and app.items[0].text != (opened[-1] if opened else "third")
+        )
         opened.append(app.items[0].text)
     assert opened == ["second", "first", "third"]
-    qtbot.keyClick(app.composer, Qt.Key.Key_Backtab,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        app.composer,
+        Qt.Key.Key_Backtab,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     qtbot.waitUntil(lambda: app.items[0].text == "first")

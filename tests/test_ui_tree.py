@@ -43,7 +43,8 @@ def regenerate_with(chat: ChatApp, server, text: str) -> None:
 
 
 def test_regenerate_replaces_the_reply_and_the_switcher_shows_what_is_remembered(
-        app, qtbot, groq_server) -> None:
+    app, qtbot, groq_server
+) -> None:
     groq_server.reply_text = "First answer."
     app.send_and_wait("Question one")
     assert shown(app)[-1] == (Role.ASSISTANT, "First answer.", None)
@@ -57,8 +58,10 @@ def test_regenerate_replaces_the_reply_and_the_switcher_shows_what_is_remembered
     assert "First answer." not in [i.text for i in app.items]
     hold.release()
     app.wait_idle()
-    assert shown(app) == [(Role.USER, "Question one", None),
-                          (Role.ASSISTANT, "Second answer, a longer one.", (2, 2))]
+    assert shown(app) == [
+        (Role.USER, "Question one", None),
+        (Role.ASSISTANT, "Second answer, a longer one.", (2, 2)),
+    ]
 
     # ‹ shows the older version, and the next request remembers that one.
     click_version(app, app.items[-1], -1)
@@ -75,22 +78,25 @@ def test_regenerate_replaces_the_reply_and_the_switcher_shows_what_is_remembered
 
 
 def test_retry_after_an_error_leaves_the_old_reply_one_version_back(
-        app, qtbot, groq_server) -> None:
+    app, qtbot, groq_server
+) -> None:
     groq_server.reply_text = "Kept answer."
     app.send_and_wait("Hello")
     groq_server.fail_next("500")
     regenerate_with(app, groq_server, "Unused.")
     # Nothing new was stored: the old reply is back, above the error.
     assert [(i.role, i.text) for i in app.items][:2] == [
-        (Role.USER, "Hello"), (Role.ASSISTANT, "Kept answer.")]
+        (Role.USER, "Hello"),
+        (Role.ASSISTANT, "Kept answer."),
+    ]
     assert app.items[-1].role == Role.ERROR
     regenerate_with(app, groq_server, "Fresh answer.")  # Retry
-    assert shown(app) == [(Role.USER, "Hello", None),
-                          (Role.ASSISTANT, "Fresh answer.", (2, 2))]
+    assert shown(app) == [(Role.USER, "Hello", None), (Role.ASSISTANT, "Fresh answer.", (2, 2))]
 
 
 def test_edit_any_message_makes_a_new_version_and_replaces_the_branch(
-        app, qtbot, groq_server) -> None:
+    app, qtbot, groq_server
+) -> None:
     groq_server.reply_text = "Answer A."
     app.send_and_wait("First question")
     groq_server.reply_text = "Answer B."
@@ -104,15 +110,21 @@ def test_edit_any_message_makes_a_new_version_and_replaces_the_branch(
     app.composer.setPlainText("First question, edited")
     qtbot.keyClick(app.composer, Qt.Key.Key_Return)
     app.wait_idle()
-    assert shown(app) == [(Role.USER, "First question, edited", (2, 2)),
-                          (Role.ASSISTANT, "Answer C.", None)]
+    assert shown(app) == [
+        (Role.USER, "First question, edited", (2, 2)),
+        (Role.ASSISTANT, "Answer C.", None),
+    ]
     sent = groq_server.requests[-1]["messages"]
     assert not any("Second question" in m["content"] for m in sent)
     # The old branch is one ‹ away, whole.
     click_version(app, app.items[0], -1)
     qtbot.waitUntil(lambda: app.items[0].text == "First question")
-    assert [i.text for i in app.items] == ["First question", "Answer A.", "Second question",
-                                           "Answer B."]
+    assert [i.text for i in app.items] == [
+        "First question",
+        "Answer A.",
+        "Second question",
+        "Answer B.",
+    ]
     assert app.items[0].versions == (1, 2)
 
 
@@ -127,8 +139,10 @@ def test_up_edits_the_last_message_and_esc_cancels(app, qtbot, groq_server) -> N
     assert app.composer.toPlainText() == ""
     # After cancelling, Enter sends a new message, not a version.
     app.send_and_wait("Another question")
-    assert [i.text for i in app.items if i.role == Role.USER] == ["Only question",
-                                                                  "Another question"]
+    assert [i.text for i in app.items if i.role == Role.USER] == [
+        "Only question",
+        "Another question",
+    ]
     assert all(i.versions is None for i in app.items)
 
     qtbot.keyClick(app.composer, Qt.Key.Key_Up)
@@ -136,8 +150,10 @@ def test_up_edits_the_last_message_and_esc_cancels(app, qtbot, groq_server) -> N
     app.composer.setPlainText("Another question, better")
     qtbot.keyClick(app.composer, Qt.Key.Key_Return)
     app.wait_idle()
-    assert shown(app)[-2:] == [(Role.USER, "Another question, better", (2, 2)),
-                               (Role.ASSISTANT, "Edited reply.", None)]
+    assert shown(app)[-2:] == [
+        (Role.USER, "Another question, better", (2, 2)),
+        (Role.ASSISTANT, "Edited reply.", None),
+    ]
 
 
 def test_alt_arrows_switch_the_last_message_with_versions(app, qtbot, groq_server) -> None:
@@ -164,14 +180,12 @@ def test_alt_arrows_switch_the_last_message_with_versions(app, qtbot, groq_serve
     assert app.items[-1].versions == (2, 3)
 
 
-
 def test_continue_picks_up_a_stopped_reply(app, qtbot, groq_server) -> None:
     groq_server.reply_text = "one two three four five six seven eight"
     hold = groq_server.hold_after(3)
     app.type_and_send("Count")
     qtbot.waitUntil(lambda: hold.reached.is_set() and bool(app.items[-1].text))
-    qtbot.waitUntil(lambda: app.run(app.store.events(app.window.current_session_id))[-1].text
-                    != "")
+    qtbot.waitUntil(lambda: app.run(app.store.events(app.window.current_session_id))[-1].text != "")
     app.key(Qt.Key.Key_Escape, widget=app.composer)
     hold.release()
     app.wait_idle()
@@ -189,7 +203,9 @@ def test_continue_picks_up_a_stopped_reply(app, qtbot, groq_server) -> None:
     # The model was shown the reply so far as its own turn, and the rest joins the same reply.
     assert groq_server.requests[-1]["messages"][-1] == {"role": "assistant", "content": partial}
     assert [(i.role, i.text) for i in app.items] == [
-        (Role.USER, "Count"), (Role.ASSISTANT, partial + " nine ten.")]
+        (Role.USER, "Count"),
+        (Role.ASSISTANT, partial + " nine ten."),
+    ]
     stored = app.run(app.store.events(app.window.current_session_id))
     assert [e.text for e in stored] == ["Count", partial + " nine ten."]
 
@@ -232,8 +248,9 @@ def test_branch_and_delete_from_the_context_menu(app, qtbot, groq_server) -> Non
 def _context_event(view, point):
     from PySide6.QtGui import QContextMenuEvent
 
-    return QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
-                             view.viewport().mapToGlobal(point))
+    return QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)
+    )
 
 
 def test_import_from_the_session_menu(app, qtbot, groq_server) -> None:

@@ -98,8 +98,10 @@ def test_delete_dialog_and_status_show_a_hostile_title_as_text(chat, run, qtbot,
         qtbot.waitExposed(box)
         label = box.findChild(QLabel, "qt_msgbox_label")
         assert label.textFormat() == Qt.TextFormat.PlainText
-        assert shown_text(label.text(), label) == \
-            f"Delete “{title}”? You can undo this for a few seconds."
+        assert (
+            shown_text(label.text(), label)
+            == f"Delete “{title}”? You can undo this for a few seconds."
+        )
         # The image is not loaded (the label keeps to a few lines of text, no red on it)...
         assert label.sizeHint().height() < 120
         assert red_pixels(box.grab().toImage()) == 0
@@ -138,11 +140,24 @@ def test_session_tooltip_shows_title_and_summary_as_text(chat, run, qtbot, red_p
     index = view.model().index(0, 0)
     tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
     QToolTip.showText(view.viewport().mapToGlobal(view.visualRect(index).center()), tooltip, view)
-    qtbot.waitUntil(lambda: next((w for w in QApplication.topLevelWidgets()
-                                  if w.objectName() == "qtooltip_label" and w.isVisible()),
-                                 None) is not None)
-    tip = next(w for w in QApplication.topLevelWidgets()
-               if w.objectName() == "qtooltip_label" and w.isVisible())
+    qtbot.waitUntil(
+        lambda: (
+            next(
+                (
+                    w
+                    for w in QApplication.topLevelWidgets()
+                    if w.objectName() == "qtooltip_label" and w.isVisible()
+                ),
+                None,
+            )
+            is not None
+        )
+    )
+    tip = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "qtooltip_label" and w.isVisible()
+    )
     # A tooltip is rich text whenever it looks like it; what it lays out must be the title.
     assert shown_text(tip.text(), tip) == title
     assert tip.sizeHint().height() < 120
@@ -179,14 +194,17 @@ def test_sync_status_tooltip_shows_the_server_message_as_text(qtbot, red_png):
 
 
 # -- invisible and direction-changing characters -----------------------------------------
-@pytest.mark.parametrize("raw, clean", [
-    ("\u202eexe.txt", "exe.txt"),  # shows as "txt.exe" with the override
-    ("Re\u200bport", "Report"),  # a zero-width twin of "Report"
-    ("\u2066iso\u2069late \u202aembed\u202c \u200fmark\u200e", "isolate embed mark"),
-    ("tag\U000e0041\U000e0042 chars\ufeff", "tag chars"),
-    ("two\nlines\tand\x1b[31m escapes", "two lines and[31m escapes"),
-    ("\u3164\u3164", ""),  # Hangul fillers: a name that looks blank
-])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("\u202eexe.txt", "exe.txt"),  # shows as "txt.exe" with the override
+        ("Re\u200bport", "Report"),  # a zero-width twin of "Report"
+        ("\u2066iso\u2069late \u202aembed\u202c \u200fmark\u200e", "isolate embed mark"),
+        ("tag\U000e0041\U000e0042 chars\ufeff", "tag chars"),
+        ("two\nlines\tand\x1b[31m escapes", "two lines and[31m escapes"),
+        ("\u3164\u3164", ""),  # Hangul fillers: a name that looks blank
+    ],
+)
 def test_titles_lose_invisible_and_bidi_characters(raw, clean):
     assert clean_title(raw) == clean
     assert Session(title=raw).display_title == (clean or "New chat")
@@ -211,8 +229,9 @@ def test_every_way_a_title_is_set_cleans_it(chat, run, qtbot, groq_server):
     assert new_id != session.session_id
     qtbot.waitUntil(lambda: run(chat.store.get_session(new_id)).title == "exe.txt")
     current = run(chat.store.get_session(new_id))
-    raw = chat.store._db.execute("SELECT title FROM sessions WHERE session_id = ?",
-                                 (current.session_id,)).fetchone()[0]
+    raw = chat.store._db.execute(
+        "SELECT title FROM sessions WHERE session_id = ?", (current.session_id,)
+    ).fetchone()[0]
     assert "\u202e" not in raw and "\u200b" not in raw
 
 
@@ -222,14 +241,21 @@ def test_search_results_show_a_hostile_title_as_text(chat, run, qtbot, red_png):
 
     title = hostile_title(red_png) + " \u202eplans"
     session = add_session(chat, run, title)
-    run(chat.store.add_event(Event(session.session_id, EventType.USER_MESSAGE,
-                                   {"text": "the big plans for tomorrow"})))
+    run(
+        chat.store.add_event(
+            Event(
+                session.session_id, EventType.USER_MESSAGE, {"text": "the big plans for tomorrow"}
+            )
+        )
+    )
     panel = chat.window.sessions
     panel.search.setText("big")
     # One row per session: its title and its message both match.
     qtbot.waitUntil(lambda: panel.results.isVisible() and panel.results.model().rowCount() == 1)
-    hits = [panel.results.model().index(row, 0).data(Qt.ItemDataRole.DisplayRole)
-            for row in range(panel.results.model().rowCount())]
+    hits = [
+        panel.results.model().index(row, 0).data(Qt.ItemDataRole.DisplayRole)
+        for row in range(panel.results.model().rowCount())
+    ]
     assert all("\u202e" not in hit for hit in hits)
     assert red_pixels(panel.results.viewport().grab().toImage()) == 0
     # Drawn as plain text (a text layout, no HTML): the title reads as its characters.

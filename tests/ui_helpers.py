@@ -16,25 +16,40 @@ from desktop_chat.ui.transcript import Role
 class ChatApp:
     """One running instance of the app: store, service and window on a data dir."""
 
-    def __init__(self, qtbot, run, data_dir: Path, server=None, *, key: str | None = "server",
-                 memory_turns: int = 10, stall_timeout: float = 5.0, auto_title: bool = False):
+    def __init__(
+        self,
+        qtbot,
+        run,
+        data_dir: Path,
+        server=None,
+        *,
+        key: str | None = "server",
+        memory_turns: int = 10,
+        stall_timeout: float = 5.0,
+        auto_title: bool = False,
+    ):
         self.qtbot, self.run = qtbot, run
         self.store = SQLiteStore(data_dir / "chat.db")
         self.saved_keys: list[str] = []
 
         def make_llm(api_key: str) -> GroqClient:
-            return GroqClient(api_key, base_url=server.base_url if server else "http://127.0.0.1:9",
-                              stall_timeout=stall_timeout)
+            return GroqClient(
+                api_key,
+                base_url=server.base_url if server else "http://127.0.0.1:9",
+                stall_timeout=stall_timeout,
+            )
 
         if key == "server":
             key = server.api_key
         llm = make_llm(key) if key else None
-        self.service = ChatService(self.store, llm, ChatSettings(memory_turns=memory_turns,
-                                                                 auto_title=auto_title))
+        self.service = ChatService(
+            self.store, llm, ChatSettings(memory_turns=memory_turns, auto_title=auto_title)
+        )
         # Preferences in the test's own folder, never the user's.
         self.preferences = QSettings(str(data_dir / "preferences.ini"), QSettings.Format.IniFormat)
-        self.window = MainWindow(self.service, make_llm, self._save_key,
-                                 preferences_store=self.preferences)
+        self.window = MainWindow(
+            self.service, make_llm, self._save_key, preferences_store=self.preferences
+        )
         qtbot.addWidget(self.window)
         # The window fits itself to the screen, and the offscreen screen is 800x600: where the
         # sidebar folds away. Tests get the default size a desktop screen gives, unless the
@@ -69,8 +84,9 @@ class ChatApp:
         self.wait_idle(timeout)
 
     def wait_idle(self, timeout: int = 10_000) -> None:
-        self.qtbot.waitUntil(lambda: self.window.reply_task is not None and not self.window.busy,
-                             timeout=timeout)
+        self.qtbot.waitUntil(
+            lambda: self.window.reply_task is not None and not self.window.busy, timeout=timeout
+        )
         self.run(self.window.wait_idle())
 
     def key(self, key, modifier=Qt.KeyboardModifier.NoModifier, widget=None) -> None:

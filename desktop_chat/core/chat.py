@@ -95,8 +95,10 @@ class ImportReport:
     def text(self) -> str:
         if not self.sessions_added and not self.events_added:
             return "Nothing new to import: every message in the file is here already."
-        return (f"Imported {self.sessions_added} session{'' if self.sessions_added == 1 else 's'}"
-                f" ({self.events_added} message{'' if self.events_added == 1 else 's'}).")
+        return (
+            f"Imported {self.sessions_added} session{'' if self.sessions_added == 1 else 's'}"
+            f" ({self.events_added} message{'' if self.events_added == 1 else 's'})."
+        )
 
 
 @dataclass
@@ -153,8 +155,9 @@ class ChatService:
             [ChatMessage("system", SUMMARY_INSTRUCTIONS), ChatMessage("user", text)]
         )
         summary = summary.strip()
-        event = Event(session_id, EventType.SUMMARY, {"text": summary},
-                      parent_id=events[-1].event_id)
+        event = Event(
+            session_id, EventType.SUMMARY, {"text": summary}, parent_id=events[-1].event_id
+        )
         await self.store.add_event(event, activate=True)
         await self.store.update_session(session_id, summary=summary, end_time=utc_now())
         return event
@@ -166,8 +169,12 @@ class ChatService:
         """Store `text` as the user's message, then stream the reply into `on_piece`."""
         check_message(text)
         self._require_llm()
-        user_event = Event(session_id, EventType.USER_MESSAGE, {"text": text},
-                           parent_id=await self.active_leaf(session_id))
+        user_event = Event(
+            session_id,
+            EventType.USER_MESSAGE,
+            {"text": text},
+            parent_id=await self.active_leaf(session_id),
+        )
         await self.store.add_event(user_event, activate=True)  # stored before anything is sent
         session = await self.store.get_session(session_id)
         first = session is not None and not session.title
@@ -184,9 +191,7 @@ class ChatService:
         not a message left above the new one. With no reply yet, the last message is answered."""
         self._require_llm()
         branch = [item.event for item in await self.active_branch(session_id)]
-        last_user = next(
-            (e for e in reversed(branch) if e.type == EventType.USER_MESSAGE), None
-        )
+        last_user = next((e for e in reversed(branch) if e.type == EventType.USER_MESSAGE), None)
         if last_user is None:
             raise MessageRejected("There is no message to answer yet.")
         return await self._reply(session_id, last_user, on_piece)
@@ -195,8 +200,9 @@ class ChatService:
         """Answer the last user message again (after an error, or to regenerate)."""
         return await self.regenerate(session_id, on_piece)
 
-    async def edit(self, session_id: str, event_id: str, text: str,
-                   on_piece: Callable[[str], None]) -> ReplyOutcome:
+    async def edit(
+        self, session_id: str, event_id: str, text: str, on_piece: Callable[[str], None]
+    ) -> ReplyOutcome:
         """Send `text` as a new version of the user message `event_id` (a sibling of it) and
         stream the reply to it. The old message and what followed it stay, one version back."""
         check_message(text)
@@ -204,13 +210,15 @@ class ChatService:
         original = await self._event_of(session_id, event_id)
         if original.type != EventType.USER_MESSAGE:
             raise MessageRejected("Only your own messages can be edited.")
-        user_event = Event(session_id, EventType.USER_MESSAGE, {"text": text},
-                           parent_id=original.parent_id)
+        user_event = Event(
+            session_id, EventType.USER_MESSAGE, {"text": text}, parent_id=original.parent_id
+        )
         await self.store.add_event(user_event, activate=True)
         return await self._reply(session_id, user_event, on_piece)
 
-    async def continue_reply(self, session_id: str, on_piece: Callable[[str], None],
-                             event_id: str | None = None) -> ReplyOutcome:
+    async def continue_reply(
+        self, session_id: str, on_piece: Callable[[str], None], event_id: str | None = None
+    ) -> ReplyOutcome:
         """Let the model pick up a stopped or cut reply where it ended: the reply so far is
         sent as the assistant's message, and what the model adds is appended to the same
         event (`on_piece` gets only the new text). `event_id` defaults to the active branch's
@@ -257,17 +265,20 @@ class ChatService:
             siblings = list(versions.get(event.parent_id, []))
             if event.event_id not in siblings:
                 siblings.append(event.event_id)
-            items.append(BranchItem(event, siblings.index(event.event_id) + 1, len(siblings),
-                                    siblings))
+            items.append(
+                BranchItem(event, siblings.index(event.event_id) + 1, len(siblings), siblings)
+            )
         return items
 
-    async def switch_version(self, session_id: str, event_id: str,
-                             step: int) -> list[BranchItem]:
+    async def switch_version(self, session_id: str, event_id: str, step: int) -> list[BranchItem]:
         """Show the version `step` places after (negative: before) `event_id` among its
         siblings, and return the new active branch. Past either end nothing changes."""
         event = await self._event_of(session_id, event_id)
-        siblings = [e.event_id for e in await self.store.children(session_id, event.parent_id)
-                    if not e.deleted]
+        siblings = [
+            e.event_id
+            for e in await self.store.children(session_id, event.parent_id)
+            if not e.deleted
+        ]
         index = siblings.index(event_id) + step if event_id in siblings else -1
         if 0 <= index < len(siblings):
             return await self.select_version(session_id, siblings[index])
@@ -288,13 +299,21 @@ class ChatService:
         source = await self.store.get_session(session_id)
         path = [e for e in await self.store.branch_path(event_id) if not e.deleted]
         title = clean_title(f"{source.display_title} (branch)") if source else None
-        session = Session(title=title, system_prompt=source.system_prompt if source else None,
-                          branched_from=event_id)
+        session = Session(
+            title=title,
+            system_prompt=source.system_prompt if source else None,
+            branched_from=event_id,
+        )
         await self.store.create_session(session)
         parent: str | None = None
         for event in path:
-            copy = Event(session.session_id, event.type, dict(event.payload),
-                         timestamp=event.timestamp, parent_id=parent)
+            copy = Event(
+                session.session_id,
+                event.type,
+                dict(event.payload),
+                timestamp=event.timestamp,
+                parent_id=parent,
+            )
             await self.store.add_event(copy, activate=True)
             parent = copy.event_id
         return await self.store.get_session(session.session_id) or session
@@ -306,7 +325,8 @@ class ChatService:
         event = await self._event_of(session_id, event_id)
         previous_leaf = await self.active_leaf(session_id)
         on_branch = previous_leaf is not None and any(
-            e.event_id == event_id for e in await self.store.branch_path(previous_leaf))
+            e.event_id == event_id for e in await self.store.branch_path(previous_leaf)
+        )
         # Every event under it gets the tombstone too, so search, export and other devices
         # leave them out without walking the tree; undo lifts exactly these.
         stamp = utc_now().isoformat()
@@ -314,11 +334,15 @@ class ChatService:
         for gone in await self.store.subtree(event_id):
             if not gone.deleted:
                 await self.store.update_event_payload(
-                    gone.event_id, {**gone.payload, "deleted_at": stamp})
+                    gone.event_id, {**gone.payload, "deleted_at": stamp}
+                )
                 deleted_ids.append(gone.event_id)
         if on_branch:
-            siblings = [e.event_id for e in await self.store.children(session_id, event.parent_id)
-                        if not e.deleted]
+            siblings = [
+                e.event_id
+                for e in await self.store.children(session_id, event.parent_id)
+                if not e.deleted
+            ]
             place = siblings.index(event_id) if event_id in siblings else 0
             others = siblings[:place][-1:] + [s for s in siblings[place:] if s != event_id][:1]
             nearest = others[0] if others else None
@@ -393,9 +417,11 @@ class ChatService:
         turns = self.settings.memory_turns
         history = await history_before(self.store, user_event, turns)
         session = await self.store.get_session(session_id)
-        system_prompt = ((session.system_prompt if session else None)
-                         or self.settings.session_prompts.get(session_id)
-                         or self.settings.system_prompt)
+        system_prompt = (
+            (session.system_prompt if session else None)
+            or self.settings.session_prompts.get(session_id)
+            or self.settings.system_prompt
+        )
         return build_prompt(
             history,
             user_event.text,
@@ -405,7 +431,10 @@ class ChatService:
         )
 
     async def _reply(
-        self, session_id: str, user_event: Event, on_piece: Callable[[str], None],
+        self,
+        session_id: str,
+        user_event: Event,
+        on_piece: Callable[[str], None],
         continuing: Event | None = None,
     ) -> ReplyOutcome:
         llm = self._require_llm()
@@ -439,8 +468,13 @@ class ChatService:
             base.pop(key, None)
 
         def partial(error: str) -> dict:
-            return {**base, "text": "".join(parts), "model": llm.model, "interrupted": True,
-                    "error": error}
+            return {
+                **base,
+                "text": "".join(parts),
+                "model": llm.model,
+                "interrupted": True,
+                "error": error,
+            }
 
         async def save_on_a_timer() -> None:
             # A piece saves nothing by itself after the first: this timer writes what arrived,
@@ -482,12 +516,19 @@ class ChatService:
         The first words of the first message stay the title when the model cannot be asked or
         answers with nothing usable. Returns the new title, or None when nothing changed.
         """
-        if (not self.settings.auto_title or self.llm is None or not outcome.ok
-                or not outcome.first_in_session or outcome.reply_event is None):
+        if (
+            not self.settings.auto_title
+            or self.llm is None
+            or not outcome.ok
+            or not outcome.first_in_session
+            or outcome.reply_event is None
+        ):
             return None
         session_id = outcome.user_event.session_id
-        exchange = (f"User: {outcome.user_event.text[:2000]}\n\n"
-                    f"Assistant: {outcome.reply_event.text[:2000]}")
+        exchange = (
+            f"User: {outcome.user_event.text[:2000]}\n\n"
+            f"Assistant: {outcome.reply_event.text[:2000]}"
+        )
         try:
             title = await self.llm.complete(
                 [ChatMessage("system", TITLE_INSTRUCTIONS), ChatMessage("user", exchange)],
@@ -546,4 +587,3 @@ def check_message(text: str) -> None:
             f"This message has a broken character (character {error.start + 1:,}, often left by "
             "a bad copy and paste) that cannot be saved. Retype that part and send again."
         ) from None
-

@@ -143,8 +143,9 @@ def parse_json_export(text: str) -> tuple[Session, list[Event]]:
     for event in events:
         if event.session_id != session.session_id:
             raise ValueError("damaged Desktop Chat export: an event of another session")
-        if event.parent_id is not None and (event.parent_id not in ids
-                                            or event.parent_id == event.event_id):
+        if event.parent_id is not None and (
+            event.parent_id not in ids or event.parent_id == event.event_id
+        ):
             raise ValueError("damaged Desktop Chat export: an event follows one not in it")
     if session.active_leaf is not None and session.active_leaf not in ids:
         raise ValueError("damaged Desktop Chat export: the shown branch ends outside it")

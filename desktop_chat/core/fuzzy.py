@@ -18,8 +18,11 @@ LEFTOVER = -0.05
 
 
 def _word_start(text: str, index: int) -> bool:
-    return index == 0 or not text[index - 1].isalnum() or (
-        text[index].isupper() and text[index - 1].islower())
+    return (
+        index == 0
+        or not text[index - 1].isalnum()
+        or (text[index].isupper() and text[index - 1].islower())
+    )
 
 
 def fuzzy_score(query: str, text: str) -> float | None:

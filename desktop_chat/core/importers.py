@@ -44,8 +44,11 @@ from desktop_chat.models import Event, EventType, Session, clean_title
 
 # Fixed, so an id made from a source id is the same on every run and every machine.
 IMPORT_NAMESPACE = uuid.UUID("6f1d3c1e-8a4b-5c57-9d0e-2b7f64a1c9e3")
-_ROLES = {"user": EventType.USER_MESSAGE, "human": EventType.USER_MESSAGE,
-          "assistant": EventType.AI_RESPONSE}
+_ROLES = {
+    "user": EventType.USER_MESSAGE,
+    "human": EventType.USER_MESSAGE,
+    "assistant": EventType.AI_RESPONSE,
+}
 
 
 class ImportRefused(ValueError):
@@ -71,7 +74,8 @@ def parse_import(text: str) -> list[tuple[Session, list[Event]]]:
     if conversations is None or not all(isinstance(c, dict) for c in conversations):
         raise ImportRefused(
             f"This file is not an export Desktop Chat can read: expected a Desktop Chat export "
-            f"({FORMAT}) or a conversations.json from ChatGPT or Claude.")
+            f"({FORMAT}) or a conversations.json from ChatGPT or Claude."
+        )
     imported = []
     for conversation in conversations:
         if "mapping" in conversation:
@@ -79,15 +83,20 @@ def parse_import(text: str) -> list[tuple[Session, list[Event]]]:
         elif "chat_messages" in conversation:
             imported.append(_claude(conversation))
         else:
-            raise ImportRefused("This conversations.json holds a conversation with neither "
-                                "'mapping' (ChatGPT) nor 'chat_messages' (Claude).")
+            raise ImportRefused(
+                "This conversations.json holds a conversation with neither "
+                "'mapping' (ChatGPT) nor 'chat_messages' (Claude)."
+            )
     return imported
 
 
 # -- ChatGPT -----------------------------------------------------------------------------------
 def _chatgpt(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
-    source_id = str(conversation.get("conversation_id") or conversation.get("id")
-                    or f"{conversation.get('title')}@{conversation.get('create_time')}")
+    source_id = str(
+        conversation.get("conversation_id")
+        or conversation.get("id")
+        or f"{conversation.get('title')}@{conversation.get('create_time')}"
+    )
     session_id = stable_id("chatgpt", source_id)
     start = _from_unix(conversation.get("create_time")) or datetime.now(UTC)
     mapping = conversation.get("mapping")
@@ -96,8 +105,11 @@ def _chatgpt(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
 
     events: list[Event] = []
     kept_as: dict[str, str | None] = {}  # node id -> event id of it or its nearest kept ancestor
-    roots = [node_id for node_id, node in mapping.items()
-             if isinstance(node, dict) and node.get("parent") not in mapping]
+    roots = [
+        node_id
+        for node_id, node in mapping.items()
+        if isinstance(node, dict) and node.get("parent") not in mapping
+    ]
     waiting: list[tuple[str, str | None, datetime]] = [(r, None, start) for r in reversed(roots)]
     seen: set[str] = set()
     while waiting:  # depth first, parents before children; a cycle is walked once
@@ -112,9 +124,14 @@ def _chatgpt(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
         time = _from_unix(message.get("create_time")) if message else None
         time = time or parent_time
         if role in ("user", "assistant") and text.strip():
-            event = Event(session_id, _ROLES[role], {"text": text},
-                          event_id=stable_id("chatgpt", source_id, node_id), timestamp=time,
-                          parent_id=parent_event)
+            event = Event(
+                session_id,
+                _ROLES[role],
+                {"text": text},
+                event_id=stable_id("chatgpt", source_id, node_id),
+                timestamp=time,
+                parent_id=parent_event,
+            )
             if role == "assistant" and (message.get("metadata") or {}).get("model_slug"):
                 event.payload["model"] = str(message["metadata"]["model_slug"])
             events.append(event)
@@ -124,10 +141,13 @@ def _chatgpt(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
         waiting += [(str(c), parent_event, time) for c in reversed(children)]
 
     leaf = kept_as.get(str(conversation.get("current_node")))
-    session = Session(session_id=session_id, start_time=start,
-                      updated_at=_from_unix(conversation.get("update_time")) or start,
-                      title=clean_title(str(conversation.get("title") or "")) or None,
-                      active_leaf=leaf or (events[-1].event_id if events else None))
+    session = Session(
+        session_id=session_id,
+        start_time=start,
+        updated_at=_from_unix(conversation.get("update_time")) or start,
+        title=clean_title(str(conversation.get("title") or "")) or None,
+        active_leaf=leaf or (events[-1].event_id if events else None),
+    )
     return session, events
 
 
@@ -148,8 +168,9 @@ def _from_unix(value: Any) -> datetime | None:
 
 # -- Claude ------------------------------------------------------------------------------------
 def _claude(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
-    source_id = str(conversation.get("uuid")
-                    or f"{conversation.get('name')}@{conversation.get('created_at')}")
+    source_id = str(
+        conversation.get("uuid") or f"{conversation.get('name')}@{conversation.get('created_at')}"
+    )
     session_id = stable_id("claude", source_id)
     start = _from_iso(conversation.get("created_at")) or datetime.now(UTC)
     messages = [m for m in conversation.get("chat_messages") or [] if isinstance(m, dict)]
@@ -164,27 +185,40 @@ def _claude(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
         kind = _ROLES.get(str(message.get("sender")))
         text = message.get("text") if isinstance(message.get("text"), str) else ""
         if not text.strip():
-            text = "\n".join(str(part.get("text")) for part in message.get("content") or []
-                             if isinstance(part, dict) and part.get("type") == "text"
-                             and isinstance(part.get("text"), str))
+            text = "\n".join(
+                str(part.get("text"))
+                for part in message.get("content") or []
+                if isinstance(part, dict)
+                and part.get("type") == "text"
+                and isinstance(part.get("text"), str)
+            )
         if kind is None or not text.strip():
             continue
         if has_parents:
             parent_source = str(message.get("parent_message_uuid"))
-            parent = stable_id("claude", source_id, parent_source) if parent_source in ids \
-                else None
+            parent = stable_id("claude", source_id, parent_source) if parent_source in ids else None
         else:
             parent = previous
-        event = Event(session_id, kind, {"text": text},
-                      event_id=stable_id("claude", source_id, source),
-                      timestamp=_from_iso(message.get("created_at")) or start, parent_id=parent)
+        event = Event(
+            session_id,
+            kind,
+            {"text": text},
+            event_id=stable_id("claude", source_id, source),
+            timestamp=_from_iso(message.get("created_at")) or start,
+            parent_id=parent,
+        )
         events.append(event)
         by_source[source] = event
         previous = event.event_id
     # A parent that was skipped (no text, or neither human nor assistant): follow the one above.
-    parent_of = {stable_id("claude", source_id, str(m.get("uuid"))):
-                 stable_id("claude", source_id, str(m.get("parent_message_uuid")))
-                 if str(m.get("parent_message_uuid")) in ids else None for m in messages}
+    parent_of = {
+        stable_id("claude", source_id, str(m.get("uuid"))): stable_id(
+            "claude", source_id, str(m.get("parent_message_uuid"))
+        )
+        if str(m.get("parent_message_uuid")) in ids
+        else None
+        for m in messages
+    }
     kept = {e.event_id for e in events}
     for event in events:
         hops = 0
@@ -198,10 +232,13 @@ def _claude(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
     leaf_source = conversation.get("current_leaf_message_uuid")
     leaf = by_source.get(str(leaf_source)) if leaf_source else None
     newest = max(events, key=lambda e: e.timestamp) if events else None
-    session = Session(session_id=session_id, start_time=start,
-                      updated_at=_from_iso(conversation.get("updated_at")) or start,
-                      title=clean_title(str(conversation.get("name") or "")) or None,
-                      active_leaf=(leaf or newest).event_id if (leaf or newest) else None)
+    session = Session(
+        session_id=session_id,
+        start_time=start,
+        updated_at=_from_iso(conversation.get("updated_at")) or start,
+        title=clean_title(str(conversation.get("name") or "")) or None,
+        active_leaf=(leaf or newest).event_id if (leaf or newest) else None,
+    )
     return session, events
 
 
@@ -237,5 +274,4 @@ def _from_iso(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else \
-        moment.astimezone(UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

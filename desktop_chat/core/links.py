@@ -10,7 +10,9 @@ import re
 
 _HOST_LIKE = re.compile(
     r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]+@)?(?P<host>[^\s/?#:@]+\.[^\s/?#:@]+)(?::\d+)?"
-    r"(?:[/?#]\S*)?$", re.IGNORECASE)
+    r"(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
 
 
 def named_host(text: str) -> str | None:

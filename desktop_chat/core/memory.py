@@ -24,8 +24,9 @@ CHARS_PER_TOKEN = 4
 
 
 class PathReader(Protocol):
-    async def branch_path(self, leaf_id: str,
-                          max_user_messages: int | None = None) -> list[Event]: ...
+    async def branch_path(
+        self, leaf_id: str, max_user_messages: int | None = None
+    ) -> list[Event]: ...
 
 
 async def history_before(store: PathReader, event: Event, turns: int) -> list[Event]:

@@ -58,6 +58,7 @@ READ_INTERVAL = 1 / 60
 # A read that brought at least this much did not wait for tokens: read again at once.
 _BUSY_READ = 32 * 1024
 
+
 class GroqClient:
     """Talks to Groq's OpenAI-compatible chat API. Implements `LLMClient`."""
 
@@ -104,8 +105,9 @@ class GroqClient:
             # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
             api_key=self._api_key,
             base_url=self.base_url,
-            timeout=httpx.Timeout(connect=self.connect_timeout, read=self.stall_timeout,
-                                  write=30.0, pool=10.0),
+            timeout=httpx.Timeout(
+                connect=self.connect_timeout, read=self.stall_timeout, write=30.0, pool=10.0
+            ),
             max_retries=self.max_retries,
         )
 
@@ -188,14 +190,18 @@ class GroqClient:
                     raise LLMError(
                         LLMErrorKind.TOO_LONG,
                         f"The reply was stopped at {self.max_reply_chars:,} characters, the most "
-                        "one reply may hold. The text up to there is kept.")
+                        "one reply may hold. The text up to there is kept.",
+                    )
                 chars += len(text)
                 yield text
             if loop.time() - last_text >= self.stall_timeout:
                 # Bytes keep coming (keep-alive comments, empty chunks) but no text. Checked as
                 # bytes arrive, so at most one keep-alive late; silence is httpx's read timeout.
-                raise LLMError(LLMErrorKind.TIMEOUT, "The reply stalled: Groq sent no text for "
-                                                     f"{self._seconds(self.stall_timeout)}.")
+                raise LLMError(
+                    LLMErrorKind.TIMEOUT,
+                    "The reply stalled: Groq sent no text for "
+                    f"{self._seconds(self.stall_timeout)}.",
+                )
             if pause and not done:
                 await asyncio.sleep(READ_INTERVAL)
 
@@ -205,8 +211,10 @@ class GroqClient:
             # The body ended without a final chunk: with framing that cannot tell a clean end
             # from a dropped connection (no length, no chunking), this is how a drop looks.
             log.warning("Groq stream ended without a finish_reason")
-            raise LLMError(LLMErrorKind.CONNECTION,
-                           "The connection to Groq was lost before the reply finished.")
+            raise LLMError(
+                LLMErrorKind.CONNECTION,
+                "The connection to Groq was lost before the reply finished.",
+            )
 
     def _decode(self, event: Any, response: Any) -> dict[str, Any]:
         """One event's chunk. Raises LLMError for an error event or one that is not a chunk."""
@@ -221,16 +229,19 @@ class GroqClient:
             message = error.get("message") if isinstance(error, dict) else None
             if not message or not isinstance(message, str):
                 message = "An error occurred during streaming"  # the SDK's words
-            raise self._map_error(groq.APIError(message, response.http_response.request,
-                                                body=error), in_stream=True)
+            raise self._map_error(
+                groq.APIError(message, response.http_response.request, body=error), in_stream=True
+            )
         if not isinstance(chunk, dict):
             raise self._unreadable("a piece of an unknown shape")
         return chunk
 
     def _unreadable(self, what: str) -> LLMError:
         log.warning("Groq stream sent %s", what)
-        return LLMError(LLMErrorKind.UNAVAILABLE, "Groq sent a reply the app could not read "
-                                                  f"({what}). The text up to there is kept.")
+        return LLMError(
+            LLMErrorKind.UNAVAILABLE,
+            f"Groq sent a reply the app could not read ({what}). The text up to there is kept.",
+        )
 
     async def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:
         self._check_key()
@@ -269,8 +280,9 @@ class GroqClient:
     def _check_key(self) -> None:
         key = self._api_key
         if not key:
-            raise LLMError(LLMErrorKind.AUTH,
-                           "No Groq API key is set. Add one in Settings → API key.")
+            raise LLMError(
+                LLMErrorKind.AUTH, "No Groq API key is set. Add one in Settings → API key."
+            )
         if not (key.isascii() and key.isprintable()) or any(c.isspace() for c in key):
             raise LLMError(
                 LLMErrorKind.AUTH,
@@ -290,8 +302,12 @@ class GroqClient:
             log.error("Unexpected %s from Groq client", type(exc).__name__)
             return exc
         status = getattr(exc, "status_code", None)
-        log.info("Groq request failed: %s (%s%s)", err.kind, type(exc).__name__,
-                 f", HTTP {status}" if status else "")
+        log.info(
+            "Groq request failed: %s (%s%s)",
+            err.kind,
+            type(exc).__name__,
+            f", HTTP {status}" if status else "",
+        )
         return err
 
     def _translate(self, exc: BaseException, *, in_stream: bool) -> LLMError | None:
@@ -304,31 +320,46 @@ class GroqClient:
             return self._from_status(exc)
         if isinstance(exc, groq.APITimeoutError):
             if isinstance(exc.__cause__, httpx.ConnectTimeout):
-                return LLMError(kind.TIMEOUT, "Could not reach Groq within "
-                                f"{self._seconds(self.connect_timeout)}. "
-                                "Check your internet connection.")
-            return LLMError(kind.TIMEOUT, "Groq did not answer within "
-                            f"{self._seconds(self.stall_timeout)}. Try again in a moment.")
+                return LLMError(
+                    kind.TIMEOUT,
+                    "Could not reach Groq within "
+                    f"{self._seconds(self.connect_timeout)}. "
+                    "Check your internet connection.",
+                )
+            return LLMError(
+                kind.TIMEOUT,
+                "Groq did not answer within "
+                f"{self._seconds(self.stall_timeout)}. Try again in a moment.",
+            )
         if isinstance(exc, groq.APIConnectionError):
-            return LLMError(kind.CONNECTION,
-                            "Could not reach Groq. Check your internet connection.")
+            return LLMError(
+                kind.CONNECTION, "Could not reach Groq. Check your internet connection."
+            )
         if isinstance(exc, groq.APIResponseValidationError):
             return LLMError(kind.UNAVAILABLE, "Groq sent a reply the app could not read.")
         if isinstance(exc, groq.APIError):
             # An {"error": ...} event inside the stream.
             detail = self._clean(exc.message)
-            return LLMError(kind.UNAVAILABLE, f"Groq stopped the reply: {detail}" if detail
-                            else "Groq stopped the reply because of an error on its side.")
+            return LLMError(
+                kind.UNAVAILABLE,
+                f"Groq stopped the reply: {detail}"
+                if detail
+                else "Groq stopped the reply because of an error on its side.",
+            )
         if isinstance(exc, httpx.TimeoutException):
             if in_stream:
-                return LLMError(kind.TIMEOUT, "The reply stalled: Groq sent nothing for "
-                                f"{self._seconds(self.stall_timeout)}.")
+                return LLMError(
+                    kind.TIMEOUT,
+                    "The reply stalled: Groq sent nothing for "
+                    f"{self._seconds(self.stall_timeout)}.",
+                )
             return LLMError(kind.TIMEOUT, "Groq did not answer in time. Try again in a moment.")
         if isinstance(exc, httpx.TransportError):  # RemoteProtocolError, ReadError, NetworkError
             if in_stream:
                 return LLMError(kind.CONNECTION, "The connection to Groq was lost.")
-            return LLMError(kind.CONNECTION,
-                            "Could not reach Groq. Check your internet connection.")
+            return LLMError(
+                kind.CONNECTION, "Could not reach Groq. Check your internet connection."
+            )
         if isinstance(exc, json.JSONDecodeError):  # a malformed SSE event
             return LLMError(kind.UNAVAILABLE, "Groq sent a reply the app could not read.")
         return None
@@ -347,17 +378,23 @@ class GroqClient:
                 text = "Groq's rate limit was reached. Wait a moment and try again."
             return LLMError(kind.RATE_LIMIT, text, retry_after=retry_after)
         if status == 498:  # Groq: flex tier capacity exceeded
-            return LLMError(kind.UNAVAILABLE,
-                            "Groq is over capacity right now (error 498). Try again in a moment.")
+            return LLMError(
+                kind.UNAVAILABLE,
+                "Groq is over capacity right now (error 498). Try again in a moment.",
+            )
         if status >= 500:
-            return LLMError(kind.UNAVAILABLE, f"Groq is having trouble right now (error {status}). "
-                            "Try again in a moment.")
+            return LLMError(
+                kind.UNAVAILABLE,
+                f"Groq is having trouble right now (error {status}). Try again in a moment.",
+            )
         if status == 408:
-            return LLMError(kind.TIMEOUT,
-                            "Groq timed out handling the request (error 408). Try again.")
+            return LLMError(
+                kind.TIMEOUT, "Groq timed out handling the request (error 408). Try again."
+            )
         if server_message:
-            return LLMError(kind.BAD_REQUEST,
-                            f"Groq refused the request (error {status}): {server_message}")
+            return LLMError(
+                kind.BAD_REQUEST, f"Groq refused the request (error {status}): {server_message}"
+            )
         return LLMError(kind.BAD_REQUEST, f"Groq refused the request (error {status}).")
 
     def _clean(self, text: str | None) -> str:
@@ -418,8 +455,11 @@ def _read_chunk(chunk: dict[str, Any], result: StreamResult) -> tuple[Any, str |
     if usage is None:
         usage = chunk.get("usage")  # OpenAI-style stream_options usage
     if isinstance(usage, dict):
-        numbers = {key: usage[key] for key in _USAGE_KEYS
-                   if isinstance(usage.get(key), (int, float)) and not isinstance(usage[key], bool)}
+        numbers = {
+            key: usage[key]
+            for key in _USAGE_KEYS
+            if isinstance(usage.get(key), (int, float)) and not isinstance(usage[key], bool)
+        }
         if numbers:
             result.usage = numbers
     choices = chunk.get("choices")

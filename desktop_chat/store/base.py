@@ -57,8 +57,9 @@ class Store(Protocol):
         """The events following `parent_id` (None: the session's first ones), oldest first."""
         ...
 
-    async def versions(self, session_id: str,
-                       parent_ids: list[str | None]) -> dict[str | None, list[str]]:
+    async def versions(
+        self, session_id: str, parent_ids: list[str | None]
+    ) -> dict[str | None, list[str]]:
         """Per parent (None: the first events), its live children's ids, oldest first."""
         ...
 

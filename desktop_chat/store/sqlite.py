@@ -137,8 +137,10 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _SESSION_FIELDS = {"title", "summary", "end_time", "deleted_at", "active_leaf", "system_prompt"}
 # A session's last activity: its newest event (through events_session_time), else its start.
-_LAST_ACTIVITY = ("COALESCE((SELECT max(e.timestamp) FROM events e"
-                  " WHERE e.session_id = s.session_id), s.start_time)")
+_LAST_ACTIVITY = (
+    "COALESCE((SELECT max(e.timestamp) FROM events e"
+    " WHERE e.session_id = s.session_id), s.start_time)"
+)
 # The active branch, from a leaf (?1) up: each step looks the parent up by primary key, and the
 # walk stops once it has passed ?2 user messages, so it reads only the rows it returns.
 PATH_SQL = (
@@ -239,7 +241,8 @@ class SQLiteStore:
                     raise StoreError(
                         f"{side} is a link to {target}, outside the data folder, so Desktop "
                         "Chat does not follow it. Remove the link (or move the real file into "
-                        f"{folder}) and start again.")
+                        f"{folder}) and start again."
+                    )
         if not self.path.exists() and not self.path.is_symlink():
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         elif self.path.is_file():
@@ -269,8 +272,9 @@ class SQLiteStore:
         (quick_check reads ~100 MB in 0.2 s).
         """
         try:
-            probe = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
-                                    timeout=self.busy_timeout)
+            probe = sqlite3.connect(
+                self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=self.busy_timeout
+            )
             try:
                 problems = [row[0] for row in probe.execute("PRAGMA quick_check(5)")]
             finally:
@@ -301,7 +305,8 @@ class SQLiteStore:
                 f"The chat database ({self.path}) is damaged, and Desktop Chat cannot move it "
                 f"aside to start a fresh one: {_os_reason(exc)}. The file is left as it is. "
                 "Make the folder writable (or set DESKTOP_CHAT_DATA_DIR to another folder) "
-                "and start again.") from exc
+                "and start again."
+            ) from exc
         for suffix in ("-wal", "-shm"):
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():
@@ -311,8 +316,9 @@ class SQLiteStore:
         return aside
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                             timeout=self.busy_timeout)
+        db = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout
+        )
         try:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
@@ -394,18 +400,22 @@ class SQLiteStore:
             raise ValueError(f"not a session field: {sorted(unknown)}")
         if fields.get("title") is not None:  # model-written, or typed: stored clean
             fields["title"] = clean_title(fields["title"]) or None
-        values = {k: _ts(v) if isinstance(v, datetime)
-                  else _storable(v) if isinstance(v, str) else v
-                  for k, v in fields.items()}
+        values = {
+            k: _ts(v) if isinstance(v, datetime) else _storable(v) if isinstance(v, str) else v
+            for k, v in fields.items()
+        }
         values["updated_at"] = _ts(utc_now())
         assignments = ", ".join(f"{name} = ?" for name in values)
-        self._write(f"UPDATE sessions SET {assignments} WHERE session_id = ?",
-                    (*values.values(), self._id(session_id)))
+        self._write(
+            f"UPDATE sessions SET {assignments} WHERE session_id = ?",
+            (*values.values(), self._id(session_id)),
+        )
 
     async def session_prompts(self) -> dict[str, str]:
         """Every session's own system prompt, by session id."""
-        rows = self._db.execute("SELECT session_id, system_prompt FROM sessions"
-                                " WHERE system_prompt IS NOT NULL").fetchall()
+        rows = self._db.execute(
+            "SELECT session_id, system_prompt FROM sessions WHERE system_prompt IS NOT NULL"
+        ).fetchall()
         return {r[0]: r[1] for r in rows}
 
     # -- events ----------------------------------------------------------------
@@ -413,8 +423,14 @@ class SQLiteStore:
         """Store `event`; with `activate`, also make it the session's active leaf, in the same
         transaction (a crash never leaves the transcript ending before a stored message)."""
         parent = self._id(event.parent_id) if event.parent_id else None
-        row = (event.event_id, self._id(event.session_id), str(event.type),
-               _ts(event.timestamp), _dump(event.payload), parent)
+        row = (
+            event.event_id,
+            self._id(event.session_id),
+            str(event.type),
+            _ts(event.timestamp),
+            _dump(event.payload),
+            parent,
+        )
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -438,41 +454,61 @@ class SQLiteStore:
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
-                new_session = self._db.execute(
-                    "INSERT OR IGNORE INTO sessions (session_id, start_time, end_time, summary,"
-                    " title, updated_at, deleted_at, user_id, active_leaf, system_prompt,"
-                    " branched_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (session.session_id, _ts(session.start_time), _ts(session.end_time),
-                     session.summary, clean_title(session.title) or None,
-                     _ts(session.updated_at), _ts(session.deleted_at), self.user_id,
-                     session.active_leaf, session.system_prompt, session.branched_from),
-                ).rowcount == 1
+                new_session = (
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO sessions (session_id, start_time, end_time, summary,"
+                        " title, updated_at, deleted_at, user_id, active_leaf, system_prompt,"
+                        " branched_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            session.session_id,
+                            _ts(session.start_time),
+                            _ts(session.end_time),
+                            session.summary,
+                            clean_title(session.title) or None,
+                            _ts(session.updated_at),
+                            _ts(session.deleted_at),
+                            self.user_id,
+                            session.active_leaf,
+                            session.system_prompt,
+                            session.branched_from,
+                        ),
+                    ).rowcount
+                    == 1
+                )
                 added = 0
                 for event in events:
                     added += self._db.execute(
                         "INSERT OR IGNORE INTO events (event_id, session_id, type, timestamp,"
                         " payload, parent_id) VALUES (?, ?, ?, ?, ?, ?)",
-                        (event.event_id, session.session_id, str(event.type),
-                         _ts(event.timestamp), _dump(event.payload), event.parent_id),
+                        (
+                            event.event_id,
+                            session.session_id,
+                            str(event.type),
+                            _ts(event.timestamp),
+                            _dump(event.payload),
+                            event.parent_id,
+                        ),
                     ).rowcount
         except sqlite3.OperationalError as exc:
             raise _write_error(self.path, exc) from exc
         return new_session, added
 
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None:
-        self._write("UPDATE events SET payload = ? WHERE event_id = ?",
-                    (_dump(payload), self._id(event_id)))
+        self._write(
+            "UPDATE events SET payload = ? WHERE event_id = ?", (_dump(payload), self._id(event_id))
+        )
 
     async def events(self, session_id: str) -> list[Event]:
         rows = self._db.execute(
             "SELECT * FROM events WHERE session_id = ? ORDER BY timestamp, rowid",
-            (self._id(session_id),)
+            (self._id(session_id),),
         ).fetchall()
         return [_event_from_row(r) for r in rows]
 
     async def event(self, event_id: str) -> Event | None:
-        row = self._db.execute("SELECT * FROM events WHERE event_id = ?",
-                               (self._id(event_id),)).fetchone()
+        row = self._db.execute(
+            "SELECT * FROM events WHERE event_id = ?", (self._id(event_id),)
+        ).fetchone()
         return _event_from_row(row) if row else None
 
     async def branch_path(self, leaf_id: str, max_user_messages: int | None = None) -> list[Event]:
@@ -492,30 +528,40 @@ class SQLiteStore:
         if parent_id is None:
             rows = self._db.execute(
                 "SELECT * FROM events WHERE session_id = ? AND parent_id IS NULL"
-                " ORDER BY timestamp, rowid", (self._id(session_id),)).fetchall()
+                " ORDER BY timestamp, rowid",
+                (self._id(session_id),),
+            ).fetchall()
         else:
             rows = self._db.execute(
                 "SELECT * FROM events WHERE parent_id = ? ORDER BY timestamp, rowid",
-                (self._id(parent_id),)).fetchall()
+                (self._id(parent_id),),
+            ).fetchall()
         return [_event_from_row(r) for r in rows]
 
-    async def versions(self, session_id: str,
-                       parent_ids: list[str | None]) -> dict[str | None, list[str]]:
+    async def versions(
+        self, session_id: str, parent_ids: list[str | None]
+    ) -> dict[str | None, list[str]]:
         """For each parent (None: the session's first events), the ids of its live children,
         oldest first: the versions shown as "n/m". A few indexed queries for a whole branch."""
         wanted = list(dict.fromkeys(self._id(p) if p else None for p in parent_ids))
         found: dict[str | None, list[str]] = {p: [] for p in wanted}
         live = " AND json_extract(payload, '$.deleted_at') IS NULL ORDER BY timestamp, rowid"
         if None in found:
-            found[None] = [r[0] for r in self._db.execute(
-                "SELECT event_id FROM events WHERE session_id = ? AND parent_id IS NULL" + live,
-                (self._id(session_id),))]
+            found[None] = [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT event_id FROM events WHERE session_id = ? AND parent_id IS NULL" + live,
+                    (self._id(session_id),),
+                )
+            ]
         ids = [p for p in wanted if p is not None]
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             for parent, event_id in self._db.execute(
-                    f"SELECT parent_id, event_id FROM events WHERE parent_id IN"
-                    f" ({','.join('?' * len(chunk))})" + live, chunk):
+                f"SELECT parent_id, event_id FROM events WHERE parent_id IN"
+                f" ({','.join('?' * len(chunk))})" + live,
+                chunk,
+            ):
                 found[parent].append(event_id)
         return found
 
@@ -556,7 +602,9 @@ class SQLiteStore:
         row = self._db.execute(
             "SELECT event_id FROM events WHERE session_id = ?"
             " AND json_extract(payload, '$.deleted_at') IS NULL"
-            " ORDER BY timestamp DESC, rowid DESC LIMIT 1", (self._id(session_id),)).fetchone()
+            " ORDER BY timestamp DESC, rowid DESC LIMIT 1",
+            (self._id(session_id),),
+        ).fetchone()
         return row[0] if row else None
 
     async def recent_events(self, session_id: str, limit: int) -> list[Event]:
@@ -590,8 +638,11 @@ class SQLiteStore:
             title = clean_title(row["title"])
             start = title.lower().find(needle.lower())
             end = start + len(needle)
-            snippet = (title[:start] + MATCH_START + title[start:end] + MATCH_END
-                       + title[end:]) if start >= 0 else title
+            snippet = (
+                (title[:start] + MATCH_START + title[start:end] + MATCH_END + title[end:])
+                if start >= 0
+                else title
+            )
             hits[row["session_id"]] = SearchHit(row["session_id"], title, snippet)
             activity[row["session_id"]] = row["last_activity"]
         # Per session: the count, and (bare columns beside min()) the best-ranked event.
@@ -606,16 +657,26 @@ class SQLiteStore:
             (fts_query, self.user_id, limit),
         ).fetchall()
         # snippet() cannot run in an aggregate query: fetch the chosen events' ones apart.
-        snippets = dict(self._db.execute(
-            "SELECT rowid, snippet(events_fts, 0, ?, ?, '…', 12) FROM events_fts"
-            f" WHERE events_fts MATCH ? AND rowid IN ({','.join('?' * len(groups))})",
-            (MATCH_START, MATCH_END, fts_query, *(g["best_rowid"] for g in groups)),
-        ).fetchall()) if groups else {}
+        snippets = (
+            dict(
+                self._db.execute(
+                    "SELECT rowid, snippet(events_fts, 0, ?, ?, '…', 12) FROM events_fts"
+                    f" WHERE events_fts MATCH ? AND rowid IN ({','.join('?' * len(groups))})",
+                    (MATCH_START, MATCH_END, fts_query, *(g["best_rowid"] for g in groups)),
+                ).fetchall()
+            )
+            if groups
+            else {}
+        )
         for group in groups:
             session_id = group["session_id"]
-            hits[session_id] = SearchHit(session_id, clean_title(group["title"]) or "New chat",
-                                         snippets.get(group["best_rowid"], ""),
-                                         group["best_event"], matches=group["matches"])
+            hits[session_id] = SearchHit(
+                session_id,
+                clean_title(group["title"]) or "New chat",
+                snippets.get(group["best_rowid"], ""),
+                group["best_event"],
+                matches=group["matches"],
+            )
             activity[session_id] = group["last_activity"]
         ranked = sorted(hits.values(), key=lambda hit: activity[hit.session_id], reverse=True)
         return ranked[:limit]
@@ -676,8 +737,10 @@ def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
 
 
 def _open_failed_message(path: Path, exc: Exception) -> str:
-    return (f"Could not open the chat database ({path}): {_sqlite_reason(exc)}. "
-            "Check that the folder can be written and the disk is not full.")
+    return (
+        f"Could not open the chat database ({path}): {_sqlite_reason(exc)}. "
+        "Check that the folder can be written and the disk is not full."
+    )
 
 
 def _sqlite_reason(exc: Exception) -> str:
@@ -705,11 +768,15 @@ def _os_reason(exc: OSError) -> str:
 def _os_error_message(path: Path, exc: OSError) -> str:
     folder = path.parent
     if not folder.is_dir():
-        return (f"Desktop Chat cannot create its data folder ({folder}): {_os_reason(exc)}. "
-                "Make the folder above it writable, or set DESKTOP_CHAT_DATA_DIR to a folder "
-                "you can write, and start again.")
-    return (f"Desktop Chat cannot use its chat database ({path}): {_os_reason(exc)}. Check "
-            "that the folder can be written and the disk is not full, then start again.")
+        return (
+            f"Desktop Chat cannot create its data folder ({folder}): {_os_reason(exc)}. "
+            "Make the folder above it writable, or set DESKTOP_CHAT_DATA_DIR to a folder "
+            "you can write, and start again."
+        )
+    return (
+        f"Desktop Chat cannot use its chat database ({path}): {_os_reason(exc)}. Check "
+        "that the folder can be written and the disk is not full, then start again."
+    )
 
 
 def _write_error(path: Path, exc: sqlite3.OperationalError) -> StoreError:
@@ -730,5 +797,7 @@ def _make_private(path: Path) -> None:
 
 
 def _locked_message(path: Path) -> str:
-    return (f"The chat database is in use by another program ({path}), so Desktop Chat cannot "
-            "save to it. Close that program (or the other Desktop Chat) and start again.")
+    return (
+        f"The chat database is in use by another program ({path}), so Desktop Chat cannot "
+        "save to it. Close that program (or the other Desktop Chat) and start again."
+    )

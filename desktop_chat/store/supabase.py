@@ -68,8 +68,9 @@ class KeyringStorage(AsyncSupportedStorage):
             count = keyring.get_password(self.service, self._name(key))
             if count is None:
                 return None
-            parts = [keyring.get_password(self.service, self._name(key, i))
-                     for i in range(int(count))]
+            parts = [
+                keyring.get_password(self.service, self._name(key, i)) for i in range(int(count))
+            ]
         except Exception as exc:  # noqa: BLE001 - any keychain failure means "nothing stored"
             log.info("Could not read the sign-in from the keychain (%s)", type(exc).__name__)
             return self._memory.get(key)
@@ -83,7 +84,7 @@ class KeyringStorage(AsyncSupportedStorage):
             return
         import keyring
 
-        parts = [value[i:i + _CHUNK] for i in range(0, len(value), _CHUNK)] or [""]
+        parts = [value[i : i + _CHUNK] for i in range(0, len(value), _CHUNK)] or [""]
         try:
             old = keyring.get_password(self.service, self._name(key))
             for i, part in enumerate(parts):
@@ -94,8 +95,10 @@ class KeyringStorage(AsyncSupportedStorage):
             if keyring.get_password(self.service, self._name(key)) != str(len(parts)):
                 raise RuntimeError("the keychain kept nothing")  # e.g. keyring's null backend
         except Exception as exc:  # noqa: BLE001
-            log.warning("No keychain to keep the sign-in in (%s); it lasts until the app "
-                        "closes", type(exc).__name__)
+            log.warning(
+                "No keychain to keep the sign-in in (%s); it lasts until the app closes",
+                type(exc).__name__,
+            )
             self.persistent = False
 
     async def remove_item(self, key: str) -> None:
@@ -195,8 +198,9 @@ class RemoteStore:
         self._auth_lock = asyncio.Lock()
 
     @classmethod
-    async def connect(cls, url: str, key: str,
-                      storage: AsyncSupportedStorage | None = None) -> RemoteStore:
+    async def connect(
+        cls, url: str, key: str, storage: AsyncSupportedStorage | None = None
+    ) -> RemoteStore:
         from supabase import AsyncClientOptions, acreate_client
 
         options = AsyncClientOptions(
@@ -282,12 +286,14 @@ class RemoteStore:
             self.client._postgrest = None  # rebuilt with the new header on next use
 
     async def sign_in(self, email: str, password: str) -> Account:
-        return await self._auth_call(self.client.auth.sign_in_with_password,
-                                     {"email": email, "password": password})
+        return await self._auth_call(
+            self.client.auth.sign_in_with_password, {"email": email, "password": password}
+        )
 
     async def sign_up(self, email: str, password: str) -> Account:
-        return await self._auth_call(self.client.auth.sign_up,
-                                     {"email": email, "password": password})
+        return await self._auth_call(
+            self.client.auth.sign_up, {"email": email, "password": password}
+        )
 
     async def sign_in_anonymously(self) -> Account:
         return await self._auth_call(self.client.auth.sign_in_anonymously)
@@ -322,17 +328,24 @@ class RemoteStore:
     async def upsert_sessions(self, rows: list[dict]) -> None:
         """Insert or update by session_id; the server keeps the newer updated_at."""
         if rows:
-            await self._execute(lambda: self.client.table("sessions").upsert(
-                rows, on_conflict="session_id", returning="minimal"))
+            await self._execute(
+                lambda: self.client.table("sessions").upsert(
+                    rows, on_conflict="session_id", returning="minimal"
+                )
+            )
 
     async def upsert_events(self, rows: list[dict]) -> None:
         """Insert or update by event_id (a reply's payload grows while it streams)."""
         if rows:
-            await self._execute(lambda: self.client.table("events").upsert(
-                rows, on_conflict="event_id", returning="minimal"))
+            await self._execute(
+                lambda: self.client.table("events").upsert(
+                    rows, on_conflict="event_id", returning="minimal"
+                )
+            )
 
-    async def changed_since(self, table: str, cursor: str | None, offset: int = 0,
-                            limit: int = PAGE_SIZE) -> list[dict]:
+    async def changed_since(
+        self, table: str, cursor: str | None, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> list[dict]:
         """Rows of `table` whose server-side `changed_at` is after `cursor`, oldest first."""
         key = "session_id" if table == "sessions" else "event_id"
 
@@ -349,14 +362,16 @@ class RemoteStore:
         if not ids:
             return []
         return await self._execute(
-            lambda: self.client.table("sessions").select("*").in_("session_id", ids))
+            lambda: self.client.table("sessions").select("*").in_("session_id", ids)
+        )
 
     async def events_by_id(self, ids: Iterable[str]) -> list[dict]:
         ids = list(ids)
         if not ids:
             return []
         return await self._execute(
-            lambda: self.client.table("events").select("event_id").in_("event_id", ids))
+            lambda: self.client.table("events").select("event_id").in_("event_id", ids)
+        )
 
     @property
     def sign_in_kept(self) -> bool:
@@ -380,7 +395,8 @@ class RemoteStore:
                     raise SchemaOutdated(
                         "The Supabase project's tables are older than this app "
                         f"({error.message or error.code}). Run schema.sql again in the "
-                        "project's SQL Editor; changes wait until then.") from error
+                        "project's SQL Editor; changes wait until then."
+                    ) from error
                 if error.code in ("PGRST301", "PGRST303") and attempt == 0:
                     if await self.force_refresh() is None:
                         raise RemoteRejected("Signed out", 401, error.code) from error
@@ -437,7 +453,7 @@ def session_row(row: Any) -> dict:
 
 
 def _clip(text: str | None, limit: int) -> str | None:
-    return text if text is None or len(text) <= limit else text[:limit - 1] + "…"
+    return text if text is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def event_row(row: Any) -> dict:

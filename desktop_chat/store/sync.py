@@ -94,8 +94,10 @@ class SyncStatus:
         if self.failed:
             text += f" ({self.failed} not accepted by the server)"
         if self.unreadable:
-            text += (f" ({self.unreadable} row{'' if self.unreadable == 1 else 's'} from the "
-                     "server could not be read)")
+            text += (
+                f" ({self.unreadable} row{'' if self.unreadable == 1 else 's'} from the "
+                "server could not be read)"
+            )
         return text
 
 
@@ -115,8 +117,9 @@ class LocalOutbox:
         return row[0] if row else None
 
     def put(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
-                        (key, value))
+        self.db.execute(
+            "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", (key, value)
+        )
 
     # -- outbox ------------------------------------------------------------------
     def claim_unowned(self, user_id: str) -> None:
@@ -128,7 +131,8 @@ class LocalOutbox:
             self.db.execute(
                 "DELETE FROM outbox WHERE (kind = 'session' AND row_id NOT IN"
                 " (SELECT session_id FROM sessions)) OR (kind = 'event' AND row_id NOT IN"
-                " (SELECT event_id FROM events))")
+                " (SELECT event_id FROM events))"
+            )
 
     _OWNED = (
         " FROM outbox o"
@@ -143,14 +147,17 @@ class LocalOutbox:
         params = (user_id,) if user_id else ()
         row = self.db.execute(
             "SELECT count(*) FILTER (WHERE o.error IS NULL), count(*) FILTER"
-            f" (WHERE o.error IS NOT NULL) {self._OWNED} WHERE {owner}", params).fetchone()
+            f" (WHERE o.error IS NOT NULL) {self._OWNED} WHERE {owner}",
+            params,
+        ).fetchone()
         return row[0], row[1]
 
     def batch(self, user_id: str, limit: int = BATCH) -> list[sqlite3.Row]:
         return self.db.execute(
             f"SELECT o.seq, o.kind, o.row_id {self._OWNED}"
             " WHERE o.error IS NULL AND s.user_id = ? ORDER BY o.seq LIMIT ?",
-            (user_id, limit)).fetchall()
+            (user_id, limit),
+        ).fetchall()
 
     def sessions(self, ids: Iterable[str]) -> list[sqlite3.Row]:
         return _select_in(self.db, "SELECT * FROM sessions WHERE session_id IN ({})", ids)
@@ -162,16 +169,18 @@ class LocalOutbox:
         """Remove pushed entries -- unless re-queued meanwhile, which gave them a new seq."""
         seqs = list(seqs)
         for start in range(0, len(seqs), 500):
-            chunk = seqs[start:start + 500]
-            self.db.execute(f"DELETE FROM outbox WHERE seq IN ({','.join('?' * len(chunk))})",
-                            chunk)
+            chunk = seqs[start : start + 500]
+            self.db.execute(
+                f"DELETE FROM outbox WHERE seq IN ({','.join('?' * len(chunk))})", chunk
+            )
 
     def mark_failed(self, seq: int, error: str) -> None:
         self.db.execute("UPDATE outbox SET error = ? WHERE seq = ?", (error[:500], seq))
 
     # -- applying pulled rows --------------------------------------------------------
-    def apply(self, sessions: list[dict], events: list[dict],
-              user_id: str | None = None) -> set[str]:
+    def apply(
+        self, sessions: list[dict], events: list[dict], user_id: str | None = None
+    ) -> set[str]:
         """Write rows pulled from the server; returns the ids of sessions that changed. Rows
         this client cannot read are skipped and recorded (`unreadable_count`)."""
         changed: set[str] = set()
@@ -186,25 +195,43 @@ class LocalOutbox:
                 except ValueError as problem:
                     skipped.append(("sessions", str(remote.get("session_id")), str(problem)))
                     continue
-                local = db.execute("SELECT updated_at, active_leaf, system_prompt, branched_from"
-                                   " FROM sessions WHERE session_id = ?",
-                                   (remote["session_id"],)).fetchone()
+                local = db.execute(
+                    "SELECT updated_at, active_leaf, system_prompt, branched_from"
+                    " FROM sessions WHERE session_id = ?",
+                    (remote["session_id"],),
+                ).fetchone()
                 # A server whose schema predates trees sends no such columns: keep ours.
-                tree = [remote.get(name, local[name] if local else None)
-                        for name in ("active_leaf", "system_prompt", "branched_from")]
-                values = (row["start_time"], row["end_time"], remote.get("summary"),
-                          clean_title(remote.get("title")) or None, row["updated_at"],
-                          row["deleted_at"], remote.get("user_id"), *tree, remote["session_id"])
+                tree = [
+                    remote.get(name, local[name] if local else None)
+                    for name in ("active_leaf", "system_prompt", "branched_from")
+                ]
+                values = (
+                    row["start_time"],
+                    row["end_time"],
+                    remote.get("summary"),
+                    clean_title(remote.get("title")) or None,
+                    row["updated_at"],
+                    row["deleted_at"],
+                    remote.get("user_id"),
+                    *tree,
+                    remote["session_id"],
+                )
                 if local is None:
-                    db.execute("INSERT INTO sessions (start_time, end_time, summary, title,"
-                               " updated_at, deleted_at, user_id, active_leaf, system_prompt,"
-                               " branched_from, session_id)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+                    db.execute(
+                        "INSERT INTO sessions (start_time, end_time, summary, title,"
+                        " updated_at, deleted_at, user_id, active_leaf, system_prompt,"
+                        " branched_from, session_id)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        values,
+                    )
                 elif row["updated_at"] > local["updated_at"]:  # last writer wins
-                    db.execute("UPDATE sessions SET start_time = ?, end_time = ?, summary = ?,"
-                               " title = ?, updated_at = ?, deleted_at = ?, user_id = ?,"
-                               " active_leaf = ?, system_prompt = ?, branched_from = ?"
-                               " WHERE session_id = ?", values)
+                    db.execute(
+                        "UPDATE sessions SET start_time = ?, end_time = ?, summary = ?,"
+                        " title = ?, updated_at = ?, deleted_at = ?, user_id = ?,"
+                        " active_leaf = ?, system_prompt = ?, branched_from = ?"
+                        " WHERE session_id = ?",
+                        values,
+                    )
                 else:
                     continue
                 changed.add(remote["session_id"])
@@ -214,28 +241,42 @@ class LocalOutbox:
                 except ValueError as problem:
                     skipped.append(("events", str(remote.get("event_id")), str(problem)))
                     continue
-                if not db.execute("SELECT 1 FROM sessions WHERE session_id = ?",
-                                  (remote["session_id"],)).fetchone():
+                if not db.execute(
+                    "SELECT 1 FROM sessions WHERE session_id = ?", (remote["session_id"],)
+                ).fetchone():
                     skipped.append(("events", remote["event_id"], "its session could not be read"))
                     continue
                 payload = _dump(remote["payload"])
                 local = db.execute(
                     "SELECT payload, parent_id, (SELECT 1 FROM outbox WHERE kind = 'event' AND"
                     " row_id = event_id) AS queued FROM events WHERE event_id = ?",
-                    (remote["event_id"],)).fetchone()
+                    (remote["event_id"],),
+                ).fetchone()
                 parent = remote.get("parent_id")
                 if local is None:
-                    db.execute("INSERT INTO events (event_id, session_id, type, timestamp,"
-                               " payload, parent_id) VALUES (?, ?, ?, ?, ?, ?)",
-                               (remote["event_id"], remote["session_id"], remote["type"],
-                                timestamp, payload, parent))
-                elif not local["queued"] and (_load(local["payload"]) != remote.get("payload")
-                                              or (local["parent_id"] is None and parent)):
+                    db.execute(
+                        "INSERT INTO events (event_id, session_id, type, timestamp,"
+                        " payload, parent_id) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            remote["event_id"],
+                            remote["session_id"],
+                            remote["type"],
+                            timestamp,
+                            payload,
+                            parent,
+                        ),
+                    )
+                elif not local["queued"] and (
+                    _load(local["payload"]) != remote.get("payload")
+                    or (local["parent_id"] is None and parent)
+                ):
                     # A parent is set once (an event pushed before its device knew of trees
                     # gets one later) and never changed: coalesce keeps the first.
-                    db.execute("UPDATE events SET payload = ?,"
-                               " parent_id = coalesce(parent_id, ?) WHERE event_id = ?",
-                               (payload, parent, remote["event_id"]))
+                    db.execute(
+                        "UPDATE events SET payload = ?,"
+                        " parent_id = coalesce(parent_id, ?) WHERE event_id = ?",
+                        (payload, parent, remote["event_id"]),
+                    )
                 else:
                     continue
                 changed.add(remote["session_id"])
@@ -247,8 +288,11 @@ class LocalOutbox:
     # -- rows the client could not read ----------------------------------------------------
     def _record_unreadable(self, user_id: str | None, skipped: list[tuple[str, str, str]]) -> None:
         for table, _row_id, reason in skipped:
-            log.warning("Skipped a %s row from the server that this app cannot read (%s)",
-                        table[:-1], reason)
+            log.warning(
+                "Skipped a %s row from the server that this app cannot read (%s)",
+                table[:-1],
+                reason,
+            )
         key = f"unreadable:{user_id}"
         known = json.loads(self.get(key) or '{"count": 0, "rows": []}')
         seen = {(r[0], r[1]) for r in known["rows"]}
@@ -267,10 +311,13 @@ class LocalOutbox:
         if not raw:
             return None
         rows = json.loads(raw)["rows"][-3:]
-        reasons = "; ".join(f"{table[:-1]} {row_id[:8]}…: {reason}"
-                            for table, row_id, reason in rows)
-        return (f"Skipped rows the server holds that this app cannot read ({reasons}). "
-                "Everything else syncs.")
+        reasons = "; ".join(
+            f"{table[:-1]} {row_id[:8]}…: {reason}" for table, row_id, reason in rows
+        )
+        return (
+            f"Skipped rows the server holds that this app cannot read ({reasons}). "
+            "Everything else syncs."
+        )
 
     # -- ids another user took first ----------------------------------------------------------
     def rekey_session(self, old_id: str) -> str:
@@ -281,16 +328,21 @@ class LocalOutbox:
         picked = ", ".join("?" if c == "session_id" else c for c in columns)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(f"INSERT INTO sessions ({', '.join(columns)}) SELECT {picked}"
-                            " FROM sessions WHERE session_id = ?", (fresh, old_id))
-            self.db.execute("UPDATE events SET session_id = ? WHERE session_id = ?",
-                            (fresh, old_id))
+            self.db.execute(
+                f"INSERT INTO sessions ({', '.join(columns)}) SELECT {picked}"
+                " FROM sessions WHERE session_id = ?",
+                (fresh, old_id),
+            )
+            self.db.execute(
+                "UPDATE events SET session_id = ? WHERE session_id = ?", (fresh, old_id)
+            )
             self.db.execute("DELETE FROM sessions WHERE session_id = ?", (old_id,))
-            self.db.execute("DELETE FROM outbox WHERE kind = 'session' AND row_id = ?",
-                            (old_id,))
+            self.db.execute("DELETE FROM outbox WHERE kind = 'session' AND row_id = ?", (old_id,))
         self.store.aliases[old_id] = fresh
-        log.warning("A session id was already taken on the server by another account; "
-                    "gave the local session a new id")
+        log.warning(
+            "A session id was already taken on the server by another account; "
+            "gave the local session a new id"
+        )
         return fresh
 
     def rekey_event(self, old_id: str) -> str:
@@ -300,18 +352,25 @@ class LocalOutbox:
             self.db.execute("UPDATE events SET event_id = ? WHERE event_id = ?", (fresh, old_id))
             # What pointed at the old id follows it: the versions after it, the shown leaf.
             self.db.execute("UPDATE events SET parent_id = ? WHERE parent_id = ?", (fresh, old_id))
-            self.db.execute("UPDATE sessions SET active_leaf = ? WHERE active_leaf = ?",
-                            (fresh, old_id))
+            self.db.execute(
+                "UPDATE sessions SET active_leaf = ? WHERE active_leaf = ?", (fresh, old_id)
+            )
             self.db.execute("DELETE FROM outbox WHERE kind = 'event' AND row_id = ?", (old_id,))
         self.store.aliases[old_id] = fresh
-        log.warning("An event id was already taken on the server by another account; "
-                    "gave the local event a new id")
+        log.warning(
+            "An event id was already taken on the server by another account; "
+            "gave the local event a new id"
+        )
         return fresh
 
     def missing_sessions(self, ids: Iterable[str]) -> set[str]:
         ids = set(ids)
-        present = {r[0] for r in _select_in(
-            self.db, "SELECT session_id FROM sessions WHERE session_id IN ({})", ids)}
+        present = {
+            r[0]
+            for r in _select_in(
+                self.db, "SELECT session_id FROM sessions WHERE session_id IN ({})", ids
+            )
+        }
         return ids - present
 
 
@@ -327,8 +386,10 @@ def _readable_session(remote: dict) -> dict[str, str | None]:
             raise ValueError(f"{name} is not text")
     if remote.get("start_time") is None or remote.get("updated_at") is None:
         raise ValueError("a required time is missing")
-    return {name: _readable_time(remote.get(name), name)
-            for name in ("start_time", "end_time", "updated_at", "deleted_at")}
+    return {
+        name: _readable_time(remote.get(name), name)
+        for name in ("start_time", "end_time", "updated_at", "deleted_at")
+    }
 
 
 def _readable_event(remote: dict) -> str:
@@ -358,7 +419,7 @@ def _select_in(db: sqlite3.Connection, query: str, ids: Iterable[str]) -> list[s
     ids = list(dict.fromkeys(ids))
     rows: list[sqlite3.Row] = []
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         rows += db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
     return rows
 
@@ -374,8 +435,15 @@ def _load(text: str) -> Any:
 class SyncEngine:
     """Pushes the outbox and pulls other devices' changes, in the background."""
 
-    def __init__(self, remote: RemoteStore, local: Any, *, interval: float = 30.0,
-                 push_delay: float = 1.0, backoff: tuple[float, ...] = BACKOFF):
+    def __init__(
+        self,
+        remote: RemoteStore,
+        local: Any,
+        *,
+        interval: float = 30.0,
+        push_delay: float = 1.0,
+        backoff: tuple[float, ...] = BACKOFF,
+    ):
         self.remote = remote
         self.local = local
         self.outbox = LocalOutbox(local)
@@ -411,8 +479,12 @@ class SyncEngine:
         status = replace(self._status, **changes)
         user_id = status.account.user_id if status.account else None
         pending, failed = self.outbox.counts(user_id)
-        status = replace(status, pending=pending, failed=failed,
-                         unreadable=self.outbox.unreadable_count(user_id) if user_id else 0)
+        status = replace(
+            status,
+            pending=pending,
+            failed=failed,
+            unreadable=self.outbox.unreadable_count(user_id) if user_id else 0,
+        )
         if status != self._status:
             self._status = status
             for callback in list(self._status_callbacks):
@@ -467,8 +539,12 @@ class SyncEngine:
         if account is not None:
             self.outbox.claim_unowned(account.user_id)
         self._failures = 0
-        self._set_status(account=account, state="online" if account else "signed_out",
-                         message=None, sign_in_kept=self.remote.sign_in_kept)
+        self._set_status(
+            account=account,
+            state="online" if account else "signed_out",
+            message=None,
+            sign_in_kept=self.remote.sign_in_kept,
+        )
         self._wake.set()
         return account
 
@@ -505,8 +581,7 @@ class SyncEngine:
                     else:
                         self._set_status()
                     return
-                if self._status.account is None or \
-                        self._status.account.user_id != account.user_id:
+                if self._status.account is None or self._status.account.user_id != account.user_id:
                     self._signed_in(account)
                 await self._push(account.user_id)
                 changed = await self._pull(account.user_id)
@@ -515,12 +590,15 @@ class SyncEngine:
             except RemoteUnavailable as error:
                 self._failures += 1
                 # An outdated server schema is not "offline": say it failed, and why.
-                self._set_status(state="error" if isinstance(error, SchemaOutdated) else "offline",
-                                 message=str(error))
+                self._set_status(
+                    state="error" if isinstance(error, SchemaOutdated) else "offline",
+                    message=str(error),
+                )
                 raise
             self._failures = 0
-            self._set_status(state="online",
-                             message=self.outbox.unreadable_summary(account.user_id))
+            self._set_status(
+                state="online", message=self.outbox.unreadable_summary(account.user_id)
+            )
         if changed:
             for callback in list(self._change_callbacks):
                 try:
@@ -577,16 +655,20 @@ class SyncEngine:
                 else:
                     refused_events[row["event_id"]] = str(error)
         for entry in entries:
-            refused = (refused_sessions if entry["kind"] == "session" else refused_events)
+            refused = refused_sessions if entry["kind"] == "session" else refused_events
             if entry["row_id"] in refused:
                 self.outbox.mark_failed(entry["seq"], refused[entry["row_id"]])
         # The failed entries stay (with their error); done() removes only the others.
-        failed = {e["seq"] for e in entries
-                  if e["row_id"] in refused_sessions or e["row_id"] in refused_events}
+        failed = {
+            e["seq"]
+            for e in entries
+            if e["row_id"] in refused_sessions or e["row_id"] in refused_events
+        }
         entries[:] = [e for e in entries if e["seq"] not in failed]
 
-    async def _id_taken(self, error: RemoteRejected, table: str, row_id: str,
-                        session_id: str | None = None) -> bool:
+    async def _id_taken(
+        self, error: RemoteRejected, table: str, row_id: str, session_id: str | None = None
+    ) -> bool:
         """Whether the server refused a row because another account already holds its id:
         refused by Row Level Security (403), and no row of that id is visible to this user
         (for an event: while its session is)."""
@@ -595,8 +677,9 @@ class SyncEngine:
         if table == "sessions":
             taken = not await self.remote.sessions_by_id([row_id])
         else:
-            taken = (not await self.remote.events_by_id([row_id])
-                     and bool(await self.remote.sessions_by_id([session_id])))
+            taken = not await self.remote.events_by_id([row_id]) and bool(
+                await self.remote.sessions_by_id([session_id])
+            )
         self._rekeys += taken
         return taken
 
@@ -615,7 +698,8 @@ class SyncEngine:
                     changed |= self.outbox.apply(rows, [], user_id)
                 else:
                     missing = self.outbox.missing_sessions(
-                        r["session_id"] for r in rows if isinstance(r.get("session_id"), str))
+                        r["session_id"] for r in rows if isinstance(r.get("session_id"), str)
+                    )
                     parents = await self.remote.sessions_by_id(missing) if missing else []
                     changed |= self.outbox.apply(parents, rows, user_id)
                 newest = max(rows, key=lambda r: _parse(r["changed_at"]))["changed_at"]
@@ -645,15 +729,17 @@ async def _wait_any(events: tuple[asyncio.Event, ...], timeout: float) -> None:
             waiter.cancel()
 
 
-async def start_sync(settings: Any, local_store: Any, *, storage: Any = None,
-                     **engine_options: Any) -> SyncEngine | None:
+async def start_sync(
+    settings: Any, local_store: Any, *, storage: Any = None, **engine_options: Any
+) -> SyncEngine | None:
     """Start syncing `local_store` with the Supabase project in `settings`; None when
     SUPABASE_URL / SUPABASE_KEY are not set. Never raises for a network problem: the engine
     starts offline and catches up."""
     if not (settings.supabase_url and settings.supabase_key):
         return None
-    remote = await RemoteStore.connect(settings.supabase_url, settings.supabase_key,
-                                       storage=storage)
+    remote = await RemoteStore.connect(
+        settings.supabase_url, settings.supabase_key, storage=storage
+    )
     engine = SyncEngine(remote, local_store, **engine_options)
     await engine.start()
     return engine

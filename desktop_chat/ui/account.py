@@ -76,8 +76,12 @@ class AccountSection(QGroupBox):
         form.addRow("Email", self.email_edit)
         form.addRow("Password", self.password_edit)
         buttons = QHBoxLayout()
-        for button in (self.sign_in_button, self.sign_up_button, self.anonymous_button,
-                       self.sign_out_button):
+        for button in (
+            self.sign_in_button,
+            self.sign_up_button,
+            self.anonymous_button,
+            self.sign_out_button,
+        ):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -86,8 +90,14 @@ class AccountSection(QGroupBox):
 
         if engine is None:
             self.status_label.setText(NOT_CONFIGURED)
-            for widget in (self.email_edit, self.password_edit, self.sign_in_button,
-                           self.sign_up_button, self.anonymous_button, self.sign_out_button):
+            for widget in (
+                self.email_edit,
+                self.password_edit,
+                self.sign_in_button,
+                self.sign_up_button,
+                self.anonymous_button,
+                self.sign_out_button,
+            ):
                 widget.setEnabled(False)
         else:
             _follow(self, engine, self._show)
@@ -104,8 +114,13 @@ class AccountSection(QGroupBox):
     def _show(self, status: SyncStatus, message: str | None = None) -> None:
         signed_in = status.account is not None
         busy = self._task is not None and not self._task.done()
-        for widget in (self.email_edit, self.password_edit, self.sign_in_button,
-                       self.sign_up_button, self.anonymous_button):
+        for widget in (
+            self.email_edit,
+            self.password_edit,
+            self.sign_in_button,
+            self.sign_up_button,
+            self.anonymous_button,
+        ):
             widget.setEnabled(not signed_in and not busy)
         self.sign_out_button.setEnabled(signed_in and not busy)
         if message:
@@ -116,8 +131,10 @@ class AccountSection(QGroupBox):
                 text += " " + SIGN_IN_NOT_KEPT
             self.status_label.setText(text)
         else:
-            self.status_label.setText("Not signed in: your chats stay on this device. "
-                                      "Sign in to keep them in sync across machines.")
+            self.status_label.setText(
+                "Not signed in: your chats stay on this device. "
+                "Sign in to keep them in sync across machines."
+            )
 
     # -- actions -----------------------------------------------------------------------
     def _credentials(self) -> tuple[str, str] | None:
@@ -172,7 +189,7 @@ class AccountSection(QGroupBox):
 
 
 class SyncStatusLabel(QLabel):
-    """"Synced" / "offline — N changes waiting": one line for the window's status area."""
+    """ "Synced" / "offline — N changes waiting": one line for the window's status area."""
 
     def __init__(self, engine: Any | None, parent: QWidget | None = None):
         super().__init__(parent)

@@ -17,18 +17,22 @@ CODE_PADDING = 10  # px of the box around its text, left, right and below
 CODE_GAP = 6  # px between a box and the text around it
 CODE_RADIUS = 8
 # What message_document's style sheet gives a <pre>: the box's room around the text.
-CODE_BLOCK_CSS = (f"background-color: {CODE_BLOCK_BACKGROUND}; white-space: pre-wrap; "
-                  f"margin-top: {CODE_HEADER + CODE_GAP}px; "
-                  f"margin-bottom: {CODE_PADDING + CODE_GAP}px; "
-                  f"margin-left: {CODE_PADDING}px; margin-right: {CODE_PADDING}px;")
+CODE_BLOCK_CSS = (
+    f"background-color: {CODE_BLOCK_BACKGROUND}; white-space: pre-wrap; "
+    f"margin-top: {CODE_HEADER + CODE_GAP}px; "
+    f"margin-bottom: {CODE_PADDING + CODE_GAP}px; "
+    f"margin-left: {CODE_PADDING}px; margin-right: {CODE_PADDING}px;"
+)
 _BACKGROUND = QColor(CODE_BLOCK_BACKGROUND)
 
 
 def is_code(block: QTextBlock) -> bool:
     """Whether a block is a line of a code block (they, and only they, have its background)."""
     block_format = block.blockFormat()
-    return (block_format.hasProperty(QTextFormat.Property.BackgroundBrush)
-            and block_format.background().color() == _BACKGROUND)
+    return (
+        block_format.hasProperty(QTextFormat.Property.BackgroundBrush)
+        and block_format.background().color() == _BACKGROUND
+    )
 
 
 def starts_code(block: QTextBlock) -> bool:
@@ -55,8 +59,9 @@ def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
     """The code boxes that meet `clip` (document pixels). A box running on above or below the
     clip is cut a little outside it, so its rounded ends are never drawn where they are not."""
     layout = document.documentLayout()
-    position = layout.hitTest(QPointF(0, max(0.0, clip.top() - CODE_PADDING)),
-                              Qt.HitTestAccuracy.FuzzyHit)
+    position = layout.hitTest(
+        QPointF(0, max(0.0, clip.top() - CODE_PADDING)), Qt.HitTestAccuracy.FuzzyHit
+    )
     block = document.findBlock(max(0, position))
     if not block.isValid():
         return []
@@ -78,8 +83,14 @@ def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
             first = None
         block = block.next()
     if first is not None:
-        boxes.append(_cut(box_around(document, first, last), clip, starts_above,
-                          block.isValid() and is_code(block) and not starts_code(block)))
+        boxes.append(
+            _cut(
+                box_around(document, first, last),
+                clip,
+                starts_above,
+                block.isValid() and is_code(block) and not starts_code(block),
+            )
+        )
     return boxes
 
 
@@ -104,4 +115,3 @@ def paint_boxes(painter: QPainter, document: QTextDocument, clip: QRectF) -> Non
     for box in boxes:
         painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), CODE_RADIUS, CODE_RADIUS)
     painter.restore()
-

@@ -44,8 +44,9 @@ class PaletteEntry:
     target: str  # the action's name, or the session's id
 
 
-def action_entries(shortcuts: tuple[Shortcut, ...], runnable: Callable[[str], bool]
-                   ) -> list[PaletteEntry]:
+def action_entries(
+    shortcuts: tuple[Shortcut, ...], runnable: Callable[[str], bool]
+) -> list[PaletteEntry]:
     """One entry per action the window binds, named by its description, with its first key."""
     entries = []
     for shortcut in shortcuts:
@@ -54,8 +55,11 @@ def action_entries(shortcuts: tuple[Shortcut, ...], runnable: Callable[[str], bo
         title = shortcut.description or shortcut.action.replace("_", " ")
         if shortcut.action == "zoom_in":
             title = "larger text"  # the table's row covers zoom in and out together
-        key = QKeySequence(shortcut.keys[0]).toString(QKeySequence.SequenceFormat.NativeText) \
-            if shortcut.keys else ""
+        key = (
+            QKeySequence(shortcut.keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
+            if shortcut.keys
+            else ""
+        )
         entries.append(PaletteEntry("action", title, key, shortcut.action))
     return entries
 
@@ -92,13 +96,15 @@ class _EntryDelegate(QStyledItemDelegate):
         metrics = option.fontMetrics
         detail_width = metrics.horizontalAdvance(entry.detail) + 8 if entry.detail else 0
         painter.setPen(detail_colour)
-        painter.drawText(inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         entry.detail)
+        painter.drawText(
+            inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, entry.detail
+        )
         painter.setPen(text_colour)
         title_rect = QRect(inner.left(), inner.top(), inner.width() - detail_width, inner.height())
         title = metrics.elidedText(entry.title, Qt.TextElideMode.ElideRight, title_rect.width())
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         title)
+        painter.drawText(
+            title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
+        )
         painter.restore()
 
 
@@ -207,8 +213,15 @@ class CommandPalette(QFrame):
             if self.isVisible():
                 self._place()
             return False
-        keys = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp,
-                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+        keys = (
+            Qt.Key.Key_Down,
+            Qt.Key.Key_Up,
+            Qt.Key.Key_PageDown,
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Escape,
+        )
         if watched is self.search and event.type() == QEvent.Type.ShortcutOverride:
             if event.key() in keys:
                 event.accept()  # these keys are the palette's, not the window's (Esc stops a reply)
@@ -232,8 +245,12 @@ class CommandPalette(QFrame):
         if not count:
             return
         page = max(1, self.list.viewport().height() // ROW_HEIGHT - 1)
-        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1,
-                Qt.Key.Key_PageDown: page, Qt.Key.Key_PageUp: -page}[key]
+        step = {
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_PageDown: page,
+            Qt.Key.Key_PageUp: -page,
+        }[key]
         row = self.list.currentRow()
         if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             row = (row + step) % count  # wrap around, as other palettes do

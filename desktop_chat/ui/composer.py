@@ -37,7 +37,9 @@ class ComposerEdit(QPlainTextEdit):
         self.setObjectName("Composer")
         self.setAccessibleName("Message")
         self.setAccessibleDescription("Type a message. Enter sends, Shift+Enter adds a new line.")
-        self.setPlaceholderText("Message the assistant…  (Enter to send, Shift+Enter for a new line)")
+        self.setPlaceholderText(
+            "Message the assistant…  (Enter to send, Shift+Enter for a new line)"
+        )
         self.setTabChangesFocus(True)
         self.max_height = 10_000  # set from the window's height (ComposerPanel)
         self._placeholders: tuple[str, ...] = ()  # the longest that fits is shown
@@ -60,8 +62,10 @@ class ComposerEdit(QPlainTextEdit):
             return
         room = self.viewport().width() - 2 * int(self.document().documentMargin()) - 4
         metrics = self.fontMetrics()
-        text = next((t for t in self._placeholders if metrics.horizontalAdvance(t) <= room),
-                    self._placeholders[-1])
+        text = next(
+            (t for t in self._placeholders if metrics.horizontalAdvance(t) <= room),
+            self._placeholders[-1],
+        )
         if text != self.placeholderText():
             self.setPlaceholderText(text)
 
@@ -73,8 +77,11 @@ class ComposerEdit(QPlainTextEdit):
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            send_modifier = (Qt.KeyboardModifier.ControlModifier if self.send_with_ctrl
-                             else Qt.KeyboardModifier.NoModifier)
+            send_modifier = (
+                Qt.KeyboardModifier.ControlModifier
+                if self.send_with_ctrl
+                else Qt.KeyboardModifier.NoModifier
+            )
             if modifiers == send_modifier:
                 self.submitted.emit()
             else:
@@ -171,10 +178,14 @@ class ComposerPanel(QWidget):
         self._fit_status_strip()
 
     def _fit_status_strip(self) -> None:
-        tallest = max([QFontMetrics(self.status.font()).height() + 4]
-                      + [self.status_row.itemAt(i).widget().sizeHint().height()
-                         for i in range(self.status_row.count())
-                         if self.status_row.itemAt(i).widget() is not self.status])
+        tallest = max(
+            [QFontMetrics(self.status.font()).height() + 4]
+            + [
+                self.status_row.itemAt(i).widget().sizeHint().height()
+                for i in range(self.status_row.count())
+                if self.status_row.itemAt(i).widget() is not self.status
+            ]
+        )
         self.status_strip.setFixedHeight(tallest)
 
     def event(self, event: QEvent) -> bool:
@@ -199,19 +210,27 @@ class ComposerPanel(QWidget):
     def _fit_to_window(self) -> None:
         """The box may take MAX_HEIGHT_SHARE of the window, the status row included."""
         panel_extra = self.status_strip.height() + 20
-        limit = max(self.edit.fontMetrics().lineSpacing() * 2,
-                    int(self.window().height() * MAX_HEIGHT_SHARE) - panel_extra)
+        limit = max(
+            self.edit.fontMetrics().lineSpacing() * 2,
+            int(self.window().height() * MAX_HEIGHT_SHARE) - panel_extra,
+        )
         if limit != self.edit.max_height:
             self.edit.max_height = limit
             self.edit.updateGeometry()
 
     def set_send_key(self, send_key: str) -> None:
         self.edit.send_with_ctrl = send_key == "ctrl+enter"
-        keys = ("Ctrl+Enter to send, Enter for a new line" if self.edit.send_with_ctrl
-                else "Enter to send, Shift+Enter for a new line")
-        self.edit.set_placeholders(f"Message the assistant…  ({keys})", "Message the assistant…",
-                                   "Message…")
-        self.send_button.setToolTip("Send (Ctrl+Enter)" if self.edit.send_with_ctrl else "Send (Enter)")
+        keys = (
+            "Ctrl+Enter to send, Enter for a new line"
+            if self.edit.send_with_ctrl
+            else "Enter to send, Shift+Enter for a new line"
+        )
+        self.edit.set_placeholders(
+            f"Message the assistant…  ({keys})", "Message the assistant…", "Message…"
+        )
+        self.send_button.setToolTip(
+            "Send (Ctrl+Enter)" if self.edit.send_with_ctrl else "Send (Enter)"
+        )
 
     def set_streaming(self, streaming: bool) -> None:
         self.send_button.setVisible(not streaming)

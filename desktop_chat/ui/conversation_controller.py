@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 
 EDITING_STATUS = "Editing — Esc to cancel. Enter sends it as a new version."
 
-_ROLE_OF_TYPE = {EventType.USER_MESSAGE: Role.USER, EventType.AI_RESPONSE: Role.ASSISTANT,
-                 EventType.SUMMARY: Role.SUMMARY}
+_ROLE_OF_TYPE = {
+    EventType.USER_MESSAGE: Role.USER,
+    EventType.AI_RESPONSE: Role.ASSISTANT,
+    EventType.SUMMARY: Role.SUMMARY,
+}
 
 
 def _versions(items: list[BranchItem]) -> dict[str, tuple[int, int]]:
@@ -85,8 +88,9 @@ class ConversationController:
 
     def step_last_version(self, step: int) -> None:
         """Alt+Left / Alt+Right: the newest message on screen that has versions."""
-        item = next((i for i in reversed(self._model.items)
-                     if i.versions is not None and i.event_id), None)
+        item = next(
+            (i for i in reversed(self._model.items) if i.versions is not None and i.event_id), None
+        )
         if item is None:
             self.window.show_status("No message here has other versions.")
             return
@@ -107,11 +111,16 @@ class ConversationController:
         window = self.window
         self._model.remove_errors()
         # The reply being replaced leaves the screen now; it stays one version back.
-        last_user = next((row for row in range(len(self._model.items) - 1, -1, -1)
-                          if self._model.items[row].role == Role.USER), None)
+        last_user = next(
+            (
+                row
+                for row in range(len(self._model.items) - 1, -1, -1)
+                if self._model.items[row].role == Role.USER
+            ),
+            None,
+        )
         old_reply = self._model.take_from(last_user + 1) if last_user is not None else []
-        await window._stream_reply(
-            lambda on_piece: window.service.retry(session_id, on_piece))
+        await window._stream_reply(lambda on_piece: window.service.retry(session_id, on_piece))
         start = last_user + 1 if last_user is not None else 0
         if not any(i.role == Role.ASSISTANT for i in self._model.items[start:]):
             # Nothing new was kept (stopped before a word, or failed): the old reply is still
@@ -183,7 +192,8 @@ class ConversationController:
         window.composer.edit.clear()
         await window._stream_reply(
             lambda on_piece: window.service.edit(session_id, event_id, text, on_piece),
-            restore_text=text)
+            restore_text=text,
+        )
         await self.sync_versions(session_id)
 
     # -- continue a stopped or cut reply -------------------------------------------------

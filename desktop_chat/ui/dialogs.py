@@ -123,8 +123,10 @@ class ShortcutsDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str]]:
         """(keys, description) as shown, top to bottom."""
-        return [(keys.text(), description.text())
-                for keys, description in zip(self.key_labels, self.description_labels, strict=True)]
+        return [
+            (keys.text(), description.text())
+            for keys, description in zip(self.key_labels, self.description_labels, strict=True)
+        ]
 
     def _fit(self, parent) -> None:
         """As tall as the table, up to what the parent window (else the screen) has room for."""
@@ -134,7 +136,9 @@ class ShortcutsDialog(QDialog):
         chrome = self.layout().contentsMargins()
         extra = chrome.top() + chrome.bottom() + 2 * self.layout().spacing() + 80
         room = parent.height() - 40 if parent is not None else None
-        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        screen = (
+            parent.screen() if parent is not None else None
+        ) or QGuiApplication.primaryScreen()
         if screen is not None:
             room = min(room or 10_000, screen.availableGeometry().height() - 80)
         height = wanted + extra

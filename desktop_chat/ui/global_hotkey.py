@@ -23,12 +23,28 @@ from PySide6.QtGui import QGuiApplication
 log = logging.getLogger(__name__)
 
 DEFAULT_QUICK_ASK_KEYS = "Ctrl+Alt+Space"
-MODIFIER_NAMES = {"ctrl": "control", "control": "control", "alt": "alt", "shift": "shift",
-                  "meta": "super", "super": "super", "win": "super"}
-KEY_NAMES = {"space": "space", "return": "Return", "enter": "Return", "tab": "Tab",
-             "esc": "Escape", "escape": "Escape", "backspace": "BackSpace"}
-BIND_IT_YOURSELF = ("Bind the command `desktop-chat --quick-ask` to a key in your desktop's "
-                    "keyboard settings: it opens this app's quick-ask window.")
+MODIFIER_NAMES = {
+    "ctrl": "control",
+    "control": "control",
+    "alt": "alt",
+    "shift": "shift",
+    "meta": "super",
+    "super": "super",
+    "win": "super",
+}
+KEY_NAMES = {
+    "space": "space",
+    "return": "Return",
+    "enter": "Return",
+    "tab": "Tab",
+    "esc": "Escape",
+    "escape": "Escape",
+    "backspace": "BackSpace",
+}
+BIND_IT_YOURSELF = (
+    "Bind the command `desktop-chat --quick-ask` to a key in your desktop's "
+    "keyboard settings: it opens this app's quick-ask window."
+)
 
 
 class HotkeyError(ValueError):
@@ -59,8 +75,11 @@ def parse_hotkey(text: str) -> tuple[frozenset[str], str]:
 
 
 def x11_session() -> bool:
-    return (sys.platform.startswith("linux") and bool(os.environ.get("DISPLAY"))
-            and QGuiApplication.platformName() == "xcb")
+    return (
+        sys.platform.startswith("linux")
+        and bool(os.environ.get("DISPLAY"))
+        and QGuiApplication.platformName() == "xcb"
+    )
 
 
 class GlobalHotkey(QObject):
@@ -105,8 +124,12 @@ class GlobalHotkey(QObject):
             self.error = f"cannot reach the X server ({type(failure).__name__})"
             return False
         display = self._display
-        masks = {"control": X.ControlMask, "alt": X.Mod1Mask, "shift": X.ShiftMask,
-                 "super": X.Mod4Mask}
+        masks = {
+            "control": X.ControlMask,
+            "alt": X.Mod1Mask,
+            "shift": X.ShiftMask,
+            "super": X.Mod4Mask,
+        }
         self._mask = 0
         for name in modifiers:
             self._mask |= masks[name]
@@ -121,8 +144,14 @@ class GlobalHotkey(QObject):
         root = display.screen().root
         catcher = error.CatchError(error.BadAccess)
         for extra in sorted(lock_variants):
-            root.grab_key(self._keycode, self._mask | extra, True, X.GrabModeAsync,
-                          X.GrabModeAsync, onerror=catcher)
+            root.grab_key(
+                self._keycode,
+                self._mask | extra,
+                True,
+                X.GrabModeAsync,
+                X.GrabModeAsync,
+                onerror=catcher,
+            )
             self._grabs.append((self._keycode, self._mask | extra))
         display.sync()
         if catcher.get_error() is not None:
@@ -156,12 +185,16 @@ class GlobalHotkey(QObject):
         try:
             while display.pending_events():
                 event = display.next_event()
-                if (event.type == X.KeyPress and event.detail == self._keycode
-                        and event.state & self._significant == self._mask):
+                if (
+                    event.type == X.KeyPress
+                    and event.detail == self._keycode
+                    and event.state & self._significant == self._mask
+                ):
                     self.activated.emit(int(event.time))
         except error.ConnectionClosedError:
-            log.warning("The X server closed the shortcut's connection; %s no longer works",
-                        self.keys)
+            log.warning(
+                "The X server closed the shortcut's connection; %s no longer works", self.keys
+            )
             self._grabs = []
             self.release()
 
@@ -181,7 +214,8 @@ class GlobalHotkey(QObject):
         message = xevent.ClientMessage(
             window=display.create_resource_object("window", window_id),
             client_type=display.intern_atom("_NET_ACTIVE_WINDOW"),
-            data=(32, [2, timestamp, 0, 0, 0]))
+            data=(32, [2, timestamp, 0, 0, 0]),
+        )
         root.send_event(message, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
         display.flush()
 
@@ -212,6 +246,7 @@ def install_quick_ask_hotkey(window, keys: str = DEFAULT_QUICK_ASK_KEYS) -> Glob
     happened. Returns the hotkey (to release on quit) or None."""
     hotkey = GlobalHotkey(keys, window)
     if hotkey.grab():
+
         def open_quick_ask(timestamp: int) -> None:
             window.quick_ask()
             hotkey.activate_window(int(window.quick_ask_window.winId()), timestamp)

@@ -14,19 +14,25 @@ from desktop_chat.ui.plain_text import plain_message_box
 
 
 def key_destination_question(settings: Settings) -> str:
-    return (f"GROQ_BASE_URL sends requests to {effective_base_url(settings.groq_base_url)}, "
-            f"but your saved Groq key was saved for "
-            f"{effective_base_url(settings.key_saved_for)}.\n\n"
-            "Send your key and your messages to the new address? If you did not set "
-            "GROQ_BASE_URL yourself, choose “Don't send”: Desktop Chat then starts without "
-            "the key, and your key stays in the keychain.")
+    return (
+        f"GROQ_BASE_URL sends requests to {effective_base_url(settings.groq_base_url)}, "
+        f"but your saved Groq key was saved for "
+        f"{effective_base_url(settings.key_saved_for)}.\n\n"
+        "Send your key and your messages to the new address? If you did not set "
+        "GROQ_BASE_URL yourself, choose “Don't send”: Desktop Chat then starts without "
+        "the key, and your key stays in the keychain."
+    )
 
 
 def confirm_key_destination(settings: Settings, parent: QWidget | None = None) -> bool:
     """True when the user agrees to send the saved key to the configured base URL."""
-    box = plain_message_box(QMessageBox.Icon.Question, "Send your key to another server?",
-                            key_destination_question(settings), QMessageBox.StandardButton.NoButton,
-                            parent)
+    box = plain_message_box(
+        QMessageBox.Icon.Question,
+        "Send your key to another server?",
+        key_destination_question(settings),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
     send = box.addButton("Send the key there", QMessageBox.ButtonRole.AcceptRole)
     keep = box.addButton("Don't send", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)

@@ -122,10 +122,13 @@ class MainWindow(QMainWindow):
         self.make_llm = make_llm
         self.save_key = save_key
         self.preferences_store = preferences_store or QSettings()
-        self.preferences = Preferences.load(self.preferences_store, Preferences(
-            memory_turns=service.settings.memory_turns,
-            model=service.llm.model if service.llm is not None else Preferences.model,
-        ))
+        self.preferences = Preferences.load(
+            self.preferences_store,
+            Preferences(
+                memory_turns=service.settings.memory_turns,
+                model=service.llm.model if service.llm is not None else Preferences.model,
+            ),
+        )
         self.theme: Theme = THEMES[self.preferences.resolved_theme()]
         self.current_session_id: str | None = None
         self.reply_task: asyncio.Task | None = None
@@ -156,8 +159,11 @@ class MainWindow(QMainWindow):
         self.chat_pages = QStackedWidget(self)
         self.chat_pages.addWidget(self.welcome)
         self.chat_pages.addWidget(self.transcript)
-        for signal in (self.transcript_model.modelReset, self.transcript_model.rowsInserted,
-                       self.transcript_model.rowsRemoved):
+        for signal in (
+            self.transcript_model.modelReset,
+            self.transcript_model.rowsInserted,
+            self.transcript_model.rowsRemoved,
+        ):
             signal.connect(self._show_welcome_if_empty)
 
         self.sidebar_button = QToolButton(self)
@@ -190,7 +196,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(root)
 
         self.sessions.session_activated.connect(
-            lambda sid, to_composer: self._spawn(self.open_session(sid, to_composer=to_composer)))
+            lambda sid, to_composer: self._spawn(self.open_session(sid, to_composer=to_composer))
+        )
         self.sessions.new_requested.connect(self.new_session)
         self.sessions.end_requested.connect(self.end_session)
         self.composer.edit.submitted.connect(self.submit)
@@ -206,7 +213,8 @@ class MainWindow(QMainWindow):
         self.delegate.link_clicked.connect(self.open_link)
         self.sessions.search_requested.connect(lambda text: self._spawn(self.search(text)))
         self.sessions.hit_activated.connect(
-            lambda sid, eid: self._spawn(self.open_session(sid, focus_event=eid or None)))
+            lambda sid, eid: self._spawn(self.open_session(sid, focus_event=eid or None))
+        )
         self._add_session_menu()
         self.undo_button = QPushButton("Undo", self.composer)
         self.undo_button.setAccessibleName("Undo delete")
@@ -228,7 +236,8 @@ class MainWindow(QMainWindow):
         # As wide as about 14 characters, not as the longest model id: the status row must
         # not widen a small window. The list opens as wide as its longest entry.
         self.model_picker.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.model_picker.setMinimumContentsLength(14)
         self.model_picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
         self.model_picker.addItem(self.preferences.model)  # until Groq's list arrives
@@ -238,10 +247,19 @@ class MainWindow(QMainWindow):
         # Tab walks the window as it reads, left to right: the sidebar, the messages (the arrow
         # keys then step through them, each read by a screen reader), the composer, its controls.
         self.transcript.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        tab_chain = [self.sidebar_button, self.sessions.search, self.sessions.list,
-                     self.sessions.new_button, self.sessions.end_button,
-                     self.sessions.more_button, self.transcript, self.composer.edit,
-                     self.composer.send_button, self.composer.stop_button, self.model_picker]
+        tab_chain = [
+            self.sidebar_button,
+            self.sessions.search,
+            self.sessions.list,
+            self.sessions.new_button,
+            self.sessions.end_button,
+            self.sessions.more_button,
+            self.transcript,
+            self.composer.edit,
+            self.composer.send_button,
+            self.composer.stop_button,
+            self.model_picker,
+        ]
         for before, after in itertools.pairwise(tab_chain):
             QWidget.setTabOrder(before, after)
         self.retry_countdown = RetryCountdown(self, self._retry_after_rate_limit)
@@ -256,7 +274,8 @@ class MainWindow(QMainWindow):
         self._reply_finished = False  # the last reply ended without error or stop
         self._session_titles: dict[str, str] = {}
         self.sidebar_collapsed = self.preferences_store.value(
-            SIDEBAR_COLLAPSED_KEY, False, type=bool)
+            SIDEBAR_COLLAPSED_KEY, False, type=bool
+        )
         self._auto_collapsed = False
         self.palette = CommandPalette(self.theme, self)
         self.palette.chosen.connect(self._palette_chosen)
@@ -375,14 +394,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(window_title.replace("[*]", "[*][*]"))
         self.chat_title.setText(plain or APP_NAME)
 
-    async def open_session(self, session_id: str, focus_event: str | None = None,
-                           to_composer: bool = True) -> None:
+    async def open_session(
+        self, session_id: str, focus_event: str | None = None, to_composer: bool = True
+    ) -> None:
         """Show a session. `to_composer` moves the keyboard there (Enter on a session, the
         keyboard shortcuts); a click leaves it in the list, so Delete and F2 work next."""
         if self.busy:
             if session_id != self.current_session_id:
-                self.show_notice("A reply is still streaming: wait for it, or press Esc to stop "
-                                 "it, before switching sessions.")
+                self.show_notice(
+                    "A reply is still streaming: wait for it, or press Esc to stop "
+                    "it, before switching sessions."
+                )
             self.sessions.select(self.current_session_id)
             return
         self.conversation.editing_event_id = None  # an edit belongs to the session it began in
@@ -392,8 +414,11 @@ class MainWindow(QMainWindow):
         self._show_title()
         session = await self.service.store.get_session(session_id)
         ended = session is not None and session.end_time is not None
-        self.show_status("This session was ended; sending continues it with its summary in mind."
-                         if ended else "")
+        self.show_status(
+            "This session was ended; sending continues it with its summary in mind."
+            if ended
+            else ""
+        )
         if focus_event:
             self._show_event(focus_event)
         else:
@@ -430,8 +455,10 @@ class MainWindow(QMainWindow):
 
     def new_session(self) -> None:
         if self.busy:
-            self.show_notice("A reply is still streaming: wait for it, or press Esc to stop it, "
-                             "before starting a new session.")
+            self.show_notice(
+                "A reply is still streaming: wait for it, or press Esc to stop it, "
+                "before starting a new session."
+            )
             return
         self.current_session_id = None  # stored when its first message is sent
         self.conversation.editing_event_id = None
@@ -443,8 +470,10 @@ class MainWindow(QMainWindow):
 
     def end_session(self) -> None:
         if self.busy:
-            self.show_notice("A reply is still streaming: wait for it, or press Esc to stop it, "
-                             "before ending the session.")
+            self.show_notice(
+                "A reply is still streaming: wait for it, or press Esc to stop it, "
+                "before ending the session."
+            )
             return
         self._spawn(self._end_session())
 
@@ -597,12 +626,15 @@ class MainWindow(QMainWindow):
             elapsed = time.monotonic() - first_token_at
             if pieces % 25 == 0 and elapsed > 0:
                 self._show_progress(
-                    f"Replying… {(pieces - 1) / elapsed:,.0f} tokens/s  (Esc to stop)")
+                    f"Replying… {(pieces - 1) / elapsed:,.0f} tokens/s  (Esc to stop)"
+                )
 
         try:
             outcome = await run(on_piece)
         except asyncio.CancelledError:
-            renderer.finish(note="Stopped: the reply was cut short." if item.text or renderer.pending else None)
+            renderer.finish(
+                note="Stopped: the reply was cut short." if item.text or renderer.pending else None
+            )
             if not item.text:
                 self._drop(item)
             self.show_status("Stopped. What arrived is kept.")
@@ -630,7 +662,8 @@ class MainWindow(QMainWindow):
             self.reply_finished.emit(item.text)
             # A screen reader stays on the composer while the reply streams: tell it the end.
             QAccessible.updateAccessibility(
-                QAccessibleAnnouncementEvent(self, reply_announcement(item.text)))
+                QAccessibleAnnouncementEvent(self, reply_announcement(item.text))
+            )
             return outcome
         error = outcome.error
         if item.text or renderer.pending:
@@ -638,8 +671,9 @@ class MainWindow(QMainWindow):
         else:
             renderer.finish()
             self._drop(item)
-        error_item = MessageItem(Role.ERROR, error.message,
-                                 retryable=error.kind != LLMErrorKind.TOO_LONG)
+        error_item = MessageItem(
+            Role.ERROR, error.message, retryable=error.kind != LLMErrorKind.TOO_LONG
+        )
         self.transcript_model.append(error_item)
         self.transcript.follow_bottom()
         self._explain_error(error, error_item)
@@ -713,7 +747,9 @@ class MainWindow(QMainWindow):
         self.composer.edit.insertPlainText(text)
 
     def copy_last_reply(self) -> None:
-        reply = next((i for i in reversed(self.transcript_model.items) if i.role == Role.ASSISTANT), None)
+        reply = next(
+            (i for i in reversed(self.transcript_model.items) if i.role == Role.ASSISTANT), None
+        )
         if reply is not None:
             QGuiApplication.clipboard().setText(reply.text)
             self.show_status("Copied the last reply.")
@@ -727,10 +763,13 @@ class MainWindow(QMainWindow):
 
     # -- desktop: command palette, quick ask, tray -------------------------------------
     def command_palette(self) -> None:
-        entries = action_entries(SHORTCUTS, lambda name: name in self.actions_by_name
-                                 and name != "command_palette")
-        entries += [PaletteEntry("session", s.display_title, "session", s.session_id)
-                    for s in self.sessions.model.sessions]
+        entries = action_entries(
+            SHORTCUTS, lambda name: name in self.actions_by_name and name != "command_palette"
+        )
+        entries += [
+            PaletteEntry("session", s.display_title, "session", s.session_id)
+            for s in self.sessions.model.sessions
+        ]
         self.palette.set_theme(self.theme)
         self.palette.open_with(entries)
 
@@ -769,10 +808,14 @@ class MainWindow(QMainWindow):
         if not misleading(text, host):
             QDesktopServices.openUrl(url)
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Open this link?",
-                          f"The link’s text reads “{named_host(text)}”, but it opens {host}.\n\n"
-                          f"{url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
-                          QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Open this link?",
+            f"The link’s text reads “{named_host(text)}”, but it opens {host}.\n\n"
+            f"{url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)  # model text: never markup
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Open).setText(f"Open {host}")
@@ -814,8 +857,7 @@ class MainWindow(QMainWindow):
         if edit is not None:
             # Room for a title, not a word (QInputDialog sizes itself to its fields on show).
             edit.setMinimumWidth(RENAME_FIELD_WIDTH)
-        dialog.textValueSelected.connect(
-            lambda text: self._spawn(self._rename(session_id, text)))
+        dialog.textValueSelected.connect(lambda text: self._spawn(self._rename(session_id, text)))
         self.rename_dialog = dialog
         dialog.open()
         if edit is not None:
@@ -836,10 +878,13 @@ class MainWindow(QMainWindow):
             return
         row = self.sessions.model.row_of(session_id)
         title = self.sessions.model.sessions[row].display_title if row >= 0 else "this session"
-        box = plain_message_box(QMessageBox.Icon.NoIcon, "Delete session",
-                                f"Delete “{title}”? You can undo this for a few seconds.",
-                                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                self)
+        box = plain_message_box(
+            QMessageBox.Icon.NoIcon,
+            "Delete session",
+            f"Delete “{title}”? You can undo this for a few seconds.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Yes).setText("Delete")
         box.setAccessibleName("Delete session")
@@ -898,18 +943,21 @@ class MainWindow(QMainWindow):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(kind)
         dialog.fileSelected.connect(
-            lambda path: self._spawn(self.export_session(session_id, Path(path), kind)))
+            lambda path: self._spawn(self.export_session(session_id, Path(path), kind))
+        )
         self.export_dialog = dialog
         dialog.open()
 
     def choose_import_file(self) -> None:
         """A Desktop Chat JSON export, or a ChatGPT or Claude conversations.json."""
         folder = self.preferences_store.value(EXPORT_FOLDER_KEY, "") or str(Path.home())
-        dialog = QFileDialog(self, "Import conversations", folder,
-                             "Conversations (*.json);;All files (*)")
+        dialog = QFileDialog(
+            self, "Import conversations", folder, "Conversations (*.json);;All files (*)"
+        )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(
-            lambda path: self._spawn(self.conversation.import_file(Path(path))))
+            lambda path: self._spawn(self.conversation.import_file(Path(path)))
+        )
         self.import_dialog = dialog
         dialog.open()
 
@@ -975,8 +1023,9 @@ class MainWindow(QMainWindow):
             return
         session_id = self.current_session_id
         prompt = self.service.settings.session_prompts.get(session_id) if session_id else None
-        dialog = SettingsDialog(self.preferences, prompt, session_id is not None, self,
-                                key_source=self.key_source)
+        dialog = SettingsDialog(
+            self.preferences, prompt, session_id is not None, self, key_source=self.key_source
+        )
         from desktop_chat.ui.account import AccountSection
 
         # Without Supabase the section says how to turn sync on.
@@ -1066,8 +1115,11 @@ class MainWindow(QMainWindow):
             self._key_rejected = True
             self.change_key_button.show()
             self.show_status("Change the key (Settings → API key), then press Retry.")
-        elif error.kind == LLMErrorKind.RATE_LIMIT and error.retry_after is not None \
-                and not auto_retry:
+        elif (
+            error.kind == LLMErrorKind.RATE_LIMIT
+            and error.retry_after is not None
+            and not auto_retry
+        ):
             self.retry_countdown.start(item, error.retry_after)
         elif error.kind == LLMErrorKind.TOO_LONG:
             # Asking again would run into the same cap: the way on is a narrower question.
@@ -1086,8 +1138,10 @@ class MainWindow(QMainWindow):
             self.key_dialog.raise_()
             return
         if self.key_source == "environment":
-            note = ("GROQ_API_KEY is set, so it is used again at the next start: change it there "
-                    "too to keep the new key.")
+            note = (
+                "GROQ_API_KEY is set, so it is used again at the next start: change it there "
+                "too to keep the new key."
+            )
             reason = f"{reason}\n\n{note}" if reason else note
         self.key_dialog = ApiKeyDialog(self, reason)
         self.key_dialog.accepted.connect(lambda: self.use_key(self.key_dialog.key))
@@ -1119,8 +1173,9 @@ class MainWindow(QMainWindow):
         except KeychainUnavailable as unavailable:
             self.key_source = "session"
             self.show_status("Key kept for this run only: this system has no keychain.")
-            box = plain_message_box(QMessageBox.Icon.NoIcon, "Key kept for this run only",
-                                    str(unavailable), parent=self)
+            box = plain_message_box(
+                QMessageBox.Icon.NoIcon, "Key kept for this run only", str(unavailable), parent=self
+            )
             box.setObjectName("KeychainNotice")
             box.layout().setContentsMargins(*DIALOG_MARGINS)
             box.setAccessibleName("Key kept for this run only")
@@ -1153,16 +1208,22 @@ class MainWindow(QMainWindow):
             return
         if self.isVisible():
             inner, outer = self.geometry(), self.frameGeometry()
-            frame = QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
-                             outer.right() - inner.right(), outer.bottom() - inner.bottom())
+            frame = QMargins(
+                inner.left() - outer.left(),
+                inner.top() - outer.top(),
+                outer.right() - inner.right(),
+                outer.bottom() - inner.bottom(),
+            )
         else:
             frame = FRAME_ALLOWANCE  # not framed by the window manager yet
         area = screen.availableGeometry().marginsRemoved(frame)  # where the client area fits
         room = area.adjusted(SCREEN_MARGIN, SCREEN_MARGIN, -SCREEN_MARGIN, -SCREEN_MARGIN)
         if room.width() < 400 or room.height() < 300:
             room = area
-        size = QSize(max(min(self.width(), room.width()), self.minimumWidth()),
-                     max(min(self.height(), room.height()), self.minimumHeight()))
+        size = QSize(
+            max(min(self.width(), room.width()), self.minimumWidth()),
+            max(min(self.height(), room.height()), self.minimumHeight()),
+        )
         rect = QRect(self.geometry().topLeft(), size)
         if center:
             rect.moveCenter(area.center())
@@ -1193,8 +1254,12 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if (self.preferences.keep_in_tray and not self._quitting and self.tray is not None
-                and self.tray.visible):
+        if (
+            self.preferences.keep_in_tray
+            and not self._quitting
+            and self.tray is not None
+            and self.tray.visible
+        ):
             event.ignore()  # the app keeps running (and a reply keeps streaming) in the tray
             self.hide()
             return
@@ -1248,5 +1313,11 @@ def export_file_name(title: str, kind: str) -> str:
     return f"{name or 'chat'}.{kind}"
 
 
-_RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                   *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED_NAMES = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}

@@ -49,12 +49,27 @@ def lexer_for(lang: str) -> Lexer | None:
 
 # Building a lexer compiles its rules: 20-120 ms the first time a language is met (Python's
 # ~90 ms). Built ahead, in a background thread, the first code block of a run does not stall.
-COMMON_LANGUAGES = ("python", "javascript", "typescript", "bash", "json", "sql", "html", "css",
-                    "java", "c", "cpp", "go", "rust", "yaml")
+COMMON_LANGUAGES = (
+    "python",
+    "javascript",
+    "typescript",
+    "bash",
+    "json",
+    "sql",
+    "html",
+    "css",
+    "java",
+    "c",
+    "cpp",
+    "go",
+    "rust",
+    "yaml",
+)
 
 
 def warm_up_lexers(languages: tuple[str, ...] = COMMON_LANGUAGES) -> threading.Thread:
     """Build the lexers of `languages` in a daemon thread (it only fills lexer_for's cache)."""
+
     def build() -> None:
         for lang in languages:
             lexer_for(lang)
@@ -90,8 +105,9 @@ def _code_block_open(match: re.Match) -> str:
 
 
 # A blockquote's bar and indent come from the style sheet's table.quote / td.quote rules.
-QUOTE_OPEN = ('<table class="quote" cellspacing="0" cellpadding="0" width="100%">'
-              '<tr><td class="quote">')
+QUOTE_OPEN = (
+    '<table class="quote" cellspacing="0" cellpadding="0" width="100%"><tr><td class="quote">'
+)
 QUOTE_CLOSE = "</td></tr></table>\n"
 
 
@@ -136,11 +152,15 @@ def _make_task(tokens: list[Token], item: int) -> bool:
     inline = tokens[item + 2]
     match = _TASK_MARK.match(inline.content)
     children = inline.children or []
-    if not match or not children or children[0].type != "text" \
-            or not children[0].content.startswith(match.group(0)):
+    if (
+        not match
+        or not children
+        or children[0].type != "text"
+        or not children[0].content.startswith(match.group(0))
+    ):
         return False
     box = UNCHECKED_BOX if match.group(1) == " " else CHECKED_BOX
-    children[0].content = box + children[0].content[len(match.group(0)):]
+    children[0].content = box + children[0].content[len(match.group(0)) :]
     return True
 
 
@@ -243,8 +263,9 @@ class MarkdownBlock:
         return _to_qt_html(parser.renderer.render(list(self.tokens), parser.options, {}))
 
 
-def markdown_blocks(source: str, continues: Continuation | None = None,
-                    continued: Continuation | None = None) -> list[MarkdownBlock]:
+def markdown_blocks(
+    source: str, continues: Continuation | None = None, continued: Continuation | None = None
+) -> list[MarkdownBlock]:
     """The top-level blocks of `source`, in order, with where each one lies in it.
 
     A block is rendered on its own (as HTML, or as a code block inserted as text, which costs
@@ -280,10 +301,18 @@ def markdown_blocks(source: str, continues: Continuation | None = None,
         start, end = offset(first.map[0]), offset(first.map[1])
         fence = CodeFence(first.info, first.content) if first.type == "fence" else None
         nested = any(t.type == "fence" for t in group[1:])
-        blocks.append(MarkdownBlock(
-            source[start:end], start, end, fence,
-            nested or (fence is not None and lexer_for(fence.lang) is not None), tuple(group),
-            block_continues, block_continued))
+        blocks.append(
+            MarkdownBlock(
+                source[start:end],
+                start,
+                end,
+                fence,
+                nested or (fence is not None and lexer_for(fence.lang) is not None),
+                tuple(group),
+                block_continues,
+                block_continued,
+            )
+        )
     return blocks
 
 
@@ -291,22 +320,32 @@ def _drop_header(tokens: list[Token]) -> None:
     """A table chunk after the first is parsed under its table's header, shown only once."""
     for index, token in enumerate(tokens):
         if token.type == "thead_open":
-            close = next(number for number in range(index, len(tokens))
-                         if tokens[number].type == "thead_close")
-            del tokens[index:close + 1]
+            close = next(
+                number
+                for number in range(index, len(tokens))
+                if tokens[number].type == "thead_close"
+            )
+            del tokens[index : close + 1]
             return
 
 
-def _join_chunks(group: list[Token], continues: Continuation | None,
-                 continued: Continuation | None) -> None:
+def _join_chunks(
+    group: list[Token], continues: Continuation | None, continued: Continuation | None
+) -> None:
     """Make a chunk meet its neighbours without a gap: no margin where the block goes on, and
     the same column widths in every chunk of a table."""
     first = group[0]
-    if continues is not None and first.type in ("paragraph_open", "bullet_list_open",
-                                                "ordered_list_open"):
+    if continues is not None and first.type in (
+        "paragraph_open",
+        "bullet_list_open",
+        "ordered_list_open",
+    ):
         _add_style(first, "margin-top: 0px")
-    if continued is not None and first.type in ("paragraph_open", "bullet_list_open",
-                                                "ordered_list_open"):
+    if continued is not None and first.type in (
+        "paragraph_open",
+        "bullet_list_open",
+        "ordered_list_open",
+    ):
         _add_style(first, "margin-bottom: 0px")
     table = continues if continues is not None and continues.kind == "table" else continued
     if first.type == "table_open" and table is not None and table.kind == "table":
@@ -340,9 +379,11 @@ class CodeHighlight:
     def __init__(self, fence: CodeFence):
         lexer = lexer_for(fence.lang)
         self._tokens: Iterator[tuple[TokenType, str]] | None = (
-            lexer.get_tokens(fence.code) if lexer is not None else None)
+            lexer.get_tokens(fence.code) if lexer is not None else None
+        )
         self.pieces: list[tuple[TokenType | None, str]] = (
-            [] if lexer is not None else [(None, fence.code)])
+            [] if lexer is not None else [(None, fence.code)]
+        )
         self.done = lexer is None
 
     def advance(self, deadline: float | None) -> bool:
@@ -404,12 +445,20 @@ class _Block:
     def going_on(cls, continuation: Continuation | None, start: int) -> _Block:
         if continuation is None:
             return cls(start=start)
-        return cls(continuation.kind, start, 0, continuation.marker, continuation.header,
-                   continuation.widths, continuation.width)
+        return cls(
+            continuation.kind,
+            start,
+            0,
+            continuation.marker,
+            continuation.header,
+            continuation.widths,
+            continuation.width,
+        )
 
 
-def scan_segments(source: str, start: int = 0, continues: Continuation | None = None,
-                  final: bool = False) -> list[Segment]:
+def scan_segments(
+    source: str, start: int = 0, continues: Continuation | None = None, final: bool = False
+) -> list[Segment]:
     """`source` from `start` (a previous boundary, inside a block cut in chunks if `continues`)
     cut at its boundaries: the last segment is the unfinished rest (to the end of `source`).
 
@@ -446,9 +495,13 @@ def scan_segments(source: str, start: int = 0, continues: Continuation | None = 
         line_start, position = position, line_end + 1
         if fence is not None:
             match = _FENCE.match(line)
-            if complete and match and match.group(1)[0] == fence[0] \
-                    and len(match.group(1)) >= len(fence) \
-                    and not line.strip()[len(match.group(1)):].strip():
+            if (
+                complete
+                and match
+                and match.group(1)[0] == fence[0]
+                and len(match.group(1)) >= len(fence)
+                and not line.strip()[len(match.group(1)) :].strip()
+            ):
                 fence = None
                 if not fence_in_list:
                     cut(min(position, len(source)), None)
@@ -458,8 +511,9 @@ def scan_segments(source: str, start: int = 0, continues: Continuation | None = 
                 blank_end = min(position, len(source))
             continue
         if blank_end is not None:
-            goes_on = line[0] in " \t" or (block.kind == "list"
-                                            and _list_marker(line) == block.marker)
+            goes_on = line[0] in " \t" or (
+                block.kind == "list" and _list_marker(line) == block.marker
+            )
             if not goes_on:
                 cut(blank_end, None)
             blank_end = None
@@ -489,9 +543,10 @@ def _scan_line(source: str, line: str, line_start: int, block: _Block, cut) -> N
         if line.startswith("|"):
             if block.count >= CHUNK_LINES:
                 if not block.widths:
-                    block.widths, block.width = _column_widths(source[block.start:line_start])
-                block = cut(line_start, Continuation("table", block.header, block.widths,
-                                                     block.width))
+                    block.widths, block.width = _column_widths(source[block.start : line_start])
+                block = cut(
+                    line_start, Continuation("table", block.header, block.widths, block.width)
+                )
             block.count += 1
         else:
             block.kind = "other"  # the table may go on; it is no longer cut in chunks
@@ -506,8 +561,13 @@ def _scan_line(source: str, line: str, line_start: int, block: _Block, cut) -> N
         if line[0] in " \t" or not _starts_block(line):
             return  # the item's own text, or a lazy continuation of it
     elif kind == "paragraph":
-        if block.count == 1 and "|" in block.first_line and _DELIMITER_ROW.match(line) \
-                and "|" in line and _is_table(block.first_line, line):
+        if (
+            block.count == 1
+            and "|" in block.first_line
+            and _DELIMITER_ROW.match(line)
+            and "|" in line
+            and _is_table(block.first_line, line)
+        ):
             block.kind, block.count = "table", 0
             block.header = f"{block.first_line}\n{line}\n"
             return
@@ -515,9 +575,12 @@ def _scan_line(source: str, line: str, line_start: int, block: _Block, cut) -> N
             block.kind = None  # the paragraph was a heading
             return
         if not _starts_block(line):
-            if _PLAIN_LINE.match(line) and block.count >= CHUNK_LINES \
-                    and block.count % CHUNK_LINES == 0 \
-                    and _inline_closed(source[block.start:line_start]):
+            if (
+                _PLAIN_LINE.match(line)
+                and block.count >= CHUNK_LINES
+                and block.count % CHUNK_LINES == 0
+                and _inline_closed(source[block.start : line_start])
+            ):
                 block = cut(line_start, Continuation("paragraph"))
             block.count += 1
             block.first_line = ""
@@ -541,8 +604,12 @@ def _start_block(line: str, line_start: int, block: _Block) -> None:
 
 def _starts_block(line: str) -> bool:
     """Whether `line` interrupts a paragraph or a list item: a heading, rule, quote or item."""
-    return bool(_HEADING.match(line) or _RULE.match(line) or _QUOTE.match(line)
-                or (line[0] not in " \t" and _list_marker(line) is not None))
+    return bool(
+        _HEADING.match(line)
+        or _RULE.match(line)
+        or _QUOTE.match(line)
+        or (line[0] not in " \t" and _list_marker(line) is not None)
+    )
 
 
 def _list_marker(line: str) -> str | None:
@@ -581,8 +648,10 @@ def _column_widths(table_source: str) -> tuple[tuple[int, ...], int]:
                 widths.append(0)
             widths[column] = max(widths[column], len(cell.strip()), 3)
     total = sum(widths) or 1
-    return (tuple(max(5, round(100 * width / total)) for width in widths),
-            min(100, max(30, 3 * total)))
+    return (
+        tuple(max(5, round(100 * width / total)) for width in widths),
+        min(100, max(30, 3 * total)),
+    )
 
 
 def _long_line_cut(source: str, chunk_start: int, line_end: int) -> int | None:

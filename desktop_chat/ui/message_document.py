@@ -80,8 +80,15 @@ class MessageDocument(QTextDocument):
     # row on rendered_more (else it would keep the height of the first slice).
     progressive = False
 
-    def __init__(self, role: Role, text: str, font: QFont, theme: Theme = DARK,
-                 font_generation: int = 0, progressive: bool | None = None):
+    def __init__(
+        self,
+        role: Role,
+        text: str,
+        font: QFont,
+        theme: Theme = DARK,
+        font_generation: int = 0,
+        progressive: bool | None = None,
+    ):
         super().__init__()
         if progressive is not None:
             self.progressive = progressive
@@ -249,10 +256,10 @@ class MessageDocument(QTextDocument):
         while ends:
             shown = self._finished_length
             end = next((end for end in ends if end - shown >= SLICE_CHARS), ends[-1])
-            del ends[:ends.index(end) + 1]
+            del ends[: ends.index(end) + 1]
             if ends:
                 # Up to the next boundary the scan sees what decides the one at `end`.
-                self._append_stream(text[:ends[0]], upto=end)
+                self._append_stream(text[: ends[0]], upto=end)
             else:
                 self._append_stream(text, final=True)
             if time.perf_counter() > deadline:
@@ -271,8 +278,13 @@ class MessageDocument(QTextDocument):
         if self._progress is not None:
             QTimer.singleShot(0, self, self._render_later)
 
-    def _append_stream(self, text: str, final: bool = False,
-                       lex_budget: float | None = None, upto: int | None = None) -> None:
+    def _append_stream(
+        self,
+        text: str,
+        final: bool = False,
+        lex_budget: float | None = None,
+        upto: int | None = None,
+    ) -> None:
         if not text.startswith(self._source[: self._finished_length]):
             self.revision += 1
             self.clear()
@@ -287,8 +299,7 @@ class MessageDocument(QTextDocument):
                 segments = [*kept, Segment(upto, upto, kept[-1].continued, None)]
         boundary = len(text) if final else segments[-1].start
         blocks = self._blocks_of(text, segments)
-        ready = self._ready(blocks, boundary - self._finished_length,
-                            None if final else lex_budget)
+        ready = self._ready(blocks, boundary - self._finished_length, None if final else lex_budget)
         cursor = QTextCursor(self)
         cursor.beginEditBlock()
         self._show_blocks(cursor, blocks, ready)
@@ -312,13 +323,14 @@ class MessageDocument(QTextDocument):
         parsed alone (with its table's header), so a growing block costs its last chunk."""
         blocks: list[MarkdownBlock] = []
         for segment in segments:
-            source = text[segment.start:segment.end]
+            source = text[segment.start : segment.end]
             if not source.strip():
                 continue
             shift = segment.start - self._finished_length
             for block in markdown_blocks(source, segment.continues, segment.continued):
-                blocks.append(dataclasses.replace(block, start=block.start + shift,
-                                                  end=block.end + shift))
+                blocks.append(
+                    dataclasses.replace(block, start=block.start + shift, end=block.end + shift)
+                )
         self.parsed_chars += sum(segment.end - segment.start for segment in segments)
         return blocks
 
@@ -352,8 +364,9 @@ class MessageDocument(QTextDocument):
         grows in place: re-laying out text costs more than parsing it."""
         wanted = [_ShownBlock(block, number < ready) for number, block in enumerate(blocks)]
         kept = 0
-        while (kept < min(len(wanted), len(self._tail))
-               and wanted[kept].looks_like(self._tail[kept])):
+        while kept < min(len(wanted), len(self._tail)) and wanted[kept].looks_like(
+            self._tail[kept]
+        ):
             self._tail[kept].finished = wanted[kept].finished
             kept += 1
         if kept == len(wanted) - 1 == len(self._tail) - 1 and self._extend_code(wanted[kept]):
@@ -369,8 +382,14 @@ class MessageDocument(QTextDocument):
         """Append to the code block being written, if that is all that changed."""
         shown = self._tail[-1]
         old, new = shown.block.fence, latest.block.fence
-        if (old is None or new is None or shown.finished or latest.finished
-                or new.lang != old.lang or not new.code.startswith(old.code)):
+        if (
+            old is None
+            or new is None
+            or shown.finished
+            or latest.finished
+            or new.lang != old.lang
+            or not new.code.startswith(old.code)
+        ):
             return False
         cursor = QTextCursor(self)
         cursor.movePosition(QTextCursor.MoveOperation.End)
@@ -378,7 +397,7 @@ class MessageDocument(QTextDocument):
         if old.code.endswith("\n"):
             cursor.setBlockFormat(formats.middle)  # no longer the block's last line
         start = cursor.position()
-        _insert_code_text(cursor, formats, [(None, new.code[len(old.code):])])
+        _insert_code_text(cursor, formats, [(None, new.code[len(old.code) :])])
         self.inserted_chars += len(new.code) - len(old.code)
         if not old.code:
             self._name_language(start, new)
@@ -429,8 +448,7 @@ class MessageDocument(QTextDocument):
             return
         first = QTextCursor(self)
         first.setPosition(start)
-        first.movePosition(QTextCursor.MoveOperation.NextCharacter,
-                           QTextCursor.MoveMode.KeepAnchor)
+        first.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
         named = QTextCharFormat()
         named.setAnchor(True)
         named.setAnchorNames([CODE_LANGUAGE_ANCHOR + language])
@@ -458,8 +476,9 @@ class MessageDocument(QTextDocument):
             # Qt started the fragment (a list or a table) on a block of its own: drop the
             # empty one, which would show as a blank line the one-shot render does not have.
             remover = QTextCursor(block)
-            remover.movePosition(QTextCursor.MoveOperation.NextBlock,
-                                 QTextCursor.MoveMode.KeepAnchor)
+            remover.movePosition(
+                QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor
+            )
             block_format = block.next().blockFormat()
             remover.removeSelectedText()
             remover.setBlockFormat(block_format)
@@ -488,12 +507,14 @@ class _ShownBlock:
     def looks_like(self, other: _ShownBlock) -> bool:
         """Whether showing this block would show what `other` shows: only code looks
         different once finished (highlighted)."""
-        return (self.block == other.block
-                and (self.finished == other.finished or not self.block.has_code))
+        return self.block == other.block and (
+            self.finished == other.finished or not self.block.has_code
+        )
 
 
-def _insert_code_text(cursor: QTextCursor, formats: CodeFormats,
-                      pieces: list[tuple[object, str]]) -> None:
+def _insert_code_text(
+    cursor: QTextCursor, formats: CodeFormats, pieces: list[tuple[object, str]]
+) -> None:
     for token_type, text in pieces:
         char_format = formats.text if token_type is None else formats.token(token_type)
         for number, line in enumerate(text.split("\n")):
@@ -550,8 +571,11 @@ def _code_formats(document: QTextDocument) -> CodeFormats:
         first = template.begin()  # a block is only valid while its document lives
         middle, last = first.next(), first.next().next()
         formats = _CODE_FORMATS[key] = CodeFormats(
-            first.blockFormat(), middle.blockFormat(), last.blockFormat(),
-            first.begin().fragment().charFormat())
+            first.blockFormat(),
+            middle.blockFormat(),
+            last.blockFormat(),
+            first.begin().fragment().charFormat(),
+        )
     return formats
 
 
@@ -559,13 +583,17 @@ _LEADING_TAGS = re.compile(r"^(?:\s*<[^>]+>)+")
 _FIRST_BLOCK_FORMATS: dict[tuple[str, str, str], tuple[QTextBlockFormat, bool]] = {}
 
 
-def _first_block_format(document: QTextDocument,
-                        fragment_html: str) -> tuple[QTextBlockFormat, bool]:
+def _first_block_format(
+    document: QTextDocument, fragment_html: str
+) -> tuple[QTextBlockFormat, bool]:
     """The format of the first block `fragment_html` makes, and whether it is a list item.
     It depends only on the tags the fragment opens with, so one parse serves them all."""
     match = _LEADING_TAGS.match(fragment_html)
-    key = (document.defaultStyleSheet(), document.defaultFont().key(),
-           match.group(0) if match else "")
+    key = (
+        document.defaultStyleSheet(),
+        document.defaultFont().key(),
+        match.group(0) if match else "",
+    )
     found = _FIRST_BLOCK_FORMATS.get(key)
     if found is None:
         if len(_FIRST_BLOCK_FORMATS) > 512:
@@ -579,9 +607,14 @@ def _first_block_format(document: QTextDocument,
 def _mix(color: str, background: str, share: float) -> str:
     """`color` laid over `background` at `share` opacity, as one opaque colour."""
     front, back = QColor(color), QColor(background)
-    channels = (round(f * share + b * (1 - share)) for f, b in
-                ((front.red(), back.red()), (front.green(), back.green()),
-                 (front.blue(), back.blue())))
+    channels = (
+        round(f * share + b * (1 - share))
+        for f, b in (
+            (front.red(), back.red()),
+            (front.green(), back.green()),
+            (front.blue(), back.blue()),
+        )
+    )
     return QColor(*channels).name()
 
 
@@ -592,7 +625,7 @@ def _code_language(block) -> str:
         return ""
     for name in fragments.fragment().charFormat().anchorNames():
         if name.startswith(CODE_LANGUAGE_ANCHOR):
-            return name[len(CODE_LANGUAGE_ANCHOR):]
+            return name[len(CODE_LANGUAGE_ANCHOR) :]
     return ""
 
 

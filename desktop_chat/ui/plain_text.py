@@ -54,8 +54,9 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         one_line = " ".join(self._full.split())
-        shown = self.fontMetrics().elidedText(one_line, Qt.TextElideMode.ElideRight,
-                                              max(self.width(), 1))
+        shown = self.fontMetrics().elidedText(
+            one_line, Qt.TextElideMode.ElideRight, max(self.width(), 1)
+        )
         super().setText(shown)
         self.setToolTip(plain_tooltip(self._full) if shown != one_line else "")
 
@@ -70,9 +71,13 @@ def plain_tooltip(text: str | None) -> str:
     return f"<p style='white-space:pre-wrap'>{escaped}</p>"
 
 
-def plain_message_box(icon: QMessageBox.Icon, title: str, text: str,
-                      buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
-                      parent: QWidget | None = None) -> QMessageBox:
+def plain_message_box(
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+    parent: QWidget | None = None,
+) -> QMessageBox:
     """A QMessageBox whose text is plain text (its label would otherwise guess)."""
     box = QMessageBox(icon, title, "", buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
@@ -80,7 +85,8 @@ def plain_message_box(icon: QMessageBox.Icon, title: str, text: str,
     return box
 
 
-def show_plain_message(icon: QMessageBox.Icon, parent: QWidget | None, title: str,
-                       text: str) -> None:
+def show_plain_message(
+    icon: QMessageBox.Icon, parent: QWidget | None, title: str, text: str
+) -> None:
     """A modal message in plain text, for start-up (before the event loop runs)."""
     plain_message_box(icon, title, text, parent=parent).exec()

@@ -37,8 +37,12 @@ SIZE = (640, 440)
 
 class QuickAskWindow(QWidget):
     def __init__(self, main_window):
-        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
-                         | Qt.WindowType.WindowStaysOnTopHint)
+        super().__init__(
+            None,
+            Qt.WindowType.Window
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint,
+        )
         self.main_window = main_window
         self.service = main_window.service
         self.setObjectName("QuickAsk")
@@ -120,11 +124,15 @@ class QuickAskWindow(QWidget):
         self.input.setFocus()
 
     def _place(self) -> None:
-        screen = (QApplication.screenAt(self.main_window.geometry().center())
-                  or QApplication.primaryScreen())
+        screen = (
+            QApplication.screenAt(self.main_window.geometry().center())
+            or QApplication.primaryScreen()
+        )
         area = screen.availableGeometry()
-        self.move(area.x() + (area.width() - self.width()) // 2,
-                  area.y() + max(0, area.height() // 5 - 40))
+        self.move(
+            area.x() + (area.width() - self.width()) // 2,
+            area.y() + max(0, area.height() // 5 - 40),
+        )
 
     def dismiss(self) -> None:
         """Esc: the window goes; a reply still streaming carries on and is stored."""
@@ -195,13 +203,13 @@ class QuickAskWindow(QWidget):
             renderer.finish()
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
-            self.status.setText(
-                "Enter asks a follow-up; “Open in main window” continues there.")
+            self.status.setText("Enter asks a follow-up; “Open in main window” continues there.")
         else:
             renderer.finish(note="Interrupted: the reply did not finish." if item.text else None)
             if not item.text:
-                self.model.beginRemoveRows(self.model.index(0).parent(), self.model.row_of(item),
-                                           self.model.row_of(item))
+                self.model.beginRemoveRows(
+                    self.model.index(0).parent(), self.model.row_of(item), self.model.row_of(item)
+                )
                 self.model.items.remove(item)
                 self.model.endRemoveRows()
             self.model.append(MessageItem(Role.ERROR, outcome.error.message))

@@ -110,7 +110,8 @@ class SessionListModel(QAbstractListModel):
 # Markdown syntax a snippet may carry, removed so it reads as plain text. A snippet is a cut
 # out of a message, so a link or a fence may be cut short at either end.
 _LINE_MARKUP = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?)", re.M)
+    r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?)", re.M
+)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.M)
 _RULE_OR_TABLE_RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$|^[ \t|:-]*-{3,}[ \t|:-]*$", re.M)
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)?")  # [text](url), ![alt](url), cut-off ones
@@ -158,10 +159,15 @@ def split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 def _luminance(colour: QColor) -> float:
     """WCAG relative luminance."""
+
     def linear(channel: float) -> float:
         return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
-    return (0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF())
-            + 0.0722 * linear(colour.blueF()))
+
+    return (
+        0.2126 * linear(colour.redF())
+        + 0.7152 * linear(colour.greenF())
+        + 0.0722 * linear(colour.blueF())
+    )
 
 
 def readable_on(background: QColor) -> QColor:
@@ -176,9 +182,17 @@ def readable_on(background: QColor) -> QColor:
     return dark if ratio(dark) >= ratio(light) else light
 
 
-def draw_marked_text(painter: QPainter, rect: QRect, marked: str, font: QFont, color: QColor,
-                     accent: QColor, max_lines: int, prefix: str = "",
-                     prefix_color: QColor | None = None) -> None:
+def draw_marked_text(
+    painter: QPainter,
+    rect: QRect,
+    marked: str,
+    font: QFont,
+    color: QColor,
+    accent: QColor,
+    max_lines: int,
+    prefix: str = "",
+    prefix_color: QColor | None = None,
+) -> None:
     """`prefix` (in `prefix_color`) then `marked`, in up to `max_lines` lines, the matches on
     the accent; "…" if it goes on."""
     text, runs = split_marks(marked)
@@ -204,8 +218,11 @@ def draw_marked_text(painter: QPainter, rect: QRect, marked: str, font: QFont, c
     layout.setFormats(ranges)
     option = QTextOption()
     # One line (a title) is cut anywhere, to show as much as fits; more lines break at words.
-    option.setWrapMode(QTextOption.WrapMode.WrapAnywhere if max_lines == 1
-                       else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    option.setWrapMode(
+        QTextOption.WrapMode.WrapAnywhere
+        if max_lines == 1
+        else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    )
     layout.setTextOption(option)
     metrics = QFontMetrics(font)
     ellipsis = "…"
@@ -230,8 +247,9 @@ def draw_marked_text(painter: QPainter, rect: QRect, marked: str, font: QFont, c
     painter.setFont(font)
     layout.draw(painter, QPointF(rect.topLeft()))
     if cut:
-        end = QPointF(rect.left() + last.naturalTextWidth() + 1,
-                      rect.top() + last.y() + last.ascent())
+        end = QPointF(
+            rect.left() + last.naturalTextWidth() + 1, rect.top() + last.y() + last.ascent()
+        )
         painter.drawText(end, ellipsis)
     painter.restore()
 
@@ -302,15 +320,19 @@ class RowPainter:
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 10, 10)
             painter.setBrush(accent)
-            painter.drawRoundedRect(QRectF(rect.left() + 1, rect.top() + 10, 3, rect.height() - 20),
-                                    1.5, 1.5)
+            painter.drawRoundedRect(
+                QRectF(rect.left() + 1, rect.top() + 10, 3, rect.height() - 20), 1.5, 1.5
+            )
         elif state & QStyle.StateFlag.State_MouseOver:
             fill = QColor(text)
             fill.setAlpha(20)
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 10, 10)
-        if state & QStyle.StateFlag.State_HasFocus and option.widget is not None \
-                and option.widget.hasFocus():
+        if (
+            state & QStyle.StateFlag.State_HasFocus
+            and option.widget is not None
+            and option.widget.hasFocus()
+        ):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(accent, 1.5))
             painter.drawRoundedRect(rect.adjusted(0.75, 0.75, -0.75, -0.75), 10, 10)
@@ -337,8 +359,12 @@ class SearchResultDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         title, small = self._fonts(option)
-        height = (QFontMetrics(title).lineSpacing() + 4
-                  + QFontMetrics(small).lineSpacing() * self.SNIPPET_LINES + 16)
+        height = (
+            QFontMetrics(title).lineSpacing()
+            + 4
+            + QFontMetrics(small).lineSpacing() * self.SNIPPET_LINES
+            + 16
+        )
         return QSize(200, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -347,18 +373,32 @@ class SearchResultDelegate(QStyledItemDelegate):
         accent, text, muted = self.rows.colors(option)
         title_font, small = self._fonts(option)
         rect = option.rect.adjusted(12, 8, -10, -8)
-        title_rect = QRect(rect.left(), rect.top(), rect.width(),
-                           QFontMetrics(title_font).lineSpacing())
-        snippet_rect = QRect(rect.left(), title_rect.bottom() + 5, rect.width(),
-                             QFontMetrics(small).lineSpacing() * self.SNIPPET_LINES)
+        title_rect = QRect(
+            rect.left(), rect.top(), rect.width(), QFontMetrics(title_font).lineSpacing()
+        )
+        snippet_rect = QRect(
+            rect.left(),
+            title_rect.bottom() + 5,
+            rect.width(),
+            QFontMetrics(small).lineSpacing() * self.SNIPPET_LINES,
+        )
         if hit.event_id is None:  # a title match: the title itself, marked
             draw_marked_text(painter, title_rect, hit.snippet, title_font, text, accent, 1)
             draw_marked_text(painter, snippet_rect, "Matches the title", small, muted, accent, 1)
         else:
             draw_marked_text(painter, title_rect, hit.title, title_font, text, accent, 1)
             prefix = f"{match_count_text(hit)} · " if hit.matches > 1 else ""
-            draw_marked_text(painter, snippet_rect, plain_snippet(hit.snippet), small, text,
-                             accent, self.SNIPPET_LINES, prefix, muted)
+            draw_marked_text(
+                painter,
+                snippet_rect,
+                plain_snippet(hit.snippet),
+                small,
+                text,
+                accent,
+                self.SNIPPET_LINES,
+                prefix,
+                muted,
+            )
 
 
 class SessionDelegate(QStyledItemDelegate):
@@ -383,10 +423,14 @@ class SessionDelegate(QStyledItemDelegate):
         title_font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(title_font)
         painter.setPen(text)
-        title = QFontMetrics(title_font).elidedText(session.display_title,
-                                                    Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), metrics.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        title = QFontMetrics(title_font).elidedText(
+            session.display_title, Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), metrics.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            title,
+        )
         small = QFont(option.font)
         small.setPointSizeF(option.font.pointSizeF() * 0.85)
         painter.setFont(small)
@@ -394,9 +438,11 @@ class SessionDelegate(QStyledItemDelegate):
         when = relative_time(last_active(session))
         if session.end_time:
             when += " · ended"
-        painter.drawText(QRect(rect.left(), rect.top() + metrics.height() + 4, rect.width(),
-                               metrics.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, when)
+        painter.drawText(
+            QRect(rect.left(), rect.top() + metrics.height() + 4, rect.width(), metrics.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            when,
+        )
         painter.restore()
 
 
@@ -414,7 +460,7 @@ class SessionListView(QListView):
 
 
 class MenuButton(QToolButton):
-    """"···": its menu opens on press and runs until it closes. The pointer meanwhile leaves
+    """ "···": its menu opens on press and runs until it closes. The pointer meanwhile leaves
     for the menu without the button hearing of it, so it would keep its hover outline after the
     menu closed; it asks where the pointer is instead."""
 
@@ -544,15 +590,20 @@ class SessionPanel(QWidget):
         """In the search box or its results, Esc clears the search (before the window's Esc
         stops a reply) and goes back to the list; Down in the box moves into the results."""
         if watched in (self.search, self.results) and event.type() in (
-                QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.KeyPress,
+        ):
             key = event.key()
             if key == Qt.Key.Key_Escape and self.search.text():
                 event.accept()
                 if event.type() == QEvent.Type.KeyPress:
                     self.clear_search()
                 return True
-            if watched is self.search and key == Qt.Key.Key_Down \
-                    and event.type() == QEvent.Type.KeyPress:
+            if (
+                watched is self.search
+                and key == Qt.Key.Key_Down
+                and event.type() == QEvent.Type.KeyPress
+            ):
                 target = self.pages.currentWidget()
                 if isinstance(target, QListView) and target.model().rowCount():
                     target.setFocus()

@@ -30,12 +30,12 @@ from desktop_chat.ui.preferences import FONT_SIZES, Preferences
 # this run), in the words the API key section shows.
 KEY_SOURCES = {
     "environment": "Using the key from GROQ_API_KEY (the environment or a .env file). "
-                   "A key typed here is used instead until the app restarts.",
+    "A key typed here is used instead until the app restarts.",
     "keychain": "Using the key saved in your system keychain.",
     "typed": "Using the key you typed, saved in your system keychain.",
     "configured": "Using the key Desktop Chat was started with.",
     "session": "Using the key you typed; this system has no keychain, so it is kept for this "
-               "run only.",
+    "run only.",
     "none": "No API key yet: past sessions can be read; add a key to chat.",
 }
 TEMPERATURE_STEPS = 10  # the slider moves in tenths
@@ -44,8 +44,14 @@ TEMPERATURE_STEPS = 10  # the slider moves in tenths
 class SettingsDialog(QDialog):
     change_key_requested = Signal()
 
-    def __init__(self, preferences: Preferences, session_prompt: str | None,
-                 has_session: bool, parent: QWidget | None = None, key_source: str = "none"):
+    def __init__(
+        self,
+        preferences: Preferences,
+        session_prompt: str | None,
+        has_session: bool,
+        parent: QWidget | None = None,
+        key_source: str = "none",
+    ):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
@@ -70,9 +76,11 @@ class SettingsDialog(QDialog):
         self.temperature_slider.setRange(0, 2 * TEMPERATURE_STEPS)
         self.temperature_slider.setValue(round(preferences.temperature * TEMPERATURE_STEPS))
         self.temperature_slider.valueChanged.connect(
-            lambda step: self.temperature.setValue(step / TEMPERATURE_STEPS))
+            lambda step: self.temperature.setValue(step / TEMPERATURE_STEPS)
+        )
         self.temperature.valueChanged.connect(
-            lambda value: self.temperature_slider.setValue(round(value * TEMPERATURE_STEPS)))
+            lambda value: self.temperature_slider.setValue(round(value * TEMPERATURE_STEPS))
+        )
         temperature_row = QHBoxLayout()
         temperature_row.addWidget(self.temperature_slider, 1)
         temperature_row.addWidget(self.temperature)
@@ -83,7 +91,10 @@ class SettingsDialog(QDialog):
         self.session_prompt = QPlainTextEdit(session_prompt or "", self)
         self.session_prompt.setAccessibleName("System prompt for this session")
         self.session_prompt.setPlaceholderText(
-            "Empty: use the prompt above" if has_session else "Open a session to give it its own prompt")
+            "Empty: use the prompt above"
+            if has_session
+            else "Open a session to give it its own prompt"
+        )
         self.session_prompt.setTabChangesFocus(True)
         self.session_prompt.setEnabled(has_session)
         for edit in (self.system_prompt, self.session_prompt):
@@ -149,21 +160,39 @@ class SettingsDialog(QDialog):
         self.tabs.setDocumentMode(False)
         # Every section's tab in sight: scroll arrows would hide the first ones.
         self.tabs.tabBar().setUsesScrollButtons(False)
-        self._page("Model", [
-            ("Model", self.model), ("", self.models_note), ("Temperature", temperature_row),
-            ("", _hint("Lower is more focused, higher more varied.", self)),
-            ("Memory", self.memory_turns),
-            ("", _hint("How many earlier interactions (a message and its reply) the model "
-                       "sees.", self)),
-        ])
-        self._page("Conversation", [
-            ("System prompt", self.system_prompt),
-            ("This session's prompt", self.session_prompt),
-        ])
-        self._page("Appearance", [
-            ("Theme", self.theme), ("Font size", self.font_size), ("Send key", self.send_key),
-            ("", _hint("Ctrl+/ shows every keyboard shortcut.", self)),
-        ])
+        self._page(
+            "Model",
+            [
+                ("Model", self.model),
+                ("", self.models_note),
+                ("Temperature", temperature_row),
+                ("", _hint("Lower is more focused, higher more varied.", self)),
+                ("Memory", self.memory_turns),
+                (
+                    "",
+                    _hint(
+                        "How many earlier interactions (a message and its reply) the model sees.",
+                        self,
+                    ),
+                ),
+            ],
+        )
+        self._page(
+            "Conversation",
+            [
+                ("System prompt", self.system_prompt),
+                ("This session's prompt", self.session_prompt),
+            ],
+        )
+        self._page(
+            "Appearance",
+            [
+                ("Theme", self.theme),
+                ("Font size", self.font_size),
+                ("Send key", self.send_key),
+                ("", _hint("Ctrl+/ shows every keyboard shortcut.", self)),
+            ],
+        )
         self._page("Desktop", [("Tray", self.keep_in_tray), ("Quick ask", self.quick_ask_note)])
         self.key_page = self._page("API key", [("Groq", self.key_status), ("", key_row)])
         # Settings > Account: the Supabase section (ui/account.py) goes here.
@@ -177,7 +206,8 @@ class SettingsDialog(QDialog):
             spin.findChild(QLineEdit).setTextMargins(6, 0, 0, 0)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save settings")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         self.buttons.accepted.connect(self.accept)

@@ -58,8 +58,9 @@ class SingleInstance(QObject):
         self.name = server_name(data_dir)
         self.server: QLocalServer | None = None
 
-    def activate_running(self, timeout_ms: int = CONNECT_TIMEOUT_MS,
-                         message: bytes = ACTIVATE) -> bool:
+    def activate_running(
+        self, timeout_ms: int = CONNECT_TIMEOUT_MS, message: bytes = ACTIVATE
+    ) -> bool:
         """True when another instance is running (and was asked to show its window, or with
         `message=QUICK_ASK` its quick-ask window)."""
         socket = QLocalSocket()
@@ -84,8 +85,10 @@ class SingleInstance(QObject):
             # instance's leftover: remove it and try once more.
             QLocalServer.removeServer(self.name)
             if not server.listen(self.name):
-                log.warning("Cannot listen for other starts (%s); two windows could open",
-                            server.errorString())
+                log.warning(
+                    "Cannot listen for other starts (%s); two windows could open",
+                    server.errorString(),
+                )
                 return False
         server.newConnection.connect(self._on_connection)
         self.server = server

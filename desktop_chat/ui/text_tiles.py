@@ -29,9 +29,16 @@ MAX_TILE_WIDTH = 4096  # px: wider text (a very long code line) is drawn directl
 QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), CACHE_LIMIT_KB))
 
 
-def draw_document(painter: QPainter, document: QTextDocument, clip: QRectF, color: QColor,
-                  serial: int, revision: int, settled_height: float,
-                  selection: tuple[tuple[int, int], QColor] | None = None) -> None:
+def draw_document(
+    painter: QPainter,
+    document: QTextDocument,
+    clip: QRectF,
+    color: QColor,
+    serial: int,
+    revision: int,
+    settled_height: float,
+    selection: tuple[tuple[int, int], QColor] | None = None,
+) -> None:
     """Draw the part of `document` inside `clip` (document pixels, painter at its origin).
 
     Text above `settled_height` is drawn from tiles cached under (serial, revision, width,
@@ -47,8 +54,9 @@ def draw_document(painter: QPainter, document: QTextDocument, clip: QRectF, colo
     painter.save()
     painter.setClipRect(clip, Qt.ClipOperation.IntersectClip)  # tiles overhang the clip
     try:
-        live_top = _draw_tiles(painter, document, clip, color, serial, revision, settled_height,
-                               width, ratio)
+        live_top = _draw_tiles(
+            painter, document, clip, color, serial, revision, settled_height, width, ratio
+        )
     finally:
         painter.restore()
     if live_top < clip.bottom():
@@ -56,9 +64,17 @@ def draw_document(painter: QPainter, document: QTextDocument, clip: QRectF, colo
         _draw_direct(painter, document, live, color)
 
 
-def _draw_tiles(painter: QPainter, document: QTextDocument, clip: QRectF, color: QColor,
-                serial: int, revision: int, settled_height: float, width: int,
-                ratio: float) -> float:
+def _draw_tiles(
+    painter: QPainter,
+    document: QTextDocument,
+    clip: QRectF,
+    color: QColor,
+    serial: int,
+    revision: int,
+    settled_height: float,
+    width: int,
+    ratio: float,
+) -> float:
     """Blit the settled tiles that meet `clip`; returns where direct drawing must take over."""
     live_top = clip.top()
     if 0 < width <= MAX_TILE_WIDTH:
@@ -82,8 +98,9 @@ def _draw_tiles(painter: QPainter, document: QTextDocument, clip: QRectF, color:
     return live_top
 
 
-def _render_tile(document: QTextDocument, color: QColor, top: int, width: int, height: int,
-                 ratio: float) -> QPixmap:
+def _render_tile(
+    document: QTextDocument, color: QColor, top: int, width: int, height: int, ratio: float
+) -> QPixmap:
     pixmap = QPixmap(math.ceil(width * ratio), math.ceil(height * ratio))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -96,8 +113,13 @@ def _render_tile(document: QTextDocument, color: QColor, top: int, width: int, h
     return pixmap
 
 
-def _draw_direct(painter: QPainter, document: QTextDocument, clip: QRectF, color: QColor,
-                 selection: tuple[tuple[int, int], QColor] | None = None) -> None:
+def _draw_direct(
+    painter: QPainter,
+    document: QTextDocument,
+    clip: QRectF,
+    color: QColor,
+    selection: tuple[tuple[int, int], QColor] | None = None,
+) -> None:
     context = QAbstractTextDocumentLayout.PaintContext()
     context.palette.setColor(QPalette.ColorRole.Text, color)
     context.clip = clip
@@ -108,8 +130,9 @@ def _draw_direct(painter: QPainter, document: QTextDocument, clip: QRectF, color
         cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
         selected = QAbstractTextDocumentLayout.Selection()
         selected.cursor = cursor
-        selected.format.setBackground(QColor(highlight.red(), highlight.green(), highlight.blue(),
-                                             150))
+        selected.format.setBackground(
+            QColor(highlight.red(), highlight.green(), highlight.blue(), 150)
+        )
         context.selections = [selected]
     painter.save()
     painter.setClipRect(clip, Qt.ClipOperation.IntersectClip)

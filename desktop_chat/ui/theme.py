@@ -142,8 +142,11 @@ def palette(theme: Theme) -> QPalette:
     result = QPalette()
     for role, value in colours.items():
         result.setColor(role, QColor(value))
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
         result.setColor(QPalette.ColorGroup.Disabled, role, QColor(theme.muted))
     return result
 

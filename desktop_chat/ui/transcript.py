@@ -57,8 +57,15 @@ from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.text_tiles import draw_document
 from desktop_chat.ui.theme import DARK, Theme
 
-__all__ = ["MessageDocument", "MessageItem", "Role", "StreamRenderer", "TranscriptModel",
-           "TranscriptView", "build_transcript"]
+__all__ = [
+    "MessageDocument",
+    "MessageItem",
+    "Role",
+    "StreamRenderer",
+    "TranscriptModel",
+    "TranscriptView",
+    "build_transcript",
+]
 
 FLUSH_INTERVAL_MS = 16
 # s: how long one turn of the event loop may spend lexing finished code blocks; meanwhile the
@@ -91,6 +98,8 @@ VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
 def _is_version_part(label: str) -> bool:
     """The switcher's arrows and its "2/3" are drawn as text, not as pills."""
     return label in VERSION_ARROWS or (label[:1].isdigit() and "/" in label)
+
+
 COPY_CODE_LABEL = "Copy code"
 CODE_LANGUAGE_TEXT = "#b4b8d8"  # the language label on the dark code box (7:1 against it)
 BUBBLE_MAX_WIDTH = 760
@@ -137,15 +146,25 @@ class MessageItem:
         if event.interrupted:
             note = "Interrupted: " + str(event.payload.get("error") or "the reply did not finish.")
         model = event.payload.get("model")
-        return cls(role=role, text=event.text, event_id=event.event_id, note=note,
-                   timestamp=event.timestamp, model=model if isinstance(model, str) else None)
+        return cls(
+            role=role,
+            text=event.text,
+            event_id=event.event_id,
+            note=note,
+            timestamp=event.timestamp,
+            model=model if isinstance(model, str) else None,
+        )
 
     @property
     def accessible_text(self) -> str:
         """What a screen reader says for this row: who wrote it, when, which version, the text
         (e.g. "Assistant, 14:05, version 2 of 3: Hello"); the typing dots read as words."""
-        who = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SUMMARY: "Summary",
-               Role.ERROR: "Error"}[self.role]
+        who = {
+            Role.USER: "You",
+            Role.ASSISTANT: "Assistant",
+            Role.SUMMARY: "Summary",
+            Role.ERROR: "Error",
+        }[self.role]
         if self.streaming and not self.text:
             return f"{who} is replying…"
         parts = [who]
@@ -185,8 +204,9 @@ class TranscriptModel(QAbstractListModel):
             return item.accessible_text
         return None
 
-    def set_events(self, events: list[Event],
-                   versions: dict[str, tuple[int, int]] | None = None) -> None:
+    def set_events(
+        self, events: list[Event], versions: dict[str, tuple[int, int]] | None = None
+    ) -> None:
         """Show a session: its newest messages at once, older ones as the reader scrolls up
         (show_older), so opening and streaming cost the same in a long session as a short one.
         `versions`: (which, of how many) by event id, for the "‹ n/m ›" switchers."""
@@ -210,7 +230,7 @@ class TranscriptModel(QAbstractListModel):
         batch = self._older[-count:]
         if not batch:
             return 0
-        del self._older[-len(batch):]
+        del self._older[-len(batch) :]
         self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
         self.items[0:0] = [self._item_of(e) for e in batch]
         self.endInsertRows()
@@ -306,8 +326,9 @@ class MessageDelegate(QStyledItemDelegate):
     def document_for(self, item: MessageItem) -> MessageDocument:
         if item.document is None or item.document.font_generation != self._font_generation:
             text = f"**Summary**\n\n{item.text}" if item.role == Role.SUMMARY else item.text
-            item.document = MessageDocument(item.role, text, self.font, self.theme,
-                                            self._font_generation)
+            item.document = MessageDocument(
+                item.role, text, self.font, self.theme, self._font_generation
+            )
         return item.document
 
     def _bubble_width_limit(self, view_width: int) -> int:
@@ -410,16 +431,19 @@ class MessageDelegate(QStyledItemDelegate):
             actions.append(CONTINUE_LABEL)  # stopped or cut short: the model can go on
         return actions
 
-    def action_rects(self, item: MessageItem, rect: QRect, hovered: bool = True,
-                     last_reply: bool = False) -> dict[str, QRect]:
+    def action_rects(
+        self, item: MessageItem, rect: QRect, hovered: bool = True, last_reply: bool = False
+    ) -> dict[str, QRect]:
         """The pills under a bubble (Retry, Copy, Edit, Regenerate), in the row's coordinates:
         under the left edge of the assistant's bubbles, under the right edge of the user's."""
         bubble, _ = self._layout(item, rect)
         metrics = QFontMetrics(self.note_font)
         top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
         labels = self._actions(item, hovered, last_reply)
-        widths = [metrics.horizontalAdvance(label) + (12 if _is_version_part(label) else 24)
-                  for label in labels]
+        widths = [
+            metrics.horizontalAdvance(label) + (12 if _is_version_part(label) else 24)
+            for label in labels
+        ]
         if item.role == Role.USER:
             left = bubble.right() + 1 - sum(widths) - 8 * max(0, len(widths) - 1)
         else:
@@ -437,8 +461,9 @@ class MessageDelegate(QStyledItemDelegate):
         moment = item.timestamp.astimezone().strftime("%H:%M")
         return f"{moment} · {item.model}" if item.model and item.role == Role.ASSISTANT else moment
 
-    def version_rects(self, item: MessageItem, rect: QRect,
-                      hovered: bool = True) -> tuple[QRect, QRect]:
+    def version_rects(
+        self, item: MessageItem, rect: QRect, hovered: bool = True
+    ) -> tuple[QRect, QRect]:
         """The ‹ and › of a message's version switcher (null rects when it has one version).
         Hovered by default: a click comes with the mouse over the row, and a user message's
         line (right-aligned) moves left when Copy and Edit join it."""
@@ -493,8 +518,15 @@ class MessageDelegate(QStyledItemDelegate):
         """The row's height, cached: the view asks for every row at each relayout."""
         document = item.document
         built = document is not None and document.font_generation == self._font_generation
-        key = (width, self._font_generation, document.generation if built else -len(item.text),
-               item.note, item.retryable, item.streaming, item.min_height)
+        key = (
+            width,
+            self._font_generation,
+            document.generation if built else -len(item.text),
+            item.note,
+            item.retryable,
+            item.streaming,
+            item.min_height,
+        )
         if key == item.size_key:
             return item.reported_height
         if not built:
@@ -520,8 +552,12 @@ class MessageDelegate(QStyledItemDelegate):
         text_width = self._bubble_width_limit(width - 2 * SIDE_MARGIN) - 2 * BUBBLE_PADDING
         per_line = max(1, text_width // max(1, metrics.averageCharWidth()))
         lines = sum(max(1, -(-len(line) // per_line)) for line in item.text.split("\n"))
-        return (lines * metrics.lineSpacing() + 2 * BUBBLE_PADDING + self._footer_height(item)
-                + 2 * ROW_SPACING)
+        return (
+            lines * metrics.lineSpacing()
+            + 2 * BUBBLE_PADDING
+            + self._footer_height(item)
+            + 2 * ROW_SPACING
+        )
 
     def _check_measured(self, item: MessageItem, index: QModelIndex, width: int) -> None:
         """After a row's first paint, tell the view if its real height differs from the estimate."""
@@ -572,8 +608,16 @@ class MessageDelegate(QStyledItemDelegate):
         selection = None
         if item.selection is not None and item.selection[0] != item.selection[1]:
             selection = (item.selection, self.theme.color("accent"))
-        draw_document(painter, document, clip, text_color, document.serial, document.revision,
-                      document.settled_height(item.streaming), selection)
+        draw_document(
+            painter,
+            document,
+            clip,
+            text_color,
+            document.serial,
+            document.revision,
+            document.settled_height(item.streaming),
+            selection,
+        )
         painter.restore()
 
         painter.save()
@@ -583,21 +627,32 @@ class MessageDelegate(QStyledItemDelegate):
         if item.highlighted:
             painter.setPen(QPen(theme.color("accent"), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(QRectF(self._visible_part(bubble, option)).adjusted(-2, -2, 2, 2), 15, 15)
+            painter.drawRoundedRect(
+                QRectF(self._visible_part(bubble, option)).adjusted(-2, -2, 2, 2), 15, 15
+            )
         if item.note:
             painter.setPen(theme.color("muted"))
-            painter.drawText(QRect(bubble.left() + 4, bubble.bottom() + 4, bubble.width() + 200,
-                                   metrics.height() + 4),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "⚠ " + item.note)
+            painter.drawText(
+                QRect(
+                    bubble.left() + 4,
+                    bubble.bottom() + 4,
+                    bubble.width() + 200,
+                    metrics.height() + 4,
+                ),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                "⚠ " + item.note,
+            )
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
         last_reply = item is index.model().last_reply()
         pills = self.action_rects(item, option.rect, hovered, last_reply)
         for label, pill in pills.items():
             if _is_version_part(label):
-                at_end = ((label == PREVIOUS_VERSION and item.versions[0] <= 1)
-                          or (label == NEXT_VERSION and item.versions[0] >= item.versions[1]))
-                painter.setPen(theme.color("muted" if at_end or label not in VERSION_ARROWS
-                                           else "text"))
+                at_end = (label == PREVIOUS_VERSION and item.versions[0] <= 1) or (
+                    label == NEXT_VERSION and item.versions[0] >= item.versions[1]
+                )
+                painter.setPen(
+                    theme.color("muted" if at_end or label not in VERSION_ARROWS else "text")
+                )
                 painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
                 continue
             painter.setPen(theme.color("accent") if label == RETRY_LABEL else theme.color("muted"))
@@ -610,16 +665,27 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setPen(theme.color("muted"))
             if item.role == Role.USER:
                 right = min((p.left() for p in pills.values()), default=bubble.right()) - 10
-                area = QRect(option.rect.left() + SIDE_MARGIN, row_top,
-                             max(0, right - option.rect.left() - SIDE_MARGIN), metrics.height() + 6)
+                area = QRect(
+                    option.rect.left() + SIDE_MARGIN,
+                    row_top,
+                    max(0, right - option.rect.left() - SIDE_MARGIN),
+                    metrics.height() + 6,
+                )
                 align = Qt.AlignmentFlag.AlignRight
             else:
                 left = max((p.right() for p in pills.values()), default=bubble.left()) + 10
-                area = QRect(left, row_top, max(0, option.rect.right() - SIDE_MARGIN - left),
-                             metrics.height() + 6)
+                area = QRect(
+                    left,
+                    row_top,
+                    max(0, option.rect.right() - SIDE_MARGIN - left),
+                    metrics.height() + 6,
+                )
                 align = Qt.AlignmentFlag.AlignLeft
-            painter.drawText(area, align | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(meta, Qt.TextElideMode.ElideRight, area.width()))
+            painter.drawText(
+                area,
+                align | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(meta, Qt.TextElideMode.ElideRight, area.width()),
+            )
         for pill, _code, language in self.code_headers(item, option.rect):
             if not pill.intersects(option.rect.intersected(self._exposed(painter, option))):
                 continue
@@ -630,12 +696,15 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, COPY_CODE_LABEL)
             if language:
                 left = bubble.left() + BUBBLE_PADDING + CODE_PADDING
-                label = QRect(left, pill.top(), max(0, pill.left() - left - CODE_PADDING),
-                              pill.height())
+                label = QRect(
+                    left, pill.top(), max(0, pill.left() - left - CODE_PADDING), pill.height()
+                )
                 painter.setPen(QColor(CODE_LANGUAGE_TEXT))
-                painter.drawText(label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 metrics.elidedText(language, Qt.TextElideMode.ElideRight,
-                                                    label.width()))
+                painter.drawText(
+                    label,
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    metrics.elidedText(language, Qt.TextElideMode.ElideRight, label.width()),
+                )
         painter.restore()
 
     def _paint_typing(self, painter: QPainter, bubble: QRect, phase: int) -> None:
@@ -670,8 +739,9 @@ class MessageDelegate(QStyledItemDelegate):
         if self.edit_rect(item, option.rect).contains(position):
             self.edit_requested.emit(item.event_id or "", item.text)
             return True
-        if (item is model.last_reply()
-                and self.regenerate_rect(item, option.rect).contains(position)):
+        if item is model.last_reply() and self.regenerate_rect(item, option.rect).contains(
+            position
+        ):
             self.retry_clicked.emit()
             return True
         if item is model.last_reply() and self.continue_rect(item, option.rect).contains(position):
@@ -691,8 +761,10 @@ class MessageDelegate(QStyledItemDelegate):
         """The character of the message's text nearest to `position` (row coordinates)."""
         bubble, _ = self._layout(item, rect)
         document = self.document_for(item)
-        local = QPointF(position.x() - bubble.left() - BUBBLE_PADDING,
-                        position.y() - bubble.top() - BUBBLE_PADDING)
+        local = QPointF(
+            position.x() - bubble.left() - BUBBLE_PADDING,
+            position.y() - bubble.top() - BUBBLE_PADDING,
+        )
         if local.y() < 0:
             return 0
         if local.y() > document.size().height():
@@ -705,8 +777,10 @@ class MessageDelegate(QStyledItemDelegate):
         if item.role != Role.ASSISTANT:
             return None
         bubble, _ = self._layout(item, rect)
-        local = QPointF(position.x() - bubble.left() - BUBBLE_PADDING,
-                        position.y() - bubble.top() - BUBBLE_PADDING)
+        local = QPointF(
+            position.x() - bubble.left() - BUBBLE_PADDING,
+            position.y() - bubble.top() - BUBBLE_PADDING,
+        )
         anchor = self.document_for(item).documentLayout().anchorAt(local)
         url = QUrl(anchor) if anchor else None
         if url is not None and url.scheme() in ("http", "https") and url.isValid():
@@ -742,9 +816,12 @@ class MessageDelegate(QStyledItemDelegate):
                     origin = document.documentLayout().blockBoundingRect(block).topLeft()
                     x = line.cursorToX(run.start)
                     x = x[0] if isinstance(x, tuple) else x
-                    return QRect(int(bubble.left() + BUBBLE_PADDING + origin.x() + x + 2),
-                                 int(bubble.top() + BUBBLE_PADDING + origin.y() + line.y() + 2),
-                                 4, max(1, int(line.height()) - 4))
+                    return QRect(
+                        int(bubble.left() + BUBBLE_PADDING + origin.x() + x + 2),
+                        int(bubble.top() + BUBBLE_PADDING + origin.y() + line.y() + 2),
+                        4,
+                        max(1, int(line.height()) - 4),
+                    )
             block = block.next()
         return QRect()
 
@@ -763,8 +840,10 @@ def _draw_bubble(painter: QPainter, rect: QRectF, fill: QColor) -> None:
         painter.drawRoundedRect(rect, BUBBLE_RADIUS, BUBBLE_RADIUS)
         return
     outline = rect.adjusted(-1, -1, 1, 1)
-    for end in (QRectF(outline.left(), outline.top(), outline.width(), band),
-                QRectF(outline.left(), outline.bottom() - band, outline.width(), band)):
+    for end in (
+        QRectF(outline.left(), outline.top(), outline.width(), band),
+        QRectF(outline.left(), outline.bottom() - band, outline.width(), band),
+    ):
         painter.save()
         painter.setClipRect(end, Qt.ClipOperation.IntersectClip)
         painter.drawRoundedRect(rect, BUBBLE_RADIUS, BUBBLE_RADIUS)
@@ -897,9 +976,13 @@ class TranscriptView(QListView):
         if hovered is not None:
             link = self._delegate().link_at(hovered, rect, event.position().toPoint())
             over_link = link is not None
-        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over_link
-                                  else Qt.CursorShape.IBeamCursor if hovered is not None
-                                  else Qt.CursorShape.ArrowCursor)
+        self.viewport().setCursor(
+            Qt.CursorShape.PointingHandCursor
+            if over_link
+            else Qt.CursorShape.IBeamCursor
+            if hovered is not None
+            else Qt.CursorShape.ArrowCursor
+        )
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         item, self._selecting = self._selecting, None
@@ -927,10 +1010,18 @@ class TranscriptView(QListView):
             item = self._selected
             self.select_text(item, 0, item.document.characterCount() - 1)
             return
-        if event.text() and event.text().isprintable() and not (
-                event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                     | Qt.KeyboardModifier.AltModifier
-                                     | Qt.KeyboardModifier.MetaModifier)):
+        if (
+            event.text()
+            and event.text().isprintable()
+            and not (
+                event.modifiers()
+                & (
+                    Qt.KeyboardModifier.ControlModifier
+                    | Qt.KeyboardModifier.AltModifier
+                    | Qt.KeyboardModifier.MetaModifier
+                )
+            )
+        ):
             self.typed.emit(event.text())  # typing goes on in the composer
             return
         super().keyPressEvent(event)
@@ -943,9 +1034,11 @@ class TranscriptView(QListView):
                 QToolTip.hideText()
                 return True
             # Where the link really goes, whatever its text says. Encoded, it holds no markup.
-            QToolTip.showText(event.globalPos(),
-                              f"Opens {url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
-                              self.viewport())
+            QToolTip.showText(
+                event.globalPos(),
+                f"Opens {url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
+                self.viewport(),
+            )
             return True
         return super().viewportEvent(event)
 
@@ -961,20 +1054,23 @@ class TranscriptView(QListView):
         copy.setEnabled(bool(selected))
         menu.addAction("Copy message", lambda: delegate.copy_requested.emit(item.text))
         if item.document is not None:
-            menu.addAction("Select all", lambda: self.select_text(
-                item, 0, item.document.characterCount() - 1))
+            menu.addAction(
+                "Select all", lambda: self.select_text(item, 0, item.document.characterCount() - 1)
+            )
         if item.event_id and item.role != Role.ERROR and not item.streaming:
             menu.addSeparator()
-            menu.addAction("Branch to a new session",
-                           lambda: self.branch_requested.emit(item.event_id))
+            menu.addAction(
+                "Branch to a new session", lambda: self.branch_requested.emit(item.event_id)
+            )
             menu.addAction("Delete message", lambda: self.delete_requested.emit(item.event_id))
         url = delegate.link_at(item, rect, event.pos())
         if url is not None:
             menu.addSeparator()
             text = delegate.link_text_at(item, rect, event.pos())
             menu.addAction("Open link", lambda: delegate.link_clicked.emit(url, text))
-            menu.addAction("Copy link address",
-                           lambda: delegate.copy_requested.emit(url.toString()))
+            menu.addAction(
+                "Copy link address", lambda: delegate.copy_requested.emit(url.toString())
+            )
         self.context_menu = menu  # kept for tests; replaced by the next one
         menu.popup(event.globalPos())
 
@@ -991,8 +1087,12 @@ class TranscriptView(QListView):
         self._follow = value >= follow_value - FOLLOW_SLACK
         self._show_latest_button(follow_value)
         model = self.model()
-        if value < OLDER_MARGIN and isinstance(model, TranscriptModel) and model.has_older \
-                and not self._loading_older:
+        if (
+            value < OLDER_MARGIN
+            and isinstance(model, TranscriptModel)
+            and model.has_older
+            and not self._loading_older
+        ):
             self._loading_older = True
             QTimer.singleShot(0, self, self.show_older)
 
@@ -1013,8 +1113,9 @@ class TranscriptView(QListView):
     def _show_latest_button(self, follow_value: int | None = None) -> None:
         if follow_value is None:
             follow_value = self._follow_value()
-        away = (self.verticalScrollBar().value()
-                < follow_value - max(FOLLOW_SLACK, self.viewport().height() // 4))
+        away = self.verticalScrollBar().value() < follow_value - max(
+            FOLLOW_SLACK, self.viewport().height() // 4
+        )
         if away != self.latest_button.isVisible():
             self.latest_button.setVisible(away)
             self._place_latest_button()
@@ -1066,8 +1167,11 @@ class TranscriptView(QListView):
         return self._follow
 
 
-def build_transcript(theme: Theme, parent=None, view_class: type[TranscriptView] = TranscriptView,
-                     ) -> tuple[TranscriptView, TranscriptModel, MessageDelegate]:
+def build_transcript(
+    theme: Theme,
+    parent=None,
+    view_class: type[TranscriptView] = TranscriptView,
+) -> tuple[TranscriptView, TranscriptModel, MessageDelegate]:
     """A transcript view wired to its model and bubble delegate (the window and the benches)."""
     view = view_class(parent)
     model = TranscriptModel(view)
@@ -1199,8 +1303,14 @@ class StreamRenderer(QObject):
         index = self.model.index(self.model.row_of(self.item))
         row = self.view.visualRect(index)
         height = self.delegate.document_for(self.item).size().height()
-        return (row.top() + self.view.verticalScrollBar().value() + ROW_SPACING
-                + int(height) + 2 * BUBBLE_PADDING + 2 * ROW_SPACING)
+        return (
+            row.top()
+            + self.view.verticalScrollBar().value()
+            + ROW_SPACING
+            + int(height)
+            + 2 * BUBBLE_PADDING
+            + 2 * ROW_SPACING
+        )
 
     def _resized(self, changed_from: float | None = None, follow: bool = True) -> None:
         index = self.model.index(self.model.row_of(self.item))
@@ -1220,5 +1330,8 @@ class StreamRenderer(QObject):
         # reply every frame would cost in proportion to its length on screen.
         row = view.visualRect(index)
         top = row.top() + ROW_SPACING + BUBBLE_PADDING + int(changed_from) - 2
-        view.viewport().update(QRect(row.left(), max(row.top(), top), row.width(),
-                                     row.bottom() - max(row.top(), top) + 1))
+        view.viewport().update(
+            QRect(
+                row.left(), max(row.top(), top), row.width(), row.bottom() - max(row.top(), top) + 1
+            )
+        )

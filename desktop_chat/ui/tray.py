@@ -34,8 +34,8 @@ def notice_text(reply: str, limit: int = NOTICE_CHARS) -> str:
     if len(flat) <= limit:
         return flat
     cut = flat[:limit]
-    if " " in cut[limit // 2:]:
-        cut = cut[:cut.rindex(" ")]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.;:") + "…"
 
 

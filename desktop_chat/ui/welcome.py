@@ -106,8 +106,9 @@ class WelcomeView(QWidget):
         self.setMinimumSize(200, 120)
 
     def set_model(self, model: str | None) -> None:
-        self.model_label.setText(f"Model: {model}" if model
-                                 else "Add a Groq API key to start chatting.")
+        self.model_label.setText(
+            f"Model: {model}" if model else "Add a Groq API key to start chatting."
+        )
 
     def _arrange(self, columns: int) -> None:
         """Two columns of prompts when there is room, one in a narrow window."""
@@ -146,8 +147,15 @@ class WelcomeView(QWidget):
         columns = self._columns
         spacing = self.grid.spacing()
         cell = (width - spacing * (columns - 1)) // columns
-        rows = [self.prompts[i:i + columns] for i in range(0, prompts, columns)]
+        rows = [self.prompts[i : i + columns] for i in range(0, prompts, columns)]
         grid = sum(max(b.height_at(cell) for b in row) for row in rows)
         grid += spacing * max(0, len(rows) - 1)
-        return (margins.top() + margins.bottom() + self.heading.heightForWidth(width) + 4
-                + self.model_label.heightForWidth(width) + 18 + grid)
+        return (
+            margins.top()
+            + margins.bottom()
+            + self.heading.heightForWidth(width)
+            + 4
+            + self.model_label.heightForWidth(width)
+            + 18
+            + grid
+        )

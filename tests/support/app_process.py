@@ -48,8 +48,11 @@ def runtime_dir(home: Path) -> Path:
 def app_environment(home: Path, data_dir: Path | None, **extra: str) -> dict[str, str]:
     """The child's environment; `data_dir` None leaves DESKTOP_CHAT_DATA_DIR unset (the app
     then uses the default data dir, inside `home`)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GROQ_", "SUPABASE_", "DC_LAUNCH_", "XDG_", "DESKTOP_CHAT_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GROQ_", "SUPABASE_", "DC_LAUNCH_", "XDG_", "DESKTOP_CHAT_"))
+    }
     runtime = runtime_dir(home)
     env.update(
         HOME=str(home),
@@ -70,9 +73,19 @@ def app_environment(home: Path, data_dir: Path | None, **extra: str) -> dict[str
 
 
 class AppProcess:
-    def __init__(self, home: Path, data_dir: Path | None, *, groq=None, messages: list[str] = (),
-                 quit: bool = False, quit_file: Path | None = None, args: list[str] = (),
-                 env: dict[str, str] | None = None, cwd: Path | None = None):
+    def __init__(
+        self,
+        home: Path,
+        data_dir: Path | None,
+        *,
+        groq=None,
+        messages: list[str] = (),
+        quit: bool = False,
+        quit_file: Path | None = None,
+        args: list[str] = (),
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ):
         home.mkdir(parents=True, exist_ok=True)
         extra: dict[str, str] = {"DC_LAUNCH_MESSAGES": json.dumps(list(messages))}
         if groq is not None:
@@ -87,9 +100,16 @@ class AppProcess:
         self.stderr_lines: list[str] = []
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.proc = subprocess.Popen(
-            [sys.executable, str(LAUNCHER), *args], cwd=cwd or home, env=self.env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", errors="replace")
+            [sys.executable, str(LAUNCHER), *args],
+            cwd=cwd or home,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
         self._readers = [
             threading.Thread(target=self._read_stdout, daemon=True),
             threading.Thread(target=self._read_stderr, daemon=True),
@@ -129,16 +149,16 @@ class AppProcess:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"no {name!r} event within {timeout} s; got "
-                                     f"{self._seen()}")
+                raise AssertionError(f"no {name!r} event within {timeout} s; got {self._seen()}")
             try:
                 event = self._queue.get(timeout=remaining)
             except queue.Empty:
                 continue
             if event is None:
                 self._queue.put(None)  # keep reporting the end to later waits
-                raise AssertionError(f"the app exited ({self.proc.wait()}) before {name!r}; got "
-                                     f"{self._seen()}")
+                raise AssertionError(
+                    f"the app exited ({self.proc.wait()}) before {name!r}; got {self._seen()}"
+                )
             if event.get("event") == name:
                 return event
 

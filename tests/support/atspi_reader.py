@@ -18,17 +18,23 @@ import sys
 import pyatspi
 
 STATES = {
-    pyatspi.STATE_FOCUSED: "focused", pyatspi.STATE_FOCUSABLE: "focusable",
-    pyatspi.STATE_SHOWING: "showing", pyatspi.STATE_VISIBLE: "visible",
+    pyatspi.STATE_FOCUSED: "focused",
+    pyatspi.STATE_FOCUSABLE: "focusable",
+    pyatspi.STATE_SHOWING: "showing",
+    pyatspi.STATE_VISIBLE: "visible",
     pyatspi.STATE_ENABLED: "enabled",
 }
 
 
 def describe(accessible, depth: int = 0) -> dict:
     states = accessible.getState()
-    return {"depth": depth, "role": accessible.getRoleName(), "name": accessible.name or "",
-            "description": accessible.description or "",
-            "states": [word for state, word in STATES.items() if states.contains(state)]}
+    return {
+        "depth": depth,
+        "role": accessible.getRoleName(),
+        "name": accessible.name or "",
+        "description": accessible.description or "",
+        "states": [word for state, word in STATES.items() if states.contains(state)],
+    }
 
 
 def walk(accessible, depth: int = 0, out: list | None = None) -> list:
@@ -43,8 +49,11 @@ def walk(accessible, depth: int = 0, out: list | None = None) -> list:
 
 def applications() -> list:
     desktop = pyatspi.Registry.getDesktop(0)
-    return [app for app in (desktop.getChildAtIndex(i) for i in range(desktop.childCount))
-            if app is not None]
+    return [
+        app
+        for app in (desktop.getChildAtIndex(i) for i in range(desktop.childCount))
+        if app is not None
+    ]
 
 
 def listen(seconds: float) -> None:
@@ -69,8 +78,14 @@ def listen(seconds: float) -> None:
 def main() -> int:
     command = sys.argv[1]
     if command == "tree":
-        print(json.dumps([{"app": app.name, "pid": app.get_process_id(), "nodes": walk(app)}
-                          for app in applications()]))
+        print(
+            json.dumps(
+                [
+                    {"app": app.name, "pid": app.get_process_id(), "nodes": walk(app)}
+                    for app in applications()
+                ]
+            )
+        )
     elif command == "listen":
         listen(float(sys.argv[2]))
     return 0

@@ -148,8 +148,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _send_error(self, status: int, message: str, type_: str, code: str | None = None,
-                    headers: dict[str, str] | None = None) -> None:
+    def _send_error(
+        self,
+        status: int,
+        message: str,
+        type_: str,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         error: dict[str, Any] = {"message": message, "type": type_}
         if code:
             error["code"] = code
@@ -196,14 +202,23 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorized():
             return self._unauthorized()
         created = 1_700_000_000
-        self._send_json(200, {
-            "object": "list",
-            "data": [
-                {"id": m, "object": "model", "created": created, "owned_by": "Fake", "active": True,
-                 "context_window": 131072}
-                for m in self.fake.models
-            ],
-        })
+        self._send_json(
+            200,
+            {
+                "object": "list",
+                "data": [
+                    {
+                        "id": m,
+                        "object": "model",
+                        "created": created,
+                        "owned_by": "Fake",
+                        "active": True,
+                        "context_window": 131072,
+                    }
+                    for m in self.fake.models
+                ],
+            },
+        )
 
     def do_POST(self) -> None:
         path = urlsplit(self.path).path
@@ -213,23 +228,28 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else {}
         except ValueError:
             body = None
-        self.fake._record(self, body if body is not None
-                          else {"_invalid_json": raw.decode("utf-8", "replace")})
+        self.fake._record(
+            self, body if body is not None else {"_invalid_json": raw.decode("utf-8", "replace")}
+        )
         if path != "/openai/v1/chat/completions":
             return self._unknown_url("POST", path)
         if not self._authorized():
             return self._unauthorized()
         if not isinstance(body, dict):
-            return self._send_error(400, "We could not parse the JSON body of your request.",
-                                    "invalid_request_error")
+            return self._send_error(
+                400, "We could not parse the JSON body of your request.", "invalid_request_error"
+            )
         problem = _validate(body)
         if problem:
             return self._send_error(400, problem, "invalid_request_error")
         model = body["model"]
         if model not in self.fake.models:
             return self._send_error(
-                404, f"The model `{model}` does not exist or you do not have access to it.",
-                "invalid_request_error", "model_not_found")
+                404,
+                f"The model `{model}` does not exist or you do not have access to it.",
+                "invalid_request_error",
+                "model_not_found",
+            )
 
         fault = self.fake._take_fault()
         mode, opts = fault.mode, fault.options
@@ -269,11 +289,16 @@ class _Handler(BaseHTTPRequestHandler):
                 f"Rate limit reached for model `llama-3.1-8b-instant` in organization `org_fake` "
                 f"service tier `on_demand` on tokens per minute (TPM): Limit 6000, Used 5990, "
                 f"Requested 120. Please try again in {retry_after}s. Need more tokens? Upgrade to "
-                f"Dev Tier today at https://console.groq.com/settings/billing")
+                f"Dev Tier today at https://console.groq.com/settings/billing"
+            )
             return self._send_error(429, message, "tokens", "rate_limit_exceeded", headers)
         if status >= 500 or status == 498:
-            default = {500: "Internal Server Error", 502: "Bad Gateway",
-                       503: "Service Unavailable", 498: "Flex Tier Capacity Exceeded"}
+            default = {
+                500: "Internal Server Error",
+                502: "Bad Gateway",
+                503: "Service Unavailable",
+                498: "Flex Tier Capacity Exceeded",
+            }
             message = opts.get("message") or default.get(status, "Server Error")
             return self._send_error(status, message, "internal_server_error", None, headers)
         message = opts.get("message") or "Bad request"
@@ -304,21 +329,26 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake._wait_unstall()
         tokens, finish = self._limit(body, split_tokens(text))
         rid = f"chatcmpl-{uuid.uuid4()}"
-        self._send_json(200, {
-            "id": rid,
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": body["model"],
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": "".join(tokens)},
-                "logprobs": None,
-                "finish_reason": finish,
-            }],
-            "usage": self._usage(body, len(tokens), 0.01),
-            "system_fingerprint": "fp_fake",
-            "x_groq": {"id": f"req_{uuid.uuid4().hex[:26]}"},
-        })
+        self._send_json(
+            200,
+            {
+                "id": rid,
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": "".join(tokens)},
+                        "logprobs": None,
+                        "finish_reason": finish,
+                    }
+                ],
+                "usage": self._usage(body, len(tokens), 0.01),
+                "system_fingerprint": "fp_fake",
+                "x_groq": {"id": f"req_{uuid.uuid4().hex[:26]}"},
+            },
+        )
         self.fake._outcome("completed")
 
     def _stream(self, body: dict[str, Any], text: str, mode: str, opts: dict[str, Any]) -> None:
@@ -331,13 +361,18 @@ class _Handler(BaseHTTPRequestHandler):
         created = int(time.time())
         model = body["model"]
 
-        def chunk(delta: dict[str, Any], finish_reason: str | None = None,
-                  **extra: Any) -> dict[str, Any]:
+        def chunk(
+            delta: dict[str, Any], finish_reason: str | None = None, **extra: Any
+        ) -> dict[str, Any]:
             return {
-                "id": rid, "object": "chat.completion.chunk", "created": created, "model": model,
+                "id": rid,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
                 "system_fingerprint": "fp_fake",
-                "choices": [{"index": 0, "delta": delta, "logprobs": None,
-                             "finish_reason": finish_reason}],
+                "choices": [
+                    {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+                ],
                 **extra,
             }
 
@@ -394,8 +429,13 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._event(chunk({"content": opts.get("value", 42)}))
 
-    def _fault_mid_stream(self, mode: str, opts: dict[str, Any], tokens: list[str],
-                          chunk: Callable[..., dict[str, Any]]) -> None:
+    def _fault_mid_stream(
+        self,
+        mode: str,
+        opts: dict[str, Any],
+        tokens: list[str],
+        chunk: Callable[..., dict[str, Any]],
+    ) -> None:
         fake = self.fake
         if mode == "keepalive":
             interval = float(opts.get("interval", 5.0))
@@ -519,8 +559,11 @@ class FakeGroqServer:
         httpd.fake = self
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeGroqServer",
-            daemon=True)
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="FakeGroqServer",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -654,10 +697,15 @@ class FakeGroqServer:
 
 
 def _check_mode(mode: str) -> None:
-    if not (mode in ("ok", "hang") or mode in STREAM_MODES
-            or (mode.isdigit() and len(mode) == 3)):
+    if not (mode in ("ok", "hang") or mode in STREAM_MODES or (mode.isdigit() and len(mode) == 3)):
         raise ValueError(f"unknown fault mode {mode!r}")
 
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_MODELS", "DEFAULT_REPLY", "FakeGroqServer", "Hold",
-           "split_tokens"]
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_MODELS",
+    "DEFAULT_REPLY",
+    "FakeGroqServer",
+    "Hold",
+    "split_tokens",
+]

@@ -44,17 +44,27 @@ def main() -> int:
         def box(parent, title, text, *args, **kwargs):
             emit("dialog", kind=kind, title=title, text=text)
             return QMessageBox.StandardButton.Ok
+
         return staticmethod(box)
 
     for kind in ("critical", "warning", "information", "question"):
         setattr(QMessageBox, kind, answer(kind))
 
-    kinds = {QMessageBox.Icon.Critical: "critical", QMessageBox.Icon.Warning: "warning",
-             QMessageBox.Icon.Information: "information", QMessageBox.Icon.Question: "question"}
+    kinds = {
+        QMessageBox.Icon.Critical: "critical",
+        QMessageBox.Icon.Warning: "warning",
+        QMessageBox.Icon.Information: "information",
+        QMessageBox.Icon.Question: "question",
+    }
 
     def answer_box(box):  # a QMessageBox built by the app and exec()'d
-        emit("dialog", kind=kinds.get(box.icon(), "message"), title=box.windowTitle(),
-             text=box.text(), plain=box.textFormat() == Qt.TextFormat.PlainText)
+        emit(
+            "dialog",
+            kind=kinds.get(box.icon(), "message"),
+            title=box.windowTitle(),
+            text=box.text(),
+            plain=box.textFormat() == Qt.TextFormat.PlainText,
+        )
         return QMessageBox.StandardButton.Ok
 
     QMessageBox.exec = answer_box
@@ -68,8 +78,9 @@ def main() -> int:
     def find_window():
         from desktop_chat.ui.main_window import MainWindow
 
-        return next((w for w in app.topLevelWidgets()
-                     if isinstance(w, MainWindow) and w.isVisible()), None)
+        return next(
+            (w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None
+        )
 
     def tick() -> None:
         window = state["window"]
@@ -84,7 +95,8 @@ def main() -> int:
             if instance is not None:
                 instance.activated.connect(lambda: emit("activated"))
                 instance.quick_ask_requested.connect(
-                    lambda: state.update(quick_ask_asked=time.monotonic()))
+                    lambda: state.update(quick_ask_asked=time.monotonic())
+                )
             emit("ready", status=window.composer.status.text())
             return
         asked = state.get("quick_ask_asked")
@@ -113,11 +125,18 @@ def main() -> int:
             return
         if export_dir and "exports" not in state:
             # The window's own export (Markdown and JSON) of the current session.
-            state["exports"] = [
-                window._spawn(window.export_session(
-                    window.current_session_id, Path(export_dir) / f"session.{kind}", kind))
-                for kind in ("md", "json")
-            ] if window.current_session_id and hasattr(window, "export_session") else []
+            state["exports"] = (
+                [
+                    window._spawn(
+                        window.export_session(
+                            window.current_session_id, Path(export_dir) / f"session.{kind}", kind
+                        )
+                    )
+                    for kind in ("md", "json")
+                ]
+                if window.current_session_id and hasattr(window, "export_session")
+                else []
+            )
             return
         if not all(task.done() for task in state.get("exports", ())):
             return

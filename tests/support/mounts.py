@@ -19,11 +19,16 @@ import pytest
 def tmpfs(path: Path, size: str = "1m") -> Iterator[Path]:
     """A tmpfs of `size` mounted at `path` for the length of the block."""
     path.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
-                              str(path)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); this test needs "
-                    "root with CAP_SYS_ADMIN to make a full or read-only disk")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({mounted.stderr.strip()}); this test needs "
+            "root with CAP_SYS_ADMIN to make a full or read-only disk"
+        )
     try:
         yield path
     finally:

@@ -21,8 +21,9 @@ def grab_screen(widget: QWidget, rect: QRect | None = None) -> QImage:
     origin = widget.mapToGlobal(area.topLeft())
     screen = widget.screen() or QApplication.primaryScreen()
     geometry = screen.geometry()
-    pixmap = screen.grabWindow(0, origin.x() - geometry.x(), origin.y() - geometry.y(),
-                               area.width(), area.height())
+    pixmap = screen.grabWindow(
+        0, origin.x() - geometry.x(), origin.y() - geometry.y(), area.width(), area.height()
+    )
     return pixmap.toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
@@ -30,8 +31,7 @@ def as_array(image: QImage) -> np.ndarray:
     """An (height, width, 3) uint8 RGB array of a QImage."""
     image = image.convertToFormat(QImage.Format.Format_RGB32)
     width, height = image.width(), image.height()
-    buffer = np.frombuffer(image.constBits(), dtype=np.uint8,
-                           count=image.bytesPerLine() * height)
+    buffer = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.bytesPerLine() * height)
     pixels = buffer.reshape(height, image.bytesPerLine() // 4, 4)[:, :width, :]
     return pixels[:, :, 2::-1].copy()  # BGRA in memory (little-endian ARGB32) -> RGB
 
@@ -50,6 +50,7 @@ def relative_luminance(rgb) -> float:
 
 def contrast_ratio(first, second) -> float:
     """WCAG contrast ratio (1..21) of two colours: QColor, '#rrggbb' or an (r, g, b) triple."""
+
     def rgb(colour):
         if isinstance(colour, str):
             colour = QColor(colour)
@@ -57,8 +58,9 @@ def contrast_ratio(first, second) -> float:
             return colour.red(), colour.green(), colour.blue()
         return tuple(colour)
 
-    lighter, darker = sorted((relative_luminance(rgb(first)), relative_luminance(rgb(second))),
-                             reverse=True)
+    lighter, darker = sorted(
+        (relative_luminance(rgb(first)), relative_luminance(rgb(second))), reverse=True
+    )
     return (lighter + 0.05) / (darker + 0.05)
 
 
@@ -81,7 +83,7 @@ def text_contrast(image: QImage, rect: QRect | None = None, min_pixels: int = 4)
     """
     pixels = as_array(image)
     if rect is not None:
-        pixels = pixels[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1]
+        pixels = pixels[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
     if pixels.size == 0:
         return 1.0
     background = relative_luminance(background_colour(pixels))
@@ -96,7 +98,7 @@ def ink_pixels(image: QImage, rect: QRect | None = None, threshold: int = 60) ->
     """How many pixels of `rect` differ clearly from its background (text, lines, icons)."""
     pixels = as_array(image).astype(np.int16)
     if rect is not None:
-        pixels = pixels[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1]
+        pixels = pixels[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
     if pixels.size == 0:
         return 0
     background = np.array(background_colour(pixels.astype(np.uint8)), dtype=np.int16)
@@ -110,8 +112,6 @@ def differing_rows(first: QImage, second: QImage, tolerance: int = 0) -> list[in
         raise ValueError(f"images differ in size: {a.shape} vs {b.shape}")
     diff = np.abs(a - b).max(axis=2) > tolerance
     return [int(y) for y in np.nonzero(diff.any(axis=1))[0]]
-
-
 
 
 class PaintCounter(QObject):

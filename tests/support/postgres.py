@@ -118,8 +118,7 @@ class PostgresCluster:
         command = [str(self.bindir / args[0]), *args[1:]]
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120,
-                                cwd=self.base)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=self.base)
         if result.returncode != 0:
             log = self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
             raise RuntimeError(
@@ -132,13 +131,35 @@ class PostgresCluster:
         if self.as_root:
             shutil.chown(self.base, "postgres", "postgres")
             shutil.chown(self.socket_dir, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "--auth=trust",
-                  "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
-        options = (f"-c listen_addresses='' -c port={self.port} "
-                   f"-c unix_socket_directories={self.socket_dir} -c fsync=off "
-                   f"-c timezone=UTC -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.datadir), "-l", str(self.logfile), "-o", options,
-                  "-w", "-t", "60", "start")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+        options = (
+            f"-c listen_addresses='' -c port={self.port} "
+            f"-c unix_socket_directories={self.socket_dir} -c fsync=off "
+            f"-c timezone=UTC -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(self.logfile),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         self._started = True
         with self.connect("postgres") as conn:
             conn.execute(ROLES_SQL)

@@ -84,17 +84,26 @@ def text_regions(window: QWidget) -> list[tuple[str, QRect]]:
         elif isinstance(widget, QTabBar):
             for index in range(widget.count()):
                 rect = widget.tabRect(index).adjusted(3, 3, -3, -3)
-                regions.append((_name(widget, f" tab {widget.tabText(index)!r}"),
-                                _inside(widget, window, rect)))
+                regions.append(
+                    (
+                        _name(widget, f" tab {widget.tabText(index)!r}"),
+                        _inside(widget, window, rect),
+                    )
+                )
         elif isinstance(widget, QAbstractButton):
             if widget.text().strip():
                 symbols = not any(c.isalnum() for c in widget.text())  # e.g. "···"
-                regions.append((_name(widget, " (symbols)" if symbols else ""),
-                                _inside(widget, window, widget.rect().adjusted(4, 4, -4, -4))))
+                regions.append(
+                    (
+                        _name(widget, " (symbols)" if symbols else ""),
+                        _inside(widget, window, widget.rect().adjusted(4, 4, -4, -4)),
+                    )
+                )
         elif isinstance(widget, QComboBox):
             if widget.currentText().strip():
-                regions.append((_name(widget), _inside(widget, window,
-                                                       widget.rect().adjusted(4, 4, -26, -4))))
+                regions.append(
+                    (_name(widget), _inside(widget, window, widget.rect().adjusted(4, 4, -26, -4)))
+                )
         elif isinstance(widget, QLineEdit):
             parent = widget.parentWidget()
             if isinstance(parent, (QComboBox, QAbstractSpinBox)) and parent.isEnabled():
@@ -107,8 +116,12 @@ def text_regions(window: QWidget) -> list[tuple[str, QRect]]:
         elif isinstance(widget, QPlainTextEdit):
             if widget.toPlainText().strip() or widget.placeholderText():
                 viewport = widget.viewport()
-                regions.append((_name(widget), _inside(viewport, window,
-                                                       viewport.rect().adjusted(2, 2, -2, -2))))
+                regions.append(
+                    (
+                        _name(widget),
+                        _inside(viewport, window, viewport.rect().adjusted(2, 2, -2, -2)),
+                    )
+                )
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
             model = widget.model()
             bubble = getattr(widget.itemDelegate(), "_layout", None)  # the transcript's rows
@@ -119,8 +132,9 @@ def text_regions(window: QWidget) -> list[tuple[str, QRect]]:
                     rect = bubble(items[row], rect)[0].adjusted(6, 6, -6, -6)
                 if rect.isValid() and widget.viewport().rect().contains(rect.center()):
                     inner = rect.adjusted(2, 1, -2, -1)
-                    regions.append((_name(widget, f" row {row}"),
-                                    _inside(widget.viewport(), window, inner)))
+                    regions.append(
+                        (_name(widget, f" row {row}"), _inside(widget.viewport(), window, inner))
+                    )
     return regions
 
 
@@ -135,15 +149,21 @@ def contrast_report(window: QWidget, image: QImage | None = None) -> list[Measur
             continue
         # Symbols ("···") have glyphs of a few pixels each: let single pixels count as text.
         stems = 1 if name.endswith("(symbols)") else 4
-        report.append(Measured(name, rect, text_contrast(image, rect, min_pixels=stems),
-                               ink_pixels(image, rect)))
+        report.append(
+            Measured(
+                name, rect, text_contrast(image, rect, min_pixels=stems), ink_pixels(image, rect)
+            )
+        )
     return report
 
 
 def unreadable(report: list[Measured], minimum: float = AA_NORMAL_TEXT) -> list[str]:
     """What fails: text that measures under `minimum`, or a region that shows no text at all."""
-    return [f"{m.name} at {m.rect.getRect()}: {m.contrast:.2f}:1, {m.ink} ink pixels"
-            for m in report if m.contrast < minimum or m.ink < 8]
+    return [
+        f"{m.name} at {m.rect.getRect()}: {m.contrast:.2f}:1, {m.ink} ink pixels"
+        for m in report
+        if m.contrast < minimum or m.ink < 8
+    ]
 
 
 def ocr(image: QImage) -> str:
@@ -153,6 +173,11 @@ def ocr(image: QImage) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "shot.png"
         image.scaled(image.width() * 2, image.height() * 2).save(str(path))
-        result = subprocess.run(["tesseract", str(path), "-", "--psm", "11"],
-                                capture_output=True, text=True, timeout=60, check=True)
+        result = subprocess.run(
+            ["tesseract", str(path), "-", "--psm", "11"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
     return result.stdout

@@ -29,8 +29,9 @@ class Device:
         parent = None  # one chain, as the app writes it: each message follows the last
         for index in range(messages):
             kind = EventType.USER_MESSAGE if index % 2 == 0 else EventType.AI_RESPONSE
-            event = Event(session.session_id, kind, {"text": f"{title or 'chat'} #{index}"},
-                          parent_id=parent)
+            event = Event(
+                session.session_id, kind, {"text": f"{title or 'chat'} #{index}"}, parent_id=parent
+            )
             await self.store.add_event(event, activate=True)
             parent = event.event_id
         return session
@@ -40,8 +41,9 @@ class Device:
         await self.store.close()
 
 
-async def make_device(gateway: SupabaseGateway, data_dir: Path, name: str,
-                      background: bool = False, **engine_options) -> Device:
+async def make_device(
+    gateway: SupabaseGateway, data_dir: Path, name: str, background: bool = False, **engine_options
+) -> Device:
     data_dir.mkdir(parents=True, exist_ok=True)
     store = SQLiteStore(data_dir / "chat.db")
     storage = KeyringStorage(namespace=f"{gateway.url}/{name}")

@@ -56,8 +56,7 @@ class HttpError(Exception):
 
 
 def _auth_error(status: int, code: str, message: str) -> HttpError:
-    return HttpError(status, {"code": code, "error_code": code, "msg": message,
-                              "message": message})
+    return HttpError(status, {"code": code, "error_code": code, "msg": message, "message": message})
 
 
 def _check_columns(names, columns) -> None:
@@ -80,9 +79,16 @@ class SupabaseGateway:
         self.cluster = cluster
         self.dbname = dbname
         self.access_token_ttl = access_token_ttl
-        self.anon_key = jwt.encode({"role": "anon", "iss": "supabase", "iat": int(time.time()),
-                                    "exp": int(time.time()) + 10 * 365 * 86400},
-                                   JWT_SECRET, algorithm="HS256")
+        self.anon_key = jwt.encode(
+            {
+                "role": "anon",
+                "iss": "supabase",
+                "iat": int(time.time()),
+                "exp": int(time.time()) + 10 * 365 * 86400,
+            },
+            JWT_SECRET,
+            algorithm="HS256",
+        )
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
         self._lock = threading.Lock()
         self._refresh: dict[str, dict] = {}  # token -> {user_id, session_id, used}
@@ -117,8 +123,9 @@ class SupabaseGateway:
         server.daemon_threads = True
         self.port = server.server_address[1]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def down(self) -> None:
@@ -148,14 +155,19 @@ class SupabaseGateway:
             for table in TABLES:
                 rows = conn.execute(
                     "select column_name, data_type from information_schema.columns"
-                    " where table_schema = 'public' and table_name = %s", (table,)
+                    " where table_schema = 'public' and table_name = %s",
+                    (table,),
                 ).fetchall()
                 self._columns[table] = dict(rows)
-                self._primary_keys[table] = [r[0] for r in conn.execute(
-                    "select a.attname from pg_index i join pg_attribute a"
-                    " on a.attrelid = i.indrelid and a.attnum = any(i.indkey)"
-                    " where i.indrelid = %s::regclass and i.indisprimary",
-                    (f"public.{table}",)).fetchall()]
+                self._primary_keys[table] = [
+                    r[0]
+                    for r in conn.execute(
+                        "select a.attname from pg_index i join pg_attribute a"
+                        " on a.attrelid = i.indrelid and a.attnum = any(i.indkey)"
+                        " where i.indrelid = %s::regclass and i.indisprimary",
+                        (f"public.{table}",),
+                    ).fetchall()
+                ]
 
     # -- dispatch ----------------------------------------------------------------
     def handle(self, request: _Handler, method: str) -> tuple[int, bytes, dict] | None:
@@ -172,12 +184,14 @@ class SupabaseGateway:
                 raise _rest_error(401, "PGRST000", "Invalid API key")
             body = json.loads(raw) if raw else None
             if parts.path.startswith("/auth/v1/"):
-                status, payload = self._auth(method, parts.path[len("/auth/v1/"):], query,
-                                             body, request.headers)
+                status, payload = self._auth(
+                    method, parts.path[len("/auth/v1/") :], query, body, request.headers
+                )
                 headers = {"X-Supabase-Api-Version": "2024-01-01"}
             elif parts.path.startswith("/rest/v1/"):
-                status, payload, drop = self._rest(method, parts.path[len("/rest/v1/"):], query,
-                                                   body, request.headers)
+                status, payload, drop = self._rest(
+                    method, parts.path[len("/rest/v1/") :], query, body, request.headers
+                )
                 if drop:
                     return None
                 headers = {}
@@ -186,8 +200,11 @@ class SupabaseGateway:
         except HttpError as error:
             extra = {"X-Supabase-Api-Version": "2024-01-01"} if "/auth/" in parts.path else {}
             return error.status, json.dumps(error.body).encode(), {**extra, **error.headers}
-        data = b"" if payload is None else (payload if isinstance(payload, bytes)
-                                             else json.dumps(payload).encode())
+        data = (
+            b""
+            if payload is None
+            else (payload if isinstance(payload, bytes) else json.dumps(payload).encode())
+        )
         return status, data, headers
 
     # -- GoTrue ------------------------------------------------------------------
@@ -225,30 +242,44 @@ class SupabaseGateway:
         raise _auth_error(404, "not_found", f"no auth route {method} {path}")
 
     def _signup(self, body: dict) -> dict:
-        _only(body, {"email", "password", "data", "gotrue_meta_security", "code_challenge",
-                     "code_challenge_method"}, what="field")
+        _only(
+            body,
+            {
+                "email",
+                "password",
+                "data",
+                "gotrue_meta_security",
+                "code_challenge",
+                "code_challenge_method",
+            },
+            what="field",
+        )
         email, password = body.get("email"), body.get("password")
         user_id = str(uuid.uuid4())
         with self.admin() as conn:
             if email:
                 if not password or len(password) < 6:
-                    raise _auth_error(422, "weak_password",
-                                      "Password should be at least 6 characters.")
+                    raise _auth_error(
+                        422, "weak_password", "Password should be at least 6 characters."
+                    )
                 if conn.execute("select 1 from auth.users where email = %s", (email,)).fetchone():
                     raise _auth_error(422, "user_already_exists", "User already registered")
-                conn.execute("insert into auth.users (id, email, encrypted_password)"
-                             " values (%s, %s, %s)",
-                             (user_id, email, _hash_password(password, user_id)))
+                conn.execute(
+                    "insert into auth.users (id, email, encrypted_password) values (%s, %s, %s)",
+                    (user_id, email, _hash_password(password, user_id)),
+                )
             else:
-                conn.execute("insert into auth.users (id, is_anonymous) values (%s, true)",
-                             (user_id,))
+                conn.execute(
+                    "insert into auth.users (id, is_anonymous) values (%s, true)", (user_id,)
+                )
         return self._new_session(self._user(user_id))
 
     def _password_grant(self, body: dict) -> dict:
         email, password = body.get("email"), body.get("password") or ""
         with self.admin() as conn:
-            row = conn.execute("select id::text, encrypted_password from auth.users"
-                               " where email = %s", (email,)).fetchone()
+            row = conn.execute(
+                "select id::text, encrypted_password from auth.users where email = %s", (email,)
+            ).fetchone()
         if row is None or row[1] != _hash_password(password, row[0]):
             raise _auth_error(400, "invalid_credentials", "Invalid login credentials")
         return self._new_session(self._user(row[0]))
@@ -257,28 +288,44 @@ class SupabaseGateway:
         with self._lock:
             record = self._refresh.get(token or "")
             if record is None:
-                raise _auth_error(400, "refresh_token_not_found",
-                                  "Invalid Refresh Token: Refresh Token Not Found")
+                raise _auth_error(
+                    400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found"
+                )
             if record["used"]:
-                raise _auth_error(400, "refresh_token_already_used",
-                                  "Invalid Refresh Token: Already Used")
+                raise _auth_error(
+                    400, "refresh_token_already_used", "Invalid Refresh Token: Already Used"
+                )
             record["used"] = True
         return self._new_session(self._user(record["user_id"]), record["session_id"])
 
     def _new_session(self, user: dict, session_id: str | None = None) -> dict:
         session_id = session_id or str(uuid.uuid4())
         now = int(time.time())
-        claims = {"sub": user["id"], "aud": "authenticated", "role": "authenticated",
-                  "email": user["email"] or "", "iat": now, "exp": now + self.access_token_ttl,
-                  "session_id": session_id, "is_anonymous": user["is_anonymous"]}
+        claims = {
+            "sub": user["id"],
+            "aud": "authenticated",
+            "role": "authenticated",
+            "email": user["email"] or "",
+            "iat": now,
+            "exp": now + self.access_token_ttl,
+            "session_id": session_id,
+            "is_anonymous": user["is_anonymous"],
+        }
         refresh_token = secrets.token_urlsafe(16)
         with self._lock:
-            self._refresh[refresh_token] = {"user_id": user["id"], "session_id": session_id,
-                                            "used": False}
-        return {"access_token": jwt.encode(claims, JWT_SECRET, algorithm="HS256"),
-                "token_type": "bearer", "expires_in": self.access_token_ttl,
-                "expires_at": now + self.access_token_ttl, "refresh_token": refresh_token,
-                "user": self._user_json(user)}
+            self._refresh[refresh_token] = {
+                "user_id": user["id"],
+                "session_id": session_id,
+                "used": False,
+            }
+        return {
+            "access_token": jwt.encode(claims, JWT_SECRET, algorithm="HS256"),
+            "token_type": "bearer",
+            "expires_in": self.access_token_ttl,
+            "expires_at": now + self.access_token_ttl,
+            "refresh_token": refresh_token,
+            "user": self._user_json(user),
+        }
 
     def refresh_token_is_live(self, token: str) -> bool:
         with self._lock:
@@ -287,8 +334,10 @@ class SupabaseGateway:
 
     def _user(self, user_id: str) -> dict:
         with self.admin() as conn:
-            row = conn.execute("select id::text, email, is_anonymous, created_at from auth.users"
-                               " where id = %s", (user_id,)).fetchone()
+            row = conn.execute(
+                "select id::text, email, is_anonymous, created_at from auth.users where id = %s",
+                (user_id,),
+            ).fetchone()
         if row is None:
             raise _auth_error(404, "user_not_found", "User not found")
         return {"id": row[0], "email": row[1], "is_anonymous": row[2], "created_at": row[3]}
@@ -297,19 +346,28 @@ class SupabaseGateway:
     def _user_json(user: dict) -> dict:
         provider = "anonymous" if user["is_anonymous"] else "email"
         created = user["created_at"].astimezone(UTC).isoformat()
-        return {"id": user["id"], "aud": "authenticated", "role": "authenticated",
-                "email": user["email"] or "", "phone": "",
-                "app_metadata": {"provider": provider, "providers": [provider]},
-                "user_metadata": {}, "identities": [], "created_at": created,
-                "updated_at": created, "is_anonymous": user["is_anonymous"]}
+        return {
+            "id": user["id"],
+            "aud": "authenticated",
+            "role": "authenticated",
+            "email": user["email"] or "",
+            "phone": "",
+            "app_metadata": {"provider": provider, "providers": [provider]},
+            "user_metadata": {},
+            "identities": [],
+            "created_at": created,
+            "updated_at": created,
+            "is_anonymous": user["is_anonymous"],
+        }
 
     def _claims(self, headers, for_auth: bool = False) -> dict:
         auth = headers.get("Authorization") or ""
         if not auth.startswith("Bearer "):
             raise _rest_error(401, "PGRST302", "No bearer token")
         try:
-            claims = jwt.decode(auth[7:], JWT_SECRET, algorithms=["HS256"],
-                                options={"verify_aud": False})
+            claims = jwt.decode(
+                auth[7:], JWT_SECRET, algorithms=["HS256"], options={"verify_aud": False}
+            )
         except jwt.ExpiredSignatureError:
             if for_auth:
                 raise _auth_error(403, "bad_jwt", "invalid JWT: token is expired") from None
@@ -335,9 +393,12 @@ class SupabaseGateway:
             raise _rest_error(401, "PGRST301", f"unknown role {role!r}")
         prefer = _parse_prefer(headers.get_all("Prefer") or [])
         columns = self._columns[table]
-        allowed = {"GET": {"select", "order", "limit", "offset"},
-                   "POST": {"select", "columns", "on_conflict"},
-                   "PATCH": {"select"}, "DELETE": {"select"}}.get(method)
+        allowed = {
+            "GET": {"select", "order", "limit", "offset"},
+            "POST": {"select", "columns", "on_conflict"},
+            "PATCH": {"select"},
+            "DELETE": {"select"},
+        }.get(method)
         if allowed is None:
             raise _rest_error(405, "PGRST117", f"Unsupported HTTP method {method}")
         options: dict[str, str] = {}
@@ -369,8 +430,11 @@ class SupabaseGateway:
             rows = body if isinstance(body, list) else [body]
             if not all(isinstance(r, dict) for r in rows):
                 raise _rest_error(400, "PGRST102", "body must be an object or array of objects")
-            names = (_column_names(options["columns"], columns) if "columns" in options
-                     else sorted({k for r in rows for k in r}))
+            names = (
+                _column_names(options["columns"], columns)
+                if "columns" in options
+                else sorted({k for r in rows for k in r})
+            )
             _check_columns(names, columns)
             cols = sql.SQL(", ").join(map(sql.Identifier, names))
             statement = sql.SQL(
@@ -379,13 +443,18 @@ class SupabaseGateway:
             values = [json.dumps(rows)]
             resolution = prefer.get("resolution")
             if resolution:
-                conflict = (_column_names(options["on_conflict"], columns)
-                            if "on_conflict" in options else self._primary_keys[table])
+                conflict = (
+                    _column_names(options["on_conflict"], columns)
+                    if "on_conflict" in options
+                    else self._primary_keys[table]
+                )
                 statement += sql.SQL(" on conflict ({})").format(
-                    sql.SQL(", ").join(map(sql.Identifier, conflict)))
+                    sql.SQL(", ").join(map(sql.Identifier, conflict))
+                )
                 if resolution == "merge-duplicates":
                     statement += sql.SQL(" do update set ") + sql.SQL(", ").join(
-                        sql.SQL("{0} = excluded.{0}").format(sql.Identifier(n)) for n in names)
+                        sql.SQL("{0} = excluded.{0}").format(sql.Identifier(n)) for n in names
+                    )
                 else:
                     statement += sql.SQL(" do nothing")
             elif "on_conflict" in options:
@@ -396,9 +465,13 @@ class SupabaseGateway:
                 raise _rest_error(400, "PGRST102", "PATCH needs an object")
             _check_columns(body, columns)
             names = sql.SQL(", ").join(map(sql.Identifier, body))
-            statement = sql.SQL(
-                "update {t} set ({n}) = (select {n} from json_populate_record(null::{t}, %s::json))"
-            ).format(t=target, n=names) + where
+            statement = (
+                sql.SQL(
+                    "update {t} set ({n}) = "
+                    "(select {n} from json_populate_record(null::{t}, %s::json))"
+                ).format(t=target, n=names)
+                + where
+            )
             values = [json.dumps(body), *values]
             status = 200
         else:  # DELETE
@@ -410,8 +483,13 @@ class SupabaseGateway:
             else:
                 status = 201 if method == "POST" else 204
         rows_back = method == "GET" or returning == "representation"
-        wrapped = sql.SQL("with _r as ({}) select coalesce(json_agg(_r), '[]'::json) from _r"
-                          ).format(statement) if rows_back else statement
+        wrapped = (
+            sql.SQL("with _r as ({}) select coalesce(json_agg(_r), '[]'::json) from _r").format(
+                statement
+            )
+            if rows_back
+            else statement
+        )
         with self._lock:
             drop = method != "GET" and self._drop_after_commit > 0
             if drop:
@@ -420,8 +498,9 @@ class SupabaseGateway:
             conninfo = self.cluster.conninfo(self.dbname, "authenticator")
             with psycopg.connect(conninfo) as conn, conn.transaction():
                 conn.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
-                conn.execute("select set_config('request.jwt.claims', %s, true)",
-                             (json.dumps(claims),))
+                conn.execute(
+                    "select set_config('request.jwt.claims', %s, true)", (json.dumps(claims),)
+                )
                 cursor = conn.execute(wrapped, values)
                 result = cursor.fetchone()[0] if cursor.description else None
         except psycopg.Error as error:
@@ -484,8 +563,12 @@ def _order(text: str, columns: dict) -> sql.Composable:
             raise _rest_error(400, "42703", f"column {name!r} does not exist")
         piece = sql.Identifier(name)
         for modifier in modifiers:
-            words = {"asc": "asc", "desc": "desc", "nullsfirst": "nulls first",
-                     "nullslast": "nulls last"}
+            words = {
+                "asc": "asc",
+                "desc": "desc",
+                "nullsfirst": "nulls first",
+                "nullslast": "nulls last",
+            }
             if modifier not in words:
                 raise _rest_error(400, "PGRST100", f"bad order modifier {modifier!r}")
             piece = sql.SQL("{} {}").format(piece, sql.SQL(words[modifier]))
@@ -509,7 +592,8 @@ def _filter(column: str, text: str) -> tuple[sql.Composable, list]:
             clause, params = sql.SQL("false"), []
         else:
             clause = sql.SQL("{} in ({})").format(
-                ident, sql.SQL(", ").join(sql.Placeholder() for _ in items))
+                ident, sql.SQL(", ").join(sql.Placeholder() for _ in items)
+            )
             params = items
     elif op == "is":
         words = {"null": "null", "true": "true", "false": "false", "unknown": "unknown"}
@@ -542,8 +626,7 @@ def _pg_error(error: psycopg.Error, role: str) -> HttpError:
         status = 400
     else:
         status = 500
-    return _rest_error(status, state or "PGRST000", message, diag.message_detail,
-                       diag.message_hint)
+    return _rest_error(status, state or "PGRST000", message, diag.message_detail, diag.message_hint)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -18,8 +18,13 @@ def screen_point(widget: QWidget, point: QPoint) -> QPoint:
 
 
 def pointer() -> QPoint:
-    found = subprocess.run(["xdotool", "getmouselocation", "--shell"], capture_output=True,
-                           text=True, check=True, timeout=10).stdout
+    found = subprocess.run(
+        ["xdotool", "getmouselocation", "--shell"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    ).stdout
     values = dict(line.split("=", 1) for line in found.split())
     return QPoint(int(values["X"]), int(values["Y"]))
 
@@ -57,8 +62,12 @@ def focus_window(widget: QWidget) -> None:
 def clipboard_text(qtbot) -> str:
     """What the X clipboard holds, read by another program (xclip). Qt keeps pumping events
     meanwhile: when the app owns the clipboard, it is the app that answers xclip."""
-    reader = subprocess.Popen(["xclip", "-o", "-selection", "clipboard"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    reader = subprocess.Popen(
+        ["xclip", "-o", "-selection", "clipboard"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         qtbot.waitUntil(lambda: reader.poll() is not None, timeout=10_000)
     finally:

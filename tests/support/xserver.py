@@ -31,13 +31,29 @@ class XServer:
         tools = ("Xvfb", "xprop", self.window_manager)
         missing = [tool for tool in tools if tool and not shutil.which(tool)]
         if missing:
-            raise RuntimeError(f"real-window tests need {', '.join(missing)} "
-                               "(scripts/system-deps --test installs them)")
+            raise RuntimeError(
+                f"real-window tests need {', '.join(missing)} "
+                "(scripts/system-deps --test installs them)"
+            )
         read, write = os.pipe()
         self._xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", self.screen, "-nolisten", "tcp",
-             "-noreset", "+extension", "RANDR"],
-            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write),
+                "-screen",
+                "0",
+                self.screen,
+                "-nolisten",
+                "tcp",
+                "-noreset",
+                "+extension",
+                "RANDR",
+            ],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(write)
         with os.fdopen(read) as pipe:
             number = pipe.readline().strip()
@@ -49,8 +65,9 @@ class XServer:
             config_home = Path(os.environ.get("TMPDIR", "/tmp")) / f"dc-openbox-{number}"
             config_home.mkdir(exist_ok=True)
             env["XDG_CONFIG_HOME"] = str(config_home)
-            self._wm = subprocess.Popen([self.window_manager], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self._wm = subprocess.Popen(
+                [self.window_manager], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             self._wait_for_window_manager(env)
         return self
 
@@ -58,8 +75,12 @@ class XServer:
         """A window manager announces itself on the root window (EWMH)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            probe = subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env,
-                                   capture_output=True, text=True)
+            probe = subprocess.run(
+                ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if "window id" in probe.stdout:
                 return
             if self._wm is not None and self._wm.poll() is not None:
