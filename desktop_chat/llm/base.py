@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class LLMErrorKind(StrEnum):
@@ -32,9 +32,16 @@ class LLMError(Exception):
 class ChatMessage:
     role: str  # "system" | "user" | "assistant"
     content: str
+    # Images sent with a user message, as data URLs: the content becomes a list of parts,
+    # the text first, then one `image_url` part each (the vision wire format).
+    images: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"role": self.role, "content": self.content}
+    def as_dict(self) -> dict[str, Any]:
+        if not self.images:
+            return {"role": self.role, "content": self.content}
+        parts: list[dict[str, Any]] = [{"type": "text", "text": self.content}]
+        parts += [{"type": "image_url", "image_url": {"url": url}} for url in self.images]
+        return {"role": self.role, "content": parts}
 
 
 @dataclass
@@ -50,8 +57,12 @@ class LLMClient(Protocol):
     model: str
     temperature: float
 
-    def stream(self, messages: list[ChatMessage], result: StreamResult) -> AsyncIterator[str]:
-        """Yield the reply's text pieces; fill `result` from the final chunk. Raises LLMError."""
+    def stream(
+        self, messages: list[ChatMessage], result: StreamResult, model: str | None = None
+    ) -> AsyncIterator[str]:
+        """Yield the reply's text pieces; fill `result` from the final chunk. Raises LLMError.
+        `model`: this request's model instead of `self.model` (a message with images goes to
+        a vision model)."""
         ...
 
     async def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:

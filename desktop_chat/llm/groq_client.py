@@ -128,7 +128,9 @@ class GroqClient:
 
     # ------------------------------------------------------------------ LLMClient
 
-    async def stream(self, messages: list[ChatMessage], result: StreamResult) -> AsyncIterator[str]:
+    async def stream(
+        self, messages: list[ChatMessage], result: StreamResult, model: str | None = None
+    ) -> AsyncIterator[str]:
         """Yield the reply's text pieces as they arrive; fill `result` from the chunks.
 
         Raises LLMError. Pieces yielded before an error stay valid (the caller keeps them).
@@ -140,7 +142,7 @@ class GroqClient:
             # Entered by hand: its exit only closes the response, which the finally below does,
             # and failures of the request itself are mapped apart from failures in the body.
             response = await client.chat.completions.with_streaming_response.create(
-                model=self.model,
+                model=model or self.model,
                 messages=[m.as_dict() for m in messages],
                 temperature=self.temperature,
                 stream=True,
