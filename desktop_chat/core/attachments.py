@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.models import new_id
+from desktop_chat.models import attachment_entries, image_ids, new_id  # noqa: F401 - re-exported
 
 VISION_MODEL = "meta-llama/llama-4-scout-17b-16e-instruct"
 # Names of Groq models that read images (its model docs: Llama 4 Scout and Maverick).
@@ -104,21 +104,7 @@ class Attachment:
 
 def attachments_of(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The well-formed attachment entries of an event's payload (a synced row may hold junk)."""
-    entries = payload.get("attachments")
-    if not isinstance(entries, list):
-        return []
-    return [
-        e
-        for e in entries
-        if isinstance(e, dict) and isinstance(e.get("id"), str) and e.get("kind") in KINDS
-    ]
-
-
-KINDS = ("image", "file")
-
-
-def image_ids(payload: Mapping[str, Any]) -> list[str]:
-    return [e["id"] for e in attachments_of(payload) if e["kind"] == "image"]
+    return attachment_entries(dict(payload))
 
 
 def can_see(model: str) -> bool:
