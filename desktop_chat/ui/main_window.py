@@ -52,6 +52,7 @@ from desktop_chat.core.models import clean_title, utc_now
 from desktop_chat.llm.base import LLMClient, LLMError, LLMErrorKind
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui.attachments_controller import AttachmentsController
 from desktop_chat.ui.command_palette import CommandPalette, PaletteEntry, action_entries
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.conversation_controller import ConversationController
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
         self.delegate.retry_clicked.connect(self.regenerate)
         self.delegate.copy_requested.connect(self.copy_text)
         self.conversation = ConversationController(self)  # versions, regenerate, edit
+        self.attachments = AttachmentsController(self, self.composer, self.service)
         self.transcript.typed.connect(self._type_in_composer)
         self.delegate.link_clicked.connect(self.open_link)
         self.sessions.search_requested.connect(lambda text: self._spawn(self.search(text)))
@@ -520,8 +522,9 @@ class MainWindow(QMainWindow):
         text = self.composer.edit.toPlainText()
         if not self.busy and self.conversation.submit_edit(text):
             return
+        attachments = self.attachments.pending()
         try:
-            check_message(text)
+            check_message(text, allow_empty=bool(attachments))
         except MessageRejected as rejected:
             self.show_notice(str(rejected))
             return
@@ -534,7 +537,7 @@ class MainWindow(QMainWindow):
         if self.service.llm is None:
             self.ask_for_key()
             return
-        self.reply_task = self._spawn(self._send(text))
+        self.reply_task = self._spawn(self._send(text, attachments))
 
     def send_starter_prompt(self, prompt: str) -> None:
         """A prompt from the welcome page: into the composer, and sent."""
@@ -574,20 +577,29 @@ class MainWindow(QMainWindow):
         self._notice_until = 0.0
         self.submit()
 
-    async def _send(self, text: str) -> None:
+    async def _send(self, text: str, attachments: list | None = None) -> None:
+        attachments = attachments or []
         if self.current_session_id is None:
             self.transcript_model.set_events([])
             session = await self.service.new_session()
             self.current_session_id = session.session_id
         session_id = self.current_session_id
         self.transcript_model.remove_errors()
-        self.transcript_model.append(MessageItem(Role.USER, text))
+        entries = [a.payload() for a in attachments]
+        self.transcript_model.append(MessageItem(Role.USER, text, attachments=entries))
         self.transcript.follow_bottom()
 
         self.composer.edit.clear()
-        outcome = await self._stream_reply(
-            lambda on_piece: self.service.send(session_id, text, on_piece), restore_text=text
-        )
+        self.attachments.clear()
+        try:
+            outcome = await self._stream_reply(
+                lambda on_piece: self.service.send(session_id, text, on_piece, attachments),
+                restore_text=text,
+                model=self.attachments.vision_switch(attachments),
+            )
+        except BaseException:
+            self.attachments.restore(attachments)  # nothing attached is lost either
+            raise
         await self.conversation.sync_versions(session_id)
         await self.refresh_sessions()
         if outcome is not None and outcome.first_in_session:
@@ -604,8 +616,13 @@ class MainWindow(QMainWindow):
     def next_version(self) -> None:
         self.conversation.step_last_version(+1)
 
-    async def _stream_reply(self, run, restore_text: str | None = None) -> ReplyOutcome | None:
-        item = MessageItem(Role.ASSISTANT, "", model=getattr(self.service.llm, "model", None))
+    async def _stream_reply(
+        self, run, restore_text: str | None = None, model: str | None = None
+    ) -> ReplyOutcome | None:
+        """`model`: the model that answers when it is not the chosen one (images)."""
+        item = MessageItem(
+            Role.ASSISTANT, "", model=model or getattr(self.service.llm, "model", None)
+        )
         self.transcript_model.append(item)
         renderer = StreamRenderer(self.transcript_model, self.delegate, item)
         self.renderer = renderer
@@ -1072,6 +1089,7 @@ class MainWindow(QMainWindow):
         self._model_list_task = self._spawn(self.load_model_list())
 
     def _fill_model_picker(self, models: list[str]) -> None:
+        self.service.settings.available_models = list(models)  # where images can go
         self.model_picker.blockSignals(True)
         self.model_picker.clear()
         self.model_picker.addItems(models)
@@ -1094,6 +1112,7 @@ class MainWindow(QMainWindow):
         self.preferences.model = model
         self.preferences.save(self.preferences_store)
         self.apply_preferences()
+        self.attachments.refresh()  # the chips say whether images need the vision model
         self.show_status(f"Next replies come from {model}.")
         self.composer.edit.setFocus()
 

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.models import Event, EventType, utc_now
+from desktop_chat.models import attachment_entries
 from desktop_chat.ui.code_boxes import CODE_HEADER, CODE_PADDING, paint_boxes
 from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
 from desktop_chat.ui.message_document import MessageDocument, Role
@@ -133,6 +134,7 @@ class MessageItem:
     selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
     typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
+    attachments: list[dict] = field(default_factory=list)  # the payload's (ui/attachment_view.py)
     document: MessageDocument | None = field(default=None, repr=False)
 
     @classmethod
@@ -153,6 +155,7 @@ class MessageItem:
             note=note,
             timestamp=event.timestamp,
             model=model if isinstance(model, str) else None,
+            attachments=attachment_entries(event.payload),
         )
 
     @property
