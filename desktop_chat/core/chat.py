@@ -395,6 +395,11 @@ class ChatService:
         await self.store.update_session(deleted.session_id, active_leaf=deleted.previous_leaf)
         return await self.active_branch(deleted.session_id)
 
+    async def attached_image(self, attachment_id: str) -> tuple[str, bytes] | None:
+        """(mime, bytes) of an attached image, for the large view; None when it is not on
+        this device (synced from another one, its bytes not pulled yet)."""
+        return (await self.store.attachment_data([attachment_id])).get(attachment_id)
+
     # -- export ------------------------------------------------------------------
     async def export_text(self, session_id: str, kind: str) -> str:
         """The session as `kind` "json" (the whole tree, every version, re-importable) or

@@ -75,11 +75,14 @@ class AttachmentChip(QFrame):
         row.addWidget(self.thumb)
         words = QVBoxLayout()
         words.setSpacing(0)
+        # Both lines elide when a small window squeezes the chips (never under the ×).
         self.name = ElidedLabel(attachment.name, self)
-        self.name.setFixedWidth(CHIP_NAME_WIDTH)
-        self.detail = QLabel(detail(attachment), self)
+        self.detail = ElidedLabel(detail(attachment), self)
         self.detail.setObjectName("ChipDetail")
-        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.name, self.detail):
+            label.setMinimumWidth(36)
+            label.setMaximumWidth(CHIP_NAME_WIDTH)
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         words.addWidget(self.name)
         words.addWidget(self.detail)
         row.addLayout(words)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QStandardPaths
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop_chat.core.attachments import (
@@ -22,6 +23,7 @@ from desktop_chat.core.attachments import (
     vision_model_for,
 )
 from desktop_chat.ui.attachment_chips import AttachmentChips, detail
+from desktop_chat.ui.attachment_viewer import ImageViewer
 from desktop_chat.ui.attachments import Offered, from_mime, from_paths, offers_attachments
 
 PICK_FILTER = (
@@ -51,6 +53,7 @@ class AttachmentsController(QObject):
         self.edit.attachments_offered.connect(self.offer_mime)
         self.edit.remove_last_attachment.connect(self.chips.remove_last)
         self.chips.changed.connect(self.refresh)
+        self.viewer: ImageViewer | None = None
         window.setAcceptDrops(True)  # a drop anywhere on the window (children pass it up)
         window.installEventFilter(self)
 
@@ -132,6 +135,23 @@ class AttachmentsController(QObject):
         show = getattr(self.window, "show_notice", None)
         if show is not None:
             show(text)
+
+    # -- the large view ---------------------------------------------------------------
+    def open_image(self, entry: dict) -> None:
+        """A thumbnail in the transcript was clicked: the image, large."""
+        spawn = getattr(self.window, "_spawn", None)
+        if spawn is not None:
+            spawn(self._open_image(entry))
+
+    async def _open_image(self, entry: dict) -> None:
+        name = str(entry.get("name") or "image")
+        stored = await self.service.attached_image(str(entry.get("id")))
+        image = QImage.fromData(stored[1]) if stored else QImage()
+        if image.isNull():
+            self._show(f"{name} is not on this device yet; its preview is all there is.")
+            return
+        self.viewer = ImageViewer(name, image, len(stored[1]), self.window)
+        self.viewer.open()
 
     # -- drops on the window -------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         self.delegate.copy_requested.connect(self.copy_text)
         self.conversation = ConversationController(self)  # versions, regenerate, edit
         self.attachments = AttachmentsController(self, self.composer, self.service)
+        self.delegate.image_clicked.connect(self.attachments.open_image)
         self.transcript.typed.connect(self._type_in_composer)
         self.delegate.link_clicked.connect(self.open_link)
         self.sessions.search_requested.connect(lambda text: self._spawn(self.search(text)))

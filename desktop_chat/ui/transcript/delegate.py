@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop_chat.ui.attachment_view import paint_strip
 from desktop_chat.ui.code_boxes import CODE_PADDING, paint_boxes
 from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
 from desktop_chat.ui.message_document import Role
@@ -50,6 +51,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
     version_step = Signal(str, int)  # show another version of a message: (event id, -1 or +1)
     continue_requested = Signal(str)  # the event id of a stopped or cut reply to go on with
     link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
+    image_clicked = Signal(dict)  # an attached image's payload entry, to open large
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
         super().__init__(parent)
@@ -112,9 +114,12 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         if item.role == Role.ERROR:
             text_color = theme.color("error_text")
 
+        if item.attachments:
+            paint_strip(painter, self.attachment_rects(item, option.rect), theme, self.font)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
+        if item.text or not item.attachments:  # a message of only images has no bubble
+            draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
         if item.streaming and not item.text:
             self._paint_typing(painter, bubble, item.typing_phase)
 
@@ -244,6 +249,10 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         if item is None or event.type() != QEvent.Type.MouseButtonRelease:
             return super().editorEvent(event, model, option, index)
         position = event.position().toPoint()
+        for place, entry in self.attachment_rects(item, option.rect):
+            if place.contains(position) and entry.get("kind") == "image":
+                self.image_clicked.emit(entry)
+                return True
         if self.retry_rect(item, option.rect).contains(position):
             self.retry_clicked.emit()
             return True

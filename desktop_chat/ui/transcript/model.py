@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt
 
 from desktop_chat.core.models import Event, EventType, utc_now
 from desktop_chat.models import attachment_entries
+from desktop_chat.ui.attachment_view import describe_entries
 from desktop_chat.ui.message_document import MessageDocument, Role
 
 # The newest messages a session opens with; each relayout measures every row, so a session of
@@ -83,7 +84,9 @@ class MessageItem:
             parts.append(f"version {self.versions[0]} of {self.versions[1]}")
         if self.streaming:
             parts.append("still replying")
-        return ", ".join(parts) + f": {self.text}" + (f" ({self.note})" if self.note else "")
+        attached = describe_entries(self.attachments)
+        text = f"{self.text} ({attached})" if attached and self.text else (self.text or attached)
+        return ", ".join(parts) + f": {text}" + (f" ({self.note})" if self.note else "")
 
 
 class TranscriptModel(QAbstractListModel):
