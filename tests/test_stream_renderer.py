@@ -4,6 +4,7 @@ ahead of the text never loses sight of its end."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -272,7 +273,7 @@ def pixels(document: MessageDocument):
     return paint(document, QRectF(0, 0, 480, document.size().height()), 1.0, settled=0).toImage()
 
 
-WORDS = "alpha beta gamma delta epsilon zeta eta theta".split()
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
 GROWING = {
     "table": "| name | value | note |\n|:--|--:|:-:|\n"
     + "".join(f"| {WORDS[n % 8]} **{n}** | {n * 7} | `x{n}` |\n" for n in range(300)),
@@ -352,7 +353,9 @@ def test_a_chunked_table_keeps_its_columns_header_and_alignment(qapp) -> None:
         assert alignment.alignment() & Qt.AlignmentFlag.AlignRight
     bottoms = [layout.frameBoundingRect(table).bottom() for table in tables]
     tops = [layout.frameBoundingRect(table).top() for table in tables]
-    assert all(abs(top - bottom) <= 1 for top, bottom in zip(tops[1:], bottoms)), "no gaps"
+    assert all(
+        abs(top - bottom) <= 1 for top, bottom in zip(tops[1:], bottoms[:-1], strict=True)
+    ), "no gaps"
 
 
 def first_lefts(table: QTextTable, layout) -> list[float]:
@@ -374,7 +377,7 @@ def test_a_long_saved_reply_is_laid_out_a_slice_per_turn(qtbot) -> None:
     document.rendered_more.connect(lambda: slices.append(document.parsed_chars))
     qtbot.waitUntil(lambda: not document.render_pending, timeout=20_000)
     assert len(slices) > 5
-    steps = [later - earlier for earlier, later in zip(slices, slices[1:])]
+    steps = [later - earlier for earlier, later in itertools.pairwise(slices)]
     assert max(steps) < len(text) / 4, "each slice parses a slice, not the whole reply"
     streamed = MessageDocument(Role.ASSISTANT, "", QFont())
     for end in range(0, len(text), 997):

@@ -42,9 +42,9 @@ from desktop_chat.ui.markdown import (
     Continuation,
     MarkdownBlock,
     Segment,
+    language_name,
     markdown_blocks,
     render_markdown,
-    language_name,
     scan_segments,
     token_style,
 )

@@ -17,6 +17,7 @@ from desktop_chat.ui.message_document import MessageDocument, Role
 WINDOW_ROWS = 120
 ItemRole = Qt.ItemDataRole.UserRole + 1
 _SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
+_ROOT = QModelIndex()  # the list's (invalid) parent index
 
 
 @dataclass(eq=False)
@@ -98,7 +99,7 @@ class TranscriptModel(QAbstractListModel):
         # Python one cheap question instead of a Python sizeHint wrapping a style option.
         self._size_hint = size_hint
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
