@@ -27,7 +27,7 @@ def seeded(qtbot, run, data_dir, server, theme: str) -> ChatApp:
     app = ChatApp(qtbot, run, data_dir, server)
     Preferences(theme=theme).save(app.preferences)
     app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.apply_preferences()
+    app.window.settings_ctl.apply_preferences()
     app.window.resize(1100, 800)
     qtbot.waitExposed(app.window)
     session = run(app.service.new_session())

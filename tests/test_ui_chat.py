@@ -222,7 +222,7 @@ def test_resumed_ended_session_sends_its_summary(app, qtbot, groq_server) -> Non
     app.send_and_wait("I like green tea")
     session_id = app.window.current_session_id
     groq_server.reply_text = "Likes green tea."
-    app.window.end_session()
+    app.window.sessions_ctl.end_session()
     qtbot.waitUntil(lambda: app.last(Role.SUMMARY) is not None)
     app.run(app.window.open_session(session_id))
     app.send_and_wait("What do I like?")
