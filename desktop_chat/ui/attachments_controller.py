@@ -74,8 +74,8 @@ class AttachmentsController(QObject):
     def vision_switch(self, attachments: list[Attachment] | None = None) -> str | None:
         """The model a message with these attachments goes to, when not the chosen one."""
         attachments = self.pending() if attachments is None else attachments
-        llm = self.service.llm
-        if llm is None or not any(a.is_image for a in attachments) or can_see(llm.model):
+        model = self.service.model
+        if model is None or not any(a.is_image for a in attachments) or can_see(model):
             return None
         settings = self.service.settings
         return vision_model_for(settings.vision_model, settings.available_models)
@@ -125,7 +125,7 @@ class AttachmentsController(QObject):
         notes = list(self._notices)
         switch = self.vision_switch()
         if switch:
-            chosen = short_model(self.service.llm.model)
+            chosen = short_model(self.service.model or "")
             notes.insert(0, f"Goes to {short_model(switch)}: {chosen} cannot see images.")
         self.chips.set_note(" ".join(notes))
         for chip in self.chips.chips:
