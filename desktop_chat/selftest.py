@@ -108,6 +108,7 @@ def _run(tmp: Path, step) -> str:
 
     ssl.create_default_context(cafile=certifi.where())  # the CA bundle httpx uses for Groq
     get_lexer_by_name("python")  # lexers are imported by name at run time
+    from pypdf import PdfReader  # noqa: F401 - attached PDFs; imported on first use in the app
     _check_keyring_backends()
 
     step("Qt")

@@ -268,3 +268,12 @@ def test_an_image_event_from_another_device_without_its_bytes_is_only_named(chat
     assert request_images(groq_server.requests[-1]) == []
     assert groq_server.requests[-1]["model"] == TEXT_MODEL
     assert service.run(store.event(outcome.user_event.event_id)).type == EventType.USER_MESSAGE
+
+
+def test_groq_vision_model_is_read_from_the_configuration(tmp_path: Path) -> None:
+    from desktop_chat.settings import Settings
+
+    assert Settings.load(env={}, cwd=tmp_path).groq_vision_model == VISION_MODEL
+    chosen = "meta-llama/llama-4-maverick-17b-128e-instruct"
+    loaded = Settings.load(env={"GROQ_VISION_MODEL": chosen}, cwd=tmp_path)
+    assert loaded.groq_vision_model == chosen  # app.py hands it to ChatSettings.vision_model

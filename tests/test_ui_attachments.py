@@ -198,3 +198,57 @@ def test_text_paste_still_pastes_text(app) -> None:
     mime.setUrls([QUrl("https://example.com/x.png")])  # a link, not a local file
     app.composer.insertFromMimeData(mime)
     assert app.composer.toPlainText() == "plain words" and not chips(app).chips
+
+
+def test_the_bubble_shows_file_chips_not_the_file_text_and_survives_a_reopen(
+    app, run, tmp_path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("SECRET-BODY " * 50, encoding="utf-8")
+    app.composer.insertFromMimeData(files_mime(notes))
+    app.composer.insertFromMimeData(image_mime(60, 40))
+    app.composer.setPlainText("Read this")
+    app.key(Qt.Key.Key_Return, widget=app.composer)
+    app.wait_idle()
+    user = app.last(Role.USER)
+    assert user.text == "Read this" and "SECRET-BODY" not in user.accessible_text
+    assert "attached: file notes.txt (600 bytes), image pasted image.png" in user.accessible_text
+    session_id = app.window.current_session_id
+    run(app.window.open_session(session_id))
+    reopened = app.last(Role.USER)
+    assert [a["kind"] for a in reopened.attachments] == ["file", "image"]
+    model = app.window.transcript_model
+    rect = app.window.transcript.visualRect(model.index(model.row_of(reopened)))
+    placed = app.window.delegate.attachment_rects(reopened, rect)
+    bubble, _ = app.window.delegate._layout(reopened, rect)
+    assert all(place.bottom() < bubble.top() for place, _entry in placed)  # above the bubble
+    assert rect.height() >= bubble.bottom() - rect.top()  # the row holds the strip too
+
+
+def test_a_thumbnail_click_opens_the_image_and_esc_closes_it(app, qtbot) -> None:
+    app.composer.insertFromMimeData(image_mime(300, 200))
+    app.composer.setPlainText("look")
+    app.key(Qt.Key.Key_Return, widget=app.composer)
+    app.wait_idle()
+    user = app.last(Role.USER)
+    view = app.window.transcript
+    model = app.window.transcript_model
+    rect = view.visualRect(model.index(model.row_of(user)))
+    [(thumb, _entry)] = app.window.delegate.attachment_rects(user, rect)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=thumb.center())
+    qtbot.waitUntil(lambda: app.window.attachments.viewer is not None, timeout=5_000)
+    viewer = app.window.attachments.viewer
+    qtbot.waitUntil(viewer.isVisible)
+    assert viewer.picture.pixmap().size().toTuple() == (300, 200)  # the stored image
+    assert viewer.windowTitle() == "pasted image.png"
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    assert not viewer.isVisible()
+
+
+def test_remote_images_in_model_text_are_never_fetched(app, groq_server) -> None:
+    """The reply names an image on a server that would log the fetch: nothing fetches it."""
+    groq_server.reply_text = f"Here: ![pic]({groq_server.base_url}/pic.png) done"
+    app.send_and_wait("show me")
+    reply = app.last(Role.ASSISTANT)
+    assert "[image: pic]" in app.window.delegate.document_for(reply).toPlainText()
+    assert not [r for r in groq_server.request_log if r["path"].endswith("/pic.png")]

@@ -547,10 +547,19 @@ class ChatService:
     def model_for(self, messages: Sequence[ChatMessage]) -> str | None:
         """The model a request goes to when it is not the chosen one: a request with images
         goes to the vision model unless the chosen model can see."""
-        llm = self._require_llm()
-        if any(m.images for m in messages) and not can_see(llm.model):
-            return vision_model_for(self.settings.vision_model, self.settings.available_models)
-        return None
+        return self.vision_switch(any(m.images for m in messages))
+
+    def vision_switch(self, with_images: bool) -> str | None:
+        """The vision model a message goes to when it carries images and the chosen model
+        cannot see them (the window says so before it is sent); else None."""
+        model = self.model
+        if not with_images or model is None or can_see(model):
+            return None
+        return vision_model_for(self.settings.vision_model, self.settings.available_models)
+
+    def known_models(self, models: list[str]) -> None:
+        """Groq's live model list: a vision model missing from it is not asked for."""
+        self.settings.available_models = list(models)
 
     async def _reply(
         self,

@@ -18,9 +18,7 @@ from desktop_chat.core.attachments import (
     MAX_IMAGES_PER_REQUEST,
     TEXT_TYPES,
     Attachment,
-    can_see,
     fit_files,
-    vision_model_for,
 )
 from desktop_chat.ui.attachment_chips import AttachmentChips, detail
 from desktop_chat.ui.attachment_viewer import ImageViewer
@@ -74,11 +72,7 @@ class AttachmentsController(QObject):
     def vision_switch(self, attachments: list[Attachment] | None = None) -> str | None:
         """The model a message with these attachments goes to, when not the chosen one."""
         attachments = self.pending() if attachments is None else attachments
-        model = self.service.model
-        if model is None or not any(a.is_image for a in attachments) or can_see(model):
-            return None
-        settings = self.service.settings
-        return vision_model_for(settings.vision_model, settings.available_models)
+        return self.service.vision_switch(any(a.is_image for a in attachments))
 
     # -- coming in ------------------------------------------------------------------------
     def offer_mime(self, mime) -> None:

@@ -172,7 +172,7 @@ class SettingsController:
             self._model_list_task.cancel()  # nobody is left to pick from it
 
     def _fill_model_picker(self, models: list[str]) -> None:
-        self.window.service.settings.available_models = list(models)  # where images can go
+        self.service.known_models(models)  # where a message with images can go
         picker = self.window.model_picker
         picker.blockSignals(True)
         picker.clear()

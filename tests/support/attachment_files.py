@@ -21,6 +21,12 @@ def png(width: int, height: int, colour: tuple[int, int, int] = (200, 40, 40)) -
     return _png_chunks(width, height, bytes(rows))
 
 
+def solid_png(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
+    """A PNG of one colour, to find on screen."""
+    row = b"\x00" + bytes(colour) * width
+    return _png_chunks(width, height, row * height)
+
+
 def noisy_png(width: int, height: int, seed: int = 1) -> bytes:
     """A PNG of random pixels: it barely compresses, so a large one is many megabytes."""
     import random
