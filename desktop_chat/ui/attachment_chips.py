@@ -47,6 +47,14 @@ def detail(attachment: Attachment) -> str:
     return " · ".join(parts)
 
 
+class _ChipLabel(ElidedLabel):
+    """Asks for its whole text's width (up to CHIP_NAME_WIDTH); elides when squeezed."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        width = self.fontMetrics().horizontalAdvance(self.text()) + 6
+        return QSize(min(CHIP_NAME_WIDTH, width), super().sizeHint().height())
+
+
 class AttachmentChip(QFrame):
     remove_requested = Signal(object)  # the Attachment
 
@@ -76,13 +84,13 @@ class AttachmentChip(QFrame):
         words = QVBoxLayout()
         words.setSpacing(0)
         # Both lines elide when a small window squeezes the chips (never under the ×).
-        self.name = ElidedLabel(attachment.name, self)
-        self.detail = ElidedLabel(detail(attachment), self)
+        self.name = _ChipLabel(attachment.name, self)
+        self.detail = _ChipLabel(detail(attachment), self)
         self.detail.setObjectName("ChipDetail")
         for label in (self.name, self.detail):
             label.setMinimumWidth(36)
             label.setMaximumWidth(CHIP_NAME_WIDTH)
-            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         words.addWidget(self.name)
         words.addWidget(self.detail)
         row.addLayout(words)
