@@ -252,3 +252,20 @@ def test_remote_images_in_model_text_are_never_fetched(app, groq_server) -> None
     reply = app.last(Role.ASSISTANT)
     assert "[image: pic]" in app.window.delegate.document_for(reply).toPlainText()
     assert not [r for r in groq_server.request_log if r["path"].endswith("/pic.png")]
+
+
+def test_editing_a_message_keeps_its_image_on_screen_and_in_the_request(app, groq_server):
+    app.composer.insertFromMimeData(image_mime(70, 50))
+    app.composer.setPlainText("first words")
+    app.key(Qt.Key.Key_Return, widget=app.composer)
+    app.wait_idle()
+    app.key(Qt.Key.Key_Up, widget=app.composer)  # edit the last message
+    assert app.composer.toPlainText() == "first words"
+    app.composer.setPlainText("better words")
+    app.key(Qt.Key.Key_Return, widget=app.composer)
+    app.wait_idle()
+    user = app.last(Role.USER)
+    assert user.text == "better words" and [a["kind"] for a in user.attachments] == ["image"]
+    assert request_images(groq_server.requests[-1])  # the image went again
+    reply = app.last(Role.ASSISTANT)
+    assert reply.model == "meta-llama/llama-4-scout-17b-16e-instruct"
