@@ -19,6 +19,19 @@ if TYPE_CHECKING:
 Handler = Callable[[], object]
 
 
+class UnknownAction(LookupError):
+    """The shortcut table and the window's handlers do not name the same actions."""
+
+
+def check_handlers(shortcuts: tuple[Shortcut, ...], handlers: dict[str, Handler]) -> None:
+    ids = {s.action for s in shortcuts if s.action}
+    missing, unused = sorted(ids - handlers.keys()), sorted(handlers.keys() - ids)
+    if missing or unused:
+        raise UnknownAction(
+            f"shortcut actions without a handler: {missing}; handlers for no action: {unused}"
+        )
+
+
 class KeyboardController:
     def __init__(self, window: MainWindow, shortcuts: tuple[Shortcut, ...] = SHORTCUTS):
         self.window = window
@@ -28,8 +41,9 @@ class KeyboardController:
 
     def bind(self, handlers: dict[str, Handler]) -> None:
         """One QAction per table row with an action id, triggering its handler. An id without
-        a handler is a KeyError here, when the window is built, not a key that silently does
-        nothing."""
+        a handler, or a handler for no id, fails here, when the window is built, rather than
+        leaving a key that silently does nothing."""
+        check_handlers(self.shortcuts, handlers)
         window = self.window
         bound: dict[str, QAction] = {}
         for shortcut in self.shortcuts:
