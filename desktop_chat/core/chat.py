@@ -103,6 +103,16 @@ class ImportReport:
         )
 
 
+@dataclass(frozen=True)
+class BranchOrigin:
+    """Where a branched session came from. `session_id` and `title` are None when the
+    original session or the message it was branched at has been deleted."""
+
+    session_id: str | None
+    event_id: str
+    title: str | None
+
+
 @dataclass
 class DeletedMessage:
     """What `delete_message` changed, so `undo_delete` can put it back."""
@@ -321,6 +331,26 @@ class ChatService:
             await self.store.add_event(copy, activate=True)
             parent = copy.event_id
         return await self.store.get_session(session.session_id) or session
+
+    async def branch_origin(self, session_id: str) -> BranchOrigin | None:
+        """Where a branched session came from (None if it was not branched): the original
+        session and the message it was branched at, or `title` None when either is gone."""
+        session = await self.store.get_session(session_id)
+        if session is None or not session.branched_from:
+            return None
+        event = await self.store.event(session.branched_from)
+        source = await self.session(event.session_id) if event is not None else None
+        if event is None or source is None or event.deleted:
+            return BranchOrigin(None, session.branched_from, None)
+        return BranchOrigin(source.session_id, event.event_id, source.display_title)
+
+    async def open_at(self, session_id: str, event_id: str) -> list[BranchItem]:
+        """The active branch with `event_id` on it: the shown version moves to it only when
+        it is not shown already."""
+        branch = await self.active_branch(session_id)
+        if any(item.event.event_id == event_id for item in branch):
+            return branch
+        return await self.select_version(session_id, event_id)
 
     async def delete_message(self, session_id: str, event_id: str) -> DeletedMessage:
         """Delete a message and the versions under it (a tombstone, so it syncs and

@@ -42,6 +42,7 @@ from desktop_chat import APP_NAME
 from desktop_chat.core.chat import ChatService
 from desktop_chat.llm.base import LLMClient
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui.branch_link import BranchLink
 from desktop_chat.ui.command_palette import CommandPalette
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.conversation_controller import ConversationController
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self.sidebar_button.setCheckable(True)
         self.chat_title = ElidedLabel("", self)
         self.chat_title.setObjectName("ChatTitle")
+        self.branch_link = BranchLink(self)  # "Branched from …" when the session is a branch
 
         self.undo_button = QPushButton("Undo", self.composer)
         self.undo_button.setAccessibleName("Undo delete")
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
         header.setSpacing(8)
         header.addWidget(self.sidebar_button)
         header.addWidget(self.chat_title, 1)
+        header.addWidget(self.branch_link)
         chat_column = QVBoxLayout()
         chat_column.setContentsMargins(0, 0, 0, 0)
         chat_column.setSpacing(8)
