@@ -49,7 +49,7 @@ from desktop_chat.ui.conversation_controller import ConversationController
 from desktop_chat.ui.keyboard import KeyboardController
 from desktop_chat.ui.link_opener import open_link
 from desktop_chat.ui.plain_text import ElidedLabel
-from desktop_chat.ui.preferences import take_session_prompts
+from desktop_chat.ui.preferences import load_bindings, take_session_prompts
 from desktop_chat.ui.reply_controller import (
     QUEUED_NOTICE,
     ReplyController,
@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.keyboard = KeyboardController(self)
         self._wire()
         self.keyboard.bind(self._action_table())
+        self.keyboard.apply_bindings(load_bindings(self.preferences_store))  # Settings → Keyboard
 
         self.settings_ctl.apply_preferences()
         self.window_state.restore_geometry()

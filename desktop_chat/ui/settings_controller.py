@@ -15,7 +15,7 @@ from desktop_chat.llm.base import LLMError
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.ui.dialogs import ApiKeyDialog
 from desktop_chat.ui.plain_text import plain_message_box
-from desktop_chat.ui.preferences import Preferences
+from desktop_chat.ui.preferences import Preferences, save_bindings
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.theme import THEMES, apply_theme
 
@@ -112,7 +112,12 @@ class SettingsController:
         session_id = window.current_session_id
         prompt = self.service.settings.session_prompts.get(session_id) if session_id else None
         dialog = SettingsDialog(
-            window.preferences, prompt, session_id is not None, window, key_source=self.key_source
+            window.preferences,
+            prompt,
+            session_id is not None,
+            window,
+            key_source=self.key_source,
+            bindings=window.keyboard.bindings,
         )
         from desktop_chat.ui.account import AccountSection
 
@@ -144,6 +149,10 @@ class SettingsController:
     def _save_settings(self, dialog: SettingsDialog, session_id: str | None) -> None:
         window = self.window
         window.preferences = dialog.chosen(window.preferences)
+        bindings = dialog.keyboard.bindings()
+        if bindings != window.keyboard.bindings:
+            save_bindings(self.store, bindings)
+            window.keyboard.apply_bindings(bindings)  # at once, not after a restart
         if session_id is not None:  # stored with the session (the store), not in preferences
             window._spawn(self.service.set_session_prompt(session_id, dialog.session_prompt_text))
         self._save_and_apply()
