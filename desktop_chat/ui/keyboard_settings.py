@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -74,6 +75,8 @@ class KeyboardPage(QWidget):
             edit.setAccessibleName(f"Keys for {title}")
             edit.setMaximumSequenceLength(1)  # one chord: no Emacs-style two-step keys
             edit.setClearButtonEnabled(True)  # cleared: the action has no key
+            for clear in edit.findChildren(QToolButton):
+                clear.setAccessibleName(f"Clear the keys for {title}")
             edit.setMinimumWidth(150)
             reset = QPushButton("Reset", sheet)
             reset.setAccessibleName(f"Reset the keys for {title}")
