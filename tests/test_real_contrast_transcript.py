@@ -56,7 +56,7 @@ def seeded(qtbot, run, data_dir, server, theme: str) -> ChatApp:
 
 def link_area(app: ChatApp, item: MessageItem, href: str) -> QRect:
     """Where a link's whole text is drawn, in viewport coordinates."""
-    row, bubble = bubble_of(app, item)
+    _row, bubble = bubble_of(app, item)
     document = item.document
     block = document.begin()
     while block.isValid():

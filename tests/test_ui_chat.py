@@ -147,7 +147,7 @@ def test_the_thirteenth_request_carries_exactly_the_last_ten_exchanges(app, groq
     expected = []
     for n in range(2, 12):
         expected += [f"question {n}", f"answer to question {n}"]
-    assert [m["content"] for m in messages[1:]] == expected + ["question 12"]
+    assert [m["content"] for m in messages[1:]] == [*expected, "question 12"]
     assert messages[0]["role"] == "system"
 
 
@@ -288,7 +288,7 @@ def test_the_view_follows_new_text_only_while_at_the_bottom(app, qtbot, groq_ser
     # The newest text sits in the bottom third of the view (which steps ahead of the text,
     # and the row may be taller while it grows) once the view has laid out the last flush.
     def text_end() -> int:
-        return view.content_bottom() - bar.value()
+        return view.text_end() - bar.value()
 
     height = view.viewport().height()
     qtbot.waitUntil(lambda: height * 2 // 3 - FOLLOW_SLACK <= text_end() <= height)
