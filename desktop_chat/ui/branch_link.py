@@ -29,7 +29,7 @@ class _ElidedButton(QPushButton):
 
     def set_full_text(self, text: str) -> None:
         self._full = " ".join(text.split())
-        self.setAccessibleName(self._full)
+        self.setAccessibleDescription(self._full)
         self._elide()
 
     def full_text(self) -> str:
@@ -56,6 +56,7 @@ class BranchLink(QWidget):
         self.origin: BranchOrigin | None = None
         self.button = _ElidedButton(self)
         self.button.setObjectName("BranchedFromLink")
+        self.button.setAccessibleName("Open the session this was branched from")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.setMaximumWidth(MAX_WIDTH)
         self.button.clicked.connect(self._clicked)

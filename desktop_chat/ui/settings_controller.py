@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from desktop_chat.llm.base import LLMError
 from desktop_chat.settings import KeychainUnavailable
@@ -24,6 +24,25 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes come tighter
+MODEL_PICKER_MAX_WIDTH = 240
+
+
+def build_model_picker(parent: QWidget, model: str) -> QComboBox:
+    """The model picker beside the status line, showing `model` until Groq's list arrives."""
+    picker = QComboBox(parent)
+    picker.setObjectName("ModelPicker")
+    picker.setAccessibleName("Model")
+    # AT-SPI names a combo box by its current entry: this says what the entry is for.
+    picker.setAccessibleDescription("Model for the next reply")
+    picker.setToolTip("The model for the next reply")
+    # As wide as about 14 characters, not as the longest model id: the status row must
+    # not widen a small window. The list opens as wide as its longest entry.
+    picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    picker.setMinimumContentsLength(14)
+    picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
+    picker.addItem(model)
+    picker.view().setAccessibleName("Models")
+    return picker
 
 
 class SettingsController:
