@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QKeySequenceEdit,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QToolButton,
@@ -77,6 +78,8 @@ class KeyboardPage(QWidget):
             edit.setClearButtonEnabled(True)  # cleared: the action has no key
             for clear in edit.findChildren(QToolButton):
                 clear.setAccessibleName(f"Clear the keys for {title}")
+            for field in edit.findChildren(QLineEdit):  # what a screen reader lands on
+                field.setAccessibleName(f"Keys for {title}")
             edit.setMinimumWidth(150)
             reset = QPushButton("Reset", sheet)
             reset.setAccessibleName(f"Reset the keys for {title}")
