@@ -41,7 +41,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop_chat.models import EventType, clean_title, new_id
 from desktop_chat.store.supabase import (
@@ -51,13 +51,18 @@ from desktop_chat.store.supabase import (
     RemoteRejected,
     RemoteStore,
     RemoteUnavailable,
+    Row,
     SchemaOutdated,
     event_row,
     from_remote_time,
     session_row,
 )
 
+if TYPE_CHECKING:
+    from desktop_chat.store.sqlite import SQLiteStore
+
 log = logging.getLogger(__name__)
+_AccountOrNone = TypeVar("_AccountOrNone", bound=Account | None)  # signed in, or out
 
 BATCH = 200  # outbox entries per push request pair
 PULL_OVERLAP = timedelta(seconds=60)  # re-read rows stamped this long before the cursor
@@ -104,7 +109,7 @@ class SyncStatus:
 class LocalOutbox:
     """The outbox and sync state, on the local store's SQLite connection."""
 
-    def __init__(self, store: Any):
+    def __init__(self, store: SQLiteStore):
         self.store = store
 
     @property
@@ -178,9 +183,7 @@ class LocalOutbox:
         self.db.execute("UPDATE outbox SET error = ? WHERE seq = ?", (error[:500], seq))
 
     # -- applying pulled rows --------------------------------------------------------
-    def apply(
-        self, sessions: list[dict], events: list[dict], user_id: str | None = None
-    ) -> set[str]:
+    def apply(self, sessions: list[Row], events: list[Row], user_id: str | None = None) -> set[str]:
         """Write rows pulled from the server; returns the ids of sessions that changed. Rows
         this client cannot read are skipped and recorded (`unreadable_count`)."""
         changed: set[str] = set()
@@ -377,7 +380,7 @@ class LocalOutbox:
 _EVENT_TYPES = {str(kind) for kind in EventType}
 
 
-def _readable_session(remote: dict) -> dict[str, str | None]:
+def _readable_session(remote: Row) -> dict[str, str | None]:
     """The session's times in local form; ValueError when this client cannot read the row."""
     if not isinstance(remote.get("session_id"), str):
         raise ValueError("no session id")
@@ -392,7 +395,7 @@ def _readable_session(remote: dict) -> dict[str, str | None]:
     }
 
 
-def _readable_event(remote: dict) -> str:
+def _readable_event(remote: Row) -> str:
     """The event's timestamp in local form; ValueError when this client cannot read the row."""
     for name in ("event_id", "session_id"):
         if not isinstance(remote.get(name), str):
@@ -403,9 +406,10 @@ def _readable_event(remote: dict) -> str:
         raise ValueError(f"unknown type {str(remote.get('type'))[:40]!r}")
     if not isinstance(remote.get("payload"), dict):
         raise ValueError(f"the payload is a {type(remote.get('payload')).__name__}, not an object")
-    if remote.get("timestamp") is None:
+    timestamp = _readable_time(remote.get("timestamp"), "timestamp")
+    if timestamp is None:
         raise ValueError("no timestamp")
-    return _readable_time(remote["timestamp"], "timestamp")
+    return timestamp
 
 
 def _readable_time(value: Any, name: str) -> str | None:
@@ -438,7 +442,7 @@ class SyncEngine:
     def __init__(
         self,
         remote: RemoteStore,
-        local: Any,
+        local: SQLiteStore,
         *,
         interval: float = 30.0,
         push_delay: float = 1.0,
@@ -456,7 +460,7 @@ class SyncEngine:
         self._cycle_lock = asyncio.Lock()
         self._kick = asyncio.Event()
         self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._failures = 0
         self._rekeys = 0
         self._renamed: set[str] = set()  # sessions given a new id: the window re-reads them
@@ -534,8 +538,8 @@ class SyncEngine:
             await self.remote.sign_out()
             self._signed_in(None)
 
-    def _signed_in(self, account: Account | None) -> Account | None:
-        self.local.set_user(account.user_id if account else None)
+    def _signed_in(self, account: _AccountOrNone) -> _AccountOrNone:
+        self.local.set_user(account.user_id if account is not None else None)
         if account is not None:
             self.outbox.claim_unowned(account.user_id)
         self._failures = 0
@@ -553,7 +557,8 @@ class SyncEngine:
         while True:
             try:
                 await self.sync_once()
-                wait, events = self.interval, (self._kick, self._wake)
+                events: tuple[asyncio.Event, ...] = (self._kick, self._wake)
+                wait = self.interval
             except RemoteUnavailable:
                 wait = self.backoff[min(self._failures - 1, len(self.backoff) - 1)]
                 events = (self._wake,)  # local writes only update the count while offline
@@ -626,7 +631,9 @@ class SyncEngine:
             self.outbox.done(e["seq"] for e in entries)
             self._set_status()
 
-    async def _push_one_by_one(self, entries, sessions, events) -> None:
+    async def _push_one_by_one(
+        self, entries: list[sqlite3.Row], sessions: list[sqlite3.Row], events: list[sqlite3.Row]
+    ) -> None:
         """Find the rows the server refuses, mark them, and push the rest. A row refused
         because another account holds its id is given a new id and queued again."""
         refused_sessions: dict[str, str] = {}
@@ -678,7 +685,7 @@ class SyncEngine:
             taken = not await self.remote.sessions_by_id([row_id])
         else:
             taken = not await self.remote.events_by_id([row_id]) and bool(
-                await self.remote.sessions_by_id([session_id])
+                session_id and await self.remote.sessions_by_id([session_id])
             )
         self._rekeys += taken
         return taken
@@ -730,7 +737,7 @@ async def _wait_any(events: tuple[asyncio.Event, ...], timeout: float) -> None:
 
 
 async def start_sync(
-    settings: Any, local_store: Any, *, storage: Any = None, **engine_options: Any
+    settings: Any, local_store: SQLiteStore, *, storage: Any = None, **engine_options: Any
 ) -> SyncEngine | None:
     """Start syncing `local_store` with the Supabase project in `settings`; None when
     SUPABASE_URL / SUPABASE_KEY are not set. Never raises for a network problem: the engine
