@@ -225,3 +225,25 @@ def test_a_planted_violation_fails(module, source, expected):
 )
 def test_a_downward_import_passes(module, source):
     assert violations(module, imports_of(source, module)) == []
+
+
+def _reaches_into_the_store(source: str) -> list[str]:
+    """SQL run, or a private attribute read, on anything but `self` itself."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute):
+            continue
+        on_self = isinstance(node.value, ast.Name) and node.value.id == "self"
+        if node.attr in ("execute", "executemany", "executescript") or (
+            node.attr.startswith("_") and not node.attr.startswith("__") and not on_self
+        ):
+            found.append(f"line {node.lineno}: .{node.attr}")
+    return found
+
+
+def test_sync_uses_the_local_store_through_its_methods_only():
+    """The SQLite store owns its SQL (store/sqlite_sync.py holds what sync needs); the sync
+    engine decides what to push and pull, and runs no SQL of its own."""
+    assert _reaches_into_the_store((PACKAGE / "store" / "sync.py").read_text()) == []
+    planted = "class E:\n    def f(self):\n        return self.local._db.execute('SELECT 1')\n"
+    assert _reaches_into_the_store(planted) == ["line 3: .execute", "line 3: ._db"]

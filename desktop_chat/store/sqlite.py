@@ -28,6 +28,7 @@ from desktop_chat.models import (
     utc_now,
 )
 from desktop_chat.store.base import StoreError
+from desktop_chat.store.sqlite_sync import SyncTables
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +218,7 @@ def _event_from_row(row: sqlite3.Row) -> Event:
     )
 
 
-class SQLiteStore:
+class SQLiteStore(SyncTables):
     def __init__(self, path: Path):
         self.path = Path(path)
         self.moved_aside: Path | None = None  # where a damaged file went, to tell the user
