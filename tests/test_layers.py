@@ -227,6 +227,39 @@ def test_a_downward_import_passes(module, source):
     assert violations(module, imports_of(source, module)) == []
 
 
+def _private_names_imported(source: str, module: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if not node.level and not _within(node.module or "", "desktop_chat"):
+            continue  # a library's private part (e.g. a warm-up import) is its own business
+        found += [
+            f"{module} imports {alias.name} from {'.' * node.level}{node.module or ''}"
+            for alias in node.names
+            if alias.name.startswith("_") and not alias.name.startswith("__")
+        ]
+    return found
+
+
+def test_no_module_imports_a_private_name_of_another():
+    """A leading underscore says "this module's own": a module that imports one from another
+    (from another layer, above all) depends on what that module does not promise."""
+    found = [
+        problem
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for problem in _private_names_imported(path.read_text(encoding="utf-8"), module_name(path))
+    ]
+    assert found == []
+
+
+def test_a_planted_private_import_fails():
+    source = "from desktop_chat.settings import _is_fail_backend\n"
+    assert _private_names_imported(source, "desktop_chat.store.planted") == [
+        "desktop_chat.store.planted imports _is_fail_backend from desktop_chat.settings"
+    ]
+
+
 def _reaches_into_the_store(source: str) -> list[str]:
     """SQL run, or a private attribute read, on anything but `self` itself."""
     found = []

@@ -128,10 +128,10 @@ class KeyringStorage(AsyncSupportedStorage):
 def _keeps_nothing() -> bool:
     import keyring
 
-    from desktop_chat.settings import _is_fail_backend
+    from desktop_chat.settings import keeps_nothing
 
     try:
-        return _is_fail_backend(keyring.get_keyring())
+        return keeps_nothing(keyring.get_keyring())
     except Exception:  # noqa: BLE001 - no backend at all
         return True
 
