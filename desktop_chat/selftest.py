@@ -129,8 +129,8 @@ def _run(tmp: Path, step) -> str:
     import qasync
 
     from desktop_chat.core.chat import ChatService, ChatSettings
-    from desktop_chat.core.models import Event, EventType, Session
     from desktop_chat.llm.groq_client import GroqClient
+    from desktop_chat.models import Event, EventType, Session
     from desktop_chat.store.sqlite import SQLiteStore
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.transcript import MessageItem, Role

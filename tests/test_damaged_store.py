@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.core.models import Event, EventType, Session
+from desktop_chat.models import Event, EventType, Session
 from desktop_chat.store.base import StoreError
 from desktop_chat.store.sqlite import SQLiteStore
 from tests.support.app_process import AppProcess

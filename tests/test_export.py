@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop_chat.core.export import export_json, export_markdown, parse_json_export
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.store.sqlite import SQLiteStore
 
 MARKDOWN_REPLY = (

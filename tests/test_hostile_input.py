@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS, ChatService, MessageRejected
-from desktop_chat.core.models import EventType
 from desktop_chat.llm.groq_client import GroqClient
+from desktop_chat.models import EventType
 from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp

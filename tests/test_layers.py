@@ -66,8 +66,6 @@ UI_STORE_EXEMPTIONS = {
     ("desktop_chat.ui.account", "desktop_chat.store.sync"),
     # StoreError: the window tells the user a save failed.
     ("desktop_chat.ui.main_window", "desktop_chat.store.base"),
-    # MATCH_START / MATCH_END / SearchHit: the search results list (they live in models.py now).
-    ("desktop_chat.ui.session_panel", "desktop_chat.store.base"),
 }
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.core.models import Event, EventType, Session
+from desktop_chat.models import MATCH_END, MATCH_START, Event, EventType, Session
 from desktop_chat.store import sqlite as sqlite_store
-from desktop_chat.store.base import MATCH_END, MATCH_START, StoreError
+from desktop_chat.store.base import StoreError
 from desktop_chat.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore, migrate
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.store.base import StoreError
 from desktop_chat.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
@@ -105,7 +105,7 @@ def test_a_killed_writer_loses_nothing_it_wrote(tmp_path: Path) -> None:
     path = tmp_path / "chat.db"
     child = textwrap.dedent(f"""
         import asyncio, os
-        from desktop_chat.core.models import Event, EventType, Session
+        from desktop_chat.models import Event, EventType, Session
         from desktop_chat.store.sqlite import SQLiteStore
         store = SQLiteStore({str(path)!r})
         session = Session(session_id="s1")

@@ -15,8 +15,8 @@ import keyring
 import pytest
 
 from desktop_chat.core.chat import ChatService
-from desktop_chat.core.models import Event, EventType, Session, utc_now
 from desktop_chat.llm.base import ChatMessage, StreamResult
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.store.supabase import AuthFailed, RemoteRejected, RemoteUnavailable
 from desktop_chat.store.sync import BATCH, SyncStatus

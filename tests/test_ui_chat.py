@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat.core.models import EventType
+from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import FOLLOW_SLACK, Role
 from tests.ui_helpers import ChatApp
 

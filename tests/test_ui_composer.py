@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop_chat.core.chat import ReplyOutcome
-from desktop_chat.core.models import Event, EventType
+from desktop_chat.models import Event, EventType
 from desktop_chat.ui.composer import MAX_HEIGHT_SHARE
 from desktop_chat.ui.main_window import QUEUED_NOTICE, usage_line
 from desktop_chat.ui.transcript import Role

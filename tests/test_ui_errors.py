@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat.core.models import EventType
+from desktop_chat.models import EventType
 from desktop_chat.settings import KEYRING_GROQ_USER, KEYRING_SERVICE
 from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp

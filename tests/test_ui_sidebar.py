@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.ui.main_window import SIDEBAR_AUTO_COLLAPSE_WIDTH, export_file_name
 from desktop_chat.ui.session_panel import plain_snippet, split_marks
 from desktop_chat.ui.theme import THEMES

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_chat.core.export import parse_json_export
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
-from desktop_chat.core.models import strip_invisible
+from desktop_chat.models import strip_invisible
 
 
 def make_plain(label: QLabel) -> QLabel:
