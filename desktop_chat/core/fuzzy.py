@@ -3,7 +3,7 @@ tight, word-initial matches rank first ("ns" finds "new session" before "show sh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -88,8 +88,3 @@ def fuzzy_filter(
     scored.sort(key=lambda entry: (entry[0], entry[1]))
     found = [item for _, _, item in scored]
     return found[:limit] if limit is not None else found
-
-
-def matched(query: str, texts: Sequence[str]) -> list[str]:
-    """Convenience for tests and callers with plain strings."""
-    return fuzzy_filter(query, texts, lambda text: text)

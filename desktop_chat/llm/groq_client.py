@@ -35,6 +35,8 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from desktop_chat.settings import DEFAULT_MODEL
+
 from .base import ChatMessage, LLMError, LLMErrorKind, StreamResult
 from .sse import SSEParser, next_noting_wait
 
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "llama-3.1-8b-instant"
 
 _USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens", "completion_time")
 _MAX_SERVER_MESSAGE = 300

@@ -175,11 +175,6 @@ class Account:
         return "anonymous" if self.is_anonymous else (self.email or self.user_id)
 
 
-def to_remote_time(local: str | None) -> str | None:
-    """Local fixed-width ISO text is already what Postgres reads."""
-    return local
-
-
 def from_remote_time(remote: str | None) -> str | None:
     """PostgREST's timestamptz text (`2024-05-01T10:00:00.12+00:00`) to the local form."""
     if remote is None:
@@ -454,15 +449,16 @@ def _status_of(error: Exception) -> int | None:
 
 
 def session_row(row: Any) -> Row:
-    """A local sessions row (sqlite3.Row) as the JSON PostgREST takes."""
+    """A local sessions row (sqlite3.Row) as the JSON PostgREST takes. Times go as stored:
+    the local fixed-width ISO text is what Postgres reads."""
     return {
         "session_id": row["session_id"],
-        "start_time": to_remote_time(row["start_time"]),
-        "end_time": to_remote_time(row["end_time"]),
+        "start_time": row["start_time"],
+        "end_time": row["end_time"],
         "summary": clean_text(_clip(row["summary"], MAX_REMOTE_SUMMARY)),
         "title": clean_text(_clip(row["title"], MAX_REMOTE_TITLE)),
-        "updated_at": to_remote_time(row["updated_at"]),
-        "deleted_at": to_remote_time(row["deleted_at"]),
+        "updated_at": row["updated_at"],
+        "deleted_at": row["deleted_at"],
         "active_leaf": row["active_leaf"],
         "system_prompt": clean_text(_clip(row["system_prompt"], MAX_REMOTE_SUMMARY)),
         "branched_from": row["branched_from"],
@@ -478,7 +474,7 @@ def event_row(row: Any) -> Row:
         "event_id": row["event_id"],
         "session_id": row["session_id"],
         "type": row["type"],
-        "timestamp": to_remote_time(row["timestamp"]),
+        "timestamp": row["timestamp"],
         "payload": clean_text(json.loads(row["payload"])),
         "parent_id": row["parent_id"],
     }

@@ -294,9 +294,6 @@ class SyncEngine:
         self._set_status()
         self._kick.set()
 
-    def retry_now(self) -> None:
-        self._wake.set()
-
     # -- auth ------------------------------------------------------------------------
     async def sign_in(self, email: str, password: str) -> Account:
         return self._signed_in(await self.remote.sign_in(email, password))

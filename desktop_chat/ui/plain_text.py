@@ -44,10 +44,6 @@ class ElidedLabel(QLabel):
     def text(self) -> str:
         return self._full
 
-    def elided_text(self) -> str:
-        """What is shown: the text on one line, cut with "…" to the label's width."""
-        return super().text()
-
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._elide()
