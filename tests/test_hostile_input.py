@@ -32,13 +32,6 @@ HOSTILE_HTML = (
 )
 
 
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
-
-
 def reopened_texts(chat: ChatApp, data_dir) -> list[tuple[EventType, str]]:
     store = SQLiteStore(data_dir / "chat.db")
     try:

@@ -19,12 +19,11 @@ PARAGRAPH = " ".join(["word"] * 80)
 
 
 @pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    chat.window.resize(900, 700)
-    qtbot.waitUntil(lambda: chat.window.width() == 900)
-    yield chat
-    chat.close()
+def app(app, qtbot):
+    """conftest's `app`, 900 px wide: the heights measured here depend on the width."""
+    app.window.resize(900, 700)
+    qtbot.waitUntil(lambda: app.window.width() == 900)
+    return app
 
 
 def status(app: ChatApp) -> str:

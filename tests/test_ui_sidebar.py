@@ -18,13 +18,6 @@ from desktop_chat.ui.theme import THEMES
 from tests.ui_helpers import ChatApp
 
 
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
-
-
 def seed(
     app: ChatApp, title: str, texts: list[str], hours_ago: float = 1.0
 ) -> tuple[str, list[str]]:
