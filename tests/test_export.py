@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import fields
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -127,7 +127,7 @@ def test_json_keeps_timezones_and_deleted_sessions() -> None:
     session = Session(start_time=moment, updated_at=moment, deleted_at=moment, title=None)
     restored, events = parse_json_export(export_json(session, []))
     assert events == []
-    assert restored.deleted_at == moment and restored.deleted_at.tzinfo == timezone.utc
+    assert restored.deleted_at == moment and restored.deleted_at.tzinfo == UTC
     assert restored.title is None and restored.end_time is None
 
 

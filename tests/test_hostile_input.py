@@ -25,7 +25,7 @@ ODD_MESSAGES = [
     '{"json": "inside", "text": "not a payload"}',
 ]
 # The editor turns \r\n and \r into \n as it takes the text; below the window they are kept.
-RAW_MESSAGES = ODD_MESSAGES + ["line one\r\nline two\rline three\n\ttabbed", "\ufeffBOM first"]
+RAW_MESSAGES = [*ODD_MESSAGES, "line one\r\nline two\rline three\n\ttabbed", "\ufeffBOM first"]
 HOSTILE_HTML = (
     '<script>alert(1)</script><img src="https://example.com/x.png" onerror="alert(2)">'
     '<a href="javascript:alert(3)">click</a><style>body{display:none}</style>'

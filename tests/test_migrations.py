@@ -154,7 +154,7 @@ def test_every_step_from_every_version_keeps_the_rows(tmp_path: Path, start: int
 
 def test_a_failing_step_changes_nothing_and_moves_nothing(v1_database: Path, monkeypatch) -> None:
     before = rows(v1_database)
-    monkeypatch.setattr(sqlite_store, "MIGRATIONS", MIGRATIONS + ("CREATE TABLE events (x);",))
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", (*MIGRATIONS, "CREATE TABLE events (x);"))
     monkeypatch.setattr(sqlite_store, "SCHEMA_VERSION", len(MIGRATIONS) + 1)
     with pytest.raises(StoreError, match="Could not open the chat database"):
         SQLiteStore(v1_database)

@@ -139,7 +139,7 @@ def test_the_thirteenth_request_carries_exactly_the_last_ten_exchanges(app, groq
     expected = []
     for n in range(2, 12):
         expected += [f"question {n}", f"answer to question {n}"]
-    assert [m["content"] for m in messages[1:]] == expected + ["question 12"]
+    assert [m["content"] for m in messages[1:]] == [*expected, "question 12"]
     assert messages[0]["role"] == "system"
 
 
