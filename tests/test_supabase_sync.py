@@ -138,6 +138,7 @@ def test_push_then_pull_on_a_second_device_without_echo(gateway, tmp_path):
         session = await a.new_session("Trip to Lisbon", messages=4)
         await a.store.update_session(session.session_id, summary="about Lisbon")
         assert a.engine.status.pending == 0  # status refreshes on kick / cycle only
+        a.engine.kick()
         assert a.engine.status.pending == 5 and a.engine.status.text.startswith("Syncing")
         await a.engine.sync_once()
         assert a.engine.status.pending == 0 and a.engine.status.text == "Synced"
@@ -277,6 +278,7 @@ def test_outage_in_the_middle_of_a_push_loses_and_duplicates_nothing(gateway, tm
         a = await signed_up(gateway, tmp_path, "a", "ada@example.com")
         for index in range(3):
             await a.new_session(f"chat {index}", messages=150)  # 450 events: 3 batches
+        a.engine.kick()
         assert a.engine.status.pending == 453
 
         if fault.startswith("drop"):
@@ -298,6 +300,7 @@ def test_outage_in_the_middle_of_a_push_loses_and_duplicates_nothing(gateway, tm
         # The app keeps working on the local store while the server is away.
         gateway.down()
         extra = await a.new_session("written offline", messages=2)
+        a.engine.kick()
         assert a.engine.status.pending >= 3
         with pytest.raises(RemoteUnavailable):
             await a.engine.sync_once()
@@ -360,6 +363,7 @@ def test_background_sync_goes_offline_and_catches_up(gateway, tmp_path):
         await _until(lambda: a.engine.status.state == "online")
         gateway.down()
         await a.new_session("offline chat", messages=3)
+        a.engine.kick()
         await _until(lambda: a.engine.status.state == "offline")
         assert a.engine.status.text == "offline — 4 changes waiting"
         gateway.up()
