@@ -57,7 +57,7 @@ def test_a_rebound_key_pressed_for_real_works_and_the_old_one_does_not(
     qtbot.waitUntil(dialog.isVisible)
     dialog.show_section("Keyboard")
     edit = dialog.keyboard.edits["toggle_sidebar"]
-    dialog.keyboard.scroll.ensureWidgetVisible(edit)
+    dialog.keyboard.scroll_area.ensureWidgetVisible(edit)
     xinput.click(edit, edit.rect().center())
     qtbot.waitUntil(edit.hasFocus)
     xinput.key("ctrl+j")  # recorded by the QKeySequenceEdit, as a person would press it

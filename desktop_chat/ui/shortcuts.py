@@ -173,11 +173,12 @@ def shown_rows(
 def types_text(key: str) -> bool:
     """A key without Ctrl, Alt or Meta that types a character (Shift+A types "A")."""
     sequence = QKeySequence(key)
-    if sequence.count() != 1:
+    if sequence.count() != 1:  # none, or more than one chord
         return False
-    combination = sequence[0]
-    held = combination.keyboardModifiers().value & ~0x02000000  # Shift (Qt.ShiftModifier)
-    return held == 0 and 0x20 <= combination.key().value <= 0xFF
+    rest = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+    if rest.startswith("Shift+") and len(rest) > len("Shift+"):
+        rest = rest[len("Shift+") :]
+    return len(rest) == 1 or rest == "Space"  # PortableText names every other key in words
 
 
 def find_conflicts(
