@@ -409,7 +409,7 @@ class MainWindow(QMainWindow):
             return
         self.conversation.editing_event_id = None  # an edit belongs to the session it began in
         self.current_session_id = session_id
-        await self.conversation.show_branch(session_id)
+        await self.conversation.show_branch(session_id, reaching=focus_event)
         self.sessions.select(session_id)
         self._show_title()
         session = await self.service.store.get_session(session_id)
