@@ -310,8 +310,9 @@ class MainWindow(QMainWindow):
             bound[shortcut.action] = action
         return bound
 
-    async def start(self) -> None:
-        """Show past sessions and, with no key, ask for one."""
+    async def start(self, list_models: bool = True) -> None:
+        """Show past sessions and, with no key, ask for one. `list_models`: fill the model
+        picker now (app.py waits for the user to start a message: the list needs the SDK)."""
         await self.service.load_session_prompts(take_session_prompts(self.preferences_store))
         await self.refresh_sessions()
         await self._reopen_last_session()
@@ -319,7 +320,7 @@ class MainWindow(QMainWindow):
             self.show_status(self._startup_notice)
         if self.service.llm is None:
             self.ask_for_key()
-        else:
+        elif list_models:
             self._load_model_list_soon()
 
     def _spawn(self, coroutine: Coroutine) -> asyncio.Task:
