@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from desktop_chat.core.chat import BranchItem, ChatService
-from desktop_chat.ui.transcript import OLDER_MARGIN, WINDOW_ROWS, TranscriptModel, TranscriptView
+from desktop_chat.ui.transcript.model import WINDOW_ROWS, TranscriptModel
+from desktop_chat.ui.transcript.view import OLDER_MARGIN, TranscriptView
 
 # Events read per trip to the store: the window shown at once plus as many waiting above it.
 PAGE_ROWS = 2 * WINDOW_ROWS
