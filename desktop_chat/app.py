@@ -245,7 +245,7 @@ async def _warm_up_for_the_first_reply(intent, service, window, workers) -> None
             await asyncio.get_running_loop().run_in_executor(workers, service.llm.warm_up)
         except Exception:  # the first reply will load it, and report what fails
             log.exception("Could not prepare the Groq client ahead of the first reply")
-        window._load_model_list_soon()
+        window.settings_ctl.load_model_list_soon()
     warm_up_lexers()  # a daemon thread: nothing waits for it
     gc.freeze()
 
