@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QImage
 
-from desktop_chat.ui.preferences import Preferences
 from desktop_chat.ui.transcript.view import OLDER_MARGIN
 from desktop_chat.ui.transcript_pages import PAGE_ROWS
 from tests.support import xinput
 from tests.support.pixels import differing_rows, failure_shot, grab_screen
 from tests.test_long_sessions import long_session
 from tests.test_real_transcript import settle
-from tests.ui_helpers import ChatApp
+from tests.test_real_tree import themed_app
 
 pytestmark = pytest.mark.real_window
 
@@ -35,13 +34,7 @@ def shifted_difference(before: QImage, after: QImage, shift: int, height: int) -
 def test_older_messages_come_in_above_without_moving_what_is_shown(
     qtbot, run, tmp_path, groq_server, theme: str, size: tuple[int, int]
 ) -> None:
-    app = ChatApp(qtbot, run, tmp_path, groq_server)
-    Preferences(theme=theme).save(app.preferences)
-    app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.apply_preferences()
-    app.window.resize(*size)
-    qtbot.waitExposed(app.window)
-    xinput.focus_window(app.window)
+    app = themed_app(qtbot, run, tmp_path, groq_server, theme, size)
     composer = app.window.composer
     xinput.move(composer, composer.rect().center())  # no row is hovered: hover lines differ
     chain = long_session(app.store, 3_000, runner=run)
