@@ -265,8 +265,9 @@ class MainWindow(QMainWindow):
         }
 
     # -- start, tasks, status ----------------------------------------------------------------
-    async def start(self) -> None:
-        """Show past sessions and, with no key, ask for one."""
+    async def start(self, list_models: bool = True) -> None:
+        """Show past sessions and, with no key, ask for one. `list_models`: fill the model
+        picker now (app.py waits for the user to start a message: the list needs the SDK)."""
         await self.service.load_session_prompts(take_session_prompts(self.preferences_store))
         await self.refresh_sessions()
         await self.sessions_ctl.reopen(self.window_state.last_open_session())
@@ -274,7 +275,7 @@ class MainWindow(QMainWindow):
             self.show_status(self._startup_notice)
         if not self.service.has_llm:
             self.ask_for_key()
-        else:
+        elif list_models:
             self.settings_ctl.load_model_list_soon()
 
     def _spawn(self, coroutine: Coroutine) -> asyncio.Task:

@@ -69,7 +69,7 @@ class SessionController:
             return
         window.conversation.editing_event_id = None  # an edit belongs to the session it began in
         window.current_session_id = session_id
-        await window.conversation.show_branch(session_id)
+        await window.conversation.show_branch(session_id, reaching=focus_event)
         window.sessions.select(session_id)
         self.show_title()
         window.branch_link.show_origin(await self.service.branch_origin(session_id))
