@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -84,7 +85,7 @@ class Event:
 ATTACHMENT_KINDS = ("image", "file")
 
 
-def attachment_entries(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def attachment_entries(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The well-formed entries of an event payload's `attachments` (core/attachments.py): a
     synced row may hold anything, so entries without an id or a known kind are left out."""
     entries = payload.get("attachments")
@@ -99,7 +100,7 @@ def attachment_entries(payload: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def image_ids(payload: dict[str, Any]) -> list[str]:
+def image_ids(payload: Mapping[str, Any]) -> list[str]:
     """The ids of the images a payload names (their bytes are stored apart, by id)."""
     return [e["id"] for e in attachment_entries(payload) if e["kind"] == "image"]
 

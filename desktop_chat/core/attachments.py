@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.models import attachment_entries, image_ids, new_id  # noqa: F401 - re-exported
+from desktop_chat.models import attachment_entries, new_id
+from desktop_chat.models import image_ids as image_ids  # re-exported for the core
 
 VISION_MODEL = "meta-llama/llama-4-scout-17b-16e-instruct"
 # Names of Groq models that read images (its model docs: Llama 4 Scout and Maverick).

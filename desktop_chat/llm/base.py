@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -59,10 +59,13 @@ class LLMClient(Protocol):
 
     def stream(
         self, messages: list[ChatMessage], result: StreamResult, model: str | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces; fill `result` from the final chunk. Raises LLMError.
         `model`: this request's model instead of `self.model` (a message with images goes to
-        a vision model)."""
+        a vision model).
+
+        A generator, not just an iterator: callers close it (`contextlib.aclosing`) so a stop
+        ends the request at once."""
         ...
 
     async def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:

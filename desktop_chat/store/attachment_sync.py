@@ -45,8 +45,28 @@ def named_images(event_rows: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def local_rows(db: sqlite3.Connection, ids: list[str]) -> list[dict]:
-    """The local images of `ids` as the JSON PostgREST takes (ones too big to sync: left out)."""
+class AttachmentTables:
+    """The local images' side of sync (mixed into SQLiteStore, like SyncTables): the store
+    owns its SQL; store/sync.py decides what to push and pull."""
+
+    _db: sqlite3.Connection
+
+    def attachment_rows(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The local images of `ids` as the JSON PostgREST takes (too big to sync: left out)."""
+        return _remote_rows(self._db, ids)
+
+    def missing_attachments(self, ids: list[str]) -> list[str]:
+        return _missing(self._db, ids)
+
+    def keep_pulled_attachments(self, rows: list[dict[str, Any]]) -> int:
+        """Store pulled images whose session is here; rows this client cannot read are
+        skipped. Returns how many were kept."""
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            return _keep_pulled(self._db, rows)
+
+
+def _remote_rows(db: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
     rows = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -71,7 +91,7 @@ def local_rows(db: sqlite3.Connection, ids: list[str]) -> list[dict]:
     return out
 
 
-def missing(db: sqlite3.Connection, ids: list[str]) -> list[str]:
+def _missing(db: sqlite3.Connection, ids: list[str]) -> list[str]:
     present: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -86,9 +106,7 @@ def missing(db: sqlite3.Connection, ids: list[str]) -> list[str]:
     return [i for i in ids if i not in present]
 
 
-def keep_pulled(db: sqlite3.Connection, rows: list[dict]) -> int:
-    """Store pulled images whose session is here; rows this client cannot read are skipped.
-    Returns how many were kept."""
+def _keep_pulled(db: sqlite3.Connection, rows: list[dict[str, Any]]) -> int:
     kept = 0
     for remote in rows:
         try:

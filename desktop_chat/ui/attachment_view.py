@@ -9,6 +9,7 @@ each part is, for painting and clicks); its delegate calls `paint_strip`."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPixmap
@@ -26,7 +27,7 @@ _PIXMAPS: OrderedDict[str, QPixmap] = OrderedDict()  # previews by attachment id
 _PIXMAPS_KEPT = 400
 
 
-def preview(entry: dict) -> QPixmap:
+def preview(entry: dict[str, Any]) -> QPixmap:
     key = str(entry.get("id"))
     pixmap = _PIXMAPS.get(key)
     if pixmap is None:
@@ -39,7 +40,7 @@ def preview(entry: dict) -> QPixmap:
     return pixmap
 
 
-def _size_of(entry: dict) -> tuple[int, int]:
+def _size_of(entry: dict[str, Any]) -> tuple[int, int]:
     if entry.get("kind") != "image":
         return FILE_CHIP
     width, height = entry.get("width"), entry.get("height")
@@ -48,9 +49,12 @@ def _size_of(entry: dict) -> tuple[int, int]:
     return max(24, min(THUMB_MAX_WIDTH, round(width * THUMB_HEIGHT / height))), THUMB_HEIGHT
 
 
-def _lines(entries: list[dict], max_width: int) -> list[list[tuple[dict, int, int]]]:
+Line = list[tuple[dict[str, Any], int, int]]  # entries with their width and height
+
+
+def _lines(entries: list[dict[str, Any]], max_width: int) -> list[Line]:
     """The parts in lines that fit `max_width`, in order."""
-    lines: list[list[tuple[dict, int, int]]] = [[]]
+    lines: list[Line] = [[]]
     used = 0
     for entry in entries:
         width, height = _size_of(entry)
@@ -63,16 +67,19 @@ def _lines(entries: list[dict], max_width: int) -> list[list[tuple[dict, int, in
     return [line for line in lines if line]
 
 
-def strip_height(entries: list[dict], max_width: int) -> int:
+def strip_height(entries: list[dict[str, Any]], max_width: int) -> int:
     if not entries:
         return 0
     lines = _lines(entries, max_width)
     return sum(max(h for _e, _w, h in line) for line in lines) + GAP * (len(lines) - 1) + STRIP_GAP
 
 
-def strip_rects(entries: list[dict], right: int, top: int, max_width: int):
+Placed = list[tuple[QRect, dict[str, Any]]]  # where each attachment is drawn, and which
+
+
+def strip_rects(entries: list[dict[str, Any]], right: int, top: int, max_width: int) -> Placed:
     """(rect, entry) of each part, lines right-aligned at `right`, from `top` down."""
-    placed: list[tuple[QRect, dict]] = []
+    placed: Placed = []
     y = top
     for line in _lines(entries, max_width):
         x = right - (sum(w for _e, w, _h in line) + GAP * (len(line) - 1))
@@ -84,7 +91,7 @@ def strip_rects(entries: list[dict], right: int, top: int, max_width: int):
     return placed
 
 
-def paint_strip(painter: QPainter, placed, theme: Theme, font: QFont) -> None:
+def paint_strip(painter: QPainter, placed: Placed, theme: Theme, font: QFont) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -96,7 +103,7 @@ def paint_strip(painter: QPainter, placed, theme: Theme, font: QFont) -> None:
     painter.restore()
 
 
-def _paint_image(painter: QPainter, rect: QRectF, entry: dict, theme: Theme) -> None:
+def _paint_image(painter: QPainter, rect: QRectF, entry: dict[str, Any], theme: Theme) -> None:
     path = QPainterPath()
     path.addRoundedRect(rect, 10, 10)
     pixmap = preview(entry)
@@ -114,7 +121,7 @@ def _paint_image(painter: QPainter, rect: QRectF, entry: dict, theme: Theme) -> 
     painter.drawPath(path)
 
 
-def file_lines(entry: dict) -> tuple[str, str]:
+def file_lines(entry: dict[str, Any]) -> tuple[str, str]:
     name = str(entry.get("name") or "file")
     parts = []
     if isinstance(entry.get("size"), int):
@@ -128,7 +135,9 @@ def file_lines(entry: dict) -> tuple[str, str]:
     return name, " · ".join(parts)
 
 
-def _paint_file(painter: QPainter, rect: QRect, entry: dict, theme: Theme, font: QFont) -> None:
+def _paint_file(
+    painter: QPainter, rect: QRect, entry: dict[str, Any], theme: Theme, font: QFont
+) -> None:
     painter.setPen(QColor(theme.field_border))
     painter.setBrush(QColor(theme.field))
     painter.drawRoundedRect(QRectF(rect), 10, 10)
@@ -162,7 +171,7 @@ def _paint_file(painter: QPainter, rect: QRect, entry: dict, theme: Theme, font:
     painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
 
 
-def describe_entries(entries: list[dict]) -> str:
+def describe_entries(entries: list[dict[str, Any]]) -> str:
     """For a screen reader: "attached: image shot.png, file notes.csv (2 pages)"."""
     words = []
     for entry in entries:

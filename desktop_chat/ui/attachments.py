@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, QUrl
 from PySide6.QtGui import QImage, QImageReader
@@ -53,12 +54,12 @@ def image_attachment(image: QImage, name: str, original_bytes: int | None = None
             Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
-    data, mime = _encode(scaled, "PNG"), "image/png"
+    data, mime = _encode(scaled, b"PNG"), "image/png"
     quality = 88
     while len(data) > IMAGE_MAX_BYTES:
         # A photo: JPEG, at falling quality, then smaller, until it fits.
         if quality > 60:
-            data, mime = _encode(_opaque(scaled), "JPEG", quality), "image/jpeg"
+            data, mime = _encode(_opaque(scaled), b"JPEG", quality), "image/jpeg"
             quality -= 14
             continue
         scaled = scaled.scaled(
@@ -67,7 +68,7 @@ def image_attachment(image: QImage, name: str, original_bytes: int | None = None
             Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
-        data, mime = _encode(_opaque(scaled), "JPEG", 74), "image/jpeg"
+        data, mime = _encode(_opaque(scaled), b"JPEG", 74), "image/jpeg"
     attachment = Attachment(
         "image",
         _image_name(name, mime),
@@ -101,16 +102,16 @@ def thumbnail(image: QImage) -> str:
         Qt.AspectRatioMode.KeepAspectRatio,
         Qt.TransformationMode.SmoothTransformation,
     )
-    return base64.b64encode(_encode(_opaque(small), "JPEG", THUMB_QUALITY)).decode("ascii")
+    return base64.b64encode(_encode(_opaque(small), b"JPEG", THUMB_QUALITY)).decode("ascii")
 
 
-def thumbnail_image(entry: dict) -> QImage:
+def thumbnail_image(entry: dict[str, Any]) -> QImage:
     """The preview of a payload's image entry (a null image when it has none or it is junk)."""
     try:
         raw = base64.b64decode(str(entry.get("thumb") or ""), validate=True)
     except ValueError:
         return QImage()
-    return QImage.fromData(raw, "JPEG") if raw else QImage()
+    return QImage.fromData(raw, b"JPEG") if raw else QImage()
 
 
 def image_from_path(path: Path) -> Attachment:
@@ -179,7 +180,7 @@ def from_mime(mime: QMimeData) -> Offered:
     return offered
 
 
-def _encode(image: QImage, kind: str, quality: int = -1) -> bytes:
+def _encode(image: QImage, kind: bytes, quality: int = -1) -> bytes:
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)

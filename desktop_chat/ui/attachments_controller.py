@@ -8,9 +8,10 @@ are told in the status line; nothing typed is touched."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths
+from PySide6.QtGui import QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop_chat.core.attachments import (
@@ -24,6 +25,10 @@ from desktop_chat.ui.attachment_chips import AttachmentChips, detail
 from desktop_chat.ui.attachment_viewer import ImageViewer
 from desktop_chat.ui.attachments import Offered, from_mime, from_paths, offers_attachments
 
+if TYPE_CHECKING:
+    from desktop_chat.core.chat import ChatService
+    from desktop_chat.ui.composer import ComposerPanel
+
 PICK_FILTER = (
     f"Images and files ({' '.join('*.' + e for e in [*IMAGE_TYPES, *TEXT_TYPES, 'pdf'])});;"
     f"Images ({' '.join('*.' + e for e in IMAGE_TYPES)});;PDF (*.pdf);;All files (*)"
@@ -36,7 +41,7 @@ def short_model(model: str) -> str:
 
 
 class AttachmentsController(QObject):
-    def __init__(self, window: QWidget, composer, service) -> None:
+    def __init__(self, window: QWidget, composer: ComposerPanel, service: ChatService) -> None:
         super().__init__(window)
         self.window = window
         self.service = service
@@ -75,7 +80,7 @@ class AttachmentsController(QObject):
         return self.service.vision_switch(any(a.is_image for a in attachments))
 
     # -- coming in ------------------------------------------------------------------------
-    def offer_mime(self, mime) -> None:
+    def offer_mime(self, mime: QMimeData) -> None:
         self.take(from_mime(mime))
 
     def offer_paths(self, paths: list[Path]) -> None:
@@ -131,30 +136,34 @@ class AttachmentsController(QObject):
             show(text)
 
     # -- the large view ---------------------------------------------------------------
-    def open_image(self, entry: dict) -> None:
+    def open_image(self, entry: dict[str, Any]) -> None:
         """A thumbnail in the transcript was clicked: the image, large."""
         spawn = getattr(self.window, "_spawn", None)
         if spawn is not None:
             spawn(self._open_image(entry))
 
-    async def _open_image(self, entry: dict) -> None:
+    async def _open_image(self, entry: dict[str, Any]) -> None:
         name = str(entry.get("name") or "image")
         stored = await self.service.attached_image(str(entry.get("id")))
-        image = QImage.fromData(stored[1]) if stored else QImage()
+        data = stored[1] if stored else b""
+        image = QImage.fromData(data)
         if image.isNull():
             self._show(f"{name} is not on this device yet; its preview is all there is.")
             return
-        self.viewer = ImageViewer(name, image, len(stored[1]), self.window)
+        self.viewer = ImageViewer(name, image, len(data), self.window)
         self.viewer.open()
 
     # -- drops on the window -------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            if offers_attachments(event.mimeData()):
-                event.acceptProposedAction()
-                return True
-        elif kind == QEvent.Type.Drop and offers_attachments(event.mimeData()):
+        # A QDragEnterEvent is a QDragMoveEvent; a QDragMoveEvent is a QDropEvent.
+        if isinstance(event, QDragMoveEvent) and offers_attachments(event.mimeData()):
+            event.acceptProposedAction()
+            return True
+        if (
+            isinstance(event, QDropEvent)
+            and event.type() == QEvent.Type.Drop
+            and offers_attachments(event.mimeData())
+        ):
             event.acceptProposedAction()
             self.offer_mime(event.mimeData())
             return True
