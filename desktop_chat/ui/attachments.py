@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, QUrl
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtGui import QImage, QImageReader, QImageWriter
 
 from desktop_chat.core.attachments import (
     IMAGE_MAX_BYTES,
@@ -111,7 +111,7 @@ def thumbnail_image(entry: dict[str, Any]) -> QImage:
         raw = base64.b64decode(str(entry.get("thumb") or ""), validate=True)
     except ValueError:
         return QImage()
-    return QImage.fromData(raw, b"JPEG") if raw else QImage()
+    return QImage.fromData(raw) if raw else QImage()  # JPEG, found from its header
 
 
 def image_from_path(path: Path) -> Attachment:
@@ -184,7 +184,9 @@ def _encode(image: QImage, kind: bytes, quality: int = -1) -> bytes:
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, kind, quality)
+    writer = QImageWriter(buffer, QByteArray(kind))
+    writer.setQuality(quality)
+    writer.write(image)
     buffer.close()
     return bytes(array.data())
 
