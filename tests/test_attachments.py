@@ -277,3 +277,26 @@ def test_groq_vision_model_is_read_from_the_configuration(tmp_path: Path) -> Non
     chosen = "meta-llama/llama-4-maverick-17b-128e-instruct"
     loaded = Settings.load(env={"GROQ_VISION_MODEL": chosen}, cwd=tmp_path)
     assert loaded.groq_vision_model == chosen  # app.py hands it to ChatSettings.vision_model
+
+
+def test_the_loopback_server_refuses_images_as_groq_does(groq_server, run) -> None:
+    """A model that cannot see, or more than 5 images: Groq's 400, through the real client."""
+    from desktop_chat.core.attachments import data_url
+    from desktop_chat.llm.base import ChatMessage, LLMError, StreamResult
+
+    client = GroqClient(groq_server.api_key, model=TEXT_MODEL, base_url=groq_server.base_url)
+    url = data_url("image/png", png(8, 8))
+
+    async def ask(model: str, images: int) -> str:
+        message = ChatMessage("user", "look", [url] * images)
+        pieces = client.stream([message], StreamResult(), model=model)
+        return "".join([piece async for piece in pieces])
+
+    try:
+        with pytest.raises(LLMError, match="image input is not supported"):
+            run(ask(TEXT_MODEL, 1))
+        with pytest.raises(LLMError, match="up to 5 images"):
+            run(ask(VISION_MODEL, 6))
+        assert run(ask(VISION_MODEL, 2)).startswith("I see 2 images: 8x8 image/png")
+    finally:
+        run(client.close())
