@@ -54,7 +54,7 @@ from PySide6.QtCore import QElapsedTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop_chat.core.chat import ChatService  # noqa: E402
-from desktop_chat.core.models import Event, EventType, Session, utc_now  # noqa: E402
+from desktop_chat.models import Event, EventType, Session, utc_now  # noqa: E402
 from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import TranscriptView, build_transcript  # noqa: E402

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop_chat.core.export import export_json, export_markdown
 from desktop_chat.core.importers import parse_import
@@ -101,6 +102,16 @@ class ImportReport:
             f"Imported {self.sessions_added} session{'' if self.sessions_added == 1 else 's'}"
             f" ({self.events_added} message{'' if self.events_added == 1 else 's'})."
         )
+
+
+@dataclass(frozen=True)
+class BranchOrigin:
+    """Where a branched session came from. `session_id` and `title` are None when the
+    original session or the message it was branched at has been deleted."""
+
+    session_id: str | None
+    event_id: str
+    title: str | None
 
 
 @dataclass
@@ -359,6 +370,26 @@ class ChatService:
             parent = copy.event_id
         return await self.store.get_session(session.session_id) or session
 
+    async def branch_origin(self, session_id: str) -> BranchOrigin | None:
+        """Where a branched session came from (None if it was not branched): the original
+        session and the message it was branched at, or `title` None when either is gone."""
+        session = await self.store.get_session(session_id)
+        if session is None or not session.branched_from:
+            return None
+        event = await self.store.event(session.branched_from)
+        source = await self.session(event.session_id) if event is not None else None
+        if event is None or source is None or event.deleted:
+            return BranchOrigin(None, session.branched_from, None)
+        return BranchOrigin(source.session_id, event.event_id, source.display_title)
+
+    async def open_at(self, session_id: str, event_id: str) -> list[BranchItem]:
+        """The active branch with `event_id` on it: the shown version moves to it only when
+        it is not shown already."""
+        branch = await self.active_branch(session_id)
+        if any(item.event.event_id == event_id for item in branch):
+            return branch
+        return await self.select_version(session_id, event_id)
+
     async def delete_message(self, session_id: str, event_id: str) -> DeletedMessage:
         """Delete a message and the versions under it (a tombstone, so it syncs and
         `undo_delete` brings it back). When it was on the active branch, the branch moves to
@@ -552,7 +583,7 @@ class ChatService:
         result = StreamResult()
         save_lock = asyncio.Lock()  # the timer and the stream never write the row at once
 
-        async def save(payload: dict) -> None:
+        async def save(payload: dict[str, Any]) -> None:
             nonlocal stored, saved_pieces
             async with save_lock:
                 pieces = len(parts)
@@ -568,7 +599,7 @@ class ChatService:
         for key in ("interrupted", "error"):
             base.pop(key, None)
 
-        def partial(error: str) -> dict:
+        def partial(error: str) -> dict[str, Any]:
             return {
                 **base,
                 "text": "".join(parts),
@@ -585,7 +616,7 @@ class ChatService:
                 if len(parts) != saved_pieces:
                     await save(partial(INCOMPLETE_ERROR))
 
-        saver: asyncio.Task | None = None
+        saver: asyncio.Task[None] | None = None
         try:
             try:
                 async with contextlib.aclosing(llm.stream(messages, result)) as pieces:
@@ -649,7 +680,7 @@ class ChatService:
         return self.llm
 
 
-async def _stop(task: asyncio.Task | None) -> None:
+async def _stop(task: asyncio.Task[None] | None) -> None:
     """Cancel the timed saver and wait for it, so it never writes after the final save."""
     if task is not None and not task.done():
         task.cancel()

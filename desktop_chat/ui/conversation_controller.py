@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_chat.core.chat import DeletedMessage, MessageRejected, check_message
-from desktop_chat.core.models import EventType
+from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import MessageItem, Role
 from desktop_chat.ui.transcript_pages import PAGE_ROWS, OlderPages, show_page
 

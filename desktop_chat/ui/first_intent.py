@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 _INTENT_EVENTS = (
     QEvent.Type.MouseButtonPress,
@@ -31,7 +31,12 @@ class FirstIntent(QObject):
     pointer, a mouse press, a key press or the focus reaches one of `watched`; or when
     `trigger` is called."""
 
-    def __init__(self, watched: list[QWidget], callback: Callable[[], None], typed_into=None):
+    def __init__(
+        self,
+        watched: list[QWidget],
+        callback: Callable[[], None],
+        typed_into: QTextEdit | QPlainTextEdit | None = None,
+    ):
         super().__init__(watched[0])
         self._callback: Callable[[], None] | None = callback
         self._typed_into = typed_into
@@ -43,7 +48,7 @@ class FirstIntent(QObject):
             if typed_into.toPlainText():  # a draft was restored: a message is on its way
                 self.trigger()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() in _INTENT_EVENTS:
             self.trigger()
         return False
