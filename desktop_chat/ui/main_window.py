@@ -59,6 +59,7 @@ from desktop_chat.ui.dialogs import ApiKeyDialog, ShortcutsDialog
 from desktop_chat.ui.plain_text import ElidedLabel, plain_message_box
 from desktop_chat.ui.preferences import Preferences, take_session_prompts
 from desktop_chat.ui.rate_limit import RetryCountdown
+from desktop_chat.ui.reply_extras import ReplyExtras, usage_suffix
 from desktop_chat.ui.session_panel import SessionPanel, SessionRole
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
         self.model_picker.view().setAccessibleName("Models")
         self.model_picker.activated.connect(self._model_picked)
         self.composer.add_status_widget(self.model_picker)
+        self.reply_extras = ReplyExtras(self, after=self.model_picker)  # web search, usage
         # Tab walks the window as it reads, left to right: the sidebar, the messages (the arrow
         # keys then step through them, each read by a screen reader), the composer, its controls.
         self.transcript.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -594,6 +596,12 @@ class MainWindow(QMainWindow):
             if await self.service.auto_title(outcome):
                 await self.refresh_sessions()
 
+    def toggle_web_search(self) -> None:
+        self.reply_extras.web_search.toggle()
+
+    def toggle_thinking(self) -> None:
+        self.reply_extras.toggle_last_thinking()
+
     def regenerate(self) -> None:
         """Ctrl+R, Regenerate and Retry: a new version of the last reply replaces it."""
         self.conversation.regenerate()
@@ -657,7 +665,8 @@ class MainWindow(QMainWindow):
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
             streamed = time.monotonic() - first_token_at if first_token_at is not None else 0.0
-            self.show_status(usage_line(outcome, streamed))
+            self.show_status(usage_line(outcome, streamed) + usage_suffix(outcome))
+            self.reply_extras.reply_done(item, outcome)
             self._reply_finished = True
             self.reply_finished.emit(item.text)
             # A screen reader stays on the composer while the reply streams: tell it the end.
@@ -979,6 +988,7 @@ class MainWindow(QMainWindow):
         if self.service.llm is not None:
             self.service.llm.model = preferences.model
             self.service.llm.temperature = preferences.temperature
+        self.reply_extras.apply_options()
         theme = THEMES[preferences.resolved_theme()]
         if self.model_picker.currentText() != preferences.model:
             self._show_model(preferences.model)
@@ -1162,6 +1172,7 @@ class MainWindow(QMainWindow):
         self.service.llm = self.make_llm(key)
         self.service.llm.model = self.preferences.model
         self.service.llm.temperature = self.preferences.temperature
+        self.reply_extras.apply_options()
         self._key_rejected = False
         self.change_key_button.hide()
         if previous is not None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
+from desktop_chat.ui.reasoning_settings import reasoning_rows
 
 # Where the key in use came from (settings.Settings.key_source, or "typed" for one typed into
 # this run), in the words the API key section shows.
@@ -167,6 +168,7 @@ class SettingsDialog(QDialog):
                 ("", self.models_note),
                 ("Temperature", temperature_row),
                 ("", _hint("Lower is more focused, higher more varied.", self)),
+                *reasoning_rows(self, preferences),
                 ("Memory", self.memory_turns),
                 (
                     "",
@@ -267,6 +269,8 @@ class SettingsDialog(QDialog):
             font_size=self.font_size.value(),
             send_key=self.send_key.currentData(),
             keep_in_tray=self.keep_in_tray.isChecked(),
+            reasoning_effort=self.reasoning_effort.currentData(),
+            search_model=self.search_model.currentData(),
         )
         preferences.clamp()
         return preferences

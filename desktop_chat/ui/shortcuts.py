@@ -54,6 +54,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "Ctrl+Shift+P",
         "command palette (every action and session)",
     ),
+    Shortcut("toggle_web_search", ("Alt+W",), "Alt+W", "search the web on / off"),
+    Shortcut("toggle_thinking", ("Alt+T",), "Alt+T", "show / hide the last reply's thinking"),
     Shortcut("quit", ("Ctrl+Q",), "Ctrl+Q", "quit"),
 )
 

@@ -51,11 +51,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.models import Event, EventType, utc_now
+from desktop_chat.ui import reasoning_view, sources_view
 from desktop_chat.ui.code_boxes import CODE_HEADER, CODE_PADDING, paint_boxes
 from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
 from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.text_tiles import draw_document
 from desktop_chat.ui.theme import DARK, Theme
+from desktop_chat.ui.usage_view import reply_usage_text
 
 __all__ = [
     "MessageDocument",
@@ -134,6 +136,10 @@ class MessageItem:
     typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
     document: MessageDocument | None = field(default=None, repr=False)
+    reasoning: str = ""  # the model's thinking (ui/reasoning_view.py), apart from the text
+    thinking_open: bool = False
+    sources: list[dict] = field(default_factory=list)  # web search (ui/sources_view.py)
+    extras: dict = field(default_factory=dict, repr=False)  # their layout caches and state
 
     @classmethod
     def from_event(cls, event: Event) -> MessageItem:
@@ -146,6 +152,9 @@ class MessageItem:
         if event.interrupted:
             note = "Interrupted: " + str(event.payload.get("error") or "the reply did not finish.")
         model = event.payload.get("model")
+        reasoning = event.payload.get("reasoning")
+        sources = event.payload.get("sources")
+        usage = {k: event.payload.get(k) for k in ("usage", "cost")}
         return cls(
             role=role,
             text=event.text,
@@ -153,6 +162,11 @@ class MessageItem:
             note=note,
             timestamp=event.timestamp,
             model=model if isinstance(model, str) else None,
+            reasoning=reasoning if isinstance(reasoning, str) else "",
+            sources=[s for s in sources if isinstance(s, dict)]
+            if isinstance(sources, list)
+            else [],
+            extras={"usage": usage} if usage["usage"] else {},
         )
 
     @property
@@ -350,7 +364,8 @@ class MessageDelegate(QStyledItemDelegate):
             left = rect.right() - SIDE_MARGIN - width
         else:  # the assistant's column: replies, summaries and errors line up on the left
             left = rect.left() + SIDE_MARGIN
-        return QRect(left, rect.top() + ROW_SPACING, width, height), text_width
+        top = rect.top() + ROW_SPACING + reasoning_view.height(self, item, rect.width())
+        return QRect(left, top, width, height), text_width
 
     def _natural_width(self, item: MessageItem, limit: int) -> int:
         """The width the text takes unwrapped, for a snug bubble. A reply that is long, or holds
@@ -402,6 +417,11 @@ class MessageDelegate(QStyledItemDelegate):
         return width if width > 0 else 600
 
     def _footer_height(self, item: MessageItem) -> int:
+        """Room outside the bubble: the Thinking section above it, lines and sources below."""
+        extras = reasoning_view.height(self, item, self.row_width())
+        return self._lines_height(item) + extras + sources_view.height(self, item)
+
+    def _lines_height(self, item: MessageItem) -> int:
         lines = int(bool(item.note)) + int(self._has_action_line(item))
         return lines * (QFontMetrics(self.note_font).height() + 8)
 
@@ -459,7 +479,10 @@ class MessageDelegate(QStyledItemDelegate):
         if item.timestamp is None:
             return ""
         moment = item.timestamp.astimezone().strftime("%H:%M")
-        return f"{moment} · {item.model}" if item.model and item.role == Role.ASSISTANT else moment
+        if item.role != Role.ASSISTANT or not item.model:
+            return moment
+        usage = reply_usage_text(item.extras.get("usage") or {})  # tokens, cached, cost
+        return f"{moment} · {item.model}" + (f" · {usage}" if usage else "")
 
     def version_rects(
         self, item: MessageItem, rect: QRect, hovered: bool = True
@@ -526,6 +549,8 @@ class MessageDelegate(QStyledItemDelegate):
             item.retryable,
             item.streaming,
             item.min_height,
+            reasoning_view.key(item),
+            sources_view.key(item),
         )
         if key == item.size_key:
             return item.reported_height
@@ -598,6 +623,9 @@ class MessageDelegate(QStyledItemDelegate):
         _draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
         if item.streaming and not item.text:
             self._paint_typing(painter, bubble, item.typing_phase)
+        reasoning_view.paint(painter, self, item, option.rect)
+        sources_top = bubble.bottom() + 1 + self._lines_height(item)
+        sources_view.paint(painter, self, item, option.rect, sources_top)
 
         document = self.document_for(item)
         painter.translate(bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING)
@@ -725,6 +753,16 @@ class MessageDelegate(QStyledItemDelegate):
         if item is None or event.type() != QEvent.Type.MouseButtonRelease:
             return super().editorEvent(event, model, option, index)
         position = event.position().toPoint()
+        if reasoning_view.header_rect(self, item, option.rect).contains(position):
+            self.toggle_thinking(item, index)
+            return True
+        bubble, _ = self._layout(item, option.rect)
+        source = sources_view.link_at(
+            self, item, option.rect, bubble.bottom() + 1 + self._lines_height(item), position
+        )
+        if source is not None:
+            self.link_clicked.emit(*source)
+            return True
         if self.retry_rect(item, option.rect).contains(position):
             self.retry_clicked.emit()
             return True
@@ -756,6 +794,11 @@ class MessageDelegate(QStyledItemDelegate):
             self.link_clicked.emit(url, self.link_text_at(item, option.rect, position))
             return True
         return super().editorEvent(event, model, option, index)
+
+    def toggle_thinking(self, item: MessageItem, index: QModelIndex) -> None:
+        """Open or close a reply's Thinking section (a click on it, or Enter)."""
+        reasoning_view.toggle(item)
+        self.sizeHintChanged.emit(index)
 
     def text_position(self, item: MessageItem, rect: QRect, position) -> int:
         """The character of the message's text nearest to `position` (row coordinates)."""
@@ -1006,6 +1049,10 @@ class TranscriptView(QListView):
             if text:
                 self._delegate().copy_requested.emit(text)
             return
+        current = self.currentIndex().data(ItemRole) if self.currentIndex().isValid() else None
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current and current.reasoning:
+            self._delegate().toggle_thinking(current, self.currentIndex())
+            return
         if event.matches(QKeySequence.StandardKey.SelectAll) and self._selected is not None:
             item = self._selected
             self.select_text(item, 0, item.document.characterCount() - 1)
@@ -1200,6 +1247,7 @@ class StreamRenderer(QObject):
         self._shown_from: float | None = None  # where text changed since the view caught up
         self._frame_cost = 0.0  # s of CPU the last flush took
         self._lexing = False  # a code block is being lexed between frames
+        self._thinking_changed = False  # reasoning came (or the answer began) since the flush
         item.streaming = True
         # Until the first words arrive the bubble shows the model is at work ("typing" dots).
         self._typing = QTimer(self)
@@ -1223,12 +1271,22 @@ class StreamRenderer(QObject):
         self.model.item_changed(self.item)
 
     def feed(self, piece: str) -> None:
-        self._pending.append(piece)
+        if reasoning_view.is_reasoning(piece):
+            reasoning_view.on_reasoning(self.item, piece)
+            self._thinking_changed = True
+        else:
+            if not self._pending and not self.item.text:
+                reasoning_view.on_answer_started(self.item)
+                self._thinking_changed = True
+            self._pending.append(piece)
         if not self._timer.isActive():
             self._timer.start()
 
     def flush(self) -> None:
         document = self.delegate.document_for(self.item)
+        if self._thinking_changed:
+            self._thinking_changed = False
+            self._resized()  # the section above the bubble grew, opened or closed
         if not self._pending and not document.highlight_pending:
             return
         started = time.thread_time()
@@ -1307,6 +1365,7 @@ class StreamRenderer(QObject):
             row.top()
             + self.view.verticalScrollBar().value()
             + ROW_SPACING
+            + reasoning_view.height(self.delegate, self.item, self.delegate.row_width())
             + int(height)
             + 2 * BUBBLE_PADDING
             + 2 * ROW_SPACING
@@ -1329,7 +1388,8 @@ class StreamRenderer(QObject):
         # Repaint only the part of the bubble that changed: the tail. Repainting the whole
         # reply every frame would cost in proportion to its length on screen.
         row = view.visualRect(index)
-        top = row.top() + ROW_SPACING + BUBBLE_PADDING + int(changed_from) - 2
+        above = reasoning_view.height(self.delegate, self.item, self.delegate.row_width())
+        top = row.top() + ROW_SPACING + above + BUBBLE_PADDING + int(changed_from) - 2
         view.viewport().update(
             QRect(
                 row.left(), max(row.top(), top), row.width(), row.bottom() - max(row.top(), top) + 1

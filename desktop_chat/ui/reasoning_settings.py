@@ -1,0 +1,40 @@
+"""Settings → Model rows for reasoning effort and the web search model."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from desktop_chat.llm.groq_wire import REASONING_EFFORTS, SEARCH_MODELS
+from desktop_chat.ui.plain_text import make_plain
+
+
+def reasoning_rows(dialog, preferences) -> list[tuple[str, QWidget]]:
+    """(label, field) rows; the combos are kept on `dialog` as `reasoning_effort` and
+    `search_model`, read back by its `chosen()`."""
+    effort = QComboBox(dialog)
+    effort.setAccessibleName("Reasoning effort")
+    for value in REASONING_EFFORTS:
+        effort.addItem(value.capitalize(), value)
+    effort.setCurrentIndex(max(0, effort.findData(preferences.reasoning_effort)))
+    search = QComboBox(dialog)
+    search.setAccessibleName("Web search with")
+    for value in SEARCH_MODELS:
+        search.addItem(value, value)
+    search.setCurrentIndex(max(0, search.findData(preferences.search_model)))
+    dialog.reasoning_effort, dialog.search_model = effort, search
+    return [
+        ("Reasoning effort", effort),
+        ("", _hint("gpt-oss models: how long they think before answering.", dialog)),
+        ("Web search with", search),
+        (
+            "",
+            _hint("Answers messages sent with “Search the web” (gpt-oss searches itself).", dialog),
+        ),
+    ]
+
+
+def _hint(text: str, parent: QWidget) -> QLabel:
+    label = make_plain(QLabel(text, parent))
+    label.setObjectName("Hint")
+    label.setWordWrap(True)
+    return label
