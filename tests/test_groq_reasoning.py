@@ -146,7 +146,8 @@ def test_cached_tokens_and_rate_limits_come_from_the_reply(server) -> None:
     assert first.usage["cached_tokens"] == 0
     assert 0 < second.usage["cached_tokens"] <= second.usage["prompt_tokens"]
     assert second.rate_limits["limit_requests"] == 1000
-    assert second.rate_limits["remaining_requests"] == 999  # the first reply used one
+    assert first.rate_limits["remaining_requests"] == 999  # this request counts
+    assert second.rate_limits["remaining_requests"] == 998
     assert second.rate_limits["remaining_tokens"] == 6000 - first.usage["total_tokens"]
     assert second.rate_limits["reset_tokens"] == "7.66s"
 

@@ -10,6 +10,7 @@ underlying model and tool call) has no estimate: its cost is unknown, never 0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -79,11 +80,11 @@ class UsageTotals:
 
 
 def format_cost(dollars: float | None) -> str:
-    """'$0.00012', '$0.042', '$1.27'; 'cost unknown' for None."""
+    """'$0.000012', '$0.0042', '$0.042', '$1.27'; 'cost unknown' for None."""
     if dollars is None:
         return "cost unknown"
     if dollars == 0:
         return "$0"
-    if dollars < 0.01:
-        return f"${dollars:.2g}" if dollars >= 0.0001 else "< $0.0001"
-    return f"${dollars:,.2f}" if dollars >= 1 else f"${dollars:.3f}"
+    if dollars < 0.01:  # two significant digits, never in e-notation
+        return f"${dollars:.{1 - math.floor(math.log10(dollars))}f}"
+    return f"${dollars:,.2f}" if dollars >= 0.1 else f"${dollars:.3f}"

@@ -59,7 +59,8 @@ def running_low(limits: Mapping) -> str:
 
 
 class SessionUsageLabel(QLabel):
-    """'2,345 tokens · $0.0012' for the open session; the limits in its tooltip."""
+    """'≈ $0.0012' for the open session (short: the status row is shared); tokens, cached
+    tokens and Groq's limits in its tooltip."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("", parent)
@@ -84,7 +85,6 @@ class SessionUsageLabel(QLabel):
         totals = self.totals
         parts = []
         if totals.replies:
-            parts.append(f"{totals.tokens:,} tokens")
             parts.append(self._cost_text())
         low = running_low(self.limits)
         if low:
@@ -108,7 +108,7 @@ class SessionUsageLabel(QLabel):
         totals = self.totals
         if totals.unknown_cost == totals.replies:
             return "cost unknown"
-        text = f"about {format_cost(totals.cost)}"
+        text = f"≈ {format_cost(totals.cost)}"
         if totals.unknown_cost:
             text += f" + {totals.unknown_cost} unknown"
         return text

@@ -16,7 +16,7 @@ LABEL = "Search the web"
 
 class WebSearchToggle(QPushButton):
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("🌐 Web", parent)
+        super().__init__("Web", parent)
         self.setObjectName("WebSearchToggle")
         self.setCheckable(True)
         self.setAccessibleName(LABEL)

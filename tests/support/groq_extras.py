@@ -17,7 +17,8 @@ desktop_chat/llm/groq_wire.py for the facts), and decided only by what the reque
   this request shares with the previous one to the same model (what a prompt cache would hit),
   for gpt-oss and kimi models (the ones Groq caches); `completion_tokens_details.reasoning_tokens`.
 - Every reply (errors too) carries x-ratelimit-* headers counted down from the server's
-  `limit_requests` / `limit_tokens`; a 429 carries remaining 0 and `retry-after`.
+  `limit_requests` (this request included) / `limit_tokens` (the tokens of earlier replies);
+  a 429 carries remaining 0 and `retry-after`.
 """
 
 from __future__ import annotations

@@ -273,6 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
                 text = self.fake._reply(body)
             except Exception as exc:  # noqa: BLE001 - a broken reply_for: make it visible, not a hang
                 return self._send_error(500, f"reply_for failed: {exc!r}", "internal_server_error")
+            with self.fake._cond:  # an accepted request counts at once, as Groq's headers do
+                self.fake.limit_requests_used += 1
             if body.get("stream"):
                 self._stream(body, text, mode, opts)
             else:
@@ -322,7 +324,6 @@ class _Handler(BaseHTTPRequestHandler):
         prompt = sum(count(m) for m in body["messages"])
         cached = groq_extras.cached_tokens(self.fake, body, count)
         with self.fake._cond:
-            self.fake.limit_requests_used += 1
             self.fake.limit_tokens_used += prompt + n_tokens + reasoning_tokens
         n_tokens += reasoning_tokens
         return {
