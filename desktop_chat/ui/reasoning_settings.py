@@ -13,11 +13,13 @@ def reasoning_rows(dialog, preferences) -> list[tuple[str, QWidget]]:
     `search_model`, read back by its `chosen()`."""
     effort = QComboBox(dialog)
     effort.setAccessibleName("Reasoning effort")
+    effort.view().setAccessibleName("Reasoning efforts")  # the drop-down list too
     for value in REASONING_EFFORTS:
         effort.addItem(value.capitalize(), value)
     effort.setCurrentIndex(max(0, effort.findData(preferences.reasoning_effort)))
     search = QComboBox(dialog)
     search.setAccessibleName("Web search with")
+    search.view().setAccessibleName("Web search models")
     for value in SEARCH_MODELS:
         search.addItem(value, value)
     search.setCurrentIndex(max(0, search.findData(preferences.search_model)))

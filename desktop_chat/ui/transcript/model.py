@@ -92,7 +92,12 @@ class MessageItem:
             parts.append(f"version {self.versions[0]} of {self.versions[1]}")
         if self.streaming:
             parts.append("still replying")
-        return ", ".join(parts) + f": {self.text}" + (f" ({self.note})" if self.note else "")
+        if self.reasoning:  # the Thinking section (ui/reasoning_view.py): say it is there
+            parts.append(f"thinking {'shown' if self.thinking_open else 'hidden'}, Enter toggles")
+        text = f": {self.text}" + (f" ({self.note})" if self.note else "")
+        if self.sources:
+            text += f" ({len(self.sources)} sources)"
+        return ", ".join(parts) + text
 
 
 class TranscriptModel(QAbstractListModel):
