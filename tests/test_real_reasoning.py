@@ -36,7 +36,7 @@ def start(qtbot, run, data_dir, server, theme: str = "dark") -> ChatApp:
     app.window.resize(1100, 780)
     app.window.preferences.model = "openai/gpt-oss-20b"
     app.window.preferences.theme = theme
-    app.window.apply_preferences()
+    app.window.settings_ctl.apply_preferences()
     qtbot.waitExposed(app.window)
     QCursor.setPos(QPoint(0, 0))  # no hover line in the shots
     return app

@@ -19,7 +19,7 @@ def app(qtbot, run, groq_server, isolated_environment):
 
 def use_model(app: ChatApp, model: str) -> None:
     app.window.preferences.model = model
-    app.window.apply_preferences()
+    app.window.settings_ctl.apply_preferences()
 
 
 def row_rect(app: ChatApp, item):

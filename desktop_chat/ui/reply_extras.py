@@ -8,7 +8,6 @@ and the limits Groq reported where the transcript and the status row show them.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
 
 from desktop_chat.core.prices import UsageTotals
 from desktop_chat.ui.usage_view import SessionUsageLabel, reply_usage_text
@@ -16,7 +15,7 @@ from desktop_chat.ui.web_search import WebSearchToggle, apply_request_options, d
 
 
 class ReplyExtras(QObject):
-    def __init__(self, window, after: QWidget | None = None):
+    def __init__(self, window):
         super().__init__(window)
         self.window = window
         composer = window.composer
@@ -24,8 +23,6 @@ class ReplyExtras(QObject):
         self.web_search = WebSearchToggle(composer)
         composer.add_status_widget(self.usage_label)
         composer.add_status_widget(self.web_search)
-        if after is not None:
-            QWidget.setTabOrder(after, self.web_search)
         self.web_search.toggled.connect(self._toggled)
         model = window.transcript_model
         model.modelReset.connect(self.update_totals)
