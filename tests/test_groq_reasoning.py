@@ -156,6 +156,7 @@ def test_a_429_says_when_to_retry(server) -> None:
     server.fail_next("429", retry_after=12)
     _, _, _, error = stream(server, "llama-3.1-8b-instant")
     assert error.kind == LLMErrorKind.RATE_LIMIT and error.retry_after == 12
+    assert error.rate_limits["remaining_requests"] == 0  # the 429's own headers
 
 
 def test_prices_estimate_cached_tokens_at_their_rate_and_unknown_models_are_unknown() -> None:

@@ -116,6 +116,7 @@ def test_a_rate_limit_counts_down_and_retries_once_by_itself(app, qtbot, groq_se
     error = app.last(Role.ERROR)
     assert "retrying in 2 s" in error.text and "Rate limited — retrying in 2 s" in status(app)
     assert app.window.replies.retry_countdown.cancel_button.isVisible()
+    assert "0 requests left" in app.window.reply_extras.usage_label.text()  # from the 429
     qtbot.waitUntil(lambda: "retrying in 1 s." in status(app), timeout=3_000)
     assert "retrying in 1 s" in error.text  # the bubble counts too
     qtbot.waitUntil(lambda: len(groq_server.requests) == 2, timeout=5_000)

@@ -26,6 +26,8 @@ class LLMError(Exception):
         self.kind = kind
         self.message = message
         self.retry_after = retry_after
+        # x-ratelimit-* of the refusing reply, when it had them (see StreamResult.rate_limits)
+        self.rate_limits: dict[str, int | str] = {}
 
 
 @dataclass

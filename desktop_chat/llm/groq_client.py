@@ -360,7 +360,9 @@ class GroqClient:
         kind = LLMErrorKind
         # Order matters: APITimeoutError is an APIConnectionError; the status errors are APIErrors.
         if isinstance(exc, groq.APIStatusError):
-            return self._from_status(exc)
+            error = self._from_status(exc)
+            error.rate_limits = rate_limits_from(exc.response.headers)  # a 429: all used up
+            return error
         if isinstance(exc, groq.APITimeoutError):
             if isinstance(exc.__cause__, httpx.ConnectTimeout):
                 return LLMError(

@@ -234,6 +234,7 @@ class ReplyController:
         )
         model.append(error_item)
         window.transcript.follow_bottom()
+        window.reply_extras.usage_label.set_limits(error.rate_limits)  # "0 requests left"
         self._explain_error(error, error_item)
         return outcome
 
