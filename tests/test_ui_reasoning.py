@@ -129,3 +129,25 @@ def test_reasoning_effort_setting_takes_effect_and_usage_shows_cost(app, qtbot, 
     assert "cost unknown" in app.window.delegate.meta_text(app.last(Role.ASSISTANT))
     assert "+ 1 unknown" in label.text()
     assert "cost unknown" in app.window.composer.status.text()
+
+
+def test_a_long_thinking_costs_a_frame_what_it_adds_not_what_it_holds(app) -> None:
+    """Streaming reasoning appends to the section's document: a frame at 80,000 characters
+    costs about what one at 5,000 does (setting the whole text each frame: 42 ms vs 6 ms)."""
+    import time
+
+    from desktop_chat.ui.transcript import MessageItem
+
+    delegate = app.window.delegate
+    item = MessageItem(Role.ASSISTANT, "", streaming=True, thinking_open=True)
+    paragraph = "Light of short wavelength scatters more, so the sky looks blue. " * 7 + "\n\n"
+    costs = []
+    while len(item.reasoning) < 80_000:
+        reasoning_view.on_reasoning(item, paragraph)
+        started = time.perf_counter()
+        reasoning_view.height(delegate, item, 1000)
+        costs.append(time.perf_counter() - started)
+    early, late = sorted(costs[5:25])[10], sorted(costs[-20:])[10]  # medians
+    assert late < max(3 * early, 0.002), (early, late)
+    document = item.extras["reasoning_doc"][1]
+    assert document.toPlainText() == item.reasoning  # the appended text is the whole text

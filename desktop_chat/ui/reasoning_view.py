@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QTextCursor,
     QTextDocument,
     QTextOption,
 )
@@ -62,15 +63,26 @@ def _document(delegate: MessageDelegate, item: MessageItem, width: int) -> QText
     cached = item.extras.get("reasoning_doc")
     if cached is not None and cached[0] == key:
         return cached[1]
-    document = cached[1] if cached is not None else QTextDocument()
-    document.setDefaultFont(delegate.note_font)
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-    document.setDefaultTextOption(option)
-    document.setDocumentMargin(0)
-    if cached is None or cached[0][0] != item.reasoning:
+    if cached is None or cached[0][2] != delegate._font_generation:
+        document = QTextDocument()
+        document.setDefaultFont(delegate.note_font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        document.setDefaultTextOption(option)
+        document.setDocumentMargin(0)
         document.setPlainText(item.reasoning)
-    document.setTextWidth(width - 2 * PANEL_PADDING)
+    else:
+        document, shown = cached[1], cached[0][0]
+        if item.reasoning.startswith(shown):
+            # Streaming: add what came, so only the last paragraph is laid out again (setting
+            # the whole text each frame cost 42 ms a frame at 80,000 characters).
+            cursor = QTextCursor(document)
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(item.reasoning[len(shown) :])
+        elif item.reasoning != shown:
+            document.setPlainText(item.reasoning)
+    if document.textWidth() != width - 2 * PANEL_PADDING:
+        document.setTextWidth(width - 2 * PANEL_PADDING)
     item.extras["reasoning_doc"] = (key, document)
     return document
 
@@ -101,7 +113,13 @@ def header_rect(delegate: MessageDelegate, item: MessageItem, rect: QRect) -> QR
     )
 
 
-def paint(painter: QPainter, delegate: MessageDelegate, item: MessageItem, rect: QRect) -> None:
+def paint(
+    painter: QPainter,
+    delegate: MessageDelegate,
+    item: MessageItem,
+    rect: QRect,
+    exposed: QRect | None = None,
+) -> None:
     if not item.reasoning:
         return
     theme = delegate.theme
@@ -130,8 +148,11 @@ def paint(painter: QPainter, delegate: MessageDelegate, item: MessageItem, rect:
         painter.setPen(QPen(QColor(theme.muted), 1, Qt.PenStyle.DotLine))
         painter.setBrush(QColor(theme.assistant_bubble))
         painter.drawRoundedRect(QRectF(panel).adjusted(0.5, 0.5, -0.5, -0.5), 12, 12)
-        painter.translate(panel.left() + PANEL_PADDING, panel.top() + PANEL_PADDING)
+        origin = QPoint(panel.left() + PANEL_PADDING, panel.top() + PANEL_PADDING)
+        painter.translate(origin)
         context = QAbstractTextDocumentLayout.PaintContext()
+        if exposed is not None:  # draw only the lines in the strip being repainted
+            context.clip = QRectF(exposed.translated(-origin))
         context.palette.setColor(QPalette.ColorRole.Text, theme.color("muted"))
         document.documentLayout().draw(painter, context)
     painter.restore()

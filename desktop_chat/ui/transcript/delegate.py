@@ -138,7 +138,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
         if item.streaming and not item.text:
             self._paint_typing(painter, bubble, item.typing_phase)
-        reasoning_view.paint(painter, self, item, option.rect)
+        reasoning_view.paint(painter, self, item, option.rect, self._exposed(painter, option))
         sources_top = bubble.bottom() + 1 + self._lines_height(item)
         sources_view.paint(painter, self, item, option.rect, sources_top)
 
