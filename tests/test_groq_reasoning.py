@@ -241,3 +241,35 @@ def test_a_stopped_reasoning_reply_keeps_its_thinking(server, tmp_path: Path) ->
             await store.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 20))
+
+
+@pytest.mark.parametrize("model", ["openai/gpt-oss-20b", "qwen/qwen3-32b", "llama-3.1-8b-instant"])
+def test_titles_and_summaries_come_without_the_thinking(server, model) -> None:
+    server.reply_text = "Blue skies"
+
+    async def main():
+        client = GroqClient(server.api_key, model=model, base_url=server.base_url)
+        try:
+            return await client.complete(QUESTION, max_tokens=24)
+        finally:
+            await client.close()
+
+    assert asyncio.run(main()) == "Blue skies"
+    body = server.requests[-1]
+    if "gpt-oss" in model:
+        assert body["reasoning_effort"] == "low"  # a title's 24 tokens are not spent thinking
+    if "qwen3" in model:
+        assert body["reasoning_format"] == "hidden"
+
+
+def test_a_think_block_in_a_whole_reply_is_dropped(server) -> None:
+    server.reply_text = "<think>hmm</think>\n\nBlue skies"
+
+    async def main():
+        client = GroqClient(server.api_key, base_url=server.base_url)
+        try:
+            return await client.complete(QUESTION)
+        finally:
+            await client.close()
+
+    assert asyncio.run(main()) == "Blue skies"

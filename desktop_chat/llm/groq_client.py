@@ -40,10 +40,12 @@ from .groq_wire import (
     DEFAULT_SEARCH_MODEL,
     ThinkSplitter,
     merge_executed_tools,
+    quick_options,
     rate_limits_from,
     read_usage,
     request_options,
     sources_of,
+    without_think,
 )
 from .sse import SSEParser, next_noting_wait
 
@@ -295,12 +297,13 @@ class GroqClient:
                 messages=[m.as_dict() for m in messages],
                 max_tokens=max_tokens,
                 stream=False,
+                **quick_options(self.model),
             )
         except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             raise self._map_error(exc, in_stream=False) from None
         if not response.choices:
             return ""
-        return response.choices[0].message.content or ""
+        return without_think(response.choices[0].message.content or "")
 
     async def models(self) -> list[str]:
         self._check_key()

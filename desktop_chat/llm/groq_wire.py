@@ -70,6 +70,25 @@ def request_options(
     return options
 
 
+def quick_options(model: str) -> dict[str, Any]:
+    """For a title or a summary (`complete`): reasoning kept short and out of the text, so
+    it neither eats the small token budget nor lands in the title."""
+    if is_gpt_oss(model):
+        return {"reasoning_effort": "low"}
+    if parses_reasoning(model):
+        return {"reasoning_format": "hidden"}
+    return {}
+
+
+def without_think(text: str) -> str:
+    """A whole reply without the `<think>…</think>` block it may open with."""
+    stripped = text.lstrip()
+    if stripped.startswith(ThinkSplitter.OPEN):
+        end = stripped.find(ThinkSplitter.CLOSE)
+        return stripped[end + len(ThinkSplitter.CLOSE) :].lstrip() if end >= 0 else ""
+    return text
+
+
 class ThinkSplitter:
     """Splits content that opens with `<think>` (the raw reasoning format) into reasoning and
     answer pieces, across chunk boundaries. Content that does not open with it passes as is."""

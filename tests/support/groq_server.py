@@ -351,6 +351,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake._wait_unstall()
         tokens, finish = self._limit(body, split_tokens(text))
         rid = f"chatcmpl-{uuid.uuid4()}"
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(tokens)}
+        delivery = groq_extras.reasoning_delivery(body)  # as in a stream, in one message
+        if delivery == "field":
+            message["reasoning"] = groq_extras.reasoning_text(self.fake, body)
+        elif delivery == "think":
+            thought = groq_extras.reasoning_text(self.fake, body)
+            message["content"] = f"<think>{thought}</think>\n\n{message['content']}"
         self._send_json(
             200,
             {
@@ -361,7 +368,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "choices": [
                     {
                         "index": 0,
-                        "message": {"role": "assistant", "content": "".join(tokens)},
+                        "message": message,
                         "logprobs": None,
                         "finish_reason": finish,
                     }
