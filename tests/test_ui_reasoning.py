@@ -124,8 +124,15 @@ def test_reasoning_effort_setting_takes_effect_and_usage_shows_cost(app, qtbot, 
     tip = label.toolTip()
     assert "tokens" in tip and "cached" in tip and "groq.com/pricing" in tip
     assert "999 of 1,000 requests left" in tip  # from the reply's x-ratelimit-* headers
-    use_model(app, "groq/compound")
+    app.window.settings_ctl.open_settings()
+    dialog = app.window.settings_ctl.settings_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.search_model.setCurrentIndex(dialog.search_model.findData("groq/compound"))
+    dialog.accept()
+    use_model(app, "llama-3.3-70b-versatile")
+    app.window.reply_extras.web_search.setChecked(True)
     app.send_and_wait("Again?")
+    assert groq_server.requests[-1]["model"] == "groq/compound"  # the saved choice is used
     assert "cost unknown" in app.window.delegate.meta_text(app.last(Role.ASSISTANT))
     assert "+ 1 unknown" in label.text()
     assert "cost unknown" in app.window.composer.status.text()
@@ -151,3 +158,21 @@ def test_a_long_thinking_costs_a_frame_what_it_adds_not_what_it_holds(app) -> No
     assert late < max(3 * early, 0.002), (early, late)
     document = item.extras["reasoning_doc"][1]
     assert document.toPlainText() == item.reasoning  # the appended text is the whole text
+
+
+def test_continuing_a_stopped_reply_keeps_its_thinking(app, qtbot, groq_server, run) -> None:
+    use_model(app, "openai/gpt-oss-20b")
+    groq_server.fail_next("drop", after=3)
+    app.send_and_wait("Hello?")
+    item = app.last(Role.ASSISTANT)
+    thought = item.reasoning
+    assert thought and item.note  # cut short, thinking kept
+    groq_server.reasoning_text = " Then more."
+    app.window.conversation.continue_reply(item.event_id)
+    app.wait_idle()
+    item = app.last(Role.ASSISTANT)
+    assert item.reasoning == thought + " Then more."  # the old thinking, then the new
+    assert not item.thinking_open
+    events = run(app.store.events(app.window.current_session_id))
+    reply = [e for e in events if e.type == "ai_response"][-1]
+    assert reply.payload["reasoning"] == thought + " Then more."
