@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 PRICES_DATE = "2026-12-01"
 PRICES_SOURCE = "https://groq.com/pricing"
@@ -62,7 +63,7 @@ class UsageTotals:
     unknown_cost: int = 0  # replies with usage but no price
 
     @classmethod
-    def of(cls, payloads: Iterable[Mapping]) -> UsageTotals:
+    def of(cls, payloads: Iterable[Mapping[str, Any]]) -> UsageTotals:
         totals = cls()
         for payload in payloads:
             usage = payload.get("usage")

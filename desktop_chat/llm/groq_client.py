@@ -31,9 +31,11 @@ import json
 import logging
 import math
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from desktop_chat.settings import DEFAULT_MODEL
 
 from .base import ChatMessage, LLMError, LLMErrorKind, ReasoningPiece, StreamResult
 from .groq_wire import (
@@ -52,10 +54,10 @@ from .sse import SSEParser, next_noting_wait
 if TYPE_CHECKING:
     import groq
     import httpx
+    from groq.types.chat import ChatCompletionMessageParam
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "llama-3.1-8b-instant"
 
 _MAX_SERVER_MESSAGE = 300
 # The most text one reply may hold (characters). A hostile or broken server could otherwise
@@ -109,6 +111,7 @@ class GroqClient:
         ~150 ms: the window keeps drawing meanwhile)."""
         if self._sdk_client is None:
             await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
+        assert self._sdk_client is not None  # warm_up() built it
         return self._sdk_client
 
     def _build_client(self) -> groq.AsyncGroq:
@@ -142,7 +145,9 @@ class GroqClient:
 
     # ------------------------------------------------------------------ LLMClient
 
-    async def stream(self, messages: list[ChatMessage], result: StreamResult) -> AsyncIterator[str]:
+    async def stream(
+        self, messages: list[ChatMessage], result: StreamResult
+    ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces as they arrive; fill `result` from the chunks.
 
         Raises LLMError. Pieces yielded before an error stay valid (the caller keeps them).
@@ -160,7 +165,7 @@ class GroqClient:
             # Entered by hand: its exit only closes the response, which the finally below does,
             # and failures of the request itself are mapped apart from failures in the body.
             response = await client.chat.completions.with_streaming_response.create(
-                messages=[m.as_dict() for m in messages],
+                messages=_sdk_messages(messages),
                 temperature=self.temperature,
                 stream=True,
                 **options,
@@ -294,7 +299,7 @@ class GroqClient:
             client = await self._client()
             response = await client.chat.completions.create(
                 model=self.model,
-                messages=[m.as_dict() for m in messages],
+                messages=_sdk_messages(messages),
                 max_tokens=max_tokens,
                 stream=False,
                 **quick_options(self.model),
@@ -471,6 +476,11 @@ async def _read_to_the_end(reads: AsyncIterator[bytes], at_most: int = 64 * 1024
                 return
     except Exception:  # noqa: BLE001 - the reply is complete; a broken end changes nothing
         log.debug("Ignoring error after the end of a Groq stream")
+
+
+def _sdk_messages(messages: list[ChatMessage]) -> list[ChatCompletionMessageParam]:
+    # The SDK types each role's dict apart (TypedDicts); ours carry a role it accepts.
+    return cast("list[ChatCompletionMessageParam]", [m.as_dict() for m in messages])
 
 
 async def _close_quietly(stream: Any) -> None:

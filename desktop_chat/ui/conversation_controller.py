@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_chat.core.chat import BranchItem, DeletedMessage, MessageRejected, check_message
-from desktop_chat.core.models import EventType
 from desktop_chat.llm.base import ReasoningPiece
+from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import MessageItem, Role
 
 if TYPE_CHECKING:

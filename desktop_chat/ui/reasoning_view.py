@@ -62,7 +62,8 @@ def _document(delegate: MessageDelegate, item: MessageItem, width: int) -> QText
     key = (item.reasoning, width, delegate._font_generation)
     cached = item.extras.get("reasoning_doc")
     if cached is not None and cached[0] == key:
-        return cached[1]
+        document: QTextDocument = cached[1]
+        return document
     if cached is None or cached[0][2] != delegate._font_generation:
         document = QTextDocument()
         document.setDefaultFont(delegate.note_font)
@@ -98,7 +99,7 @@ def height(delegate: MessageDelegate, item: MessageItem, row_width: int) -> int:
     return total
 
 
-def key(item: MessageItem) -> tuple:
+def key(item: MessageItem) -> tuple[int, bool, bool]:
     """What the section's height depends on, for the row's size cache."""
     return (len(item.reasoning), item.thinking_open, item.streaming and not item.text)
 

@@ -7,15 +7,22 @@ and the limits Groq reported where the transcript and the status row show them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 
 from desktop_chat.core.prices import UsageTotals
 from desktop_chat.ui.usage_view import SessionUsageLabel, reply_usage_text
 from desktop_chat.ui.web_search import WebSearchToggle, apply_request_options, describe
 
+if TYPE_CHECKING:
+    from desktop_chat.core.chat import ReplyOutcome
+    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.transcript import MessageItem
+
 
 class ReplyExtras(QObject):
-    def __init__(self, window):
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         composer = window.composer
@@ -52,7 +59,7 @@ class ReplyExtras(QObject):
             return
         self.window.delegate.toggle_thinking(item, model.index(model.row_of(item)))
 
-    def reply_done(self, item, outcome) -> None:
+    def reply_done(self, item: MessageItem, outcome: ReplyOutcome) -> None:
         """A reply finished: its sources and usage onto its row, Groq's limits to the label."""
         reply = outcome.reply_event
         if reply is not None:
@@ -67,7 +74,7 @@ class ReplyExtras(QObject):
             self.usage_label.set_limits(outcome.result.rate_limits)
         self.update_totals()
 
-    def update_totals(self, *_args) -> None:
+    def update_totals(self, *_args: object) -> None:
         """The open conversation's replies added up (the shown branch, older rows included)."""
         model = self.window.transcript_model
         payloads = [e.payload for e in getattr(model, "_older", [])]
@@ -75,7 +82,7 @@ class ReplyExtras(QObject):
         self.usage_label.set_totals(UsageTotals.of(payloads))
 
 
-def usage_suffix(outcome) -> str:
+def usage_suffix(outcome: ReplyOutcome) -> str:
     """' · 1,024 cached · $0.00012' for the status line after a reply."""
     reply = outcome.reply_event
     if reply is None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
-from desktop_chat.ui.reasoning_settings import reasoning_rows
+from desktop_chat.ui.reasoning_settings import reasoning_combos, reasoning_rows
 
 # Where the key in use came from (settings.Settings.key_source, or "typed" for one typed into
 # this run), in the words the API key section shows.
@@ -65,6 +65,7 @@ class SettingsDialog(QDialog):
         self.model.addItem(preferences.model)
         self.model.setCurrentText(preferences.model)
         self.models_note = _hint("Loading Groq's model list…", self)
+        self.reasoning_effort, self.search_model = reasoning_combos(self, preferences)
 
         self.temperature = QDoubleSpinBox(self)
         self.temperature.setAccessibleName("Temperature")
@@ -168,7 +169,7 @@ class SettingsDialog(QDialog):
                 ("", self.models_note),
                 ("Temperature", temperature_row),
                 ("", _hint("Lower is more focused, higher more varied.", self)),
-                *reasoning_rows(self, preferences),
+                *reasoning_rows(self, self.reasoning_effort, self.search_model),
                 ("Memory", self.memory_turns),
                 (
                     "",

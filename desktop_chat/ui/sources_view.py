@@ -8,9 +8,9 @@ below the reply's bubble and its action line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRect, Qt, QUrl
+from PySide6.QtCore import QPoint, QRect, Qt, QUrl
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ MAX_SHOWN = 12  # more are summed up in one line ("and 7 more")
 LINE_GAP = 2
 
 
-def link_of(source: dict) -> QUrl | None:
+def link_of(source: dict[str, Any]) -> QUrl | None:
     """The source's URL when it may be opened (http or https with a host), else None."""
     url = QUrl(str(source.get("url") or ""), QUrl.ParsingMode.StrictMode)
     if url.isValid() and url.scheme() in ("http", "https") and url.host():
@@ -30,11 +30,11 @@ def link_of(source: dict) -> QUrl | None:
     return None
 
 
-def lines(item: MessageItem) -> list[tuple[str, dict | None]]:
+def lines(item: MessageItem) -> list[tuple[str, dict[str, Any] | None]]:
     """(text, source) per line: searches as 'Searched: …', pages as their titles."""
     if not item.sources:
         return []
-    shown: list[tuple[str, dict | None]] = [(HEADER, None)]
+    shown: list[tuple[str, dict[str, Any] | None]] = [(HEADER, None)]
     for source in item.sources[:MAX_SHOWN]:
         if source.get("kind") == "search":
             shown.append((f"Searched: {source.get('query', '')}", None))
@@ -64,7 +64,7 @@ def key(item: MessageItem) -> int:
 
 def line_rects(
     delegate: MessageDelegate, item: MessageItem, rect: QRect, top: int
-) -> list[tuple[QRect, str, dict | None]]:
+) -> list[tuple[QRect, str, dict[str, Any] | None]]:
     step = _line_height(delegate)
     left = rect.left() + SIDE_MARGIN + 4
     width = max(0, delegate._bubble_width_limit(rect.width() - 2 * SIDE_MARGIN) - 4)
@@ -104,7 +104,7 @@ def paint(
 
 
 def link_at(
-    delegate: MessageDelegate, item: MessageItem, rect: QRect, top: int, position
+    delegate: MessageDelegate, item: MessageItem, rect: QRect, top: int, position: QPoint
 ) -> tuple[QUrl, str] | None:
     """The http(s) link under `position`, with its title; None elsewhere."""
     for line, text, source in line_rects(delegate, item, rect, top):

@@ -9,6 +9,7 @@ table's date and source. Costs come from core/prices.py; an unpriced model reads
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -19,7 +20,7 @@ from desktop_chat.ui.plain_text import make_plain, plain_tooltip
 LOW_SHARE = 0.1  # remaining limits below this share of the limit show in the label itself
 
 
-def reply_usage_text(payload: Mapping) -> str:
+def reply_usage_text(payload: Mapping[str, Any]) -> str:
     """'312 tokens · 1,024 cached · $0.00012' for a reply's payload ('' without usage)."""
     usage = payload.get("usage")
     if not isinstance(usage, Mapping) or not usage.get("total_tokens"):
@@ -34,7 +35,7 @@ def reply_usage_text(payload: Mapping) -> str:
     return " · ".join(parts)
 
 
-def limits_text(limits: Mapping) -> str:
+def limits_text(limits: Mapping[str, Any]) -> str:
     """'998 of 1,000 requests left (resets in 2m59.56s) · 5,892 of 6,000 tokens left (…)'."""
     parts = []
     for kind in ("requests", "tokens"):
@@ -48,12 +49,13 @@ def limits_text(limits: Mapping) -> str:
     return " · ".join(parts)
 
 
-def running_low(limits: Mapping) -> str:
+def running_low(limits: Mapping[str, Any]) -> str:
     """'5 requests left' when a limit is nearly used up, else ''."""
     for kind in ("requests", "tokens"):
         remaining, limit = limits.get(f"remaining_{kind}"), limits.get(f"limit_{kind}")
-        known = isinstance(remaining, int) and isinstance(limit, int) and limit > 0
-        if known and remaining < limit * LOW_SHARE:
+        if not (isinstance(remaining, int) and isinstance(limit, int)):
+            continue
+        if limit > 0 and remaining < limit * LOW_SHARE:
             return f"{remaining:,} {kind} left"
     return ""
 
@@ -69,14 +71,14 @@ class SessionUsageLabel(QLabel):
         self.setAccessibleName("Session usage")
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.totals = UsageTotals()
-        self.limits: dict = {}
+        self.limits: dict[str, Any] = {}
         self._show()
 
     def set_totals(self, totals: UsageTotals) -> None:
         self.totals = totals
         self._show()
 
-    def set_limits(self, limits: Mapping) -> None:
+    def set_limits(self, limits: Mapping[str, Any]) -> None:
         if limits:
             self.limits = dict(limits)
             self._show()
