@@ -69,6 +69,7 @@ from desktop_chat.ui.transcript import (
     StreamRenderer,
     build_transcript,
 )
+from desktop_chat.ui.voice import VoiceController
 from desktop_chat.ui.welcome import WelcomeView
 
 log = logging.getLogger(__name__)
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
         self.delegate.retry_clicked.connect(self.regenerate)
         self.delegate.copy_requested.connect(self.copy_text)
         self.conversation = ConversationController(self)  # versions, regenerate, edit
+        self.voice = VoiceController(self)  # the mic and Read aloud (ui/voice.py)
         self.transcript.typed.connect(self._type_in_composer)
         self.delegate.link_clicked.connect(self.open_link)
         self.sessions.search_requested.connect(lambda text: self._spawn(self.search(text)))
@@ -686,6 +688,8 @@ class MainWindow(QMainWindow):
         self.transcript_model.endRemoveRows()
 
     def stop_reply(self) -> None:
+        if self.voice.stop():  # a recording or reading aloud goes first
+            return
         if not self.busy and self.conversation.cancel_edit():
             return
         if self.queued_text is not None:  # Esc first cancels a queued message, then the reply
@@ -726,6 +730,9 @@ class MainWindow(QMainWindow):
             # Crossing the threshold folds or unfolds it; Ctrl+B in between still decides.
             self._auto_collapsed = narrow
             self._apply_sidebar()
+
+    def toggle_dictation(self) -> None:
+        self.voice.toggle_dictation(from_shortcut=True)
 
     def focus_composer(self) -> None:
         self.composer.edit.setFocus()
@@ -987,6 +994,7 @@ class MainWindow(QMainWindow):
             apply_theme(theme)
             self.sessions.set_theme(theme)
             self.delegate.theme = theme
+            self.voice.set_theme()
             self._reset_documents()
         font = QFont(self.font())
         font.setPointSizeF(preferences.font_size)

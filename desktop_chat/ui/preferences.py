@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop_chat.core.memory import DEFAULT_SYSTEM_PROMPT
+from desktop_chat.llm.audio import DEFAULT_VOICE, VOICES
 from desktop_chat.settings import DEFAULT_MODEL
 
 THEME_CHOICES = ("system", "dark", "light")
@@ -25,6 +26,7 @@ class Preferences:
     font_size: float = 10.5
     send_key: str = "enter"
     keep_in_tray: bool = False  # closing the window hides it to the tray; Quit quits
+    voice: str = DEFAULT_VOICE  # Read aloud speaks in this Groq voice
 
     @classmethod
     def load(cls, store: QSettings, defaults: Preferences | None = None) -> Preferences:
@@ -56,6 +58,8 @@ class Preferences:
             self.theme = "system"
         if self.send_key not in SEND_KEYS:
             self.send_key = "enter"
+        if self.voice not in VOICES:
+            self.voice = DEFAULT_VOICE
 
     def resolved_theme(self) -> str:
         if self.theme != "system":

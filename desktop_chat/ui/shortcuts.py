@@ -35,6 +35,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     ),
     Shortcut("next_version", ("Alt+Right",), "", ""),
     Shortcut("copy_last_reply", ("Ctrl+Shift+C",), "Ctrl+Shift+C", "copy the last reply"),
+    Shortcut(
+        "toggle_dictation",
+        ("Ctrl+Shift+Space",),
+        "Ctrl+Shift+Space",
+        "dictate: tap to start and stop, or hold to talk",
+    ),
     Shortcut("rename_session", ("F2",), "F2", "rename the selected session"),
     Shortcut(
         "delete_session",

@@ -91,8 +91,11 @@ COPY_LABEL = "Copy"
 EDIT_LABEL = "Edit"
 REGENERATE_LABEL = "↻ Regenerate"
 CONTINUE_LABEL = "Continue"
+READ_ALOUD_LABEL = "Read aloud"  # ui/voice.py speaks the reply
+STOP_READING_LABEL = "■ Stop reading"
 PREVIOUS_VERSION, NEXT_VERSION = "‹", "›"
 VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
+READ_ALOUD_PILLS = (READ_ALOUD_LABEL, STOP_READING_LABEL)
 
 
 def _is_version_part(label: str) -> bool:
@@ -133,6 +136,7 @@ class MessageItem:
     selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
     typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
+    reading_aloud: bool = False  # being read aloud: its Stop pill shows without hover
     document: MessageDocument | None = field(default=None, repr=False)
 
     @classmethod
@@ -304,6 +308,7 @@ class MessageDelegate(QStyledItemDelegate):
     edit_requested = Signal(str, str)  # a user message to edit in the composer: (id, text)
     version_step = Signal(str, int)  # show another version of a message: (event id, -1 or +1)
     continue_requested = Signal(str)  # the event id of a stopped or cut reply to go on with
+    read_aloud_requested = Signal(object)  # a reply's MessageItem: read it aloud, or stop
     link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
@@ -419,6 +424,8 @@ class MessageDelegate(QStyledItemDelegate):
             actions += [PREVIOUS_VERSION, f"{item.versions[0]}/{item.versions[1]}", NEXT_VERSION]
         if item.retryable:
             actions.append(RETRY_LABEL)
+        if item.reading_aloud:
+            actions.append(STOP_READING_LABEL)
         if not hovered or item.streaming or not item.text:
             return actions
         if item.role in (Role.USER, Role.ASSISTANT, Role.SUMMARY):
@@ -429,6 +436,8 @@ class MessageDelegate(QStyledItemDelegate):
             actions.append(REGENERATE_LABEL)
         if item.role == Role.ASSISTANT and last_reply and item.note and item.event_id:
             actions.append(CONTINUE_LABEL)  # stopped or cut short: the model can go on
+        if item.role == Role.ASSISTANT and not item.reading_aloud:
+            actions.append(READ_ALOUD_LABEL)
         return actions
 
     def action_rects(
@@ -747,6 +756,10 @@ class MessageDelegate(QStyledItemDelegate):
         if item is model.last_reply() and self.continue_rect(item, option.rect).contains(position):
             self.continue_requested.emit(item.event_id)
             return True
+        pills = self.action_rects(item, option.rect, last_reply=item is model.last_reply())
+        if any(pills.get(label, QRect()).contains(position) for label in READ_ALOUD_PILLS):
+            self.read_aloud_requested.emit(item)
+            return True
         for pill, code in self.code_copy_rects(item, option.rect):
             if pill.contains(position):
                 self.copy_requested.emit(code)
@@ -1056,6 +1069,11 @@ class TranscriptView(QListView):
         if item.document is not None:
             menu.addAction(
                 "Select all", lambda: self.select_text(item, 0, item.document.characterCount() - 1)
+            )
+        if item.role == Role.ASSISTANT and item.text and not item.streaming:
+            menu.addAction(
+                STOP_READING_LABEL if item.reading_aloud else READ_ALOUD_LABEL,
+                lambda: delegate.read_aloud_requested.emit(item),
             )
         if item.event_id and item.role != Role.ERROR and not item.streaming:
             menu.addSeparator()
