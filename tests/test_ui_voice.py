@@ -13,7 +13,8 @@ from PySide6.QtGui import QContextMenuEvent
 from desktop_chat.core.voice import PcmFormat, wav_file
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.shortcuts import SHORTCUTS
-from desktop_chat.ui.transcript import READ_ALOUD_LABEL, STOP_READING_LABEL, Role
+from desktop_chat.ui.transcript import Role
+from desktop_chat.ui.transcript.layout import READ_ALOUD_LABEL, STOP_READING_LABEL
 from tests.support.audio import PulseAudio
 from tests.support.groq_audio import VOICE_HZ, measure_wav
 from tests.ui_helpers import ChatApp
