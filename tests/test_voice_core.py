@@ -73,6 +73,9 @@ class MemoryPlayer:
     async def drained(self) -> None:
         return None
 
+    def queued_seconds(self) -> float:
+        return 0.0
+
     def stop(self) -> None:
         self.stopped = True
 
@@ -294,3 +297,23 @@ def test_a_reply_with_only_code_has_nothing_to_read(server) -> None:
 
 def test_tone_wav_helper_matches_the_core_wav_writer() -> None:
     assert tone_wav(440, 0.05) == wav_file(tone_pcm(440, 0.05), FMT)
+
+
+def test_read_aloud_asks_only_a_few_seconds_ahead_of_what_plays(server) -> None:
+    class NeverPlays(MemoryPlayer):  # a stuck sound card: everything stays queued
+        def queued_seconds(self) -> float:
+            return len(self.pcm) / 48_000
+
+    player = NeverPlays()
+    reply = " ".join(f"Sentence number {i} is here." for i in range(10))  # 1.04 s each
+
+    async def body(client):
+        task = asyncio.ensure_future(ReadAloudFlow(client).read(reply, "troy", player))
+        await asyncio.sleep(0.5)
+        assert not task.done()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    run_with_client(server, body)
+    assert len(server.audio.speech_requests) == 3  # 3.1 s queued > LOOKAHEAD_S: it waits

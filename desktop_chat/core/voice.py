@@ -32,6 +32,9 @@ from ..llm.base import LLMClient, LLMError
 MAX_SPEECH_CHARS = 200  # Orpheus takes at most this many characters per request
 SILENCE_PEAK = 0.01  # of full scale: a recording whose loudest sample is below is silence
 MIN_RECORDING_S = 0.3
+# Read aloud asks for the next sentence once less than this much audio waits to be played:
+# no gap between sentences, and a stop early in a long reply does not pay for all of it.
+LOOKAHEAD_S = 3.0
 
 
 class VoiceError(Exception):
@@ -284,6 +287,10 @@ class Player(Protocol):
         """Wait until everything queued has been played."""
         ...
 
+    def queued_seconds(self) -> float:
+        """How much audio waits to be played."""
+        ...
+
     def stop(self) -> None:
         """Stop at once and drop what is queued."""
         ...
@@ -307,6 +314,8 @@ class ReadAloudFlow:
             raise VoiceError("This message has no text to read aloud.")
         try:
             for index, piece in enumerate(pieces):
+                while player.queued_seconds() > LOOKAHEAD_S:
+                    await asyncio.sleep(0.05)
                 if on_sentence is not None:
                     on_sentence(index, len(pieces))
                 stream = WavStream()

@@ -179,6 +179,10 @@ class PortAudioPlayer:
         with self._lock:
             return len(self._queue)
 
+    def queued_seconds(self) -> float:
+        fmt = self._format
+        return self.queued() / (fmt.rate * fmt.channels * fmt.width) if fmt else 0.0
+
     async def drained(self) -> None:
         while self.queued():
             await asyncio.sleep(0.05)
