@@ -65,6 +65,13 @@ def test_the_mic_records_with_a_meter_and_the_words_land_at_the_cursor(
     qtbot.waitUntil(lambda: "hertz" in edit.toPlainText(), timeout=10_000)
     text = edit.toPlainText()
     assert text.startswith("Note: A 440 hertz tone, ") and text.endswith(" long. and then")
+    assert edit.textCursor().position() == len(text) - len(" and then")  # after the words
+
+    edit.setPlainText("before")  # the cursor at the start: the words do not stick to "before"
+    record(app, qtbot)
+    qtbot.waitUntil(lambda: "hertz" in edit.toPlainText(), timeout=10_000)
+    assert edit.toPlainText().startswith("A 440 hertz tone, ")
+    assert edit.toPlainText().endswith(" long. before")
     assert groq_server.audio.uploads[-1]["model"] == "whisper-large-v3-turbo"
     assert not voice.mic_button.isChecked() and voice.mic_button.isEnabled()
     assert not any(i.role is Role.USER for i in app.items)  # not sent: the words wait for Enter

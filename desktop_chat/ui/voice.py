@@ -118,6 +118,7 @@ class VoiceController(QObject):
         self.read_task: asyncio.Task | None = None
         self.transcribe_task: asyncio.Task | None = None
         self._pressed_at: float | None = None  # when the shortcut started this recording
+        self._started_at = 0.0  # the clock shows the time since the click, as a person counts
 
         composer = window.composer
         self.mic_button = QPushButton(composer)
@@ -181,21 +182,20 @@ class VoiceController(QObject):
             self._pressed_at = time.monotonic()
             QApplication.instance().installEventFilter(self)
         self.meter.level = 0.0
+        self._started_at = time.monotonic()
         self.clock.setText("0:00")
         self.meter.show()
         self.clock.show()
         self._meter_timer.start()
         self._show_mic_state()
-        self.window.show_status(
-            f"Listening… click ■ or press {DICTATION_KEYS} to stop; Esc cancels."
-        )
+        self.window.show_status("Listening… click ■ to stop, Esc to cancel.")
 
     def _tick(self) -> None:
         recorder = self.flow.recorder if self.flow is not None else None
         if recorder is None:
             return
         self.meter.set_level(recorder.level())
-        seconds = int(recorder.elapsed())
+        seconds = int(time.monotonic() - self._started_at)
         self.clock.setText(f"{seconds // 60}:{seconds % 60:02d}")
         if recorder.elapsed() >= MAX_RECORDING_S:
             self.finish_dictation()
@@ -219,9 +219,13 @@ class VoiceController(QObject):
             self._show_mic_state()
         edit = self.window.composer.edit
         cursor = edit.textCursor()
-        before = edit.toPlainText()[: cursor.position()]
+        typed = edit.toPlainText()
+        before, after = typed[: cursor.position()], typed[cursor.position() :]
+        # Dictated words do not stick to the words around them.
         if before and not before[-1].isspace():
-            text = " " + text  # dictated words do not stick to the word before them
+            text = " " + text
+        if after and not after[0].isspace():
+            text += " "
         cursor.insertText(text)
         edit.setTextCursor(cursor)
         edit.setFocus()

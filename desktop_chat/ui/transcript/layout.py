@@ -139,6 +139,8 @@ class MessageLayout:
             actions.append(STOP_READING_LABEL)
         if not hovered or item.streaming or not item.text:
             return actions
+        if item.role == Role.ASSISTANT and not item.reading_aloud:
+            actions.append(READ_ALOUD_LABEL)  # where Stop reading shows while it reads
         if item.role in (Role.USER, Role.ASSISTANT, Role.SUMMARY):
             actions.append(COPY_LABEL)
         if item.role == Role.USER:
@@ -147,8 +149,6 @@ class MessageLayout:
             actions.append(REGENERATE_LABEL)
         if item.role == Role.ASSISTANT and last_reply and item.note and item.event_id:
             actions.append(CONTINUE_LABEL)  # stopped or cut short: the model can go on
-        if item.role == Role.ASSISTANT and not item.reading_aloud:
-            actions.append(READ_ALOUD_LABEL)
         return actions
 
     def action_rects(
