@@ -218,3 +218,16 @@ def test_the_stop_pill_stops_reading_and_the_menu_offers_read_aloud(
     labels = [a.text() for a in view.context_menu.actions()]
     view.context_menu.close()
     assert READ_ALOUD_LABEL in labels
+
+
+def test_tab_reaches_the_mic_from_the_message_box_and_space_records(app, qtbot) -> None:
+    voice = app.window.voice
+    edit = app.window.composer.edit
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert voice.mic_button.hasFocus()
+    assert voice.mic_button.accessibleName() == "Dictate"
+    qtbot.keyClick(voice.mic_button, Qt.Key.Key_Space)
+    assert voice.recording
+    qtbot.keyClick(voice.mic_button, Qt.Key.Key_Escape)
+    assert not voice.recording

@@ -259,9 +259,10 @@ class DictationFlow:
             if seconds < MIN_RECORDING_S:
                 raise VoiceError("The recording was too short. Hold the mic a little longer.")
             if peak_level(pcm) < SILENCE_PEAK:
+                # A microphone the system does not let the app use records silence (macOS).
                 raise VoiceError(
-                    "Nothing was heard: the recording is silent. Check that the right "
-                    "microphone is the default input and that it is not muted."
+                    "Nothing was heard: the recording is silent. Check that the microphone is "
+                    "the default input, not muted, and allowed for this app."
                 )
             try:
                 text = await self._llm.transcribe(wav_file(pcm, fmt), language)

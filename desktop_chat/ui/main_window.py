@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
             self.sessions.more_button,
             self.transcript,
             self.composer.edit,
+            self.voice.mic_button,  # Space on it starts and stops dictating
             self.composer.send_button,
             self.composer.stop_button,
             self.model_picker,
