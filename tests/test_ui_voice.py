@@ -160,8 +160,8 @@ def loud_part(pcm: bytes) -> bytes:
 
 def choose_voice(app: ChatApp, qtbot, voice: str) -> None:
     """Settings → Desktop → Voice, then Save: the way a user picks it."""
-    app.window.open_settings()
-    dialog = app.window.settings_dialog
+    app.window.settings_ctl.open_settings()
+    dialog = app.window.settings_ctl.settings_dialog
     assert isinstance(dialog, SettingsDialog)
     dialog.voice.setCurrentIndex(dialog.voice.findData(voice))
     dialog.accept()

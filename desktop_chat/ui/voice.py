@@ -132,6 +132,9 @@ class VoiceController(QObject):
         self.mic_button.setIconSize(QSize(18, 18))
         self.mic_button.clicked.connect(lambda: self.toggle_dictation())
         composer.add_input_button(self.mic_button)
+        # Tab goes from the message box to the mic, then on to Send.
+        QWidget.setTabOrder(composer.edit, self.mic_button)
+        QWidget.setTabOrder(self.mic_button, composer.send_button)
 
         self.meter = LevelMeter(composer)
         self.clock = QLabel("", composer)
