@@ -39,7 +39,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "toggle_dictation",
         ("Ctrl+Shift+Space",),
         "Ctrl+Shift+Space",
-        "dictate: tap to start and stop, or hold to talk",
+        "dictate (tap to start and stop, or hold)",
     ),
     Shortcut("rename_session", ("F2",), "F2", "rename the selected session"),
     Shortcut(
