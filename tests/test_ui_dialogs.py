@@ -15,13 +15,6 @@ from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp
 
 
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
-
-
 def status(app: ChatApp) -> str:
     return app.window.composer.status.text()
 
@@ -232,6 +225,7 @@ def test_settings_come_in_sections_with_the_font_size_in_points(app, qtbot) -> N
         "Model",
         "Conversation",
         "Appearance",
+        "Keyboard",
         "Desktop",
         "API key",
         "Account",

@@ -89,8 +89,10 @@ class WavStream:
                     raise VoiceError("Groq sent audio the app could not play (no WAV header).")
                 return b""
             data = found
+        fmt = self.format
+        assert fmt is not None  # _parse_header sets it with the data it returns
         data = self._odd + data
-        cut = len(data) - len(data) % (self.format.width * self.format.channels)
+        cut = len(data) - len(data) % (fmt.width * fmt.channels)
         self._odd = data[cut:]
         return data[:cut]
 

@@ -20,7 +20,7 @@ Facts this relies on (groq 1.7.0; Groq's API reference):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
 from .base import LLMError, LLMErrorKind
@@ -54,15 +54,16 @@ async def transcribe(
             f"Groq takes {MAX_UPLOAD_BYTES // 1_048_576} MB).",
         )
     client._check_key()
-    extra = {"language": language} if language else {}
     try:
+        import groq
+
         sdk = await client._client()
         result = await sdk.audio.transcriptions.create(
             model=model,
             file=(filename, audio, "audio/wav"),
             response_format="json",
             temperature=0.0,
-            **extra,
+            language=language or groq.omit,
         )
     except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
         raise client._map_error(exc, in_stream=False) from None
@@ -75,7 +76,7 @@ async def speak(
     *,
     voice: str = DEFAULT_VOICE,
     model: str = SPEECH_MODEL,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Yield the WAV file of `text` spoken in `voice`, in pieces as they arrive.
 
     Raises LLMError. Closing the generator closes the HTTP stream."""

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from desktop_chat.models import (  # noqa: F401
-    MATCH_END,
-    MATCH_START,
-    Event,
-    ListedSession,
-    SearchHit,
-    Session,
-)
+from desktop_chat.models import Event, ListedSession, SearchHit, Session
 
 
 class StoreError(Exception):
@@ -55,6 +48,10 @@ class Store(Protocol):
 
     async def children(self, session_id: str, parent_id: str | None) -> list[Event]:
         """The events following `parent_id` (None: the session's first ones), oldest first."""
+        ...
+
+    async def branch_tail(self, event_id: str, limit: int) -> list[Event]:
+        """`event_id` and up to `limit` - 1 events above it on its branch, oldest first."""
         ...
 
     async def versions(

@@ -16,8 +16,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.models import Event, EventType, ListedSession, Session, clean_title, utc_now
-from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit, StoreError
+from desktop_chat.models import (
+    MATCH_END,
+    MATCH_START,
+    Event,
+    EventType,
+    ListedSession,
+    SearchHit,
+    Session,
+    clean_title,
+    utc_now,
+)
+from desktop_chat.store.base import StoreError
+from desktop_chat.store.sqlite_sync import SyncTables
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +164,18 @@ PATH_SQL = (
     ") SELECT e.* FROM up JOIN events e ON e.event_id = up.event_id"
     " WHERE up.users <= ?2 ORDER BY up.depth DESC"
 )
+# The newest ?2 events of a branch, from ?1 up (the shown tail of a long session, or the page
+# above the oldest shown row): each step is one primary-key lookup, and LIMIT ends the walk, so
+# the cost is what it returns, however long the session (docs/architecture.md, "Long sessions").
+TAIL_SQL = (
+    "WITH RECURSIVE up(event_id, parent_id, depth) AS ("
+    "  SELECT event_id, parent_id, 0 FROM events WHERE event_id = ?1"
+    "  UNION ALL"
+    "  SELECT e.event_id, e.parent_id, up.depth + 1"
+    "   FROM events e JOIN up ON e.event_id = up.parent_id"
+    "  LIMIT ?2"
+    ") SELECT e.* FROM up JOIN events e ON e.event_id = up.event_id ORDER BY up.depth DESC"
+)
 # How deep a walk up the tree may go: far past any real conversation, it only stops a cycle
 # (which a damaged or hostile synced row could make) from running for ever.
 MAX_DEPTH = 1_000_000
@@ -172,8 +195,8 @@ def _parse_ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value)
 
 
-def _session_from_row(row: sqlite3.Row) -> Session:
-    fields = dict(
+def _session_fields(row: sqlite3.Row) -> dict[str, Any]:
+    return dict(
         session_id=row["session_id"],
         start_time=_parse_ts(row["start_time"]),
         end_time=_parse_ts(row["end_time"]),
@@ -185,9 +208,15 @@ def _session_from_row(row: sqlite3.Row) -> Session:
         system_prompt=row["system_prompt"],
         branched_from=row["branched_from"],
     )
-    if "last_activity" in row.keys():  # noqa: SIM118 - a sqlite3.Row: `in` tests its values
-        return ListedSession(**fields, last_activity=_parse_ts(row["last_activity"]))
-    return Session(**fields)
+
+
+def _session_from_row(row: sqlite3.Row) -> Session:
+    return Session(**_session_fields(row))
+
+
+def _listed_session_from_row(row: sqlite3.Row) -> ListedSession:
+    """A session row selected with its `last_activity` (the newest event's time)."""
+    return ListedSession(**_session_fields(row), last_activity=_parse_ts(row["last_activity"]))
 
 
 def _event_from_row(row: sqlite3.Row) -> Event:
@@ -195,13 +224,13 @@ def _event_from_row(row: sqlite3.Row) -> Event:
         event_id=row["event_id"],
         session_id=row["session_id"],
         type=EventType(row["type"]),
-        timestamp=_parse_ts(row["timestamp"]),
+        timestamp=datetime.fromisoformat(row["timestamp"]),  # NOT NULL
         payload=json.loads(row["payload"]),
         parent_id=row["parent_id"],
     )
 
 
-class SQLiteStore:
+class SQLiteStore(SyncTables):
     def __init__(self, path: Path):
         self.path = Path(path)
         self.moved_aside: Path | None = None  # where a damaged file went, to tell the user
@@ -342,7 +371,7 @@ class SQLiteStore:
             raise
         return db
 
-    def _write(self, sql: str, params: tuple = ()) -> None:
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         try:
             self._db.execute(sql, params)
         except sqlite3.OperationalError as exc:
@@ -392,7 +421,7 @@ class SQLiteStore:
             " ORDER BY last_activity DESC LIMIT ?2",
             (self.user_id, limit),
         ).fetchall()
-        return [_session_from_row(r) for r in rows]
+        return [_listed_session_from_row(r) for r in rows]
 
     async def update_session(self, session_id: str, **fields: Any) -> None:
         unknown = set(fields) - _SESSION_FIELDS
@@ -520,6 +549,14 @@ class SQLiteStore:
         (the memory window), and returns only the part below that point."""
         limit = MAX_DEPTH if max_user_messages is None else max_user_messages
         rows = self._db.execute(PATH_SQL, (self._id(leaf_id), limit, MAX_DEPTH)).fetchall()
+        return [_event_from_row(r) for r in rows]
+
+    async def branch_tail(self, event_id: str, limit: int) -> list[Event]:
+        """`event_id` and the events above it on its branch, at most `limit` of them, oldest
+        first: the newest messages of a session (from its leaf), or the next older page (from
+        the parent of the oldest one shown). The first one's parent_id says where the page
+        after it starts (None: this page reaches the first message)."""
+        rows = self._db.execute(TAIL_SQL, (self._id(event_id), max(0, limit))).fetchall()
         return [_event_from_row(r) for r in rows]
 
     async def children(self, session_id: str, parent_id: str | None) -> list[Event]:

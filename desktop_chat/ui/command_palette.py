@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.fuzzy import fuzzy_filter
-from desktop_chat.ui.shortcuts import Shortcut
+from desktop_chat.ui.shortcuts import Bindings, Shortcut, action_title, keys_for
 from desktop_chat.ui.theme import Theme
 
 MAX_ROWS = 200  # enough to scroll through; a longer list helps no one choose
@@ -45,22 +45,19 @@ class PaletteEntry:
 
 
 def action_entries(
-    shortcuts: tuple[Shortcut, ...], runnable: Callable[[str], bool]
+    shortcuts: tuple[Shortcut, ...],
+    runnable: Callable[[str], bool],
+    bindings: Bindings | None = None,
 ) -> list[PaletteEntry]:
-    """One entry per action the window binds, named by its description, with its first key."""
+    """One entry per action the window binds, named by its description, with its first key
+    (the user's own where they rebound it)."""
     entries = []
     for shortcut in shortcuts:
         if not shortcut.action or not runnable(shortcut.action):
             continue
-        title = shortcut.description or shortcut.action.replace("_", " ")
-        if shortcut.action == "zoom_in":
-            title = "larger text"  # the table's row covers zoom in and out together
-        key = (
-            QKeySequence(shortcut.keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
-            if shortcut.keys
-            else ""
-        )
-        entries.append(PaletteEntry("action", title, key, shortcut.action))
+        keys = keys_for(shortcut, bindings or {})
+        key = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
+        entries.append(PaletteEntry("action", action_title(shortcut), key, shortcut.action))
     return entries
 
 

@@ -1,4 +1,5 @@
-"""Settings (Ctrl+,) in sections: Model, Conversation (prompts), Appearance, API key, Account."""
+"""Settings (Ctrl+,) in sections: Model, Conversation (prompts), Appearance, Keyboard, Desktop,
+API key, Account."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.llm.audio import VOICES
+from desktop_chat.ui.keyboard_settings import KeyboardPage
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
+from desktop_chat.ui.shortcuts import Bindings
 
 # Where the key in use came from (settings.Settings.key_source, or "typed" for one typed into
 # this run), in the words the API key section shows.
@@ -52,6 +55,7 @@ class SettingsDialog(QDialog):
         has_session: bool,
         parent: QWidget | None = None,
         key_source: str = "none",
+        bindings: Bindings | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -198,9 +202,11 @@ class SettingsDialog(QDialog):
                 ("Theme", self.theme),
                 ("Font size", self.font_size),
                 ("Send key", self.send_key),
-                ("", _hint("Ctrl+/ shows every keyboard shortcut.", self)),
+                ("", _hint("Ctrl+/ shows every keyboard shortcut; Keyboard changes them.", self)),
             ],
         )
+        self.keyboard = KeyboardPage(bindings or {}, self)
+        self.tabs.addTab(self.keyboard, "Keyboard")
         self._page(
             "Desktop",
             [
@@ -226,6 +232,10 @@ class SettingsDialog(QDialog):
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save settings")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        # A clash between shortcuts is named on the Keyboard page; nothing saves until it goes.
+        self.keyboard.valid_changed.connect(save.setEnabled)
+        save.setEnabled(not self.keyboard.conflicts())
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.layout_ = QVBoxLayout(self)

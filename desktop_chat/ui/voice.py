@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -66,6 +66,12 @@ def mic_icon(colour: QColor, recording: bool, size: int = 18) -> QIcon:
     return QIcon(pixmap)
 
 
+def _application() -> QCoreApplication:
+    app = QApplication.instance()
+    assert app is not None  # the window exists, so the application does
+    return app
+
+
 class LevelMeter(QWidget):
     """How loud the microphone is: a bar that jumps up and falls back slowly."""
 
@@ -87,7 +93,7 @@ class LevelMeter(QWidget):
         self.setAccessibleDescription(f"{round(self.level * 100)}%")
         self.update()
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event: object) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -115,8 +121,8 @@ class VoiceController(QObject):
         self._make_player = player
         self.flow: DictationFlow | None = None
         self.reading_item: MessageItem | None = None
-        self.read_task: asyncio.Task | None = None
-        self.transcribe_task: asyncio.Task | None = None
+        self.read_task: asyncio.Task[None] | None = None
+        self.transcribe_task: asyncio.Task[None] | None = None
         self._pressed_at: float | None = None  # when the shortcut started this recording
         self._started_at = 0.0  # the clock shows the time since the click, as a person counts
 
@@ -184,7 +190,7 @@ class VoiceController(QObject):
             return
         if from_shortcut:
             self._pressed_at = time.monotonic()
-            QApplication.instance().installEventFilter(self)
+            _application().installEventFilter(self)
         self.meter.level = 0.0
         self._started_at = time.monotonic()
         self.clock.setText("0:00")
@@ -205,12 +211,13 @@ class VoiceController(QObject):
             self.finish_dictation()
 
     def finish_dictation(self) -> None:
-        if not self.recording:
+        flow = self.flow
+        if flow is None or flow.state is not DictationState.RECORDING:
             return
         self._end_recording_view()
         self.window.show_status("Transcribing…")
         self.mic_button.setEnabled(False)
-        self.transcribe_task = self.window._spawn(self._transcribe(self.flow))
+        self.transcribe_task = self.window._spawn(self._transcribe(flow))
 
     async def _transcribe(self, flow: DictationFlow) -> None:
         try:
@@ -237,9 +244,10 @@ class VoiceController(QObject):
 
     def cancel_dictation(self) -> bool:
         """Esc while recording: throw the recording away. True if there was one."""
-        if not self.recording:
+        flow = self.flow
+        if flow is None or flow.state is not DictationState.RECORDING:
             return False
-        self.flow.cancel()
+        flow.cancel()
         self._end_recording_view()
         self._show_mic_state()
         self.window.show_status("Recording discarded.")
@@ -250,7 +258,7 @@ class VoiceController(QObject):
         self.meter.hide()
         self.clock.hide()
         if self._pressed_at is not None:
-            QApplication.instance().removeEventFilter(self)
+            _application().removeEventFilter(self)
             self._pressed_at = None
 
     def _show_mic_state(self) -> None:
