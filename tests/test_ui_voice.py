@@ -4,8 +4,6 @@ to the daemon's speakers, read back with parec."""
 
 from __future__ import annotations
 
-import array
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
@@ -152,12 +150,6 @@ def click_pill(app: ChatApp, qtbot, label: str):
     return reply
 
 
-def loud_part(pcm: bytes) -> bytes:
-    samples = array.array("h", pcm[: len(pcm) // 2 * 2])
-    loud = [i for i, s in enumerate(samples) if abs(s) > 1000]
-    return samples[loud[0] : loud[-1] + 1].tobytes() if loud else b""
-
-
 def choose_voice(app: ChatApp, qtbot, voice: str) -> None:
     """Settings → Desktop → Voice, then Save: the way a user picks it."""
     app.window.settings_ctl.open_settings()
@@ -182,7 +174,7 @@ def test_read_aloud_speaks_the_reply_in_the_voice_chosen_in_settings(
     bodies = groq_server.audio.speech_requests
     assert [b["input"] for b in bodies] == ["Sure.", "Here is one sentence.", "And a second!"]
     assert {b["voice"] for b in bodies} == {"hannah"}  # the setting took effect
-    sound = measure_wav(wav_file(loud_part(heard.pcm), PcmFormat(heard.rate, 1)))
+    sound = measure_wav(wav_file(heard.sound(), PcmFormat(heard.rate, 1)))
     assert sound.hertz == pytest.approx(VOICE_HZ["hannah"], rel=0.05)  # and it was played
     assert reply_pill(app, READ_ALOUD_LABEL)[1] is not None
 

@@ -4,7 +4,6 @@ monitor is read back with parec."""
 
 from __future__ import annotations
 
-import array
 import asyncio
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from desktop_chat.core.voice import DictationFlow, PcmFormat, ReadAloudFlow, VoiceError, wav_file
 from desktop_chat.llm.groq_client import GroqClient
 from desktop_chat.ui.voice_audio import LEAD_IN_S, PortAudioPlayer, PortAudioRecorder
-from tests.support.audio import PulseAudio
+from tests.support.audio import PulseAudio, loud_frames
 from tests.support.groq_audio import VOICE_HZ, measure_wav, tone_wav
 from tests.support.groq_server import FakeGroqServer
 
@@ -25,12 +24,8 @@ def pulse(tmp_path, monkeypatch):
 
 
 def heard_tone(pcm: bytes, rate: int):
-    """The tone in `pcm`, measured between its first and last loud sample (parec hears
-    silence before and after what was played)."""
-    samples = array.array("h", pcm[: len(pcm) // 2 * 2])
-    loud = [i for i, s in enumerate(samples) if abs(s) > 1000]
-    sound = samples[loud[0] : loud[-1] + 1] if loud else samples
-    return measure_wav(wav_file(sound.tobytes(), PcmFormat(rate, 1)))
+    """The tone in `pcm`, measured on its loud part only (parec hears silence around it)."""
+    return measure_wav(wav_file(loud_frames(pcm, rate), PcmFormat(rate, 1)))
 
 
 def test_the_recorder_hears_the_default_input(pulse, qtbot) -> None:

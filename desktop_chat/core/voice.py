@@ -18,16 +18,18 @@ from __future__ import annotations
 import array
 import asyncio
 import contextlib
+import functools
 import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Protocol
 
 from ..llm.base import LLMClient, LLMError
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 MAX_SPEECH_CHARS = 200  # Orpheus takes at most this many characters per request
 SILENCE_PEAK = 0.01  # of full scale: a recording whose loudest sample is below is silence
@@ -135,16 +137,23 @@ def peak_level(pcm: bytes) -> float:
 
 # ---------------------------------------------------------------------- text for speech
 
-_md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
 _SOFT_BREAK = re.compile(r"(?<=[,;:–—])\s+")
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """Made on first use: markdown-it is not needed before the window's first paint."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
 
 def speech_text(markdown: str) -> list[str]:
     """The plain text of a reply, a block (paragraph, heading, list item, cell) at a time:
     no Markdown syntax, no code blocks (they are not read out), links by their words."""
     blocks: list[str] = []
-    for token in _md.parse(markdown):
+    for token in _markdown().parse(markdown):
         if token.type != "inline" or not token.children:
             continue
         words = []
