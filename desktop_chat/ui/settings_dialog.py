@@ -28,6 +28,7 @@ from desktop_chat.llm.audio import VOICES
 from desktop_chat.ui.keyboard_settings import KeyboardPage
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
+from desktop_chat.ui.reasoning_settings import reasoning_combos, reasoning_rows
 from desktop_chat.ui.shortcuts import Bindings
 
 # Where the key in use came from (settings.Settings.key_source, or "typed" for one typed into
@@ -69,6 +70,7 @@ class SettingsDialog(QDialog):
         self.model.addItem(preferences.model)
         self.model.setCurrentText(preferences.model)
         self.models_note = _hint("Loading Groq's model list…", self)
+        self.reasoning_effort, self.search_model = reasoning_combos(self, preferences)
 
         self.temperature = QDoubleSpinBox(self)
         self.temperature.setAccessibleName("Temperature")
@@ -179,6 +181,7 @@ class SettingsDialog(QDialog):
                 ("", self.models_note),
                 ("Temperature", temperature_row),
                 ("", _hint("Lower is more focused, higher more varied.", self)),
+                *reasoning_rows(self, self.reasoning_effort, self.search_model),
                 ("Memory", self.memory_turns),
                 (
                     "",
@@ -294,6 +297,8 @@ class SettingsDialog(QDialog):
             send_key=self.send_key.currentData(),
             keep_in_tray=self.keep_in_tray.isChecked(),
             voice=self.voice.currentData(),
+            reasoning_effort=self.reasoning_effort.currentData(),
+            search_model=self.search_model.currentData(),
         )
         preferences.clamp()
         return preferences

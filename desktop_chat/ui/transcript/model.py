@@ -42,6 +42,10 @@ class MessageItem:
     versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
     reading_aloud: bool = False  # being read aloud: its Stop pill shows without hover
     document: MessageDocument | None = field(default=None, repr=False)
+    reasoning: str = ""  # the model's thinking (ui/reasoning_view.py), apart from the text
+    thinking_open: bool = False
+    sources: list[dict] = field(default_factory=list)  # web search (ui/sources_view.py)
+    extras: dict = field(default_factory=dict, repr=False)  # their layout caches and state
 
     @classmethod
     def from_event(cls, event: Event) -> MessageItem:
@@ -54,6 +58,9 @@ class MessageItem:
         if event.interrupted:
             note = "Interrupted: " + str(event.payload.get("error") or "the reply did not finish.")
         model = event.payload.get("model")
+        reasoning = event.payload.get("reasoning")
+        sources = event.payload.get("sources")
+        usage = {k: event.payload.get(k) for k in ("usage", "cost")}
         return cls(
             role=role,
             text=event.text,
@@ -61,6 +68,11 @@ class MessageItem:
             note=note,
             timestamp=event.timestamp,
             model=model if isinstance(model, str) else None,
+            reasoning=reasoning if isinstance(reasoning, str) else "",
+            sources=[s for s in sources if isinstance(s, dict)]
+            if isinstance(sources, list)
+            else [],
+            extras={"usage": usage} if usage["usage"] else {},
         )
 
     @property
@@ -82,7 +94,12 @@ class MessageItem:
             parts.append(f"version {self.versions[0]} of {self.versions[1]}")
         if self.streaming:
             parts.append("still replying")
-        return ", ".join(parts) + f": {self.text}" + (f" ({self.note})" if self.note else "")
+        if self.reasoning:  # the Thinking section (ui/reasoning_view.py): say it is there
+            parts.append(f"thinking {'shown' if self.thinking_open else 'hidden'}, Enter toggles")
+        text = f": {self.text}" + (f" ({self.note})" if self.note else "")
+        if self.sources:
+            text += f" ({len(self.sources)} sources)"
+        return ", ".join(parts) + text
 
 
 class TranscriptModel(QAbstractListModel):
