@@ -36,8 +36,11 @@ COPY_LABEL = "Copy"
 EDIT_LABEL = "Edit"
 REGENERATE_LABEL = "↻ Regenerate"
 CONTINUE_LABEL = "Continue"
+READ_ALOUD_LABEL = "Read aloud"  # ui/voice.py speaks the reply
+STOP_READING_LABEL = "■ Stop reading"
 PREVIOUS_VERSION, NEXT_VERSION = "‹", "›"
 VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
+READ_ALOUD_PILLS = (READ_ALOUD_LABEL, STOP_READING_LABEL)
 
 
 def is_version_part(label: str) -> bool:
@@ -154,8 +157,12 @@ class MessageLayout:
             actions += [PREVIOUS_VERSION, f"{item.versions[0]}/{item.versions[1]}", NEXT_VERSION]
         if item.retryable:
             actions.append(RETRY_LABEL)
+        if item.reading_aloud:
+            actions.append(STOP_READING_LABEL)
         if not hovered or item.streaming or not item.text:
             return actions
+        if item.role == Role.ASSISTANT and not item.reading_aloud:
+            actions.append(READ_ALOUD_LABEL)  # where Stop reading shows while it reads
         if item.role in (Role.USER, Role.ASSISTANT, Role.SUMMARY):
             actions.append(COPY_LABEL)
         if item.role == Role.USER:

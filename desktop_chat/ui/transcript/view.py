@@ -15,7 +15,11 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, 
 from desktop_chat.ui.message_document import Role
 from desktop_chat.ui.theme import Theme
 from desktop_chat.ui.transcript.delegate import MessageDelegate
-from desktop_chat.ui.transcript.layout import STREAM_FOLLOW_ROOM
+from desktop_chat.ui.transcript.layout import (
+    READ_ALOUD_LABEL,
+    STOP_READING_LABEL,
+    STREAM_FOLLOW_ROOM,
+)
 from desktop_chat.ui.transcript.model import ItemRole, MessageItem, TranscriptModel
 
 OLDER_MARGIN = 600  # px from the top at which the next older messages come in
@@ -259,6 +263,11 @@ class TranscriptView(QListView):
         if item.document is not None:
             menu.addAction(
                 "Select all", lambda: self.select_text(item, 0, item.document.characterCount() - 1)
+            )
+        if item.role == Role.ASSISTANT and item.text and not item.streaming:
+            menu.addAction(
+                STOP_READING_LABEL if item.reading_aloud else READ_ALOUD_LABEL,
+                lambda: delegate.read_aloud_requested.emit(item),
             )
         if item.event_id and item.role != Role.ERROR and not item.streaming:
             menu.addSeparator()
