@@ -92,6 +92,7 @@ NOTICE_MS = 4_000  # a notice stays this long before reply progress may replace 
 class MainWindow(QMainWindow):
     reply_finished = Signal(str)  # a reply's text once it streamed to the end (tray notices)
     closing = Signal()  # the window closes for good (not hidden to the tray): the app quits
+    quick_ask_opened = Signal()  # by the hotkey, the tray or another instance: warm up (app.py)
 
     def __init__(
         self,
@@ -398,6 +399,7 @@ class MainWindow(QMainWindow):
         if self.quick_ask_window is None:
             self.quick_ask_window = QuickAskWindow(self)
         self.quick_ask_window.open_fresh()
+        self.quick_ask_opened.emit()
 
     def toggle_visible(self) -> None:
         if self.isVisible() and not self.isMinimized():

@@ -309,6 +309,16 @@ class MessageLayout:
             + self._strip_height(item, text_width + 2 * BUBBLE_PADDING)
         )
 
+    def measure(self, item: MessageItem) -> bool:
+        """Lay a row out for real before it is shown (its estimate goes); True when the height
+        the view was last given for it changes, so the view must relayout. A streaming row
+        keeps the height it grows in steps."""
+        if item.streaming:
+            return False
+        given = item.reported_height
+        self.document_for(item)
+        return self.row_height(item, self.row_width()) != given
+
     def _check_measured(self, item: MessageItem, index: QModelIndex, width: int) -> None:
         """After a row's first paint, tell the view if its real height differs from the estimate."""
         if self.row_height(item, width) != item.reported_height or item.size_key is None:
