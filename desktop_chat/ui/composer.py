@@ -146,6 +146,7 @@ class ComposerPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self._input_buttons: list[QWidget] = []  # beside Send (the mic), as tall as Send
         self.setObjectName("ComposerPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.edit = ComposerEdit(self)
@@ -204,6 +205,15 @@ class ComposerPanel(QWidget):
         """A button beside Send (the mic), kept after the edit box, before Send/Stop."""
         after_edit = self.input_row.indexOf(self.edit) + 1
         self.input_row.insertWidget(after_edit, button, 0, Qt.AlignmentFlag.AlignBottom)
+        self._input_buttons.append(button)
+        self._match_send_height()
+
+    def _match_send_height(self) -> None:
+        """The buttons in Send's row are as tall as Send (an icon's padding or the "+" glyph's
+        larger font would make them taller)."""
+        height = self.send_button.sizeHint().height()
+        for button in [self.attach_button, *self._input_buttons]:
+            button.setFixedHeight(height)
 
     def add_status_widget(self, widget: QWidget) -> None:
         """A control that stays in the status row (the model picker), beside the status."""
@@ -224,6 +234,7 @@ class ComposerPanel(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.Polish, QEvent.Type.FontChange):
             self._fit_status_strip()
+            self._match_send_height()
         return super().event(event)
 
     def showEvent(self, event) -> None:  # noqa: N802
