@@ -5,7 +5,6 @@ delegate."""
 
 from __future__ import annotations
 
-import time
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt, QTimer, QUrl, Signal
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, 
 from desktop_chat.ui.message_document import Role
 from desktop_chat.ui.theme import Theme
 from desktop_chat.ui.transcript.delegate import MessageDelegate
+from desktop_chat.ui.transcript.frame_clock import FrameClock
 from desktop_chat.ui.transcript.layout import STREAM_FOLLOW_ROOM
 from desktop_chat.ui.transcript.model import ItemRole, MessageItem, TranscriptModel
 
@@ -66,7 +66,7 @@ class TranscriptView(QListView):
         self._selected: MessageItem | None = None
         self._loading_older = False
         self._exposed = QRect()  # what the paint event under way redraws (see exposed_rect)
-        self.last_paint_cost = 0.0  # s of CPU the last repaint took (a streaming reply paces on it)
+        self._frame_clock = FrameClock(self)  # a streaming reply paces on the whole frame's cost
         self._stream: StreamedText | None = None  # the reply whose text end the view follows
         self.context_menu: QMenu | None = None  # the last one shown (tests read its actions)
         bar = self.verticalScrollBar()
@@ -85,12 +85,20 @@ class TranscriptView(QListView):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         self._exposed = event.rect()
-        started = time.thread_time()
         try:
             super().paintEvent(event)
         finally:
             self._exposed = QRect()
-            self.last_paint_cost = time.thread_time() - started
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._frame_clock.watch()
+
+    @property
+    def last_paint_cost(self) -> float:
+        """s of CPU the window's last repaint took: this view's paint, whatever Qt painted
+        under it, and sending the pixels to the display."""
+        return self._frame_clock.last_cost
 
     def exposed_rect(self) -> QRect:
         """The part of the viewport the paint event under way redraws (a null rect between
