@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QTextCursor
+from PySide6.QtGui import QKeySequence, QPainter, QTextCursor
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QToolTip
 
 from desktop_chat.ui.message_document import Role
 from desktop_chat.ui.theme import Theme
+from desktop_chat.ui.transcript.backdrop import Backdrop
 from desktop_chat.ui.transcript.delegate import MessageDelegate
 from desktop_chat.ui.transcript.frame_clock import FrameClock
 from desktop_chat.ui.transcript.layout import STREAM_FOLLOW_ROOM
@@ -67,6 +68,7 @@ class TranscriptView(QListView):
         self._loading_older = False
         self._exposed = QRect()  # what the paint event under way redraws (see exposed_rect)
         self._frame_clock = FrameClock(self)  # a streaming reply paces on the whole frame's cost
+        self._backdrop = Backdrop(self.viewport())  # Qt paints nothing under the viewport
         self._stream: StreamedText | None = None  # the reply whose text end the view follows
         self.context_menu: QMenu | None = None  # the last one shown (tests read its actions)
         bar = self.verticalScrollBar()
@@ -85,10 +87,23 @@ class TranscriptView(QListView):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         self._exposed = event.rect()
+        painter = QPainter(self.viewport())
+        self._backdrop.paint(painter, event.rect())
+        painter.end()
         try:
             super().paintEvent(event)
         finally:
             self._exposed = QRect()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+        # Opaque, the viewport would be scrolled by moving its pixels, backdrop and all; the
+        # window's gradient must stay where it is, so the view is repainted instead.
+        viewport = self.viewport()
+        viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        try:
+            super().scrollContentsBy(dx, dy)
+        finally:
+            viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
