@@ -201,6 +201,7 @@ class SettingsController:
             self._model_list_task.cancel()  # nobody is left to pick from it
 
     def _fill_model_picker(self, models: list[str]) -> None:
+        self.service.known_models(models)  # where a message with images can go
         picker = self.window.model_picker
         picker.blockSignals(True)
         picker.clear()
@@ -226,6 +227,7 @@ class SettingsController:
         window.preferences.model = model
         self._save_and_apply()
         window.show_status(f"Next replies come from {model}.")
+        window.attachments.refresh()  # the chips say whether images need the vision model
         window.composer.edit.setFocus()
 
     # -- the API key ------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, Signal
 
-from desktop_chat.models import Event, EventType, utc_now
+from desktop_chat.models import Event, EventType, attachment_entries, utc_now
+from desktop_chat.ui.attachment_view import describe_entries
 from desktop_chat.ui.message_document import MessageDocument, Role
 
 # The newest messages a session opens with; each relayout measures every row, so a session of
@@ -40,6 +41,7 @@ class MessageItem:
     selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
     typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
+    attachments: list[dict] = field(default_factory=list)  # the payload's (ui/attachment_view.py)
     document: MessageDocument | None = field(default=None, repr=False)
     reasoning: str = ""  # the model's thinking (ui/reasoning_view.py), apart from the text
     thinking_open: bool = False
@@ -67,6 +69,7 @@ class MessageItem:
             note=note,
             timestamp=event.timestamp,
             model=model if isinstance(model, str) else None,
+            attachments=attachment_entries(event.payload),
             reasoning=reasoning if isinstance(reasoning, str) else "",
             sources=[s for s in sources if isinstance(s, dict)]
             if isinstance(sources, list)
@@ -95,7 +98,9 @@ class MessageItem:
             parts.append("still replying")
         if self.reasoning:  # the Thinking section (ui/reasoning_view.py): say it is there
             parts.append(f"thinking {'shown' if self.thinking_open else 'hidden'}, Enter toggles")
-        text = f": {self.text}" + (f" ({self.note})" if self.note else "")
+        attached = describe_entries(self.attachments)
+        said = f"{self.text} ({attached})" if attached and self.text else (self.text or attached)
+        text = f": {said}" + (f" ({self.note})" if self.note else "")
         if self.sources:
             text += f" ({len(self.sources)} sources)"
         return ", ".join(parts) + text
@@ -231,6 +236,14 @@ class TranscriptModel(QAbstractListModel):
         self.items.append(item)
         self.endInsertRows()
         return row
+
+    def remove(self, item: MessageItem) -> None:
+        """Take one row out (a reply that failed before its first word)."""
+        row = next((r for r, candidate in enumerate(self.items) if candidate is item), -1)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.items[row]
+            self.endRemoveRows()
 
     def remove_errors(self) -> None:
         for row in reversed(range(len(self.items))):
