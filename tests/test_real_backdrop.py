@@ -28,14 +28,19 @@ def themed_app(qtbot, run, data_dir, server, theme: str) -> ChatApp:
     return app
 
 
-@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("theme", ["dark", "light", "dark, then light"])
 def test_between_the_bubbles_shows_what_qt_paints_beneath_the_view(
     qtbot, run, isolated_environment, groq_server, theme
 ) -> None:
     groq_server.reply_text = "A short reply."
-    app = themed_app(qtbot, run, isolated_environment, groq_server, theme)
+    app = themed_app(qtbot, run, isolated_environment, groq_server, theme.split(",")[0])
     app.send_and_wait("hello")
     settle(qtbot, app)
+    if theme.endswith("then light"):  # switched while the window is open
+        Preferences(theme="light").save(app.preferences)
+        app.window.preferences = Preferences.load(app.preferences, Preferences())
+        app.window.settings_ctl.apply_preferences()
+        settle(qtbot, app)
     viewport = app.window.transcript.viewport()
     below = QRect(0, viewport.height() // 2, viewport.width(), viewport.height() // 2)
     painted_by_view = grab_screen(viewport, below)  # empty: nothing but the backdrop
@@ -52,8 +57,8 @@ def test_between_the_bubbles_shows_what_qt_paints_beneath_the_view(
     # The gradient's rounding depends on where Qt's strips begin: a step of one in 255 at most.
     rows = differing_rows(painted_by_view, painted_by_window, tolerance=1)
     if rows:
-        failure_shot(painted_by_view, f"backdrop-view-{theme}")
-        failure_shot(painted_by_window, f"backdrop-window-{theme}")
+        failure_shot(painted_by_view, f"backdrop-view-{theme[-5:]}")
+        failure_shot(painted_by_window, f"backdrop-window-{theme[-5:]}")
     assert not rows, f"{len(rows)} rows differ (first at y={rows[0]})"
     app.close()
 
