@@ -53,6 +53,10 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
     from desktop_chat.ui.markdown import warm_up_lexers
 
     app = QApplication(sys.argv[:1])
+    # Closing the program's last window would quit Qt's loop and so stop the asyncio loop with
+    # main() still running: client.close() below would then run outside it ("no running event
+    # loop" from anyio). The loop ends when main() returns.
+    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     warm_up_lexers().join()
@@ -70,6 +74,12 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
         figures["cpu"], figures["wall"] = cpu_seconds() - cpu, time.monotonic() - wall
 
     async def main() -> None:
+        try:
+            await run()
+        finally:
+            await client.close()  # inside the loop, with the windows closed
+
+    async def run() -> None:
         if program == "app":
             from desktop_chat.core.chat import ChatService, ChatSettings
             from desktop_chat.store.sqlite import SQLiteStore
@@ -116,7 +126,6 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
             timer.stop()
             browser.setMarkdown("".join(text))
             browser.close()
-        await client.close()
 
     with loop:
         try:

@@ -194,9 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         # should not hold them either (~28 MB): they load on a worker thread once the user starts
         # a message (ui/first_intent.py), with the model list, which needs them.
         intent = loop.create_future()
-        if args.quick_ask:
+        if args.quick_ask or window.quick_ask_window is not None:  # opened while starting
             intent.set_result(None)
-        instance.quick_ask_requested.connect(lambda: intent.done() or intent.set_result(None))
+        # However it opens (the global hotkey, the tray, a second instance), a quick question is
+        # on its way: its first reply should not pay for the SDK either.
+        window.quick_ask_opened.connect(lambda: intent.done() or intent.set_result(None))
         about_to_ask = FirstIntent(  # noqa: F841 - held while the app runs
             [window.model_picker],
             lambda: intent.done() or intent.set_result(None),

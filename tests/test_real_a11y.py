@@ -37,6 +37,7 @@ CONTROLS = {
     "More session actions": "push button",
     "Conversation transcript": "list",
     "Message": "text",
+    "Dictate": "check box",  # the mic: a checkable button, checked while it records
     "Send message": "push button",
 }
 # Qt names a combo box by its current entry (what Orca reads as its value); what it is for is

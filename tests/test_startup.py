@@ -150,3 +150,61 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
     # The warm-up sends nothing (the window itself asks for the model list at start).
     assert [r["path"] for r in groq_server.request_log] in ([], ["/openai/v1/models"])
     assert "Traceback" not in done.stderr
+
+
+QUICK_ASK_WATCHER = r"""
+import json, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+seen = {}
+started = time.monotonic()
+
+def poll():
+    window = next((w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow"), None)
+    llm = window.service.llm if window is not None else None
+    warmed = llm is not None and llm._sdk_client is not None
+    if window is not None and window.sessions.list.model().rowCount() and "asked" not in seen:
+        seen["asked"] = time.monotonic()
+        seen["warmed_before"] = warmed
+        window.quick_ask()  # what the global hotkey's press calls (ui/global_hotkey.py)
+    if (warmed and "asked" in seen) or time.monotonic() - started > 20:
+        seen["warmed"] = warmed
+        print(json.dumps(seen), flush=True)
+        window.close()
+    else:
+        QTimer.singleShot(20, poll)
+
+QTimer.singleShot(20, poll)
+from desktop_chat.app import main
+sys.exit(main([]))
+"""
+
+
+def test_the_quick_ask_hotkey_warms_the_client_for_its_first_reply(
+    tmp_path: Path, groq_server: FakeGroqServer
+) -> None:
+    data_dir, home = tmp_path / "data", tmp_path / "home"
+    home.mkdir()
+    make_history(data_dir, 3)
+    env = app_environment(
+        home,
+        data_dir,
+        GROQ_API_KEY=groq_server.api_key,
+        GROQ_BASE_URL=groq_server.base_url,
+        QT_QPA_PLATFORM="offscreen",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", QUICK_ASK_WATCHER],
+        env=env,
+        cwd=home,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["warmed_before"] is False  # the idle window had not built it
+    assert seen["warmed"] is True, "opening quick ask did not warm the Groq client up"
+    assert "Traceback" not in done.stderr

@@ -102,4 +102,13 @@ class LLMClient(Protocol):
 
     async def models(self) -> list[str]: ...
 
+    async def transcribe(self, audio: bytes, language: str | None = None) -> str:
+        """The text spoken in a recording (a WAV file's bytes). Raises LLMError."""
+        ...
+
+    def speak(self, text: str, voice: str) -> AsyncGenerator[bytes, None]:
+        """`text` (one sentence, <= 200 characters) spoken: a WAV file's bytes as they
+        arrive. Raises LLMError."""
+        ...
+
     async def close(self) -> None: ...

@@ -319,6 +319,16 @@ class GroqClient:
             raise self._map_error(exc, in_stream=False) from None
         return sorted(m.id for m in listing.data)
 
+    async def transcribe(self, audio: bytes, language: str | None = None) -> str:
+        from . import audio as groq_audio
+
+        return await groq_audio.transcribe(self, audio, language=language)
+
+    def speak(self, text: str, voice: str) -> AsyncGenerator[bytes, None]:
+        from . import audio as groq_audio
+
+        return groq_audio.speak(self, text, voice=voice)
+
     async def close(self) -> None:
         if self._closed:
             return

@@ -63,6 +63,10 @@ def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
         QPointF(0, max(0.0, clip.top() - CODE_PADDING)), Qt.HitTestAccuracy.FuzzyHit
     )
     block = document.findBlock(max(0, position))
+    if block.previous().isValid():
+        # From the block above: a box ending just above the clip may still reach into it
+        # (its bottom padding), and the hit lands in the margin below it, on the next block.
+        block = block.previous()
     if not block.isValid():
         return []
     boxes: list[QRectF] = []

@@ -173,6 +173,7 @@ class ComposerPanel(QWidget):
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        self.input_row = row  # add_input_button puts e.g. the mic beside Send
         row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.edit, 1)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -198,6 +199,11 @@ class ComposerPanel(QWidget):
         button.setObjectName("StatusAction")
         self.status_row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._fit_status_strip()
+
+    def add_input_button(self, button: QWidget) -> None:
+        """A button beside Send (the mic), kept after the edit box, before Send/Stop."""
+        after_edit = self.input_row.indexOf(self.edit) + 1
+        self.input_row.insertWidget(after_edit, button, 0, Qt.AlignmentFlag.AlignBottom)
 
     def add_status_widget(self, widget: QWidget) -> None:
         """A control that stays in the status row (the model picker), beside the status."""

@@ -85,7 +85,7 @@ class ShortcutsDialog(QDialog):
         grid = QGridLayout(sheet)
         grid.setContentsMargins(0, 0, 4, 0)
         grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(5)  # 24 rows fit a 760 px window without scrolling
         grid.setColumnStretch(1, 1)
         self.key_labels: list[QLabel] = []
         self.description_labels: list[QLabel] = []

@@ -62,6 +62,7 @@ from desktop_chat.ui.session_panel import SessionPanel
 from desktop_chat.ui.settings_controller import SettingsController, build_model_picker
 from desktop_chat.ui.theme import THEMES, Theme, apply_theme
 from desktop_chat.ui.transcript import StreamRenderer, build_transcript
+from desktop_chat.ui.voice import VoiceController
 from desktop_chat.ui.welcome import WelcomeView
 from desktop_chat.ui.window_state import (
     DEFAULT_SIZE,
@@ -91,6 +92,7 @@ NOTICE_MS = 4_000  # a notice stays this long before reply progress may replace 
 class MainWindow(QMainWindow):
     reply_finished = Signal(str)  # a reply's text once it streamed to the end (tray notices)
     closing = Signal()  # the window closes for good (not hidden to the tray): the app quits
+    quick_ask_opened = Signal()  # by the hotkey, the tray or another instance: warm up (app.py)
 
     def __init__(
         self,
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         self.settings_ctl = SettingsController(self, key_source)
         self.replies = ReplyController(self)
         self.conversation = ConversationController(self)  # versions, regenerate, edit
+        self.voice = VoiceController(self)  # the mic and Read aloud (ui/voice.py)
         self.attachments = AttachmentsController(self, self.composer, self.service)
         self.delegate.image_clicked.connect(self.attachments.open_image)
         self.keyboard = KeyboardController(self)
@@ -248,7 +251,8 @@ class MainWindow(QMainWindow):
         replies, sessions, actions = self.replies, self.sessions_ctl, self.session_actions
         settings, state, keyboard = self.settings_ctl, self.window_state, self.keyboard
         return {
-            "stop_reply": replies.stop_reply,
+            # Esc: a recording or reading aloud goes first, then the reply's own order.
+            "stop_reply": lambda: self.voice.stop() or replies.stop_reply(),
             "new_session": sessions.new_session,
             "end_session": sessions.end_session,
             "focus_search": self.focus_search,
@@ -259,6 +263,7 @@ class MainWindow(QMainWindow):
             "previous_version": lambda: self.conversation.step_last_version(-1),
             "next_version": lambda: self.conversation.step_last_version(+1),
             "copy_last_reply": replies.copy_last_reply,
+            "toggle_dictation": lambda: self.voice.toggle_dictation(from_shortcut=True),
             "rename_session": actions.rename_session,
             "delete_session": actions.delete_session,
             "open_settings": settings.open_settings,
@@ -394,6 +399,7 @@ class MainWindow(QMainWindow):
         if self.quick_ask_window is None:
             self.quick_ask_window = QuickAskWindow(self)
         self.quick_ask_window.open_fresh()
+        self.quick_ask_opened.emit()
 
     def toggle_visible(self) -> None:
         if self.isVisible() and not self.isMinimized():

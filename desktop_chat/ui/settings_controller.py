@@ -88,6 +88,7 @@ class SettingsController:
             apply_theme(theme)
             window.sessions.set_theme(theme)
             window.delegate.theme = theme
+            window.voice.set_theme()
             self._reset_documents()
         font = QFont(window.font())
         font.setPointSizeF(preferences.font_size)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.llm.audio import VOICES
 from desktop_chat.ui.keyboard_settings import KeyboardPage
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
@@ -134,6 +135,13 @@ class SettingsDialog(QDialog):
         self.send_key.addItem("Ctrl+Enter sends, Enter adds a line", "ctrl+enter")
         self.send_key.setCurrentIndex(self.send_key.findData(preferences.send_key))
 
+        self.voice = QComboBox(self)
+        self.voice.setAccessibleName("Read-aloud voice")
+        self.voice.view().setAccessibleName("Voices")
+        for voice in VOICES:
+            self.voice.addItem(voice.capitalize(), voice)
+        self.voice.setCurrentIndex(self.voice.findData(preferences.voice))
+
         self.key_status = QLabel(KEY_SOURCES.get(key_source, KEY_SOURCES["none"]), self)
         self.key_status.setObjectName("KeyStatus")
         self.key_status.setAccessibleName("API key status")
@@ -202,7 +210,15 @@ class SettingsDialog(QDialog):
         )
         self.keyboard = KeyboardPage(bindings or {}, self)
         self.tabs.addTab(self.keyboard, "Keyboard")
-        self._page("Desktop", [("Tray", self.keep_in_tray), ("Quick ask", self.quick_ask_note)])
+        self._page(
+            "Desktop",
+            [
+                ("Tray", self.keep_in_tray),
+                ("Quick ask", self.quick_ask_note),
+                ("Voice", self.voice),
+                ("", _hint("Read aloud speaks replies in this voice (Groq's Orpheus).", self)),
+            ],
+        )
         self.key_page = self._page("API key", [("Groq", self.key_status), ("", key_row)])
         # Settings > Account: the Supabase section (ui/account.py) goes here.
         self.account_page = QWidget(self)
@@ -280,6 +296,7 @@ class SettingsDialog(QDialog):
             font_size=self.font_size.value(),
             send_key=self.send_key.currentData(),
             keep_in_tray=self.keep_in_tray.isChecked(),
+            voice=self.voice.currentData(),
             reasoning_effort=self.reasoning_effort.currentData(),
             search_model=self.search_model.currentData(),
         )

@@ -52,6 +52,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     ),
     Shortcut("next_version", ("Alt+Right",), "", "", title="next version"),
     Shortcut("copy_last_reply", ("Ctrl+Shift+C",), "Ctrl+Shift+C", "copy the last reply"),
+    Shortcut(
+        "toggle_dictation",
+        ("Ctrl+Shift+Space",),
+        "Ctrl+Shift+Space",
+        "dictate (tap to start and stop, or hold)",
+    ),
     Shortcut("rename_session", ("F2",), "F2", "rename the selected session"),
     Shortcut(
         "delete_session",

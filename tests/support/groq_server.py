@@ -10,6 +10,7 @@ REAL `groq` client:
 Endpoints (paths as the SDK sends them; `base_url` has no /openai/v1 suffix):
 - POST /openai/v1/chat/completions  stream=true -> SSE (chunked, flushed per token), else JSON
 - GET  /openai/v1/models
+- POST /openai/v1/audio/transcriptions, /openai/v1/audio/speech: see groq_audio.py
 
 Vision (console.groq.com/docs/vision): a user message's `content` may be a list of parts,
 `{"type": "text"}` and `{"type": "image_url", "image_url": {"url": "data:<mime>;base64,..."}}`.
@@ -67,7 +68,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import groq_extras
+from . import groq_audio, groq_extras
 
 DEFAULT_API_KEY = "gsk_test_key_123"
 DEFAULT_REPLY = "Hello! I am a fake Groq model. How can I help you today?"
@@ -249,6 +250,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if path.startswith("/openai/v1/audio/"):
+            return groq_audio.handle(self, path, raw)  # multipart in, audio bytes out
         try:
             body = json.loads(raw) if raw else {}
         except ValueError:
@@ -669,6 +672,7 @@ class FakeGroqServer:
         self.fault_after_tokens: int = 2
         self.unstall = threading.Event()
         self.keepalives = 0  # SSE comments written in "keepalive" mode, all requests
+        self.audio = groq_audio.AudioEndpoints()  # speech to text and back: groq_audio.py
 
         self.requests: list[dict[str, Any]] = []  # parsed JSON bodies of POST requests, in order
         self.request_log: list[dict[str, Any]] = []  # every request: method, path, headers, body

@@ -40,6 +40,7 @@ from desktop_chat.ui.transcript.layout import (
     COPY_CODE_LABEL,
     NEXT_VERSION,
     PREVIOUS_VERSION,
+    READ_ALOUD_PILLS,
     RETRY_LABEL,
     SIDE_MARGIN,
     VERSION_ARROWS,
@@ -79,6 +80,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
     edit_requested = Signal(str, str)  # a user message to edit in the composer: (id, text)
     version_step = Signal(str, int)  # show another version of a message: (event id, -1 or +1)
     continue_requested = Signal(str)  # the event id of a stopped or cut reply to go on with
+    read_aloud_requested = Signal(object)  # a reply's MessageItem: read it aloud, or stop
     link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
     image_clicked = Signal(dict)  # an attached image's payload entry, to open large
 
@@ -307,6 +309,10 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
             return True
         if item is model.last_reply() and self.continue_rect(item, option.rect).contains(position):
             self.continue_requested.emit(item.event_id)
+            return True
+        pills = self.action_rects(item, option.rect, last_reply=item is model.last_reply())
+        if any(pills.get(label, QRect()).contains(position) for label in READ_ALOUD_PILLS):
+            self.read_aloud_requested.emit(item)
             return True
         for pill, code in self.code_copy_rects(item, option.rect):
             if pill.contains(position):

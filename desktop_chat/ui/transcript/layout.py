@@ -36,8 +36,11 @@ COPY_LABEL = "Copy"
 EDIT_LABEL = "Edit"
 REGENERATE_LABEL = "↻ Regenerate"
 CONTINUE_LABEL = "Continue"
+READ_ALOUD_LABEL = "Read aloud"  # ui/voice.py speaks the reply
+STOP_READING_LABEL = "■ Stop reading"
 PREVIOUS_VERSION, NEXT_VERSION = "‹", "›"
 VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
+READ_ALOUD_PILLS = (READ_ALOUD_LABEL, STOP_READING_LABEL)
 
 
 def is_version_part(label: str) -> bool:
@@ -154,8 +157,12 @@ class MessageLayout:
             actions += [PREVIOUS_VERSION, f"{item.versions[0]}/{item.versions[1]}", NEXT_VERSION]
         if item.retryable:
             actions.append(RETRY_LABEL)
+        if item.reading_aloud:
+            actions.append(STOP_READING_LABEL)
         if not hovered or item.streaming or not item.text:
             return actions
+        if item.role == Role.ASSISTANT and not item.reading_aloud:
+            actions.append(READ_ALOUD_LABEL)  # where Stop reading shows while it reads
         if item.role in (Role.USER, Role.ASSISTANT, Role.SUMMARY):
             actions.append(COPY_LABEL)
         if item.role == Role.USER:
@@ -301,6 +308,16 @@ class MessageLayout:
             + 2 * ROW_SPACING
             + self._strip_height(item, text_width + 2 * BUBBLE_PADDING)
         )
+
+    def measure(self, item: MessageItem) -> bool:
+        """Lay a row out for real before it is shown (its estimate goes); True when the height
+        the view was last given for it changes, so the view must relayout. A streaming row
+        keeps the height it grows in steps."""
+        if item.streaming:
+            return False
+        given = item.reported_height
+        self.document_for(item)
+        return self.row_height(item, self.row_width()) != given
 
     def _check_measured(self, item: MessageItem, index: QModelIndex, width: int) -> None:
         """After a row's first paint, tell the view if its real height differs from the estimate."""

@@ -41,6 +41,7 @@ class MessageItem:
     selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
     typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
+    reading_aloud: bool = False  # being read aloud: its Stop pill shows without hover
     attachments: list[dict] = field(default_factory=list)  # the payload's (ui/attachment_view.py)
     document: MessageDocument | None = field(default=None, repr=False)
     reasoning: str = ""  # the model's thinking (ui/reasoning_view.py), apart from the text

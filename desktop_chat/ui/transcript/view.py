@@ -16,11 +16,18 @@ from desktop_chat.ui.theme import Theme
 from desktop_chat.ui.transcript.backdrop import Backdrop
 from desktop_chat.ui.transcript.delegate import MessageDelegate
 from desktop_chat.ui.transcript.frame_clock import FrameClock
-from desktop_chat.ui.transcript.layout import STREAM_FOLLOW_ROOM
+from desktop_chat.ui.transcript.layout import (
+    READ_ALOUD_LABEL,
+    STOP_READING_LABEL,
+    STREAM_FOLLOW_ROOM,
+)
 from desktop_chat.ui.transcript.model import ItemRole, MessageItem, TranscriptModel
 
 OLDER_MARGIN = 600  # px from the top at which the next older messages come in
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
+# Rows within this many view heights of the view are laid out before a scroll shows them: their
+# estimated heights, swapped for the real ones at the first paint, would move the text on screen.
+MEASURE_AHEAD = 1
 
 
 class StreamedText(Protocol):
@@ -66,6 +73,7 @@ class TranscriptView(QListView):
         self._drag_start: QPoint | None = None
         self._selected: MessageItem | None = None
         self._loading_older = False
+        self._measuring = False  # laying out the rows near the view (_measure_near_view)
         self._exposed = QRect()  # what the paint event under way redraws (see exposed_rect)
         self._frame_clock = FrameClock(self)  # a streaming reply paces on the whole frame's cost
         self._backdrop = Backdrop(self.viewport())  # Qt paints nothing under the viewport
@@ -283,6 +291,11 @@ class TranscriptView(QListView):
             menu.addAction(
                 "Select all", lambda: self.select_text(item, 0, item.document.characterCount() - 1)
             )
+        if item.role == Role.ASSISTANT and item.text and not item.streaming:
+            menu.addAction(
+                STOP_READING_LABEL if item.reading_aloud else READ_ALOUD_LABEL,
+                lambda: delegate.read_aloud_requested.emit(item),
+            )
         if item.event_id and item.role != Role.ERROR and not item.streaming:
             menu.addSeparator()
             menu.addAction(
@@ -309,6 +322,8 @@ class TranscriptView(QListView):
         return max(bar.minimum(), min(bar.maximum(), target - self.viewport().height()))
 
     def _on_scrolled(self, value: int) -> None:
+        self._measure_near_view()  # may correct the value: read it again below
+        value = self.verticalScrollBar().value()
         follow_value = self._follow_value()  # where the text ends: measured once a scroll
         self._follow = value >= follow_value - FOLLOW_SLACK
         self._show_latest_button(follow_value)
@@ -321,6 +336,57 @@ class TranscriptView(QListView):
         ):
             self._loading_older = True
             QTimer.singleShot(0, self, self.show_older)
+
+    def _measure_near_view(self) -> None:
+        """Lay out for real the rows in and near the view before they are painted. When that
+        changes heights, relayout now and keep the first row starting in the view where it is
+        on screen: rows above it change height out of sight, nothing the reader sees moves.
+        Costs the rows that came near the view (a relayout asks every row's cached height)."""
+        model = self.model()
+        if self._measuring or not isinstance(model, TranscriptModel) or not model.items:
+            return
+        measure = self._delegate().measure
+        self._measuring = True
+        try:
+            for _ in range(3):  # a correction can bring more rows near the view
+                rows = self._rows_near_view(len(model.items))
+                changed = [row for row in rows if measure(model.items[row])]
+                if not changed:
+                    return
+                anchor = self._anchor_row(rows)
+                before = self.visualRect(model.index(anchor)).top()
+                self.scheduleDelayedItemsLayout()
+                self.executeDelayedItemsLayout()
+                moved = self.visualRect(model.index(anchor)).top() - before
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + moved)
+        finally:
+            self._measuring = False
+
+    def _rows_near_view(self, count: int) -> range:
+        """The rows within MEASURE_AHEAD view heights of the view (as laid out now)."""
+        height = self.viewport().height()
+        margin = MEASURE_AHEAD * height
+        first = self.indexAt(QPoint(1, 0)).row()
+        if first < 0:  # the view's top edge is below the last row (or in no row)
+            first = count - 1
+        last = first
+        while first > 0 and self.visualRect(self.model().index(first - 1)).bottom() > -margin:
+            first -= 1
+        while last < count - 1 and self.visualRect(self.model().index(last + 1)).top() < (
+            height + margin
+        ):
+            last += 1
+        return range(first, last + 1)
+
+    def _anchor_row(self, rows: range) -> int:
+        """The row the reader's eyes are on: the first one whose top is in the view (else the
+        one covering the view's top edge)."""
+        for row in rows:
+            top = self.visualRect(self.model().index(row)).top()
+            if top >= 0:
+                return row if top < self.viewport().height() or row == rows.start else row - 1
+        return rows.stop - 1
 
     def show_older(self) -> None:
         """Bring in older messages above, keeping what the reader sees where it is."""

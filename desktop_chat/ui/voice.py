@@ -1,0 +1,338 @@
+"""Voice in the window: the composer's mic (dictation) and a reply's Read aloud.
+
+The flows are core/voice.py's; this module draws them. The mic button (or Ctrl+Shift+Space:
+tap to start and to stop, or hold it down and let go to stop) records from the default input
+while the status row shows a level meter and the time; stopping uploads the recording and the
+words land in the composer at the cursor, to edit or send. Esc throws a recording away.
+Read aloud (a reply's hover pill or context menu) speaks it in Settings' voice; the pill turns
+into "■ Stop reading", and Esc stops it too. Failures are said in the status row; nothing typed
+is touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QWidget
+
+from desktop_chat.core.voice import (
+    DictationFlow,
+    DictationState,
+    Player,
+    ReadAloudFlow,
+    Recorder,
+    VoiceError,
+)
+from desktop_chat.ui.voice_audio import MAX_RECORDING_S, PortAudioPlayer, PortAudioRecorder
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.transcript import MessageItem
+
+METER_STEP_MS = 50
+HOLD_TO_TALK_S = 0.6  # the shortcut held this long: letting go stops the recording
+DICTATION_KEYS = "Ctrl+Shift+Space"
+
+
+def mic_icon(colour: QColor, recording: bool, size: int = 18) -> QIcon:
+    """A microphone (or, while recording, a stop square), drawn: no emoji font needed."""
+    pixmap = QPixmap(size * 2, size * 2)  # drawn at 2x: sharp on high-DPI screens
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if recording:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(QRectF(size * 0.25, size * 0.25, size * 0.5, size * 0.5), 2, 2)
+    else:
+        pen = QPen(colour, size / 10)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(QRectF(size * 0.36, size * 0.1, size * 0.28, size * 0.5), 4, 4)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        arc = QPainterPath()
+        arc.moveTo(size * 0.22, size * 0.42)
+        arc.cubicTo(size * 0.22, size * 0.82, size * 0.78, size * 0.82, size * 0.78, size * 0.42)
+        painter.drawPath(arc)
+        painter.drawLine(QPointF(size * 0.5, size * 0.72), QPointF(size * 0.5, size * 0.9))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _application() -> QCoreApplication:
+    app = QApplication.instance()
+    assert app is not None  # the window exists, so the application does
+    return app
+
+
+class LevelMeter(QWidget):
+    """How loud the microphone is: a bar that jumps up and falls back slowly."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("LevelMeter")
+        self.setAccessibleName("Microphone level")
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.level = 0.0
+        self.colour = QColor("#4caf7a")
+        self.track = QColor(128, 128, 128, 90)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(90, 10)
+
+    def set_level(self, peak: float) -> None:
+        # Speech peaks are short: show them at once, let them fall over ~0.5 s.
+        self.level = max(min(1.0, peak), self.level * 0.8)
+        self.setAccessibleDescription(f"{round(self.level * 100)}%")
+        self.update()
+
+    def paintEvent(self, _event: object) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        rect = QRectF(self.rect()).adjusted(0, 1, 0, -1)
+        painter.setBrush(self.track)
+        painter.drawRoundedRect(rect, 4, 4)
+        # A little loudness shows: the bar follows the level's square root, as ears do.
+        filled = QRectF(rect.left(), rect.top(), rect.width() * self.level**0.5, rect.height())
+        painter.setBrush(self.colour)
+        painter.drawRoundedRect(filled, 4, 4)
+
+
+class VoiceController(QObject):
+    """Wires the mic, the meter and Read aloud to the window (built by MainWindow)."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        recorder: Callable[[], Recorder] = PortAudioRecorder,
+        player: Callable[[], Player] = PortAudioPlayer,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self._make_recorder = recorder
+        self._make_player = player
+        self.flow: DictationFlow | None = None
+        self.reading_item: MessageItem | None = None
+        self.read_task: asyncio.Task[None] | None = None
+        self.transcribe_task: asyncio.Task[None] | None = None
+        self._pressed_at: float | None = None  # when the shortcut started this recording
+        self._started_at = 0.0  # the clock shows the time since the click, as a person counts
+
+        composer = window.composer
+        self.mic_button = QPushButton(composer)
+        self.mic_button.setObjectName("MicButton")
+        self.mic_button.setCheckable(True)
+        self.mic_button.setAccessibleName("Dictate")
+        self.mic_button.setAccessibleDescription(
+            f"Record your voice; the words land in the message box. {DICTATION_KEYS}."
+        )
+        self.mic_button.setToolTip(f"Dictate ({DICTATION_KEYS})")
+        self.mic_button.setIconSize(QSize(18, 18))
+        self.mic_button.clicked.connect(lambda: self.toggle_dictation())
+        composer.add_input_button(self.mic_button)
+        # Tab goes from the message box to the mic, then on to Send.
+        QWidget.setTabOrder(composer.edit, self.mic_button)
+        QWidget.setTabOrder(self.mic_button, composer.send_button)
+
+        self.meter = LevelMeter(composer)
+        self.clock = QLabel("", composer)
+        self.clock.setObjectName("RecordingTime")
+        self.clock.setTextFormat(Qt.TextFormat.PlainText)
+        self.clock.setAccessibleName("Recording time")
+        for widget in (self.meter, self.clock):
+            composer.add_status_widget(widget)
+            widget.hide()
+        self._meter_timer = QTimer(self)
+        self._meter_timer.setInterval(METER_STEP_MS)
+        self._meter_timer.timeout.connect(self._tick)
+        window.delegate.read_aloud_requested.connect(self.toggle_read_aloud)
+        window.closing.connect(self.stop)  # no microphone or speaker left open at quit
+        self.set_theme()
+
+    def set_theme(self) -> None:
+        theme = self.window.theme
+        self.meter.colour = QColor(theme.accent)
+        self._show_mic_state()
+
+    # ------------------------------------------------------------------ dictation
+
+    @property
+    def recording(self) -> bool:
+        return self.flow is not None and self.flow.state is DictationState.RECORDING
+
+    def toggle_dictation(self, from_shortcut: bool = False) -> None:
+        if self.recording:
+            self.finish_dictation()
+        elif self.transcribe_task is None or self.transcribe_task.done():
+            self.start_dictation(from_shortcut)
+
+    def start_dictation(self, from_shortcut: bool = False) -> None:
+        llm = self.window.service.llm
+        if llm is None:
+            self._show_mic_state()
+            self.window.show_status("Dictation needs a Groq API key. Add one in Settings.")
+            return
+        self.flow = DictationFlow(llm, self._make_recorder)
+        try:
+            self.flow.start()
+        except VoiceError as error:
+            self.flow = None
+            self._show_mic_state()
+            self.window.show_notice(error.message)
+            return
+        if from_shortcut:
+            self._pressed_at = time.monotonic()
+            _application().installEventFilter(self)
+        self.meter.level = 0.0
+        self._started_at = time.monotonic()
+        self.clock.setText("0:00")
+        self.meter.show()
+        self.clock.show()
+        self._meter_timer.start()
+        self._show_mic_state()
+        self.window.show_status("Listening… click ■ to stop, Esc to cancel.")
+
+    def _tick(self) -> None:
+        recorder = self.flow.recorder if self.flow is not None else None
+        if recorder is None:
+            return
+        self.meter.set_level(recorder.level())
+        seconds = int(time.monotonic() - self._started_at)
+        self.clock.setText(f"{seconds // 60}:{seconds % 60:02d}")
+        if recorder.elapsed() >= MAX_RECORDING_S:
+            self.finish_dictation()
+
+    def finish_dictation(self) -> None:
+        flow = self.flow
+        if flow is None or flow.state is not DictationState.RECORDING:
+            return
+        self._end_recording_view()
+        self.window.show_status("Transcribing…")
+        self.mic_button.setEnabled(False)
+        self.transcribe_task = self.window._spawn(self._transcribe(flow))
+
+    async def _transcribe(self, flow: DictationFlow) -> None:
+        try:
+            text = await flow.finish()
+        except VoiceError as error:
+            self.window.show_notice(error.message)
+            return
+        finally:
+            self.mic_button.setEnabled(True)
+            self._show_mic_state()
+        edit = self.window.composer.edit
+        cursor = edit.textCursor()
+        typed = edit.toPlainText()
+        before, after = typed[: cursor.position()], typed[cursor.position() :]
+        # Dictated words do not stick to the words around them.
+        if before and not before[-1].isspace():
+            text = " " + text
+        if after and not after[0].isspace():
+            text += " "
+        cursor.insertText(text)
+        edit.setTextCursor(cursor)
+        edit.setFocus()
+        self.window.show_status("Dictated. Check the words, then send.")
+
+    def cancel_dictation(self) -> bool:
+        """Esc while recording: throw the recording away. True if there was one."""
+        flow = self.flow
+        if flow is None or flow.state is not DictationState.RECORDING:
+            return False
+        flow.cancel()
+        self._end_recording_view()
+        self._show_mic_state()
+        self.window.show_status("Recording discarded.")
+        return True
+
+    def _end_recording_view(self) -> None:
+        self._meter_timer.stop()
+        self.meter.hide()
+        self.clock.hide()
+        if self._pressed_at is not None:
+            _application().removeEventFilter(self)
+            self._pressed_at = None
+
+    def _show_mic_state(self) -> None:
+        recording = self.recording
+        self.mic_button.setChecked(recording)
+        colour = QColor("white") if recording else QColor(self.window.theme.text)
+        self.mic_button.setIcon(mic_icon(colour, recording))
+        self.mic_button.setAccessibleName("Stop dictating" if recording else "Dictate")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Hold to talk: the shortcut's key let go after HOLD_TO_TALK_S stops the recording
+        (a tap leaves it running until the next press)."""
+        if (
+            event.type() == QEvent.Type.KeyRelease
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and not event.isAutoRepeat()
+            and self._pressed_at is not None
+            and time.monotonic() - self._pressed_at >= HOLD_TO_TALK_S
+        ):
+            self.finish_dictation()
+        return False
+
+    # ------------------------------------------------------------------ read aloud
+
+    def toggle_read_aloud(self, item: MessageItem) -> None:
+        if item is self.reading_item:
+            self.stop_reading()
+            return
+        self.stop_reading()
+        llm = self.window.service.llm
+        if llm is None:
+            self.window.show_status("Reading aloud needs a Groq API key. Add one in Settings.")
+            return
+        self.reading_item = item
+        item.reading_aloud = True
+        self._repaint()
+        self.read_task = self.window._spawn(self._read(item, ReadAloudFlow(llm)))
+
+    async def _read(self, item: MessageItem, flow: ReadAloudFlow) -> None:
+        voice = self.window.preferences.voice
+        self.window.show_status("Reading aloud… Esc stops.")
+
+        def progress(index: int, count: int) -> None:
+            if count > 1:
+                self.window.show_status(f"Reading aloud ({index + 1} of {count})… Esc stops.")
+
+        try:
+            await flow.read(item.text, voice, self._make_player(), progress)
+            self.window.show_status("")
+        except VoiceError as error:
+            self.window.show_notice(error.message)
+        except asyncio.CancelledError:
+            self.window.show_status("Stopped reading aloud.")
+            raise
+        finally:
+            item.reading_aloud = False
+            if self.reading_item is item:
+                self.reading_item = None
+            self._repaint()
+
+    def stop_reading(self) -> bool:
+        """Stop reading aloud. True if something was being read."""
+        task = self.read_task
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
+
+    def stop(self) -> bool:
+        """Esc: a recording is discarded, else reading aloud stops. True if either was on."""
+        return self.cancel_dictation() or self.stop_reading()
+
+    def _repaint(self) -> None:
+        view = self.window.transcript
+        view.scheduleDelayedItemsLayout()
+        view.viewport().update()

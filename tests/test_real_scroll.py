@@ -1,0 +1,108 @@
+"""Scrolling up a long session with the mouse wheel in a real X11 window moves the text by
+exactly the wheel's step, each step (pixels read from the X server): rows laid out for the first
+time above the view do not push the text the reader is on. Both themes, a small and a large
+window. The logic alone: tests/test_scroll_anchor.py."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat.models import Session
+from desktop_chat.ui.transcript.view import OLDER_MARGIN
+from tests.support import xinput
+from tests.support.pixels import as_array, failure_shot, grab_screen
+from tests.test_real_transcript import settle
+from tests.test_real_tree import themed_app
+from tests.test_scroll_anchor import varied_events
+
+pytestmark = pytest.mark.real_window
+
+WHEEL_UP = 4  # the X server's button for a turn of the wheel away from the user
+STEPS = 30
+
+
+def stored_session(store, run, count: int) -> str:
+    """A session of `count` varied messages (bench/open_session.py's), one transaction."""
+    session = Session(title="varied")
+    run(store.create_session(session))
+    events = varied_events(count, session_id=session.session_id)
+    with store._db:
+        store._db.executemany(
+            "INSERT INTO events (event_id, session_id, type, timestamp, payload, parent_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.event_id,
+                    e.session_id,
+                    str(e.type),
+                    e.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    json.dumps(e.payload),
+                    e.parent_id,
+                )
+                for e in events
+            ],
+        )
+        store._db.execute(
+            "UPDATE sessions SET active_leaf = ? WHERE session_id = ?",
+            (events[-1].event_id, session.session_id),
+        )
+    return session.session_id
+
+
+def differing(before: np.ndarray, after: np.ndarray, shift: int, limit: int) -> int:
+    """How many rows of pixels above `limit` differ once `before` is moved down by `shift`."""
+    first = before[: limit - shift].astype(np.int16)
+    second = after[shift:limit].astype(np.int16)
+    return int((np.abs(first - second).max(axis=2) > 8).any(axis=1).sum())
+
+
+def content_shift(before: QImage, after: QImage, limit: int) -> int:
+    """How far down the text moved between two grabs: the shift that matches best."""
+    a, b = as_array(before)[:, ::8], as_array(after)[:, ::8]  # every 8th column is enough
+    return min(range(limit // 2), key=lambda shift: differing(a, b, shift, limit))
+
+
+@pytest.mark.parametrize(
+    ("theme", "size"), [("dark", (1400, 900)), ("light", (700, 550))], ids=["dark", "light"]
+)
+def test_each_turn_of_the_wheel_moves_the_text_by_its_step(
+    qtbot, run, tmp_path, groq_server, theme: str, size: tuple[int, int]
+) -> None:
+    app = themed_app(qtbot, run, tmp_path, groq_server, theme, size)
+    run(app.window.open_session(stored_session(app.store, run, 120)))
+    view = app.window.transcript
+    bar = view.verticalScrollBar()
+    assert bar.isVisible()
+    # The wheel turned over the scroll bar: no row is hovered (hover lines would differ).
+    at = QPoint(bar.width() // 2, bar.height() // 2)
+    xinput.move(bar, at)
+    settle(qtbot, app)
+    step = bar.singleStep() * QApplication.wheelScrollLines()
+    jumps = []
+    for number in range(STEPS):
+        value = bar.value()
+        if value - step < OLDER_MARGIN:
+            break
+        before = grab_screen(view.viewport())
+        xinput.click(bar, at, button=WHEEL_UP)
+        qtbot.waitUntil(lambda value=value: bar.value() != value, timeout=3_000)
+        settle(qtbot, app)
+        after = grab_screen(view.viewport())
+        # Above the floating "↓ Latest" button, which stays where it is while the text moves.
+        button = view.latest_button.geometry().translated(-view.viewport().pos())
+        limit = button.top() - 2 if view.latest_button.isVisible() else before.height()
+        if differing(as_array(before), as_array(after), step, limit):
+            jumps.append(content_shift(before, after, limit) - step)
+            failure_shot(before, f"scroll-{theme}-{number}-before")
+            failure_shot(after, f"scroll-{theme}-{number}-after")
+    assert number >= STEPS - 1, f"the session ended after {number} steps"
+    # Each entry: how much further than the step the text moved (0: it moved by the step, but
+    # part of what was shown before was painted differently after it).
+    assert not jumps, f"{len(jumps)} of {STEPS} steps of {step} px moved the text: {jumps}"
+    app.close()
