@@ -128,12 +128,7 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
             browser.close()
 
     with loop:
-        try:
-            loop.run_until_complete(main())
-        except RuntimeError as error:  # closing the client after the window: figures are in
-            if "cpu" not in figures:
-                raise
-            print(f"after the measurement: {error!r}", file=sys.stderr)
+        loop.run_until_complete(main())
     return figures
 
 
