@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 QUEUED_NOTICE = "Queued — sends when the reply finishes (Esc or editing cancels)."
 BURST_SECONDS = 0.05
+# s between updates of the "Replying… N tokens/s" line: a figure that changes 40 times a second
+# cannot be read, and each change repaints the composer's glass panel under it.
+PROGRESS_STEP_S = 0.5
 
 # What the chat service is asked to do, given where each piece of the reply goes.
 ReplyRun = Callable[[Callable[[str], None]], Awaitable[ReplyOutcome]]
@@ -196,17 +199,20 @@ class ReplyController:
         first_token_at: float | None = None  # the rate counts from here, not the wait before
         self.finished = False
         pieces = 0
+        progress_at = 0.0  # when the rate was last shown
 
         def on_piece(piece: str) -> None:
-            nonlocal pieces, first_token_at
+            nonlocal pieces, first_token_at, progress_at
             pieces += 1
             renderer.feed(piece)
+            now = time.monotonic()
             if pieces == 1:
-                first_token_at = time.monotonic()
+                first_token_at = progress_at = now
                 # The message and the session's title are stored by now: list it at once.
                 window._spawn(window.refresh_sessions())
-            elapsed = time.monotonic() - first_token_at
-            if pieces % 25 == 0 and elapsed > 0:
+            elapsed = now - first_token_at
+            if now - progress_at >= PROGRESS_STEP_S and elapsed > 0:
+                progress_at = now
                 window.show_progress(
                     f"Replying… {(pieces - 1) / elapsed:,.0f} tokens/s  (Esc to stop)"
                 )

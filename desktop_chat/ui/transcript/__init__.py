@@ -2,8 +2,9 @@
 
 One MessageDocument per message, built lazily by the delegate and kept on the item; its settled
 text is painted from cached tiles (text_tiles). While a reply streams, pieces are buffered and put
-on screen once per frame; frames are paced to the machine (about 15% of a core), and the view
-steps ahead of the text instead of scrolling at every frame.
+on screen once per frame, 30 a second at most; frames are paced to the machine (about 15% of a
+core, the window's repaint included), and the view steps ahead of the text instead of scrolling
+at every frame.
 
 One job per file:
 - model.py: MessageItem (a row) and TranscriptModel (the rows of a session, newest first in).
@@ -12,6 +13,8 @@ One job per file:
 - bubble.py: draw_bubble, the rounded bubble behind the text.
 - view.py: TranscriptView (scrolling, following, selecting) and build_transcript.
 - stream_renderer.py: StreamRenderer, which puts a streaming reply on screen once per frame.
+- frame_clock.py: FrameClock, what the window's last repaint cost (the renderer paces on it).
+- backdrop.py: Backdrop, the window's gradient under the bubbles, painted by the opaque viewport.
 
 The names other modules import are re-exported here, so `from desktop_chat.ui.transcript
 import X` works whichever file holds X.

@@ -5,16 +5,17 @@ delegate."""
 
 from __future__ import annotations
 
-import time
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QTextCursor
+from PySide6.QtGui import QKeySequence, QPainter, QTextCursor
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QToolTip
 
 from desktop_chat.ui.message_document import Role
 from desktop_chat.ui.theme import Theme
+from desktop_chat.ui.transcript.backdrop import Backdrop
 from desktop_chat.ui.transcript.delegate import MessageDelegate
+from desktop_chat.ui.transcript.frame_clock import FrameClock
 from desktop_chat.ui.transcript.layout import (
     READ_ALOUD_LABEL,
     STOP_READING_LABEL,
@@ -74,7 +75,8 @@ class TranscriptView(QListView):
         self._loading_older = False
         self._measuring = False  # laying out the rows near the view (_measure_near_view)
         self._exposed = QRect()  # what the paint event under way redraws (see exposed_rect)
-        self.last_paint_cost = 0.0  # s of CPU the last repaint took (a streaming reply paces on it)
+        self._frame_clock = FrameClock(self)  # a streaming reply paces on the whole frame's cost
+        self._backdrop = Backdrop(self.viewport())  # Qt paints nothing under the viewport
         self._stream: StreamedText | None = None  # the reply whose text end the view follows
         self.context_menu: QMenu | None = None  # the last one shown (tests read its actions)
         bar = self.verticalScrollBar()
@@ -93,12 +95,33 @@ class TranscriptView(QListView):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         self._exposed = event.rect()
-        started = time.thread_time()
+        painter = QPainter(self.viewport())
+        self._backdrop.paint(painter, event.rect())
+        painter.end()
         try:
             super().paintEvent(event)
         finally:
             self._exposed = QRect()
-            self.last_paint_cost = time.thread_time() - started
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+        # Opaque, the viewport would be scrolled by moving its pixels, backdrop and all; the
+        # window's gradient must stay where it is, so the view is repainted instead.
+        viewport = self.viewport()
+        viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        try:
+            super().scrollContentsBy(dx, dy)
+        finally:
+            viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._frame_clock.watch()
+
+    @property
+    def last_paint_cost(self) -> float:
+        """s of CPU the window's last repaint took: this view's paint, whatever Qt painted
+        under it, and sending the pixels to the display."""
+        return self._frame_clock.last_cost
 
     def exposed_rect(self) -> QRect:
         """The part of the viewport the paint event under way redraws (a null rect between
