@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from desktop_chat.core.fuzzy import fuzzy_filter
 from desktop_chat.ui.shortcuts import Shortcut
 from desktop_chat.ui.theme import Theme
+
+translate = QCoreApplication.translate
 
 MAX_ROWS = 200  # enough to scroll through; a longer list helps no one choose
 ROW_HEIGHT = 34
@@ -54,7 +56,9 @@ def action_entries(
             continue
         title = shortcut.description or shortcut.action.replace("_", " ")
         if shortcut.action == "zoom_in":
-            title = "larger text"  # the table's row covers zoom in and out together
+            title = translate(
+                "CommandPalette", "larger text"
+            )  # the table's row covers zoom in and out together
         key = (
             QKeySequence(shortcut.keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
             if shortcut.keys
@@ -116,20 +120,20 @@ class CommandPalette(QFrame):
     def __init__(self, theme: Theme, parent: QWidget):
         super().__init__(parent)
         self.setObjectName("CommandPalette")
-        self.setAccessibleName("Command palette")
+        self.setAccessibleName(translate("CommandPalette", "Command palette"))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.entries: list[PaletteEntry] = []
         self.search = QLineEdit(self)
         self.search.setObjectName("PaletteSearch")
-        self.search.setAccessibleName("Search actions and sessions")
-        self.search.setPlaceholderText("Type an action or a session…")
+        self.search.setAccessibleName(translate("CommandPalette", "Search actions and sessions"))
+        self.search.setPlaceholderText(translate("CommandPalette", "Type an action or a session…"))
         self.search.setClearButtonEnabled(True)
         for button in self.search.findChildren(QToolButton):  # the clear button Qt adds
-            button.setAccessibleName("Clear the search")
+            button.setAccessibleName(translate("CommandPalette", "Clear the search"))
         self.list = QListWidget(self)
         self.list.setObjectName("PaletteList")
-        self.list.setAccessibleName("Matching actions and sessions")
+        self.list.setAccessibleName(translate("CommandPalette", "Matching actions and sessions"))
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search field
         self.list.setMouseTracking(True)
         self.list.setUniformItemSizes(True)

@@ -25,6 +25,7 @@ class Preferences:
     font_size: float = 10.5
     send_key: str = "enter"
     keep_in_tray: bool = False  # closing the window hides it to the tray; Quit quits
+    language: str = "system"  # ui/language.py reads it at start-up (LANGUAGE_CHOICES)
 
     @classmethod
     def load(cls, store: QSettings, defaults: Preferences | None = None) -> Preferences:
@@ -56,6 +57,8 @@ class Preferences:
             self.theme = "system"
         if self.send_key not in SEND_KEYS:
             self.send_key = "enter"
+        if self.language not in ("system", "en", "de"):  # ui/language.py's LANGUAGE_CHOICES
+            self.language = "system"
 
     def resolved_theme(self) -> str:
         if self.theme != "system":
