@@ -24,17 +24,29 @@ def _english(context: str, text: str, disambiguation: str | None = None, n: int 
     return text.replace("%n", str(n)) if n >= 0 else text
 
 
+def _english_number(value: int) -> str:
+    return f"{value:,}"
+
+
 _translator: Translator = _english
+_number: Callable[[int], str] = _english_number
 
 
-def install(translator: Translator | None) -> None:
-    """Use `translator` (QCoreApplication.translate's signature) from now on; None: English."""
-    global _translator
+def install(translator: Translator | None, number: Callable[[int], str] | None = None) -> None:
+    """Use `translator` (QCoreApplication.translate's signature) and `number` (the locale's
+    digit grouping) from now on; None: English."""
+    global _translator, _number
     _translator = translator or _english
+    _number = number or _english_number
 
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
     return _translator(context, text, disambiguation, n)
+
+
+def number(value: int) -> str:
+    """A count as the reader's locale writes it: 12,000 / 12.000."""
+    return _number(value)
 
 
 def translatable(context: str, text: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -44,8 +45,14 @@ def translations_dir() -> Path:
     return resources_dir() / "i18n"
 
 
-def qt_translations_dir() -> str:
-    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+def qt_translations_dirs() -> list[str]:
+    """Where Qt's own .qm files are: Qt's configured folder, and in a PyInstaller bundle the
+    copy build.spec keeps (PySide6/Qt/translations), should the two differ."""
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        folders.append(str(Path(frozen_root) / "PySide6" / "Qt" / "translations"))
+    return folders
 
 
 def chosen_language(store: QSettings | None = None, environ=os.environ) -> str:
@@ -71,22 +78,30 @@ def install_language(choice: str) -> QLocale:
     """Install the translators for `choice` (replacing earlier ones) and make its locale the
     default one; returns that locale."""
     app = QCoreApplication.instance()
-    for translator in _installed:
-        app.removeTranslator(translator)
-    _installed.clear()
+    remove_translations()
     locale = locale_for(choice)
     QLocale.setDefault(locale)
     # English has a .qm too, for its plurals ("%n matches" -> "1 match"); Qt's is not needed.
-    sources = [("desktop_chat", str(translations_dir()))]
+    sources = [("desktop_chat", [str(translations_dir())])]
     if locale.language() != QLocale.Language.English:
-        sources.append(("qtbase", qt_translations_dir()))
-    for name, folder in sources:
+        sources.append(("qtbase", qt_translations_dirs()))
+    for name, folders in sources:
         translator = QTranslator(app)
-        if translator.load(locale, name, "_", folder):
+        if any(translator.load(locale, name, "_", folder) for folder in folders):
             app.installTranslator(translator)
             _installed.append(translator)
-    i18n.install(QCoreApplication.translate)
+    i18n.install(QCoreApplication.translate, number)
     return locale
+
+
+def remove_translations() -> None:
+    """Back to the source text (English) and the system's locale."""
+    app = QCoreApplication.instance()
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    QLocale.setDefault(QLocale.system())
+    i18n.install(None)
 
 
 def installed_translations() -> list[str]:

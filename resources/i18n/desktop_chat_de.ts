@@ -5,391 +5,525 @@
         <name>Account</name>
         <message>
             <source>Account</source>
-            <translation type="unfinished" />
+            <translation>Konto</translation>
         </message>
         <message>
             <source>Account status</source>
-            <translation type="unfinished" />
+            <translation>Kontostatus</translation>
         </message>
         <message>
             <source>Continue anonymously</source>
-            <translation type="unfinished" />
+            <translation>Anonym fortfahren</translation>
         </message>
         <message>
             <source>Could not reach the server. Check your connection and try again.</source>
-            <translation type="unfinished" />
+            <translation>Der Server ist nicht erreichbar. Prüfe deine Verbindung und versuche es erneut.</translation>
         </message>
         <message>
             <source>Creating your account…</source>
-            <translation type="unfinished" />
+            <translation>Konto wird angelegt…</translation>
         </message>
         <message>
             <source>Email</source>
-            <translation type="unfinished" />
+            <translation>E-Mail</translation>
         </message>
         <message>
             <source>Enter your email and password first.</source>
-            <translation type="unfinished" />
+            <translation>Gib zuerst deine E-Mail-Adresse und dein Passwort ein.</translation>
         </message>
         <message>
             <source>Not signed in: your chats stay on this device. Sign in to keep them in sync across machines.</source>
-            <translation type="unfinished" />
+            <translation>Nicht angemeldet: Deine Chats bleiben auf diesem Gerät. Melde dich an, um sie zwischen Rechnern abzugleichen.</translation>
         </message>
         <message>
             <source>Password</source>
-            <translation type="unfinished" />
+            <translation>Passwort</translation>
         </message>
         <message>
             <source>Sign in</source>
-            <translation type="unfinished" />
+            <translation>Anmelden</translation>
         </message>
         <message>
             <source>Sign out</source>
-            <translation type="unfinished" />
+            <translation>Abmelden</translation>
         </message>
         <message>
             <source>Sign up</source>
-            <translation type="unfinished" />
+            <translation>Registrieren</translation>
         </message>
         <message>
             <source>Signed in as {account}. {status}.</source>
-            <translation type="unfinished" />
+            <translation>Angemeldet als {account}. {status}.</translation>
         </message>
         <message>
             <source>Signing in…</source>
-            <translation type="unfinished" />
+            <translation>Anmeldung läuft…</translation>
         </message>
         <message>
             <source>Signing out…</source>
-            <translation type="unfinished" />
+            <translation>Abmeldung läuft…</translation>
         </message>
         <message>
             <source>Something went wrong: {error}</source>
-            <translation type="unfinished" />
+            <translation>Etwas ist schiefgegangen: {error}</translation>
         </message>
         <message>
             <source>Sync is off. To keep your chats in Supabase as well, set SUPABASE_URL and SUPABASE_KEY (see docs/supabase.md) and restart Desktop Chat.</source>
-            <translation type="unfinished" />
+            <translation>Die Synchronisierung ist aus. Um deine Chats auch in Supabase zu speichern, setze SUPABASE_URL und SUPABASE_KEY (siehe docs/supabase.md) und starte Desktop Chat neu.</translation>
         </message>
         <message>
             <source>Sync status</source>
-            <translation type="unfinished" />
+            <translation>Synchronisierungsstatus</translation>
         </message>
         <message>
             <source>This system has no keychain to keep the sign-in in, so it lasts until Desktop Chat closes: you will need to sign in again next time.</source>
-            <translation type="unfinished" />
+            <translation>Dieses System hat keinen Schlüsselbund für die Anmeldung, daher gilt sie nur, bis Desktop Chat geschlossen wird: Beim nächsten Mal musst du dich erneut anmelden.</translation>
         </message>
     </context>
     <context>
         <name>ApiKeyDialog</name>
         <message>
             <source>API key</source>
-            <translation type="unfinished" />
+            <translation>API-Schlüssel</translation>
         </message>
         <message>
             <source>Desktop Chat needs a Groq API key to answer. Create one at console.groq.com/keys and paste it here. It is kept in your system keychain, never in a file or a log.</source>
-            <translation type="unfinished" />
+            <translation>Desktop Chat braucht einen Groq-API-Schlüssel, um zu antworten. Erstelle einen unter console.groq.com/keys und füge ihn hier ein. Er wird im Schlüsselbund deines Systems aufbewahrt, nie in einer Datei oder einem Protokoll.</translation>
         </message>
         <message>
             <source>Groq API key</source>
-            <translation type="unfinished" />
+            <translation>Groq-API-Schlüssel</translation>
         </message>
         <message>
             <source>Not now</source>
-            <translation type="unfinished" />
+            <translation>Nicht jetzt</translation>
         </message>
         <message>
             <source>Save key</source>
-            <translation type="unfinished" />
+            <translation>Schlüssel speichern</translation>
+        </message>
+    </context>
+    <context>
+        <name>App</name>
+        <message>
+            <source>The chat database was damaged, so it was moved to {path} and a fresh one was started.</source>
+            <translation>Die Chat-Datenbank war beschädigt. Sie wurde nach {path} verschoben, und eine neue wurde angelegt.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChatService</name>
+        <message numerus="yes">
+            <source>(%n messages).</source>
+            <translation>
+                <numerusform>(%n Nachricht).</numerusform>
+                <numerusform>(%n Nachrichten).</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Add your Groq API key to start chatting.</source>
+            <translation>Füge deinen Groq-API-Schlüssel hinzu, um zu chatten.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Imported %n sessions</source>
+            <translation>
+                <numerusform>%n Sitzung importiert</numerusform>
+                <numerusform>%n Sitzungen importiert</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Nothing new to import: every message in the file is here already.</source>
+            <translation>Nichts Neues zu importieren: Jede Nachricht der Datei ist schon vorhanden.</translation>
+        </message>
+        <message>
+            <source>Only a reply can be continued.</source>
+            <translation>Nur eine Antwort kann fortgesetzt werden.</translation>
+        </message>
+        <message>
+            <source>Only your own messages can be edited.</source>
+            <translation>Nur deine eigenen Nachrichten können bearbeitet werden.</translation>
+        </message>
+        <message>
+            <source>Stopped.</source>
+            <translation>Angehalten.</translation>
+        </message>
+        <message>
+            <source>That message is no longer in this session.</source>
+            <translation>Diese Nachricht ist nicht mehr in dieser Sitzung.</translation>
+        </message>
+        <message>
+            <source>That session is no longer here.</source>
+            <translation>Diese Sitzung gibt es nicht mehr.</translation>
+        </message>
+        <message>
+            <source>The app closed before this reply finished.</source>
+            <translation>Die App wurde beendet, bevor diese Antwort fertig war.</translation>
+        </message>
+        <message>
+            <source>There is no message to answer yet.</source>
+            <translation>Es gibt noch keine Nachricht zu beantworten.</translation>
+        </message>
+        <message>
+            <source>There is no reply to continue.</source>
+            <translation>Es gibt keine Antwort zum Fortsetzen.</translation>
+        </message>
+        <message>
+            <source>This message has a broken character (character {position}, often left by a bad copy and paste) that cannot be saved. Retype that part and send again.</source>
+            <translation>Diese Nachricht enthält ein defektes Zeichen (Zeichen {position}, oft von fehlerhaftem Kopieren und Einfügen), das nicht gespeichert werden kann. Tippe diesen Teil neu und sende erneut.</translation>
+        </message>
+        <message>
+            <source>This message is {length} characters long; the model reads at most about {limit}. Shorten it or send it in parts.</source>
+            <translation>Diese Nachricht ist {length} Zeichen lang; das Modell liest höchstens etwa {limit}. Kürze sie oder sende sie in Teilen.</translation>
+        </message>
+        <message>
+            <source>This reply answers no message, so it cannot be continued.</source>
+            <translation>Diese Antwort gehört zu keiner Nachricht und kann daher nicht fortgesetzt werden.</translation>
+        </message>
+        <message>
+            <source>Type a message first.</source>
+            <translation>Schreib zuerst eine Nachricht.</translation>
         </message>
     </context>
     <context>
         <name>CommandPalette</name>
         <message>
             <source>Clear the search</source>
-            <translation type="unfinished" />
+            <translation>Suche leeren</translation>
         </message>
         <message>
             <source>Command palette</source>
-            <translation type="unfinished" />
+            <translation>Befehlspalette</translation>
         </message>
         <message>
             <source>Matching actions and sessions</source>
-            <translation type="unfinished" />
+            <translation>Passende Aktionen und Sitzungen</translation>
         </message>
         <message>
             <source>Search actions and sessions</source>
-            <translation type="unfinished" />
+            <translation>Aktionen und Sitzungen suchen</translation>
         </message>
         <message>
             <source>Type an action or a session…</source>
-            <translation type="unfinished" />
+            <translation>Aktion oder Sitzung eingeben…</translation>
         </message>
         <message>
             <source>larger text</source>
-            <translation type="unfinished" />
+            <translation>größere Schrift</translation>
         </message>
     </context>
     <context>
         <name>KeyDestination</name>
         <message>
             <source>Don't send</source>
-            <translation type="unfinished" />
+            <translation>Nicht senden</translation>
         </message>
         <message>
             <source>GROQ_BASE_URL sends requests to {new}, but your saved Groq key was saved for {old}.
 
 Send your key and your messages to the new address? If you did not set GROQ_BASE_URL yourself, choose “Don't send”: Desktop Chat then starts without the key, and your key stays in the keychain.</source>
-            <translation type="unfinished" />
+            <translation>GROQ_BASE_URL schickt Anfragen an {new}, aber dein gespeicherter Groq-Schlüssel wurde für {old} gespeichert.
+
+Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ_BASE_URL nicht selbst gesetzt hast, wähle „Nicht senden“: Desktop Chat startet dann ohne den Schlüssel, und dein Schlüssel bleibt im Schlüsselbund.</translation>
         </message>
         <message>
             <source>Send the key there</source>
-            <translation type="unfinished" />
+            <translation>Schlüssel dorthin senden</translation>
         </message>
         <message>
             <source>Send your key to another server?</source>
-            <translation type="unfinished" />
+            <translation>Schlüssel an einen anderen Server senden?</translation>
         </message>
     </context>
     <context>
         <name>QuickAsk</name>
         <message>
             <source>Add a Groq API key in the main window first (Settings).</source>
-            <translation type="unfinished" />
+            <translation>Füge zuerst im Hauptfenster einen Groq-API-Schlüssel hinzu (Einstellungen).</translation>
         </message>
         <message>
             <source>Answer</source>
-            <translation type="unfinished" />
+            <translation>Antwort</translation>
         </message>
         <message>
             <source>Ask anything…  Enter asks, Esc closes</source>
-            <translation type="unfinished" />
+            <translation>Frag etwas…  Eingabe fragt, Esc schließt</translation>
         </message>
         <message>
             <source>Enter asks a follow-up; “Open in main window” continues there.</source>
-            <translation type="unfinished" />
+            <translation>Eingabe stellt eine Folgefrage; „Im Hauptfenster öffnen“ macht dort weiter.</translation>
         </message>
         <message>
             <source>Interrupted: an unexpected error stopped the reply.</source>
-            <translation type="unfinished" />
+            <translation>Unterbrochen: Ein unerwarteter Fehler hat die Antwort angehalten.</translation>
         </message>
         <message>
             <source>Interrupted: the reply did not finish.</source>
-            <translation type="unfinished" />
+            <translation>Unterbrochen: Die Antwort wurde nicht fertig.</translation>
         </message>
         <message>
             <source>Open in main window</source>
-            <translation type="unfinished" />
+            <translation>Im Hauptfenster öffnen</translation>
         </message>
         <message>
             <source>Open this question in the main window</source>
-            <translation type="unfinished" />
+            <translation>Diese Frage im Hauptfenster öffnen</translation>
         </message>
         <message>
             <source>Question</source>
-            <translation type="unfinished" />
+            <translation>Frage</translation>
         </message>
         <message>
             <source>Quick ask</source>
-            <translation type="unfinished" />
+            <translation>Schnellfrage</translation>
         </message>
         <message>
             <source>Quick ask — {app}</source>
-            <translation type="unfinished" />
+            <translation>Schnellfrage — {app}</translation>
         </message>
         <message>
             <source>Replying…  (Esc hides this window; the answer is kept)</source>
-            <translation type="unfinished" />
+            <translation>Antwort läuft…  (Esc blendet dieses Fenster aus; die Antwort bleibt erhalten)</translation>
         </message>
         <message>
             <source>Stopped: the reply was cut short.</source>
-            <translation type="unfinished" />
+            <translation>Angehalten: Die Antwort wurde abgebrochen.</translation>
         </message>
         <message>
             <source>The answer did not arrive. Press Enter to ask again.</source>
-            <translation type="unfinished" />
+            <translation>Die Antwort ist nicht angekommen. Drück die Eingabetaste, um erneut zu fragen.</translation>
         </message>
         <message>
             <source>Wait for this answer to finish.</source>
-            <translation type="unfinished" />
+            <translation>Warte, bis diese Antwort fertig ist.</translation>
         </message>
     </context>
     <context>
         <name>SessionPanel</name>
         <message>
             <source> · ended</source>
-            <translation type="unfinished" />
+            <translation> · beendet</translation>
         </message>
         <message numerus="yes">
             <source>%n matches</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>%n Treffer</numerusform>
+                <numerusform>%n Treffer</numerusform>
             </translation>
         </message>
         <message numerus="yes">
             <source>%n min ago</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>vor %n Min.</numerusform>
+                <numerusform>vor %n Min.</numerusform>
             </translation>
         </message>
         <message>
             <source>+ New</source>
-            <translation type="unfinished" />
+            <translation>+ Neu</translation>
         </message>
         <message>
             <source>Clear search</source>
-            <translation type="unfinished" />
+            <translation>Suche leeren</translation>
         </message>
         <message>
             <source>End session</source>
-            <translation type="unfinished" />
+            <translation>Sitzung beenden</translation>
         </message>
         <message>
             <source>Matches the title</source>
-            <translation type="unfinished" />
+            <translation>Treffer im Titel</translation>
         </message>
         <message>
             <source>More session actions</source>
-            <translation type="unfinished" />
+            <translation>Weitere Sitzungsaktionen</translation>
         </message>
         <message>
             <source>New session</source>
-            <translation type="unfinished" />
+            <translation>Neue Sitzung</translation>
         </message>
         <message>
             <source>No matches for “{query}”.</source>
-            <translation type="unfinished" />
+            <translation>Keine Treffer für „{query}“.</translation>
         </message>
         <message>
             <source>No matches.</source>
-            <translation type="unfinished" />
+            <translation>Keine Treffer.</translation>
         </message>
         <message>
             <source>Rename, export or delete the selected session</source>
-            <translation type="unfinished" />
+            <translation>Gewählte Sitzung umbenennen, exportieren oder löschen</translation>
         </message>
         <message>
             <source>Search results</source>
-            <translation type="unfinished" />
+            <translation>Suchergebnisse</translation>
         </message>
         <message>
             <source>Search sessions</source>
-            <translation type="unfinished" />
+            <translation>Sitzungen durchsuchen</translation>
         </message>
         <message>
             <source>Search sessions  (Ctrl+K)</source>
-            <translation type="unfinished" />
+            <translation>Sitzungen durchsuchen  (Strg+K)</translation>
         </message>
         <message>
             <source>Sessions</source>
-            <translation type="unfinished" />
+            <translation>Sitzungen</translation>
         </message>
         <message>
             <source>Start a new session (Ctrl+N)</source>
-            <translation type="unfinished" />
+            <translation>Neue Sitzung beginnen (Strg+N)</translation>
         </message>
         <message>
             <source>Summarize this session and start a fresh one (Ctrl+E)</source>
-            <translation type="unfinished" />
+            <translation>Diese Sitzung zusammenfassen und eine neue beginnen (Strg+E)</translation>
         </message>
         <message>
             <source>just now</source>
-            <translation type="unfinished" />
+            <translation>gerade eben</translation>
         </message>
         <message>
             <source>title</source>
-            <translation type="unfinished" />
+            <translation>Titel</translation>
         </message>
     </context>
     <context>
         <name>ShortcutsDialog</name>
         <message>
             <source>Keyboard shortcuts</source>
-            <translation type="unfinished" />
+            <translation>Tastenkürzel</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncStatus</name>
+        <message numerus="yes">
+            <source> (%n not accepted by the server)</source>
+            <translation>
+                <numerusform> (%n vom Server nicht angenommen)</numerusform>
+                <numerusform> (%n vom Server nicht angenommen)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source> (%n rows from the server could not be read)</source>
+            <translation>
+                <numerusform> (%n Zeile vom Server war nicht lesbar)</numerusform>
+                <numerusform> (%n Zeilen vom Server waren nicht lesbar)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n changes waiting</source>
+            <translation>
+                <numerusform>%n Änderung wartet</numerusform>
+                <numerusform>%n Änderungen warten</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not signed in — chats stay on this device</source>
+            <translation>Nicht angemeldet — Chats bleiben auf diesem Gerät</translation>
+        </message>
+        <message>
+            <source>Skipped rows the server holds that this app cannot read ({reasons}). Everything else syncs.</source>
+            <translation>Zeilen auf dem Server, die diese App nicht lesen kann, wurden übersprungen ({reasons}). Alles andere wird synchronisiert.</translation>
+        </message>
+        <message>
+            <source>Sync failed, retrying — {waiting}</source>
+            <translation>Synchronisierung fehlgeschlagen, neuer Versuch — {waiting}</translation>
+        </message>
+        <message>
+            <source>Sync stopped</source>
+            <translation>Synchronisierung angehalten</translation>
+        </message>
+        <message>
+            <source>Synced</source>
+            <translation>Synchronisiert</translation>
+        </message>
+        <message>
+            <source>Syncing — {waiting}</source>
+            <translation>Synchronisiere — {waiting}</translation>
+        </message>
+        <message>
+            <source>offline — {waiting}</source>
+            <translation>offline — {waiting}</translation>
         </message>
     </context>
     <context>
         <name>Tray</name>
         <message>
             <source>Hide window</source>
-            <translation type="unfinished" />
+            <translation>Fenster ausblenden</translation>
         </message>
         <message>
             <source>New chat</source>
-            <translation type="unfinished" />
+            <translation>Neuer Chat</translation>
         </message>
         <message>
             <source>Quick ask</source>
-            <translation type="unfinished" />
+            <translation>Schnellfrage</translation>
         </message>
         <message>
             <source>Quit</source>
-            <translation type="unfinished" />
+            <translation>Beenden</translation>
         </message>
         <message>
             <source>Show window</source>
-            <translation type="unfinished" />
+            <translation>Fenster zeigen</translation>
         </message>
         <message>
             <source>{app} tray menu</source>
-            <translation type="unfinished" />
+            <translation>{app}-Menü im Infobereich</translation>
         </message>
     </context>
     <context>
         <name>Welcome</name>
         <message>
             <source>Add a Groq API key to start chatting.</source>
-            <translation type="unfinished" />
+            <translation>Füge einen Groq-API-Schlüssel hinzu, um zu chatten.</translation>
         </message>
         <message>
             <source>Explain a concept</source>
-            <translation type="unfinished" />
+            <translation>Ein Konzept erklären</translation>
         </message>
         <message>
             <source>Explain how public-key cryptography works, in plain words.</source>
-            <translation type="unfinished" />
+            <translation>Erkläre in einfachen Worten, wie Public-Key-Kryptografie funktioniert.</translation>
         </message>
         <message>
             <source>Improve a text</source>
-            <translation type="unfinished" />
+            <translation>Einen Text verbessern</translation>
         </message>
         <message>
             <source>Make this email clearer and friendlier: </source>
-            <translation type="unfinished" />
+            <translation>Mach diese E-Mail klarer und freundlicher: </translation>
         </message>
         <message>
             <source>Model: {model}</source>
-            <translation type="unfinished" />
+            <translation>Modell: {model}</translation>
         </message>
         <message>
             <source>New session</source>
-            <translation type="unfinished" />
+            <translation>Neue Sitzung</translation>
         </message>
         <message>
             <source>Plan a relaxed three-day trip to Lisbon.</source>
-            <translation type="unfinished" />
+            <translation>Plane eine entspannte dreitägige Reise nach Lissabon.</translation>
         </message>
         <message>
             <source>Plan something</source>
-            <translation type="unfinished" />
+            <translation>Etwas planen</translation>
         </message>
         <message>
             <source>Start with: {prompt}</source>
-            <translation type="unfinished" />
+            <translation>Beginnen mit: {prompt}</translation>
         </message>
         <message>
             <source>What can I help with?</source>
-            <translation type="unfinished" />
+            <translation>Wobei kann ich helfen?</translation>
         </message>
         <message>
             <source>Write a Python function that removes duplicates from a list, keeping order.</source>
-            <translation type="unfinished" />
+            <translation>Schreib eine Python-Funktion, die Duplikate aus einer Liste entfernt und die Reihenfolge beibehält.</translation>
         </message>
         <message>
             <source>Write code</source>
-            <translation type="unfinished" />
+            <translation>Code schreiben</translation>
         </message>
     </context>
 </TS>

@@ -2,19 +2,60 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
     <context>
+        <name>ChatService</name>
+        <message numerus="yes">
+            <source>(%n messages).</source>
+            <translation>
+                <numerusform>(%n message).</numerusform>
+                <numerusform>(%n messages).</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Imported %n sessions</source>
+            <translation>
+                <numerusform>Imported %n session</numerusform>
+                <numerusform>Imported %n sessions</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>SessionPanel</name>
         <message numerus="yes">
             <source>%n matches</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>%n match</numerusform>
+                <numerusform>%n matches</numerusform>
             </translation>
         </message>
         <message numerus="yes">
             <source>%n min ago</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>%n min ago</numerusform>
+                <numerusform>%n min ago</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncStatus</name>
+        <message numerus="yes">
+            <source> (%n not accepted by the server)</source>
+            <translation>
+                <numerusform> (%n not accepted by the server)</numerusform>
+                <numerusform> (%n not accepted by the server)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source> (%n rows from the server could not be read)</source>
+            <translation>
+                <numerusform> (%n row from the server could not be read)</numerusform>
+                <numerusform> (%n rows from the server could not be read)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n changes waiting</source>
+            <translation>
+                <numerusform>%n change waiting</numerusform>
+                <numerusform>%n changes waiting</numerusform>
             </translation>
         </message>
     </context>
