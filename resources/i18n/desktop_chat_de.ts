@@ -211,6 +211,124 @@
         </message>
     </context>
     <context>
+        <name>Composer</name>
+        <message>
+            <source>Ctrl+Enter to send, Enter for a new line</source>
+            <translation>Strg+Eingabe sendet, Eingabe für eine neue Zeile</translation>
+        </message>
+        <message>
+            <source>Enter to send, Shift+Enter for a new line</source>
+            <translation>Eingabe sendet, Umschalt+Eingabe für eine neue Zeile</translation>
+        </message>
+        <message>
+            <source>Message</source>
+            <translation>Nachricht</translation>
+        </message>
+        <message>
+            <source>Message the assistant…</source>
+            <translation>Nachricht an den Assistenten…</translation>
+        </message>
+        <message>
+            <source>Message the assistant…  (Enter to send, Shift+Enter for a new line)</source>
+            <translation>Nachricht an den Assistenten…  (Eingabe sendet, Umschalt+Eingabe für eine neue Zeile)</translation>
+        </message>
+        <message>
+            <source>Message the assistant…  ({keys})</source>
+            <translation>Nachricht an den Assistenten…  ({keys})</translation>
+        </message>
+        <message>
+            <source>Message…</source>
+            <translation>Nachricht…</translation>
+        </message>
+        <message>
+            <source>Not pasted: that would make the message {length} characters long; the model reads at most about {limit}. Paste a smaller part.</source>
+            <translation>Nicht eingefügt: Die Nachricht wäre dann {length} Zeichen lang; das Modell liest höchstens etwa {limit}. Füge einen kleineren Teil ein.</translation>
+        </message>
+        <message>
+            <source>Send</source>
+            <translation>Senden</translation>
+        </message>
+        <message>
+            <source>Send (Ctrl+Enter)</source>
+            <translation>Senden (Strg+Eingabe)</translation>
+        </message>
+        <message>
+            <source>Send (Enter)</source>
+            <translation>Senden (Eingabe)</translation>
+        </message>
+        <message>
+            <source>Send message</source>
+            <translation>Nachricht senden</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>Stopp</translation>
+        </message>
+        <message>
+            <source>Stop the reply</source>
+            <translation>Antwort anhalten</translation>
+        </message>
+        <message>
+            <source>Stop the reply (Esc)</source>
+            <translation>Antwort anhalten (Esc)</translation>
+        </message>
+        <message>
+            <source>Type a message. Enter sends, Shift+Enter adds a new line.</source>
+            <translation>Schreib eine Nachricht. Eingabe sendet, Umschalt+Eingabe fügt eine neue Zeile ein.</translation>
+        </message>
+    </context>
+    <context>
+        <name>GlobalHotkey</name>
+        <message>
+            <source>Bind the command `desktop-chat --quick-ask` to a key in your desktop's keyboard settings: it opens this app's quick-ask window.</source>
+            <translation>Lege in den Tastatureinstellungen deines Desktops eine Taste für den Befehl `desktop-chat --quick-ask` fest: Er öffnet das Schnellfrage-Fenster dieser App.</translation>
+        </message>
+        <message>
+            <source>No system-wide shortcut: {reason}. {advice}</source>
+            <translation>Kein systemweites Tastenkürzel: {reason}. {advice}</translation>
+        </message>
+        <message>
+            <source>another program already uses {keys}</source>
+            <translation>ein anderes Programm verwendet bereits {keys}</translation>
+        </message>
+        <message>
+            <source>cannot reach the X server ({reason})</source>
+            <translation>der X-Server ist nicht erreichbar ({reason})</translation>
+        </message>
+        <message>
+            <source>python-xlib is not installed</source>
+            <translation>python-xlib ist nicht installiert</translation>
+        </message>
+        <message>
+            <source>system-wide shortcuts need X11 here; this session is not X11</source>
+            <translation>systemweite Tastenkürzel brauchen hier X11; diese Sitzung ist kein X11</translation>
+        </message>
+        <message>
+            <source>this keyboard has no {key} key</source>
+            <translation>diese Tastatur hat keine Taste {key}</translation>
+        </message>
+        <message>
+            <source>{keys} opens the quick-ask window from anywhere.</source>
+            <translation>{keys} öffnet das Schnellfrage-Fenster von überall.</translation>
+        </message>
+        <message>
+            <source>“{keys}” is not a key with modifiers, e.g. Ctrl+Alt+Space.</source>
+            <translation>„{keys}“ ist keine Taste mit Umschalttasten, z. B. Strg+Alt+Leertaste.</translation>
+        </message>
+        <message>
+            <source>“{key}” is not a key this shortcut can use.</source>
+            <translation>„{key}“ ist keine Taste, die dieses Kürzel verwenden kann.</translation>
+        </message>
+        <message>
+            <source>“{key}” is not a modifier (Ctrl, Alt, Shift, Super).</source>
+            <translation>„{key}“ ist keine Umschalttaste (Strg, Alt, Umschalt, Super).</translation>
+        </message>
+    </context>
+    <context>
         <name>KeyDestination</name>
         <message>
             <source>Don't send</source>
