@@ -1,0 +1,202 @@
+"""The transcript's rows: one MessageItem per message shown, in a list model that opens a
+session at its newest messages and brings older ones in as the reader scrolls up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt
+
+from desktop_chat.core.models import Event, EventType, utc_now
+from desktop_chat.ui.message_document import MessageDocument, Role
+
+# The newest messages a session opens with; each relayout measures every row, so a session of
+# 10,000 messages costs no more to open, or to stream into, than one of this many.
+WINDOW_ROWS = 120
+ItemRole = Qt.ItemDataRole.UserRole + 1
+_SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
+
+
+@dataclass(eq=False)
+class MessageItem:
+    role: Role
+    text: str
+    event_id: str | None = None
+    note: str | None = None  # shown under the bubble: why a reply is incomplete
+    retryable: bool = False
+    streaming: bool = False
+    highlighted: bool = False  # briefly outlined after a search opens the session at it
+    reported_height: int = -1  # the height the view was last given for this row
+    # A reply that has just streamed keeps its row reaching the view's bottom edge, so the room
+    # the view stepped into does not vanish under the reader; the next row releases it.
+    min_height: int = 0
+    size_key: tuple | None = field(default=None, repr=False)  # what reported_height was for
+    wide_at: int = 0  # the text width a streaming reply's text has filled: it stays that wide
+    timestamp: datetime | None = field(default_factory=utc_now)
+    model: str | None = None  # the model that wrote a reply
+    selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
+    typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
+    versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
+    document: MessageDocument | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_event(cls, event: Event) -> MessageItem:
+        role = {
+            EventType.USER_MESSAGE: Role.USER,
+            EventType.AI_RESPONSE: Role.ASSISTANT,
+            EventType.SUMMARY: Role.SUMMARY,
+        }[event.type]
+        note = None
+        if event.interrupted:
+            note = "Interrupted: " + str(event.payload.get("error") or "the reply did not finish.")
+        model = event.payload.get("model")
+        return cls(
+            role=role,
+            text=event.text,
+            event_id=event.event_id,
+            note=note,
+            timestamp=event.timestamp,
+            model=model if isinstance(model, str) else None,
+        )
+
+    @property
+    def accessible_text(self) -> str:
+        """What a screen reader says for this row: who wrote it, when, which version, the text
+        (e.g. "Assistant, 14:05, version 2 of 3: Hello"); the typing dots read as words."""
+        who = {
+            Role.USER: "You",
+            Role.ASSISTANT: "Assistant",
+            Role.SUMMARY: "Summary",
+            Role.ERROR: "Error",
+        }[self.role]
+        if self.streaming and not self.text:
+            return f"{who} is replying…"
+        parts = [who]
+        if self.timestamp is not None:
+            parts.append(self.timestamp.astimezone().strftime("%H:%M"))
+        if self.versions is not None and self.versions[1] > 1:
+            parts.append(f"version {self.versions[0]} of {self.versions[1]}")
+        if self.streaming:
+            parts.append("still replying")
+        return ", ".join(parts) + f": {self.text}" + (f" ({self.note})" if self.note else "")
+
+
+class TranscriptModel(QAbstractListModel):
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.items: list[MessageItem] = []
+        self._older: list[Event] = []  # the session's messages above the first row, oldest first
+        self._versions: dict[str, tuple[int, int]] = {}  # (which, of how many) by event id
+        # Answers SizeHintRole (set by build_transcript to the delegate's size_hint). The view
+        # asks every row at each relayout; through the model, Qt's own delegate sizeHint asks
+        # Python one cheap question instead of a Python sizeHint wrapping a style option.
+        self.size_hint: Callable[[MessageItem], QSize] | None = None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        row = index.row()
+        if not 0 <= row < len(self.items):
+            return None
+        item = self.items[row]
+        if role == _SIZE_HINT_ROLE:
+            return self.size_hint(item) if self.size_hint is not None else None
+        if role == ItemRole:
+            return item
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return item.accessible_text
+        return None
+
+    def set_events(
+        self, events: list[Event], versions: dict[str, tuple[int, int]] | None = None
+    ) -> None:
+        """Show a session: its newest messages at once, older ones as the reader scrolls up
+        (show_older), so opening and streaming cost the same in a long session as a short one.
+        `versions`: (which, of how many) by event id, for the "‹ n/m ›" switchers."""
+        self.beginResetModel()
+        cut = max(0, len(events) - WINDOW_ROWS)
+        self._older = events[:cut]
+        self._versions = versions or {}
+        self.items = [self._item_of(e) for e in events[cut:]]
+        if self.items and self.items[-1].role == Role.ASSISTANT and self.items[-1].note:
+            # A reply cut short by a crash or a fault: offer to answer again (Ctrl+R too).
+            self.items[-1].retryable = True
+        self.endResetModel()
+
+    @property
+    def has_older(self) -> bool:
+        """Older messages of the session wait above the first row shown."""
+        return bool(self._older)
+
+    def show_older(self, count: int = WINDOW_ROWS) -> int:
+        """Put up to `count` more of the older messages above the first row; how many came."""
+        batch = self._older[-count:]
+        if not batch:
+            return 0
+        del self._older[-len(batch) :]
+        self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
+        self.items[0:0] = [self._item_of(e) for e in batch]
+        self.endInsertRows()
+        return len(batch)
+
+    def _item_of(self, event: Event) -> MessageItem:
+        item = MessageItem.from_event(event)
+        item.versions = self._versions.get(event.event_id)
+        return item
+
+    def take_from(self, row: int) -> list[MessageItem]:
+        """Remove the rows from `row` to the end; returns them (to put back with insert_items)."""
+        taken = self.items[row:]
+        if taken:
+            self.beginRemoveRows(QModelIndex(), row, len(self.items) - 1)
+            del self.items[row:]
+            self.endRemoveRows()
+        return taken
+
+    def insert_items(self, row: int, items: list[MessageItem]) -> None:
+        if items:
+            self.beginInsertRows(QModelIndex(), row, row + len(items) - 1)
+            self.items[row:row] = items
+            self.endInsertRows()
+
+    def reveal(self, event_id: str) -> int:
+        """The row of a message, bringing older messages in until it shows; -1 if none."""
+        while True:
+            row = next((r for r, item in enumerate(self.items) if item.event_id == event_id), -1)
+            if row >= 0 or not self.show_older():
+                return row
+
+    def append(self, item: MessageItem) -> int:
+        row = len(self.items)
+        if self.items:
+            self.items[-1].min_height = 0
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.items.append(item)
+        self.endInsertRows()
+        return row
+
+    def remove_errors(self) -> None:
+        for row in reversed(range(len(self.items))):
+            if self.items[row].role == Role.ERROR:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.items[row]
+                self.endRemoveRows()
+
+    def last_reply(self) -> MessageItem | None:
+        """The newest reply, which Regenerate answers again."""
+        for item in reversed(self.items[-3:]):
+            if item.role == Role.ASSISTANT:
+                return item
+        return None
+
+    def row_of(self, item: MessageItem) -> int:
+        if self.items and self.items[-1] is item:
+            return len(self.items) - 1  # the streaming reply, asked for at every flush
+        return next(i for i, candidate in enumerate(self.items) if candidate is item)
+
+    def item_changed(self, item: MessageItem) -> None:
+        index = self.index(self.row_of(item))
+        self.dataChanged.emit(index, index)

@@ -1,0 +1,180 @@
+"""StreamRenderer: puts a reply on screen as it streams. Pieces are buffered and shown at most
+once per frame; frames are paced to the machine (about 15% of a core), and the view catches up
+(row height, scroll, repaint of the changed tail) in a turn of the event loop of its own."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QRect, QTimer
+from PySide6.QtWidgets import QListView
+
+from desktop_chat.ui.transcript.delegate import MessageDelegate
+from desktop_chat.ui.transcript.layout import BUBBLE_PADDING, ROW_SPACING
+from desktop_chat.ui.transcript.model import MessageItem, TranscriptModel
+from desktop_chat.ui.transcript.view import TranscriptView
+
+FLUSH_INTERVAL_MS = 16
+# s: how long one turn of the event loop may spend lexing finished code blocks; meanwhile the
+# block is shown unhighlighted.
+HIGHLIGHT_BUDGET_S = 0.001
+# The renderer paces its frames to use about this share of a core: a frame that cost 3 ms is
+# followed by the next one 20 ms later. A fast machine gets 60 frames a second, a slow one fewer.
+FRAME_CPU_SHARE = 0.15
+MAX_FLUSH_INTERVAL_MS = 100
+TYPING_STEP_MS = 350
+
+
+class StreamRenderer(QObject):
+    """Collects streamed pieces and puts them on screen at most once per frame."""
+
+    def __init__(self, model: TranscriptModel, delegate: MessageDelegate, item: MessageItem):
+        super().__init__(model)
+        self.model = model
+        self.delegate = delegate
+        self.item = item
+        self.flushes = 0
+        self._pending: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FLUSH_INTERVAL_MS)
+        self._timer.timeout.connect(self.flush)
+        self._height = -1.0
+        self._shown_from: float | None = None  # where text changed since the view caught up
+        self._frame_cost = 0.0  # s of CPU the last flush took
+        self._lexing = False  # a code block is being lexed between frames
+        item.streaming = True
+        # Until the first words arrive the bubble shows the model is at work ("typing" dots).
+        self._typing = QTimer(self)
+        self._typing.setInterval(TYPING_STEP_MS)
+        self._typing.timeout.connect(self._step_typing)
+        if not item.text:
+            self._typing.start()
+        view = delegate.parent()
+        self.view = view if isinstance(view, TranscriptView) else None
+        if self.view is not None:
+            self.view.content_bottom = self._content_bottom
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def _step_typing(self) -> None:
+        if self.item.text or not self.item.streaming or self.item not in self.model.items:
+            self._typing.stop()
+        self.item.typing_phase += 1
+        self.model.item_changed(self.item)
+
+    def feed(self, piece: str) -> None:
+        self._pending.append(piece)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        document = self.delegate.document_for(self.item)
+        if not self._pending and not document.highlight_pending:
+            return
+        started = time.thread_time()
+        self.item.text += "".join(self._pending)
+        self._pending.clear()
+        changed_from = document.tail_top()
+        document.set_text(self.item.text, streaming=True, lex_budget=HIGHLIGHT_BUDGET_S)
+        if document.lexing_pending and not self._lexing:
+            self._lexing = True
+            QTimer.singleShot(0, self, self._lex_more)
+        elif document.highlight_pending and not self._timer.isActive():
+            self._timer.start()  # a lexed block is shown in the next frame, even if no text arrives
+        self.flushes += 1
+        # The view catches up (new row height, following scroll, repaint) in a turn of the
+        # event loop of its own, so input is handled between the two halves of a frame.
+        if self._shown_from is None:
+            QTimer.singleShot(0, self, self._show)
+        if self._shown_from is None or changed_from < self._shown_from:
+            self._shown_from = changed_from
+        self._frame_cost = time.thread_time() - started
+
+    def _lex_more(self) -> None:
+        """Lex a waiting code block a slice per turn of the event loop, between frames."""
+        if not self.item.streaming:
+            self._lexing = False
+            return  # finish() has lexed and shown everything
+        document = self.delegate.document_for(self.item)
+        document.lex_more(HIGHLIGHT_BUDGET_S)
+        if document.lexing_pending:
+            QTimer.singleShot(0, self, self._lex_more)
+            return
+        self._lexing = False
+        self._timer.start(FLUSH_INTERVAL_MS)  # show the highlighted blocks without waiting
+
+    def _show(self) -> None:
+        changed_from, self._shown_from = self._shown_from, None
+        if changed_from is None or not self.item.streaming:
+            return  # finish() has shown the whole reply
+        started = time.thread_time()
+        self._resized(changed_from)
+        cost = self._frame_cost + time.thread_time() - started
+        if self.view is not None:
+            cost += self.view.last_paint_cost  # the previous frame's: this one's is yet to come
+        interval = round(cost / FRAME_CPU_SHARE * 1000)
+        self._timer.setInterval(max(FLUSH_INTERVAL_MS, min(MAX_FLUSH_INTERVAL_MS, interval)))
+
+    def finish(self, note: str | None = None, retryable: bool = False) -> None:
+        """Flush the rest and render the reply once more as a whole, finished document."""
+        self._timer.stop()
+        self._typing.stop()
+        self.item.text += "".join(self._pending)
+        self._pending.clear()
+        self.item.streaming = False
+        self.item.note = note
+        self.item.retryable = retryable
+        stays = False
+        if self.view is not None and self.view.content_bottom == self._content_bottom:
+            self.view.content_bottom = None
+            if self.view.following and self.item in self.model.items:
+                # The row keeps reaching the bottom edge, so the view stays where it is rather
+                # than jumping as the room below the text goes.
+                row = self.view.visualRect(self.model.index(self.model.row_of(self.item)))
+                self.item.min_height = max(0, self.view.viewport().height() - row.top())
+                stays = True
+        self.delegate.document_for(self.item).set_text(self.item.text, streaming=False)
+        self._resized(follow=not stays)
+
+    def _content_bottom(self) -> int | None:
+        """Where the streamed text ends, in the view's content coordinates."""
+        if self.item not in self.model.items:
+            return None
+        index = self.model.index(self.model.row_of(self.item))
+        row = self.view.visualRect(index)
+        height = self.delegate.document_for(self.item).size().height()
+        return (
+            row.top()
+            + self.view.verticalScrollBar().value()
+            + ROW_SPACING
+            + int(height)
+            + 2 * BUBBLE_PADDING
+            + 2 * ROW_SPACING
+        )
+
+    def _resized(self, changed_from: float | None = None, follow: bool = True) -> None:
+        index = self.model.index(self.model.row_of(self.item))
+        view = self.delegate.parent()
+        height = self.delegate.row_height(self.item, self.delegate.row_width())
+        if height != self._height:
+            # The view re-measures rows only when told a size hint changed, and then it
+            # re-measures all of them; the row grows in steps so that stays rare.
+            self._height = height
+            self.delegate.sizeHintChanged.emit(index)
+        if self.view is not None and follow:
+            self.view.keep_following()
+        if changed_from is None or not isinstance(view, QListView):
+            self.model.dataChanged.emit(index, index)
+            return
+        # Repaint only the part of the bubble that changed: the tail. Repainting the whole
+        # reply every frame would cost in proportion to its length on screen.
+        row = view.visualRect(index)
+        top = row.top() + ROW_SPACING + BUBBLE_PADDING + int(changed_from) - 2
+        view.viewport().update(
+            QRect(
+                row.left(), max(row.top(), top), row.width(), row.bottom() - max(row.top(), top) + 1
+            )
+        )

@@ -1,0 +1,350 @@
+"""TranscriptView: the scrolling list of bubbles. It follows new text only while the reader is
+at the bottom, selects and copies text, brings older messages in near the top, and shows
+"↓ Latest" when the newest text is out of sight. build_transcript wires it to its model and
+delegate."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QTextCursor
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QToolTip
+
+from desktop_chat.ui.message_document import Role
+from desktop_chat.ui.theme import Theme
+from desktop_chat.ui.transcript.delegate import MessageDelegate
+from desktop_chat.ui.transcript.layout import STREAM_FOLLOW_ROOM
+from desktop_chat.ui.transcript.model import ItemRole, MessageItem, TranscriptModel
+
+OLDER_MARGIN = 600  # px from the top at which the next older messages come in
+FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
+
+
+class TranscriptView(QListView):
+    """Scrolls per pixel and follows new text only while the user is at the bottom. Text is
+    selected with the mouse (drag, double-click for a word), copied with Ctrl+C or the context
+    menu; keys typed while the transcript has focus go to the composer (`typed`)."""
+
+    typed = Signal(str)  # text typed while the transcript had focus
+    branch_requested = Signal(str)  # the context menu's Branch: the message's event id
+    delete_requested = Signal(str)  # the context menu's Delete message: its event id
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("Transcript")
+        self.setAccessibleName("Conversation transcript")
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # A click makes its row current; with auto-scroll on, the view would then scroll to
+        # that row's top, jumping away from the text under the pointer of a tall reply.
+        self.setAutoScroll(False)
+        # Clicked, it takes focus so Ctrl+C copies its selection; Tab never stops here.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        # Row heights are cheap estimates until painted, so one pass over all rows is fast
+        # and the scroll range is known at once (open at the bottom, no batches).
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setUniformItemSizes(False)
+        self.setMouseTracking(True)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)  # hover shows a message's actions
+        self._follow = True
+        self._selecting: MessageItem | None = None  # the message a drag is selecting in
+        self._drag_start: QPoint | None = None
+        self._selected: MessageItem | None = None
+        self._loading_older = False
+        self.exposed_rect: QRect | None = None
+        self.last_paint_cost = 0.0  # s of CPU the last repaint took (a streaming reply paces on it)
+        # Set by a StreamRenderer while a reply streams: the content y where its text ends.
+        self.content_bottom: Callable[[], int | None] | None = None
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
+        # Shown while the newest text is out of sight below: one click brings it back.
+        self.latest_button = QToolButton(self)
+        self.latest_button.setObjectName("JumpToLatest")
+        self.latest_button.setText("↓ Latest")
+        self.latest_button.setAccessibleName("Jump to the latest message")
+        self.latest_button.setToolTip("Jump to the latest message")
+        self.latest_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.latest_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.latest_button.hide()
+        self.latest_button.clicked.connect(self.follow_bottom)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        # The delegate draws only text inside the region being repainted (see _exposed).
+        self.exposed_rect = event.rect()
+        started = time.thread_time()
+        try:
+            super().paintEvent(event)
+        finally:
+            self.exposed_rect = None
+            self.last_paint_cost = time.thread_time() - started
+
+    # -- selecting text ------------------------------------------------------------
+    def _item_at(self, position: QPoint) -> tuple[MessageItem | None, QRect]:
+        index = self.indexAt(position)
+        if not index.isValid():
+            return None, QRect()
+        return index.data(ItemRole), self.visualRect(index)
+
+    def _delegate(self) -> MessageDelegate:
+        return self.itemDelegate()
+
+    def select_text(self, item: MessageItem | None, anchor: int = 0, position: int = 0) -> None:
+        """Select text of one message (document positions), or clear the selection (None)."""
+        previous, self._selected = self._selected, item
+        if previous is not None and previous is not item:
+            previous.selection = None
+            self._repaint_item(previous)
+        if item is not None:
+            item.selection = (anchor, position)
+            self._repaint_item(item)
+
+    def _repaint_item(self, item: MessageItem) -> None:
+        model = self.model()
+        if isinstance(model, TranscriptModel) and item in model.items:
+            self.viewport().update(self.visualRect(model.index(model.row_of(item))))
+
+    def selected_text(self) -> str:
+        item = self._selected
+        if item is None or item.selection is None or item.document is None:
+            return ""
+        cursor = QTextCursor(item.document)
+        cursor.setPosition(item.selection[0])
+        cursor.setPosition(item.selection[1], QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            item, rect = self._item_at(event.position().toPoint())
+            self._drag_start = event.position().toPoint()
+            self._selecting = item
+            if item is not None and item.role != Role.ERROR:
+                at = self._delegate().text_position(item, rect, event.position().toPoint())
+                self.select_text(item, at, at)
+            else:
+                self.select_text(None)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        item = self._selecting
+        if item is not None and event.buttons() & Qt.MouseButton.LeftButton and item.selection:
+            model = self.model()
+            if item in model.items:
+                rect = self.visualRect(model.index(model.row_of(item)))
+                at = self._delegate().text_position(item, rect, event.position().toPoint())
+                self.select_text(item, item.selection[0], at)
+            return
+        super().mouseMoveEvent(event)
+        over_link = False
+        hovered, rect = self._item_at(event.position().toPoint())
+        if hovered is not None:
+            link = self._delegate().link_at(hovered, rect, event.position().toPoint())
+            over_link = link is not None
+        self.viewport().setCursor(
+            Qt.CursorShape.PointingHandCursor
+            if over_link
+            else Qt.CursorShape.IBeamCursor
+            if hovered is not None
+            else Qt.CursorShape.ArrowCursor
+        )
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        item, self._selecting = self._selecting, None
+        if item is not None and item.selection and item.selection[0] != item.selection[1]:
+            return  # a drag that selected text is not a click on a link or a pill
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        item, rect = self._item_at(event.position().toPoint())
+        if item is None or item.document is None or item.role == Role.ERROR:
+            return super().mouseDoubleClickEvent(event)
+        cursor = QTextCursor(item.document)
+        cursor.setPosition(self._delegate().text_position(item, rect, event.position().toPoint()))
+        cursor.select(QTextCursor.SelectionType.WordUnderCursor)
+        self.select_text(item, cursor.anchor(), cursor.position())
+        self._selecting = None
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Copy):
+            text = self.selected_text()
+            if text:
+                self._delegate().copy_requested.emit(text)
+            return
+        if event.matches(QKeySequence.StandardKey.SelectAll) and self._selected is not None:
+            item = self._selected
+            self.select_text(item, 0, item.document.characterCount() - 1)
+            return
+        if (
+            event.text()
+            and event.text().isprintable()
+            and not (
+                event.modifiers()
+                & (
+                    Qt.KeyboardModifier.ControlModifier
+                    | Qt.KeyboardModifier.AltModifier
+                    | Qt.KeyboardModifier.MetaModifier
+                )
+            )
+        ):
+            self.typed.emit(event.text())  # typing goes on in the composer
+            return
+        super().keyPressEvent(event)
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            item, rect = self._item_at(event.pos())
+            url = self._delegate().link_at(item, rect, event.pos()) if item is not None else None
+            if url is None:
+                QToolTip.hideText()
+                return True
+            # Where the link really goes, whatever its text says. Encoded, it holds no markup.
+            QToolTip.showText(
+                event.globalPos(),
+                f"Opens {url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
+                self.viewport(),
+            )
+            return True
+        return super().viewportEvent(event)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        item, rect = self._item_at(event.pos())
+        if item is None:
+            return
+        delegate = self._delegate()
+        menu = QMenu(self)
+        selected = self.selected_text() if item is self._selected else ""
+        copy = menu.addAction("Copy", lambda: delegate.copy_requested.emit(selected))
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        copy.setEnabled(bool(selected))
+        menu.addAction("Copy message", lambda: delegate.copy_requested.emit(item.text))
+        if item.document is not None:
+            menu.addAction(
+                "Select all", lambda: self.select_text(item, 0, item.document.characterCount() - 1)
+            )
+        if item.event_id and item.role != Role.ERROR and not item.streaming:
+            menu.addSeparator()
+            menu.addAction(
+                "Branch to a new session", lambda: self.branch_requested.emit(item.event_id)
+            )
+            menu.addAction("Delete message", lambda: self.delete_requested.emit(item.event_id))
+        url = delegate.link_at(item, rect, event.pos())
+        if url is not None:
+            menu.addSeparator()
+            text = delegate.link_text_at(item, rect, event.pos())
+            menu.addAction("Open link", lambda: delegate.link_clicked.emit(url, text))
+            menu.addAction(
+                "Copy link address", lambda: delegate.copy_requested.emit(url.toString())
+            )
+        self.context_menu = menu  # kept for tests; replaced by the next one
+        menu.popup(event.globalPos())
+
+    def _follow_value(self) -> int:
+        """The scroll position that shows the newest text at the bottom of the view."""
+        bar = self.verticalScrollBar()
+        target = self.content_bottom() if self.content_bottom is not None else None
+        if target is None:
+            return bar.maximum()
+        return max(bar.minimum(), min(bar.maximum(), target - self.viewport().height()))
+
+    def _on_scrolled(self, value: int) -> None:
+        follow_value = self._follow_value()  # where the text ends: measured once a scroll
+        self._follow = value >= follow_value - FOLLOW_SLACK
+        self._show_latest_button(follow_value)
+        model = self.model()
+        if (
+            value < OLDER_MARGIN
+            and isinstance(model, TranscriptModel)
+            and model.has_older
+            and not self._loading_older
+        ):
+            self._loading_older = True
+            QTimer.singleShot(0, self, self.show_older)
+
+    def show_older(self) -> None:
+        """Bring in older messages above, keeping what the reader sees where it is."""
+        self._loading_older = False
+        model = self.model()
+        if not isinstance(model, TranscriptModel) or not model.has_older or not model.items:
+            return
+        anchor = model.items[0]
+        before = self.visualRect(model.index(0)).top()
+        model.show_older()
+        self.executeDelayedItemsLayout()
+        after = self.visualRect(model.index(model.row_of(anchor))).top()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + after - before)
+
+    def _show_latest_button(self, follow_value: int | None = None) -> None:
+        if follow_value is None:
+            follow_value = self._follow_value()
+        away = self.verticalScrollBar().value() < follow_value - max(
+            FOLLOW_SLACK, self.viewport().height() // 4
+        )
+        if away != self.latest_button.isVisible():
+            self.latest_button.setVisible(away)
+            self._place_latest_button()
+
+    def _place_latest_button(self) -> None:
+        button = self.latest_button
+        button.adjustSize()
+        area = self.viewport().geometry()
+        button.move(area.center().x() - button.width() // 2, area.bottom() - button.height() - 12)
+        button.raise_()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_latest_button()
+
+    def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
+        self.keep_following()
+        self._show_latest_button()
+
+    def keep_following(self) -> None:
+        if not self._follow:
+            return
+        bar = self.verticalScrollBar()
+        text_end = self.content_bottom() if self.content_bottom is not None else None
+        if text_end is None:
+            bar.setValue(bar.maximum())
+            return
+        # While text streams in, the view moves in steps that leave a third of it free below
+        # the text: what the user is reading stays still between steps, and a frame that does
+        # not scroll repaints only the new text instead of the whole (see-through) view. A view
+        # scrolled past the text, into the room the row keeps below it, comes back to it.
+        height = self.viewport().height()
+        jump = max(FOLLOW_SLACK, min(STREAM_FOLLOW_ROOM, height // 3))
+        shown_end = text_end - bar.value()
+        if not height - jump - FOLLOW_SLACK <= shown_end <= height - FOLLOW_SLACK:
+            bar.setValue(max(bar.minimum(), min(bar.maximum(), text_end - height + jump)))
+
+    def follow_bottom(self) -> None:
+        self._follow = True
+        self.scrollToBottom()
+
+    def show_row(self, index: QModelIndex) -> None:
+        """Center a row (a search hit) and stop following new text until the user scrolls down."""
+        self._follow = False
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    @property
+    def following(self) -> bool:
+        return self._follow
+
+
+def build_transcript(
+    theme: Theme,
+    parent=None,
+    view_class: type[TranscriptView] = TranscriptView,
+) -> tuple[TranscriptView, TranscriptModel, MessageDelegate]:
+    """A transcript view wired to its model and bubble delegate (the window and the benches)."""
+    view = view_class(parent)
+    model = TranscriptModel(view)
+    delegate = MessageDelegate(view, theme)
+    model.size_hint = delegate.size_hint
+    view.setModel(model)
+    view.setItemDelegate(delegate)
+    return view, model, delegate
