@@ -563,6 +563,109 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
+        <name>Transcript</name>
+        <message>
+            <source>Assistant</source>
+            <translation>Assistent</translation>
+        </message>
+        <message>
+            <source>Branch to a new session</source>
+            <translation>In eine neue Sitzung abzweigen</translation>
+        </message>
+        <message>
+            <source>Continue</source>
+            <translation>Fortsetzen</translation>
+        </message>
+        <message>
+            <source>Conversation transcript</source>
+            <translation>Gesprächsverlauf</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>Kopieren</translation>
+        </message>
+        <message>
+            <source>Copy code</source>
+            <translation>Code kopieren</translation>
+        </message>
+        <message>
+            <source>Copy link address</source>
+            <translation>Linkadresse kopieren</translation>
+        </message>
+        <message>
+            <source>Copy message</source>
+            <translation>Nachricht kopieren</translation>
+        </message>
+        <message>
+            <source>Delete message</source>
+            <translation>Nachricht löschen</translation>
+        </message>
+        <message>
+            <source>Edit</source>
+            <translation>Bearbeiten</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>Fehler</translation>
+        </message>
+        <message>
+            <source>Interrupted: {reason}</source>
+            <translation>Unterbrochen: {reason}</translation>
+        </message>
+        <message>
+            <source>Jump to the latest message</source>
+            <translation>Zur neuesten Nachricht springen</translation>
+        </message>
+        <message>
+            <source>Open link</source>
+            <translation>Link öffnen</translation>
+        </message>
+        <message>
+            <source>Opens {url}</source>
+            <translation>Öffnet {url}</translation>
+        </message>
+        <message>
+            <source>Select all</source>
+            <translation>Alles auswählen</translation>
+        </message>
+        <message>
+            <source>Summary</source>
+            <translation>Zusammenfassung</translation>
+        </message>
+        <message>
+            <source>You</source>
+            <translation>Du</translation>
+        </message>
+        <message>
+            <source>still replying</source>
+            <translation>antwortet noch</translation>
+        </message>
+        <message>
+            <source>the reply did not finish.</source>
+            <translation>die Antwort wurde nicht fertig.</translation>
+        </message>
+        <message>
+            <source>version {number} of {count}</source>
+            <translation>Version {number} von {count}</translation>
+        </message>
+        <message>
+            <source>{who} is replying…</source>
+            <translation>{who} antwortet…</translation>
+        </message>
+        <message>
+            <source>↓ Latest</source>
+            <translation>↓ Neueste</translation>
+        </message>
+        <message>
+            <source>↻ Regenerate</source>
+            <translation>↻ Neu erzeugen</translation>
+        </message>
+        <message>
+            <source>↻ Retry</source>
+            <translation>↻ Wiederholen</translation>
+        </message>
+    </context>
+    <context>
         <name>Tray</name>
         <message>
             <source>Hide window</source>
