@@ -504,6 +504,232 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
+        <name>Settings</name>
+        <message>
+            <source> interactions</source>
+            <translation> Interaktionen</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n models available.</source>
+            <translation>
+                <numerusform>%n Modell verfügbar.</numerusform>
+                <numerusform>%n Modelle verfügbar.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>A new language is used from the next start of Desktop Chat.</source>
+            <translation>Eine neue Sprache gilt ab dem nächsten Start von Desktop Chat.</translation>
+        </message>
+        <message>
+            <source>API key</source>
+            <translation>API-Schlüssel</translation>
+        </message>
+        <message>
+            <source>API key status</source>
+            <translation>Status des API-Schlüssels</translation>
+        </message>
+        <message>
+            <source>Account</source>
+            <translation>Konto</translation>
+        </message>
+        <message>
+            <source>Appearance</source>
+            <translation>Darstellung</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <source>Change API key</source>
+            <translation>API-Schlüssel ändern</translation>
+        </message>
+        <message>
+            <source>Change API key…</source>
+            <translation>API-Schlüssel ändern…</translation>
+        </message>
+        <message>
+            <source>Conversation</source>
+            <translation>Gespräch</translation>
+        </message>
+        <message>
+            <source>Could not load the model list; type a model id.</source>
+            <translation>Die Modellliste konnte nicht geladen werden; gib eine Modell-ID ein.</translation>
+        </message>
+        <message>
+            <source>Ctrl+/ shows every keyboard shortcut.</source>
+            <translation>Strg+/ zeigt alle Tastenkürzel.</translation>
+        </message>
+        <message>
+            <source>Ctrl+Enter sends, Enter adds a line</source>
+            <translation>Strg+Eingabe sendet, Eingabe fügt eine Zeile ein</translation>
+        </message>
+        <message>
+            <source>Dark</source>
+            <translation>Dunkel</translation>
+        </message>
+        <message>
+            <source>Desktop</source>
+            <translation>Desktop</translation>
+        </message>
+        <message>
+            <source>Empty: use the prompt above</source>
+            <translation>Leer: den Prompt oben verwenden</translation>
+        </message>
+        <message>
+            <source>Enter sends, Shift+Enter adds a line</source>
+            <translation>Eingabe sendet, Umschalt+Eingabe fügt eine Zeile ein</translation>
+        </message>
+        <message>
+            <source>Follow system</source>
+            <translation>Wie das System</translation>
+        </message>
+        <message>
+            <source>Font size</source>
+            <translation>Schriftgröße</translation>
+        </message>
+        <message>
+            <source>How many earlier interactions (a message and its reply) the model sees.</source>
+            <translation>Wie viele frühere Interaktionen (eine Nachricht und ihre Antwort) das Modell sieht.</translation>
+        </message>
+        <message>
+            <source>Keep running in the tray when the window is closed</source>
+            <translation>Im Infobereich weiterlaufen, wenn das Fenster geschlossen wird</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Sprache</translation>
+        </message>
+        <message>
+            <source>Languages</source>
+            <translation>Sprachen</translation>
+        </message>
+        <message>
+            <source>Light</source>
+            <translation>Hell</translation>
+        </message>
+        <message>
+            <source>Loading Groq's model list…</source>
+            <translation>Groqs Modellliste wird geladen…</translation>
+        </message>
+        <message>
+            <source>Lower is more focused, higher more varied.</source>
+            <translation>Niedriger ist fokussierter, höher abwechslungsreicher.</translation>
+        </message>
+        <message>
+            <source>Memory</source>
+            <translation>Gedächtnis</translation>
+        </message>
+        <message>
+            <source>Memory size in interactions</source>
+            <translation>Gedächtnisgröße in Interaktionen</translation>
+        </message>
+        <message>
+            <source>Model</source>
+            <translation>Modell</translation>
+        </message>
+        <message>
+            <source>Model name</source>
+            <translation>Modellname</translation>
+        </message>
+        <message>
+            <source>Models</source>
+            <translation>Modelle</translation>
+        </message>
+        <message>
+            <source>No API key yet: past sessions can be read; add a key to chat.</source>
+            <translation>Noch kein API-Schlüssel: Frühere Sitzungen sind lesbar; füge einen Schlüssel hinzu, um zu chatten.</translation>
+        </message>
+        <message>
+            <source>Open a session to give it its own prompt</source>
+            <translation>Öffne eine Sitzung, um ihr einen eigenen Prompt zu geben</translation>
+        </message>
+        <message>
+            <source>Quick ask</source>
+            <translation>Schnellfrage</translation>
+        </message>
+        <message>
+            <source>Save settings</source>
+            <translation>Einstellungen speichern</translation>
+        </message>
+        <message>
+            <source>Send key</source>
+            <translation>Sendetaste</translation>
+        </message>
+        <message>
+            <source>Send keys</source>
+            <translation>Sendetasten</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>Einstellungen</translation>
+        </message>
+        <message>
+            <source>Settings sections</source>
+            <translation>Einstellungsbereiche</translation>
+        </message>
+        <message>
+            <source>System prompt</source>
+            <translation>System-Prompt</translation>
+        </message>
+        <message>
+            <source>System prompt for all sessions</source>
+            <translation>System-Prompt für alle Sitzungen</translation>
+        </message>
+        <message>
+            <source>System prompt for this session</source>
+            <translation>System-Prompt für diese Sitzung</translation>
+        </message>
+        <message>
+            <source>Temperature</source>
+            <translation>Temperatur</translation>
+        </message>
+        <message>
+            <source>Temperature slider</source>
+            <translation>Temperatur-Schieberegler</translation>
+        </message>
+        <message>
+            <source>Theme</source>
+            <translation>Farbschema</translation>
+        </message>
+        <message>
+            <source>Themes</source>
+            <translation>Farbschemata</translation>
+        </message>
+        <message>
+            <source>This desktop has no system tray.</source>
+            <translation>Dieser Desktop hat keinen Infobereich.</translation>
+        </message>
+        <message>
+            <source>This session's prompt</source>
+            <translation>Prompt dieser Sitzung</translation>
+        </message>
+        <message>
+            <source>Tray</source>
+            <translation>Infobereich</translation>
+        </message>
+        <message>
+            <source>Using the key Desktop Chat was started with.</source>
+            <translation>Der Schlüssel, mit dem Desktop Chat gestartet wurde, wird verwendet.</translation>
+        </message>
+        <message>
+            <source>Using the key from GROQ_API_KEY (the environment or a .env file). A key typed here is used instead until the app restarts.</source>
+            <translation>Der Schlüssel aus GROQ_API_KEY (Umgebung oder .env-Datei) wird verwendet. Ein hier eingegebener Schlüssel gilt stattdessen bis zum Neustart der App.</translation>
+        </message>
+        <message>
+            <source>Using the key saved in your system keychain.</source>
+            <translation>Der im Schlüsselbund deines Systems gespeicherte Schlüssel wird verwendet.</translation>
+        </message>
+        <message>
+            <source>Using the key you typed, saved in your system keychain.</source>
+            <translation>Der eingegebene Schlüssel wird verwendet, gespeichert im Schlüsselbund deines Systems.</translation>
+        </message>
+        <message>
+            <source>Using the key you typed; this system has no keychain, so it is kept for this run only.</source>
+            <translation>Der eingegebene Schlüssel wird verwendet; dieses System hat keinen Schlüsselbund, daher gilt er nur für diese Sitzung der App.</translation>
+        </message>
+    </context>
+    <context>
         <name>ShortcutsDialog</name>
         <message>
             <source>Keyboard shortcuts</source>

@@ -36,6 +36,16 @@
         </message>
     </context>
     <context>
+        <name>Settings</name>
+        <message numerus="yes">
+            <source>%n models available.</source>
+            <translation>
+                <numerusform>%n model available.</numerusform>
+                <numerusform>%n models available.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>SyncStatus</name>
         <message numerus="yes">
             <source> (%n not accepted by the server)</source>
