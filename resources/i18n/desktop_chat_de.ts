@@ -12,6 +12,10 @@
             <translation>Kontostatus</translation>
         </message>
         <message>
+            <source>Check your email to confirm the account, then sign in.</source>
+            <translation>Bestätige das Konto über die E-Mail, die du bekommen hast, und melde dich dann an.</translation>
+        </message>
+        <message>
             <source>Continue anonymously</source>
             <translation>Anonym fortfahren</translation>
         </message>
@@ -326,6 +330,25 @@
         <message>
             <source>“{key}” is not a modifier (Ctrl, Alt, Shift, Super).</source>
             <translation>„{key}“ ist keine Umschalttaste (Strg, Alt, Umschalt, Super).</translation>
+        </message>
+    </context>
+    <context>
+        <name>Import</name>
+        <message>
+            <source>A ChatGPT conversation's 'mapping' is not an object.</source>
+            <translation>Das 'mapping' eines ChatGPT-Gesprächs ist kein Objekt.</translation>
+        </message>
+        <message>
+            <source>This conversations.json holds a conversation with neither 'mapping' (ChatGPT) nor 'chat_messages' (Claude).</source>
+            <translation>Diese conversations.json enthält ein Gespräch ohne 'mapping' (ChatGPT) und ohne 'chat_messages' (Claude).</translation>
+        </message>
+        <message>
+            <source>This file is not JSON ({reason} at line {line}).</source>
+            <translation>Diese Datei ist kein JSON ({reason} in Zeile {line}).</translation>
+        </message>
+        <message>
+            <source>This file is not an export Desktop Chat can read: expected a Desktop Chat export ({format}) or a conversations.json from ChatGPT or Claude.</source>
+            <translation>Diese Datei ist kein Export, den Desktop Chat lesen kann: Erwartet wird ein Desktop-Chat-Export ({format}) oder eine conversations.json von ChatGPT oder Claude.</translation>
         </message>
     </context>
     <context>
@@ -734,6 +757,61 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Keyboard shortcuts</source>
             <translation>Tastenkürzel</translation>
+        </message>
+    </context>
+    <context>
+        <name>Store</name>
+        <message>
+            <source>Could not open the chat database ({path}): {reason}. Check that the folder can be written and the disk is not full.</source>
+            <translation>Die Chat-Datenbank ({path}) konnte nicht geöffnet werden: {reason}. Prüfe, ob der Ordner beschreibbar und die Festplatte nicht voll ist.</translation>
+        </message>
+        <message>
+            <source>Could not save to the chat database ({path}): {reason}.</source>
+            <translation>Speichern in der Chat-Datenbank ({path}) fehlgeschlagen: {reason}.</translation>
+        </message>
+        <message>
+            <source>Desktop Chat cannot create its data folder ({folder}): {reason}. Make the folder above it writable, or set DESKTOP_CHAT_DATA_DIR to a folder you can write, and start again.</source>
+            <translation>Desktop Chat kann seinen Datenordner ({folder}) nicht anlegen: {reason}. Mach den übergeordneten Ordner beschreibbar oder setze DESKTOP_CHAT_DATA_DIR auf einen beschreibbaren Ordner und starte erneut.</translation>
+        </message>
+        <message>
+            <source>Desktop Chat cannot use its chat database ({path}): {reason}. Check that the folder can be written and the disk is not full, then start again.</source>
+            <translation>Desktop Chat kann seine Chat-Datenbank ({path}) nicht verwenden: {reason}. Prüfe, ob der Ordner beschreibbar und die Festplatte nicht voll ist, und starte dann erneut.</translation>
+        </message>
+        <message>
+            <source>The chat database ({path}) is damaged, and Desktop Chat cannot move it aside to start a fresh one: {reason}. The file is left as it is. Make the folder writable (or set DESKTOP_CHAT_DATA_DIR to another folder) and start again.</source>
+            <translation>Die Chat-Datenbank ({path}) ist beschädigt, und Desktop Chat kann sie nicht beiseiteschieben, um eine neue anzulegen: {reason}. Die Datei bleibt, wie sie ist. Mach den Ordner beschreibbar (oder setze DESKTOP_CHAT_DATA_DIR auf einen anderen Ordner) und starte erneut.</translation>
+        </message>
+        <message>
+            <source>The chat database is in use by another program ({path}), so Desktop Chat cannot save to it. Close that program (or the other Desktop Chat) and start again.</source>
+            <translation>Die Chat-Datenbank wird von einem anderen Programm verwendet ({path}), daher kann Desktop Chat nicht darin speichern. Schließe das Programm (oder das andere Desktop Chat) und starte erneut.</translation>
+        </message>
+        <message>
+            <source>The chat database was written by a newer Desktop Chat (schema {version}). Update the app to open it.</source>
+            <translation>Die Chat-Datenbank wurde von einem neueren Desktop Chat geschrieben (Schema {version}). Aktualisiere die App, um sie zu öffnen.</translation>
+        </message>
+        <message>
+            <source>permission denied</source>
+            <translation>Zugriff verweigert</translation>
+        </message>
+        <message>
+            <source>the disk is full</source>
+            <translation>die Festplatte ist voll</translation>
+        </message>
+        <message>
+            <source>the disk is read-only</source>
+            <translation>die Festplatte ist schreibgeschützt</translation>
+        </message>
+        <message>
+            <source>the disk reported a read or write error</source>
+            <translation>die Festplatte meldete einen Lese- oder Schreibfehler</translation>
+        </message>
+        <message>
+            <source>the folder or the file cannot be written</source>
+            <translation>der Ordner oder die Datei ist nicht beschreibbar</translation>
+        </message>
+        <message>
+            <source>{link} is a link to {target}, outside the data folder, so Desktop Chat does not follow it. Remove the link (or move the real file into {folder}) and start again.</source>
+            <translation>{link} ist ein Link auf {target} außerhalb des Datenordners, daher folgt Desktop Chat ihm nicht. Entferne den Link (oder verschiebe die echte Datei nach {folder}) und starte erneut.</translation>
         </message>
     </context>
     <context>
