@@ -333,6 +333,118 @@
         </message>
     </context>
     <context>
+        <name>GroqClient</name>
+        <message numerus="yes">
+            <source>%n hours</source>
+            <translation>
+                <numerusform>%n Stunde</numerusform>
+                <numerusform>%n Stunden</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n minutes</source>
+            <translation>
+                <numerusform>%n Minute</numerusform>
+                <numerusform>%n Minuten</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n seconds</source>
+            <translation>
+                <numerusform>%n Sekunde</numerusform>
+                <numerusform>%n Sekunden</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Could not reach Groq within {wait}. Check your internet connection.</source>
+            <translation>Groq war innerhalb von {wait} nicht erreichbar. Prüfe deine Internetverbindung.</translation>
+        </message>
+        <message>
+            <source>Could not reach Groq. Check your internet connection.</source>
+            <translation>Groq ist nicht erreichbar. Prüfe deine Internetverbindung.</translation>
+        </message>
+        <message>
+            <source>Groq did not answer in time. Try again in a moment.</source>
+            <translation>Groq hat nicht rechtzeitig geantwortet. Versuche es gleich noch einmal.</translation>
+        </message>
+        <message>
+            <source>Groq did not answer within {wait}. Try again in a moment.</source>
+            <translation>Groq hat innerhalb von {wait} nicht geantwortet. Versuche es gleich noch einmal.</translation>
+        </message>
+        <message>
+            <source>Groq is having trouble right now (error {status}). Try again in a moment.</source>
+            <translation>Groq hat gerade Probleme (Fehler {status}). Versuche es gleich noch einmal.</translation>
+        </message>
+        <message>
+            <source>Groq is over capacity right now (error 498). Try again in a moment.</source>
+            <translation>Groq ist gerade ausgelastet (Fehler 498). Versuche es gleich noch einmal.</translation>
+        </message>
+        <message>
+            <source>Groq refused the request (error {status}).</source>
+            <translation>Groq hat die Anfrage abgelehnt (Fehler {status}).</translation>
+        </message>
+        <message>
+            <source>Groq refused the request (error {status}): {detail}</source>
+            <translation>Groq hat die Anfrage abgelehnt (Fehler {status}): {detail}</translation>
+        </message>
+        <message>
+            <source>Groq rejected the API key. Check it in Settings → API key.</source>
+            <translation>Groq hat den API-Schlüssel abgelehnt. Prüfe ihn unter Einstellungen → API-Schlüssel.</translation>
+        </message>
+        <message>
+            <source>Groq sent a reply the app could not read ({what}). The text up to there is kept.</source>
+            <translation>Groq hat eine Antwort geschickt, die die App nicht lesen konnte ({what}). Der Text bis dahin bleibt erhalten.</translation>
+        </message>
+        <message>
+            <source>Groq sent a reply the app could not read.</source>
+            <translation>Groq hat eine Antwort geschickt, die die App nicht lesen konnte.</translation>
+        </message>
+        <message>
+            <source>Groq stopped the reply because of an error on its side.</source>
+            <translation>Groq hat die Antwort wegen eines Fehlers auf seiner Seite abgebrochen.</translation>
+        </message>
+        <message>
+            <source>Groq stopped the reply: {detail}</source>
+            <translation>Groq hat die Antwort abgebrochen: {detail}</translation>
+        </message>
+        <message>
+            <source>Groq timed out handling the request (error 408). Try again.</source>
+            <translation>Groq hat bei der Anfrage eine Zeitüberschreitung gemeldet (Fehler 408). Versuche es erneut.</translation>
+        </message>
+        <message>
+            <source>Groq's rate limit was reached. Try again in {wait}.</source>
+            <translation>Groqs Anfragelimit ist erreicht. Versuche es in {wait} erneut.</translation>
+        </message>
+        <message>
+            <source>Groq's rate limit was reached. Wait a moment and try again.</source>
+            <translation>Groqs Anfragelimit ist erreicht. Warte einen Moment und versuche es erneut.</translation>
+        </message>
+        <message>
+            <source>No Groq API key is set. Add one in Settings → API key.</source>
+            <translation>Kein Groq-API-Schlüssel gesetzt. Füge einen unter Einstellungen → API-Schlüssel hinzu.</translation>
+        </message>
+        <message>
+            <source>The Groq API key contains characters a key cannot have. Check it in Settings → API key.</source>
+            <translation>Der Groq-API-Schlüssel enthält Zeichen, die ein Schlüssel nicht haben kann. Prüfe ihn unter Einstellungen → API-Schlüssel.</translation>
+        </message>
+        <message>
+            <source>The connection to Groq was lost before the reply finished.</source>
+            <translation>Die Verbindung zu Groq brach ab, bevor die Antwort fertig war.</translation>
+        </message>
+        <message>
+            <source>The connection to Groq was lost.</source>
+            <translation>Die Verbindung zu Groq ist abgebrochen.</translation>
+        </message>
+        <message>
+            <source>The reply stalled: Groq sent nothing for {wait}.</source>
+            <translation>Die Antwort stockt: Groq hat {wait} lang nichts geschickt.</translation>
+        </message>
+        <message>
+            <source>{count} seconds</source>
+            <translation>{count} Sekunden</translation>
+        </message>
+    </context>
+    <context>
         <name>Import</name>
         <message>
             <source>A ChatGPT conversation's 'mapping' is not an object.</source>
