@@ -615,7 +615,7 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
         <message>
             <source>Search sessions  (Ctrl+K)</source>
-            <translation>Sitzungen durchsuchen  (Strg+K)</translation>
+            <translation>Suchen  (Strg+K)</translation>
         </message>
         <message>
             <source>Sessions</source>
