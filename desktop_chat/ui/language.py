@@ -115,6 +115,8 @@ def locale() -> QLocale:
 
 def number(value: int | float, decimals: int = 0) -> str:
     """1234567 -> "1,234,567" (en) or "1.234.567" (de)."""
+    if locale().language() == QLocale.Language.C:  # LANG=C: no grouping of its own
+        return f"{value:,.{decimals}f}"
     if isinstance(value, int) or decimals == 0:
         return locale().toString(round(value))
     return locale().toString(float(value), "f", decimals)
