@@ -88,7 +88,7 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
 
             async def stream() -> None:
                 window.composer.edit.setPlainText("go")
-                window.submit()
+                window.replies.submit()
                 while window.busy:
                     await asyncio.sleep(0.01)
 

@@ -103,11 +103,14 @@ def test_a_click_runs_an_entry_and_a_click_elsewhere_closes_it(
     rect = palette.list.visualItemRect(palette.list.item(row))
     qtbot.mouseClick(palette.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(
-        lambda: chat.window.settings_dialog is not None and chat.window.settings_dialog.isVisible(),
+        lambda: (
+            chat.window.settings_ctl.settings_dialog is not None
+            and chat.window.settings_ctl.settings_dialog.isVisible()
+        ),
         timeout=3_000,
     )
     assert not palette.isVisible()
-    chat.window.settings_dialog.reject()
+    chat.window.settings_ctl.settings_dialog.reject()
 
     palette = open_palette(qtbot, chat)
     chat.window.sessions.search.setFocus()  # e.g. a click in the sidebar

@@ -41,7 +41,7 @@ def test_a_notice_is_the_reply_s_first_words_as_plain_text() -> None:
 
 def send_while_hidden(qtbot, chat: ChatApp, text: str) -> None:
     chat.window.composer.edit.setPlainText(text)
-    chat.window.submit()
+    chat.window.replies.submit()
     chat.wait_idle()
 
 
@@ -63,8 +63,8 @@ def test_closing_keeps_the_app_in_the_tray_when_chosen_and_quit_quits(
     closings.clear()
 
     # Chosen in Settings, saved, and in effect: closing only hides the window.
-    window.open_settings()
-    dialog = window.settings_dialog
+    window.settings_ctl.open_settings()
+    dialog = window.settings_ctl.settings_dialog
     dialog.keep_in_tray.setChecked(True)
     dialog.accept()
     stored = QSettings(str(isolated_environment / "preferences.ini"), QSettings.Format.IniFormat)
@@ -184,7 +184,7 @@ def test_quick_ask_streams_an_answer_and_continues_in_the_main_window(
 
 def test_quick_ask_keeps_a_question_it_cannot_send(qtbot, run, isolated_environment) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, None, key=None)
-    chat.window.key_dialog.reject()
+    chat.window.settings_ctl.key_dialog.reject()
     chat.window.quick_ask()
     quick = chat.window.quick_ask_window
     qtbot.keyClicks(quick.input, "Anything?")
@@ -230,11 +230,11 @@ def test_without_x11_settings_says_how_to_bind_the_command(
     assert GlobalHotkey().grab() is False
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     assert install_quick_ask_hotkey(chat.window) is None
-    chat.window.open_settings()
-    note = chat.window.settings_dialog.quick_ask_note
+    chat.window.settings_ctl.open_settings()
+    note = chat.window.settings_ctl.settings_dialog.quick_ask_note
     assert "desktop-chat --quick-ask" in note.text() and "X11" in note.text()
     assert note.textFormat() == Qt.TextFormat.PlainText
-    chat.window.settings_dialog.reject()
+    chat.window.settings_ctl.settings_dialog.reject()
     chat.close()
 
 

@@ -27,7 +27,7 @@ def seeded(qtbot, run, data_dir, server, theme: str) -> ChatApp:
     app = ChatApp(qtbot, run, data_dir, server)
     Preferences(theme=theme).save(app.preferences)
     app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.apply_preferences()
+    app.window.settings_ctl.apply_preferences()
     app.window.resize(1100, 800)
     qtbot.waitExposed(app.window)
     session = run(app.service.new_session())
@@ -56,7 +56,7 @@ def seeded(qtbot, run, data_dir, server, theme: str) -> ChatApp:
 
 def link_area(app: ChatApp, item: MessageItem, href: str) -> QRect:
     """Where a link's whole text is drawn, in viewport coordinates."""
-    row, bubble = bubble_of(app, item)
+    _row, bubble = bubble_of(app, item)
     document = item.document
     block = document.begin()
     while block.isValid():

@@ -40,7 +40,7 @@ def themed(qtbot, run, data_dir: Path, server, theme: str, size=(1100, 760)) -> 
     app = ChatApp(qtbot, run, data_dir, server)
     Preferences(theme=theme).save(app.preferences)
     app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.apply_preferences()
+    app.window.settings_ctl.apply_preferences()
     app.window.resize(*size)
     qtbot.waitExposed(app.window)
     return app
@@ -264,7 +264,7 @@ def test_the_tray_icon_menu_and_notice_in_a_real_tray(
     assert not window.isVisible()
     with qtbot.waitSignal(tray.notified, timeout=10_000) as notice:
         window.composer.edit.setPlainText("Say hello")
-        window.submit()
+        window.replies.submit()
         app.wait_idle()
     assert notice.args[1] == notice_text(groq_server.reply_text)
 

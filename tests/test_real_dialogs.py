@@ -82,7 +82,7 @@ def test_every_dialog_reads_at_aa_contrast(
     window.resize(1100, 760)
     failures: list[str] = []
 
-    key_dialog = window.key_dialog
+    key_dialog = window.settings_ctl.key_dialog
     qtbot.waitUntil(lambda: key_dialog is not None and key_dialog.isVisible())
     failures += measure(qtbot, key_dialog, "key-dialog", theme)
     key_dialog.key_edit.setText(groq_server.api_key)
@@ -94,8 +94,8 @@ def test_every_dialog_reads_at_aa_contrast(
     app.send_and_wait("Hello there")
     failures += measure(qtbot, window, "main-window", theme)
 
-    window.open_settings()
-    settings = window.settings_dialog
+    window.settings_ctl.open_settings()
+    settings = window.settings_ctl.settings_dialog
     qtbot.waitUntil(lambda: settings.model.count() > 1)
     for index in range(settings.tabs.count()):
         settings.tabs.setCurrentIndex(index)
@@ -120,37 +120,37 @@ def test_every_dialog_reads_at_aa_contrast(
     failures += measure(qtbot, popup, "model-picker-list", theme)
     window.model_picker.hidePopup()
 
-    window.show_shortcuts()
+    window.keyboard.show_overlay()
     qtbot.waitUntil(lambda: top_level(ShortcutsDialog) is not None)
     failures += measure(qtbot, top_level(ShortcutsDialog), "shortcuts", theme)
     top_level(ShortcutsDialog).close()
 
     window.sessions.list.setFocus()
     window.sessions.list.setCurrentIndex(window.sessions.proxy.index(0, 0))
-    window.rename_session()
-    qtbot.waitUntil(lambda: window.rename_dialog.isVisible())
-    failures += measure(qtbot, window.rename_dialog, "rename", theme)
-    window.rename_dialog.reject()
-    window.delete_session()
-    qtbot.waitUntil(lambda: window.delete_box.isVisible())
-    failures += measure(qtbot, window.delete_box, "delete", theme)
-    window.delete_box.reject()
+    window.session_actions.rename_session()
+    qtbot.waitUntil(lambda: window.session_actions.rename_dialog.isVisible())
+    failures += measure(qtbot, window.session_actions.rename_dialog, "rename", theme)
+    window.session_actions.rename_dialog.reject()
+    window.session_actions.delete_session()
+    qtbot.waitUntil(lambda: window.session_actions.delete_box.isVisible())
+    failures += measure(qtbot, window.session_actions.delete_box, "delete", theme)
+    window.session_actions.delete_box.reject()
 
-    menu = window.session_menu
+    menu = window.session_actions.menu
     menu.popup(window.sessions.more_button.mapToGlobal(QPoint(0, 0)) - QPoint(0, 160))
     qtbot.waitExposed(menu)
     menu.setActiveAction(menu.actions()[0])  # one item selected: white on the accent
     failures += measure(qtbot, menu, "session-menu", theme)
     menu.hide()
 
-    window.choose_export_file("md")
-    qtbot.waitUntil(lambda: window.export_dialog.isVisible())
+    window.session_actions.choose_export_file("md")
+    qtbot.waitUntil(lambda: window.session_actions.export_dialog.isVisible())
     assert (
-        window.export_dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
-        or window.export_dialog.findChild(QLineEdit) is not None
+        window.session_actions.export_dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+        or window.session_actions.export_dialog.findChild(QLineEdit) is not None
     )  # Qt's own dialog, themed
-    failures += measure(qtbot, window.export_dialog, "export", theme)
-    window.export_dialog.reject()
+    failures += measure(qtbot, window.session_actions.export_dialog, "export", theme)
+    window.session_actions.export_dialog.reject()
 
     button = window.composer.send_button
     QCursor.setPos(button.mapToGlobal(button.rect().center()))  # a tooltip hides off its widget
@@ -177,8 +177,8 @@ def test_settings_text_is_read_back_by_ocr(
 ) -> None:
     """What the fields say can be read off the screen (the bug: near-white on white)."""
     app = themed_app(qtbot, run, isolated_environment, groq_server, theme)
-    app.window.open_settings()
-    settings = app.window.settings_dialog
+    app.window.settings_ctl.open_settings()
+    settings = app.window.settings_ctl.settings_dialog
     settings.tabs.setCurrentIndex(settings.tabs.indexOf(settings.font_size.parentWidget()))
     settle(qtbot, settings)
     read = ocr(grab_screen(settings))
@@ -196,8 +196,8 @@ def test_settings_buttons_show_no_stock_icons(
     qtbot, run, isolated_environment, groq_server
 ) -> None:
     app = themed_app(qtbot, run, isolated_environment, groq_server, "dark")
-    app.window.open_settings()
-    settings = app.window.settings_dialog
+    app.window.settings_ctl.open_settings()
+    settings = app.window.settings_ctl.settings_dialog
     settle(qtbot, settings)
     for button in settings.buttons.buttons():
         assert button.icon().isNull(), button.text()  # Fusion would add a floppy and a cross
@@ -211,7 +211,7 @@ def test_the_shortcut_list_fits_without_scrolling_and_cuts_nothing(
 ) -> None:
     app = themed_app(qtbot, run, isolated_environment, groq_server, "dark")
     app.window.resize(1100, 760)  # the default size
-    app.window.show_shortcuts()
+    app.window.keyboard.show_overlay()
     qtbot.waitUntil(lambda: top_level(ShortcutsDialog) is not None)
     dialog = top_level(ShortcutsDialog)
     settle(qtbot, dialog)
@@ -243,11 +243,11 @@ def test_rename_dialog_is_wide_enough_and_selects_the_title(
     qtbot.keyClick(window.sessions.list, Qt.Key.Key_F2)
     qtbot.waitUntil(
         lambda: (
-            isinstance(getattr(window, "rename_dialog", None), QInputDialog)
-            and window.rename_dialog.isVisible()
+            isinstance(getattr(window.session_actions, "rename_dialog", None), QInputDialog)
+            and window.session_actions.rename_dialog.isVisible()
         )
     )
-    dialog = window.rename_dialog
+    dialog = window.session_actions.rename_dialog
     settle(qtbot, dialog)
     edit = dialog.findChild(QLineEdit)
     assert dialog.width() >= 420
@@ -279,7 +279,7 @@ def test_no_dialog_or_notice_pushes_the_window_off_the_screen(
         assert window.size() == size, f"after {after}: {window.size()} (was {size})"
         assert within(window) is None, f"after {after}: {window.frameGeometry()} leaves the screen"
 
-    dialog = window.key_dialog
+    dialog = window.settings_ctl.key_dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
     check("the key dialog")
     dialog.key_edit.setText(groq_server.api_key)
@@ -289,23 +289,23 @@ def test_no_dialog_or_notice_pushes_the_window_off_the_screen(
     top_level(QMessageBox).accept()
     check("closing the keychain notice")
     app.send_and_wait("Hello")
-    window.open_settings()
-    qtbot.waitUntil(lambda: window.settings_dialog.isVisible())
+    window.settings_ctl.open_settings()
+    qtbot.waitUntil(lambda: window.settings_ctl.settings_dialog.isVisible())
     check("Settings")
-    window.settings_dialog.reject()
-    window.show_shortcuts()
+    window.settings_ctl.settings_dialog.reject()
+    window.keyboard.show_overlay()
     qtbot.waitUntil(lambda: top_level(ShortcutsDialog) is not None)
     check("the shortcuts")
     top_level(ShortcutsDialog).close()
     window.sessions.list.setCurrentIndex(window.sessions.proxy.index(0, 0))
-    window.rename_session()
-    qtbot.waitUntil(lambda: window.rename_dialog.isVisible())
+    window.session_actions.rename_session()
+    qtbot.waitUntil(lambda: window.session_actions.rename_dialog.isVisible())
     check("rename")
-    window.rename_dialog.reject()
-    window.delete_session()
-    qtbot.waitUntil(lambda: window.delete_box.isVisible())
+    window.session_actions.rename_dialog.reject()
+    window.session_actions.delete_session()
+    qtbot.waitUntil(lambda: window.session_actions.delete_box.isVisible())
     check("delete")
-    window.delete_box.reject()
+    window.session_actions.delete_box.reject()
     window.show_status(LONG_STATUS)
     check("a long status text")
     assert "very-long-folder-name" in window.composer.status.toolTip()  # the whole text on hover
@@ -444,19 +444,19 @@ def test_switching_the_theme_restyles_every_dialog_opened_after(
 
     app = themed_app(qtbot, run, isolated_environment, groq_server, "dark")
     window = app.window
-    window.open_settings()
-    settings = window.settings_dialog
+    window.settings_ctl.open_settings()
+    settings = window.settings_ctl.settings_dialog
     qtbot.waitUntil(settings.isVisible)
     settings.theme.setCurrentIndex(settings.theme.findData("light"))
     settings.accept()
-    window.show_shortcuts()
+    window.keyboard.show_overlay()
     qtbot.waitUntil(lambda: top_level(ShortcutsDialog) is not None)
     dialog = top_level(ShortcutsDialog)
     failures = measure(qtbot, dialog, "shortcuts-after-switch", "light")
     assert not failures, "\n".join(failures)
     assert relative_luminance(background_colour(as_array(grab_screen(dialog)))) > 0.7  # light
     dialog.close()
-    menu = window.session_menu
+    menu = window.session_actions.menu
     menu.popup(window.mapToGlobal(QPoint(200, 200)))
     qtbot.waitExposed(menu)
     failures = measure(qtbot, menu, "menu-after-switch", "light")

@@ -260,27 +260,27 @@ def test_a_real_click_keeps_the_keyboard_in_the_list_for_f2_and_delete(
     real_keys("F2")
     qtbot.waitUntil(
         lambda: (
-            getattr(app.window, "rename_dialog", None) is not None
-            and app.window.rename_dialog.isVisible()
+            getattr(app.window.session_actions, "rename_dialog", None) is not None
+            and app.window.session_actions.rename_dialog.isVisible()
         ),
         timeout=5_000,
     )
-    assert app.window.rename_dialog.textValue() == "Python duplicates"
+    assert app.window.session_actions.rename_dialog.textValue() == "Python duplicates"
     real_keys("Escape")
-    qtbot.waitUntil(lambda: not app.window.rename_dialog.isVisible())
+    qtbot.waitUntil(lambda: not app.window.session_actions.rename_dialog.isVisible())
     qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=5_000)
     assert QApplication.focusWidget() is panel.list
     real_keys("Delete")
     qtbot.waitUntil(
         lambda: (
-            getattr(app.window, "delete_box", None) is not None
-            and app.window.delete_box.isVisible()
+            getattr(app.window.session_actions, "delete_box", None) is not None
+            and app.window.session_actions.delete_box.isVisible()
         ),
         timeout=5_000,
     )
-    assert "Python duplicates" in app.window.delete_box.text()
+    assert "Python duplicates" in app.window.session_actions.delete_box.text()
     real_keys("Escape")
-    qtbot.waitUntil(lambda: not app.window.delete_box.isVisible())
+    qtbot.waitUntil(lambda: not app.window.session_actions.delete_box.isVisible())
     assert len(app.run(app.store.list_sessions())) == 3
     app.close()
 
@@ -323,7 +323,7 @@ def test_the_more_button_keeps_no_focus_ring_after_its_menu(
     app.composer.setFocus()
     settle(qtbot, button)
     before = grab_screen(button)
-    menu = app.window.session_menu
+    menu = app.window.session_actions.menu
     shown = []
 
     # The button's menu runs its own event loop from the click: close it from inside that.
@@ -370,7 +370,7 @@ def test_the_composer_grows_for_typed_wrapped_text_and_undo_moves_nothing(
     assert all(count > 30 for count in bands), bands  # every wrapped line painted, none cut
     panel = app.window.composer
     before = (region(panel, app.window), grab_screen(edit.viewport()))
-    app.run(app.window._delete(app.window.current_session_id, "A chat to delete"))
+    app.run(app.window.session_actions.delete(app.window.current_session_id, "A chat to delete"))
     assert app.window.undo_button.isVisible()
     settle(qtbot, panel)
     shot(grab_screen(app.window), f"composer-undo-{theme}")
@@ -542,9 +542,9 @@ def test_export_suggests_the_title_in_the_last_folder(
     app.run(app.window.open_session(session_id))
     folder = tmp_path / "exports"
     folder.mkdir()
-    app.run(app.window.export_session(session_id, folder / "earlier.md", "md"))
-    app.window.choose_export_file("md")
-    dialog = app.window.export_dialog
+    app.run(app.window.session_actions.export_session(session_id, folder / "earlier.md", "md"))
+    app.window.session_actions.choose_export_file("md")
+    dialog = app.window.session_actions.export_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)
     settle(qtbot, dialog)
     shot(grab_screen(dialog), "export-dialog-dark")

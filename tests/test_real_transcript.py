@@ -248,7 +248,7 @@ def test_text_is_selected_with_the_mouse_and_copied_with_ctrl_c(
         "Alpha beta gamma delta epsilon zeta eta theta.",
     )
     focus_window(app.window)
-    reply, row, bubble = reply_rect(app)
+    reply, _row, bubble = reply_rect(app)
     view = app.window.transcript
     viewport = view.viewport()
     before = grab_screen(viewport, bubble)

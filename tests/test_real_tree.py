@@ -25,7 +25,7 @@ def themed_app(qtbot, run, data_dir: Path, server, theme: str, size: tuple[int, 
     app = ChatApp(qtbot, run, data_dir, server)
     Preferences(theme=theme).save(app.preferences)
     app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.apply_preferences()
+    app.window.settings_ctl.apply_preferences()
     app.window.resize(*size)
     qtbot.waitExposed(app.window)
     xinput.focus_window(app.window)

@@ -45,7 +45,7 @@ def test_a_hostile_title_shows_as_text_on_screen(
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     try:
         chat.window.preferences.theme = theme
-        chat.window.apply_preferences()
+        chat.window.settings_ctl.apply_preferences()
         chat.window.resize(*size)
         session = Session(title=title)
         run(chat.store.create_session(session))
@@ -54,8 +54,8 @@ def test_a_hostile_title_shows_as_text_on_screen(
         qtbot.waitExposed(chat.window)
 
         width = chat.window.width()
-        chat.window.delete_session()
-        box: QMessageBox = chat.window.delete_box
+        chat.window.session_actions.delete_session()
+        box: QMessageBox = chat.window.session_actions.delete_box
         qtbot.waitExposed(box)
         label = box.findChild(QLabel, "qt_msgbox_label")
         # The X server shows the dialog once it is mapped and painted: its text readable.

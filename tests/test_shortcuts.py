@@ -39,7 +39,7 @@ def test_every_bound_action_exists_on_the_window(
 
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     missing = [
-        s.action for s in SHORTCUTS if s.action and s.action not in chat.window.actions_by_name
+        s.action for s in SHORTCUTS if s.action and s.action not in chat.window.keyboard.actions
     ]
     assert missing == []
     qtbot.keyClick(chat.composer, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)

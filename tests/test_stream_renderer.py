@@ -4,6 +4,7 @@ ahead of the text never loses sight of its end."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -30,9 +31,7 @@ def paint(document: MessageDocument, clip: QRectF, ratio: float, settled: float)
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    draw_document(
-        painter, document, clip, QColor("#e0e0e0"), document.serial, document.revision, settled
-    )
+    draw_document(painter, document, clip, QColor("#e0e0e0"), document.tiles_key, settled)
     painter.end()
     return pixmap
 
@@ -94,6 +93,23 @@ def streaming_into(qtbot, height: int) -> tuple[StreamRenderer, MessageItem]:
     return StreamRenderer(model, delegate, item), item
 
 
+def test_a_reply_that_ends_leaves_the_view_following_a_newer_one(qtbot, qapp) -> None:
+    first, _ = streaming_into(qtbot, 400)
+    view, model = first.view, first.model
+    assert view.text_end() == first.content_bottom()
+    newer_item = MessageItem(Role.ASSISTANT, "")
+    model.append(newer_item)
+    newer = StreamRenderer(model, first.delegate, newer_item)
+    newer.feed("the newer reply " * 40)
+    newer.flush()
+    qapp.processEvents()
+    first.finish()  # e.g. stopped after the next reply had begun
+    assert view.text_end() is not None, "the newer reply's text end is still followed"
+    assert view.text_end() == newer.content_bottom()
+    newer.finish()
+    assert view.text_end() is None
+
+
 def test_a_burst_of_finished_code_blocks_is_highlighted_between_frames(qtbot) -> None:
     renderer, item = streaming_into(qtbot, 500)
     delegate = renderer.delegate
@@ -121,7 +137,7 @@ def test_the_view_steps_ahead_of_streamed_text_and_keeps_its_end_in_sight(qtbot,
             qapp.processEvents()  # the view catches up in a turn of its own
             qapp.processEvents()
             frames += 1
-            text_end = view.content_bottom() - bar.value()
+            text_end = view.text_end() - bar.value()
             assert 0 < text_end <= view.viewport().height(), "the newest text stays in view"
     assert bar.value() > 0
     assert 0 < len(moves) < frames / 2, "the view moves in steps, not at every frame"
@@ -129,10 +145,10 @@ def test_the_view_steps_ahead_of_streamed_text_and_keeps_its_end_in_sight(qtbot,
     bar.setValue(bar.maximum())
     renderer.feed(" one more line" * 8)
     renderer.flush()
-    qtbot.waitUntil(lambda: 0 < view.content_bottom() - bar.value() <= view.viewport().height())
+    qtbot.waitUntil(lambda: 0 < view.text_end() - bar.value() <= view.viewport().height())
     # When the reply ends, the room below its text must not vanish under the reader.
     qapp.processEvents()
-    resting, room = bar.value(), view.content_bottom()
+    resting, room = bar.value(), view.text_end()
     renderer.finish()
     qtbot.waitUntil(lambda: bar.maximum() == bar.value())
     assert bar.value() == resting, "the view does not jump when the reply ends"
@@ -257,7 +273,7 @@ def pixels(document: MessageDocument):
     return paint(document, QRectF(0, 0, 480, document.size().height()), 1.0, settled=0).toImage()
 
 
-WORDS = "alpha beta gamma delta epsilon zeta eta theta".split()
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
 GROWING = {
     "table": "| name | value | note |\n|:--|--:|:-:|\n"
     + "".join(f"| {WORDS[n % 8]} **{n}** | {n * 7} | `x{n}` |\n" for n in range(300)),
@@ -337,7 +353,9 @@ def test_a_chunked_table_keeps_its_columns_header_and_alignment(qapp) -> None:
         assert alignment.alignment() & Qt.AlignmentFlag.AlignRight
     bottoms = [layout.frameBoundingRect(table).bottom() for table in tables]
     tops = [layout.frameBoundingRect(table).top() for table in tables]
-    assert all(abs(top - bottom) <= 1 for top, bottom in zip(tops[1:], bottoms)), "no gaps"
+    assert all(
+        abs(top - bottom) <= 1 for top, bottom in zip(tops[1:], bottoms[:-1], strict=True)
+    ), "no gaps"
 
 
 def first_lefts(table: QTextTable, layout) -> list[float]:
@@ -359,7 +377,7 @@ def test_a_long_saved_reply_is_laid_out_a_slice_per_turn(qtbot) -> None:
     document.rendered_more.connect(lambda: slices.append(document.parsed_chars))
     qtbot.waitUntil(lambda: not document.render_pending, timeout=20_000)
     assert len(slices) > 5
-    steps = [later - earlier for earlier, later in zip(slices, slices[1:])]
+    steps = [later - earlier for earlier, later in itertools.pairwise(slices)]
     assert max(steps) < len(text) / 4, "each slice parses a slice, not the whole reply"
     streamed = MessageDocument(Role.ASSISTANT, "", QFont())
     for end in range(0, len(text), 997):

@@ -147,7 +147,7 @@ def test_the_thirteenth_request_carries_exactly_the_last_ten_exchanges(app, groq
     expected = []
     for n in range(2, 12):
         expected += [f"question {n}", f"answer to question {n}"]
-    assert [m["content"] for m in messages[1:]] == expected + ["question 12"]
+    assert [m["content"] for m in messages[1:]] == [*expected, "question 12"]
     assert messages[0]["role"] == "system"
 
 
@@ -222,7 +222,7 @@ def test_resumed_ended_session_sends_its_summary(app, qtbot, groq_server) -> Non
     app.send_and_wait("I like green tea")
     session_id = app.window.current_session_id
     groq_server.reply_text = "Likes green tea."
-    app.window.end_session()
+    app.window.sessions_ctl.end_session()
     qtbot.waitUntil(lambda: app.last(Role.SUMMARY) is not None)
     app.run(app.window.open_session(session_id))
     app.send_and_wait("What do I like?")
@@ -288,7 +288,7 @@ def test_the_view_follows_new_text_only_while_at_the_bottom(app, qtbot, groq_ser
     # The newest text sits in the bottom third of the view (which steps ahead of the text,
     # and the row may be taller while it grows) once the view has laid out the last flush.
     def text_end() -> int:
-        return view.content_bottom() - bar.value()
+        return view.text_end() - bar.value()
 
     height = view.viewport().height()
     qtbot.waitUntil(lambda: height * 2 // 3 - FOLLOW_SLACK <= text_end() <= height)

@@ -56,7 +56,7 @@ def test_the_composer_does_not_move_when_undo_appears(app, qtbot) -> None:
     qtbot.waitExposed(app.window)
     panel = app.window.composer
     before = (panel.mapTo(app.window, QPoint(0, 0)), panel.size(), app.composer.geometry())
-    app.run(app.window._delete(app.window.current_session_id, "A chat to delete"))
+    app.run(app.window.session_actions.delete(app.window.current_session_id, "A chat to delete"))
     assert app.window.undo_button.isVisible()
     QApplication.processEvents()
     assert (panel.mapTo(app.window, QPoint(0, 0)), panel.size(), app.composer.geometry()) == before
@@ -65,7 +65,7 @@ def test_the_composer_does_not_move_when_undo_appears(app, qtbot) -> None:
     assert (panel.mapTo(app.window, QPoint(0, 0)), panel.size()) == before[:2]
     assert QLabel.text(panel.status).endswith("…")  # what it shows
     assert "A very long notice" in panel.status.toolTip()
-    app.window._forget_undo()
+    app.window.session_actions.forget_undo()
     QApplication.processEvents()
     assert (panel.mapTo(app.window, QPoint(0, 0)), panel.size()) == before[:2]
 
@@ -106,11 +106,11 @@ def test_editing_or_esc_cancels_a_queued_message(app, qtbot, groq_server) -> Non
     qtbot.keyClicks(app.composer, "second")
     qtbot.keyClick(app.composer, Qt.Key.Key_Return)
     qtbot.keyClicks(app.composer, "!")  # editing cancels
-    assert app.window.queued_text is None and "edited" in status(app)
+    assert app.window.replies.queued_text is None and "edited" in status(app)
     qtbot.keyClick(app.composer, Qt.Key.Key_Return)  # queued again
-    assert app.window.queued_text == "second!"
+    assert app.window.replies.queued_text == "second!"
     qtbot.keyClick(app.composer, Qt.Key.Key_Escape)  # the first Esc cancels the queue only
-    assert app.window.queued_text is None and app.window.busy
+    assert app.window.replies.queued_text is None and app.window.busy
     assert "Not queued" in status(app)
     hold.release()
     app.wait_idle()
@@ -142,7 +142,7 @@ def test_switching_sessions_while_a_reply_streams_says_why_it_did_not(
     assert "Esc" in notice
     assert app.window.current_session_id == session_id
     # The reply's progress line does not replace the notice at once.
-    app.window._show_progress("Replying… 40 tokens/s  (Esc to stop)")
+    app.window.show_progress("Replying… 40 tokens/s  (Esc to stop)")
     assert status(app) == notice
     hold.release()
     app.wait_idle()

@@ -28,7 +28,7 @@ def status(app: ChatApp) -> str:
 
 def open_settings(app: ChatApp, qtbot):
     qtbot.keyClick(app.composer, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
-    dialog = app.window.settings_dialog
+    dialog = app.window.settings_ctl.settings_dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
     return dialog
 
@@ -41,7 +41,7 @@ def test_a_rejected_key_points_to_what_the_ui_calls_it_without_a_dialog_over_it(
     app.send_and_wait("Hello?")
     error = app.last(Role.ERROR)
     assert "Settings → API key" in error.text
-    assert app.window.key_dialog is None  # nothing stacked over the error
+    assert app.window.settings_ctl.key_dialog is None  # nothing stacked over the error
     assert app.window.change_key_button.isVisible()
     assert "Settings → API key" in status(app)
 
@@ -54,7 +54,7 @@ def test_a_rejected_key_points_to_what_the_ui_calls_it_without_a_dialog_over_it(
     dialog.reject()
 
     app.window.change_key_button.click()
-    key_dialog = app.window.key_dialog
+    key_dialog = app.window.settings_ctl.key_dialog
     qtbot.waitUntil(lambda: key_dialog is not None and key_dialog.isVisible())
     shown = " ".join(label.text() for label in key_dialog.findChildren(QLabel))
     assert "rejected" not in shown  # the error is in the transcript already, not repeated
@@ -65,9 +65,9 @@ def test_a_rejected_key_points_to_what_the_ui_calls_it_without_a_dialog_over_it(
 
     # A new key clears the hint; Retry then works.
     app.window.change_key_button.click()
-    qtbot.waitUntil(lambda: app.window.key_dialog.isVisible())
-    app.window.key_dialog.key_edit.setText(groq_server.api_key)
-    app.window.key_dialog.accept()
+    qtbot.waitUntil(lambda: app.window.settings_ctl.key_dialog.isVisible())
+    app.window.settings_ctl.key_dialog.key_edit.setText(groq_server.api_key)
+    app.window.settings_ctl.key_dialog.accept()
     assert not app.window.change_key_button.isVisible()
     qtbot.keyClick(app.composer, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     app.wait_idle()
@@ -80,9 +80,12 @@ def test_not_now_without_any_key_says_there_is_none(
 ) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server, key=None)
     qtbot.waitUntil(
-        lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible()
+        lambda: (
+            chat.window.settings_ctl.key_dialog is not None
+            and chat.window.settings_ctl.key_dialog.isVisible()
+        )
     )
-    chat.window.key_dialog.reject()
+    chat.window.settings_ctl.key_dialog.reject()
     assert "No API key yet" in status(chat)
     chat.close()
 
@@ -91,9 +94,9 @@ def test_not_now_with_a_key_from_the_environment_names_it(
     qtbot, run, groq_server, isolated_environment
 ) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    chat.window.key_source = "environment"
+    chat.window.settings_ctl.key_source = "environment"
     chat.window.ask_for_key()
-    dialog = chat.window.key_dialog
+    dialog = chat.window.settings_ctl.key_dialog
     qtbot.waitUntil(dialog.isVisible)
     shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "GROQ_API_KEY" in shown  # saving a new key does not outlive that setting
@@ -120,15 +123,15 @@ def test_a_rate_limit_counts_down_and_retries_once_by_itself(app, qtbot, groq_se
     assert app.last(Role.ERROR) is None
     assert app.last(Role.ASSISTANT).text == groq_server.reply_text
     assert groq_server.requests[1]["messages"][-1]["content"] == "Hello?"
-    assert not app.window.retry_countdown.active
+    assert not app.window.replies.retry_countdown.active
 
 
 def test_typing_cancels_the_automatic_retry(app, qtbot, groq_server) -> None:
     groq_server.fail_next("429", retry_after=1)
     app.send_and_wait("Hello?")
-    assert app.window.retry_countdown.active
+    assert app.window.replies.retry_countdown.active
     qtbot.keyClicks(app.composer, "actually")
-    assert not app.window.retry_countdown.active
+    assert not app.window.replies.retry_countdown.active
     assert "cancelled" in status(app)
     assert "Press Retry" in app.last(Role.ERROR).text
     qtbot.wait(1_800)  # past the moment it would have retried
@@ -140,7 +143,7 @@ def test_esc_cancels_the_automatic_retry(app, qtbot, groq_server) -> None:
     groq_server.fail_next("429", retry_after=1)
     app.send_and_wait("Hello?")
     qtbot.keyClick(app.composer, Qt.Key.Key_Escape)
-    assert not app.window.retry_countdown.active
+    assert not app.window.replies.retry_countdown.active
     qtbot.wait(1_800)
     assert len(groq_server.requests) == 1
 
@@ -151,7 +154,7 @@ def test_a_second_rate_limit_is_left_to_the_user(app, qtbot, groq_server) -> Non
     app.send_and_wait("Hello?")
     qtbot.waitUntil(lambda: len(groq_server.requests) == 2, timeout=4_000)
     app.wait_idle()
-    assert app.last(Role.ERROR) is not None and not app.window.retry_countdown.active
+    assert app.last(Role.ERROR) is not None and not app.window.replies.retry_countdown.active
     assert "Press Retry" in status(app)
     qtbot.wait(1_800)
     assert len(groq_server.requests) == 2  # "retry once", not a loop against the limit
@@ -162,7 +165,7 @@ def test_retry_by_hand_during_the_countdown_retries_once(app, qtbot, groq_server
     app.send_and_wait("Hello?")
     qtbot.keyClick(app.composer, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     app.wait_idle()
-    assert not app.window.retry_countdown.active
+    assert not app.window.replies.retry_countdown.active
     qtbot.wait(1_800)
     assert len(groq_server.requests) == 2
     assert app.last(Role.ASSISTANT).text == groq_server.reply_text
@@ -177,10 +180,13 @@ def test_the_model_picker_shows_the_model_before_the_list_and_then_groqs_list(
     assert picker.isVisible()
     assert [picker.itemText(i) for i in range(picker.count())] == [DEFAULT_MODEL]
     qtbot.waitUntil(
-        lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible()
+        lambda: (
+            chat.window.settings_ctl.key_dialog is not None
+            and chat.window.settings_ctl.key_dialog.isVisible()
+        )
     )
-    chat.window.key_dialog.key_edit.setText(groq_server.api_key)
-    chat.window.key_dialog.accept()
+    chat.window.settings_ctl.key_dialog.key_edit.setText(groq_server.api_key)
+    chat.window.settings_ctl.key_dialog.accept()
     qtbot.waitUntil(lambda: picker.count() == len(groq_server.models))
     assert sorted(picker.itemText(i) for i in range(picker.count())) == sorted(groq_server.models)
     assert picker.currentText() == DEFAULT_MODEL

@@ -55,7 +55,7 @@ def test_status_errors_are_explained_and_retry_works(
     assert [e.type for e in events] == [EventType.USER_MESSAGE]  # the message is kept
     if mode == "401":
         # No dialog over the error: the status row offers to change the key instead.
-        assert app.window.key_dialog is None
+        assert app.window.settings_ctl.key_dialog is None
         assert app.window.change_key_button.isVisible()
         assert "Settings → API key" in app.window.composer.status.text()
 
@@ -123,7 +123,7 @@ def test_without_a_key_the_window_opens_and_asks_for_one(
     chat = ChatApp(qtbot, run, isolated_environment, groq_server, key=None)
     assert chat.window.isVisible()
     assert chat.window.sessions.proxy.rowCount() == 1
-    dialog = chat.window.key_dialog
+    dialog = chat.window.settings_ctl.key_dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
     qtbot.keyClicks(dialog.key_edit, groq_server.api_key)
     qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Return)
@@ -140,14 +140,17 @@ def test_sending_without_a_key_keeps_the_text_and_asks(
 ) -> None:
     chat = ChatApp(qtbot, run, isolated_environment, groq_server, key=None)
     qtbot.waitUntil(
-        lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible()
+        lambda: (
+            chat.window.settings_ctl.key_dialog is not None
+            and chat.window.settings_ctl.key_dialog.isVisible()
+        )
     )
-    chat.window.key_dialog.reject()
+    chat.window.settings_ctl.key_dialog.reject()
     chat.type_and_send("Keep me")
     assert chat.composer.toPlainText() == "Keep me"
-    qtbot.waitUntil(lambda: chat.window.key_dialog.isVisible())
+    qtbot.waitUntil(lambda: chat.window.settings_ctl.key_dialog.isVisible())
     assert groq_server.requests == []
-    chat.window.key_dialog.reject()
+    chat.window.settings_ctl.key_dialog.reject()
     chat.close()
 
 
@@ -158,7 +161,7 @@ def test_with_no_keychain_the_user_is_told_and_the_key_still_works(
 
     keyring.set_keyring(NoKeyring())
     chat = ChatApp(qtbot, run, isolated_environment, groq_server, key=None)
-    dialog = chat.window.key_dialog
+    dialog = chat.window.settings_ctl.key_dialog
     qtbot.waitUntil(lambda: dialog.isVisible())
     dialog.key_edit.setText(groq_server.api_key)
     from PySide6.QtWidgets import QMessageBox
@@ -182,9 +185,12 @@ def test_the_key_never_reaches_the_logs(
     chat.send_and_wait("hi")
     chat.window.change_key_button.click()
     qtbot.waitUntil(
-        lambda: chat.window.key_dialog is not None and chat.window.key_dialog.isVisible()
+        lambda: (
+            chat.window.settings_ctl.key_dialog is not None
+            and chat.window.settings_ctl.key_dialog.isVisible()
+        )
     )
-    chat.window.key_dialog.reject()
+    chat.window.settings_ctl.key_dialog.reject()
     groq_server.fail_next("drop")
     chat.send_and_wait("again")
     chat.close()

@@ -155,7 +155,7 @@ def test_esc_in_the_search_box_clears_it_and_goes_back_to_the_list(app, qtbot, g
     # Esc in the box is the search's, even while a reply streams: the reply goes on.
     hold = groq_server.hold_after(2)
     app.window.composer.edit.setPlainText("hello")
-    app.window.submit()
+    app.window.replies.submit()
     qtbot.waitUntil(hold.reached.is_set)
     panel.search.setFocus()
     qtbot.keyClick(panel.search, Qt.Key.Key_Escape)
@@ -200,7 +200,7 @@ def test_search_highlights_use_the_themes_accent(app, qtbot) -> None:
     for name in ("dark", "light"):
         theme = THEMES[name]
         app.window.preferences.theme = name
-        app.window.apply_preferences()
+        app.window.settings_ctl.apply_preferences()
         rect = panel.results.visualRect(panel.results_model.index(0))
         image = panel.results.viewport().grab(rect).toImage()
         other = THEMES["light" if name == "dark" else "dark"].color("accent")
@@ -230,13 +230,13 @@ def test_a_click_opens_the_session_and_keeps_the_keyboard_in_the_list(app, qtbot
     qtbot.waitUntil(lambda: app.window.current_session_id == first)
     assert QApplication.focusWidget() is panel.list
     qtbot.keyClick(panel.list, Qt.Key.Key_F2)
-    qtbot.waitUntil(app.window.rename_dialog.isVisible)
-    assert app.window.rename_dialog.textValue() == "First"
-    app.window.rename_dialog.reject()
+    qtbot.waitUntil(app.window.session_actions.rename_dialog.isVisible)
+    assert app.window.session_actions.rename_dialog.textValue() == "First"
+    app.window.session_actions.rename_dialog.reject()
     qtbot.keyClick(panel.list, Qt.Key.Key_Delete)
-    qtbot.waitUntil(app.window.delete_box.isVisible)
-    assert "First" in app.window.delete_box.text()
-    app.window.delete_box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(app.window.session_actions.delete_box.isVisible)
+    assert "First" in app.window.session_actions.delete_box.text()
+    app.window.session_actions.delete_box.button(QMessageBox.StandardButton.Cancel).click()
     app.window.activateWindow()  # offscreen, closing the box does not hand activation back
     qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window)
     # The keyboard way: Enter opens the current session and moves on to the composer.
@@ -256,12 +256,12 @@ def test_rename_and_undo_delete_keep_the_order_and_the_time(app, qtbot) -> None:
     assert titles(app) == ["Newer", "Older"]
     panel = app.window.sessions
     older = panel.model.sessions[1]
-    app.run(app.window._rename(older.session_id, "Older, renamed"))
+    app.run(app.window.session_actions.rename(older.session_id, "Older, renamed"))
     assert titles(app) == ["Newer", "Older, renamed"]
     assert panel.model.sessions[1].last_activity == older.last_activity
-    app.run(app.window._delete(older.session_id, "Older, renamed"))
+    app.run(app.window.session_actions.delete(older.session_id, "Older, renamed"))
     assert titles(app) == ["Newer"]
-    app.window.undo_delete()
+    app.window.session_actions.undo_delete()
     qtbot.waitUntil(lambda: titles(app) == ["Newer", "Older, renamed"])
     assert panel.model.sessions[1].last_activity == older.last_activity
 
@@ -331,7 +331,7 @@ def test_the_window_title_is_the_sessions_title(app, qtbot) -> None:
     # Qt reads "[*]" as a placeholder; "[*][*]" shows "[*]" (test_real_sidebar reads the X title).
     assert app.window.windowTitle() == "Plan <b>Lisbon</b> [*][*] trip now — Desktop Chat"
     assert app.window.chat_title.textFormat() == Qt.TextFormat.PlainText
-    app.run(app.window._rename(session_id, "Renamed"))
+    app.run(app.window.session_actions.rename(session_id, "Renamed"))
     assert app.window.windowTitle() == "Renamed — Desktop Chat"
     app.window.new_session()
     assert app.window.windowTitle() == "New chat — Desktop Chat"
@@ -357,16 +357,16 @@ def test_export_suggests_the_title_in_the_last_export_folder(app, qtbot, tmp_pat
     session_id, _ = seed(app, "Trip: Lisbon/Porto", ["hello"])
     refresh(app)
     app.run(app.window.open_session(session_id))
-    app.window.choose_export_file("md")
-    dialog = app.window.export_dialog
+    app.window.session_actions.choose_export_file("md")
+    dialog = app.window.session_actions.export_dialog
     assert dialog.selectedFiles()[0].endswith("/Trip Lisbon Porto.md")
     dialog.reject()
     folder = tmp_path / "exports"
     folder.mkdir()
-    app.run(app.window.export_session(session_id, folder / "first.md", "md"))
+    app.run(app.window.session_actions.export_session(session_id, folder / "first.md", "md"))
     assert (folder / "first.md").read_text(encoding="utf-8")
-    app.window.choose_export_file("json")
-    dialog = app.window.export_dialog
+    app.window.session_actions.choose_export_file("json")
+    dialog = app.window.session_actions.export_dialog
     assert isinstance(dialog, QFileDialog)
     assert dialog.selectedFiles()[0] == str(folder / "Trip Lisbon Porto.json")
     dialog.reject()

@@ -182,7 +182,7 @@ def test_rename_with_f2(app, qtbot) -> None:
     app.send_and_wait("Original title")
     select_session(app, qtbot, "Original title")
     qtbot.keyClick(app.window.sessions.list, Qt.Key.Key_F2)
-    dialog = app.window.rename_dialog
+    dialog = app.window.session_actions.rename_dialog
     qtbot.waitUntil(dialog.isVisible)
     dialog.setTextValue("  Renamed   chat ")
     dialog.accept()
@@ -202,14 +202,14 @@ def test_delete_asks_first_and_can_be_undone(app, qtbot) -> None:
 
     select_session(app, qtbot, "Doomed chat")
     qtbot.keyClick(app.window.sessions.list, Qt.Key.Key_Delete)
-    box = app.window.delete_box
+    box = app.window.session_actions.delete_box
     qtbot.waitUntil(box.isVisible)
     assert "Doomed chat" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert app.window.sessions.proxy.rowCount() == 1
 
     qtbot.keyClick(app.window.sessions.list, Qt.Key.Key_Delete)
-    box = app.window.delete_box
+    box = app.window.session_actions.delete_box
     qtbot.waitUntil(box.isVisible)
     box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: app.window.sessions.proxy.rowCount() == 0)
@@ -226,8 +226,8 @@ def test_export_json_round_trips_and_markdown_reads_well(app, tmp_path, groq_ser
     groq_server.reply_text = MARKDOWN_REPLY
     app.send_and_wait("Export me 👋 <b>ok</b>")
     session_id = app.window.current_session_id
-    app.run(app.window.export_session(session_id, tmp_path / "chat.json", "json"))
-    app.run(app.window.export_session(session_id, tmp_path / "chat.md", "md"))
+    app.run(app.window.session_actions.export_session(session_id, tmp_path / "chat.json", "json"))
+    app.run(app.window.session_actions.export_session(session_id, tmp_path / "chat.md", "md"))
     session, events = parse_json_export((tmp_path / "chat.json").read_text(encoding="utf-8"))
     stored = app.run(app.store.events(session_id))
     assert [(e.event_id, e.type, e.timestamp, e.payload) for e in events] == [
@@ -274,7 +274,7 @@ def test_title_falls_back_to_the_first_words(qtbot, run, groq_server, isolated_e
 
 def open_settings(app: ChatApp, qtbot) -> SettingsDialog:
     qtbot.keyClick(app.composer, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
-    dialog = app.window.settings_dialog
+    dialog = app.window.settings_ctl.settings_dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
     return dialog
 

@@ -257,10 +257,10 @@ def test_import_from_the_session_menu(app, qtbot, groq_server) -> None:
     from pathlib import Path
 
     fixtures = Path(__file__).parent / "fixtures" / "imports"
-    menu = app.window.session_menu
+    menu = app.window.session_actions.menu
     action = next(a for a in menu.actions() if a.text() == "Import…")
     action.trigger()
-    dialog = app.window.import_dialog
+    dialog = app.window.session_actions.import_dialog
     dialog.fileSelected.emit(str(fixtures / "chatgpt-conversations.json"))
     qtbot.waitUntil(lambda: app.window.composer.status.text().startswith("Imported"))
     assert "2 sessions" in app.window.composer.status.text()

@@ -93,8 +93,8 @@ def test_delete_dialog_and_status_show_a_hostile_title_as_text(chat, run, qtbot,
     session = add_session(chat, run, title)
     opened = OpenedUrls()
     try:
-        chat.window.delete_session()
-        box: QMessageBox = chat.window.delete_box
+        chat.window.session_actions.delete_session()
+        box: QMessageBox = chat.window.session_actions.delete_box
         qtbot.waitExposed(box)
         label = box.findChild(QLabel, "qt_msgbox_label")
         assert label.textFormat() == Qt.TextFormat.PlainText
@@ -125,7 +125,7 @@ def test_delete_dialog_and_status_show_a_hostile_title_as_text(chat, run, qtbot,
 def test_rename_status_shows_the_new_name_as_text(chat, run, qtbot, red_png):
     session = add_session(chat, run, "plain")
     title = hostile_title(red_png)
-    run(chat.window._rename(session.session_id, title))
+    run(chat.window.session_actions.rename(session.session_id, title))
     status = chat.window.composer.status
     assert status.textFormat() == Qt.TextFormat.PlainText
     assert status.text() == f"Renamed to “{title}”."
@@ -215,7 +215,7 @@ def test_every_way_a_title_is_set_cleans_it(chat, run, qtbot, groq_server):
     assert title_from_message("\u202eexe.txt is my file") == "exe.txt is my file"
     session = add_session(chat, run, "\u202egnp.exe")
     assert run(chat.store.get_session(session.session_id)).title == "gnp.exe"
-    run(chat.window._rename(session.session_id, "Re\u200bport \u202eevil"))
+    run(chat.window.session_actions.rename(session.session_id, "Re\u200bport \u202eevil"))
     assert run(chat.store.get_session(session.session_id)).title == "Report evil"
     assert chat.window.composer.status.text() == "Renamed to “Report evil”."
     imported, _ = parse_json_export(export_json(Session(title="\u202eexe.txt"), []))

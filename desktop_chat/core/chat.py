@@ -41,6 +41,8 @@ from desktop_chat.llm.base import (
 from desktop_chat.models import (
     Event,
     EventType,
+    ListedSession,
+    SearchHit,
     Session,
     clean_title,
     title_from_message,
@@ -128,6 +130,8 @@ class ChatSettings:
     auto_title: bool = True  # ask the model for a title after the first reply
     # Per-session system prompts, replacing the global one for that session.
     session_prompts: dict[str, str] = field(default_factory=dict)
+    model: str | None = None  # the user's choice; None keeps the client's own
+    temperature: float | None = None
 
 
 class ChatService:
@@ -413,6 +417,63 @@ class ChatService:
             if session is not None and not session.system_prompt and prompt:
                 await self.store.update_session(session_id, system_prompt=prompt)
         self.settings.session_prompts.update(await self.store.session_prompts())
+
+    # -- the session list and the client, as the window asks for them ------------------
+    # The window never reaches into the store or the LLM client: these are its way in.
+    async def list_sessions(self, limit: int) -> list[ListedSession]:
+        return await self.store.list_sessions(limit=limit)
+
+    async def session(self, session_id: str) -> Session | None:
+        """The session, or None when it is gone or deleted."""
+        session = await self.store.get_session(session_id)
+        return None if session is None or session.deleted_at is not None else session
+
+    async def search(self, text: str) -> list[SearchHit]:
+        return await self.store.search(text)
+
+    async def rename_session(self, session_id: str, title: str) -> str:
+        """Returns the title as stored; raises MessageRejected when nothing printable is left."""
+        title = clean_title(title)
+        if not title:
+            raise MessageRejected("A session needs a name; kept the old one.")
+        await self.store.update_session(session_id, title=title)
+        return title
+
+    async def delete_session(self, session_id: str) -> None:
+        # A tombstone, not a DELETE: undo and sync both need the row.
+        await self.store.update_session(session_id, deleted_at=utc_now())
+
+    async def restore_session(self, session_id: str) -> None:
+        await self.store.update_session(session_id, deleted_at=None)
+
+    @property
+    def has_llm(self) -> bool:
+        return self.llm is not None
+
+    @property
+    def model(self) -> str | None:
+        """The model the next reply comes from; None without a client (no key yet)."""
+        return self.llm.model if self.llm is not None else None
+
+    def use_llm(self, llm: LLMClient) -> LLMClient | None:
+        """Answer with `llm` from now on (a new key), keeping the chosen model and temperature.
+        Returns the client it replaces, for the caller to close."""
+        previous, self.llm = self.llm, llm
+        self.apply_choices(self.settings.model, self.settings.temperature)
+        return previous
+
+    def apply_choices(self, model: str | None, temperature: float | None) -> None:
+        """The user's model and temperature, for this client and any later one."""
+        self.settings.model, self.settings.temperature = model, temperature
+        if self.llm is not None:
+            if model:
+                self.llm.model = model
+            if temperature is not None:
+                self.llm.temperature = temperature
+
+    async def list_models(self) -> list[str]:
+        """Groq's live model list. Raises LLMError (also when there is no key yet)."""
+        return await self._require_llm().models()
 
     async def _event_of(self, session_id: str, event_id: str) -> Event:
         event = await self.store.event(event_id)

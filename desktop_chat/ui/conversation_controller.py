@@ -102,7 +102,7 @@ class ConversationController:
         session_id = window.current_session_id
         if window.busy or session_id is None:
             return
-        if window.service.llm is None:
+        if not window.service.has_llm:
             window.ask_for_key()
             return
         window.reply_task = window._spawn(self._regenerate(session_id))
@@ -120,7 +120,9 @@ class ConversationController:
             None,
         )
         old_reply = self._model.take_from(last_user + 1) if last_user is not None else []
-        await window._stream_reply(lambda on_piece: window.service.retry(session_id, on_piece))
+        await window.replies.stream_reply(
+            lambda on_piece: window.service.retry(session_id, on_piece)
+        )
         start = last_user + 1 if last_user is not None else 0
         if not any(i.role == Role.ASSISTANT for i in self._model.items[start:]):
             # Nothing new was kept (stopped before a word, or failed): the old reply is still
@@ -190,7 +192,7 @@ class ConversationController:
         self._model.append(MessageItem(Role.USER, text))
         window.transcript.follow_bottom()
         window.composer.edit.clear()
-        await window._stream_reply(
+        await window.replies.stream_reply(
             lambda on_piece: window.service.edit(session_id, event_id, text, on_piece),
             restore_text=text,
         )
@@ -202,7 +204,7 @@ class ConversationController:
         session_id = window.current_session_id
         if window.busy or session_id is None or not event_id:
             return
-        if window.service.llm is None:
+        if not window.service.has_llm:
             window.ask_for_key()
             return
         window.reply_task = window._spawn(self._continue(session_id, event_id))
@@ -219,7 +221,7 @@ class ConversationController:
             on_piece(old.text)  # the service passes on only the new text
             return await window.service.continue_reply(session_id, on_piece, event_id=event_id)
 
-        await window._stream_reply(run)
+        await window.replies.stream_reply(run)
         await self.sync_versions(session_id)
 
     # -- branch, delete ------------------------------------------------------------------
@@ -250,7 +252,7 @@ class ConversationController:
     async def _delete(self, session_id: str, event_id: str) -> None:
         self.deleted = await self.window.service.delete_message(session_id, event_id)
         await self.show_branch(session_id)
-        self.window.offer_undo("Deleted the message and what followed it.")
+        self.window.session_actions.offer_undo("Deleted the message and what followed it.")
 
     def undo_delete(self) -> bool:
         """Undo: put the deleted message back. False when no message was deleted."""

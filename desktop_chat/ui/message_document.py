@@ -42,9 +42,9 @@ from desktop_chat.ui.markdown import (
     Continuation,
     MarkdownBlock,
     Segment,
+    language_name,
     markdown_blocks,
     render_markdown,
-    language_name,
     scan_segments,
     token_style,
 )
@@ -71,7 +71,17 @@ class MessageDocument(QTextDocument):
     A long saved reply can be shown progressively (`progressive`, off unless asked for):
     `render_pending` stays true while slices are still to be laid out (in later turns of the
     event loop, by itself), and `rendered_more` is emitted after each one, once the document
-    has grown (`revision` and `generation` bumped): the view must re-measure the row then.
+    has grown (`generation` and `tiles_key` changed): the view must re-measure the row then.
+
+    Three numbers say what a cached picture or size of the document still fits:
+    - `font_generation`: which of the delegate's fonts it was built with (MessageDelegate
+      builds a new document when its font changes).
+    - `generation`: bumped on every change of the text, appends included; a cached row height
+      is for one generation (MessageLayout.row_height).
+    - `tiles_key`: names the painted tiles of the text as shown (text_tiles.draw_document),
+      unique across documents; a new one is drawn when text already shown changes, not when
+      text is appended below it (so unlike Qt's QTextDocument.revision(), which grows with
+      every edit, appends included).
     """
 
     rendered_more = Signal()
@@ -96,8 +106,7 @@ class MessageDocument(QTextDocument):
         self.setUndoRedoEnabled(False)
         self.font_generation = font_generation
         self.generation = 0  # bumped on every change, so measured sizes can be cached
-        self.serial = next(_DOCUMENT_SERIALS)  # with `revision`, names painted tiles of this text
-        self.revision = 0  # bumped when text already shown changes, not when text is appended
+        self.tiles_key = next(_TILE_KEYS)  # names painted tiles: new when shown text changes
         self.setDefaultFont(font)
         self.setDocumentMargin(0)
         option = QTextOption()
@@ -182,7 +191,7 @@ class MessageDocument(QTextDocument):
         return self.documentLayout().blockBoundingRect(finished).bottom()
 
     def settled_height(self, streaming: bool) -> float:
-        """How far down, in document pixels, the text will not change before `revision` does."""
+        """How far down, in document pixels, the text will not change before `tiles_key` does."""
         return self.tail_top() if streaming else self.size().height()
 
     @property
@@ -211,7 +220,7 @@ class MessageDocument(QTextDocument):
         self.generation += 1
         self._progress = None  # new text: a slow render under way stops here
         if self.role in (Role.USER, Role.ERROR):
-            self.revision += 1
+            self._shown_text_changed()
             self._tail.clear()
             self.setPlainText(text)  # what the user typed is shown exactly, never interpreted
         elif streaming:
@@ -219,7 +228,7 @@ class MessageDocument(QTextDocument):
         elif self._source and text.startswith(self._source[: self._finished_length]):
             self._append_stream(text, final=True)  # a streamed reply: render only its tail
         else:
-            self.revision += 1
+            self._shown_text_changed()
             self._highlights.clear()
             self._tail.clear()
             self._continuation = None
@@ -242,6 +251,10 @@ class MessageDocument(QTextDocument):
                 self._finished_length = len(text)
                 self._tail_position = self.characterCount() - 1
         self._source = text
+
+    def _shown_text_changed(self) -> None:
+        """Text already on screen changes: tiles painted of it no longer fit."""
+        self.tiles_key = next(_TILE_KEYS)
 
     @property
     def render_pending(self) -> bool:
@@ -272,7 +285,7 @@ class MessageDocument(QTextDocument):
             return  # done, or replaced by new text
         self._render_slices(SLICE_SECONDS)
         self.generation += 1
-        self.revision += 1  # tiles cut at the old end of the text are stale
+        self._shown_text_changed()  # tiles cut at the old end of the text are stale
         self._natural_width = None
         self.rendered_more.emit()
         if self._progress is not None:
@@ -286,7 +299,7 @@ class MessageDocument(QTextDocument):
         upto: int | None = None,
     ) -> None:
         if not text.startswith(self._source[: self._finished_length]):
-            self.revision += 1
+            self._shown_text_changed()
             self.clear()
             self._finished_length = self._tail_position = 0
             self._continuation = None
@@ -490,7 +503,7 @@ class MessageDocument(QTextDocument):
             following.add(block)
 
 
-_DOCUMENT_SERIALS = itertools.count(1)
+_TILE_KEYS = itertools.count(1)
 
 
 @dataclass(eq=False)

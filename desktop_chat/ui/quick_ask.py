@@ -168,7 +168,7 @@ class QuickAskWindow(QWidget):
         except MessageRejected as rejected:
             self.status.setText(str(rejected))  # the question stays in the input
             return
-        if self.service.llm is None:
+        if not self.service.has_llm:
             self.status.setText(
                 translate("QuickAsk", "Add a Groq API key in the main window first (Settings).")
             )
@@ -183,7 +183,7 @@ class QuickAskWindow(QWidget):
         self.model.remove_errors()
         self.model.append(MessageItem(Role.USER, text))
         self.transcript.follow_bottom()  # as the main window does: the reply then follows
-        item = MessageItem(Role.ASSISTANT, "", model=getattr(self.service.llm, "model", None))
+        item = MessageItem(Role.ASSISTANT, "", model=self.service.model)
         self.model.append(item)
         renderer = StreamRenderer(self.model, self.delegate, item)
         self.input.clear()

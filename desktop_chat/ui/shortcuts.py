@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Shortcut:
-    action: str  # the name of the MainWindow method it triggers ("" = handled by a widget)
+    action: str  # a stable action id (MainWindow._action_table maps it; "" = a widget handles it)
     keys: tuple[str, ...]  # QKeySequence strings; "Ctrl" becomes Cmd on macOS
     label: str  # how the keys are shown to people
     description: str

@@ -34,15 +34,15 @@ def draw_document(
     document: QTextDocument,
     clip: QRectF,
     color: QColor,
-    serial: int,
-    revision: int,
+    tiles_key: int,
     settled_height: float,
     selection: tuple[tuple[int, int], QColor] | None = None,
 ) -> None:
     """Draw the part of `document` inside `clip` (document pixels, painter at its origin).
 
-    Text above `settled_height` is drawn from tiles cached under (serial, revision, width,
-    colour); whatever lies below is drawn directly, since it may change before the next frame.
+    Text above `settled_height` is drawn from tiles cached under (tiles_key, width, colour),
+    `tiles_key` naming the text as shown (MessageDocument.tiles_key); whatever lies below is
+    drawn directly, since it may change before the next frame.
     A document with text selected (`selection`: the two ends and the highlight colour) is drawn
     directly, with the selection shown.
     """
@@ -55,7 +55,7 @@ def draw_document(
     painter.setClipRect(clip, Qt.ClipOperation.IntersectClip)  # tiles overhang the clip
     try:
         live_top = _draw_tiles(
-            painter, document, clip, color, serial, revision, settled_height, width, ratio
+            painter, document, clip, color, tiles_key, settled_height, width, ratio
         )
     finally:
         painter.restore()
@@ -69,8 +69,7 @@ def _draw_tiles(
     document: QTextDocument,
     clip: QRectF,
     color: QColor,
-    serial: int,
-    revision: int,
+    tiles_key: int,
     settled_height: float,
     width: int,
     ratio: float,
@@ -88,7 +87,7 @@ def _draw_tiles(
                 break
             # The height is part of the name: the last tile of a streaming reply is cut where
             # the text ended when it was drawn, and must be drawn again once the text goes on.
-            key = f"text-tile:{serial}:{revision}:{width}:{color.rgba()}:{ratio}:{tile}:{height}"
+            key = f"text-tile:{tiles_key}:{width}:{color.rgba()}:{ratio}:{tile}:{height}"
             pixmap = QPixmapCache.find(key)
             if pixmap is None:
                 pixmap = _render_tile(document, color, top, width, height, ratio)

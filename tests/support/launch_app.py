@@ -128,13 +128,13 @@ def main() -> int:
             state["exports"] = (
                 [
                     window._spawn(
-                        window.export_session(
+                        window.session_actions.export_session(
                             window.current_session_id, Path(export_dir) / f"session.{kind}", kind
                         )
                     )
                     for kind in ("md", "json")
                 ]
-                if window.current_session_id and hasattr(window, "export_session")
+                if window.current_session_id and hasattr(window, "session_actions")
                 else []
             )
             return

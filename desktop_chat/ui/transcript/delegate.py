@@ -4,6 +4,8 @@ turns clicks on its pills and links into signals; where each part lies is Messag
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
@@ -17,7 +19,13 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from desktop_chat.ui.code_boxes import CODE_PADDING, paint_boxes
 from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
@@ -40,6 +48,26 @@ from desktop_chat.ui.transcript.layout import (
 from desktop_chat.ui.transcript.model import ItemRole, MessageItem
 
 CODE_LANGUAGE_TEXT = "#b4b8d8"  # the language label on the dark code box (7:1 against it)
+
+
+@runtime_checkable
+class PaintsInParts(Protocol):
+    """A view that says which part of it the paint event under way redraws (TranscriptView),
+    so a reply thousands of pixels tall costs no more to paint than the strip that changed."""
+
+    def exposed_rect(self) -> QRect:
+        """The part being redrawn, in the view's coordinates; a null rect between paints."""
+        ...
+
+
+def _repaint_area(view: QWidget) -> QRect:
+    """The part of `view` this paint event redraws: all of it, unless it says less."""
+    area = view.rect()
+    if isinstance(view, PaintsInParts):
+        exposed = view.exposed_rect()
+        if exposed.isValid():
+            area = area.intersected(exposed)
+    return area
 
 
 class MessageDelegate(MessageLayout, QStyledItemDelegate):
@@ -72,14 +100,9 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
     @staticmethod
     def _exposed(painter: QPainter, option: QStyleOptionViewItem) -> QRect:
         """The part of the row this paint event redraws: text outside it is not drawn."""
-        rect = option.rect
-        view = option.widget
-        if view is not None:
-            rect = rect.intersected(view.rect())
-            exposed = getattr(view, "exposed_rect", None)
-            if exposed is not None and exposed.isValid():
-                rect = rect.intersected(exposed)
-        return rect
+        if option.widget is None:
+            return option.rect
+        return option.rect.intersected(_repaint_area(option.widget))
 
     @staticmethod
     def _visible_part(bubble: QRect, option: QStyleOptionViewItem) -> QRect:
@@ -89,10 +112,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         if option.widget is None:
             return bubble
         margin = 32
-        area = option.widget.rect()
-        exposed = getattr(option.widget, "exposed_rect", None)
-        if exposed is not None and exposed.isValid():
-            area = area.intersected(exposed)
+        area = _repaint_area(option.widget)
         top = max(bubble.top(), area.top() - margin)
         bottom = min(bubble.bottom(), area.bottom() + margin)
         return QRect(bubble.left(), top, bubble.width(), max(0, bottom - top))
@@ -133,8 +153,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
             document,
             clip,
             text_color,
-            document.serial,
-            document.revision,
+            document.tiles_key,
             document.settled_height(item.streaming),
             selection,
         )

@@ -20,6 +20,7 @@ translate = QCoreApplication.translate
 WINDOW_ROWS = 120
 ItemRole = Qt.ItemDataRole.UserRole + 1
 _SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
+_ROOT = QModelIndex()  # the list's (invalid) parent index
 
 
 @dataclass(eq=False)
@@ -99,17 +100,21 @@ class MessageItem:
 
 
 class TranscriptModel(QAbstractListModel):
-    def __init__(self, parent: QObject | None = None):
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        size_hint: Callable[[MessageItem], QSize] | None = None,
+    ):
         super().__init__(parent)
         self.items: list[MessageItem] = []
         self._older: list[Event] = []  # the session's messages above the first row, oldest first
         self._versions: dict[str, tuple[int, int]] = {}  # (which, of how many) by event id
-        # Answers SizeHintRole (set by build_transcript to the delegate's size_hint). The view
+        # Answers SizeHintRole (the delegate's size_hint, given by build_transcript). The view
         # asks every row at each relayout; through the model, Qt's own delegate sizeHint asks
         # Python one cheap question instead of a Python sizeHint wrapping a style option.
-        self.size_hint: Callable[[MessageItem], QSize] | None = None
+        self._size_hint = size_hint
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -118,7 +123,7 @@ class TranscriptModel(QAbstractListModel):
             return None
         item = self.items[row]
         if role == _SIZE_HINT_ROLE:
-            return self.size_hint(item) if self.size_hint is not None else None
+            return self._size_hint(item) if self._size_hint is not None else None
         if role == ItemRole:
             return item
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):

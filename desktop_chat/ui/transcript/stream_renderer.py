@@ -53,7 +53,7 @@ class StreamRenderer(QObject):
         view = delegate.parent()
         self.view = view if isinstance(view, TranscriptView) else None
         if self.view is not None:
-            self.view.content_bottom = self._content_bottom
+            self.view.follow_stream(self)
 
     @property
     def pending(self) -> bool:
@@ -128,19 +128,18 @@ class StreamRenderer(QObject):
         self.item.note = note
         self.item.retryable = retryable
         stays = False
-        if self.view is not None and self.view.content_bottom == self._content_bottom:
-            self.view.content_bottom = None
-            if self.view.following and self.item in self.model.items:
-                # The row keeps reaching the bottom edge, so the view stays where it is rather
-                # than jumping as the room below the text goes.
-                row = self.view.visualRect(self.model.index(self.model.row_of(self.item)))
-                self.item.min_height = max(0, self.view.viewport().height() - row.top())
-                stays = True
+        released = self.view is not None and self.view.release_stream(self)
+        if released and self.view.following and self.item in self.model.items:
+            # The row keeps reaching the bottom edge, so the view stays where it is rather
+            # than jumping as the room below the text goes.
+            row = self.view.visualRect(self.model.index(self.model.row_of(self.item)))
+            self.item.min_height = max(0, self.view.viewport().height() - row.top())
+            stays = True
         self.delegate.document_for(self.item).set_text(self.item.text, streaming=False)
         self._resized(follow=not stays)
 
-    def _content_bottom(self) -> int | None:
-        """Where the streamed text ends, in the view's content coordinates."""
+    def content_bottom(self) -> int | None:
+        """Where the streamed text ends, in the view's content coordinates (view.StreamedText)."""
         if self.item not in self.model.items:
             return None
         index = self.model.index(self.model.row_of(self.item))

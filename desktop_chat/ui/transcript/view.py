@@ -6,7 +6,7 @@ delegate."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -32,6 +32,16 @@ translate = QCoreApplication.translate
 
 OLDER_MARGIN = 600  # px from the top at which the next older messages come in
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
+
+
+class StreamedText(Protocol):
+    """A reply streaming into the view (a StreamRenderer): while it streams, the view follows
+    the end of its text, not the end of its row (which keeps room below the text)."""
+
+    def content_bottom(self) -> int | None:
+        """Where the streamed text ends, in the view's content coordinates; None once its row
+        is gone."""
+        ...
 
 
 class TranscriptView(QListView):
@@ -67,10 +77,10 @@ class TranscriptView(QListView):
         self._drag_start: QPoint | None = None
         self._selected: MessageItem | None = None
         self._loading_older = False
-        self.exposed_rect: QRect | None = None
+        self._exposed = QRect()  # what the paint event under way redraws (see exposed_rect)
         self.last_paint_cost = 0.0  # s of CPU the last repaint took (a streaming reply paces on it)
-        # Set by a StreamRenderer while a reply streams: the content y where its text ends.
-        self.content_bottom: Callable[[], int | None] | None = None
+        self._stream: StreamedText | None = None  # the reply whose text end the view follows
+        self.context_menu: QMenu | None = None  # the last one shown (tests read its actions)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
@@ -86,14 +96,35 @@ class TranscriptView(QListView):
         self.latest_button.clicked.connect(self.follow_bottom)
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        # The delegate draws only text inside the region being repainted (see _exposed).
-        self.exposed_rect = event.rect()
+        self._exposed = event.rect()
         started = time.thread_time()
         try:
             super().paintEvent(event)
         finally:
-            self.exposed_rect = None
+            self._exposed = QRect()
             self.last_paint_cost = time.thread_time() - started
+
+    def exposed_rect(self) -> QRect:
+        """The part of the viewport the paint event under way redraws (a null rect between
+        paints): the delegate draws only text inside it (delegate.PaintsInParts)."""
+        return self._exposed
+
+    # -- following a streaming reply -------------------------------------------------
+    def follow_stream(self, stream: StreamedText) -> None:
+        """Follow where `stream`'s text ends, until it is released."""
+        self._stream = stream
+
+    def release_stream(self, stream: StreamedText) -> bool:
+        """Stop following `stream`; False if it was not the one followed (a newer reply is)."""
+        if self._stream is not stream:
+            return False
+        self._stream = None
+        return True
+
+    def text_end(self) -> int | None:
+        """Where the streaming reply's text ends, in content coordinates; None when no reply
+        streams (the view then follows the end of its last row)."""
+        return self._stream.content_bottom() if self._stream is not None else None
 
     # -- selecting text ------------------------------------------------------------
     def _item_at(self, position: QPoint) -> tuple[MessageItem | None, QRect]:
@@ -265,13 +296,13 @@ class TranscriptView(QListView):
                 translate("Transcript", "Copy link address"),
                 lambda: delegate.copy_requested.emit(url.toString()),
             )
-        self.context_menu = menu  # kept for tests; replaced by the next one
+        self.context_menu = menu
         menu.popup(event.globalPos())
 
     def _follow_value(self) -> int:
         """The scroll position that shows the newest text at the bottom of the view."""
         bar = self.verticalScrollBar()
-        target = self.content_bottom() if self.content_bottom is not None else None
+        target = self.text_end()
         if target is None:
             return bar.maximum()
         return max(bar.minimum(), min(bar.maximum(), target - self.viewport().height()))
@@ -333,7 +364,7 @@ class TranscriptView(QListView):
         if not self._follow:
             return
         bar = self.verticalScrollBar()
-        text_end = self.content_bottom() if self.content_bottom is not None else None
+        text_end = self.text_end()
         if text_end is None:
             bar.setValue(bar.maximum())
             return
@@ -368,9 +399,8 @@ def build_transcript(
 ) -> tuple[TranscriptView, TranscriptModel, MessageDelegate]:
     """A transcript view wired to its model and bubble delegate (the window and the benches)."""
     view = view_class(parent)
-    model = TranscriptModel(view)
     delegate = MessageDelegate(view, theme)
-    model.size_hint = delegate.size_hint
+    model = TranscriptModel(view, size_hint=delegate.size_hint)
     view.setModel(model)
     view.setItemDelegate(delegate)
     return view, model, delegate

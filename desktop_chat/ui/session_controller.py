@@ -1,0 +1,188 @@
+"""Which session the window shows: the list, opening one, new, end, next/previous, search."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+
+from desktop_chat import APP_NAME
+from desktop_chat.llm.base import LLMError
+from desktop_chat.ui.transcript import MessageItem
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.main_window import MainWindow
+
+# Enough to scroll back months of daily use and still refresh in ~10 ms; older sessions are
+# found by search.
+SESSION_LIST_LIMIT = 1_000
+HIGHLIGHT_MS = 2_000
+STREAMING_NOTICE = "A reply is still streaming: wait for it, or press Esc to stop it, before {}."
+
+
+class SessionController:
+    def __init__(self, window: MainWindow):
+        self.window = window
+        self.service = window.service
+        self.titles: dict[str, str] = {}  # display titles of the listed sessions, by id
+        panel = window.sessions
+        panel.session_activated.connect(
+            lambda sid, to_composer: window._spawn(self.open_session(sid, to_composer=to_composer))
+        )
+        panel.new_requested.connect(self.new_session)
+        panel.end_requested.connect(self.end_session)
+        panel.search_requested.connect(lambda text: window._spawn(self.search(text)))
+        panel.hit_activated.connect(
+            lambda sid, eid: window._spawn(self.open_session(sid, focus_event=eid or None))
+        )
+
+    async def refresh_sessions(self) -> None:
+        sessions = await self.service.list_sessions(limit=SESSION_LIST_LIMIT)
+        self.window.sessions.set_sessions(sessions, self.window.current_session_id)
+        self.titles = {s.session_id: s.display_title for s in sessions}
+        self.show_title()
+
+    def show_title(self) -> None:
+        """'Title — Desktop Chat' in the title bar, and the title above the chat."""
+        window = self.window
+        title = self.titles.get(window.current_session_id or "")
+        if title is None and window.current_session_id is None:
+            title = "New chat"
+        plain = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", title or "").split())
+        # "[*]" is Qt's placeholder for a modified mark; "[*][*]" shows it literally.
+        window_title = f"{plain} — {APP_NAME}" if plain else APP_NAME
+        window.setWindowTitle(window_title.replace("[*]", "[*][*]"))
+        window.chat_title.setText(plain or APP_NAME)
+
+    async def open_session(
+        self, session_id: str, focus_event: str | None = None, to_composer: bool = True
+    ) -> None:
+        """Show a session. `to_composer` moves the keyboard there (Enter on a session, the
+        keyboard shortcuts); a click leaves it in the list, so Delete and F2 work next."""
+        window = self.window
+        if window.busy:
+            if session_id != window.current_session_id:
+                window.show_notice(STREAMING_NOTICE.format("switching sessions"))
+            window.sessions.select(window.current_session_id)
+            return
+        window.conversation.editing_event_id = None  # an edit belongs to the session it began in
+        window.current_session_id = session_id
+        await window.conversation.show_branch(session_id)
+        window.sessions.select(session_id)
+        self.show_title()
+        session = await self.service.session(session_id)
+        ended = session is not None and session.end_time is not None
+        window.show_status(
+            "This session was ended; sending continues it with its summary in mind."
+            if ended
+            else ""
+        )
+        if focus_event:
+            self.show_event(focus_event)
+        else:
+            window.transcript.follow_bottom()
+            if to_composer:
+                window.composer.edit.setFocus()
+
+    async def reopen(self, session_id: str | None) -> None:
+        """At start: the session open when the app last closed, if it is still there."""
+        if not session_id or self.window.current_session_id is not None:
+            return
+        if await self.service.session(session_id) is not None:
+            await self.open_session(session_id)
+
+    def show_event(self, event_id: str) -> None:
+        """Scroll to a message (a search hit) and outline it for a moment."""
+        model, view = self.window.transcript_model, self.window.transcript
+        row = model.reveal(event_id)
+        if row < 0:
+            view.follow_bottom()
+            return
+        item = model.items[row]
+        item.highlighted = True
+        index = model.index(row)
+        view.show_row(index)
+        model.dataChanged.emit(index, index)
+
+        def fade() -> None:
+            if item in model.items:
+                item.highlighted = False
+                model.item_changed(item)
+
+        QTimer.singleShot(HIGHLIGHT_MS, self.window, fade)  # dropped if the window goes first
+
+    async def search(self, text: str) -> None:
+        panel = self.window.sessions
+        if not text.strip():
+            panel.show_results(None)
+            return
+        hits = await self.service.search(text)
+        if panel.search.text() == text:  # a newer query may have started meanwhile
+            panel.show_results(hits)
+
+    async def remote_changed(self, session_ids: set[str]) -> None:
+        """Another device wrote (sync): list it, and show the open session's new state."""
+        window = self.window
+        await self.refresh_sessions()
+        if window.current_session_id in session_ids and not window.busy:
+            await window.conversation.show_branch(window.current_session_id)
+            window.transcript.follow_bottom()
+
+    def new_session(self) -> None:
+        window = self.window
+        if window.busy:
+            window.show_notice(STREAMING_NOTICE.format("starting a new session"))
+            return
+        window.current_session_id = None  # stored when its first message is sent
+        window.conversation.editing_event_id = None
+        window.transcript_model.set_events([])
+        window.sessions.select(None)
+        self.show_title()
+        window.show_status("New session.")
+        window.composer.edit.setFocus()
+
+    def end_session(self) -> None:
+        if self.window.busy:
+            self.window.show_notice(STREAMING_NOTICE.format("ending the session"))
+            return
+        self.window._spawn(self._end_session())
+
+    async def _end_session(self) -> None:
+        window = self.window
+        session_id = window.current_session_id
+        if session_id is None:
+            self.new_session()
+            return
+        if not self.service.has_llm:
+            window.ask_for_key()
+            return
+        window.show_status("Summarizing the session…")
+        try:
+            event = await self.service.end_session(session_id)
+        except LLMError as error:
+            window.show_status(f"Could not summarize the session: {error.message}")
+            return
+        if window.current_session_id != session_id:
+            return
+        if event is not None:
+            window.transcript_model.append(MessageItem.from_event(event))
+            window.transcript.follow_bottom()
+        window.current_session_id = None
+        window.sessions.select(None)
+        await self.refresh_sessions()
+        window.sessions.select(None)
+        self.show_title()
+        window.show_status("Session ended and summarized. Your next message starts a new session.")
+        window.composer.edit.setFocus()
+
+    def next_session(self) -> None:
+        self._step_session(+1)
+
+    def previous_session(self) -> None:
+        self._step_session(-1)
+
+    def _step_session(self, step: int) -> None:
+        target = self.window.sessions.neighbour(self.window.current_session_id, step)
+        if target:
+            self.window._spawn(self.open_session(target))

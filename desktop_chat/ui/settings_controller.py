@@ -1,0 +1,263 @@
+"""The user's choices in the window: Settings, preferences applied, text size, the model picker
+beside the status line, and the API key (asked for, changed, saved in the keychain)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QMessageBox
+
+from desktop_chat.llm.base import LLMError
+from desktop_chat.settings import KeychainUnavailable
+from desktop_chat.ui.dialogs import ApiKeyDialog
+from desktop_chat.ui.plain_text import plain_message_box
+from desktop_chat.ui.preferences import Preferences
+from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.theme import THEMES, apply_theme
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes come tighter
+
+
+class SettingsController:
+    def __init__(self, window: MainWindow, key_source: str | None):
+        self.window = window
+        self.service = window.service
+        self.store = window.preferences_store
+        # Where the key in use came from (Settings > API key says it); see settings.Settings.
+        self.key_source = key_source or ("configured" if self.service.has_llm else "none")
+        self._key_rejected = False  # Groq answered 401 to the key in use
+        self._model_list_task: asyncio.Task | None = None
+        self.key_dialog: ApiKeyDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self.keychain_notice: QMessageBox | None = None
+        window.model_picker.activated.connect(self._model_picked)
+        window.change_key_button.clicked.connect(lambda: self.ask_for_key())
+
+    @staticmethod
+    def load_preferences(window: MainWindow) -> Preferences:
+        """The saved preferences; the environment's model and memory turns are the defaults."""
+        service = window.service
+        return Preferences.load(
+            window.preferences_store,
+            Preferences(
+                memory_turns=service.settings.memory_turns,
+                model=service.model or Preferences.model,
+            ),
+        )
+
+    # -- preferences ---------------------------------------------------------------------
+    def apply_preferences(self) -> None:
+        window = self.window
+        preferences = window.preferences
+        self.service.settings.memory_turns = preferences.memory_turns
+        self.service.settings.system_prompt = preferences.system_prompt
+        self.service.apply_choices(preferences.model, preferences.temperature)
+        theme = THEMES[preferences.resolved_theme()]
+        if window.model_picker.currentText() != preferences.model:
+            self._show_model(preferences.model)
+        if theme != window.theme:
+            window.theme = theme
+            apply_theme(theme)
+            window.sessions.set_theme(theme)
+            window.delegate.theme = theme
+            self._reset_documents()
+        font = QFont(window.font())
+        font.setPointSizeF(preferences.font_size)
+        if font != window.delegate.font:
+            window.delegate.set_font(font)
+            window.composer.edit.setFont(font)
+            self._reset_documents()
+        window.composer.set_send_key(preferences.send_key)
+        window.refresh_welcome()
+
+    def _reset_documents(self) -> None:
+        window = self.window
+        for item in window.transcript_model.items:
+            if not item.streaming:
+                item.document = None
+        window.transcript.scheduleDelayedItemsLayout()
+        window.transcript.viewport().update()
+
+    def _save_and_apply(self) -> None:
+        self.window.preferences.save(self.store)
+        self.apply_preferences()
+
+    def zoom_in(self) -> None:
+        self._zoom(+1.0)
+
+    def zoom_out(self) -> None:
+        self._zoom(-1.0)
+
+    def _zoom(self, step: float) -> None:
+        preferences = self.window.preferences
+        preferences.font_size += step
+        preferences.clamp()
+        self._save_and_apply()
+        self.window.show_status(f"Text size {preferences.font_size:g} pt.")
+
+    # -- the Settings dialog ---------------------------------------------------------------
+    def open_settings(self) -> None:
+        window = self.window
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.raise_()
+            return
+        session_id = window.current_session_id
+        prompt = self.service.settings.session_prompts.get(session_id) if session_id else None
+        dialog = SettingsDialog(
+            window.preferences, prompt, session_id is not None, window, key_source=self.key_source
+        )
+        from desktop_chat.ui.account import AccountSection
+
+        # Without Supabase the section says how to turn sync on.
+        account = AccountSection(window.sync, dialog)
+        account.setTitle("")  # the tab is already called Account
+        account.setFlat(True)
+        dialog.extra.addWidget(account)
+        dialog.extra.addStretch(1)
+        dialog.change_key_requested.connect(lambda: self.ask_for_key())
+        dialog.set_quick_ask_note(window.quick_ask_note)
+        dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
+        self.settings_dialog = dialog
+        dialog.open()
+        window._spawn(self._load_models(dialog))
+
+    async def _load_models(self, dialog: SettingsDialog) -> None:
+        if not self.service.has_llm:
+            dialog.set_models(None, "Add an API key to see Groq's models.")
+            return
+        try:
+            models = await self.service.list_models()
+        except LLMError as error:
+            dialog.set_models(None, error.message)
+            return
+        dialog.set_models(models)
+        self._fill_model_picker(models)
+
+    def _save_settings(self, dialog: SettingsDialog, session_id: str | None) -> None:
+        window = self.window
+        window.preferences = dialog.chosen(window.preferences)
+        if session_id is not None:  # stored with the session (the store), not in preferences
+            window._spawn(self.service.set_session_prompt(session_id, dialog.session_prompt_text))
+        self._save_and_apply()
+        window.show_status("Settings saved.")
+
+    # -- the model picker (beside the status line) -------------------------------------------
+    async def load_model_list(self) -> None:
+        """Fill the picker from Groq's live list; it shows the chosen model until then."""
+        if not self.service.has_llm:
+            return
+        try:
+            models = await self.service.list_models()
+        except LLMError as error:
+            log.info("Could not list Groq's models: %s", error.kind)
+            self.window.model_picker.setToolTip(f"The model for the next reply. {error.message}")
+            return
+        self._fill_model_picker(models)
+
+    def load_model_list_soon(self) -> None:
+        if self._model_list_task is not None:
+            self._model_list_task.cancel()  # a new key: the old one's list no longer counts
+        self._model_list_task = self.window._spawn(self.load_model_list())
+
+    def stop_loading(self) -> None:
+        if self._model_list_task is not None:
+            self._model_list_task.cancel()  # nobody is left to pick from it
+
+    def _fill_model_picker(self, models: list[str]) -> None:
+        picker = self.window.model_picker
+        picker.blockSignals(True)
+        picker.clear()
+        picker.addItems(models)
+        picker.blockSignals(False)
+        view = picker.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 32)
+        self._show_model(self.window.preferences.model)
+
+    def _show_model(self, model: str) -> None:
+        picker = self.window.model_picker
+        picker.blockSignals(True)
+        if picker.findText(model) < 0:
+            picker.insertItem(0, model)  # e.g. one typed in Settings
+        picker.setCurrentText(model)
+        picker.blockSignals(False)
+
+    def _model_picked(self, index: int) -> None:
+        window = self.window
+        model = window.model_picker.itemText(index)
+        if not model or model == window.preferences.model:
+            return
+        window.preferences.model = model
+        self._save_and_apply()
+        window.show_status(f"Next replies come from {model}.")
+        window.composer.edit.setFocus()
+
+    # -- the API key ------------------------------------------------------------------------
+    def key_rejected(self) -> None:
+        """Groq answered 401: offer the way to change the key, without a dialog over the error."""
+        self._key_rejected = True
+        self.window.change_key_button.show()
+
+    def ask_for_key(self, reason: str | None = None) -> None:
+        if self.key_dialog is not None and self.key_dialog.isVisible():
+            self.key_dialog.raise_()
+            return
+        if self.key_source == "environment":
+            note = (
+                "GROQ_API_KEY is set, so it is used again at the next start: change it there "
+                "too to keep the new key."
+            )
+            reason = f"{reason}\n\n{note}" if reason else note
+        dialog = ApiKeyDialog(self.window, reason)
+        dialog.accepted.connect(lambda: self.use_key(dialog.key))
+        dialog.rejected.connect(self._key_not_changed)
+        self.key_dialog = dialog
+        dialog.open()
+
+    def _key_not_changed(self) -> None:
+        """After "Not now": say which key is still in use, if any."""
+        if not self.service.has_llm:
+            self.window.show_status("No API key yet: past sessions can be read; add a key to chat.")
+        elif self._key_rejected:
+            self.window.show_status(
+                "Key not changed: Groq rejected it, so replies fail until it is."
+            )
+        else:
+            self.window.show_status("The API key was not changed.")
+
+    def use_key(self, key: str) -> None:
+        window = self.window
+        previous = self.service.use_llm(window.make_llm(key))
+        self._key_rejected = False
+        window.change_key_button.hide()
+        if previous is not None:
+            window._spawn(previous.close())
+        try:
+            window.save_key(key)
+            self.key_source = "typed"
+            window.show_status("Key saved in your system keychain.")
+        except KeychainUnavailable as unavailable:
+            self.key_source = "session"
+            window.show_status("Key kept for this run only: this system has no keychain.")
+            box = plain_message_box(
+                QMessageBox.Icon.NoIcon,
+                "Key kept for this run only",
+                str(unavailable),
+                parent=window,
+            )
+            box.setObjectName("KeychainNotice")
+            box.layout().setContentsMargins(*DIALOG_MARGINS)
+            box.setAccessibleName("Key kept for this run only")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.keychain_notice = box
+            box.open()  # not exec(): a nested event loop would stall the streaming loop
+        self.load_model_list_soon()
+        window.refresh_welcome()
+        window.composer.edit.setFocus()
