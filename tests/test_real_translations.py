@@ -31,7 +31,7 @@ ENGLISH_ONLY = re.compile(
 @pytest.fixture
 def german(qapp):
     yield language.install_language("de")
-    language.remove_translations()
+    language.install_language("en")  # as the rest of the suite runs
 
 
 def german_app(qtbot, run, data_dir: Path, server, theme: str, size) -> ChatApp:

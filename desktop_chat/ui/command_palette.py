@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.fuzzy import fuzzy_filter
-from desktop_chat.ui.shortcuts import Shortcut
+from desktop_chat.ui.shortcuts import Shortcut, shown_description
 from desktop_chat.ui.theme import Theme
 
 translate = QCoreApplication.translate
@@ -54,7 +54,7 @@ def action_entries(
     for shortcut in shortcuts:
         if not shortcut.action or not runnable(shortcut.action):
             continue
-        title = shortcut.description or shortcut.action.replace("_", " ")
+        title = shown_description(shortcut) or shortcut.action.replace("_", " ")
         if shortcut.action == "zoom_in":
             title = translate(
                 "CommandPalette", "larger text"

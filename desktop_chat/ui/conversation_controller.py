@@ -9,14 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop_chat.core.chat import BranchItem, DeletedMessage, MessageRejected, check_message
 from desktop_chat.core.models import EventType
+from desktop_chat.i18n import translatable
 from desktop_chat.ui.transcript import MessageItem, Role
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
 
-EDITING_STATUS = "Editing — Esc to cancel. Enter sends it as a new version."
+EDITING_STATUS = translatable(
+    "ConversationController", "Editing — Esc to cancel. Enter sends it as a new version."
+)
 
 _ROLE_OF_TYPE = {
     EventType.USER_MESSAGE: Role.USER,
@@ -72,7 +79,12 @@ class ConversationController:
         if session_id is None or not event_id:
             return
         if self.window.busy:
-            self.window.show_notice("Wait for the reply to finish, or press Esc to stop it.")
+            self.window.show_notice(
+                translate(
+                    "ConversationController",
+                    "Wait for the reply to finish, or press Esc to stop it.",
+                )
+            )
             return
         self.window._spawn(self._step_version(session_id, event_id, step))
 
@@ -84,7 +96,11 @@ class ConversationController:
         self.window.transcript.follow_bottom()
         shown = next((i for i in branch if event_id in i.sibling_ids), None)
         if shown is not None:
-            self.window.show_status(f"Version {shown.version} of {shown.versions}.")
+            self.window.show_status(
+                translate("ConversationController", "Version {number} of {count}.").format(
+                    number=shown.version, count=shown.versions
+                )
+            )
 
     def step_last_version(self, step: int) -> None:
         """Alt+Left / Alt+Right: the newest message on screen that has versions."""
@@ -92,7 +108,9 @@ class ConversationController:
             (i for i in reversed(self._model.items) if i.versions is not None and i.event_id), None
         )
         if item is None:
-            self.window.show_status("No message here has other versions.")
+            self.window.show_status(
+                translate("ConversationController", "No message here has other versions.")
+            )
             return
         self.step_version(item.event_id, step)
 
@@ -134,10 +152,20 @@ class ConversationController:
     def start_edit(self, event_id: str, text: str) -> None:
         window = self.window
         if window.busy:
-            window.show_status("Wait for the reply to finish, or press Esc to stop it.")
+            window.show_status(
+                translate(
+                    "ConversationController",
+                    "Wait for the reply to finish, or press Esc to stop it.",
+                )
+            )
             return
         if not event_id:
-            window.show_status("This message is still being saved; try again in a moment.")
+            window.show_status(
+                translate(
+                    "ConversationController",
+                    "This message is still being saved; try again in a moment.",
+                )
+            )
             return
         if self.editing_event_id is None:
             self._draft_before_edit = window.composer.edit.toPlainText()
@@ -146,7 +174,7 @@ class ConversationController:
         edit.setPlainText(text)
         edit.moveCursor(edit.textCursor().MoveOperation.End)
         edit.setFocus()
-        window.show_status(EDITING_STATUS)
+        window.show_status(translate("ConversationController", EDITING_STATUS))
 
     def edit_last(self) -> None:
         """Up in an empty composer: edit the last message of the branch."""
@@ -161,7 +189,7 @@ class ConversationController:
         self.editing_event_id = None
         self.window.composer.edit.setPlainText(self._draft_before_edit)
         self._draft_before_edit = ""
-        self.window.show_status("Edit cancelled.")
+        self.window.show_status(translate("ConversationController", "Edit cancelled."))
         return True
 
     def submit_edit(self, text: str) -> bool:
@@ -229,7 +257,12 @@ class ConversationController:
         """The open session, when nothing streams into it (else the user is told why not)."""
         session_id = self.window.current_session_id
         if session_id is not None and self.window.busy:
-            self.window.show_notice("Wait for the reply to finish, or press Esc to stop it.")
+            self.window.show_notice(
+                translate(
+                    "ConversationController",
+                    "Wait for the reply to finish, or press Esc to stop it.",
+                )
+            )
             return None
         return session_id
 
@@ -242,7 +275,11 @@ class ConversationController:
         session = await self.window.service.branch_session(session_id, event_id)
         await self.window.refresh_sessions()
         await self.window.open_session(session.session_id)
-        self.window.show_status(f"Branched into “{session.display_title}”.")
+        self.window.show_status(
+            translate("ConversationController", "Branched into “{title}”.").format(
+                title=session.display_title
+            )
+        )
 
     def delete(self, event_id: str) -> None:
         session_id = self._idle_session()
@@ -252,7 +289,9 @@ class ConversationController:
     async def _delete(self, session_id: str, event_id: str) -> None:
         self.deleted = await self.window.service.delete_message(session_id, event_id)
         await self.show_branch(session_id)
-        self.window.session_actions.offer_undo("Deleted the message and what followed it.")
+        self.window.session_actions.offer_undo(
+            translate("ConversationController", "Deleted the message and what followed it.")
+        )
 
     def undo_delete(self) -> bool:
         """Undo: put the deleted message back. False when no message was deleted."""
@@ -267,7 +306,7 @@ class ConversationController:
         if self.window.current_session_id == deleted.session_id:
             self._model.set_events([i.event for i in branch], _versions(branch))
             self.window.transcript.follow_bottom()
-        self.window.show_status("Message restored.")
+        self.window.show_status(translate("ConversationController", "Message restored."))
 
     # -- import --------------------------------------------------------------------------
     async def import_file(self, path: Path) -> None:
@@ -275,8 +314,16 @@ class ConversationController:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            why = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-            window.show_status(f"Could not read {path.name}: {why}.")
+            why = (
+                error.strerror
+                if isinstance(error, OSError)
+                else translate("ConversationController", "it is not UTF-8 text")
+            )
+            window.show_status(
+                translate("ConversationController", "Could not read {name}: {reason}.").format(
+                    name=path.name, reason=why
+                )
+            )
             return
         try:
             report = await window.service.import_text(text)

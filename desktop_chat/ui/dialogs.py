@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.plain_text import make_plain
-from desktop_chat.ui.shortcuts import Shortcut
+from desktop_chat.ui.shortcuts import Shortcut, shown_description, shown_label
 
 translate = QCoreApplication.translate
 
@@ -98,14 +98,14 @@ class ShortcutsDialog(QDialog):
         self.key_labels: list[QLabel] = []
         self.description_labels: list[QLabel] = []
         for row, shortcut in enumerate(shortcuts):
-            keys = QLabel(shortcut.label, sheet)
+            keys = QLabel(shown_label(shortcut.label), sheet)
             keys.setObjectName("KeyCap")
             keys.setTextFormat(Qt.TextFormat.PlainText)
-            description = QLabel(shortcut.description, sheet)
+            description = QLabel(shown_description(shortcut), sheet)
             description.setTextFormat(Qt.TextFormat.PlainText)
             description.setObjectName("ShortcutText")
             description.setWordWrap(True)
-            description.setAccessibleName(f"{shortcut.label}: {shortcut.description}")
+            description.setAccessibleName(f"{keys.text()}: {description.text()}")
             grid.addWidget(keys, row, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             grid.addWidget(description, row, 1, Qt.AlignmentFlag.AlignTop)
             self.key_labels.append(keys)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from desktop_chat.ui.command_palette import PaletteEntry, action_entries
 from desktop_chat.ui.dialogs import ShortcutsDialog
-from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut
+from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut, shown_description
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
@@ -36,7 +36,7 @@ class KeyboardController:
             if not shortcut.action:
                 continue  # handled by a widget (Enter, Up)
             handler = handlers[shortcut.action]
-            action = QAction(shortcut.description or shortcut.action, window)
+            action = QAction(shown_description(shortcut) or shortcut.action, window)
             action.setShortcuts([QKeySequence(k) for k in shortcut.keys])
             if shortcut.scope == "sessions":
                 # Delete must keep deleting text in the composer and the search box.

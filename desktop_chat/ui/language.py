@@ -66,12 +66,11 @@ def chosen_language(store: QSettings | None = None, environ=os.environ) -> str:
 
 def locale_for(choice: str) -> QLocale:
     system = QLocale.system()
-    if system.language() == QLocale.Language.C:  # LANG=C or unset: English, as the source is
-        system = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     if choice == "system":
         return system
     wanted = QLocale(choice)
-    return system if system.language() == wanted.language() else wanted
+    english_in_c = system.language() == QLocale.Language.C and choice == "en"  # LANG=C
+    return system if system.language() == wanted.language() or english_in_c else wanted
 
 
 def install_language(choice: str) -> QLocale:
@@ -81,13 +80,16 @@ def install_language(choice: str) -> QLocale:
     remove_translations()
     locale = locale_for(choice)
     QLocale.setDefault(locale)
+    words = locale  # LANG=C formats numbers and dates its own way, but reads English
+    if locale.language() == QLocale.Language.C:
+        words = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     # English has a .qm too, for its plurals ("%n matches" -> "1 match"); Qt's is not needed.
     sources = [("desktop_chat", [str(translations_dir())])]
-    if locale.language() != QLocale.Language.English:
+    if words.language() != QLocale.Language.English:
         sources.append(("qtbase", qt_translations_dirs()))
     for name, folders in sources:
         translator = QTranslator(app)
-        if any(translator.load(locale, name, "_", folder) for folder in folders):
+        if any(translator.load(words, name, "_", folder) for folder in folders):
             app.installTranslator(translator)
             _installed.append(translator)
     i18n.install(QCoreApplication.translate, number)

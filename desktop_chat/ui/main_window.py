@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
@@ -70,6 +70,8 @@ from desktop_chat.ui.window_state import (
     SIDEBAR_WIDTH,
     WindowState,
 )
+
+translate = QCoreApplication.translate
 
 # Names other modules and tests import from here.
 __all__ = [
@@ -162,19 +164,21 @@ class MainWindow(QMainWindow):
         self.sidebar_button = QToolButton(self)
         self.sidebar_button.setObjectName("SidebarToggle")
         self.sidebar_button.setText("☰")
-        self.sidebar_button.setAccessibleName("Show or hide the sidebar")
-        self.sidebar_button.setToolTip("Show / hide the sessions (Ctrl+B)")
+        self.sidebar_button.setAccessibleName(translate("MainWindow", "Show or hide the sidebar"))
+        self.sidebar_button.setToolTip(translate("MainWindow", "Show / hide the sessions (Ctrl+B)"))
         self.sidebar_button.setCheckable(True)
         self.chat_title = ElidedLabel("", self)
         self.chat_title.setObjectName("ChatTitle")
 
-        self.undo_button = QPushButton("Undo", self.composer)
-        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button = QPushButton(translate("MainWindow", "Undo"), self.composer)
+        self.undo_button.setAccessibleName(translate("MainWindow", "Undo delete"))
         self.undo_button.hide()
         self.composer.add_status_action(self.undo_button)
-        self.change_key_button = QPushButton("Change API key…", self.composer)
+        self.change_key_button = QPushButton(
+            translate("MainWindow", "Change API key…"), self.composer
+        )
         self.change_key_button.setObjectName("ChangeKeyButton")
-        self.change_key_button.setAccessibleName("Change API key")
+        self.change_key_button.setAccessibleName(translate("MainWindow", "Change API key"))
         self.change_key_button.hide()
         self.composer.add_status_widget(self.change_key_button)
         self.model_picker = self._build_model_picker()
@@ -184,17 +188,17 @@ class MainWindow(QMainWindow):
     def _build_model_picker(self) -> QComboBox:
         picker = QComboBox(self.composer)
         picker.setObjectName("ModelPicker")
-        picker.setAccessibleName("Model")
+        picker.setAccessibleName(translate("MainWindow", "Model"))
         # AT-SPI names a combo box by its current entry: this says what the entry is for.
-        picker.setAccessibleDescription("Model for the next reply")
-        picker.setToolTip("The model for the next reply")
+        picker.setAccessibleDescription(translate("MainWindow", "Model for the next reply"))
+        picker.setToolTip(translate("MainWindow", "The model for the next reply"))
         # As wide as about 14 characters, not as the longest model id: the status row must
         # not widen a small window. The list opens as wide as its longest entry.
         picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         picker.setMinimumContentsLength(14)
         picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
         picker.addItem(self.preferences.model)  # until Groq's list arrives
-        picker.view().setAccessibleName("Models")
+        picker.view().setAccessibleName(translate("MainWindow", "Models"))
         return picker
 
     def _lay_out(self) -> None:
@@ -309,10 +313,16 @@ class MainWindow(QMainWindow):
             error = task.exception()
             if isinstance(error, StoreError):  # e.g. another program holds the database
                 log.warning("Could not save: %s", error)
-                self.show_status(f"{error} Your text is kept.")
+                self.show_status(
+                    translate("MainWindow", "{error} Your text is kept.").format(error=error)
+                )
                 return
             log.error("Unexpected error: %s", type(error).__name__, exc_info=error)
-            self.show_status(f"Something went wrong: {type(error).__name__}. Your text is kept.")
+            self.show_status(
+                translate("MainWindow", "Something went wrong: {error}. Your text is kept.").format(
+                    error=type(error).__name__
+                )
+            )
 
     async def wait_idle(self) -> None:
         """Let running tasks (a cancelled reply saving its text) finish."""
@@ -394,11 +404,11 @@ class MainWindow(QMainWindow):
         reply = next((i for i in reversed(items) if i.role == Role.ASSISTANT), None)
         if reply is not None:
             QGuiApplication.clipboard().setText(reply.text)
-            self.show_status("Copied the last reply.")
+            self.show_status(translate("MainWindow", "Copied the last reply."))
 
     def copy_text(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
-        self.show_status("Copied.")
+        self.show_status(translate("MainWindow", "Copied."))
 
     def open_link(self, url: QUrl, text: str = "") -> None:
         """Open an http(s) link, asking first when its text names another host."""

@@ -286,7 +286,7 @@ class SearchResultModel(QAbstractListModel):
 def match_count_text(hit: SearchHit) -> str:
     if hit.event_id is None:
         return translate("SessionPanel", "title")
-    return translate("SessionPanel", "%n matches", None, hit.matches)
+    return translate("SessionPanel", "%Ln matches", None, hit.matches)
 
 
 class RowPainter:

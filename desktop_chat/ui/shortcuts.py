@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtGui import QKeySequence
+
+translate = QCoreApplication.translate
+
 
 @dataclass(frozen=True)
 class Shortcut:
     action: str  # a stable action id (MainWindow._action_table maps it; "" = a widget handles it)
     keys: tuple[str, ...]  # QKeySequence strings; "Ctrl" becomes Cmd on macOS
+    # In English, as the README shows them; the window shows shown_label() / shown_description()
+    # (scripts/update-translations collects these texts from the Shortcut(...) rows below).
     label: str  # how the keys are shown to people
     description: str
     scope: str = "window"  # "window", or "sessions": only while the session list has focus
@@ -62,3 +69,22 @@ def markdown_table() -> str:
     rows = ["| keys | action |", "|---|---|"]
     rows += [f"| {s.label} | {s.description} |" for s in SHORTCUTS if s.label]
     return "\n".join(rows)
+
+
+def shown_label(label: str) -> str:
+    """The keys as the window's language names them ("Strg+N", "Entf"), each part of
+    "A / B" through Qt's own key names; a phrase ("Up (in an empty composer)") translated."""
+    if QLocale().language() in (QLocale.Language.English, QLocale.Language.C):
+        return label  # the table's own spelling ("Delete", not Qt's "Del")
+    parts = []
+    for part in label.split(" / "):
+        keys = QKeySequence(part)
+        if keys.count() == 1 and " " not in part:
+            parts.append(keys.toString(QKeySequence.SequenceFormat.NativeText))
+        else:
+            parts.append(translate("Shortcuts", part))
+    return " / ".join(parts)
+
+
+def shown_description(shortcut: Shortcut) -> str:
+    return translate("Shortcuts", shortcut.description) if shortcut.description else ""

@@ -286,6 +286,53 @@
         </message>
     </context>
     <context>
+        <name>ConversationController</name>
+        <message>
+            <source>Branched into “{title}”.</source>
+            <translation>Abgezweigt nach „{title}“.</translation>
+        </message>
+        <message>
+            <source>Could not read {name}: {reason}.</source>
+            <translation>{name} konnte nicht gelesen werden: {reason}.</translation>
+        </message>
+        <message>
+            <source>Deleted the message and what followed it.</source>
+            <translation>Die Nachricht und was darauf folgte wurden gelöscht.</translation>
+        </message>
+        <message>
+            <source>Edit cancelled.</source>
+            <translation>Bearbeiten abgebrochen.</translation>
+        </message>
+        <message>
+            <source>Editing — Esc to cancel. Enter sends it as a new version.</source>
+            <translation>Bearbeiten — Esc bricht ab. Eingabe sendet sie als neue Version.</translation>
+        </message>
+        <message>
+            <source>Message restored.</source>
+            <translation>Nachricht wiederhergestellt.</translation>
+        </message>
+        <message>
+            <source>No message here has other versions.</source>
+            <translation>Keine Nachricht hier hat andere Versionen.</translation>
+        </message>
+        <message>
+            <source>This message is still being saved; try again in a moment.</source>
+            <translation>Diese Nachricht wird noch gespeichert; versuche es gleich noch einmal.</translation>
+        </message>
+        <message>
+            <source>Version {number} of {count}.</source>
+            <translation>Version {number} von {count}.</translation>
+        </message>
+        <message>
+            <source>Wait for the reply to finish, or press Esc to stop it.</source>
+            <translation>Warte, bis die Antwort fertig ist, oder halte sie mit Esc an.</translation>
+        </message>
+        <message>
+            <source>it is not UTF-8 text</source>
+            <translation>es ist kein UTF-8-Text</translation>
+        </message>
+    </context>
+    <context>
         <name>GlobalHotkey</name>
         <message>
             <source>Bind the command `desktop-chat --quick-ask` to a key in your desktop's keyboard settings: it opens this app's quick-ask window.</source>
@@ -487,6 +534,84 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
+        <name>LinkOpener</name>
+        <message>
+            <source>Open this link?</source>
+            <translation>Diesen Link öffnen?</translation>
+        </message>
+        <message>
+            <source>Open {host}</source>
+            <translation>{host} öffnen</translation>
+        </message>
+        <message>
+            <source>The link’s text reads “{name}”, but it opens {host}.
+
+{url}</source>
+            <translation>Der Text des Links lautet „{name}“, aber er öffnet {host}.
+
+{url}</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Change API key</source>
+            <translation>API-Schlüssel ändern</translation>
+        </message>
+        <message>
+            <source>Change API key…</source>
+            <translation>API-Schlüssel ändern…</translation>
+        </message>
+        <message>
+            <source>Copied the last reply.</source>
+            <translation>Letzte Antwort kopiert.</translation>
+        </message>
+        <message>
+            <source>Copied.</source>
+            <translation>Kopiert.</translation>
+        </message>
+        <message>
+            <source>Model</source>
+            <translation>Modell</translation>
+        </message>
+        <message>
+            <source>Model for the next reply</source>
+            <translation>Modell für die nächste Antwort</translation>
+        </message>
+        <message>
+            <source>Models</source>
+            <translation>Modelle</translation>
+        </message>
+        <message>
+            <source>Show / hide the sessions (Ctrl+B)</source>
+            <translation>Sitzungen ein-/ausblenden (Strg+B)</translation>
+        </message>
+        <message>
+            <source>Show or hide the sidebar</source>
+            <translation>Seitenleiste ein- oder ausblenden</translation>
+        </message>
+        <message>
+            <source>Something went wrong: {error}. Your text is kept.</source>
+            <translation>Etwas ist schiefgegangen: {error}. Dein Text bleibt erhalten.</translation>
+        </message>
+        <message>
+            <source>The model for the next reply</source>
+            <translation>Das Modell für die nächste Antwort</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>Rückgängig</translation>
+        </message>
+        <message>
+            <source>Undo delete</source>
+            <translation>Löschen rückgängig machen</translation>
+        </message>
+        <message>
+            <source>{error} Your text is kept.</source>
+            <translation>{error} Dein Text bleibt erhalten.</translation>
+        </message>
+    </context>
+    <context>
         <name>QuickAsk</name>
         <message>
             <source>Add a Groq API key in the main window first (Settings).</source>
@@ -550,16 +675,224 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
+        <name>ReplyController</name>
+        <message numerus="yes">
+            <source>%Ln tokens</source>
+            <translation>
+                <numerusform>%Ln Token</numerusform>
+                <numerusform>%Ln Token</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Change the key (Settings → API key), then press Retry.</source>
+            <translation>Ändere den Schlüssel (Einstellungen → API-Schlüssel) und drück dann Wiederholen.</translation>
+        </message>
+        <message>
+            <source>Interrupted: an unexpected error stopped the reply.</source>
+            <translation>Unterbrochen: Ein unerwarteter Fehler hat die Antwort angehalten.</translation>
+        </message>
+        <message>
+            <source>Interrupted: the reply did not finish.</source>
+            <translation>Unterbrochen: Die Antwort wurde nicht fertig.</translation>
+        </message>
+        <message>
+            <source>Not queued any more. Press Enter to send it.</source>
+            <translation>Nicht mehr eingereiht. Drück die Eingabetaste, um sie zu senden.</translation>
+        </message>
+        <message>
+            <source>Not queued any more: the message was edited.</source>
+            <translation>Nicht mehr eingereiht: Die Nachricht wurde bearbeitet.</translation>
+        </message>
+        <message>
+            <source>Not sent yet: the reply did not finish. Press Enter to send it.</source>
+            <translation>Noch nicht gesendet: Die Antwort wurde nicht fertig. Drück die Eingabetaste, um sie zu senden.</translation>
+        </message>
+        <message>
+            <source>Press Retry or Ctrl+R to try again.</source>
+            <translation>Drück Wiederholen oder Strg+R, um es erneut zu versuchen.</translation>
+        </message>
+        <message>
+            <source>Queued — sends when the reply finishes (Esc or editing cancels).</source>
+            <translation>Eingereiht — wird gesendet, wenn die Antwort fertig ist (Esc oder Bearbeiten bricht ab).</translation>
+        </message>
+        <message>
+            <source>Reply finished: {opening}</source>
+            <translation>Antwort fertig: {opening}</translation>
+        </message>
+        <message>
+            <source>Replying…  (Esc to stop)</source>
+            <translation>Antwort läuft…  (Esc hält an)</translation>
+        </message>
+        <message>
+            <source>Replying… {rate} tokens/s  (Esc to stop)</source>
+            <translation>Antwort läuft… {rate} Token/s  (Esc hält an)</translation>
+        </message>
+        <message>
+            <source>Stopped. What arrived is kept.</source>
+            <translation>Angehalten. Was angekommen ist, bleibt erhalten.</translation>
+        </message>
+        <message>
+            <source>Stopped: the reply was cut short.</source>
+            <translation>Angehalten: Die Antwort wurde abgebrochen.</translation>
+        </message>
+        <message>
+            <source>What arrived is kept. Ask for a shorter part to go on.</source>
+            <translation>Was angekommen ist, bleibt erhalten. Bitte um einen kürzeren Teil, um weiterzumachen.</translation>
+        </message>
+        <message>
+            <source>{count} in prompt</source>
+            <translation>{count} im Prompt</translation>
+        </message>
+        <message>
+            <source>{rate} tokens/s</source>
+            <translation>{rate} Token/s</translation>
+        </message>
+    </context>
+    <context>
+        <name>SessionActions</name>
+        <message>
+            <source>Conversations (*.json);;All files (*)</source>
+            <translation>Gespräche (*.json);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>Could not write {path}: {reason}.</source>
+            <translation>{path} konnte nicht geschrieben werden: {reason}.</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Löschen</translation>
+        </message>
+        <message>
+            <source>Delete session</source>
+            <translation>Sitzung löschen</translation>
+        </message>
+        <message>
+            <source>Delete “{title}”? You can undo this for a few seconds.</source>
+            <translation>„{title}“ löschen? Du kannst das einige Sekunden lang rückgängig machen.</translation>
+        </message>
+        <message>
+            <source>Deleted “{title}”.</source>
+            <translation>„{title}“ gelöscht.</translation>
+        </message>
+        <message>
+            <source>Delete…  (Delete)</source>
+            <translation>Löschen…  (Entf)</translation>
+        </message>
+        <message>
+            <source>Export as JSON…</source>
+            <translation>Als JSON exportieren…</translation>
+        </message>
+        <message>
+            <source>Export as Markdown…</source>
+            <translation>Als Markdown exportieren…</translation>
+        </message>
+        <message>
+            <source>Export session</source>
+            <translation>Sitzung exportieren</translation>
+        </message>
+        <message>
+            <source>Exported to {path}.</source>
+            <translation>Exportiert nach {path}.</translation>
+        </message>
+        <message>
+            <source>Import conversations</source>
+            <translation>Gespräche importieren</translation>
+        </message>
+        <message>
+            <source>Import…</source>
+            <translation>Importieren…</translation>
+        </message>
+        <message>
+            <source>JSON (*.json)</source>
+            <translation>JSON (*.json)</translation>
+        </message>
+        <message>
+            <source>Markdown (*.md)</source>
+            <translation>Markdown (*.md)</translation>
+        </message>
+        <message>
+            <source>New name:</source>
+            <translation>Neuer Name:</translation>
+        </message>
+        <message>
+            <source>Open a session to export it.</source>
+            <translation>Öffne eine Sitzung, um sie zu exportieren.</translation>
+        </message>
+        <message>
+            <source>Rename session</source>
+            <translation>Sitzung umbenennen</translation>
+        </message>
+        <message>
+            <source>Renamed to “{title}”.</source>
+            <translation>Umbenannt in „{title}“.</translation>
+        </message>
+        <message>
+            <source>Rename…  (F2)</source>
+            <translation>Umbenennen…  (F2)</translation>
+        </message>
+        <message>
+            <source>Restored.</source>
+            <translation>Wiederhergestellt.</translation>
+        </message>
+        <message>
+            <source>Session actions</source>
+            <translation>Sitzungsaktionen</translation>
+        </message>
+        <message>
+            <source>this session</source>
+            <translation>diese Sitzung</translation>
+        </message>
+    </context>
+    <context>
+        <name>SessionController</name>
+        <message>
+            <source>A reply is still streaming: wait for it, or press Esc to stop it, before ending the session.</source>
+            <translation>Eine Antwort läuft noch: Warte auf sie oder halte sie mit Esc an, bevor du die Sitzung beendest.</translation>
+        </message>
+        <message>
+            <source>A reply is still streaming: wait for it, or press Esc to stop it, before starting a new session.</source>
+            <translation>Eine Antwort läuft noch: Warte auf sie oder halte sie mit Esc an, bevor du eine neue Sitzung beginnst.</translation>
+        </message>
+        <message>
+            <source>A reply is still streaming: wait for it, or press Esc to stop it, before switching sessions.</source>
+            <translation>Eine Antwort läuft noch: Warte auf sie oder halte sie mit Esc an, bevor du die Sitzung wechselst.</translation>
+        </message>
+        <message>
+            <source>Could not summarize the session: {error}</source>
+            <translation>Die Sitzung konnte nicht zusammengefasst werden: {error}</translation>
+        </message>
+        <message>
+            <source>New chat</source>
+            <translation>Neuer Chat</translation>
+        </message>
+        <message>
+            <source>New session.</source>
+            <translation>Neue Sitzung.</translation>
+        </message>
+        <message>
+            <source>Session ended and summarized. Your next message starts a new session.</source>
+            <translation>Sitzung beendet und zusammengefasst. Deine nächste Nachricht beginnt eine neue Sitzung.</translation>
+        </message>
+        <message>
+            <source>Summarizing the session…</source>
+            <translation>Sitzung wird zusammengefasst…</translation>
+        </message>
+        <message>
+            <source>This session was ended; sending continues it with its summary in mind.</source>
+            <translation>Diese Sitzung wurde beendet; Senden setzt sie mit ihrer Zusammenfassung im Hinterkopf fort.</translation>
+        </message>
+    </context>
+    <context>
         <name>SessionPanel</name>
         <message>
             <source> · ended</source>
             <translation> · beendet</translation>
         </message>
         <message numerus="yes">
-            <source>%n matches</source>
+            <source>%Ln matches</source>
             <translation>
-                <numerusform>%n Treffer</numerusform>
-                <numerusform>%n Treffer</numerusform>
+                <numerusform>%Ln Treffer</numerusform>
+                <numerusform>%Ln Treffer</numerusform>
             </translation>
         </message>
         <message numerus="yes">
@@ -862,6 +1195,144 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Using the key you typed; this system has no keychain, so it is kept for this run only.</source>
             <translation>Der eingegebene Schlüssel wird verwendet; dieses System hat keinen Schlüsselbund, daher gilt er nur für diese Sitzung der App.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsController</name>
+        <message>
+            <source>Add an API key to see Groq's models.</source>
+            <translation>Füge einen API-Schlüssel hinzu, um Groqs Modelle zu sehen.</translation>
+        </message>
+        <message>
+            <source>GROQ_API_KEY is set, so it is used again at the next start: change it there too to keep the new key.</source>
+            <translation>GROQ_API_KEY ist gesetzt und wird daher beim nächsten Start wieder verwendet: Ändere ihn auch dort, um den neuen Schlüssel zu behalten.</translation>
+        </message>
+        <message>
+            <source>Key kept for this run only</source>
+            <translation>Schlüssel gilt nur bis zum Beenden</translation>
+        </message>
+        <message>
+            <source>Key kept for this run only: this system has no keychain.</source>
+            <translation>Der Schlüssel gilt nur bis zum Beenden der App: Dieses System hat keinen Schlüsselbund.</translation>
+        </message>
+        <message>
+            <source>Key not changed: Groq rejected it, so replies fail until it is.</source>
+            <translation>Schlüssel nicht geändert: Groq hat ihn abgelehnt, daher schlagen Antworten fehl, bis er geändert ist.</translation>
+        </message>
+        <message>
+            <source>Key saved in your system keychain.</source>
+            <translation>Schlüssel im Schlüsselbund deines Systems gespeichert.</translation>
+        </message>
+        <message>
+            <source>Next replies come from {model}.</source>
+            <translation>Die nächsten Antworten kommen von {model}.</translation>
+        </message>
+        <message>
+            <source>No API key yet: past sessions can be read; add a key to chat.</source>
+            <translation>Noch kein API-Schlüssel: Frühere Sitzungen sind lesbar; füge einen Schlüssel hinzu, um zu chatten.</translation>
+        </message>
+        <message>
+            <source>Settings saved.</source>
+            <translation>Einstellungen gespeichert.</translation>
+        </message>
+        <message>
+            <source>Text size {size} pt.</source>
+            <translation>Schriftgröße {size} pt.</translation>
+        </message>
+        <message>
+            <source>The API key was not changed.</source>
+            <translation>Der API-Schlüssel wurde nicht geändert.</translation>
+        </message>
+        <message>
+            <source>The model for the next reply. {error}</source>
+            <translation>Das Modell für die nächste Antwort. {error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Shortcuts</name>
+        <message>
+            <source>Up (in an empty composer)</source>
+            <translation>Hoch (im leeren Eingabefeld)</translation>
+        </message>
+        <message>
+            <source>command palette (every action and session)</source>
+            <translation>Befehlspalette (alle Aktionen und Sitzungen)</translation>
+        </message>
+        <message>
+            <source>copy the last reply</source>
+            <translation>letzte Antwort kopieren</translation>
+        </message>
+        <message>
+            <source>delete the selected session (asks first)</source>
+            <translation>gewählte Sitzung löschen (mit Rückfrage)</translation>
+        </message>
+        <message>
+            <source>edit the last message (Esc cancels)</source>
+            <translation>letzte Nachricht bearbeiten (Esc bricht ab)</translation>
+        </message>
+        <message>
+            <source>end session: summarize it and start fresh</source>
+            <translation>Sitzung beenden: zusammenfassen und neu beginnen</translation>
+        </message>
+        <message>
+            <source>focus the composer</source>
+            <translation>ins Eingabefeld</translation>
+        </message>
+        <message>
+            <source>larger / smaller text</source>
+            <translation>größere / kleinere Schrift</translation>
+        </message>
+        <message>
+            <source>new session</source>
+            <translation>neue Sitzung</translation>
+        </message>
+        <message>
+            <source>next session</source>
+            <translation>nächste Sitzung</translation>
+        </message>
+        <message>
+            <source>previous / next version of the last message that has versions</source>
+            <translation>vorige / nächste Version der letzten Nachricht mit Versionen</translation>
+        </message>
+        <message>
+            <source>previous session</source>
+            <translation>vorige Sitzung</translation>
+        </message>
+        <message>
+            <source>quit</source>
+            <translation>beenden</translation>
+        </message>
+        <message>
+            <source>regenerate the last reply (or retry after an error)</source>
+            <translation>letzte Antwort neu erzeugen (oder nach einem Fehler wiederholen)</translation>
+        </message>
+        <message>
+            <source>rename the selected session</source>
+            <translation>gewählte Sitzung umbenennen</translation>
+        </message>
+        <message>
+            <source>search sessions</source>
+            <translation>Sitzungen durchsuchen</translation>
+        </message>
+        <message>
+            <source>send / new line</source>
+            <translation>senden / neue Zeile</translation>
+        </message>
+        <message>
+            <source>settings</source>
+            <translation>Einstellungen</translation>
+        </message>
+        <message>
+            <source>show / hide the sidebar</source>
+            <translation>Seitenleiste ein-/ausblenden</translation>
+        </message>
+        <message>
+            <source>show all shortcuts</source>
+            <translation>alle Tastenkürzel zeigen</translation>
+        </message>
+        <message>
+            <source>stop the reply being generated</source>
+            <translation>die entstehende Antwort anhalten</translation>
         </message>
     </context>
     <context>

@@ -43,12 +43,22 @@
         </message>
     </context>
     <context>
+        <name>ReplyController</name>
+        <message numerus="yes">
+            <source>%Ln tokens</source>
+            <translation>
+                <numerusform>%Ln token</numerusform>
+                <numerusform>%Ln tokens</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>SessionPanel</name>
         <message numerus="yes">
-            <source>%n matches</source>
+            <source>%Ln matches</source>
             <translation>
-                <numerusform>%n match</numerusform>
-                <numerusform>%n matches</numerusform>
+                <numerusform>%Ln match</numerusform>
+                <numerusform>%Ln matches</numerusform>
             </translation>
         </message>
         <message numerus="yes">

@@ -1,0 +1,245 @@
+"""Translations (issue 15 item 6): every text of the app through tr(), German shipped in full,
+dates and numbers in the locale's way. Offscreen; tests/test_real_translations.py looks at a
+real German window."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLabel, QLineEdit
+
+from desktop_chat import i18n
+from desktop_chat.ui import language
+from tests.ui_helpers import ChatApp
+
+ROOT = Path(__file__).resolve().parents[1]
+GERMAN_TS = ROOT / "resources" / "i18n" / "desktop_chat_de.ts"
+PLACEHOLDER = re.compile(r"\{\w*\}|%L?n")
+
+
+def ts_messages(path: Path) -> list[tuple[str, str, list[str]]]:
+    """(context, source, translated forms) of every message in a .ts file."""
+    found = []
+    for context in ET.parse(path).getroot().iter("context"):
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            forms = [f.text or "" for f in translation.iter("numerusform")] or [
+                translation.text or ""
+            ]
+            if translation.get("type") == "unfinished":
+                forms = []
+            found.append((context.findtext("name"), message.findtext("source"), forms))
+    return found
+
+
+@pytest.fixture
+def german(qapp):
+    locale = language.install_language("de")
+    yield locale
+    language.install_language("en")  # as the rest of the suite runs
+
+
+def test_the_committed_translations_are_complete_and_compiled() -> None:
+    """scripts/update-translations --check: fails on a text added to the code and not to the
+    .ts, one left unfinished, one gone from the code, or a .qm older than its .ts."""
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "update-translations"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_check_notices_a_new_untranslated_text(tmp_path: Path, monkeypatch) -> None:
+    """The same check, on a copy of the package with one new text in it."""
+    import importlib.machinery
+    import importlib.util
+
+    loader = importlib.machinery.SourceFileLoader(
+        "update_translations", str(ROOT / "scripts" / "update-translations")
+    )
+    script = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    monkeypatch.setitem(sys.modules, loader.name, script)  # dataclasses look their module up
+    loader.exec_module(script)
+    planted = tmp_path / "desktop_chat"
+    planted.mkdir()
+    for path in (ROOT / "desktop_chat").rglob("*.py"):
+        target = planted / path.relative_to(ROOT / "desktop_chat")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(script, "SOURCES", planted)
+    assert script.problems("de", script.collect()) == [], "the copy itself is complete"
+    (planted / "ui" / "planted.py").write_text(
+        'label.setText(translate("Planted", "A label nobody translated"))\n', encoding="utf-8"
+    )
+    found = script.problems("de", script.collect())
+    assert sorted(found) == [
+        "desktop_chat_de.ts: new text: Planted: 'A label nobody translated'",
+        "desktop_chat_de.ts: not translated: Planted: 'A label nobody translated'",
+    ]
+
+
+def test_every_text_has_a_german_translation_with_the_same_placeholders() -> None:
+    messages = ts_messages(GERMAN_TS)
+    assert len(messages) > 100
+    for context, source, forms in messages:
+        assert forms and all(forms), f"{context}: {source!r} has no German translation"
+        wanted = sorted(PLACEHOLDER.findall(source))
+        for form in forms:
+            # A singular may say "eine" for %n; every other placeholder must be kept.
+            assert sorted(PLACEHOLDER.findall(form)) in (
+                wanted,
+                sorted(p for p in wanted if p not in ("%n", "%Ln")),
+            ), f"{context}: {source!r} -> {form!r}"
+
+
+def test_texts_reach_translate_as_literals() -> None:
+    """The extraction reads string literals: an f-string, a concatenation or a .format() built
+    inside translate() would be missed (and never translated). Translating a value marked
+    elsewhere (a variable, a stored reason) is fine."""
+    problems = []
+    for path in sorted((ROOT / "desktop_chat").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name = getattr(node.func, "id", None)  # translate(...), translatable(...)
+            if getattr(getattr(node.func, "value", None), "id", None) == "QCoreApplication":
+                name = node.func.attr  # QCoreApplication.translate(...)
+            if name not in ("translate", "translatable"):
+                continue
+            text = node.args[1]
+            built = isinstance(text, ast.JoinedStr | ast.BinOp) or (
+                isinstance(text, ast.Call) and getattr(text.func, "attr", None) == "format"
+            )
+            literal = isinstance(text, ast.Constant) and isinstance(text.value, str)
+            if built or (name == "translatable" and not literal):
+                problems.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not problems, problems
+
+
+def test_the_german_qm_and_qts_own_load(german) -> None:
+    files = [Path(p).name for p in language.installed_translations()]
+    assert files == ["desktop_chat_de.qm", "qtbase_de.qm"], files
+    translate = QCoreApplication.translate
+    assert translate("Welcome", "What can I help with?") == "Wobei kann ich helfen?"
+    assert translate("SessionPanel", "%Ln matches", None, 1234) == "1.234 Treffer"
+    assert translate("SyncStatus", "%n changes waiting", None, 3) == "3 Änderungen warten"
+    assert translate("SyncStatus", "%n changes waiting", None, 1) == "1 Änderung wartet"
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)  # Qt's own words
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Abbrechen"
+    # The core's messages go through the hook the ui installed.
+    from desktop_chat.store.sync import SyncStatus
+
+    assert SyncStatus(state="online").text == "Synchronisiert"
+    assert i18n.number(1234567) == "1.234.567"
+
+
+def test_english_gets_its_singulars(qapp) -> None:
+    language.install_language("en")
+    try:
+        assert QCoreApplication.translate("SessionPanel", "%Ln matches", None, 1) == "1 match"
+        assert QCoreApplication.translate("SessionPanel", "%Ln matches", None, 4) == "4 matches"
+        assert [Path(p).name for p in language.installed_translations()] == ["desktop_chat_en.qm"]
+    finally:
+        language.install_language("en")  # as the rest of the suite runs
+
+
+def test_the_language_comes_from_the_environment_then_the_setting(tmp_path: Path) -> None:
+    store = QSettings(str(tmp_path / "preferences.ini"), QSettings.Format.IniFormat)
+    assert language.chosen_language(store, environ={}) == "system"
+    store.setValue(language.SETTING, "de")
+    assert language.chosen_language(store, environ={}) == "de"
+    assert language.chosen_language(store, environ={"DESKTOP_CHAT_LANGUAGE": "en"}) == "en"
+    assert language.chosen_language(store, environ={"DESKTOP_CHAT_LANGUAGE": "de_AT.UTF-8"}) == "de"
+    store.setValue(language.SETTING, "klingon")
+    assert language.chosen_language(store, environ={}) == "system"
+
+
+def test_numbers_and_dates_follow_the_locale(german) -> None:
+    assert german.language() == QLocale.Language.German
+    assert language.number(12000) == "12.000"
+    assert language.number(2.5, 1) == "2,5"
+    assert language.byte_size(1_500_000) == "1,5 MB"
+    moment = datetime(2026, 3, 4, 15, 7, tzinfo=UTC)
+    local = moment.astimezone()
+    assert language.clock_time(moment) == f"{local.hour:02d}:{local.minute:02d}"
+    assert language.short_date(moment) == f"{local.day:02d}.{local.month:02d}.26"
+    assert language.short_date(moment, with_year=False) == f"{local.day:02d}.{local.month:02d}"
+    language.install_language("en")
+    assert language.number(12000) == "12,000"
+
+
+def test_relative_times_in_german(german) -> None:
+    from desktop_chat.ui.session_panel import relative_time
+
+    now = datetime.now(UTC)
+    assert relative_time(now - timedelta(seconds=5), now) == "gerade eben"
+    assert relative_time(now - timedelta(minutes=7), now) == "vor 7 Min."
+
+
+def visible_texts(widget) -> list[str]:
+    """What the window says in its labels, buttons, placeholders and menus."""
+    texts = []
+    for child in widget.findChildren(QLabel) + widget.findChildren(QAbstractButton):
+        texts.append(child.text())
+        texts.append(child.toolTip())
+    texts += [edit.placeholderText() for edit in widget.findChildren(QLineEdit)]
+    for action in widget.findChildren(QAction):
+        texts.append(action.text())
+    return [text for text in texts if text and text.strip()]
+
+
+def test_a_german_window_speaks_german(german, qtbot, run, tmp_path: Path, groq_server) -> None:
+    app = ChatApp(qtbot, run, tmp_path / "data", groq_server)
+    window = app.window
+    texts = visible_texts(window)
+    assert "Sitzungen" in texts  # the sidebar's title
+    assert "+ Neu" in texts and "Sitzung beenden" in texts
+    assert "Wobei kann ich helfen?" in texts
+    assert window.sessions.search.placeholderText() == "Suchen  (Strg+K)"
+    english = {source for _context, source, _forms in ts_messages(GERMAN_TS)}
+    german_words = {form for _c, _s, forms in ts_messages(GERMAN_TS) for form in forms}
+    left = sorted(t for t in set(texts) if t in english and t not in german_words)
+    assert not left, f"English left in the German window: {left}"
+
+
+def test_the_language_setting_is_saved_and_used_at_the_next_start(
+    qapp, qtbot, tmp_path: Path
+) -> None:
+    from desktop_chat.ui.preferences import Preferences
+    from desktop_chat.ui.settings_dialog import SettingsDialog
+
+    store = QSettings(str(tmp_path / "preferences.ini"), QSettings.Format.IniFormat)
+    dialog = SettingsDialog(Preferences(), None, has_session=False)
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentData() == "system"
+    assert [dialog.language.itemText(i) for i in (1, 2)] == ["English", "Deutsch"]
+    hints = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "A new language is used from the next start of Desktop Chat." in hints
+    dialog.language.setCurrentIndex(dialog.language.findData("de"))
+    dialog.chosen(Preferences()).save(store)
+
+    # The next start (app.py) reads the saved choice before it builds a widget.
+    choice = language.chosen_language(QSettings(store.fileName(), QSettings.Format.IniFormat), {})
+    assert choice == "de"
+    language.install_language(choice)
+    try:
+        again = SettingsDialog(Preferences.load(store), None, has_session=False)
+        qtbot.addWidget(again)
+        assert again.windowTitle() == "Einstellungen"
+        assert again.language.currentData() == "de"
+        assert [again.tabs.tabText(i) for i in range(3)] == ["Modell", "Gespräch", "Darstellung"]
+        again.show_section("API key")  # error messages name sections in English
+        assert again.tabs.tabText(again.tabs.currentIndex()) == "API-Schlüssel"
+    finally:
+        language.install_language("en")  # as the rest of the suite runs
