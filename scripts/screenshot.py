@@ -177,8 +177,8 @@ def main() -> int:
             screen = window.screen()
             screen.grabWindow(int(window.winId())).save(str(path))
             if args.settings:
-                window.open_settings()
-                dialog = window.settings_dialog
+                window.settings_ctl.open_settings()
+                dialog = window.settings_ctl.settings_dialog
                 for index in range(dialog.tabs.count()):
                     dialog.tabs.setCurrentIndex(index)
                     for _ in range(6):

@@ -97,8 +97,16 @@ def test_the_german_main_window_and_settings_read_german_and_fit(
     assert not ENGLISH_ONLY.findall(text), text
     assert not cut_texts(window)
 
-    window.open_settings()
-    settings = window.settings_dialog
+    app.send_and_wait("Hallo")  # a session in the list, a reply with its usage line
+    text = look(qtbot, window, f"de-chat-{tag}")
+    assert "Token" in text and "tokens" not in text, text
+    if size[0] >= 1000:
+        assert "gerade eben" in text, text  # the session's time in the list
+    assert not ENGLISH_ONLY.findall(text), text
+    assert not cut_texts(window)
+
+    window.settings_ctl.open_settings()
+    settings = window.settings_ctl.settings_dialog
     qtbot.waitUntil(lambda: settings.isVisible())
     for index in range(settings.tabs.count()):
         settings.tabs.setCurrentIndex(index)

@@ -558,7 +558,8 @@ class SessionPanel(QWidget):
         self.new_button.setAccessibleName(translate("SessionPanel", "New session"))
         self.new_button.setToolTip(translate("SessionPanel", "Start a new session (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_requested)
-        self.end_button = QPushButton(translate("SessionPanel", "End session"), self)
+        # The button's own words may be shorter than its name (the sidebar is narrow).
+        self.end_button = QPushButton(translate("SessionPanel", "End session", "button"), self)
         self.end_button.setAccessibleName(translate("SessionPanel", "End session"))
         self.end_button.setToolTip(
             translate("SessionPanel", "Summarize this session and start a fresh one (Ctrl+E)")

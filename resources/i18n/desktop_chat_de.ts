@@ -915,6 +915,11 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Sitzung beenden</translation>
         </message>
         <message>
+            <source>End session</source>
+            <comment>button</comment>
+            <translation>Beenden</translation>
+        </message>
+        <message>
             <source>Matches the title</source>
             <translation>Treffer im Titel</translation>
         </message>
