@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from desktop_chat.ui.command_palette import PaletteEntry, action_entries
@@ -58,8 +58,9 @@ class KeyboardController:
         entries = action_entries(
             self.shortcuts, lambda name: name in self.actions and name != "command_palette"
         )
+        session = QCoreApplication.translate("CommandPalette", "session")  # the row's muted tag
         entries += [
-            PaletteEntry("session", s.display_title, "session", s.session_id)
+            PaletteEntry("session", s.display_title, session, s.session_id)
             for s in window.sessions.model.sessions
         ]
         window.palette.set_theme(window.theme)

@@ -213,6 +213,10 @@
             <source>larger text</source>
             <translation>größere Schrift</translation>
         </message>
+        <message>
+            <source>session</source>
+            <translation>Sitzung</translation>
+        </message>
     </context>
     <context>
         <name>Composer</name>
@@ -1176,6 +1180,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>This session's prompt</source>
             <translation>Prompt dieser Sitzung</translation>
+        </message>
+        <message>
+            <source>This system has no keychain to keep the key in, so it will be used for this run only. To keep it, set GROQ_API_KEY in a .env file in {folder} (readable only by you).</source>
+            <translation>Dieses System hat keinen Schlüsselbund für den Schlüssel, daher gilt er nur bis zum Beenden der App. Um ihn zu behalten, setze GROQ_API_KEY in einer .env-Datei in {folder} (nur für dich lesbar).</translation>
         </message>
         <message>
             <source>Tray</source>
