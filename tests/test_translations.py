@@ -243,3 +243,26 @@ def test_the_language_setting_is_saved_and_used_at_the_next_start(
         assert again.tabs.tabText(again.tabs.currentIndex()) == "API-Schlüssel"
     finally:
         language.install_language("en")  # as the rest of the suite runs
+
+
+@pytest.mark.parametrize("how", ["environment", "setting"])
+def test_the_real_app_starts_in_german(tmp_path: Path, groq_server, how) -> None:
+    """app.py installs the language before the window is built: from DESKTOP_CHAT_LANGUAGE,
+    or from Settings -> Language saved by an earlier run (the QSettings file)."""
+    from tests.support.app_process import AppProcess
+
+    home, env = tmp_path / "home", {}
+    if how == "environment":
+        env["DESKTOP_CHAT_LANGUAGE"] = "de"
+    else:
+        saved = QSettings(
+            str(home / "config" / "DesktopChat" / "DesktopChat.conf"), QSettings.Format.IniFormat
+        )
+        saved.setValue(language.SETTING, "de")
+        saved.sync()
+    app = AppProcess(home, tmp_path / "data", groq=groq_server, messages=["Hallo"], env=env)
+    try:
+        status = app.wait_for("replied", timeout=60)["status"]
+    finally:
+        app.close()
+    assert re.match(r"\d+ Token · [\d.]+ Token/s · \d+ im Prompt", status), status
