@@ -266,3 +266,32 @@ def test_the_real_app_starts_in_german(tmp_path: Path, groq_server, how) -> None
     finally:
         app.close()
     assert re.match(r"\d+ Token · [\d.]+ Token/s · \d+ im Prompt", status), status
+
+
+def test_the_palette_and_the_shortcut_sheet_in_german(qapp) -> None:
+    """Each action of the palette, and each row of Ctrl+/, reads differently in German than in
+    English (an action with no words of its own would show its English id)."""
+    from desktop_chat.ui.command_palette import action_entries
+    from desktop_chat.ui.dialogs import ShortcutsDialog
+    from desktop_chat.ui.shortcuts import SHORTCUTS
+
+    def shown() -> tuple[dict[str, str], list[tuple[str, str]]]:
+        titles = {e.target: e.title for e in action_entries(SHORTCUTS, lambda _name: True)}
+        sheet = ShortcutsDialog(tuple(s for s in SHORTCUTS if s.label))
+        rows = sheet.rows()
+        sheet.deleteLater()
+        return titles, rows
+
+    english_titles, english_rows = shown()
+    language.install_language("de")
+    try:
+        german_titles, german_rows = shown()
+    finally:
+        language.install_language("en")
+    same = [name for name, title in german_titles.items() if title == english_titles[name]]
+    assert not same, same
+    assert german_titles["new_session"] == "neue Sitzung"
+    assert ("Strg+N", "neue Sitzung") in german_rows
+    assert ("Entf", "gewählte Sitzung löschen (mit Rückfrage)") in german_rows
+    unchanged = [row for row in german_rows if row[1] in {d for _k, d in english_rows}]
+    assert not unchanged, unchanged

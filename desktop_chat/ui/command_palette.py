@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.fuzzy import fuzzy_filter
+from desktop_chat.i18n import translatable
 from desktop_chat.ui.shortcuts import Shortcut, shown_description
 from desktop_chat.ui.theme import Theme
 
@@ -46,6 +47,13 @@ class PaletteEntry:
     target: str  # the action's name, or the session's id
 
 
+OWN_TITLES = {
+    "zoom_in": translatable("CommandPalette", "larger text"),
+    "zoom_out": translatable("CommandPalette", "smaller text"),
+    "next_version": translatable("CommandPalette", "next version of the last message"),
+}
+
+
 def action_entries(
     shortcuts: tuple[Shortcut, ...], runnable: Callable[[str], bool]
 ) -> list[PaletteEntry]:
@@ -54,11 +62,11 @@ def action_entries(
     for shortcut in shortcuts:
         if not shortcut.action or not runnable(shortcut.action):
             continue
-        title = shown_description(shortcut) or shortcut.action.replace("_", " ")
-        if shortcut.action == "zoom_in":
-            title = translate(
-                "CommandPalette", "larger text"
-            )  # the table's row covers zoom in and out together
+        # A row that covers two actions (zoom in and out, previous and next version) names
+        # each of them here; any other action without a description goes by its id.
+        title = OWN_TITLES.get(shortcut.action)
+        title = translate("CommandPalette", title) if title else shown_description(shortcut)
+        title = title or shortcut.action.replace("_", " ")
         key = (
             QKeySequence(shortcut.keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
             if shortcut.keys

@@ -214,8 +214,16 @@
             <translation>größere Schrift</translation>
         </message>
         <message>
+            <source>next version of the last message</source>
+            <translation>nächste Version der letzten Nachricht</translation>
+        </message>
+        <message>
             <source>session</source>
             <translation>Sitzung</translation>
+        </message>
+        <message>
+            <source>smaller text</source>
+            <translation>kleinere Schrift</translation>
         </message>
     </context>
     <context>
