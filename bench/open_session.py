@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QElapsedTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop_chat.core.models import Event, EventType, Session, utc_now  # noqa: E402
+from desktop_chat.models import Event, EventType, Session, utc_now  # noqa: E402
 from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import TranscriptView, build_transcript  # noqa: E402

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop_chat.core.models import Session, title_from_message, utc_now  # noqa: E402
+from desktop_chat.models import Session, title_from_message, utc_now  # noqa: E402
 from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
 from desktop_chat.ui.session_panel import SessionPanel  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402

@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop_chat.core.models import Event, EventType  # noqa: E402
+from desktop_chat.models import Event, EventType  # noqa: E402
 from desktop_chat.ui.markdown import warm_up_lexers  # noqa: E402
 from desktop_chat.ui.message_document import MessageDocument  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402

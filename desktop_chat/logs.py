@@ -8,6 +8,7 @@ handler, for keys that slip into an exception message or a third-party library's
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -102,11 +103,12 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
     """A rotating log file readable only by its owner (0600), whatever the umask: it names
     the folders and sessions a user works with."""
 
-    def _open(self):
+    def _open(self) -> io.TextIOWrapper:
         descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         if hasattr(os, "fchmod"):  # a file an older version made with the umask's 0644
             os.fchmod(descriptor, 0o600)
-        return os.fdopen(descriptor, self.mode, encoding=self.encoding, errors=self.errors)
+        # "a", as the flags above say (a rotating handler always appends; self.mode is "a").
+        return os.fdopen(descriptor, "a", encoding=self.encoding, errors=self.errors)
 
 
 _filter = RedactingFilter()
@@ -151,13 +153,18 @@ def setup_logging(
     root = logging.getLogger()
     formatter = logging.Formatter(FORMAT)
     handlers: list[logging.Handler] = []
-    log_file: Path | None = log_dir / LOG_FILE_NAME
+    file_path = log_dir / LOG_FILE_NAME
+    log_file: Path | None = file_path  # None once it turns out it cannot be written
     try:
         if not log_dir.is_dir():
             log_dir.mkdir(mode=0o700, parents=True)
         handlers.append(
             PrivateRotatingFileHandler(
-                log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+                file_path,
+                maxBytes=MAX_BYTES,
+                backupCount=BACKUP_COUNT,
+                encoding="utf-8",
+                delay=True,
             )
         )
     except OSError as exc:

@@ -15,9 +15,15 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_chat import APP_ID, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.transcript import MessageItem
 
 TIMEOUT_SECONDS = 60
 DUMMY_KEY = "gsk_selftestdummykey0000000000000000"
@@ -74,7 +80,7 @@ def _frozen() -> bool:
     return bool(getattr(sys, "frozen", False))
 
 
-def _run(tmp: Path, step) -> str:
+def _run(tmp: Path, step: Callable[[str], None]) -> str:
     step("resources")
     from desktop_chat.ui.app_icon import app_icon, icons_dir
     from desktop_chat.ui.theme import resources_dir
@@ -89,7 +95,8 @@ def _run(tmp: Path, step) -> str:
     from desktop_chat import logs
 
     log_file = logs.setup_logging(tmp / "logs", stderr_level=None)
-    check(log_file is not None, f"cannot write logs to {tmp / 'logs'}")
+    if log_file is None:
+        raise SelfTestFailed(f"cannot write logs to {tmp / 'logs'}")
     logging.getLogger("desktop_chat.selftest").info("self-test with key %s", DUMMY_KEY)
     for handler in logging.getLogger().handlers:
         handler.flush()
@@ -114,7 +121,12 @@ def _run(tmp: Path, step) -> str:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_ID])
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([sys.argv[0] if sys.argv else APP_ID])
+    )
     # As app.py: closing the window must not stop the loop while its tasks wind down.
     app.setQuitOnLastWindowClosed(False)
     check(
@@ -137,8 +149,8 @@ def _run(tmp: Path, step) -> str:
     import qasync
 
     from desktop_chat.core.chat import ChatService, ChatSettings
-    from desktop_chat.core.models import Event, EventType, Session
     from desktop_chat.llm.groq_client import GroqClient
+    from desktop_chat.models import Event, EventType, Session
     from desktop_chat.store.sqlite import SQLiteStore
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.transcript import MessageItem, Role
@@ -148,7 +160,8 @@ def _run(tmp: Path, step) -> str:
     def make_llm(key: str) -> GroqClient:
         return GroqClient(key, base_url="http://127.0.0.1:9")  # never called
 
-    service = ChatService(store, make_llm(DUMMY_KEY), ChatSettings())
+    llm = make_llm(DUMMY_KEY)
+    service = ChatService(store, llm, ChatSettings())
     app.setQuitOnLastWindowClosed(False)  # as in app.py: closing waits for the window's tasks
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -191,7 +204,7 @@ def _run(tmp: Path, step) -> str:
         result["window"] = _check_rendered(window, item)
         window.close()
         await window.wait_idle()
-        await service.llm.close()
+        await llm.close()
         await store.close()
 
     try:
@@ -202,7 +215,7 @@ def _run(tmp: Path, step) -> str:
     return f"{modules} modules, {result['window']}, resources in {resources}"
 
 
-def _check_rendered(window, item) -> str:
+def _check_rendered(window: MainWindow, item: MessageItem) -> str:
     from PySide6.QtGui import QColor
 
     image = window.grab().toImage()
@@ -219,7 +232,8 @@ def _check_rendered(window, item) -> str:
     check(len(colours) > 50, f"the window looks blank ({len(colours)} colours)")
 
     document = item.document
-    check(document is not None, "the assistant bubble was never laid out")
+    if document is None:
+        raise SelfTestFailed("the assistant bubble was never laid out")
     text = document.toPlainText()
     check("bold" in text and "**" not in text, "the Markdown was not rendered")
     check("Hello, {name}!" in text, "the code block is missing from the bubble")

@@ -236,7 +236,7 @@ def save_key_to_keychain(api_key: str, base_url: str | None = None) -> None:
     from keyring.errors import KeyringError
 
     backend = keyring.get_keyring()
-    if _is_fail_backend(backend):
+    if keeps_nothing(backend):
         raise KeychainUnavailable(
             translate(
                 "Settings",
@@ -255,6 +255,8 @@ def save_key_to_keychain(api_key: str, base_url: str | None = None) -> None:
         ) from exc
 
 
-def _is_fail_backend(backend: object) -> bool:
+def keeps_nothing(backend: object) -> bool:
+    """Whether a keyring backend is one that stores nothing (keyring's fail or null backend,
+    chosen when the system has no keychain). Settings and the Supabase sign-in both ask."""
     name = type(backend).__module__ + "." + type(backend).__name__
     return "fail" in name.lower() or "null" in name.lower()

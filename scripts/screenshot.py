@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from desktop_chat.core.chat import ChatService  # noqa: E402
-from desktop_chat.core.models import Event, EventType, Session, utc_now  # noqa: E402
+from desktop_chat.models import Event, EventType, Session, utc_now  # noqa: E402
 from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
 
 DEMO_REPLY = """Here is a small, fast way to **debounce** a function in Python:

@@ -8,6 +8,7 @@ import atexit
 import os
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 # The suite runs in two passes (scripts/test): offscreen for logic and speed, then the tests
 # marked `real_window` on the xcb platform, in a real X server with a window manager, where what
@@ -93,6 +94,24 @@ def groq_server() -> Iterator[FakeGroqServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def app_options() -> dict[str, Any]:
+    """Keyword arguments for the `app` fixture's ChatApp; a test module overrides this fixture
+    to change them (e.g. a short stall timeout)."""
+    return {}
+
+
+@pytest.fixture
+def app(qtbot, run, groq_server, isolated_environment, app_options):
+    """The real app on this test's data dir: store, ChatService and MainWindow
+    (tests/ui_helpers.py:ChatApp), talking to the Groq stand-in; closed after the test."""
+    from tests.ui_helpers import ChatApp  # imports the window: only for tests that ask
+
+    chat = ChatApp(qtbot, run, isolated_environment, groq_server, **app_options)
+    yield chat
+    chat.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import time
 from PySide6.QtCore import Qt
 
 from desktop_chat.core.chat import INCOMPLETE_ERROR, ChatSettings
-from desktop_chat.core.models import EventType
+from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import Role
 from tests.support.app_process import AppProcess
 from tests.ui_helpers import ChatApp

@@ -17,14 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.core.models import Event, EventType, Session
+from desktop_chat.models import Event, EventType, Session
 from desktop_chat.store.base import StoreError
 from desktop_chat.store.sqlite import SQLiteStore
 from tests.support.app_process import AppProcess
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def make_database(path: Path, events: int = 600) -> bytes:
@@ -40,7 +36,7 @@ def make_database(path: Path, events: int = 600) -> bytes:
         await store.close()
 
     store._db.execute("PRAGMA synchronous=OFF")  # a fixture: no need to wait for the disk
-    run(fill())
+    asyncio.run(fill())
     assert not path.with_name(path.name + "-wal").exists()
     return path.read_bytes()
 
@@ -56,11 +52,13 @@ def assert_moved_aside_and_fresh(path: Path, damaged: bytes) -> SQLiteStore:
     assert store.moved_aside.parent == path.parent
     assert store.moved_aside.name.startswith("chat.db.damaged-")
     assert store.moved_aside.read_bytes() == damaged, "the damaged file must be kept as it was"
-    assert run(store.list_sessions()) == []
+    assert asyncio.run(store.list_sessions()) == []
     session = Session(title="fresh")
-    run(store.create_session(session))
-    run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "hello"})))
-    assert [e.text for e in run(store.events(session.session_id))] == ["hello"]
+    asyncio.run(store.create_session(session))
+    asyncio.run(
+        store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "hello"}))
+    )
+    assert [e.text for e in asyncio.run(store.events(session.session_id))] == ["hello"]
     return store
 
 
@@ -71,7 +69,7 @@ def test_a_file_cut_short_mid_page_is_moved_aside(tmp_path: Path) -> None:
     cut = (len(data) // page // 2) * page + page // 2  # half-way through a page, half-way in
     path.write_bytes(data[:cut])
     store = assert_moved_aside_and_fresh(path, data[:cut])
-    run(store.close())
+    asyncio.run(store.close())
 
 
 def test_a_cut_file_that_sqlite_would_open_is_caught_at_open(tmp_path: Path) -> None:
@@ -89,7 +87,7 @@ def test_a_cut_file_that_sqlite_would_open_is_caught_at_open(tmp_path: Path) -> 
         raw.execute("SELECT sum(length(payload)) FROM events").fetchone()  # ...fails later
     raw.close()
     store = assert_moved_aside_and_fresh(path, damaged)
-    run(store.close())
+    asyncio.run(store.close())
 
 
 def test_a_page_of_garbage_inside_is_moved_aside(tmp_path: Path) -> None:
@@ -100,7 +98,7 @@ def test_a_page_of_garbage_inside_is_moved_aside(tmp_path: Path) -> None:
     damaged = data[:start] + os.urandom(page) + data[start + page :]
     path.write_bytes(damaged)
     store = assert_moved_aside_and_fresh(path, damaged)
-    run(store.close())
+    asyncio.run(store.close())
 
 
 def write_then_crash(path: Path, statement: str) -> None:
@@ -131,7 +129,7 @@ def test_the_wal_left_by_a_crash_is_kept_with_the_damaged_file(tmp_path: Path) -
     store = SQLiteStore(path)
     assert store.moved_aside is not None and store.moved_aside.read_bytes() == damaged
     assert store.moved_aside.with_name(store.moved_aside.name + "-wal").read_bytes() == wal_bytes
-    run(store.close())
+    asyncio.run(store.close())
 
 
 def test_a_healthy_file_with_a_crash_wal_opens_with_the_newest_writes(tmp_path: Path) -> None:
@@ -141,8 +139,8 @@ def test_a_healthy_file_with_a_crash_wal_opens_with_the_newest_writes(tmp_path: 
     assert path.with_name("chat.db-wal").stat().st_size > 0
     store = SQLiteStore(path)
     assert store.moved_aside is None
-    assert [s.title for s in run(store.list_sessions())] == ["newest title"]
-    run(store.close())
+    assert [s.title for s in asyncio.run(store.list_sessions())] == ["newest title"]
+    asyncio.run(store.close())
 
 
 def test_a_second_damaged_file_never_overwrites_the_first(tmp_path: Path) -> None:
@@ -152,7 +150,7 @@ def test_a_second_damaged_file_never_overwrites_the_first(tmp_path: Path) -> Non
         path.write_bytes(content)
         store = SQLiteStore(path)
         asides.append(store.moved_aside)
-        run(store.close())
+        asyncio.run(store.close())
         path.unlink()
         for suffix in ("-wal", "-shm"):
             path.with_name("chat.db" + suffix).unlink(missing_ok=True)
@@ -235,8 +233,8 @@ def test_a_database_locked_by_another_process_is_explained(
         holder.release()
     assert not list(tmp_path.glob("chat.db.damaged-*")), "a locked file is not a damaged one"
     store = SQLiteStore(path)  # once the other program lets go, everything is there
-    assert len(run(store.events(run(store.list_sessions())[0].session_id))) == 10
-    run(store.close())
+    assert len(asyncio.run(store.events(asyncio.run(store.list_sessions())[0].session_id))) == 10
+    asyncio.run(store.close())
     assert path.read_bytes()[:16] == data[:16]
 
 
@@ -247,19 +245,23 @@ def test_a_lock_taken_while_running_is_a_store_error_not_a_crash(
     path = tmp_path / "chat.db"
     make_database(path, events=2)
     store = SQLiteStore(path)
-    [session] = run(store.list_sessions())
+    [session] = asyncio.run(store.list_sessions())
     holder = LockHolder(path, "begin exclusive")
     try:
         with pytest.raises(StoreError, match="in use by another program"):
-            run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "x"})))
+            asyncio.run(
+                store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "x"}))
+            )
         with pytest.raises(StoreError, match="in use by another program"):
-            run(store.update_session(session.session_id, title="renamed"))
-        assert len(run(store.events(session.session_id))) == 2  # reading still works
+            asyncio.run(store.update_session(session.session_id, title="renamed"))
+        assert len(asyncio.run(store.events(session.session_id))) == 2  # reading still works
     finally:
         holder.release()
-    run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "later"})))
-    assert run(store.events(session.session_id))[-1].text == "later"
-    run(store.close())
+    asyncio.run(
+        store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "later"}))
+    )
+    assert asyncio.run(store.events(session.session_id))[-1].text == "later"
+    asyncio.run(store.close())
 
 
 # -- the real app start-up ------------------------------------------------------------------
@@ -286,12 +288,12 @@ def test_the_app_moves_a_damaged_file_aside_and_says_where(tmp_path: Path, groq_
     assert str(aside) in dialog["text"] and "damaged" in dialog["text"]
     assert "Traceback" not in child.stderr
     store = SQLiteStore(data_dir / "chat.db")
-    [session] = run(store.list_sessions())
-    assert [e.text for e in run(store.events(session.session_id))] == [
+    [session] = asyncio.run(store.list_sessions())
+    assert [e.text for e in asyncio.run(store.events(session.session_id))] == [
         "still works?",
         groq_server.reply_text,
     ]
-    run(store.close())
+    asyncio.run(store.close())
 
 
 def test_the_app_explains_a_locked_database_and_exits(tmp_path: Path, groq_server) -> None:

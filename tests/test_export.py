@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import fields
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from desktop_chat.core.export import export_json, export_markdown, parse_json_export
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.store.sqlite import SQLiteStore
 
 MARKDOWN_REPLY = (
@@ -44,19 +44,15 @@ TEXTS = [
 ]
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
 def stored_session(path: Path) -> tuple[Session, list[Event]]:
     """A session written to and read back from a real SQLite file, as the app would export it."""
     store = SQLiteStore(path)
     try:
         start = utc_now() - timedelta(hours=2)
         session = Session(start_time=start, title="Trip to Lisbon ✈️ — رحلة")
-        run(store.create_session(session))
+        asyncio.run(store.create_session(session))
         for offset, (kind, payload) in enumerate(TEXTS):
-            run(
+            asyncio.run(
                 store.add_event(
                     Event(
                         session.session_id,
@@ -66,17 +62,17 @@ def stored_session(path: Path) -> tuple[Session, list[Event]]:
                     )
                 )
             )
-        run(
+        asyncio.run(
             store.update_session(
                 session.session_id,
                 summary=TEXTS[4][1]["text"],
                 end_time=start + timedelta(minutes=30),
             )
         )
-        stored = run(store.get_session(session.session_id))
-        events = run(store.events(session.session_id))
+        stored = asyncio.run(store.get_session(session.session_id))
+        events = asyncio.run(store.events(session.session_id))
     finally:
-        run(store.close())
+        asyncio.run(store.close())
     assert stored is not None and len(events) == len(TEXTS)
     return stored, events
 
@@ -118,12 +114,12 @@ def test_restored_export_can_be_stored_again(tmp_path: Path) -> None:
     restored, restored_events = parse_json_export(export_json(session, events))
     store = SQLiteStore(tmp_path / "two.db")
     try:
-        run(store.create_session(restored))
+        asyncio.run(store.create_session(restored))
         for event in restored_events:
-            run(store.add_event(event))
-        assert run(store.events(session.session_id)) == events
+            asyncio.run(store.add_event(event))
+        assert asyncio.run(store.events(session.session_id)) == events
     finally:
-        run(store.close())
+        asyncio.run(store.close())
 
 
 def test_json_keeps_timezones_and_deleted_sessions() -> None:
@@ -131,7 +127,7 @@ def test_json_keeps_timezones_and_deleted_sessions() -> None:
     session = Session(start_time=moment, updated_at=moment, deleted_at=moment, title=None)
     restored, events = parse_json_export(export_json(session, []))
     assert events == []
-    assert restored.deleted_at == moment and restored.deleted_at.tzinfo == timezone.utc
+    assert restored.deleted_at == moment and restored.deleted_at.tzinfo == UTC
     assert restored.title is None and restored.end_time is None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from desktop_chat.core.fuzzy import fuzzy_filter, fuzzy_score, matched
+from desktop_chat.core.fuzzy import fuzzy_filter, fuzzy_score
 
 ACTIONS = [
     "new session",
@@ -16,6 +16,10 @@ ACTIONS = [
     "copy the last reply",
     "quit",
 ]
+
+
+def matched(query: str, texts: list[str]) -> list[str]:
+    return fuzzy_filter(query, texts, lambda text: text)
 
 
 def test_letters_must_appear_in_order() -> None:

@@ -27,7 +27,7 @@ def server():
         yield srv
 
 
-def run(coro, timeout: float = 5.0):
+def run_with_timeout(coro, timeout: float = 5.0):
     """Run a coroutine in a fresh event loop, failing (not hanging) after `timeout` seconds."""
     return asyncio.run(asyncio.wait_for(coro, timeout))
 
@@ -57,7 +57,7 @@ def with_client(server: FakeGroqServer, body, **kw):
         finally:
             await client.close()
 
-    return run(main())
+    return run_with_timeout(main())
 
 
 def assert_no_key(exc: BaseException, key: str) -> None:
@@ -261,7 +261,7 @@ def test_connection_refused_is_connection_error():
         finally:
             await client.close()
 
-    pieces, _, error = run(main())
+    pieces, _, error = run_with_timeout(main())
     assert pieces == []
     assert error is not None and error.kind is LLMErrorKind.CONNECTION
     assert "Could not reach Groq" in error.message
@@ -386,7 +386,7 @@ def test_server_stop_does_not_hang_on_a_stalled_stream():
         finally:
             await client.close()
 
-    stop_time, error = run(main())
+    stop_time, error = run_with_timeout(main())
     assert stop_time < 2.0
     assert error.kind is LLMErrorKind.CONNECTION
 

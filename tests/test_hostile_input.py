@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS, ChatService, MessageRejected
-from desktop_chat.core.models import EventType
 from desktop_chat.llm.groq_client import GroqClient
+from desktop_chat.models import EventType
 from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp
@@ -25,18 +25,11 @@ ODD_MESSAGES = [
     '{"json": "inside", "text": "not a payload"}',
 ]
 # The editor turns \r\n and \r into \n as it takes the text; below the window they are kept.
-RAW_MESSAGES = ODD_MESSAGES + ["line one\r\nline two\rline three\n\ttabbed", "\ufeffBOM first"]
+RAW_MESSAGES = [*ODD_MESSAGES, "line one\r\nline two\rline three\n\ttabbed", "\ufeffBOM first"]
 HOSTILE_HTML = (
     '<script>alert(1)</script><img src="https://example.com/x.png" onerror="alert(2)">'
     '<a href="javascript:alert(3)">click</a><style>body{display:none}</style>'
 )
-
-
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
 
 
 def reopened_texts(chat: ChatApp, data_dir) -> list[tuple[EventType, str]]:

@@ -20,33 +20,29 @@ from tests.test_tree import ScriptedLLM
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
 @pytest.fixture
 def service(tmp_path: Path):
     store = SQLiteStore(tmp_path / "chat.db")
     yield ChatService(store, ScriptedLLM())
-    run(store.close())
+    asyncio.run(store.close())
 
 
 def branch_texts(service: ChatService, session_id: str) -> list[str]:
-    return [item.event.text for item in run(service.active_branch(session_id))]
+    return [item.event.text for item in asyncio.run(service.active_branch(session_id))]
 
 
 def test_a_chatgpt_export_keeps_its_tree_titles_and_times(service) -> None:
     text = (FIXTURES / "chatgpt-conversations.json").read_text(encoding="utf-8")
-    report = run(service.import_text(text))
+    report = asyncio.run(service.import_text(text))
     assert (report.sessions_added, report.events_added) == (2, 8)
     lisbon_id = stable_id("chatgpt", "6a1b0c2d-0000-4000-8000-00000000c0a1")
-    lisbon = run(service.store.get_session(lisbon_id))
+    lisbon = asyncio.run(service.store.get_session(lisbon_id))
     assert lisbon.title == "Lisbon trip"
     assert lisbon.start_time == datetime.fromtimestamp(1714550400.5, timezone.utc)
     assert lisbon.updated_at == datetime.fromtimestamp(1714554000.25, timezone.utc)
 
     # The shown branch is current_node's; hidden system / tool nodes and image parts are out.
-    branch = run(service.active_branch(lisbon_id))
+    branch = asyncio.run(service.active_branch(lisbon_id))
     assert [i.event.text for i in branch] == [
         "Plan 2 days in Lisbon",
         "Day 1: Alfama.",
@@ -58,10 +54,11 @@ def test_a_chatgpt_export_keeps_its_tree_titles_and_times(service) -> None:
     assert branch[0].event.timestamp == datetime.fromtimestamp(1714550401.0, timezone.utc)
     # The other versions are reachable, as in ChatGPT.
     assert [
-        i.event.text for i in run(service.switch_version(lisbon_id, branch[1].event.event_id, -1))
+        i.event.text
+        for i in asyncio.run(service.switch_version(lisbon_id, branch[1].event.event_id, -1))
     ] == ["Plan 2 days in Lisbon", "Day 1: Belém."]
-    run(service.select_version(lisbon_id, branch[1].event.event_id))
-    edited = run(service.switch_version(lisbon_id, branch[2].event.event_id, -1))
+    asyncio.run(service.select_version(lisbon_id, branch[1].event.event_id))
+    edited = asyncio.run(service.switch_version(lisbon_id, branch[2].event.event_id, -1))
     assert [i.event.text for i in edited][-1] == "And day two?"  # it was under a tool node
 
     tea = stable_id("chatgpt", "6a1b0c2d-0000-4000-8000-00000000c0a2")
@@ -70,13 +67,13 @@ def test_a_chatgpt_export_keeps_its_tree_titles_and_times(service) -> None:
 
 def test_a_claude_export_with_and_without_parent_ids(service) -> None:
     text = (FIXTURES / "claude-conversations.json").read_text(encoding="utf-8")
-    report = run(service.import_text(text))
+    report = asyncio.run(service.import_text(text))
     assert (report.sessions_added, report.events_added) == (2, 6)
     sourdough = stable_id("claude", "c1a0de00-0000-4000-8000-000000000001")
-    session = run(service.store.get_session(sourdough))
+    session = asyncio.run(service.store.get_session(sourdough))
     assert session.title == "Sourdough"
     assert session.start_time == datetime(2024, 5, 2, 9, 0, tzinfo=timezone.utc)
-    branch = run(service.active_branch(sourdough))
+    branch = asyncio.run(service.active_branch(sourdough))
     assert [i.event.text for i in branch] == [
         "How do I feed a starter?",
         "Equal parts flour and water, daily.",
@@ -96,8 +93,8 @@ def test_a_claude_export_with_and_without_parent_ids(service) -> None:
 
 def test_importing_again_adds_no_duplicates_and_a_longer_export_adds_only_the_new(service) -> None:
     text = (FIXTURES / "claude-conversations.json").read_text(encoding="utf-8")
-    run(service.import_text(text))
-    again = run(service.import_text(text))
+    asyncio.run(service.import_text(text))
+    again = asyncio.run(service.import_text(text))
     assert (again.sessions_added, again.events_added) == (0, 0)
     assert "Nothing new" in again.text
     conversations = json.loads(text)
@@ -109,11 +106,11 @@ def test_importing_again_adds_no_duplicates_and_a_longer_export_adds_only_the_ne
             "created_at": "2024-05-03T12:04:00+00:00",
         }
     )
-    later = run(service.import_text(json.dumps(conversations)))
+    later = asyncio.run(service.import_text(json.dumps(conversations)))
     assert (later.sessions_added, later.events_added) == (0, 1)
     haiku = stable_id("claude", "c1a0de00-0000-4000-8000-000000000002")
-    assert len(run(service.store.events(haiku))) == 3
-    assert len(run(service.store.list_sessions())) == 2
+    assert len(asyncio.run(service.store.events(haiku))) == 3
+    assert len(asyncio.run(service.store.list_sessions())) == 2
 
 
 def test_our_json_round_trips_the_tree_through_import(service, tmp_path: Path) -> None:
@@ -140,7 +137,7 @@ def test_our_json_round_trips_the_tree_through_import(service, tmp_path: Path) -
         finally:
             await other.close()
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 @pytest.mark.parametrize(

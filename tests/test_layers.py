@@ -66,8 +66,6 @@ UI_STORE_EXEMPTIONS = {
     ("desktop_chat.ui.account", "desktop_chat.store.sync"),
     # StoreError: the window tells the user a save failed.
     ("desktop_chat.ui.main_window", "desktop_chat.store.base"),
-    # MATCH_START / MATCH_END / SearchHit: the search results list (they live in models.py now).
-    ("desktop_chat.ui.session_panel", "desktop_chat.store.base"),
 }
 
 
@@ -225,3 +223,58 @@ def test_a_planted_violation_fails(module, source, expected):
 )
 def test_a_downward_import_passes(module, source):
     assert violations(module, imports_of(source, module)) == []
+
+
+def _private_names_imported(source: str, module: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if not node.level and not _within(node.module or "", "desktop_chat"):
+            continue  # a library's private part (e.g. a warm-up import) is its own business
+        found += [
+            f"{module} imports {alias.name} from {'.' * node.level}{node.module or ''}"
+            for alias in node.names
+            if alias.name.startswith("_") and not alias.name.startswith("__")
+        ]
+    return found
+
+
+def test_no_module_imports_a_private_name_of_another():
+    """A leading underscore says "this module's own": a module that imports one from another
+    (from another layer, above all) depends on what that module does not promise."""
+    found = [
+        problem
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for problem in _private_names_imported(path.read_text(encoding="utf-8"), module_name(path))
+    ]
+    assert found == []
+
+
+def test_a_planted_private_import_fails():
+    source = "from desktop_chat.settings import _is_fail_backend\n"
+    assert _private_names_imported(source, "desktop_chat.store.planted") == [
+        "desktop_chat.store.planted imports _is_fail_backend from desktop_chat.settings"
+    ]
+
+
+def _reaches_into_the_store(source: str) -> list[str]:
+    """SQL run, or a private attribute read, on anything but `self` itself."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute):
+            continue
+        on_self = isinstance(node.value, ast.Name) and node.value.id == "self"
+        if node.attr in ("execute", "executemany", "executescript") or (
+            node.attr.startswith("_") and not node.attr.startswith("__") and not on_self
+        ):
+            found.append(f"line {node.lineno}: .{node.attr}")
+    return found
+
+
+def test_sync_uses_the_local_store_through_its_methods_only():
+    """The SQLite store owns its SQL (store/sqlite_sync.py holds what sync needs); the sync
+    engine decides what to push and pull, and runs no SQL of its own."""
+    assert _reaches_into_the_store((PACKAGE / "store" / "sync.py").read_text()) == []
+    planted = "class E:\n    def f(self):\n        return self.local._db.execute('SELECT 1')\n"
+    assert _reaches_into_the_store(planted) == ["line 3: .execute", "line 3: ._db"]

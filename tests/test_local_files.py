@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from desktop_chat.core.export import write_export
-from desktop_chat.core.models import Event, EventType, Session
+from desktop_chat.models import Event, EventType, Session
 from desktop_chat.store.base import StoreError
 from desktop_chat.store.sqlite import SQLiteStore
 from tests.support.app_process import AppProcess
@@ -27,10 +27,6 @@ SQLITE_WORDS = ("OperationalError", "sqlite", "Traceback", "Something went wrong
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def start_app(tmp_path: Path, data_dir: Path, groq=None, **options) -> tuple[AppProcess, dict]:
@@ -88,10 +84,10 @@ def test_the_real_app_makes_every_file_private(tmp_path, groq_server):
 
 def test_an_older_world_readable_database_is_made_private(tmp_path):
     path = tmp_path / "chat.db"
-    run(SQLiteStore(path).close())
+    asyncio.run(SQLiteStore(path).close())
     os.chmod(path, 0o644)
     store = SQLiteStore(path)
-    run(store.close())
+    asyncio.run(store.close())
     assert mode(path) == 0o600
 
 
@@ -130,9 +126,9 @@ def test_the_app_explains_a_link_out_of_the_data_dir(tmp_path):
 def test_a_link_inside_the_data_dir_is_fine(tmp_path):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    run(SQLiteStore(data_dir / "real.db").close())
+    asyncio.run(SQLiteStore(data_dir / "real.db").close())
     (data_dir / "chat.db").symlink_to(data_dir / "real.db")
-    run(SQLiteStore(data_dir / "chat.db").close())
+    asyncio.run(SQLiteStore(data_dir / "chat.db").close())
 
 
 # -- read-only and full disks ------------------------------------------------------------------
@@ -207,12 +203,14 @@ def test_a_full_disk_is_a_store_error_for_every_write(tmp_path):
     with tmpfs(tmp_path / "disk", size="512k") as disk:
         store = SQLiteStore(disk / "chat.db")
         session = Session(title="t")
-        run(store.create_session(session))
+        asyncio.run(store.create_session(session))
         fill(disk)
         big = {"text": "x" * 200_000}
         with pytest.raises(StoreError, match="the disk is full"):
-            run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, big)))
+            asyncio.run(store.add_event(Event(session.session_id, EventType.USER_MESSAGE, big)))
         with pytest.raises(StoreError, match="the disk is full"):
             for number in range(200):
-                run(store.update_session(session.session_id, title="renamed " * 50 + str(number)))
-        run(store.close())
+                asyncio.run(
+                    store.update_session(session.session_id, title="renamed " * 50 + str(number))
+                )
+        asyncio.run(store.close())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop_chat.core.memory import build_prompt, group_interactions
-from desktop_chat.core.models import Event, EventType
+from desktop_chat.models import Event, EventType
 
 
 def exchange(n: int) -> list[Event]:

@@ -19,15 +19,11 @@ from desktop_chat.store.sqlite import MAX_DEPTH, PATH_SQL, SQLiteStore
 TURNS = 10
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
 def chain_session(store: SQLiteStore, messages: int, siblings_per_reply: int = 0) -> Event:
     """A session of `messages` events in one chain (plus `siblings_per_reply` other versions of
     every reply); returns the last user message, to be answered."""
     session = Session()
-    run(store.create_session(session))
+    asyncio.run(store.create_session(session))
     start = utc_now() - timedelta(days=1)
     parent, last_user = None, None
     rows = []
@@ -84,7 +80,7 @@ def steps_to_read_memory(store: SQLiteStore, user_event: Event) -> tuple[int, li
 
     store._db.set_progress_handler(count, 1)
     try:
-        history = run(history_before(store, user_event, TURNS))
+        history = asyncio.run(history_before(store, user_event, TURNS))
     finally:
         store._db.set_progress_handler(None, 1)
     return steps, history
@@ -108,7 +104,7 @@ def test_reading_memory_costs_the_same_for_10_or_10000_events_and_many_branches(
         assert costs["large"] <= costs["small"] * 1.1, costs
         assert costs["branchy"] <= costs["small"] * 1.1, costs
     finally:
-        run(store.close())
+        asyncio.run(store.close())
 
 
 def test_the_walk_up_uses_the_primary_key_and_the_parent_index_exists(tmp_path: Path) -> None:
@@ -133,4 +129,4 @@ def test_the_walk_up_uses_the_primary_key_and_the_parent_index_exists(tmp_path: 
         )
         assert "USING INDEX events_parent" in children, children
     finally:
-        run(store.close())
+        asyncio.run(store.close())

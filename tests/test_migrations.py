@@ -14,17 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.core.models import Event, EventType, Session
+from desktop_chat.models import MATCH_END, MATCH_START, Event, EventType, Session
 from desktop_chat.store import sqlite as sqlite_store
-from desktop_chat.store.base import MATCH_END, MATCH_START, StoreError
+from desktop_chat.store.base import StoreError
 from desktop_chat.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore, migrate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V1_TABLES = {"sessions", "events"}
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def rows(path: Path) -> dict[str, list[tuple]]:
@@ -91,44 +87,45 @@ def test_upgrading_the_first_release_keeps_every_row(v1_database: Path) -> None:
     store = SQLiteStore(v1_database)
     assert store.moved_aside is None
     assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    run(store.close())
+    asyncio.run(store.close())
     assert rows(v1_database) == before, "an upgrade changed or dropped a row"
 
     store = SQLiteStore(v1_database)  # and it opens again without migrating twice
-    sessions = {s.session_id: s for s in run(store.list_sessions())}
+    sessions = {s.session_id: s for s in asyncio.run(store.list_sessions())}
     assert len(sessions) == 3  # the deleted one stays hidden, and stays stored
     lisbon = sessions["11111111-1111-4111-8111-111111111111"]
     assert lisbon.title == "Trip to Lisbon" and lisbon.summary and lisbon.end_time
     assert sessions["22222222-2222-4222-8222-222222222222"].title == "Ünïcödé, emoji 🎉 and مرحبا"
-    events = run(store.events("22222222-2222-4222-8222-222222222222"))
+    events = asyncio.run(store.events("22222222-2222-4222-8222-222222222222"))
     assert [e.text for e in events][:3] == [
         "emoji 👩‍💻🎉 family 👨‍👩‍👧‍👦 flags 🇵🇹",
         "مرحبا بالعالم — שלום עולם — 你好，世界",
         "nul\x00byte and tab\t and <script>alert(1)</script>",
     ]
-    interrupted = run(store.events(lisbon.session_id))[3]
+    interrupted = asyncio.run(store.events(lisbon.session_id))[3]
     assert interrupted.interrupted and interrupted.text == "Day 2: Alfama, then"
-    run(store.close())
+    asyncio.run(store.close())
 
 
 def test_search_finds_words_in_rows_written_before_search_existed(v1_database: Path) -> None:
     store = SQLiteStore(v1_database)
-    hits = run(store.search("cafe"))  # diacritics folded: café
+    hits = asyncio.run(store.search("cafe"))  # diacritics folded: café
     assert [h.event_id for h in hits] == ["e0000000-0000-4000-8000-000000000000"]
     assert MATCH_START + "café" + MATCH_END in hits[0].snippet
-    assert {h.event_id for h in run(store.search("Alfama"))} == {
+    assert {h.event_id for h in asyncio.run(store.search("Alfama"))} == {
         "e0000000-0000-4000-8000-000000000003"
     }
-    assert run(store.search("مرحبا"))  # right-to-left words are indexed too
-    assert run(store.search("deleted session")) == []  # rows of deleted sessions stay hidden
+    assert asyncio.run(store.search("مرحبا"))  # right-to-left words are indexed too
+    # Rows of deleted sessions stay hidden.
+    assert asyncio.run(store.search("deleted session")) == []
     # New rows written after the upgrade are searchable next to the old ones.
     session = Session(title="after")
-    run(store.create_session(session))
-    run(
+    asyncio.run(store.create_session(session))
+    asyncio.run(
         store.add_event(Event(session.session_id, EventType.USER_MESSAGE, {"text": "another café"}))
     )
-    assert len([h for h in run(store.search("cafe")) if h.event_id]) == 2
-    run(store.close())
+    assert len([h for h in asyncio.run(store.search("cafe")) if h.event_id]) == 2
+    asyncio.run(store.close())
 
 
 @pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
@@ -150,14 +147,14 @@ def test_every_step_from_every_version_keeps_the_rows(tmp_path: Path, start: int
     db.close()
     before = rows(path)
     store = SQLiteStore(path)
-    run(store.close())
+    asyncio.run(store.close())
     assert user_version(path) == SCHEMA_VERSION
     assert rows(path) == before
 
 
 def test_a_failing_step_changes_nothing_and_moves_nothing(v1_database: Path, monkeypatch) -> None:
     before = rows(v1_database)
-    monkeypatch.setattr(sqlite_store, "MIGRATIONS", MIGRATIONS + ("CREATE TABLE events (x);",))
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", (*MIGRATIONS, "CREATE TABLE events (x);"))
     monkeypatch.setattr(sqlite_store, "SCHEMA_VERSION", len(MIGRATIONS) + 1)
     with pytest.raises(StoreError, match="Could not open the chat database"):
         SQLiteStore(v1_database)
@@ -195,13 +192,13 @@ def test_the_first_release_becomes_one_chain_per_session(v1_database: Path) -> N
     from desktop_chat.core.chat import ChatService
 
     store = SQLiteStore(v1_database)
-    run(store.close())
+    asyncio.run(store.close())
     assert_one_chain_each(v1_database)
     store = SQLiteStore(v1_database)
     lisbon = "11111111-1111-4111-8111-111111111111"
-    branch = run(ChatService(store, None).active_branch(lisbon))
+    branch = asyncio.run(ChatService(store, None).active_branch(lisbon))
     assert [item.event.event_id for item in branch] == [
-        e.event_id for e in run(store.events(lisbon))
+        e.event_id for e in asyncio.run(store.events(lisbon))
     ]
     assert {item.versions for item in branch} == {1}
     # Upgraded rows are queued again with their parents, parents first.
@@ -213,7 +210,7 @@ def test_the_first_release_becomes_one_chain_per_session(v1_database: Path) -> N
         r[0] for r in store._db.execute("SELECT event_id FROM events ORDER BY timestamp, rowid")
     ]
     assert queued == by_time
-    run(store.close())
+    asyncio.run(store.close())
 
 
 @pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
@@ -245,7 +242,7 @@ def test_every_earlier_version_becomes_chains_in_timestamp_order(
         )
     db.close()
     before = rows(path)
-    run(SQLiteStore(path).close())
+    asyncio.run(SQLiteStore(path).close())
     assert rows(path) == before
     assert chain(path) == {
         "a": [("a1", None), ("a2", "a1"), ("a2bis", "a2"), ("a3", "a2bis"), ("leaf", "a3")],

@@ -16,9 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 from desktop_chat.core.chat import ChatService, ChatSettings
-from desktop_chat.core.models import EventType
 from desktop_chat.llm.base import LLMErrorKind
 from desktop_chat.llm.groq_client import GroqClient
+from desktop_chat.models import EventType
 from desktop_chat.store.sqlite import SQLiteStore
 from tests.support.groq_server import FakeGroqServer
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QCursor
 
-from desktop_chat.core.models import Event, EventType
+from desktop_chat.models import Event, EventType
 from desktop_chat.ui.preferences import Preferences
 from desktop_chat.ui.transcript import BUBBLE_PADDING, MessageItem, Role
 from tests.support.pixels import failure_shot, grab_screen, ink_pixels, text_contrast

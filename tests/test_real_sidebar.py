@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QCursor, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.ui.theme import THEMES
 from tests.support.pixels import (
     PaintCounter,

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from desktop_chat.core.models import Session
+from desktop_chat.models import Session
 from tests.support.pixels import as_array, grab_screen, text_contrast
 from tests.ui_helpers import ChatApp
 

@@ -67,7 +67,7 @@ sys.exit(main([]))
 def make_history(data_dir: Path, sessions: int) -> None:
     import asyncio
 
-    from desktop_chat.core.models import Event, EventType, Session
+    from desktop_chat.models import Event, EventType, Session
     from desktop_chat.store.sqlite import SQLiteStore
 
     async def fill() -> None:

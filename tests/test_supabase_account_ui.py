@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
-from desktop_chat.core.models import Session
+from desktop_chat.models import Session
 from desktop_chat.settings import Settings
 from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.store.sync import start_sync

@@ -15,11 +15,11 @@ import keyring
 import pytest
 
 from desktop_chat.core.chat import ChatService
-from desktop_chat.core.models import Event, EventType, Session, utc_now
 from desktop_chat.llm.base import ChatMessage, StreamResult
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.store.supabase import AuthFailed, RemoteRejected, RemoteUnavailable
-from desktop_chat.store.sync import LocalOutbox, SyncStatus
+from desktop_chat.store.sync import BATCH, SyncStatus
 from tests.support.supabase_devices import Device, make_device, server_counts
 from tests.support.supabase_gateway import SupabaseGateway
 
@@ -159,7 +159,7 @@ def test_push_then_pull_on_a_second_device_without_echo(gateway, tmp_path):
             e.text for e in await a.store.events(session.session_id)
         ]
         # Pulled rows are not queued back: B has nothing to push, and pushes nothing.
-        assert LocalOutbox(b.store).counts(b.engine.status.account.user_id) == (0, 0)
+        assert b.store.outbox_counts(b.engine.status.account.user_id) == (0, 0)
         before = len(gateway.requests)
         await b.engine.sync_once()
         assert [r for r in gateway.requests[before:] if r[0] == "POST"] == []
@@ -255,16 +255,15 @@ def test_a_write_during_a_push_is_not_lost(tmp_path):
 
     async def run():
         store = SQLiteStore(tmp_path / "chat.db")
-        outbox = LocalOutbox(store)
         session = Session()
         await store.create_session(session)
         event = Event(session.session_id, EventType.AI_RESPONSE, {"text": "a"})
         await store.add_event(event)
-        outbox.claim_unowned("user-1")
-        in_flight = outbox.batch("user-1")
+        store.claim_unowned("user-1")
+        in_flight = store.outbox_batch("user-1", BATCH)
         await store.update_event_payload(event.event_id, {"text": "ab"})  # while "pushing"
-        outbox.done(e["seq"] for e in in_flight)
-        assert [(e["kind"], e["row_id"]) for e in outbox.batch("user-1")] == [
+        store.outbox_done(e["seq"] for e in in_flight)
+        assert [(e["kind"], e["row_id"]) for e in store.outbox_batch("user-1", BATCH)] == [
             ("event", event.event_id)
         ]
         await store.close()
@@ -764,8 +763,7 @@ def test_a_pull_that_fails_for_an_unexpected_reason_does_not_say_synced(gateway,
         async def broken(*args, **kwargs):  # a bug in this app, as far as the engine can tell
             raise KeyError("changed_at")
 
-        a.remote.changed_since = broken
-        a.engine.retry_now()
+        a.remote.changed_since = broken  # met by the next pull (the loop runs every 0.2 s)
         await _until(lambda: a.engine.status.state == "error")
         assert a.engine.status.text.startswith("Sync failed, retrying")
         a.engine._task.cancel()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from desktop_chat.core.models import Event, EventType, utc_now
+from desktop_chat.models import Event, EventType, utc_now
 from desktop_chat.ui.theme import DARK
 from desktop_chat.ui.transcript import WINDOW_ROWS, build_transcript
 

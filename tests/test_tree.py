@@ -93,10 +93,6 @@ def world(tmp_path: Path):
     asyncio.run(w.store.close())
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
 def test_messages_form_a_chain_and_the_leaf_survives_a_restart(world) -> None:
     async def scenario():
         session = await world.service.new_session()
@@ -113,7 +109,7 @@ def test_messages_form_a_chain_and_the_leaf_survives_a_restart(world) -> None:
             (i.version, i.versions) for i in await world.service.active_branch(session.session_id)
         ] == [(1, 1)] * 4
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_regenerate_makes_a_sibling_that_replaces_the_reply_and_the_memory(world) -> None:
@@ -144,7 +140,7 @@ def test_regenerate_makes_a_sibling_that_replaces_the_reply_and_the_memory(world
         assert ("assistant", "blue") not in world.llm.sent()
         assert all(text != "and another?" for _, text in world.llm.sent())
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_switching_goes_to_the_newest_leaf_under_the_version(world) -> None:
@@ -168,7 +164,7 @@ def test_switching_goes_to_the_newest_leaf_under_the_version(world) -> None:
         await world.reopen()
         assert await world.texts(sid) == ["q", "a", "right", "r1", "right again", "r2"]
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_retry_after_a_stop_or_error_leaves_only_the_new_reply_on_the_branch(world) -> None:
@@ -201,7 +197,7 @@ def test_retry_after_a_stop_or_error_leaves_only_the_new_reply_on_the_branch(wor
         replies = await world.store.children(sid, branch[0].event.event_id)
         assert [e.text for e in replies] == ["Day 1: Bel", "Day 1: ", "Day 1: Belém."]
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_editing_a_middle_message_branches_and_keeps_the_old_branch(world) -> None:
@@ -239,7 +235,7 @@ def test_editing_a_middle_message_branches_and_keeps_the_old_branch(world) -> No
         with pytest.raises(MessageRejected):
             await world.service.edit(sid, branch[1].event.event_id, "x", lambda _: None)
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_editing_the_first_message_makes_a_second_root(world) -> None:
@@ -257,7 +253,7 @@ def test_editing_the_first_message_makes_a_second_root(world) -> None:
         )
         assert world.llm.sent()[1:] == [("user", "hello")]
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_continue_sends_the_partial_reply_and_appends_to_it(world) -> None:
@@ -284,7 +280,7 @@ def test_continue_sends_the_partial_reply_and_appends_to_it(world) -> None:
         ]
         assert not branch[1].event.interrupted and branch[1].versions == 1
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_a_continuation_that_fails_keeps_what_came_and_says_why(world) -> None:
@@ -301,7 +297,7 @@ def test_a_continuation_that_fails_keeps_what_came_and_says_why(world) -> None:
         reply = (await world.service.active_branch(sid))[-1].event
         assert reply.text == "Once upon " and reply.payload["error"] == dropped().message
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_branch_to_a_new_session_copies_the_path_and_links_back(world) -> None:
@@ -328,7 +324,7 @@ def test_branch_to_a_new_session_copies_the_path_and_links_back(world) -> None:
         assert world.llm.sent()[0] == ("system", "Be brief.")
         assert world.llm.sent()[-3:] == [("user", "two"), ("assistant", "r2"), ("user", "four")]
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_delete_hides_a_message_and_what_follows_and_undo_brings_it_back(world) -> None:
@@ -358,7 +354,7 @@ def test_delete_hides_a_message_and_what_follows_and_undo_brings_it_back(world) 
         await world.service.delete_message(sid, branch[0].event.event_id)
         assert await world.service.active_branch(sid) == []
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_a_per_session_prompt_is_sent_after_a_restart(world) -> None:
@@ -378,7 +374,7 @@ def test_a_per_session_prompt_is_sent_after_a_restart(world) -> None:
         await world.send(sid, "again")
         assert world.llm.sent()[0] == ("system", world.service.settings.system_prompt)
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_prompts_kept_by_an_older_version_move_into_the_store(world) -> None:
@@ -388,7 +384,7 @@ def test_prompts_kept_by_an_older_version_move_into_the_store(world) -> None:
         await world.reopen()
         assert (await world.store.get_session(sid)).system_prompt == "Old prompt."
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_end_session_summarizes_the_active_branch_only(world) -> None:
@@ -405,7 +401,7 @@ def test_end_session_summarizes_the_active_branch_only(world) -> None:
         await world.send(sid, "go on", "ok")
         assert ("assistant", "new reply") in world.llm.sent()
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_json_export_keeps_the_tree_and_markdown_the_branch(world) -> None:
@@ -425,7 +421,7 @@ def test_json_export_keeps_the_tree_and_markdown_the_branch(world) -> None:
             next(e.event_id for e in events if e.type == EventType.USER_MESSAGE)
         }
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_flows_refuse_events_of_another_session(world) -> None:
@@ -441,7 +437,7 @@ def test_flows_refuse_events_of_another_session(world) -> None:
             await world.service.delete_message(b, outcome.reply_event.event_id)
         assert await world.texts(a) == ["in a", "re: in a"]
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_an_event_written_without_a_parent_by_an_older_app_still_shows(world) -> None:
@@ -450,7 +446,7 @@ def test_an_event_written_without_a_parent_by_an_older_app_still_shows(world) ->
         await world.store.add_event(Event(sid, EventType.USER_MESSAGE, {"text": "flat"}))
         assert await world.texts(sid) == ["flat"]  # no active leaf: the newest event
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_continue_in_a_session_upgraded_from_the_flat_layout(world) -> None:
@@ -474,4 +470,4 @@ def test_continue_in_a_session_upgraded_from_the_flat_layout(world) -> None:
         assert outcome.ok and outcome.reply_event.text == "1, 2, 3."
         assert world.llm.sent()[1:] == [("user", "count"), ("assistant", "1, 2,")]
 
-    run(scenario())
+    asyncio.run(scenario())

@@ -227,7 +227,7 @@ def test_a_server_not_yet_upgraded_keeps_the_rows_waiting_and_says_why(gateway, 
 
 def test_a_pull_from_a_server_without_the_tree_columns_keeps_the_local_ones(tmp_path) -> None:
     from desktop_chat.store.sqlite import SQLiteStore
-    from desktop_chat.store.sync import LocalOutbox
+    from desktop_chat.store.sync import apply_pulled
 
     async def scenario():
         store = SQLiteStore(tmp_path / "chat.db")
@@ -237,7 +237,8 @@ def test_a_pull_from_a_server_without_the_tree_columns_keeps_the_local_ones(tmp_
         await service.set_session_prompt(sid, "Be brief.")
         leaf = (await store.get_session(sid)).active_leaf
         # A newer title from a server whose rows have no tree columns (an older schema.sql).
-        LocalOutbox(store).apply(
+        apply_pulled(
+            store,
             [
                 {
                     "session_id": sid,

@@ -6,22 +6,14 @@ SQLite file; the tests press keys in the real widgets.
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat.core.models import EventType
+from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import FOLLOW_SLACK, Role
 from tests.ui_helpers import ChatApp
 
 LONG_REPLY = " ".join(f"word{i}" for i in range(60))
-
-
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
 
 
 def stored_events(chat: ChatApp):

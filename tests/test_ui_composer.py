@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop_chat.core.chat import ReplyOutcome
-from desktop_chat.core.models import Event, EventType
+from desktop_chat.models import Event, EventType
 from desktop_chat.ui.composer import MAX_HEIGHT_SHARE
 from desktop_chat.ui.main_window import QUEUED_NOTICE, usage_line
 from desktop_chat.ui.transcript import Role
@@ -19,12 +19,11 @@ PARAGRAPH = " ".join(["word"] * 80)
 
 
 @pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    chat.window.resize(900, 700)
-    qtbot.waitUntil(lambda: chat.window.width() == 900)
-    yield chat
-    chat.close()
+def app(app, qtbot):
+    """conftest's `app`, 900 px wide: the heights measured here depend on the width."""
+    app.window.resize(900, 700)
+    qtbot.waitUntil(lambda: app.window.width() == 900)
+    return app
 
 
 def status(app: ChatApp) -> str:

@@ -15,13 +15,6 @@ from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp
 
 
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
-
-
 def status(app: ChatApp) -> str:
     return app.window.composer.status.text()
 

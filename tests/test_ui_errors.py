@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat.core.models import EventType
+from desktop_chat.models import EventType
 from desktop_chat.settings import KEYRING_GROQ_USER, KEYRING_SERVICE
 from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp
@@ -18,10 +18,9 @@ REPLY = " ".join(f"token{i}" for i in range(30))
 
 
 @pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server, stall_timeout=0.5)
-    yield chat
-    chat.close()
+def app_options():
+    """The `app` fixture's window gives up on a silent stream after half a second."""
+    return {"stall_timeout": 0.5}
 
 
 def click_retry(app: ChatApp, qtbot) -> None:

@@ -11,18 +11,11 @@ from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.ui.main_window import SIDEBAR_AUTO_COLLAPSE_WIDTH, export_file_name
 from desktop_chat.ui.session_panel import plain_snippet, split_marks
 from desktop_chat.ui.theme import THEMES
 from tests.ui_helpers import ChatApp
-
-
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
 
 
 def seed(

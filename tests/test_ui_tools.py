@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_chat.core.export import parse_json_export
-from desktop_chat.core.models import Event, EventType, Session, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp
@@ -32,13 +31,6 @@ def answer():
     return 42
 ```
 """
-
-
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
 
 
 def row_rect(app: ChatApp, item):

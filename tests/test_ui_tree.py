@@ -6,19 +6,11 @@ the painted switcher and press the keys.
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from desktop_chat.ui.conversation_controller import EDITING_STATUS
 from desktop_chat.ui.transcript import Role
 from tests.ui_helpers import ChatApp
-
-
-@pytest.fixture
-def app(qtbot, run, groq_server, isolated_environment):
-    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    yield chat
-    chat.close()
 
 
 def shown(chat: ChatApp) -> list[tuple[Role, str, tuple[int, int] | None]]:

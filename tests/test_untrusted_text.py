@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolTip
 
 from desktop_chat.core.export import export_json, parse_json_export
-from desktop_chat.core.models import Session, clean_title, title_from_message
+from desktop_chat.models import Session, clean_title, title_from_message
 from tests.ui_helpers import ChatApp
 
 RED = QColor(255, 0, 0)
@@ -237,7 +237,7 @@ def test_every_way_a_title_is_set_cleans_it(chat, run, qtbot, groq_server):
 
 def test_search_results_show_a_hostile_title_as_text(chat, run, qtbot, red_png):
     """Search results are drawn from HTML (to mark the match): the title is escaped into it."""
-    from desktop_chat.core.models import Event, EventType
+    from desktop_chat.models import Event, EventType
 
     title = hostile_title(red_png) + " \u202eplans"
     session = add_session(chat, run, title)

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop_chat.core.export import export_json, export_markdown
 from desktop_chat.core.importers import parse_import
@@ -521,7 +522,7 @@ class ChatService:
         result = StreamResult()
         save_lock = asyncio.Lock()  # the timer and the stream never write the row at once
 
-        async def save(payload: dict) -> None:
+        async def save(payload: dict[str, Any]) -> None:
             nonlocal stored, saved_pieces
             async with save_lock:
                 pieces = len(parts)
@@ -537,7 +538,7 @@ class ChatService:
         for key in ("interrupted", "error"):
             base.pop(key, None)
 
-        def partial(error: str) -> dict:
+        def partial(error: str) -> dict[str, Any]:
             return {
                 **base,
                 "text": "".join(parts),
@@ -554,7 +555,7 @@ class ChatService:
                 if len(parts) != saved_pieces:
                     await save(partial(INCOMPLETE_ERROR))
 
-        saver: asyncio.Task | None = None
+        saver: asyncio.Task[None] | None = None
         try:
             try:
                 async with contextlib.aclosing(llm.stream(messages, result)) as pieces:
@@ -621,7 +622,7 @@ class ChatService:
         return self.llm
 
 
-async def _stop(task: asyncio.Task | None) -> None:
+async def _stop(task: asyncio.Task[None] | None) -> None:
     """Cancel the timed saver and wait for it, so it never writes after the final save."""
     if task is not None and not task.done():
         task.cancel()

@@ -21,7 +21,6 @@ from desktop_chat.models import Event, EventType, Session, clean_title
 
 FORMAT = "desktop-chat/2"
 _READABLE_FORMATS = ("desktop-chat/1", FORMAT)
-_SESSION_TIMES = ("start_time", "end_time", "updated_at", "deleted_at")
 
 
 def write_export(path: Path, text: str) -> None:

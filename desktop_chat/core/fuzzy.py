@@ -3,7 +3,7 @@ tight, word-initial matches rank first ("ns" finds "new session" before "show sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -51,8 +51,9 @@ def _best(needle: list[str], text: str, folded: str) -> float | None:
         current: list[float | None] = [None] * n
         gapped: float | None = None  # max over k <= j - 2 of previous[k] - GAP * k
         for j in range(n):
-            if i > 0 and j >= 2 and previous[j - 2] is not None:
-                value = previous[j - 2] - GAP * (j - 2)
+            before_gap = previous[j - 2] if i > 0 and j >= 2 else None
+            if before_gap is not None:
+                value = before_gap - GAP * (j - 2)
                 gapped = value if gapped is None else max(gapped, value)
             if folded[j] != letter:
                 continue
@@ -61,8 +62,9 @@ def _best(needle: list[str], text: str, folded: str) -> float | None:
                 current[j] = bonus + (FIRST_LETTER if j == 0 else GAP * min(j, 10) * 0.5)
                 continue
             options = []
-            if j >= 1 and previous[j - 1] is not None:
-                options.append(previous[j - 1] + CONSECUTIVE + bonus)
+            adjacent = previous[j - 1] if j >= 1 else None
+            if adjacent is not None:
+                options.append(adjacent + CONSECUTIVE + bonus)
             if gapped is not None:
                 options.append(gapped + GAP * (j - 1) + bonus)
             if options:
@@ -74,7 +76,9 @@ def _best(needle: list[str], text: str, folded: str) -> float | None:
     return max(scores) + LEFTOVER * (n - len(needle))
 
 
-def fuzzy_filter(query: str, items: Iterable[T], text_of, limit: int | None = None) -> list[T]:
+def fuzzy_filter(
+    query: str, items: Iterable[T], text_of: Callable[[T], str], limit: int | None = None
+) -> list[T]:
     """The items whose text matches, best first; ties keep the items' own order."""
     scored: list[tuple[float, int, T]] = []
     for order, item in enumerate(items):
@@ -84,8 +88,3 @@ def fuzzy_filter(query: str, items: Iterable[T], text_of, limit: int | None = No
     scored.sort(key=lambda entry: (entry[0], entry[1]))
     found = [item for _, _, item in scored]
     return found[:limit] if limit is not None else found
-
-
-def matched(query: str, texts: Sequence[str]) -> list[str]:
-    """Convenience for tests and callers with plain strings."""
-    return fuzzy_filter(query, texts, lambda text: text)

@@ -196,7 +196,9 @@ def _claude(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
     for index, message in enumerate(messages):
         source = str(message.get("uuid") or index)
         kind = _ROLES.get(str(message.get("sender")))
-        text = message.get("text") if isinstance(message.get("text"), str) else ""
+        text = message.get("text")
+        if not isinstance(text, str):
+            text = ""
         if not text.strip():
             text = "\n".join(
                 str(part.get("text"))
@@ -244,13 +246,13 @@ def _claude(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
 
     leaf_source = conversation.get("current_leaf_message_uuid")
     leaf = by_source.get(str(leaf_source)) if leaf_source else None
-    newest = max(events, key=lambda e: e.timestamp) if events else None
+    shown = leaf or (max(events, key=lambda e: e.timestamp) if events else None)
     session = Session(
         session_id=session_id,
         start_time=start,
         updated_at=_from_iso(conversation.get("updated_at")) or start,
         title=clean_title(str(conversation.get("name") or "")) or None,
-        active_leaf=(leaf or newest).event_id if (leaf or newest) else None,
+        active_leaf=shown.event_id if shown else None,
     )
     return session, events
 

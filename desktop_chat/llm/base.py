@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -50,8 +50,13 @@ class LLMClient(Protocol):
     model: str
     temperature: float
 
-    def stream(self, messages: list[ChatMessage], result: StreamResult) -> AsyncIterator[str]:
-        """Yield the reply's text pieces; fill `result` from the final chunk. Raises LLMError."""
+    def stream(
+        self, messages: list[ChatMessage], result: StreamResult
+    ) -> AsyncGenerator[str, None]:
+        """Yield the reply's text pieces; fill `result` from the final chunk. Raises LLMError.
+
+        A generator, not just an iterator: callers close it (`contextlib.aclosing`) so a stop
+        ends the request at once."""
         ...
 
     async def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:

@@ -31,11 +31,12 @@ import json
 import logging
 import math
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from desktop_chat.i18n import translate
+from desktop_chat.settings import DEFAULT_MODEL
 
 from .base import ChatMessage, LLMError, LLMErrorKind, StreamResult
 from .sse import SSEParser, next_noting_wait
@@ -43,10 +44,10 @@ from .sse import SSEParser, next_noting_wait
 if TYPE_CHECKING:
     import groq
     import httpx
+    from groq.types.chat import ChatCompletionMessageParam
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "llama-3.1-8b-instant"
 
 _USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens", "completion_time")
 _MAX_SERVER_MESSAGE = 300
@@ -97,6 +98,7 @@ class GroqClient:
         ~150 ms: the window keeps drawing meanwhile)."""
         if self._sdk_client is None:
             await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
+        assert self._sdk_client is not None  # warm_up() built it
         return self._sdk_client
 
     def _build_client(self) -> groq.AsyncGroq:
@@ -130,7 +132,9 @@ class GroqClient:
 
     # ------------------------------------------------------------------ LLMClient
 
-    async def stream(self, messages: list[ChatMessage], result: StreamResult) -> AsyncIterator[str]:
+    async def stream(
+        self, messages: list[ChatMessage], result: StreamResult
+    ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces as they arrive; fill `result` from the chunks.
 
         Raises LLMError. Pieces yielded before an error stay valid (the caller keeps them).
@@ -143,7 +147,7 @@ class GroqClient:
             # and failures of the request itself are mapped apart from failures in the body.
             response = await client.chat.completions.with_streaming_response.create(
                 model=self.model,
-                messages=[m.as_dict() for m in messages],
+                messages=_sdk_messages(messages),
                 temperature=self.temperature,
                 stream=True,
             ).__aenter__()
@@ -256,7 +260,7 @@ class GroqClient:
             client = await self._client()
             response = await client.chat.completions.create(
                 model=self.model,
-                messages=[m.as_dict() for m in messages],
+                messages=_sdk_messages(messages),
                 max_tokens=max_tokens,
                 stream=False,
             )
@@ -480,6 +484,11 @@ async def _read_to_the_end(reads: AsyncIterator[bytes], at_most: int = 64 * 1024
                 return
     except Exception:  # noqa: BLE001 - the reply is complete; a broken end changes nothing
         log.debug("Ignoring error after the end of a Groq stream")
+
+
+def _sdk_messages(messages: list[ChatMessage]) -> list[ChatCompletionMessageParam]:
+    # The SDK types each role's dict apart (TypedDicts); ours carry a role it accepts.
+    return cast("list[ChatCompletionMessageParam]", [m.as_dict() for m in messages])
 
 
 async def _close_quietly(stream: Any) -> None:

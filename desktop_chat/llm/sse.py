@@ -8,7 +8,7 @@ into events with a few bytes operations, and only an event's `data` is handed to
 from __future__ import annotations
 
 import types
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Generator
 from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -67,7 +67,7 @@ def _parse_block(block: bytes) -> Event | None:
 
 
 @types.coroutine
-def _await_noting_wait(awaitable: Awaitable[T]) -> Any:
+def _await_noting_wait(awaitable: Awaitable[T]) -> Generator[Any, Any, tuple[T, bool]]:
     """Await `awaitable`; return (its result, whether it had to wait for the event loop).
 
     A plain `yield from` that counts: the futures the awaitable yields go to the task as usual,

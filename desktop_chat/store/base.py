@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from desktop_chat.models import (  # noqa: F401
-    MATCH_END,
-    MATCH_START,
-    Event,
-    ListedSession,
-    SearchHit,
-    Session,
-)
+from desktop_chat.models import Event, ListedSession, SearchHit, Session
 
 
 class StoreError(Exception):

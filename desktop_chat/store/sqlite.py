@@ -17,8 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.i18n import translate
-from desktop_chat.models import Event, EventType, ListedSession, Session, clean_title, utc_now
-from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit, StoreError
+from desktop_chat.models import (
+    MATCH_END,
+    MATCH_START,
+    Event,
+    EventType,
+    ListedSession,
+    SearchHit,
+    Session,
+    clean_title,
+    utc_now,
+)
+from desktop_chat.store.base import StoreError
+from desktop_chat.store.sqlite_sync import SyncTables
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +184,8 @@ def _parse_ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value)
 
 
-def _session_from_row(row: sqlite3.Row) -> Session:
-    fields = dict(
+def _session_fields(row: sqlite3.Row) -> dict[str, Any]:
+    return dict(
         session_id=row["session_id"],
         start_time=_parse_ts(row["start_time"]),
         end_time=_parse_ts(row["end_time"]),
@@ -186,9 +197,15 @@ def _session_from_row(row: sqlite3.Row) -> Session:
         system_prompt=row["system_prompt"],
         branched_from=row["branched_from"],
     )
-    if "last_activity" in row.keys():  # noqa: SIM118 - a sqlite3.Row: `in` tests its values
-        return ListedSession(**fields, last_activity=_parse_ts(row["last_activity"]))
-    return Session(**fields)
+
+
+def _session_from_row(row: sqlite3.Row) -> Session:
+    return Session(**_session_fields(row))
+
+
+def _listed_session_from_row(row: sqlite3.Row) -> ListedSession:
+    """A session row selected with its `last_activity` (the newest event's time)."""
+    return ListedSession(**_session_fields(row), last_activity=_parse_ts(row["last_activity"]))
 
 
 def _event_from_row(row: sqlite3.Row) -> Event:
@@ -196,13 +213,13 @@ def _event_from_row(row: sqlite3.Row) -> Event:
         event_id=row["event_id"],
         session_id=row["session_id"],
         type=EventType(row["type"]),
-        timestamp=_parse_ts(row["timestamp"]),
+        timestamp=datetime.fromisoformat(row["timestamp"]),  # NOT NULL
         payload=json.loads(row["payload"]),
         parent_id=row["parent_id"],
     )
 
 
-class SQLiteStore:
+class SQLiteStore(SyncTables):
     def __init__(self, path: Path):
         self.path = Path(path)
         self.moved_aside: Path | None = None  # where a damaged file went, to tell the user
@@ -352,7 +369,7 @@ class SQLiteStore:
             raise
         return db
 
-    def _write(self, sql: str, params: tuple = ()) -> None:
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         try:
             self._db.execute(sql, params)
         except sqlite3.OperationalError as exc:
@@ -402,7 +419,7 @@ class SQLiteStore:
             " ORDER BY last_activity DESC LIMIT ?2",
             (self.user_id, limit),
         ).fetchall()
-        return [_session_from_row(r) for r in rows]
+        return [_listed_session_from_row(r) for r in rows]
 
     async def update_session(self, session_id: str, **fields: Any) -> None:
         unknown = set(fields) - _SESSION_FIELDS

@@ -20,15 +20,23 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from supabase_auth import AsyncSupportedStorage
 
 from desktop_chat.i18n import translate
 from desktop_chat.settings import KEYRING_SERVICE
+
+if TYPE_CHECKING:
+    from postgrest import AsyncQueryRequestBuilder
+    from supabase import AsyncClient
+    from supabase_auth.types import AuthResponse
+    from supabase_auth.types import Session as AuthSession
+
+Row = dict[str, Any]  # a row as PostgREST takes and gives it (JSON)
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +83,10 @@ class KeyringStorage(AsyncSupportedStorage):
         except Exception as exc:  # noqa: BLE001 - any keychain failure means "nothing stored"
             log.info("Could not read the sign-in from the keychain (%s)", type(exc).__name__)
             return self._memory.get(key)
-        if any(p is None for p in parts):
+        found = [p for p in parts if p is not None]
+        if len(found) != len(parts):  # an entry is missing: not a whole sign-in
             return None
-        return "".join(parts)
+        return "".join(found)
 
     async def set_item(self, key: str, value: str) -> None:
         self._memory[key] = value
@@ -120,10 +129,10 @@ class KeyringStorage(AsyncSupportedStorage):
 def _keeps_nothing() -> bool:
     import keyring
 
-    from desktop_chat.settings import _is_fail_backend
+    from desktop_chat.settings import keeps_nothing
 
     try:
-        return _is_fail_backend(keyring.get_keyring())
+        return keeps_nothing(keyring.get_keyring())
     except Exception:  # noqa: BLE001 - no backend at all
         return True
 
@@ -167,11 +176,6 @@ class Account:
         return "anonymous" if self.is_anonymous else (self.email or self.user_id)
 
 
-def to_remote_time(local: str | None) -> str | None:
-    """Local fixed-width ISO text is already what Postgres reads."""
-    return local
-
-
 def from_remote_time(remote: str | None) -> str | None:
     """PostgREST's timestamptz text (`2024-05-01T10:00:00.12+00:00`) to the local form."""
     if remote is None:
@@ -194,7 +198,7 @@ def clean_text(value: Any) -> Any:
 class RemoteStore:
     """One Supabase project, as one signed-in (or signed-out) user of it."""
 
-    def __init__(self, client: Any):
+    def __init__(self, client: AsyncClient):
         self.client = client
         self._auth_lock = asyncio.Lock()
 
@@ -226,7 +230,7 @@ class RemoteStore:
         user = session.user
         return Account(user.id, user.email or None, bool(user.is_anonymous))
 
-    async def _stored_session(self):
+    async def _stored_session(self) -> AuthSession | None:
         # `_load_session` reads storage only; get_session() would also refresh.
         return await self.client.auth._load_session()
 
@@ -276,6 +280,8 @@ class RemoteStore:
                 await self.client.auth._remove_session()
                 self.client.auth._notify_all_subscribers("SIGNED_OUT", None)
                 return None
+            if response.session is None:  # answered, but with no session: signed out
+                return None
             self._use_token(response.session.access_token)
             user = response.session.user
             return Account(user.id, user.email or None, bool(user.is_anonymous))
@@ -299,7 +305,9 @@ class RemoteStore:
     async def sign_in_anonymously(self) -> Account:
         return await self._auth_call(self.client.auth.sign_in_anonymously)
 
-    async def _auth_call(self, method, *args) -> Account:
+    async def _auth_call(
+        self, method: Callable[..., Awaitable[AuthResponse]], *args: Any
+    ) -> Account:
         from supabase_auth.errors import AuthError, AuthRetryableError
 
         async with self._auth_lock:
@@ -328,31 +336,35 @@ class RemoteStore:
             self._use_token(self.client.supabase_key)
 
     # -- rows ------------------------------------------------------------------
-    async def upsert_sessions(self, rows: list[dict]) -> None:
+    async def upsert_sessions(self, rows: list[Row]) -> None:
         """Insert or update by session_id; the server keeps the newer updated_at."""
+        from postgrest.types import ReturnMethod
+
         if rows:
             await self._execute(
                 lambda: self.client.table("sessions").upsert(
-                    rows, on_conflict="session_id", returning="minimal"
+                    rows, on_conflict="session_id", returning=ReturnMethod.minimal
                 )
             )
 
-    async def upsert_events(self, rows: list[dict]) -> None:
+    async def upsert_events(self, rows: list[Row]) -> None:
         """Insert or update by event_id (a reply's payload grows while it streams)."""
+        from postgrest.types import ReturnMethod
+
         if rows:
             await self._execute(
                 lambda: self.client.table("events").upsert(
-                    rows, on_conflict="event_id", returning="minimal"
+                    rows, on_conflict="event_id", returning=ReturnMethod.minimal
                 )
             )
 
     async def changed_since(
         self, table: str, cursor: str | None, offset: int = 0, limit: int = PAGE_SIZE
-    ) -> list[dict]:
+    ) -> list[Row]:
         """Rows of `table` whose server-side `changed_at` is after `cursor`, oldest first."""
         key = "session_id" if table == "sessions" else "event_id"
 
-        def build():
+        def build() -> AsyncQueryRequestBuilder:
             query = self.client.table(table).select("*")
             if cursor:
                 query = query.gt("changed_at", cursor)
@@ -360,7 +372,7 @@ class RemoteStore:
 
         return await self._execute(build)
 
-    async def sessions_by_id(self, ids: Iterable[str]) -> list[dict]:
+    async def sessions_by_id(self, ids: Iterable[str]) -> list[Row]:
         ids = list(ids)
         if not ids:
             return []
@@ -368,7 +380,7 @@ class RemoteStore:
             lambda: self.client.table("sessions").select("*").in_("session_id", ids)
         )
 
-    async def events_by_id(self, ids: Iterable[str]) -> list[dict]:
+    async def events_by_id(self, ids: Iterable[str]) -> list[Row]:
         ids = list(ids)
         if not ids:
             return []
@@ -382,14 +394,14 @@ class RemoteStore:
         storage = self.client.options.storage
         return getattr(storage, "persistent", True)
 
-    async def _execute(self, build) -> list[dict]:
+    async def _execute(self, build: Callable[[], AsyncQueryRequestBuilder]) -> list[Row]:
         import httpx
         from postgrest.exceptions import APIError
 
         for attempt in range(2):
             try:
                 response = await build().execute()
-                return response.data or []
+                return cast("list[Row]", response.data or [])  # a table's rows: JSON objects
             except httpx.HTTPError as error:
                 raise RemoteUnavailable(f"{type(error).__name__}: {error}") from error
             except APIError as error:
@@ -410,7 +422,7 @@ class RemoteStore:
         raise AssertionError("unreachable")
 
     async def close(self) -> None:
-        clients = [self.client.auth]
+        clients: list[Any] = [self.client.auth]  # each closes by its own name
         if self.client._postgrest is not None:
             clients.append(self.client._postgrest)
         for client in clients:
@@ -439,16 +451,17 @@ def _status_of(error: Exception) -> int | None:
     return 500
 
 
-def session_row(row: Any) -> dict:
-    """A local sessions row (sqlite3.Row) as the JSON PostgREST takes."""
+def session_row(row: Any) -> Row:
+    """A local sessions row (sqlite3.Row) as the JSON PostgREST takes. Times go as stored:
+    the local fixed-width ISO text is what Postgres reads."""
     return {
         "session_id": row["session_id"],
-        "start_time": to_remote_time(row["start_time"]),
-        "end_time": to_remote_time(row["end_time"]),
+        "start_time": row["start_time"],
+        "end_time": row["end_time"],
         "summary": clean_text(_clip(row["summary"], MAX_REMOTE_SUMMARY)),
         "title": clean_text(_clip(row["title"], MAX_REMOTE_TITLE)),
-        "updated_at": to_remote_time(row["updated_at"]),
-        "deleted_at": to_remote_time(row["deleted_at"]),
+        "updated_at": row["updated_at"],
+        "deleted_at": row["deleted_at"],
         "active_leaf": row["active_leaf"],
         "system_prompt": clean_text(_clip(row["system_prompt"], MAX_REMOTE_SUMMARY)),
         "branched_from": row["branched_from"],
@@ -459,12 +472,12 @@ def _clip(text: str | None, limit: int) -> str | None:
     return text if text is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
-def event_row(row: Any) -> dict:
+def event_row(row: Any) -> Row:
     return {
         "event_id": row["event_id"],
         "session_id": row["session_id"],
         "type": row["type"],
-        "timestamp": to_remote_time(row["timestamp"]),
+        "timestamp": row["timestamp"],
         "payload": clean_text(json.loads(row["payload"])),
         "parent_id": row["parent_id"],
     }

@@ -67,7 +67,7 @@ def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
         return []
     boxes: list[QRectF] = []
     first: QTextBlock | None = None
-    last: QTextBlock | None = None
+    last = block  # the run's last code block: set together with `first`
     starts_above = False
     while block.isValid() and layout.blockBoundingRect(block).top() <= clip.bottom() + CODE_HEADER:
         if is_code(block):

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.core.chat import BranchItem, DeletedMessage, MessageRejected, check_message
-from desktop_chat.core.models import EventType
 from desktop_chat.i18n import translatable
+from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import MessageItem, Role
 
 translate = QCoreApplication.translate

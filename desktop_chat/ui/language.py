@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def qt_translations_dirs() -> list[str]:
     return folders
 
 
-def chosen_language(store: QSettings | None = None, environ=os.environ) -> str:
+def chosen_language(store: QSettings | None = None, environ: Mapping[str, str] = os.environ) -> str:
     """ "system", "en" or "de": the environment's choice, else the saved one, else "system"."""
     for value in (environ.get(ENV_NAME), store.value(SETTING) if store is not None else None):
         choice = str(value or "").strip().lower().replace("-", "_").split("_")[0]
@@ -76,7 +77,7 @@ def locale_for(choice: str) -> QLocale:
 def install_language(choice: str) -> QLocale:
     """Install the translators for `choice` (replacing earlier ones) and make its locale the
     default one; returns that locale."""
-    app = QCoreApplication.instance()
+    app = _app()
     remove_translations()
     locale = locale_for(choice)
     QLocale.setDefault(locale)
@@ -96,9 +97,16 @@ def install_language(choice: str) -> QLocale:
     return locale
 
 
+def _app() -> QCoreApplication:
+    app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("ui/language.py needs the QApplication first")
+    return app
+
+
 def remove_translations() -> None:
     """Back to the source text (English) and the system's locale."""
-    app = QCoreApplication.instance()
+    app = _app()
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()

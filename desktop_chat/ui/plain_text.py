@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
-from desktop_chat.core.models import strip_invisible
+from desktop_chat.models import strip_invisible
 
 
 def make_plain(label: QLabel) -> QLabel:
@@ -43,10 +43,6 @@ class ElidedLabel(QLabel):
 
     def text(self) -> str:
         return self._full
-
-    def elided_text(self) -> str:
-        """What is shown: the text on one line, cut with "…" to the label's width."""
-        return super().text()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -67,10 +67,6 @@ class Preferences:
         return "light" if hints.colorScheme() == Qt.ColorScheme.Light else "dark"
 
 
-def session_prompt_key(session_id: str) -> str:
-    return f"session_prompts/{session_id}"
-
-
 def take_session_prompts(store: QSettings) -> dict[str, str]:
     """Per-session prompts an older version kept here (and never read back after a restart):
     removed from the preferences, returned for the chat service to store with their sessions."""

@@ -47,8 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.core.models import Session
-from desktop_chat.store.base import MATCH_END, MATCH_START, SearchHit
+from desktop_chat.models import MATCH_END, MATCH_START, SearchHit, Session
 from desktop_chat.ui.language import clock_time, short_date
 from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.theme import Theme

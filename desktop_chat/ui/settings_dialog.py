@@ -220,7 +220,8 @@ class SettingsDialog(QDialog):
                     _hint(
                         translate(
                             "Settings",
-                            "How many earlier interactions (a message and its reply) the model sees.",
+                            "How many earlier interactions (a message and its reply) the model "
+                            "sees.",
                         ),
                         self,
                     ),

@@ -151,10 +151,12 @@ def palette(theme: Theme) -> QPalette:
     return result
 
 
-def apply_theme(theme: Theme, app: QApplication | None = None) -> None:
+def apply_theme(theme: Theme) -> None:
     """Theme the whole application, not one window: message boxes, input and file dialogs,
     menus, combo box popups and tooltips are top-level windows of their own, and a tooltip
     follows only the application's style sheet."""
-    app = app or QApplication.instance()
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("apply_theme() needs the QApplication, made before any window")
     app.setPalette(palette(theme))
     app.setStyleSheet(stylesheet(theme))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_chat.core.models import Event, EventType, Session
+from desktop_chat.models import Event, EventType, Session
 from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.store.supabase import KeyringStorage, RemoteStore
 from desktop_chat.store.sync import SyncEngine

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QObject, QSize, Qt
 
-from desktop_chat.core.models import Event, EventType, utc_now
+from desktop_chat.models import Event, EventType, utc_now
 from desktop_chat.ui.language import clock_time
 from desktop_chat.ui.message_document import MessageDocument, Role
 
