@@ -624,6 +624,13 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
+        <name>Markdown</name>
+        <message>
+            <source>[image: {name}]</source>
+            <translation>[Bild: {name}]</translation>
+        </message>
+    </context>
+    <context>
         <name>QuickAsk</name>
         <message>
             <source>Add a Groq API key in the main window first (Settings).</source>
