@@ -295,3 +295,67 @@ def test_the_palette_and_the_shortcut_sheet_in_german(qapp) -> None:
     assert ("Entf", "gewählte Sitzung löschen (mit Rückfrage)") in german_rows
     unchanged = [row for row in german_rows if row[1] in {d for _k, d in english_rows}]
     assert not unchanged, unchanged
+
+
+# Where a text reaches the screen, and which argument holds it.
+TEXT_ARGUMENTS = {
+    **dict.fromkeys(
+        (
+            "setText",
+            "setToolTip",
+            "setPlaceholderText",
+            "setWindowTitle",
+            "setAccessibleName",
+            "setAccessibleDescription",
+            "setStatusTip",
+            "setLabelText",
+            "show_status",
+            "show_notice",
+            "show_progress",
+            "offer_undo",
+            "QLabel",
+            "QPushButton",
+            "QCheckBox",
+            "QAction",
+            "QGroupBox",
+            "addItem",
+            "addRow",
+            "addAction",
+            "showMessage",
+        ),
+        (0,),
+    ),
+    "addTab": (1,),
+    "QMessageBox": (1, 2),
+    "plain_message_box": (1, 2),
+}
+NOT_WORDS = {"you@example.com", "gsk_…", " pt", "☰", "⋯", "Groq"}  # the same in any language
+# Files another helper is rewriting this session; the final translation pass takes them off.
+NOT_YET = {"desktop_chat/ui/rate_limit.py"}
+
+
+def test_no_text_reaches_the_screen_without_tr() -> None:
+    """A literal or an f-string handed straight to a label, button, menu, status line or
+    message box is English in every language: it must go through translate() first."""
+    found = []
+    for path in sorted((ROOT / "desktop_chat" / "ui").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        if name in NOT_YET:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            call = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            texts = [node.args[i] for i in TEXT_ARGUMENTS.get(call, ()) if i < len(node.args)]
+            texts += [k.value for k in node.keywords if k.arg == "note"]
+            for text in texts:
+                literal = isinstance(text, ast.Constant) and isinstance(text.value, str)
+                words = literal and any(c.isalpha() for c in text.value)
+                # An f-string of translated parts ("{keys}: {description}") has no words.
+                worded_f = isinstance(text, ast.JoinedStr) and any(
+                    isinstance(part, ast.Constant) and any(c.isalpha() for c in part.value)
+                    for part in text.values
+                )
+                if (words and text.value not in NOT_WORDS) or worded_f:
+                    found.append(f"{name}:{node.lineno}: {ast.unparse(text)[:70]}")
+    assert not found, "\n".join(found)
