@@ -250,8 +250,11 @@ def save_key_to_keychain(api_key: str, base_url: str | None = None) -> None:
         save_key_base_url(base_url)
     except (KeyringError, RuntimeError) as exc:
         raise KeychainUnavailable(
-            f"The system keychain refused the key ({type(exc).__name__}), so it will be used for "
-            f"this run only. To keep it, set GROQ_API_KEY in a .env file in {config_dir()}."
+            translate(
+                "Settings",
+                "The system keychain refused the key ({reason}), so it will be used for this run "
+                "only. To keep it, set GROQ_API_KEY in a .env file in {folder}.",
+            ).format(reason=type(exc).__name__, folder=config_dir())
         ) from exc
 
 

@@ -436,7 +436,9 @@ class ChatService:
         """Returns the title as stored; raises MessageRejected when nothing printable is left."""
         title = clean_title(title)
         if not title:
-            raise MessageRejected("A session needs a name; kept the old one.")
+            raise MessageRejected(
+                translate("ChatService", "A session needs a name; kept the old one.")
+            )
         await self.store.update_session(session_id, title=title)
         return title
 

@@ -124,6 +124,10 @@
             </translation>
         </message>
         <message>
+            <source>A session needs a name; kept the old one.</source>
+            <translation>Eine Sitzung braucht einen Namen; der alte bleibt.</translation>
+        </message>
+        <message>
             <source>Add your Groq API key to start chatting.</source>
             <translation>Füge deinen Groq-API-Schlüssel hinzu, um zu chatten.</translation>
         </message>
@@ -1179,6 +1183,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Temperature slider</source>
             <translation>Temperatur-Schieberegler</translation>
+        </message>
+        <message>
+            <source>The system keychain refused the key ({reason}), so it will be used for this run only. To keep it, set GROQ_API_KEY in a .env file in {folder}.</source>
+            <translation>Der Schlüsselbund des Systems hat den Schlüssel abgelehnt ({reason}), daher gilt er nur bis zum Beenden der App. Um ihn zu behalten, setze GROQ_API_KEY in einer .env-Datei in {folder}.</translation>
         </message>
         <message>
             <source>Theme</source>
