@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""Opens a stored 1,000-message session in the real transcript and prints what it costs.
+"""Opens a stored long session in the real transcript and prints what it costs.
 
-A temp SQLiteStore holds one session of 1,000 messages (alternating user / assistant; assistant
-replies are markdown of varied length with lists, code blocks and tables). Offscreen, a shown
-900x700 TranscriptView + TranscriptModel + MessageDelegate (the widgets MainWindow uses) opens
-it the way MainWindow.open_session does: store.events() -> model.set_events() -> follow_bottom().
-It prints:
-  - time to the first paint that shows the opened session at its final position
-    (the bottom, as the app opens it; target < 250 ms), split into load / model / layout+paint
+A temp SQLiteStore holds one session per `--messages` size (a chain of alternating user /
+assistant messages; replies are markdown of varied length with lists, code blocks and tables).
+A shown 900x700 TranscriptView + TranscriptModel + MessageDelegate (the widgets MainWindow uses)
+opens it the way a click on the session does (ConversationController.show_branch):
+ChatService.active_branch(session, PAGE_ROWS) -> show_page -> follow_bottom, so the store reads
+the newest page of the active branch (ui/transcript_pages.py), not the session. `--compare-full`
+also opens it the way it was opened before paging: the whole branch (active_branch without a
+limit), in the same run. It prints, per size:
+  - time from the click to the first paint that shows the opened session at its final position
+    (the bottom, as the app opens it; target < 150 ms), split into load / model / layout+paint:
+    the cold open, then the median of `--runs` warm ones
   - memory added by the open (RSS from /proc/self/statm)
-  - scrolling top to bottom in 120 px steps, a synchronous repaint each step: worst / median
-    / p95 frame time
-Also an open that stays at the top (as if scrolled up), and warm re-opens in the same process.
+  - scrolling the loaded rows top to bottom in 120 px steps, a synchronous repaint each step
+Offscreen by default; `--real` runs it in a real X11 window (xcb, its own Xvfb + openbox when
+DISPLAY is unset).
 
-Usage: python bench/open_session.py [--messages 1000] [--runs 3] [--profile]
+Usage: python bench/open_session.py [--messages 10000,100000] [--runs 3] [--compare-full]
+                                    [--real] [--profile]
 """
 
 from __future__ import annotations
@@ -22,28 +27,40 @@ import argparse
 import asyncio
 import cProfile
 import gc
+import json
 import os
 import pstats
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+if "--real" in sys.argv and os.environ.get("QT_QPA_PLATFORM") != "xcb":
+    # Re-run under xcb, on DISPLAY or on a private Xvfb + openbox (bench/real_window.py's).
+    from bench.real_window import x_display
+
+    with x_display() as display:
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        raise SystemExit(subprocess.run([sys.executable, *sys.argv], env=env).returncode)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QElapsedTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from desktop_chat.core.chat import ChatService  # noqa: E402
 from desktop_chat.models import Event, EventType, Session, utc_now  # noqa: E402
 from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import TranscriptView, build_transcript  # noqa: E402
+from desktop_chat.ui.transcript_pages import PAGE_ROWS, show_page, version_marks  # noqa: E402
 
-TARGET_MS = 250.0
+TARGET_MS = 150.0
 WORDS = (
     "the a to of and in that is for it with as on be this you can use or by not are from "
     "function value return request session database index query cache layout render widget "
@@ -116,11 +133,12 @@ def assistant_text(rng: random.Random) -> str:
     return "\n\n".join(parts)
 
 
-async def populate(store: SQLiteStore, messages: int, seed: int = 11) -> tuple[str, int]:
+def populate(store: SQLiteStore, messages: int, seed: int = 11) -> tuple[str, int]:
+    """One session of `messages` events in one chain, written in one transaction."""
     rng = random.Random(seed)
     session = Session(title="A long conversation", start_time=utc_now() - timedelta(days=30))
-    await store.create_session(session)
-    chars = 0
+    asyncio.run(store.create_session(session))
+    chars, rows, parent = 0, [], None
     for i in range(messages):
         if i % 2 == 0:
             kind, payload = EventType.USER_MESSAGE, {"text": user_text(rng)}
@@ -132,13 +150,32 @@ async def populate(store: SQLiteStore, messages: int, seed: int = 11) -> tuple[s
                 "usage": {"prompt_tokens": 900, "completion_tokens": 300},
             }
         chars += len(payload["text"])
-        await store.add_event(
-            Event(
-                session.session_id,
-                kind,
-                payload,
-                timestamp=session.start_time + timedelta(seconds=30 * i),
+        event = Event(
+            session.session_id,
+            kind,
+            payload,
+            timestamp=session.start_time + timedelta(seconds=30 * i),
+            parent_id=parent,
+        )
+        rows.append(
+            (
+                event.event_id,
+                event.session_id,
+                str(kind),
+                event.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                json.dumps(payload),
+                parent,
             )
+        )
+        parent = event.event_id
+    with store._db:  # add_event commits each row: 100,000 of them would take minutes
+        store._db.executemany(
+            "INSERT INTO events (event_id, session_id, type, timestamp, payload, parent_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        store._db.execute(
+            "UPDATE sessions SET active_leaf = ? WHERE session_id = ?", (parent, session.session_id)
         )
     return session.session_id, chars
 
@@ -170,6 +207,7 @@ class Bench:
     def __init__(self, app: QApplication, store: SQLiteStore, session_id: str):
         self.app = app
         self.store = store
+        self.service = ChatService(store, None)
         self.session_id = session_id
         self.view, self.model, self.delegate = build_transcript(DARK, view_class=PaintHookedView)
         self.view.setStyleSheet(stylesheet(DARK))
@@ -205,8 +243,9 @@ class Bench:
         first = self.view.visualRect(self.model.index(0)) if rows else None
         return bool(rows) and first.isValid() and first.top() == 0
 
-    def open(self, follow_bottom: bool = True) -> dict[str, float]:
-        """Open the session as MainWindow.open_session does; time to the first finished paint."""
+    def open(self, follow_bottom: bool = True, full: bool = False) -> dict[str, float]:
+        """Open the session as a click does (ConversationController.show_branch); time to the
+        first finished paint. `full`: the whole active branch, as before paging."""
         self.close_session()
         rss_before = rss_bytes()
         view = self.view
@@ -215,9 +254,13 @@ class Bench:
         view.goal = self._at_bottom if follow_bottom else self._at_top
         clock = view.clock
         clock.start()
-        events = asyncio.run(self.store.events(self.session_id))
+        limit = None if full else PAGE_ROWS
+        branch = asyncio.run(self.service.active_branch(self.session_id, limit))
         loaded = clock.nsecsElapsed()
-        self.model.set_events(events)
+        if full:
+            self.model.set_events([i.event for i in branch], version_marks(branch))
+        else:
+            show_page(self.model, branch)
         if follow_bottom:
             view.follow_bottom()
         else:
@@ -247,7 +290,7 @@ class Bench:
             "paints": view.paints,
             "stall_ms": worst_stall * 1000,
             "mb": (rss_after - rss_before) / 2**20,
-            "events": len(events),
+            "events": len(branch),
         }
 
     def scroll(self, step: int = 120) -> dict[str, float]:
@@ -287,58 +330,69 @@ def report_open(label: str, result: dict[str, float]) -> None:
     verdict = "OK" if result["total_ms"] < TARGET_MS else f"OVER the {TARGET_MS:.0f} ms target"
     print(
         f"{label}: first paint {result['total_ms']:.0f} ms ({verdict})  = "
-        f"store.events {result['load_ms']:.0f} + set_events/scroll {result['model_ms']:.0f} + "
+        f"active_branch ({result['events']} events) {result['load_ms']:.0f} + "
+        f"set_events/scroll {result['model_ms']:.0f} + "
         f"layout+paint {result['paint_ms']:.0f} ms;  first paint of any kind at "
         f"{result['first_any_ms']:.0f} ms, {result['paints']} paints, longest event-loop turn "
         f"{result['stall_ms']:.0f} ms;  RSS +{result['mb']:.1f} MB"
     )
 
 
+def bench_size(app: QApplication, folder: Path, messages: int, args) -> None:
+    store = SQLiteStore(folder / f"chat-{messages}.db")
+    started = time.perf_counter()
+    session_id, chars = populate(store, messages)
+    print(
+        f"\n{messages:,} messages, {chars / 1e6:.2f} M chars, stored in "
+        f"{time.perf_counter() - started:.1f} s; view 900x700 "
+        f"{os.environ['QT_QPA_PLATFORM']}; {os.cpu_count()} CPUs"
+    )
+    bench = Bench(app, store, session_id)
+    report_open("cold open (follow bottom, as the app)", bench.open())
+    report_open("warm open, staying at the top", bench.open(follow_bottom=False))
+    variants = [("paged", False)] + ([("whole branch", True)] if args.compare_full else [])
+    for name, full in variants:
+        warm = [bench.open(full=full) for _ in range(args.runs)]
+        middle = sorted(warm, key=lambda r: r["total_ms"])[len(warm) // 2]
+        report_open(f"{name}: warm open, median of {args.runs}", middle)
+
+    scroll = bench.scroll(args.step)
+    print(
+        f"scroll the loaded rows top->bottom in {args.step} px steps over "
+        f"{scroll['height_px'] / 1000:.0f} k px: {scroll['frames']} frames, worst "
+        f"{scroll['worst']:.1f} ms, median {scroll['median']:.1f} ms, p95 {scroll['p95']:.1f} ms, "
+        f"{scroll['over16']} frames over 16.7 ms"
+    )
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        bench.open()
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(15)
+    bench.view.close()
+    asyncio.run(store.close())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--messages", default="10000", help="session sizes, comma separated")
     parser.add_argument("--runs", type=int, default=3, help="warm re-opens after the cold one")
     parser.add_argument("--step", type=int, default=120, help="scroll step in pixels")
+    parser.add_argument(
+        "--compare-full", action="store_true", help="also open the whole branch (before paging)"
+    )
+    parser.add_argument("--real", action="store_true", help="a real X11 window (xcb)")
     parser.add_argument("--profile", action="store_true", help="cProfile one warm open")
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory(prefix="bench-open-") as folder:
-        store = SQLiteStore(Path(folder) / "chat.db")
-        started = time.perf_counter()
-        session_id, chars = asyncio.run(populate(store, args.messages))
-        print(
-            f"{args.messages} messages, {chars / 1e6:.2f} M chars, stored in "
-            f"{time.perf_counter() - started:.1f} s; view 900x700 offscreen; {os.cpu_count()} CPUs"
-        )
-        bench = Bench(app, store, session_id)
-
-        report_open("cold open (follow bottom, as the app)", bench.open())
-        report_open("warm open, staying at the top", bench.open(follow_bottom=False))
-        warm = [bench.open() for _ in range(args.runs)]
-        best = min(warm, key=lambda r: r["total_ms"])
-        median_ms = statistics.median(r["total_ms"] for r in warm)
-        report_open(f"warm open, best of {args.runs} (median {median_ms:.0f} ms)", best)
-
-        scroll = bench.scroll(args.step)
-        print(
-            f"scroll top->bottom in {args.step} px steps over {scroll['height_px'] / 1000:.0f} k px: "
-            f"{scroll['frames']} frames, worst {scroll['worst']:.1f} ms, median "
-            f"{scroll['median']:.1f} ms, p95 {scroll['p95']:.1f} ms, "
-            f"{scroll['over16']} frames over 16.7 ms"
-        )
-
-        if args.profile:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            bench.open()
-            profiler.disable()
-            stats = pstats.Stats(profiler)
-            stats.sort_stats("cumulative").print_stats(25)
-            stats.sort_stats("tottime").print_stats(15)
-        asyncio.run(store.close())
+        for messages in (int(size) for size in args.messages.split(",")):
+            bench_size(app, Path(folder), messages, args)
     return 0
 
 

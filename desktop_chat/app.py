@@ -88,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.store.base import StoreError
     from desktop_chat.store.sqlite import SQLiteStore
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
+    from desktop_chat.ui.first_intent import FirstIntent
     from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
     from desktop_chat.ui.language import chosen_language, install_language
     from desktop_chat.ui.main_window import MainWindow
-    from desktop_chat.ui.markdown import warm_up_lexers
     from desktop_chat.ui.plain_text import show_plain_message
     from desktop_chat.ui.single_instance import ACTIVATE, QUICK_ASK, SingleInstance, bring_forward
     from desktop_chat.ui.tray import install_tray
@@ -193,15 +193,22 @@ def main(argv: list[str] | None = None) -> int:
             show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
             window.show_status(notice)
         store_ready.set_result(store)  # calls made meanwhile go on, after the notice
-        await window.start()
-        # The first reply should not pay for the SDK's imports and TLS set-up: done now, on a
-        # worker thread, while the user reads the window.
-        if service.llm is not None:
-            try:
-                await loop.run_in_executor(workers, service.llm.warm_up)
-            except Exception:  # the first reply will load it, and report what fails
-                log.exception("Could not prepare the Groq client ahead of the first reply")
-        warm_up_lexers()
+        await window.start(list_models=False)
+        # The first reply should not pay for the SDK's imports and TLS set-up, but an idle window
+        # should not hold them either (~28 MB): they load on a worker thread once the user starts
+        # a message (ui/first_intent.py), with the model list, which needs them.
+        intent = loop.create_future()
+        if args.quick_ask:
+            intent.set_result(None)
+        instance.quick_ask_requested.connect(lambda: intent.done() or intent.set_result(None))
+        first_intent = FirstIntent(  # noqa: F841 - held while the app runs
+            window.composer.edit,
+            [window.model_picker],
+            lambda: intent.done() or intent.set_result(None),
+        )
+        warming = asyncio.ensure_future(
+            _warm_up_for_the_first_reply(intent, service, window, workers)
+        )
         engine = None
         if settings.supabase_url and settings.supabase_key:
             from desktop_chat.store.sync import start_sync
@@ -214,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         gc.freeze()
         gc.enable()
         await closed.wait()
+        warming.cancel()
         if hotkey is not None:
             hotkey.release()
         await window.wait_idle()
@@ -230,6 +238,23 @@ def main(argv: list[str] | None = None) -> int:
             return loop.run_until_complete(run())
     finally:
         workers.shutdown(wait=False)
+
+
+async def _warm_up_for_the_first_reply(intent, service, window, workers) -> None:
+    """Once the user starts a message: the Groq client built (imports, TLS), the model list
+    asked for, the common lexers built; then what they made is frozen out of the collector's
+    sight, like the rest of start-up (see `run`)."""
+    from desktop_chat.ui.markdown import warm_up_lexers
+
+    await intent
+    if service.llm is not None:
+        try:
+            await asyncio.get_running_loop().run_in_executor(workers, service.llm.warm_up)
+        except Exception:  # the first reply will load it, and report what fails
+            log.exception("Could not prepare the Groq client ahead of the first reply")
+        window.settings_ctl.load_model_list_soon()
+    warm_up_lexers()  # a daemon thread: nothing waits for it
+    gc.freeze()
 
 
 class _StoreOpening:

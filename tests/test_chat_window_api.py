@@ -94,3 +94,50 @@ def test_without_a_key_there_is_no_model_and_listing_says_why(tmp_path: Path) ->
         await store.close()
 
     asyncio.run(scenario())
+
+
+def test_a_branch_knows_where_it_came_from_until_the_original_goes(service) -> None:
+    async def scenario():
+        sid = await _chat(service, "first")
+        service.llm.replies.append(["re: second"])
+        await service.send(sid, "second", lambda _: None)
+        first_reply = (await service.active_branch(sid))[1].event
+        assert await service.branch_origin(sid) is None  # not a branch
+        branch = await service.branch_session(sid, first_reply.event_id)
+        origin = await service.branch_origin(branch.session_id)
+        assert (origin.session_id, origin.event_id) == (sid, first_reply.event_id)
+        assert origin.title == (await service.session(sid)).display_title
+        await service.rename_session(sid, "Renamed original")
+        assert (await service.branch_origin(branch.session_id)).title == "Renamed original"
+        # The message branched at deleted: a note, not a link to nowhere.
+        deleted = await service.delete_message(sid, first_reply.event_id)
+        gone = await service.branch_origin(branch.session_id)
+        assert gone.session_id is None and gone.title is None
+        await service.undo_delete(deleted)
+        # The original session deleted: the same.
+        await service.delete_session(sid)
+        assert (await service.branch_origin(branch.session_id)).session_id is None
+        await service.restore_session(sid)
+        assert (await service.branch_origin(branch.session_id)).session_id == sid
+
+    asyncio.run(scenario())
+
+
+def test_opening_at_a_message_shows_its_version_only_when_it_is_hidden(service) -> None:
+    async def scenario():
+        sid = await _chat(service, "question")
+        first = (await service.active_branch(sid))[1].event
+        service.llm.replies.append(["another answer"])
+        await service.regenerate(sid, lambda _: None)
+        shown = [i.event.text for i in await service.active_branch(sid)]
+        assert shown == ["question", "another answer"]
+        branch = await service.open_at(sid, first.event_id)  # the hidden first version
+        assert [i.event.text for i in branch] == ["question", "re: question"]
+        leaf = await service.active_leaf(sid)
+        assert [i.event.text for i in await service.open_at(sid, branch[0].event.event_id)] == [
+            "question",
+            "re: question",
+        ]
+        assert await service.active_leaf(sid) == leaf  # already shown: nothing moved
+
+    asyncio.run(scenario())

@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from desktop_chat.ui.shortcuts import SHORTCUTS
+from desktop_chat.ui.shortcuts import SHORTCUTS, Shortcut
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,4 +57,26 @@ def test_every_bound_action_exists_on_the_window(
     shown = dialog.rows()
     assert shown == [(s.label, s.description) for s in SHORTCUTS if s.label]
     dialog.close()
+    chat.close()
+
+
+def test_the_window_maps_every_action_id_to_a_callable_and_an_unknown_id_fails(
+    qtbot, run, groq_server, isolated_environment
+) -> None:
+    from desktop_chat.ui.keyboard import KeyboardController, UnknownAction, check_handlers
+    from tests.ui_helpers import ChatApp
+
+    chat = ChatApp(qtbot, run, isolated_environment, groq_server)
+    table = chat.window._action_table()
+    check_handlers(SHORTCUTS, table)  # the same ids, each with a callable
+    assert all(callable(handler) for handler in table.values())
+    renamed = (*SHORTCUTS, Shortcut("no_such_action", ("Ctrl+Alt+F12",), "", ""))
+    with pytest.raises(UnknownAction, match="no_such_action"):
+        KeyboardController(chat.window, renamed).bind(table)
+    with pytest.raises(UnknownAction, match="open_settings"):
+        check_handlers(SHORTCUTS, {k: v for k, v in table.items() if k != "open_settings"})
+    # The binding runs the mapped callable: Ctrl+, opens Settings through the table.
+    chat.window.keyboard.actions["open_settings"].trigger()
+    qtbot.waitUntil(lambda: chat.window.settings_ctl.settings_dialog is not None)
+    chat.window.settings_ctl.settings_dialog.reject()
     chat.close()

@@ -225,6 +225,7 @@ def test_settings_come_in_sections_with_the_font_size_in_points(app, qtbot) -> N
         "Model",
         "Conversation",
         "Appearance",
+        "Keyboard",
         "Desktop",
         "API key",
         "Account",

@@ -107,6 +107,16 @@ class ImportReport:
         return f"{sessions} {messages}"
 
 
+@dataclass(frozen=True)
+class BranchOrigin:
+    """Where a branched session came from. `session_id` and `title` are None when the
+    original session or the message it was branched at has been deleted."""
+
+    session_id: str | None
+    event_id: str
+    title: str | None
+
+
 @dataclass
 class DeletedMessage:
     """What `delete_message` changed, so `undo_delete` can put it back."""
@@ -262,15 +272,47 @@ class ChatService:
         # A session written before trees, or synced from an older app: its newest event.
         return await self.store.newest_event_id(session_id)
 
-    async def active_branch(self, session_id: str) -> list[BranchItem]:
+    async def active_branch(
+        self, session_id: str, limit: int | None = None, reaching: str | None = None
+    ) -> list[BranchItem]:
         """What the transcript shows (and the next request remembers): the path from the
-        root to the active leaf, oldest first, each event with its versions."""
+        root to the active leaf, oldest first, each event with its versions.
+
+        With `limit`, only the newest `limit` events of it (more when needed to reach the event
+        `reaching`, e.g. a search hit): opening a session of 100,000 messages reads what the
+        window shows, not the session. Whether older ones wait above: the first item's
+        `event.parent_id` is not None; `branch_above` pages them in."""
         leaf = await self.active_leaf(session_id)
         if leaf is None:
             return []
-        path = await self.store.branch_path(leaf)
-        shown = next((i for i, e in enumerate(path) if e.deleted), len(path))
-        path = path[:shown]  # deleted on another device while shown here: stop above it
+        if limit is None:
+            return await self._with_versions(
+                session_id, _live_path(await self.store.branch_path(leaf))
+            )
+        tail = await self.store.branch_tail(leaf, limit)
+        while reaching is not None and tail and tail[0].parent_id is not None:
+            if any(e.event_id == reaching for e in tail):
+                break
+            tail = await self.store.branch_tail(tail[0].parent_id, limit) + tail
+        if any(e.deleted for e in tail):
+            # Deleted on another device while shown here: the branch stops above the deleted
+            # message, which may lie above this tail. Rare, so the whole path decides.
+            return (await self.active_branch(session_id))[-len(tail) :]
+        return await self._with_versions(session_id, tail)
+
+    async def branch_above(self, session_id: str, event_id: str, limit: int) -> list[BranchItem]:
+        """The up to `limit` events of the branch above the event `event_id` (the oldest one
+        shown), oldest first, with their versions: the next older page of the transcript. Empty
+        when nothing is above, or a deleted message is (the branch is cut there)."""
+        event = await self._event_of(session_id, event_id)
+        if event.parent_id is None:
+            return []
+        page = await self.store.branch_tail(event.parent_id, limit)
+        cut = max((i + 1 for i, e in enumerate(page) if e.deleted), default=0)
+        return await self._with_versions(session_id, page[cut:])
+
+    async def _with_versions(self, session_id: str, path: list[Event]) -> list[BranchItem]:
+        """`path` with each event's place among its versions: one indexed query for them all."""
         versions = await self.store.versions(session_id, [e.parent_id for e in path])
         items: list[BranchItem] = []
         for event in path:
@@ -282,9 +324,12 @@ class ChatService:
             )
         return items
 
-    async def switch_version(self, session_id: str, event_id: str, step: int) -> list[BranchItem]:
+    async def switch_version(
+        self, session_id: str, event_id: str, step: int, limit: int | None = None
+    ) -> list[BranchItem]:
         """Show the version `step` places after (negative: before) `event_id` among its
-        siblings, and return the new active branch. Past either end nothing changes."""
+        siblings, and return the new active branch (its newest `limit` events, as
+        active_branch). Past either end nothing changes."""
         event = await self._event_of(session_id, event_id)
         siblings = [
             e.event_id
@@ -293,16 +338,18 @@ class ChatService:
         ]
         index = siblings.index(event_id) + step if event_id in siblings else -1
         if 0 <= index < len(siblings):
-            return await self.select_version(session_id, siblings[index])
-        return await self.active_branch(session_id)
+            return await self.select_version(session_id, siblings[index], limit)
+        return await self.active_branch(session_id, limit)
 
-    async def select_version(self, session_id: str, event_id: str) -> list[BranchItem]:
+    async def select_version(
+        self, session_id: str, event_id: str, limit: int | None = None
+    ) -> list[BranchItem]:
         """Make `event_id`'s version the shown one: the active leaf moves to the newest leaf
-        under it. Returns the new active branch."""
+        under it. Returns the new active branch (its newest `limit` events)."""
         await self._event_of(session_id, event_id)
         leaf = await self.store.newest_leaf(event_id)
         await self.store.update_session(session_id, active_leaf=leaf)
-        return await self.active_branch(session_id)
+        return await self.active_branch(session_id, limit)
 
     async def branch_session(self, session_id: str, event_id: str) -> Session:
         """A new session holding a copy of the path from the root to `event_id` (new ids,
@@ -329,6 +376,26 @@ class ChatService:
             await self.store.add_event(copy, activate=True)
             parent = copy.event_id
         return await self.store.get_session(session.session_id) or session
+
+    async def branch_origin(self, session_id: str) -> BranchOrigin | None:
+        """Where a branched session came from (None if it was not branched): the original
+        session and the message it was branched at, or `title` None when either is gone."""
+        session = await self.store.get_session(session_id)
+        if session is None or not session.branched_from:
+            return None
+        event = await self.store.event(session.branched_from)
+        source = await self.session(event.session_id) if event is not None else None
+        if event is None or source is None or event.deleted:
+            return BranchOrigin(None, session.branched_from, None)
+        return BranchOrigin(source.session_id, event.event_id, source.display_title)
+
+    async def open_at(self, session_id: str, event_id: str) -> list[BranchItem]:
+        """The active branch with `event_id` on it: the shown version moves to it only when
+        it is not shown already."""
+        branch = await self.active_branch(session_id)
+        if any(item.event.event_id == event_id for item in branch):
+            return branch
+        return await self.select_version(session_id, event_id)
 
     async def delete_message(self, session_id: str, event_id: str) -> DeletedMessage:
         """Delete a message and the versions under it (a tombstone, so it syncs and
@@ -362,14 +429,17 @@ class ChatService:
             await self.store.update_session(session_id, active_leaf=leaf)
         return DeletedMessage(session_id, event_id, previous_leaf, deleted_ids)
 
-    async def undo_delete(self, deleted: DeletedMessage) -> list[BranchItem]:
-        """Put back what `delete_message` took away; returns the active branch."""
+    async def undo_delete(
+        self, deleted: DeletedMessage, limit: int | None = None
+    ) -> list[BranchItem]:
+        """Put back what `delete_message` took away; returns the active branch (its newest
+        `limit` events)."""
         for event_id in deleted.deleted_ids or [deleted.event_id]:
             event = await self._event_of(deleted.session_id, event_id)
             payload = {k: v for k, v in event.payload.items() if k != "deleted_at"}
             await self.store.update_event_payload(event_id, payload)
         await self.store.update_session(deleted.session_id, active_leaf=deleted.previous_leaf)
-        return await self.active_branch(deleted.session_id)
+        return await self.active_branch(deleted.session_id, limit)
 
     # -- export ------------------------------------------------------------------
     async def export_text(self, session_id: str, kind: str) -> str:
@@ -630,6 +700,13 @@ async def _stop(task: asyncio.Task[None] | None) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def _live_path(path: list[Event]) -> list[Event]:
+    """A branch, root first, down to its first deleted event (deleted on another device while
+    shown here: it stops above it)."""
+    shown = next((i for i, e in enumerate(path) if e.deleted), len(path))
+    return path[:shown]
 
 
 def live_events(events: list[Event]) -> list[Event]:

@@ -50,6 +50,10 @@ class Store(Protocol):
         """The events following `parent_id` (None: the session's first ones), oldest first."""
         ...
 
+    async def branch_tail(self, event_id: str, limit: int) -> list[Event]:
+        """`event_id` and up to `limit` - 1 events above it on its branch, oldest first."""
+        ...
+
     async def versions(
         self, session_id: str, parent_ids: list[str | None]
     ) -> dict[str | None, list[str]]:

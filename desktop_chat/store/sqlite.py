@@ -165,6 +165,18 @@ PATH_SQL = (
     ") SELECT e.* FROM up JOIN events e ON e.event_id = up.event_id"
     " WHERE up.users <= ?2 ORDER BY up.depth DESC"
 )
+# The newest ?2 events of a branch, from ?1 up (the shown tail of a long session, or the page
+# above the oldest shown row): each step is one primary-key lookup, and LIMIT ends the walk, so
+# the cost is what it returns, however long the session (docs/architecture.md, "Long sessions").
+TAIL_SQL = (
+    "WITH RECURSIVE up(event_id, parent_id, depth) AS ("
+    "  SELECT event_id, parent_id, 0 FROM events WHERE event_id = ?1"
+    "  UNION ALL"
+    "  SELECT e.event_id, e.parent_id, up.depth + 1"
+    "   FROM events e JOIN up ON e.event_id = up.parent_id"
+    "  LIMIT ?2"
+    ") SELECT e.* FROM up JOIN events e ON e.event_id = up.event_id ORDER BY up.depth DESC"
+)
 # How deep a walk up the tree may go: far past any real conversation, it only stops a cycle
 # (which a damaged or hostile synced row could make) from running for ever.
 MAX_DEPTH = 1_000_000
@@ -547,6 +559,14 @@ class SQLiteStore(SyncTables):
         (the memory window), and returns only the part below that point."""
         limit = MAX_DEPTH if max_user_messages is None else max_user_messages
         rows = self._db.execute(PATH_SQL, (self._id(leaf_id), limit, MAX_DEPTH)).fetchall()
+        return [_event_from_row(r) for r in rows]
+
+    async def branch_tail(self, event_id: str, limit: int) -> list[Event]:
+        """`event_id` and the events above it on its branch, at most `limit` of them, oldest
+        first: the newest messages of a session (from its leaf), or the next older page (from
+        the parent of the oldest one shown). The first one's parent_id says where the page
+        after it starts (None: this page reaches the first message)."""
+        rows = self._db.execute(TAIL_SQL, (self._id(event_id), max(0, limit))).fetchall()
         return [_event_from_row(r) for r in rows]
 
     async def children(self, session_id: str, parent_id: str | None) -> list[Event]:

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.fuzzy import fuzzy_filter
-from desktop_chat.i18n import translatable
-from desktop_chat.ui.shortcuts import Shortcut, shown_description
+from desktop_chat.ui.shortcuts import Bindings, Shortcut, keys_for, shown_title
 from desktop_chat.ui.theme import Theme
 
 translate = QCoreApplication.translate
@@ -47,32 +46,20 @@ class PaletteEntry:
     target: str  # the action's name, or the session's id
 
 
-OWN_TITLES = {
-    "zoom_in": translatable("CommandPalette", "larger text"),
-    "zoom_out": translatable("CommandPalette", "smaller text"),
-    "next_version": translatable("CommandPalette", "next version of the last message"),
-}
-
-
 def action_entries(
-    shortcuts: tuple[Shortcut, ...], runnable: Callable[[str], bool]
+    shortcuts: tuple[Shortcut, ...],
+    runnable: Callable[[str], bool],
+    bindings: Bindings | None = None,
 ) -> list[PaletteEntry]:
-    """One entry per action the window binds, named by its description, with its first key."""
+    """One entry per action the window binds, named by its description, with its first key
+    (the user's own where they rebound it)."""
     entries = []
     for shortcut in shortcuts:
         if not shortcut.action or not runnable(shortcut.action):
             continue
-        # A row that covers two actions (zoom in and out, previous and next version) names
-        # each of them here; any other action without a description goes by its id.
-        title = OWN_TITLES.get(shortcut.action)
-        title = translate("CommandPalette", title) if title else shown_description(shortcut)
-        title = title or shortcut.action.replace("_", " ")
-        key = (
-            QKeySequence(shortcut.keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
-            if shortcut.keys
-            else ""
-        )
-        entries.append(PaletteEntry("action", title, key, shortcut.action))
+        keys = keys_for(shortcut, bindings or {})
+        key = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
+        entries.append(PaletteEntry("action", shown_title(shortcut), key, shortcut.action))
     return entries
 
 

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop_chat.core.chat import BranchItem, DeletedMessage, MessageRejected, check_message
+from desktop_chat.core.chat import DeletedMessage, MessageRejected, check_message
 from desktop_chat.i18n import translatable
 from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import MessageItem, Role
+from desktop_chat.ui.transcript_pages import PAGE_ROWS, OlderPages, show_page
 
 translate = QCoreApplication.translate
 
@@ -32,10 +33,6 @@ _ROLE_OF_TYPE = {
 }
 
 
-def _versions(items: list[BranchItem]) -> dict[str, tuple[int, int]]:
-    return {i.event.event_id: (i.version, i.versions) for i in items if i.versions > 1}
-
-
 class ConversationController:
     def __init__(self, window: MainWindow):
         self.window = window
@@ -47,20 +44,30 @@ class ConversationController:
         window.transcript.branch_requested.connect(self.branch)
         window.transcript.delete_requested.connect(self.delete)
         self.deleted: DeletedMessage | None = None  # what the Undo button puts back
+        self.older_pages = OlderPages(
+            lambda: window.service,
+            window.transcript_model,
+            window.transcript,
+            lambda: window.current_session_id,
+            window._spawn,
+        )
 
     @property
     def _model(self):
         return self.window.transcript_model
 
     # -- showing the active branch ---------------------------------------------------
-    async def show_branch(self, session_id: str) -> None:
-        branch = await self.window.service.active_branch(session_id)
-        self._model.set_events([i.event for i in branch], _versions(branch))
+    async def show_branch(self, session_id: str, reaching: str | None = None) -> None:
+        """The newest messages of the active branch (down from `reaching` too, when given:
+        a search hit); older ones are paged in as the reader scrolls up (OlderPages)."""
+        branch = await self.window.service.active_branch(session_id, PAGE_ROWS, reaching)
+        show_page(self._model, branch)
 
     async def sync_versions(self, session_id: str) -> None:
         """After a reply: give the rows at the bottom their event ids and "‹ n/m ›" from the
         active branch, in place (no reset: the reply just streamed stays where it is)."""
-        branch = await self.window.service.active_branch(session_id)
+        rows = [item for item in self._model.items if item.role != Role.ERROR]
+        branch = await self.window.service.active_branch(session_id, max(1, len(rows)))
         if session_id != self.window.current_session_id:
             return
         rows = [item for item in self._model.items if item.role != Role.ERROR]
@@ -89,10 +96,10 @@ class ConversationController:
         self.window._spawn(self._step_version(session_id, event_id, step))
 
     async def _step_version(self, session_id: str, event_id: str, step: int) -> None:
-        branch = await self.window.service.switch_version(session_id, event_id, step)
+        branch = await self.window.service.switch_version(session_id, event_id, step, PAGE_ROWS)
         if session_id != self.window.current_session_id:
             return
-        self._model.set_events([i.event for i in branch], _versions(branch))
+        show_page(self._model, branch)
         self.window.transcript.follow_bottom()
         shown = next((i for i in branch if event_id in i.sibling_ids), None)
         if shown is not None:
@@ -302,9 +309,9 @@ class ConversationController:
         return True
 
     async def _undo_delete(self, deleted: DeletedMessage) -> None:
-        branch = await self.window.service.undo_delete(deleted)
+        branch = await self.window.service.undo_delete(deleted, PAGE_ROWS)
         if self.window.current_session_id == deleted.session_id:
-            self._model.set_events([i.event for i in branch], _versions(branch))
+            show_page(self._model, branch)
             self.window.transcript.follow_bottom()
         self.window.show_status(translate("ConversationController", "Message restored."))
 

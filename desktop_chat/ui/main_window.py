@@ -23,11 +23,9 @@ from collections.abc import Callable, Coroutine
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QGuiApplication,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QMainWindow,
     QMessageBox,
@@ -42,13 +40,14 @@ from desktop_chat import APP_NAME
 from desktop_chat.core.chat import ChatService
 from desktop_chat.llm.base import LLMClient
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui.branch_link import BranchLink
 from desktop_chat.ui.command_palette import CommandPalette
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.conversation_controller import ConversationController
 from desktop_chat.ui.keyboard import KeyboardController
 from desktop_chat.ui.link_opener import open_link
 from desktop_chat.ui.plain_text import ElidedLabel
-from desktop_chat.ui.preferences import take_session_prompts
+from desktop_chat.ui.preferences import load_bindings, take_session_prompts
 from desktop_chat.ui.reply_controller import (
     QUEUED_NOTICE,
     ReplyController,
@@ -58,9 +57,9 @@ from desktop_chat.ui.reply_controller import (
 from desktop_chat.ui.session_actions import SessionActions, export_file_name
 from desktop_chat.ui.session_controller import SessionController
 from desktop_chat.ui.session_panel import SessionPanel
-from desktop_chat.ui.settings_controller import SettingsController
+from desktop_chat.ui.settings_controller import SettingsController, build_model_picker
 from desktop_chat.ui.theme import THEMES, Theme, apply_theme
-from desktop_chat.ui.transcript import Role, StreamRenderer, build_transcript
+from desktop_chat.ui.transcript import StreamRenderer, build_transcript
 from desktop_chat.ui.welcome import WelcomeView
 from desktop_chat.ui.window_state import (
     DEFAULT_SIZE,
@@ -87,7 +86,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 NOTICE_MS = 4_000  # a notice stays this long before reply progress may replace it
-MODEL_PICKER_MAX_WIDTH = 240
 
 
 class MainWindow(QMainWindow):
@@ -141,6 +139,7 @@ class MainWindow(QMainWindow):
         self.keyboard = KeyboardController(self)
         self._wire()
         self.keyboard.bind(self._action_table())
+        self.keyboard.apply_bindings(load_bindings(self.preferences_store))  # Settings → Keyboard
 
         self.settings_ctl.apply_preferences()
         self.window_state.restore_geometry()
@@ -169,6 +168,7 @@ class MainWindow(QMainWindow):
         self.sidebar_button.setCheckable(True)
         self.chat_title = ElidedLabel("", self)
         self.chat_title.setObjectName("ChatTitle")
+        self.branch_link = BranchLink(self)  # "Branched from …" when the session is a branch
 
         self.undo_button = QPushButton(translate("MainWindow", "Undo"), self.composer)
         self.undo_button.setAccessibleName(translate("MainWindow", "Undo delete"))
@@ -181,25 +181,9 @@ class MainWindow(QMainWindow):
         self.change_key_button.setAccessibleName(translate("MainWindow", "Change API key"))
         self.change_key_button.hide()
         self.composer.add_status_widget(self.change_key_button)
-        self.model_picker = self._build_model_picker()
+        self.model_picker = build_model_picker(self.composer, self.preferences.model)
         self.composer.add_status_widget(self.model_picker)
         self.palette = CommandPalette(self.theme, self)
-
-    def _build_model_picker(self) -> QComboBox:
-        picker = QComboBox(self.composer)
-        picker.setObjectName("ModelPicker")
-        picker.setAccessibleName(translate("MainWindow", "Model"))
-        # AT-SPI names a combo box by its current entry: this says what the entry is for.
-        picker.setAccessibleDescription(translate("MainWindow", "Model for the next reply"))
-        picker.setToolTip(translate("MainWindow", "The model for the next reply"))
-        # As wide as about 14 characters, not as the longest model id: the status row must
-        # not widen a small window. The list opens as wide as its longest entry.
-        picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        picker.setMinimumContentsLength(14)
-        picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
-        picker.addItem(self.preferences.model)  # until Groq's list arrives
-        picker.view().setAccessibleName(translate("MainWindow", "Models"))
-        return picker
 
     def _lay_out(self) -> None:
         header = QHBoxLayout()
@@ -207,6 +191,7 @@ class MainWindow(QMainWindow):
         header.setSpacing(8)
         header.addWidget(self.sidebar_button)
         header.addWidget(self.chat_title, 1)
+        header.addWidget(self.branch_link)
         chat_column = QVBoxLayout()
         chat_column.setContentsMargins(0, 0, 0, 0)
         chat_column.setSpacing(8)
@@ -251,7 +236,6 @@ class MainWindow(QMainWindow):
         self.sidebar_button.clicked.connect(self.window_state.toggle_sidebar)
         self.composer.edit.edit_last_requested.connect(self.edit_last_message)
         self.composer.edit.paste_refused.connect(self.show_status)
-        self.delegate.copy_requested.connect(self.copy_text)
         self.delegate.link_clicked.connect(self.open_link)
         self.transcript.typed.connect(self._type_in_composer)
 
@@ -272,7 +256,7 @@ class MainWindow(QMainWindow):
             "regenerate": replies.regenerate,
             "previous_version": lambda: self.conversation.step_last_version(-1),
             "next_version": lambda: self.conversation.step_last_version(+1),
-            "copy_last_reply": self.copy_last_reply,
+            "copy_last_reply": replies.copy_last_reply,
             "rename_session": actions.rename_session,
             "delete_session": actions.delete_session,
             "open_settings": settings.open_settings,
@@ -285,8 +269,9 @@ class MainWindow(QMainWindow):
         }
 
     # -- start, tasks, status ----------------------------------------------------------------
-    async def start(self) -> None:
-        """Show past sessions and, with no key, ask for one."""
+    async def start(self, list_models: bool = True) -> None:
+        """Show past sessions and, with no key, ask for one. `list_models`: fill the model
+        picker now (app.py waits for the user to start a message: the list needs the SDK)."""
         await self.service.load_session_prompts(take_session_prompts(self.preferences_store))
         await self.refresh_sessions()
         await self.sessions_ctl.reopen(self.window_state.last_open_session())
@@ -294,7 +279,7 @@ class MainWindow(QMainWindow):
             self.show_status(self._startup_notice)
         if not self.service.has_llm:
             self.ask_for_key()
-        else:
+        elif list_models:
             self.settings_ctl.load_model_list_soon()
 
     def _spawn(self, coroutine: Coroutine) -> asyncio.Task:
@@ -398,17 +383,6 @@ class MainWindow(QMainWindow):
     def _type_in_composer(self, text: str) -> None:
         self.composer.edit.setFocus()
         self.composer.edit.insertPlainText(text)
-
-    def copy_last_reply(self) -> None:
-        items = self.transcript_model.items
-        reply = next((i for i in reversed(items) if i.role == Role.ASSISTANT), None)
-        if reply is not None:
-            QGuiApplication.clipboard().setText(reply.text)
-            self.show_status(translate("MainWindow", "Copied the last reply."))
-
-    def copy_text(self, text: str) -> None:
-        QGuiApplication.clipboard().setText(text)
-        self.show_status(translate("MainWindow", "Copied."))
 
     def open_link(self, url: QUrl, text: str = "") -> None:
         """Open an http(s) link, asking first when its text names another host."""

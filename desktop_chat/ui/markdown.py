@@ -19,15 +19,15 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+# markdown_it and pygments are imported when the first message is rendered, not with this
+# module: the window's first paint needs neither (~20 ms and ~4 MB of start-up).
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 from desktop_chat.i18n import translate
 
@@ -35,16 +35,25 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SAFE_SCHEMES = ("http://", "https://")
 
 
-# Building a formatter compiles its style sheet; one serves every code block.
-_FORMATTER = HtmlFormatter(nowrap=True, noclasses=True, style="monokai")
+@functools.cache
+def _formatter() -> HtmlFormatter:
+    """Building a formatter compiles its style sheet; one serves every code block."""
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True, noclasses=True, style="monokai")
 
 
 @functools.lru_cache(maxsize=64)
 def lexer_for(lang: str) -> Lexer | None:
     """The lexer named by a fence's info string (built once: building compiles its rules)."""
     name = language_name(lang)
+    if not name:
+        return None
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
-        return get_lexer_by_name(name) if name else None
+        return get_lexer_by_name(name)
     except ClassNotFound:
         return None
 
@@ -70,9 +79,12 @@ COMMON_LANGUAGES = (
 
 
 def warm_up_lexers(languages: tuple[str, ...] = COMMON_LANGUAGES) -> threading.Thread:
-    """Build the lexers of `languages` in a daemon thread (it only fills lexer_for's cache)."""
+    """Build the parsers and the lexers of `languages` in a daemon thread (it only fills
+    caches)."""
 
     def build() -> None:
+        _parser(True)
+        _parser(False)
         for lang in languages:
             lexer_for(lang)
 
@@ -82,10 +94,13 @@ def warm_up_lexers(languages: tuple[str, ...] = COMMON_LANGUAGES) -> threading.T
 
 
 def _highlight(code: str, lang: str, _attrs: object) -> str:
+    from markdown_it.common.utils import escapeHtml
+    from pygments import highlight
+
     lexer = lexer_for(lang)
     if lexer is None:
         return ""  # markdown-it escapes and wraps it itself
-    body = highlight(code, lexer, _FORMATTER)
+    body = highlight(code, lexer, _formatter())
     return f'<pre><code class="language-{escapeHtml(lang)}">{body}</code></pre>'
 
 
@@ -113,7 +128,11 @@ QUOTE_OPEN = (
 QUOTE_CLOSE = "</td></tr></table>\n"
 
 
-def _make_parser(with_highlight: bool) -> MarkdownIt:
+@functools.cache
+def _parser(with_highlight: bool) -> MarkdownIt:
+    """The finished-block parser (code highlighted) or the tail's, built on first use."""
+    from markdown_it import MarkdownIt
+
     options = {"html": False, "linkify": True, "typographer": False}
     if with_highlight:
         options["highlight"] = _highlight
@@ -203,13 +222,9 @@ def _make_empty_text(token: Token) -> None:
     token.type, token.tag, token.content, token.attrs, token.nesting = "text", "", "", {}, 0
 
 
-_FINISHED = _make_parser(with_highlight=True)
-# The unfinished tail changes every frame; highlighting waits until its block is done.
-_TAIL = _make_parser(with_highlight=False)
-
-
 def render_markdown(source: str, finished: bool = True) -> str:
-    return _to_qt_html((_FINISHED if finished else _TAIL).render(source))
+    # The unfinished tail changes every frame; highlighting waits until its block is done.
+    return _to_qt_html(_parser(finished).render(source))
 
 
 _TABLE_OPEN = re.compile(r"<table(?= |>)(?! class=)")
@@ -263,7 +278,7 @@ class MarkdownBlock:
 
     def html(self, finished: bool) -> str:
         """The block as Qt HTML; finished, its nested code blocks are highlighted."""
-        parser = _FINISHED if finished else _TAIL
+        parser = _parser(finished)
         return _to_qt_html(parser.renderer.render(list(self.tokens), parser.options, {}))
 
 
@@ -285,7 +300,7 @@ def markdown_blocks(
         at = line_starts[line] if line < len(line_starts) else len(parsed)
         return max(0, at - len(header))
 
-    tokens = _TAIL.parse(parsed, {})  # parsing does not depend on highlighting
+    tokens = _parser(False).parse(parsed, {})  # parsing does not depend on highlighting
     if header:
         _drop_header(tokens)
     groups: list[list[Token]] = []
@@ -374,7 +389,7 @@ TokenType = object  # a pygments token type, such as pygments.token.Keyword
 
 def token_style(token_type: TokenType) -> dict:
     """How the highlight style shows a token: color, bgcolor (hex, no '#'), bold, italic..."""
-    return _FORMATTER.style.style_for_token(token_type)
+    return _formatter().style.style_for_token(token_type)
 
 
 class CodeHighlight:
@@ -624,14 +639,14 @@ def _list_marker(line: str) -> str | None:
 
 
 def _is_table(header: str, delimiter: str) -> bool:
-    tokens = _TAIL.parse(f"{header}\n{delimiter}\n", {})
+    tokens = _parser(False).parse(f"{header}\n{delimiter}\n", {})
     return bool(tokens) and tokens[0].type == "table_open"
 
 
 def _inline_closed(text: str) -> bool:
     """Whether `text`, a paragraph's lines, leaves no delimiter open that a later line could
     close (emphasis, a code span, a link): then the lines after it render the same alone."""
-    for token in _TAIL.parseInline(text.strip(), {}):
+    for token in _parser(False).parseInline(text.strip(), {}):
         for child in token.children or ():
             if child.type in ("text", "softbreak") and _OPEN_INLINE.search(child.content):
                 return False

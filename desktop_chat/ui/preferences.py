@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, fields
 
 from PySide6.QtCore import QSettings, Qt
@@ -9,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 
 from desktop_chat.core.memory import DEFAULT_SYSTEM_PROMPT
 from desktop_chat.settings import DEFAULT_MODEL
+from desktop_chat.ui.shortcuts import Bindings, normal, rebindable
 
 THEME_CHOICES = ("system", "dark", "light")
 SEND_KEYS = ("enter", "ctrl+enter")
@@ -77,3 +79,31 @@ def take_session_prompts(store: QSettings) -> dict[str, str]:
         store.remove("session_prompts")
         store.sync()
     return prompts
+
+
+BINDINGS_KEY = "keyboard/bindings"
+
+
+def load_bindings(store: QSettings) -> Bindings:
+    """The shortcuts the user rebound (Settings → Keyboard), by action id. Ids the table no
+    longer has and keys that do not parse are dropped: an older or damaged file binds nothing."""
+    try:
+        saved = json.loads(str(store.value(BINDINGS_KEY, "{}")))
+    except ValueError:
+        return {}
+    if not isinstance(saved, dict):
+        return {}
+    known = {s.action for s in rebindable()}
+    bindings: Bindings = {}
+    for action, keys in saved.items():
+        if action in known and isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+            parsed = tuple(normal(k) for k in keys)
+            if all(parsed):
+                bindings[action] = parsed
+    return bindings
+
+
+def save_bindings(store: QSettings, bindings: Bindings) -> None:
+    # JSON, not a QSettings list: keys such as "Ctrl+," hold the list separator.
+    store.setValue(BINDINGS_KEY, json.dumps({a: list(k) for a, k in sorted(bindings.items())}))
+    store.sync()

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication
 
 from desktop_chat.core.chat import MessageRejected, ReplyOutcome, check_message
 from desktop_chat.i18n import translatable
@@ -84,6 +84,7 @@ class ReplyController:
         composer.edit.textChanged.connect(self._composer_edited)
         window.welcome.prompt_chosen.connect(self.send_starter_prompt)
         window.delegate.retry_clicked.connect(self.regenerate)
+        window.delegate.copy_requested.connect(self.copy_text)
 
     # -- sending -----------------------------------------------------------------------
     def submit(self) -> None:
@@ -139,6 +140,18 @@ class ReplyController:
         titled = outcome is not None and outcome.first_in_session
         if titled and await self.service.auto_title(outcome):
             await window.refresh_sessions()
+
+    def copy_last_reply(self) -> None:
+        items = self.window.transcript_model.items
+        reply = next((i for i in reversed(items) if i.role == Role.ASSISTANT), None)
+        if reply is not None:
+            QGuiApplication.clipboard().setText(reply.text)
+            self.window.show_status("Copied the last reply.")
+
+    def copy_text(self, text: str) -> None:
+        """A message's Copy button, or a code block's."""
+        QGuiApplication.clipboard().setText(text)
+        self.window.show_status("Copied.")
 
     # -- a message typed while a reply streams -------------------------------------------
     def _composer_edited(self) -> None:

@@ -155,6 +155,7 @@ class SessionActions:
         if session_id == window.current_session_id:
             window.current_session_id = None
             window.transcript_model.set_events([])
+            window.branch_link.show_origin(None)
         await window.refresh_sessions()
         window.conversation.deleted = None  # Undo now brings back the session
         self.offer_undo(translate("SessionActions", "Deleted “{title}”.").format(title=title))

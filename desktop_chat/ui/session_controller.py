@@ -60,6 +60,7 @@ class SessionController:
         panel.hit_activated.connect(
             lambda sid, eid: window._spawn(self.open_session(sid, focus_event=eid or None))
         )
+        window.branch_link.open_origin.connect(lambda: window._spawn(self.open_origin()))
 
     async def refresh_sessions(self) -> None:
         sessions = await self.service.list_sessions(limit=SESSION_LIST_LIMIT)
@@ -92,9 +93,10 @@ class SessionController:
             return
         window.conversation.editing_event_id = None  # an edit belongs to the session it began in
         window.current_session_id = session_id
-        await window.conversation.show_branch(session_id)
+        await window.conversation.show_branch(session_id, reaching=focus_event)
         window.sessions.select(session_id)
         self.show_title()
+        window.branch_link.show_origin(await self.service.branch_origin(session_id))
         session = await self.service.session(session_id)
         ended = session is not None and session.end_time is not None
         window.show_status(
@@ -111,6 +113,24 @@ class SessionController:
             window.transcript.follow_bottom()
             if to_composer:
                 window.composer.edit.setFocus()
+
+    async def open_origin(self) -> None:
+        """ "Branched from …": the original session, scrolled to the message it was branched
+        at (whose version becomes the shown one if it was not)."""
+        window = self.window
+        session_id = window.current_session_id
+        if session_id is None:
+            return
+        if window.busy:
+            window.show_notice(streaming_notice("switch"))
+            return
+        origin = await self.service.branch_origin(session_id)
+        window.branch_link.show_origin(origin)  # it may have been deleted since it was shown
+        if origin is None or origin.session_id is None:
+            window.show_status("The session this was branched from has been deleted.")
+            return
+        await self.service.open_at(origin.session_id, origin.event_id)
+        await self.open_session(origin.session_id, focus_event=origin.event_id)
 
     async def reopen(self, session_id: str | None) -> None:
         """At start: the session open when the app last closed, if it is still there."""
@@ -164,6 +184,7 @@ class SessionController:
         window.current_session_id = None  # stored when its first message is sent
         window.conversation.editing_event_id = None
         window.transcript_model.set_events([])
+        window.branch_link.show_origin(None)
         window.sessions.select(None)
         self.show_title()
         window.show_status(translate("SessionController", "New session."))
@@ -200,6 +221,7 @@ class SessionController:
             window.transcript_model.append(MessageItem.from_event(event))
             window.transcript.follow_bottom()
         window.current_session_id = None
+        window.branch_link.show_origin(None)
         window.sessions.select(None)
         await self.refresh_sessions()
         window.sessions.select(None)

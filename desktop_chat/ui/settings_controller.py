@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from desktop_chat.llm.base import LLMError
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.ui.dialogs import ApiKeyDialog
 from desktop_chat.ui.language import locale
 from desktop_chat.ui.plain_text import plain_message_box
-from desktop_chat.ui.preferences import Preferences
+from desktop_chat.ui.preferences import Preferences, save_bindings
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.theme import THEMES, apply_theme
 
@@ -27,6 +27,25 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes come tighter
+MODEL_PICKER_MAX_WIDTH = 240
+
+
+def build_model_picker(parent: QWidget, model: str) -> QComboBox:
+    """The model picker beside the status line, showing `model` until Groq's list arrives."""
+    picker = QComboBox(parent)
+    picker.setObjectName("ModelPicker")
+    picker.setAccessibleName("Model")
+    # AT-SPI names a combo box by its current entry: this says what the entry is for.
+    picker.setAccessibleDescription("Model for the next reply")
+    picker.setToolTip("The model for the next reply")
+    # As wide as about 14 characters, not as the longest model id: the status row must
+    # not widen a small window. The list opens as wide as its longest entry.
+    picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    picker.setMinimumContentsLength(14)
+    picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
+    picker.addItem(model)
+    picker.view().setAccessibleName("Models")
+    return picker
 
 
 class SettingsController:
@@ -119,7 +138,12 @@ class SettingsController:
         session_id = window.current_session_id
         prompt = self.service.settings.session_prompts.get(session_id) if session_id else None
         dialog = SettingsDialog(
-            window.preferences, prompt, session_id is not None, window, key_source=self.key_source
+            window.preferences,
+            prompt,
+            session_id is not None,
+            window,
+            key_source=self.key_source,
+            bindings=window.keyboard.bindings,
         )
         from desktop_chat.ui.account import AccountSection
 
@@ -153,6 +177,10 @@ class SettingsController:
     def _save_settings(self, dialog: SettingsDialog, session_id: str | None) -> None:
         window = self.window
         window.preferences = dialog.chosen(window.preferences)
+        bindings = dialog.keyboard.bindings()
+        if bindings != window.keyboard.bindings:
+            save_bindings(self.store, bindings)
+            window.keyboard.apply_bindings(bindings)  # at once, not after a restart
         if session_id is not None:  # stored with the session (the store), not in preferences
             window._spawn(self.service.set_session_prompt(session_id, dialog.session_prompt_text))
         self._save_and_apply()

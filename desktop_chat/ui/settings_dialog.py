@@ -1,4 +1,5 @@
-"""Settings (Ctrl+,) in sections: Model, Conversation (prompts), Appearance, API key, Account."""
+"""Settings (Ctrl+,) in sections: Model, Conversation (prompts), Appearance, Keyboard, Desktop,
+API key, Account."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.i18n import translatable
+from desktop_chat.ui.keyboard_settings import KeyboardPage
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
+from desktop_chat.ui.shortcuts import Bindings
 
 translate = QCoreApplication.translate
 
@@ -64,6 +67,7 @@ class SettingsDialog(QDialog):
         has_session: bool,
         parent: QWidget | None = None,
         key_source: str = "none",
+        bindings: Bindings | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle(translate("Settings", "Settings"))
@@ -240,24 +244,15 @@ class SettingsDialog(QDialog):
             "Appearance",
             translate("Settings", "Appearance"),
             [
-                (
-                    translate("Settings", "Theme"),
-                    self.theme,
-                ),
-                (
-                    translate("Settings", "Font size"),
-                    self.font_size,
-                ),
-                (
-                    translate("Settings", "Send key"),
-                    self.send_key,
-                ),
+                (translate("Settings", "Theme"), self.theme),
+                (translate("Settings", "Font size"), self.font_size),
+                (translate("Settings", "Send key"), self.send_key),
                 (
                     "",
                     _hint(
                         translate(
                             "Settings",
-                            "Ctrl+/ shows every keyboard shortcut.",
+                            "Ctrl+/ shows every keyboard shortcut; Keyboard changes them.",
                         ),
                         self,
                     ),
@@ -275,6 +270,9 @@ class SettingsDialog(QDialog):
                 ),
             ],
         )
+        self.keyboard = KeyboardPage(bindings or {}, self)
+        self.tabs.addTab(self.keyboard, translate("Settings", "Keyboard"))
+        self.tabs.tabBar().setTabData(self.tabs.count() - 1, "Keyboard")
         self._page(
             "Desktop",
             translate("Settings", "Desktop"),
@@ -308,6 +306,10 @@ class SettingsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
             translate("Settings", "Cancel")
         )
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        # A clash between shortcuts is named on the Keyboard page; nothing saves until it goes.
+        self.keyboard.valid_changed.connect(save.setEnabled)
+        save.setEnabled(not self.keyboard.conflicts())
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.layout_ = QVBoxLayout(self)

@@ -1,13 +1,21 @@
-"""The one keyboard map: the window binds it, Ctrl+/ shows it, and the README is generated from it."""
+"""The one keyboard map: the window binds it, Ctrl+/ shows it, and the README is generated from it.
+
+The user may rebind any row with an action id (Settings → Keyboard): `Bindings` holds only the
+rows they changed, by action id. `find_conflicts` names what a new binding would clash with:
+another action, a key a widget keeps for itself (Enter, Up), or a text-editing key of the
+platform (Qt's own table, asked at run time: on X11 that includes Ctrl+E, Ctrl+K and Ctrl+U).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QKeySequence
 
 translate = QCoreApplication.translate
+
+Bindings = dict[str, tuple[str, ...]]  # action id -> the user's keys (PortableText)
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,7 @@ class Shortcut:
     label: str  # how the keys are shown to people
     description: str
     scope: str = "window"  # "window", or "sessions": only while the session list has focus
+    title: str = ""  # the action's own name where `description` covers two rows
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
@@ -39,8 +48,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         ("Alt+Left",),
         "Alt+Left / Alt+Right",
         "previous / next version of the last message that has versions",
+        title="previous version",
     ),
-    Shortcut("next_version", ("Alt+Right",), "", ""),
+    Shortcut("next_version", ("Alt+Right",), "", "", title="next version"),
     Shortcut("copy_last_reply", ("Ctrl+Shift+C",), "Ctrl+Shift+C", "copy the last reply"),
     Shortcut("rename_session", ("F2",), "F2", "rename the selected session"),
     Shortcut(
@@ -51,8 +61,14 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         scope="sessions",
     ),
     Shortcut("open_settings", ("Ctrl+,",), "Ctrl+,", "settings"),
-    Shortcut("zoom_in", ("Ctrl+=", "Ctrl++"), "Ctrl+= / Ctrl+-", "larger / smaller text"),
-    Shortcut("zoom_out", ("Ctrl+-",), "", ""),
+    Shortcut(
+        "zoom_in",
+        ("Ctrl+=", "Ctrl++"),
+        "Ctrl+= / Ctrl+-",
+        "larger / smaller text",
+        title="larger text",
+    ),
+    Shortcut("zoom_out", ("Ctrl+-",), "", "", title="smaller text"),
     Shortcut("show_shortcuts", ("Ctrl+/",), "Ctrl+/", "show all shortcuts"),
     Shortcut("toggle_sidebar", ("Ctrl+B",), "Ctrl+B", "show / hide the sidebar"),
     Shortcut(
@@ -65,9 +81,155 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 )
 
 
+# Keys a widget handles itself, whatever the table says.
+WIDGET_KEYS = {
+    "Return": "send (or a new line)",
+    "Enter": "send (or a new line)",
+    "Shift+Return": "a new line",
+    "Ctrl+Return": "send, with Ctrl+Enter as the send key",
+    "Up": "edit the last message (in an empty composer)",
+    "Tab": "moving between controls",
+    "Shift+Tab": "moving between controls",
+}
+# The text fields' editing keys, as Qt's platform table gives them (QKeySequence.keyBindings).
+EDITING_ACTIONS = {
+    "Copy": "copy",
+    "Paste": "paste",
+    "Cut": "cut",
+    "Undo": "undo",
+    "Redo": "redo",
+    "SelectAll": "select all",
+    "Deselect": "deselect",
+    "MoveToStartOfLine": "start of line",
+    "MoveToEndOfLine": "end of line",
+    "MoveToNextWord": "next word",
+    "MoveToPreviousWord": "previous word",
+    "MoveToStartOfDocument": "start of the text",
+    "MoveToEndOfDocument": "end of the text",
+    "SelectNextWord": "select the next word",
+    "SelectPreviousWord": "select the previous word",
+    "SelectStartOfLine": "select to the start of line",
+    "SelectEndOfLine": "select to the end of line",
+    "SelectStartOfDocument": "select to the start",
+    "SelectEndOfDocument": "select to the end",
+    "DeleteStartOfWord": "delete the previous word",
+    "DeleteEndOfWord": "delete the next word",
+    "DeleteEndOfLine": "delete to the end of line",
+    "DeleteCompleteLine": "delete the line",
+    "Backspace": "delete a character",
+    "Delete": "delete a character",
+}
+
+
+def normal(key: str) -> str:
+    """One spelling per key sequence ("ctrl+k" and "Ctrl+K" alike); "" when it does not parse."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.PortableText)
+
+
+def shown(key: str) -> str:
+    """The key as this platform writes it (Cmd on macOS)."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def editing_keys() -> dict[str, str]:
+    """Key -> the editing action it does in the composer and the search box, on this platform."""
+    found: dict[str, str] = {}
+    for name, action in EDITING_ACTIONS.items():
+        standard = getattr(QKeySequence.StandardKey, name)
+        for sequence in QKeySequence.keyBindings(standard):
+            key = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+            found.setdefault(key, action)
+    return found
+
+
+def rebindable(shortcuts: tuple[Shortcut, ...] = SHORTCUTS) -> tuple[Shortcut, ...]:
+    return tuple(s for s in shortcuts if s.action)
+
+
+def action_title(shortcut: Shortcut) -> str:
+    return shortcut.title or shortcut.description or shortcut.action.replace("_", " ")
+
+
+def keys_for(shortcut: Shortcut, bindings: Bindings) -> tuple[str, ...]:
+    return bindings.get(shortcut.action, shortcut.keys)
+
+
+def shown_rows(
+    bindings: Bindings, shortcuts: tuple[Shortcut, ...] = SHORTCUTS
+) -> tuple[Shortcut, ...]:
+    """The labelled rows (Ctrl+/), each with the user's keys: a row and the unlabelled rows
+    after it (e.g. Alt+Left / Alt+Right) keep their label unless one of them was rebound."""
+    rows: list[Shortcut] = []
+    for index, shortcut in enumerate(shortcuts):
+        if not shortcut.label:
+            continue
+        group = [shortcut]
+        for following in shortcuts[index + 1 :]:
+            if following.label:
+                break
+            group.append(following)
+        if any(s.action in bindings for s in group):
+            keys = [shown(k) for s in group for k in keys_for(s, bindings)]
+            shortcut = replace(shortcut, label=" / ".join(keys) or "(no key)")
+        rows.append(shortcut)
+    return tuple(rows)
+
+
+def types_text(key: str) -> bool:
+    """A key without Ctrl, Alt or Meta that types a character (Shift+A types "A")."""
+    sequence = QKeySequence(key)
+    if sequence.count() != 1:  # none, or more than one chord
+        return False
+    rest = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+    if rest.startswith("Shift+") and len(rest) > len("Shift+"):
+        rest = rest[len("Shift+") :]
+    return len(rest) == 1 or rest == "Space"  # PortableText names every other key in words
+
+
+def find_conflicts(
+    bindings: Bindings,
+    editing: dict[str, str] | None = None,
+    shortcuts: tuple[Shortcut, ...] = SHORTCUTS,
+) -> list[str]:
+    """What is wrong with `bindings`, in plain words, naming both sides of each clash. Keys the
+    user did not change are not checked against the editing keys: the table's defaults are
+    known (Ctrl+E and Ctrl+K win over end of line and delete to end of line on X11)."""
+    editing = editing_keys() if editing is None else editing
+    problems: list[str] = []
+    owner: dict[str, Shortcut] = {}
+    for shortcut in rebindable(shortcuts):
+        for key in keys_for(shortcut, bindings):
+            key = normal(key)
+            name = f"“{action_title(shortcut)}”"
+            if not key:
+                problems.append(f"A key for {name} is not one this keyboard can press.")
+                continue
+            if key in owner and owner[key] is not shortcut:
+                problems.append(
+                    f"{shown(key)} is set for both “{action_title(owner[key])}” and {name}."
+                )
+            owner.setdefault(key, shortcut)
+            if shortcut.action not in bindings:
+                continue
+            if key in WIDGET_KEYS:
+                problems.append(f"{shown(key)} is {WIDGET_KEYS[key]}: pick another key for {name}.")
+            elif shortcut.scope == "window" and key in editing:
+                problems.append(
+                    f"{shown(key)} is {editing[key]} in the composer and the search box: "
+                    f"pick another key for {name}."
+                )
+            elif shortcut.scope == "window" and types_text(key):
+                problems.append(f"{shown(key)} types a character: pick another key for {name}.")
+    return problems
+
+
 def markdown_table() -> str:
     rows = ["| keys | action |", "|---|---|"]
     rows += [f"| {s.label} | {s.description} |" for s in SHORTCUTS if s.label]
+    rows += [
+        "",
+        "These are the defaults: Settings → Keyboard rebinds any of them, and Ctrl+/ shows yours.",
+    ]
     return "\n".join(rows)
 
 
@@ -88,3 +250,9 @@ def shown_label(label: str) -> str:
 
 def shown_description(shortcut: Shortcut) -> str:
     return translate("Shortcuts", shortcut.description) if shortcut.description else ""
+
+
+def shown_title(shortcut: Shortcut) -> str:
+    """The action's name (action_title) in the window's language: the palette's rows."""
+    title = shortcut.title or shortcut.description
+    return translate("Shortcuts", title) if title else action_title(shortcut)

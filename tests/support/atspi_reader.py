@@ -16,6 +16,7 @@ import json
 import sys
 
 import pyatspi
+from gi.repository import GLib
 
 STATES = {
     pyatspi.STATE_FOCUSED: "focused",
@@ -42,8 +43,12 @@ def walk(accessible, depth: int = 0, out: list | None = None) -> list:
     out.append(describe(accessible, depth))
     for index in range(min(accessible.childCount, 500)):
         child = accessible.getChildAtIndex(index)
-        if child is not None:
+        if child is None:
+            continue
+        try:
             walk(child, depth + 1, out)
+        except GLib.GError:  # it went while being read (the window changed): as for a reader
+            continue
     return out
 
 

@@ -15,11 +15,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QComboBox,
     QLabel,
@@ -65,6 +66,20 @@ def _inside(widget: QWidget, window: QWidget, rect: QRect) -> QRect:
     return QRect(widget.mapTo(window, rect.topLeft()), rect.size())
 
 
+def _scrolled_out(widget: QWidget, window: QWidget) -> bool:
+    """True when a scroll area between `widget` and `window` does not show all of it: what is
+    painted where it would be belongs to something else."""
+    ancestor = widget.parentWidget()
+    while ancestor is not None and ancestor is not window:
+        area = ancestor.parentWidget()
+        if isinstance(area, QAbstractScrollArea) and ancestor is area.viewport():
+            top_left = widget.mapTo(ancestor, QPoint(0, 0))
+            if not ancestor.rect().contains(QRect(top_left, widget.size())):
+                return True
+        ancestor = area
+    return False
+
+
 def text_regions(window: QWidget) -> list[tuple[str, QRect]]:
     """(name, rect in `window` coordinates) for every visible, enabled widget showing text.
     Disabled controls are left out: WCAG exempts them."""
@@ -77,6 +92,8 @@ def text_regions(window: QWidget) -> list[tuple[str, QRect]]:
     for widget in [window, *window.findChildren(QWidget)]:  # a tooltip is a label itself
         shown = widget is window or widget.isVisibleTo(window)
         if not shown or not widget.isEnabled() or widget.width() < 4:
+            continue
+        if widget is not window and _scrolled_out(widget, window):
             continue
         if isinstance(widget, QLabel):
             if widget.text().strip() and widget.pixmap().isNull():

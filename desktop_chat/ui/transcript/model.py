@@ -7,7 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QObject, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    Signal,
+)
 
 from desktop_chat.models import Event, EventType, utc_now
 from desktop_chat.ui.language import clock_time
@@ -100,6 +108,10 @@ class MessageItem:
 
 
 class TranscriptModel(QAbstractListModel):
+    # Fewer older messages wait in memory than the next show_older takes, and the store holds
+    # more above them: ui/transcript_pages.py fetches the next page (add_older).
+    older_wanted = Signal()
+
     def __init__(
         self,
         parent: QObject | None = None,
@@ -108,6 +120,8 @@ class TranscriptModel(QAbstractListModel):
         super().__init__(parent)
         self.items: list[MessageItem] = []
         self._older: list[Event] = []  # the session's messages above the first row, oldest first
+        self.more_in_store = False  # the store holds older messages than _older
+        self.generation = 0  # counts set_events, so a page fetched for an earlier one is dropped
         self._versions: dict[str, tuple[int, int]] = {}  # (which, of how many) by event id
         # Answers SizeHintRole (the delegate's size_hint, given by build_transcript). The view
         # asks every row at each relayout; through the model, Qt's own delegate sizeHint asks
@@ -131,36 +145,62 @@ class TranscriptModel(QAbstractListModel):
         return None
 
     def set_events(
-        self, events: list[Event], versions: dict[str, tuple[int, int]] | None = None
+        self,
+        events: list[Event],
+        versions: dict[str, tuple[int, int]] | None = None,
+        more_in_store: bool = False,
     ) -> None:
         """Show a session: its newest messages at once, older ones as the reader scrolls up
         (show_older), so opening and streaming cost the same in a long session as a short one.
-        `versions`: (which, of how many) by event id, for the "‹ n/m ›" switchers."""
+        `versions`: (which, of how many) by event id, for the "‹ n/m ›" switchers.
+        `more_in_store`: `events` is the newest part of the branch; older_wanted asks for more."""
         self.beginResetModel()
+        self.generation += 1
         cut = max(0, len(events) - WINDOW_ROWS)
         self._older = events[:cut]
+        self.more_in_store = more_in_store
         self._versions = versions or {}
         self.items = [self._item_of(e) for e in events[cut:]]
         if self.items and self.items[-1].role == Role.ASSISTANT and self.items[-1].note:
             # A reply cut short by a crash or a fault: offer to answer again (Ctrl+R too).
             self.items[-1].retryable = True
         self.endResetModel()
+        self._want_older()
 
     @property
     def has_older(self) -> bool:
         """Older messages of the session wait above the first row shown."""
-        return bool(self._older)
+        return bool(self._older) or self.more_in_store
+
+    @property
+    def oldest_event_id(self) -> str | None:
+        """The oldest message the model holds (shown or waiting): the next page ends above it."""
+        if self._older:
+            return self._older[0].event_id
+        return next((item.event_id for item in self.items if item.event_id), None)
+
+    def add_older(self, events: list[Event], versions: dict[str, tuple[int, int]]) -> None:
+        """A page fetched from the store, the part of the branch right above what the model
+        holds (oldest first); an empty one: nothing more above."""
+        self._older[0:0] = events
+        self._versions.update(versions)
+        self.more_in_store = bool(events) and events[0].parent_id is not None
+        self._want_older()
 
     def show_older(self, count: int = WINDOW_ROWS) -> int:
         """Put up to `count` more of the older messages above the first row; how many came."""
         batch = self._older[-count:]
-        if not batch:
-            return 0
-        del self._older[-len(batch) :]
-        self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
-        self.items[0:0] = [self._item_of(e) for e in batch]
-        self.endInsertRows()
+        if batch:
+            del self._older[-len(batch) :]
+            self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
+            self.items[0:0] = [self._item_of(e) for e in batch]
+            self.endInsertRows()
+        self._want_older()
         return len(batch)
+
+    def _want_older(self) -> None:
+        if self.more_in_store and len(self._older) < WINDOW_ROWS:
+            self.older_wanted.emit()
 
     def _item_of(self, event: Event) -> MessageItem:
         item = MessageItem.from_event(event)

@@ -41,6 +41,7 @@ class StreamRenderer(QObject):
         self._timer.timeout.connect(self.flush)
         self._height = -1.0
         self._shown_from: float | None = None  # where text changed since the view caught up
+        self._painted_to = 0  # px: the text's height in the last repainted frame
         self._frame_cost = 0.0  # s of CPU the last flush took
         self._lexing = False  # a code block is being lexed between frames
         item.streaming = True
@@ -168,12 +169,13 @@ class StreamRenderer(QObject):
         if changed_from is None or not isinstance(view, QListView):
             self.model.dataChanged.emit(index, index)
             return
-        # Repaint only the part of the bubble that changed: the tail. Repainting the whole
-        # reply every frame would cost in proportion to its length on screen.
+        # Repaint only the part of the bubble that changed: the tail, down to the bubble's
+        # bottom edge (now or in the last frame, if the tail got shorter). Repainting the whole
+        # reply every frame would cost in proportion to its length on screen, and the room
+        # below the bubble (up to STREAM_FOLLOW_ROOM and the height step) has not changed.
         row = view.visualRect(index)
-        top = row.top() + ROW_SPACING + BUBBLE_PADDING + int(changed_from) - 2
-        view.viewport().update(
-            QRect(
-                row.left(), max(row.top(), top), row.width(), row.bottom() - max(row.top(), top) + 1
-            )
-        )
+        text_bottom = int(self.delegate.document_for(self.item).size().height())
+        painted_to, self._painted_to = max(self._painted_to, text_bottom), text_bottom
+        top = max(row.top(), row.top() + ROW_SPACING + BUBBLE_PADDING + int(changed_from) - 2)
+        bottom = min(row.bottom(), row.top() + ROW_SPACING + 2 * BUBBLE_PADDING + painted_to + 2)
+        view.viewport().update(QRect(row.left(), top, row.width(), max(0, bottom - top + 1)))

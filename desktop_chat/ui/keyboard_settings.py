@@ -1,0 +1,161 @@
+"""Settings → Keyboard: the one shortcut table (ui/shortcuts.py), each action with its default
+keys and the user's; a row is rebound by pressing the new keys, or reset. Clashes are named
+under the table as they appear, and Save waits until there are none."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.ui.plain_text import make_plain
+from desktop_chat.ui.shortcuts import (
+    SHORTCUTS,
+    Bindings,
+    Shortcut,
+    action_title,
+    editing_keys,
+    find_conflicts,
+    keys_for,
+    normal,
+    rebindable,
+    shown,
+)
+
+NO_CONFLICTS = "Click a key box and press the new keys. Reset puts the default back."
+
+
+class KeyboardPage(QWidget):
+    """`bindings()` is what the page holds now; `valid_changed(False)` while a clash stands."""
+
+    valid_changed = Signal(bool)
+
+    def __init__(
+        self,
+        bindings: Bindings,
+        parent: QWidget | None = None,
+        shortcuts: tuple[Shortcut, ...] = SHORTCUTS,
+    ):
+        super().__init__(parent)
+        self.shortcuts = rebindable(shortcuts)
+        self._all = shortcuts
+        self._bindings: Bindings = dict(bindings)
+        self._editing = editing_keys()
+        self.edits: dict[str, QKeySequenceEdit] = {}
+        self.resets: dict[str, QPushButton] = {}
+
+        sheet = QWidget(self)
+        sheet.setObjectName("KeyboardSheet")
+        grid = QGridLayout(sheet)
+        grid.setContentsMargins(0, 0, 8, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(6)
+        for column, heading in enumerate(("Action", "Default", "Your keys")):
+            label = make_plain(QLabel(heading, sheet))
+            label.setObjectName("KeyboardHeading")
+            grid.addWidget(label, 0, column)
+        for row, shortcut in enumerate(self.shortcuts, start=1):
+            title = action_title(shortcut)
+            name = make_plain(QLabel(title, sheet))
+            name.setWordWrap(True)
+            default = make_plain(QLabel(" / ".join(shown(k) for k in shortcut.keys), sheet))
+            default.setObjectName("Hint")
+            edit = QKeySequenceEdit(sheet)
+            edit.setObjectName("KeyEdit")
+            edit.setAccessibleName(f"Keys for {title}")
+            edit.setMaximumSequenceLength(1)  # one chord: no Emacs-style two-step keys
+            edit.setClearButtonEnabled(True)  # cleared: the action has no key
+            for clear in edit.findChildren(QToolButton):
+                clear.setAccessibleName(f"Clear the keys for {title}")
+            for field in edit.findChildren(QLineEdit):  # what a screen reader lands on
+                field.setAccessibleName(f"Keys for {title}")
+            edit.setMinimumWidth(150)
+            reset = QPushButton("Reset", sheet)
+            reset.setAccessibleName(f"Reset the keys for {title}")
+            reset.setAutoDefault(False)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(default, row, 1)
+            grid.addWidget(edit, row, 2)
+            grid.addWidget(reset, row, 3)
+            self.edits[shortcut.action] = edit
+            self.resets[shortcut.action] = reset
+            self._show_keys(shortcut)
+            edit.keySequenceChanged.connect(lambda sequence, s=shortcut: self._edited(s, sequence))
+            reset.clicked.connect(lambda _=False, s=shortcut: self.reset(s.action))
+        grid.setColumnStretch(0, 1)
+
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("KeyboardScroll")
+        self.scroll_area.setWidget(sheet)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.viewport().setAutoFillBackground(False)
+        sheet.setAutoFillBackground(False)
+        self.problems = make_plain(QLabel(NO_CONFLICTS, self))
+        self.problems.setObjectName("KeyboardProblems")
+        self.problems.setAccessibleName("Keyboard shortcut problems")
+        self.problems.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 14, 14, 10)
+        layout.setSpacing(10)
+        layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.problems)
+        self._check()
+
+    def bindings(self) -> Bindings:
+        """Only the rows that differ from the table's defaults."""
+        return dict(self._bindings)
+
+    def conflicts(self) -> list[str]:
+        return find_conflicts(self._bindings, self._editing, self._all)
+
+    def set_keys(self, action: str, key: str) -> None:
+        """As if the user pressed `key` in the row's box ("" clears it)."""
+        self.edits[action].setKeySequence(QKeySequence(key))
+
+    def reset(self, action: str) -> None:
+        self._bindings.pop(action, None)
+        shortcut = next(s for s in self.shortcuts if s.action == action)
+        self._show_keys(shortcut)
+        self._check()
+
+    def _show_keys(self, shortcut: Shortcut) -> None:
+        edit = self.edits[shortcut.action]
+        keys = keys_for(shortcut, self._bindings)
+        edit.blockSignals(True)
+        edit.setKeySequence(QKeySequence(keys[0] if keys else ""))
+        edit.blockSignals(False)
+        extra = [shown(k) for k in keys[1:]]
+        edit.setToolTip(f"Also {' / '.join(extra)}" if extra else "")
+        self.resets[shortcut.action].setEnabled(shortcut.action in self._bindings)
+
+    def _edited(self, shortcut: Shortcut, sequence: QKeySequence) -> None:
+        key = normal(sequence.toString(QKeySequence.SequenceFormat.PortableText))
+        keys = (key,) if key else ()
+        if keys and keys[0] in {normal(k) for k in shortcut.keys}:
+            self._bindings.pop(shortcut.action, None)  # back to the default: not a rebinding
+        else:
+            self._bindings[shortcut.action] = keys
+        self.edits[shortcut.action].setToolTip("")
+        self.resets[shortcut.action].setEnabled(shortcut.action in self._bindings)
+        self._check()
+
+    def _check(self) -> None:
+        problems = self.conflicts()
+        self.problems.setText("\n".join(problems) if problems else NO_CONFLICTS)
+        self.problems.setProperty("problem", bool(problems))
+        self.problems.style().unpolish(self.problems)
+        self.problems.style().polish(self.problems)
+        self.valid_changed.emit(not problems)

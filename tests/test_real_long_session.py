@@ -1,0 +1,68 @@
+"""A long session in a real X11 window: older messages paged in from the store while the reader
+scrolls up do not move what is on screen (pixels read from the X server), in both themes, in a
+small and a large window."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QImage
+
+from desktop_chat.ui.transcript.view import OLDER_MARGIN
+from desktop_chat.ui.transcript_pages import PAGE_ROWS
+from tests.support import xinput
+from tests.support.pixels import differing_rows, failure_shot, grab_screen
+from tests.test_long_sessions import long_session
+from tests.test_real_transcript import settle
+from tests.test_real_tree import themed_app
+
+pytestmark = pytest.mark.real_window
+
+
+def shifted_difference(before: QImage, after: QImage, shift: int, height: int) -> list[int]:
+    """The rows of pixels (of the top `height`) that differ once `after` is moved up by `shift`
+    px. A shift of one pixel is allowed: a row first painted at the view's top edge may be
+    measured a pixel off its estimate (as before paging)."""
+    width, height = before.width(), height - 1
+    first = before.copy(0, max(0, shift), width, height)
+    second = after.copy(0, max(0, -shift), width, height)
+    return differing_rows(first, second, tolerance=8)
+
+
+@pytest.mark.parametrize(
+    ("theme", "size"), [("dark", (1400, 900)), ("light", (700, 550))], ids=["dark", "light"]
+)
+def test_older_messages_come_in_above_without_moving_what_is_shown(
+    qtbot, run, tmp_path, groq_server, theme: str, size: tuple[int, int]
+) -> None:
+    app = themed_app(qtbot, run, tmp_path, groq_server, theme, size)
+    composer = app.window.composer
+    xinput.move(composer, composer.rect().center())  # no row is hovered: hover lines differ
+    chain = long_session(app.store, 3_000, runner=run)
+    run(app.window.open_session(chain[0].session_id))
+    model, view = app.window.transcript_model, app.window.transcript
+    bar = view.verticalScrollBar()
+    loads = 0
+    while loads < 4:  # through the rows in memory, then pages fetched from the store
+        bar.setValue(OLDER_MARGIN + 40)  # near the top, not yet where older ones come in
+        settle(qtbot, app)
+        before = grab_screen(view.viewport())
+        first = model.items[0]
+        bar.setValue(bar.value() - 80)  # the reader goes on up: older messages come in above
+        qtbot.waitUntil(lambda first=first: model.items[0] is not first, timeout=5_000)
+        settle(qtbot, app)
+        bar.setValue(bar.value() + 80)  # and back down by as much: the same pixels as before
+        settle(qtbot, app)
+        after = grab_screen(view.viewport())
+        # Above the floating "↓ Latest" button, which stays where it is while the text moves.
+        button = view.latest_button.geometry().translated(-view.viewport().pos())
+        above = button.top() - 2 if view.latest_button.isVisible() else before.height()
+        moved = min(
+            (shifted_difference(before, after, shift, above) for shift in (0, 1, -1)), key=len
+        )
+        if moved:
+            failure_shot(before, f"long-session-{theme}-before")
+            failure_shot(after, f"long-session-{theme}-after")
+        assert not moved, f"{len(moved)} rows of pixels changed when older messages came in"
+        loads += 1
+    assert len(model.items) + len(model._older) > PAGE_ROWS  # pages came from the store
+    app.close()
