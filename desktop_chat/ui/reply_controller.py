@@ -146,12 +146,12 @@ class ReplyController:
         reply = next((i for i in reversed(items) if i.role == Role.ASSISTANT), None)
         if reply is not None:
             QGuiApplication.clipboard().setText(reply.text)
-            self.window.show_status("Copied the last reply.")
+            self.window.show_status(translate("ReplyController", "Copied the last reply."))
 
     def copy_text(self, text: str) -> None:
         """A message's Copy button, or a code block's."""
         QGuiApplication.clipboard().setText(text)
-        self.window.show_status("Copied.")
+        self.window.show_status(translate("ReplyController", "Copied."))
 
     # -- a message typed while a reply streams -------------------------------------------
     def _composer_edited(self) -> None:

@@ -127,7 +127,11 @@ class SessionController:
         origin = await self.service.branch_origin(session_id)
         window.branch_link.show_origin(origin)  # it may have been deleted since it was shown
         if origin is None or origin.session_id is None:
-            window.show_status("The session this was branched from has been deleted.")
+            window.show_status(
+                translate(
+                    "SessionController", "The session this was branched from has been deleted."
+                )
+            )
             return
         await self.service.open_at(origin.session_id, origin.event_id)
         await self.open_session(origin.session_id, focus_event=origin.event_id)

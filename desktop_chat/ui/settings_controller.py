@@ -34,17 +34,17 @@ def build_model_picker(parent: QWidget, model: str) -> QComboBox:
     """The model picker beside the status line, showing `model` until Groq's list arrives."""
     picker = QComboBox(parent)
     picker.setObjectName("ModelPicker")
-    picker.setAccessibleName("Model")
+    picker.setAccessibleName(translate("SettingsController", "Model"))
     # AT-SPI names a combo box by its current entry: this says what the entry is for.
-    picker.setAccessibleDescription("Model for the next reply")
-    picker.setToolTip("The model for the next reply")
+    picker.setAccessibleDescription(translate("SettingsController", "Model for the next reply"))
+    picker.setToolTip(translate("SettingsController", "The model for the next reply"))
     # As wide as about 14 characters, not as the longest model id: the status row must
     # not widen a small window. The list opens as wide as its longest entry.
     picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     picker.setMinimumContentsLength(14)
     picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
     picker.addItem(model)
-    picker.view().setAccessibleName("Models")
+    picker.view().setAccessibleName(translate("SettingsController", "Models"))
     return picker
 
 

@@ -115,6 +115,25 @@
         </message>
     </context>
     <context>
+        <name>BranchLink</name>
+        <message>
+            <source>Branched from a deleted message</source>
+            <translation>Abgezweigt von einer gelöschten Nachricht</translation>
+        </message>
+        <message>
+            <source>Branched from {title}</source>
+            <translation>Abgezweigt von {title}</translation>
+        </message>
+        <message>
+            <source>Open the original session at this message</source>
+            <translation>Die ursprüngliche Sitzung an dieser Nachricht öffnen</translation>
+        </message>
+        <message>
+            <source>Open the session this was branched from</source>
+            <translation>Die Sitzung öffnen, von der hier abgezweigt wurde</translation>
+        </message>
+    </context>
+    <context>
         <name>ChatService</name>
         <message numerus="yes">
             <source>(%n messages).</source>
@@ -214,20 +233,8 @@
             <translation>Aktion oder Sitzung eingeben…</translation>
         </message>
         <message>
-            <source>larger text</source>
-            <translation>größere Schrift</translation>
-        </message>
-        <message>
-            <source>next version of the last message</source>
-            <translation>nächste Version der letzten Nachricht</translation>
-        </message>
-        <message>
             <source>session</source>
             <translation>Sitzung</translation>
-        </message>
-        <message>
-            <source>smaller text</source>
-            <translation>kleinere Schrift</translation>
         </message>
     </context>
     <context>
@@ -550,6 +557,49 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
+        <name>KeyboardSettings</name>
+        <message>
+            <source>Action</source>
+            <translation>Aktion</translation>
+        </message>
+        <message>
+            <source>Also {keys}</source>
+            <translation>Auch {keys}</translation>
+        </message>
+        <message>
+            <source>Clear the keys for {action}</source>
+            <translation>Tasten für {action} leeren</translation>
+        </message>
+        <message>
+            <source>Click a key box and press the new keys. Reset puts the default back.</source>
+            <translation>Klick in ein Tastenfeld und drück die neuen Tasten. Zurücksetzen stellt die Vorgabe wieder her.</translation>
+        </message>
+        <message>
+            <source>Default</source>
+            <translation>Vorgabe</translation>
+        </message>
+        <message>
+            <source>Keyboard shortcut problems</source>
+            <translation>Probleme mit Tastenkürzeln</translation>
+        </message>
+        <message>
+            <source>Keys for {action}</source>
+            <translation>Tasten für {action}</translation>
+        </message>
+        <message>
+            <source>Reset</source>
+            <translation>Zurücksetzen</translation>
+        </message>
+        <message>
+            <source>Reset the keys for {action}</source>
+            <translation>Tasten für {action} zurücksetzen</translation>
+        </message>
+        <message>
+            <source>Your keys</source>
+            <translation>Deine Tasten</translation>
+        </message>
+    </context>
+    <context>
         <name>LinkOpener</name>
         <message>
             <source>Open this link?</source>
@@ -579,26 +629,6 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>API-Schlüssel ändern…</translation>
         </message>
         <message>
-            <source>Copied the last reply.</source>
-            <translation>Letzte Antwort kopiert.</translation>
-        </message>
-        <message>
-            <source>Copied.</source>
-            <translation>Kopiert.</translation>
-        </message>
-        <message>
-            <source>Model</source>
-            <translation>Modell</translation>
-        </message>
-        <message>
-            <source>Model for the next reply</source>
-            <translation>Modell für die nächste Antwort</translation>
-        </message>
-        <message>
-            <source>Models</source>
-            <translation>Modelle</translation>
-        </message>
-        <message>
             <source>Show / hide the sessions (Ctrl+B)</source>
             <translation>Sitzungen ein-/ausblenden (Strg+B)</translation>
         </message>
@@ -609,10 +639,6 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Something went wrong: {error}. Your text is kept.</source>
             <translation>Etwas ist schiefgegangen: {error}. Dein Text bleibt erhalten.</translation>
-        </message>
-        <message>
-            <source>The model for the next reply</source>
-            <translation>Das Modell für die nächste Antwort</translation>
         </message>
         <message>
             <source>Undo</source>
@@ -709,6 +735,14 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Change the key (Settings → API key), then press Retry.</source>
             <translation>Ändere den Schlüssel (Einstellungen → API-Schlüssel) und drück dann Wiederholen.</translation>
+        </message>
+        <message>
+            <source>Copied the last reply.</source>
+            <translation>Letzte Antwort kopiert.</translation>
+        </message>
+        <message>
+            <source>Copied.</source>
+            <translation>Kopiert.</translation>
         </message>
         <message>
             <source>Interrupted: an unexpected error stopped the reply.</source>
@@ -901,6 +935,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Sitzung wird zusammengefasst…</translation>
         </message>
         <message>
+            <source>The session this was branched from has been deleted.</source>
+            <translation>Die Sitzung, von der hier abgezweigt wurde, ist gelöscht.</translation>
+        </message>
+        <message>
             <source>This session was ended; sending continues it with its summary in mind.</source>
             <translation>Diese Sitzung wurde beendet; Senden setzt sie mit ihrer Zusammenfassung im Hinterkopf fort.</translation>
         </message>
@@ -1053,8 +1091,8 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Die Modellliste konnte nicht geladen werden; gib eine Modell-ID ein.</translation>
         </message>
         <message>
-            <source>Ctrl+/ shows every keyboard shortcut.</source>
-            <translation>Strg+/ zeigt alle Tastenkürzel.</translation>
+            <source>Ctrl+/ shows every keyboard shortcut; Keyboard changes them.</source>
+            <translation>Strg+/ zeigt alle Tastenkürzel; unter Tastatur änderst du sie.</translation>
         </message>
         <message>
             <source>Ctrl+Enter sends, Enter adds a line</source>
@@ -1091,6 +1129,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Keep running in the tray when the window is closed</source>
             <translation>Im Infobereich weiterlaufen, wenn das Fenster geschlossen wird</translation>
+        </message>
+        <message>
+            <source>Keyboard</source>
+            <translation>Tastatur</translation>
         </message>
         <message>
             <source>Language</source>
@@ -1260,6 +1302,18 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Schlüssel im Schlüsselbund deines Systems gespeichert.</translation>
         </message>
         <message>
+            <source>Model</source>
+            <translation>Modell</translation>
+        </message>
+        <message>
+            <source>Model for the next reply</source>
+            <translation>Modell für die nächste Antwort</translation>
+        </message>
+        <message>
+            <source>Models</source>
+            <translation>Modelle</translation>
+        </message>
+        <message>
             <source>Next replies come from {model}.</source>
             <translation>Die nächsten Antworten kommen von {model}.</translation>
         </message>
@@ -1280,6 +1334,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Der API-Schlüssel wurde nicht geändert.</translation>
         </message>
         <message>
+            <source>The model for the next reply</source>
+            <translation>Das Modell für die nächste Antwort</translation>
+        </message>
+        <message>
             <source>The model for the next reply. {error}</source>
             <translation>Das Modell für die nächste Antwort. {error}</translation>
         </message>
@@ -1287,24 +1345,76 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
     <context>
         <name>Shortcuts</name>
         <message>
+            <source>A key for “{action}” is not one this keyboard can press.</source>
+            <translation>Eine Taste für „{action}“ gibt es auf dieser Tastatur nicht.</translation>
+        </message>
+        <message>
             <source>Up (in an empty composer)</source>
             <translation>Hoch (im leeren Eingabefeld)</translation>
+        </message>
+        <message>
+            <source>a new line</source>
+            <translation>eine neue Zeile</translation>
         </message>
         <message>
             <source>command palette (every action and session)</source>
             <translation>Befehlspalette (alle Aktionen und Sitzungen)</translation>
         </message>
         <message>
+            <source>copy</source>
+            <translation>Kopieren</translation>
+        </message>
+        <message>
             <source>copy the last reply</source>
             <translation>letzte Antwort kopieren</translation>
+        </message>
+        <message>
+            <source>cut</source>
+            <translation>Ausschneiden</translation>
+        </message>
+        <message>
+            <source>delete a character</source>
+            <translation>ein Zeichen löschen</translation>
+        </message>
+        <message>
+            <source>delete the line</source>
+            <translation>die Zeile löschen</translation>
+        </message>
+        <message>
+            <source>delete the next word</source>
+            <translation>das nächste Wort löschen</translation>
+        </message>
+        <message>
+            <source>delete the previous word</source>
+            <translation>das vorige Wort löschen</translation>
         </message>
         <message>
             <source>delete the selected session (asks first)</source>
             <translation>gewählte Sitzung löschen (mit Rückfrage)</translation>
         </message>
         <message>
+            <source>delete to the end of line</source>
+            <translation>bis zum Zeilenende löschen</translation>
+        </message>
+        <message>
+            <source>deselect</source>
+            <translation>Auswahl aufheben</translation>
+        </message>
+        <message>
             <source>edit the last message (Esc cancels)</source>
             <translation>letzte Nachricht bearbeiten (Esc bricht ab)</translation>
+        </message>
+        <message>
+            <source>edit the last message (in an empty composer)</source>
+            <translation>letzte Nachricht bearbeiten (im leeren Eingabefeld)</translation>
+        </message>
+        <message>
+            <source>end of line</source>
+            <translation>Zeilenende</translation>
+        </message>
+        <message>
+            <source>end of the text</source>
+            <translation>Textende</translation>
         </message>
         <message>
             <source>end session: summarize it and start fresh</source>
@@ -1319,12 +1429,32 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>größere / kleinere Schrift</translation>
         </message>
         <message>
+            <source>larger text</source>
+            <translation>größere Schrift</translation>
+        </message>
+        <message>
+            <source>moving between controls</source>
+            <translation>Wechsel zwischen Bedienelementen</translation>
+        </message>
+        <message>
             <source>new session</source>
             <translation>neue Sitzung</translation>
         </message>
         <message>
             <source>next session</source>
             <translation>nächste Sitzung</translation>
+        </message>
+        <message>
+            <source>next version</source>
+            <translation>nächste Version</translation>
+        </message>
+        <message>
+            <source>next word</source>
+            <translation>nächstes Wort</translation>
+        </message>
+        <message>
+            <source>paste</source>
+            <translation>Einfügen</translation>
         </message>
         <message>
             <source>previous / next version of the last message that has versions</source>
@@ -1335,8 +1465,20 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>vorige Sitzung</translation>
         </message>
         <message>
+            <source>previous version</source>
+            <translation>vorige Version</translation>
+        </message>
+        <message>
+            <source>previous word</source>
+            <translation>voriges Wort</translation>
+        </message>
+        <message>
             <source>quit</source>
             <translation>beenden</translation>
+        </message>
+        <message>
+            <source>redo</source>
+            <translation>Wiederherstellen</translation>
         </message>
         <message>
             <source>regenerate the last reply (or retry after an error)</source>
@@ -1351,8 +1493,44 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Sitzungen durchsuchen</translation>
         </message>
         <message>
+            <source>select all</source>
+            <translation>alles auswählen</translation>
+        </message>
+        <message>
+            <source>select the next word</source>
+            <translation>nächstes Wort auswählen</translation>
+        </message>
+        <message>
+            <source>select the previous word</source>
+            <translation>voriges Wort auswählen</translation>
+        </message>
+        <message>
+            <source>select to the end</source>
+            <translation>bis zum Ende auswählen</translation>
+        </message>
+        <message>
+            <source>select to the end of line</source>
+            <translation>bis zum Zeilenende auswählen</translation>
+        </message>
+        <message>
+            <source>select to the start</source>
+            <translation>bis zum Anfang auswählen</translation>
+        </message>
+        <message>
+            <source>select to the start of line</source>
+            <translation>bis zum Zeilenanfang auswählen</translation>
+        </message>
+        <message>
+            <source>send (or a new line)</source>
+            <translation>Senden (oder eine neue Zeile)</translation>
+        </message>
+        <message>
             <source>send / new line</source>
             <translation>senden / neue Zeile</translation>
+        </message>
+        <message>
+            <source>send, with Ctrl+Enter as the send key</source>
+            <translation>Senden, mit Strg+Eingabe als Sendetaste</translation>
         </message>
         <message>
             <source>settings</source>
@@ -1367,8 +1545,40 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>alle Tastenkürzel zeigen</translation>
         </message>
         <message>
+            <source>smaller text</source>
+            <translation>kleinere Schrift</translation>
+        </message>
+        <message>
+            <source>start of line</source>
+            <translation>Zeilenanfang</translation>
+        </message>
+        <message>
+            <source>start of the text</source>
+            <translation>Textanfang</translation>
+        </message>
+        <message>
             <source>stop the reply being generated</source>
             <translation>die entstehende Antwort anhalten</translation>
+        </message>
+        <message>
+            <source>undo</source>
+            <translation>Rückgängig</translation>
+        </message>
+        <message>
+            <source>{key} is set for both “{other}” and “{action}”.</source>
+            <translation>{key} ist sowohl für „{other}“ als auch für „{action}“ gesetzt.</translation>
+        </message>
+        <message>
+            <source>{key} is {use} in the composer and the search box: pick another key for “{action}”.</source>
+            <translation>{key} ist im Eingabefeld und im Suchfeld belegt ({use}): Wähle eine andere Taste für „{action}“.</translation>
+        </message>
+        <message>
+            <source>{key} is {use}: pick another key for “{action}”.</source>
+            <translation>{key} ist belegt ({use}): Wähle eine andere Taste für „{action}“.</translation>
+        </message>
+        <message>
+            <source>{key} types a character: pick another key for “{action}”.</source>
+            <translation>{key} tippt ein Zeichen: Wähle eine andere Taste für „{action}“.</translation>
         </message>
     </context>
     <context>
