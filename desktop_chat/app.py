@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
     from desktop_chat.ui.language import chosen_language, install_language
     from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.markdown import warm_up_lexers
     from desktop_chat.ui.plain_text import show_plain_message
     from desktop_chat.ui.single_instance import ACTIVATE, QUICK_ASK, SingleInstance, bring_forward
     from desktop_chat.ui.tray import install_tray
@@ -201,10 +202,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick_ask:
             intent.set_result(None)
         instance.quick_ask_requested.connect(lambda: intent.done() or intent.set_result(None))
-        first_intent = FirstIntent(  # noqa: F841 - held while the app runs
-            window.composer.edit,
+        about_to_ask = FirstIntent(  # noqa: F841 - held while the app runs
             [window.model_picker],
             lambda: intent.done() or intent.set_result(None),
+            typed_into=window.composer.edit,
+        )
+        # The parsers and lexers a session's first render needs, built before the click on it.
+        about_to_read = FirstIntent(  # noqa: F841 - held while the app runs
+            [window.sessions.list.viewport(), window.transcript.viewport()], warm_up_lexers
         )
         warming = asyncio.ensure_future(
             _warm_up_for_the_first_reply(intent, service, window, workers)

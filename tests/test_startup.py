@@ -3,9 +3,10 @@
 The real `desktop_chat.app.main` runs in a child process (offscreen, and on xcb in the
 real-window pass) with a watcher that notes,
 at the window's first paint, which heavy modules are loaded and whether the store is open yet;
-then, once the sessions are listed, that the idle window still has not loaded the SDK; then it
-types a letter and waits, sending nothing, for the Groq client to be warmed up ahead of the
-first reply.
+then, once the sessions are listed, that the idle window still has not loaded the SDK or the
+Markdown parsers; that the pointer coming over the session list builds the parsers and lexers
+(not the SDK); then it types a letter and waits, sending nothing, for the Groq client to be
+warmed up ahead of the first reply.
 """
 
 from __future__ import annotations
@@ -55,9 +56,19 @@ def poll():
     if listed and "idle" not in seen:
         seen["idle"] = {"since": time.monotonic()}
     idle = seen.get("idle")
-    if idle is not None and "typed" not in seen and time.monotonic() - idle["since"] > 1.5:
-        # Start-up is over and nobody typed: the SDK is still not loaded. Now type a letter.
+    if idle is not None and "hovered" not in seen and time.monotonic() - idle["since"] > 1.5:
+        # Start-up is over and nobody came near: the SDK and the parsers are still not loaded.
+        # Now the pointer comes over the session list.
         idle["loaded"] = [m for m in HEAVY if m in sys.modules]
+        seen["hovered"] = {}
+        QApplication.sendEvent(window.sessions.list.viewport(), QEvent(QEvent.Type.Enter))
+    from desktop_chat.ui import markdown
+    hovered = seen.get("hovered")
+    if hovered is not None and "typed" not in seen and markdown.lexer_for.cache_info().currsize:
+        # The parsers and lexers are built (in the background) before any click: now type.
+        markdown.warm_up_lexers().join()
+        hovered["loaded"] = [m for m in HEAVY if m in sys.modules]
+        hovered["parsers"] = markdown._parser.cache_info().currsize
         seen["typed"] = True
         window.composer.edit.insertPlainText("H")
     if warmed and "typed" not in seen:
@@ -133,6 +144,8 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
     assert seen["store_after"] == "SQLiteStore"
     assert seen["sessions_listed"] == 30
     assert seen["idle"]["loaded"] == [] and "warmed_before_typing" not in seen
+    # The pointer over the session list builds the Markdown parsers and lexers, not the SDK.
+    assert seen["hovered"] == {"loaded": ["markdown_it", "pygments"], "parsers": 2}
     assert seen["warmed"] is True
     # The warm-up sends nothing (the window itself asks for the model list at start).
     assert [r["path"] for r in groq_server.request_log] in ([], ["/openai/v1/models"])

@@ -107,11 +107,14 @@ def test_a_rate_limit_counts_down_and_retries_once_by_itself(app, qtbot, groq_se
     app.send_and_wait("Hello?")
     failed_at = time.monotonic()
     error = app.last(Role.ERROR)
-    assert "Retrying in 2 seconds" in error.text and "Retrying in 2 seconds" in status(app)
-    qtbot.waitUntil(lambda: "Retrying in 1 second." in status(app), timeout=3_000)
-    assert "Retrying in 1 second" in error.text  # the bubble counts too
+    assert "retrying in 2 s" in error.text and "Rate limited — retrying in 2 s" in status(app)
+    assert app.window.replies.retry_countdown.cancel_button.isVisible()
+    assert "0 requests left" in app.window.reply_extras.usage_label.text()  # from the 429
+    qtbot.waitUntil(lambda: "retrying in 1 s." in status(app), timeout=3_000)
+    assert "retrying in 1 s" in error.text  # the bubble counts too
     qtbot.waitUntil(lambda: len(groq_server.requests) == 2, timeout=5_000)
     assert time.monotonic() - failed_at >= 1.5  # it waited as Groq asked
+    assert not app.window.replies.retry_countdown.cancel_button.isVisible()
     app.wait_idle()
     assert app.last(Role.ERROR) is None
     assert app.last(Role.ASSISTANT).text == groq_server.reply_text
@@ -139,6 +142,18 @@ def test_esc_cancels_the_automatic_retry(app, qtbot, groq_server) -> None:
     assert not app.window.replies.retry_countdown.active
     qtbot.wait(1_800)
     assert len(groq_server.requests) == 1
+
+
+def test_the_cancel_button_stops_the_retry_and_keeps_what_was_typed(app, qtbot, groq_server):
+    groq_server.fail_next("429", retry_after=1)
+    app.send_and_wait("Hello?")
+    app.composer.setPlainText("half a thought")
+    app.window.replies.retry_countdown.start(app.last(Role.ERROR), 1)  # typing cancelled the first
+    qtbot.mouseClick(app.window.replies.retry_countdown.cancel_button, Qt.MouseButton.LeftButton)
+    assert not app.window.replies.retry_countdown.active
+    qtbot.wait(1_500)
+    assert len(groq_server.requests) == 1
+    assert app.composer.toPlainText() == "half a thought"
 
 
 def test_a_second_rate_limit_is_left_to_the_user(app, qtbot, groq_server) -> None:

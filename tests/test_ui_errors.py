@@ -37,7 +37,7 @@ def click_retry(app: ChatApp, qtbot) -> None:
     ("mode", "options", "words"),
     [
         ("401", {}, "rejected the API key"),
-        ("429", {"retry_after": 7}, "7 seconds"),
+        ("429", {"retry_after": 7}, "retrying in 7 s"),
         ("500", {}, "having trouble"),
         ("503", {}, "having trouble"),
     ],

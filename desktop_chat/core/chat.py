@@ -31,12 +31,14 @@ from desktop_chat.core.memory import (
     build_prompt,
     history_before,
 )
+from desktop_chat.core.prices import reply_cost
 from desktop_chat.i18n import number, translatable, translate
 from desktop_chat.llm.base import (
     ChatMessage,
     LLMClient,
     LLMError,
     LLMErrorKind,
+    ReasoningPiece,
     StreamResult,
 )
 from desktop_chat.models import (
@@ -74,6 +76,8 @@ class ReplyOutcome:
     reply_event: Event | None
     error: LLMError | None = None
     first_in_session: bool = False
+    # What the stream reported beside the text (rate limits, sources), for the window
+    result: StreamResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -589,15 +593,17 @@ class ChatService:
         else:
             reply = Event(session_id, EventType.AI_RESPONSE, {}, parent_id=user_event.event_id)
         parts: list[str] = [continuing.text] if continuing is not None and continuing.text else []
+        # The model's thinking: kept in the payload apart from the text, never sent back.
+        thinking: list[str] = [continuing.payload.get("reasoning") or ""] if continuing else []
         stored = continuing is not None
-        already = saved_pieces = len(parts)  # how many of `parts` the stored row holds
+        already = saved_pieces = len(parts) + len(thinking)  # what the stored row holds
         result = StreamResult()
         save_lock = asyncio.Lock()  # the timer and the stream never write the row at once
 
         async def save(payload: dict[str, Any]) -> None:
             nonlocal stored, saved_pieces
             async with save_lock:
-                pieces = len(parts)
+                pieces = len(parts) + len(thinking)
                 reply.payload = payload
                 if stored:
                     await self.store.update_event_payload(reply.event_id, payload)
@@ -610,11 +616,20 @@ class ChatService:
         for key in ("interrupted", "error"):
             base.pop(key, None)
 
+        def outcome_parts() -> dict[str, Any]:
+            extra: dict[str, Any] = {}
+            if "".join(thinking):
+                extra["reasoning"] = "".join(thinking)
+            if result.sources:
+                extra["sources"] = result.sources
+            return extra
+
         def partial(error: str) -> dict[str, Any]:
             return {
                 **base,
                 "text": "".join(parts),
-                "model": llm.model,
+                "model": result.model or llm.model,
+                **outcome_parts(),
                 "interrupted": True,
                 "error": error,
             }
@@ -624,7 +639,7 @@ class ChatService:
             # so a stall (no new piece for seconds) or a crash loses at most one interval.
             while True:
                 await asyncio.sleep(self.settings.persist_interval)
-                if len(parts) != saved_pieces:
+                if len(parts) + len(thinking) != saved_pieces:
                     await save(partial(INCOMPLETE_ERROR))
 
         saver: asyncio.Task[None] | None = None
@@ -632,7 +647,7 @@ class ChatService:
             try:
                 async with contextlib.aclosing(llm.stream(messages, result)) as pieces:
                     async for piece in pieces:
-                        parts.append(piece)
+                        (thinking if isinstance(piece, ReasoningPiece) else parts).append(piece)
                         on_piece(piece)
                         if saver is None:  # the reply's row exists from its first piece on
                             await save(partial(INCOMPLETE_ERROR))
@@ -640,18 +655,20 @@ class ChatService:
             finally:
                 await _stop(saver)  # before the last save, so it never writes after it
         except LLMError as error:
-            if len(parts) > already:
+            if len(parts) + len(thinking) > already:
                 await save(partial(error.message))
-            return ReplyOutcome(user_event, reply if stored else None, error)
+            return ReplyOutcome(user_event, reply if stored else None, error, result=result)
         except asyncio.CancelledError:
-            if len(parts) > already:
+            if len(parts) + len(thinking) > already:
                 await save(partial(STOPPED_ERROR))
             raise
-        payload = {**base, "text": "".join(parts), "model": result.model or llm.model}
+        model = result.model or llm.model
+        payload = {**base, "text": "".join(parts), "model": model, **outcome_parts()}
         if result.usage:
             payload["usage"] = result.usage
+            payload["cost"] = reply_cost(model, result.usage)  # None: unknown, shown so
         await save(payload)
-        return ReplyOutcome(user_event, reply)
+        return ReplyOutcome(user_event, reply, result=result)
 
     async def auto_title(self, outcome: ReplyOutcome) -> str | None:
         """After a session's first reply, ask the model for a short title.

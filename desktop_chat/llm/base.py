@@ -26,6 +26,8 @@ class LLMError(Exception):
         self.kind = kind
         self.message = message
         self.retry_after = retry_after
+        # x-ratelimit-* of the refusing reply, when it had them (see StreamResult.rate_limits)
+        self.rate_limits: dict[str, int | str] = {}
 
 
 @dataclass
@@ -37,13 +39,29 @@ class ChatMessage:
         return {"role": self.role, "content": self.content}
 
 
+class ReasoningPiece(str):
+    """A piece of the model's reasoning ("thinking"), streamed before the answer. A `stream()`
+    yields these beside plain `str` pieces of the answer; they are kept apart from the answer
+    and never sent back to the model."""
+
+    __slots__ = ()
+
+
 @dataclass
 class StreamResult:
     """Filled in while a reply streams; complete once the stream has ended cleanly."""
 
     model: str = ""
+    # prompt/completion/total tokens, completion_time, and when sent cached_tokens and
+    # reasoning_tokens (flattened from the *_tokens_details objects)
     usage: dict[str, float] = field(default_factory=dict)
     finish_reason: str | None = None
+    # What the model's server-side tools searched and read (web search): a list of
+    # {"kind": "search", "query"} and {"kind": "page", "title", "url"} entries.
+    sources: list[dict[str, str]] = field(default_factory=list)
+    # From the reply's x-ratelimit-* headers: limit/remaining as ints, reset as Groq's text
+    # ("2m59.56s"), keyed e.g. "remaining_requests", "reset_tokens".
+    rate_limits: dict[str, int | str] = field(default_factory=dict)
 
 
 class LLMClient(Protocol):

@@ -38,7 +38,18 @@ from typing import TYPE_CHECKING, Any, cast
 from desktop_chat.i18n import translate
 from desktop_chat.settings import DEFAULT_MODEL
 
-from .base import ChatMessage, LLMError, LLMErrorKind, StreamResult
+from .base import ChatMessage, LLMError, LLMErrorKind, ReasoningPiece, StreamResult
+from .groq_wire import (
+    DEFAULT_SEARCH_MODEL,
+    ThinkSplitter,
+    merge_executed_tools,
+    quick_options,
+    rate_limits_from,
+    read_usage,
+    request_options,
+    sources_of,
+    without_think,
+)
 from .sse import SSEParser, next_noting_wait
 
 if TYPE_CHECKING:
@@ -49,7 +60,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-_USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens", "completion_time")
 _MAX_SERVER_MESSAGE = 300
 # The most text one reply may hold (characters). A hostile or broken server could otherwise
 # stream without end: 50 MB once used 2.1 GB and froze the window for seconds.
@@ -79,6 +89,10 @@ class GroqClient:
         self._api_key = (api_key or "").strip()
         self.model = model
         self.temperature = 0.7
+        # Request options the window sets from Settings and the composer (groq_wire.py):
+        self.reasoning_effort: str | None = None  # gpt-oss: "low" | "medium" | "high"
+        self.web_search = False  # the next replies search the web
+        self.search_model = DEFAULT_SEARCH_MODEL  # who searches for models without a tool
         self.base_url = base_url
         # Seconds a reply may go without text (keep-alive comments do not count) before it is
         # given up; also how long the server may take to answer at all.
@@ -141,18 +155,25 @@ class GroqClient:
         Closing the generator (`aclose()`, task cancellation) closes the HTTP stream.
         """
         self._check_key()
+        options = request_options(
+            self.model,
+            reasoning_effort=self.reasoning_effort,
+            web_search=self.web_search,
+            search_model=self.search_model,
+        )
         try:
             client = await self._client()
             # Entered by hand: its exit only closes the response, which the finally below does,
             # and failures of the request itself are mapped apart from failures in the body.
             response = await client.chat.completions.with_streaming_response.create(
-                model=self.model,
                 messages=_sdk_messages(messages),
                 temperature=self.temperature,
                 stream=True,
+                **options,
             ).__aenter__()
         except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             raise self._map_error(exc, in_stream=False) from None
+        result.rate_limits = rate_limits_from(response.headers)
         try:
             async for text in self._read_reply(response, result):
                 yield text
@@ -163,6 +184,8 @@ class GroqClient:
         loop = asyncio.get_running_loop()
         reads = response.iter_bytes().__aiter__()
         parser = SSEParser()
+        splitter: ThinkSplitter | None = ThinkSplitter()  # until the content shows no <think>
+        tools: dict[int, dict[str, Any]] = {}  # executed_tools by index
         chars = 0
         finished = done = False
         last_text = loop.time()
@@ -181,25 +204,29 @@ class GroqClient:
                 if event.data.startswith(b"[DONE]"):
                     done = True  # the end; without a finish_reason before it, a drop (below)
                     break
-                text, finish_reason = _read_chunk(self._decode(event, response), result)
+                delta, finish_reason = _read_chunk(self._decode(event, response), result)
                 if finish_reason:
                     result.finish_reason = finish_reason
                     finished = True
-                if text is None or text == "":
+                if not delta:
                     continue
-                if not isinstance(text, str):
-                    raise self._unreadable(f"{_kind_of(text)} where text belongs")
-                last_text = loop.time()
-                if chars + len(text) > self.max_reply_chars:
-                    if chars < self.max_reply_chars:
-                        yield text[: self.max_reply_chars - chars]
-                    raise LLMError(
-                        LLMErrorKind.TOO_LONG,
-                        f"The reply was stopped at {self.max_reply_chars:,} characters, the most "
-                        "one reply may hold. The text up to there is kept.",
-                    )
-                chars += len(text)
-                yield text
+                if "executed_tools" in delta:
+                    merge_executed_tools(tools, delta["executed_tools"])
+                    result.sources = sources_of(tools)
+                for text in self._pieces_of(delta, splitter):
+                    if splitter is not None and splitter.settled:
+                        splitter = None
+                    last_text = loop.time()
+                    if chars + len(text) > self.max_reply_chars:
+                        if chars < self.max_reply_chars:
+                            yield type(text)(text[: self.max_reply_chars - chars])
+                        raise LLMError(
+                            LLMErrorKind.TOO_LONG,
+                            f"The reply was stopped at {self.max_reply_chars:,} characters, the "
+                            "most one reply may hold. The text up to there is kept.",
+                        )
+                    chars += len(text)
+                    yield text
             if loop.time() - last_text >= self.stall_timeout:
                 # Bytes keep coming (keep-alive comments, empty chunks) but no text. Checked as
                 # bytes arrive, so at most one keep-alive late; silence is httpx's read timeout.
@@ -211,6 +238,9 @@ class GroqClient:
             if pause and not done:
                 await asyncio.sleep(READ_INTERVAL)
 
+        if splitter is not None:
+            for text in splitter.flush():
+                yield text
         if done:
             await _read_to_the_end(reads)
         if not finished:
@@ -223,6 +253,21 @@ class GroqClient:
                     "GroqClient", "The connection to Groq was lost before the reply finished."
                 ),
             )
+
+    def _pieces_of(self, delta: dict[str, Any], splitter: ThinkSplitter | None) -> list[str]:
+        """One delta's reasoning (as ReasoningPiece) and answer text, in that order."""
+        pieces: list[str] = []
+        reasoning = delta.get("reasoning")
+        if reasoning is not None and reasoning != "":
+            if not isinstance(reasoning, str):
+                raise self._unreadable(f"{_kind_of(reasoning)} where reasoning belongs")
+            pieces.append(ReasoningPiece(reasoning))
+        text = delta.get("content")
+        if text is not None and text != "":
+            if not isinstance(text, str):
+                raise self._unreadable(f"{_kind_of(text)} where text belongs")
+            pieces += splitter.feed(text) if splitter is not None else [text]
+        return pieces
 
     def _decode(self, event: Any, response: Any) -> dict[str, Any]:
         """One event's chunk. Raises LLMError for an error event or one that is not a chunk."""
@@ -263,12 +308,13 @@ class GroqClient:
                 messages=_sdk_messages(messages),
                 max_tokens=max_tokens,
                 stream=False,
+                **quick_options(self.model),
             )
         except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             raise self._map_error(exc, in_stream=False) from None
         if not response.choices:
             return ""
-        return response.choices[0].message.content or ""
+        return without_think(response.choices[0].message.content or "")
 
     async def models(self) -> list[str]:
         self._check_key()
@@ -334,7 +380,9 @@ class GroqClient:
         kind = LLMErrorKind
         # Order matters: APITimeoutError is an APIConnectionError; the status errors are APIErrors.
         if isinstance(exc, groq.APIStatusError):
-            return self._from_status(exc)
+            error = self._from_status(exc)
+            error.rate_limits = rate_limits_from(exc.response.headers)  # a 429: all used up
+            return error
         if isinstance(exc, groq.APITimeoutError):
             if isinstance(exc.__cause__, httpx.ConnectTimeout):
                 return LLMError(
@@ -511,31 +559,27 @@ def _kind_of(value: object) -> str:
     return "something else"
 
 
-def _read_chunk(chunk: dict[str, Any], result: StreamResult) -> tuple[Any, str | None]:
-    """(delta.content as sent, finish_reason) of one chunk; model and usage go to `result`."""
+def _read_chunk(
+    chunk: dict[str, Any], result: StreamResult
+) -> tuple[dict[str, Any] | None, str | None]:
+    """(the delta as sent, finish_reason) of one chunk; model and usage go to `result`."""
     model = chunk.get("model")
     if model and isinstance(model, str):
         result.model = model
-    x_groq = chunk.get("x_groq")
-    usage = x_groq.get("usage") if isinstance(x_groq, dict) else None
-    if usage is None:
-        usage = chunk.get("usage")  # OpenAI-style stream_options usage
-    if isinstance(usage, dict):
-        numbers = {
-            key: usage[key]
-            for key in _USAGE_KEYS
-            if isinstance(usage.get(key), (int, float)) and not isinstance(usage[key], bool)
-        }
-        if numbers:
-            result.usage = numbers
+    if "x_groq" in chunk or "usage" in chunk:
+        usage = read_usage(chunk)
+        if usage:
+            result.usage = usage
     choices = chunk.get("choices")
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
         return None, None
     choice = choices[0]
     finish_reason = choice.get("finish_reason")
     delta = choice.get("delta")
-    text = delta.get("content") if isinstance(delta, dict) else None
-    return text, finish_reason if isinstance(finish_reason, str) else None
+    return (
+        delta if isinstance(delta, dict) else None,
+        finish_reason if isinstance(finish_reason, str) else None,
+    )
 
 
 def _server_message(body: object) -> str | None:

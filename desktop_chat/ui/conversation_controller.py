@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.core.chat import DeletedMessage, MessageRejected, check_message
 from desktop_chat.i18n import translatable
+from desktop_chat.llm.base import ReasoningPiece
 from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import MessageItem, Role
 from desktop_chat.ui.transcript_pages import PAGE_ROWS, OlderPages, show_page
@@ -253,6 +254,8 @@ class ConversationController:
         old = self._model.take_from(row)[0]  # streamed again below: what it had, then the rest
 
         async def run(on_piece):
+            if old.reasoning:  # its Thinking section stays, folded once the text comes
+                on_piece(ReasoningPiece(old.reasoning))
             on_piece(old.text)  # the service passes on only the new text
             return await window.service.continue_reply(session_id, on_piece, event_id=event_id)
 

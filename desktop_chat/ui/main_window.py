@@ -54,6 +54,7 @@ from desktop_chat.ui.reply_controller import (
     reply_announcement,
     usage_line,
 )
+from desktop_chat.ui.reply_extras import ReplyExtras
 from desktop_chat.ui.session_actions import SessionActions, export_file_name
 from desktop_chat.ui.session_controller import SessionController
 from desktop_chat.ui.session_panel import SessionPanel
@@ -183,6 +184,7 @@ class MainWindow(QMainWindow):
         self.composer.add_status_widget(self.change_key_button)
         self.model_picker = build_model_picker(self.composer, self.preferences.model)
         self.composer.add_status_widget(self.model_picker)
+        self.reply_extras = ReplyExtras(self)  # web search toggle, session usage, sources
         self.palette = CommandPalette(self.theme, self)
 
     def _lay_out(self) -> None:
@@ -221,6 +223,7 @@ class MainWindow(QMainWindow):
             self.composer.send_button,
             self.composer.stop_button,
             self.model_picker,
+            self.reply_extras.web_search,
         ]
         for before, after in itertools.pairwise(tab_chain):
             QWidget.setTabOrder(before, after)
@@ -265,6 +268,8 @@ class MainWindow(QMainWindow):
             "show_shortcuts": keyboard.show_overlay,
             "toggle_sidebar": state.toggle_sidebar,
             "command_palette": keyboard.command_palette,
+            "toggle_web_search": self.reply_extras.web_search.toggle,
+            "toggle_thinking": self.reply_extras.toggle_last_thinking,
             "quit": self.quit,
         }
 

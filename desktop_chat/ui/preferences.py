@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop_chat.core.memory import DEFAULT_SYSTEM_PROMPT
+from desktop_chat.llm.groq_wire import DEFAULT_SEARCH_MODEL, REASONING_EFFORTS, SEARCH_MODELS
 from desktop_chat.settings import DEFAULT_MODEL
 from desktop_chat.ui.shortcuts import Bindings, normal, rebindable
 
@@ -27,6 +28,8 @@ class Preferences:
     font_size: float = 10.5
     send_key: str = "enter"
     keep_in_tray: bool = False  # closing the window hides it to the tray; Quit quits
+    reasoning_effort: str = "medium"  # gpt-oss models: how long they think
+    search_model: str = DEFAULT_SEARCH_MODEL  # who answers a message sent with web search
     language: str = "system"  # ui/language.py reads it at start-up (LANGUAGE_CHOICES)
 
     @classmethod
@@ -59,6 +62,10 @@ class Preferences:
             self.theme = "system"
         if self.send_key not in SEND_KEYS:
             self.send_key = "enter"
+        if self.reasoning_effort not in REASONING_EFFORTS:
+            self.reasoning_effort = "medium"
+        if self.search_model not in SEARCH_MODELS:
+            self.search_model = DEFAULT_SEARCH_MODEL
         if self.language not in ("system", "en", "de"):  # ui/language.py's LANGUAGE_CHOICES
             self.language = "system"
 

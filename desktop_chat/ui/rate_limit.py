@@ -1,5 +1,6 @@
-"""A rate limit's "try again in N seconds", counted down in the error bubble and the status line;
-at zero the reply is asked for once more by itself, unless the user has moved on meanwhile."""
+"""A rate limit's "try again in N seconds", counted down in the error bubble and the status line
+("Rate limited — retrying in 12 s"); at zero the reply is asked for once more by itself, unless
+the user has moved on meanwhile (typed, pressed Esc or the status row's Cancel)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QPushButton
 
 from desktop_chat.ui.transcript import MessageItem
 
@@ -30,6 +32,11 @@ class RetryCountdown(QObject):
         model.rowsRemoved.connect(self._check_item)
         model.modelReset.connect(self._check_item)
         window.composer.edit.textChanged.connect(self._typed)
+        self.cancel_button = QPushButton("Cancel retry", window.composer)
+        self.cancel_button.setAccessibleName("Cancel the automatic retry")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(lambda: self.cancel())
+        window.composer.add_status_action(self.cancel_button)
 
     @property
     def active(self) -> bool:
@@ -41,6 +48,7 @@ class RetryCountdown(QObject):
         self.remaining = max(1, math.ceil(seconds))
         self._typed_text = self.window.composer.edit.toPlainText()
         self.timer.start()
+        self.cancel_button.show()
         self._show()
 
     def cancel(self, quietly: bool = False) -> None:
@@ -48,15 +56,18 @@ class RetryCountdown(QObject):
             return
         item, self.item = self.item, None
         self.timer.stop()
+        self.cancel_button.hide()
         if item in self.window.transcript_model.items:
             self._set_text(item, f"{RATE_LIMITED} Press Retry (Ctrl+R) when you are ready.")
         if not quietly:
             self.window.show_status("Automatic retry cancelled.")
 
     def _show(self) -> None:
-        seconds = f"{self.remaining} second{'s' if self.remaining != 1 else ''}"
-        self._set_text(self.item, f"{RATE_LIMITED} Retrying in {seconds}…")
-        self.window.show_status(f"Retrying in {seconds}. Type or press Esc to cancel.")
+        seconds = f"{self.remaining} s"
+        self._set_text(self.item, f"{RATE_LIMITED[:-1]} — retrying in {seconds}…")
+        self.window.show_status(
+            f"Rate limited — retrying in {seconds}. Type or press Esc to cancel."
+        )
 
     def _set_text(self, item: MessageItem, text: str) -> None:
         item.text = text
@@ -73,6 +84,7 @@ class RetryCountdown(QObject):
             self._show()
             return
         self.timer.stop()
+        self.cancel_button.hide()
         self.item = None
         if self.window.busy:
             return

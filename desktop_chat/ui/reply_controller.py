@@ -17,6 +17,7 @@ from desktop_chat.i18n import translatable
 from desktop_chat.llm.base import LLMError, LLMErrorKind
 from desktop_chat.ui.language import number
 from desktop_chat.ui.rate_limit import RetryCountdown
+from desktop_chat.ui.reply_extras import usage_suffix
 from desktop_chat.ui.transcript import MessageItem, Role, StreamRenderer, TranscriptModel
 
 translate = QCoreApplication.translate
@@ -251,7 +252,8 @@ class ReplyController:
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
             streamed = time.monotonic() - first_token_at if first_token_at is not None else 0.0
-            window.show_status(usage_line(outcome, streamed))
+            window.show_status(usage_line(outcome, streamed) + usage_suffix(outcome))
+            window.reply_extras.reply_done(item, outcome)
             self.finished = True
             window.reply_finished.emit(item.text)
             # A screen reader stays on the composer while the reply streams: tell it the end.
@@ -272,6 +274,7 @@ class ReplyController:
         )
         model.append(error_item)
         window.transcript.follow_bottom()
+        window.reply_extras.usage_label.set_limits(error.rate_limits)  # "0 requests left"
         self._explain_error(error, error_item)
         return outcome
 

@@ -82,6 +82,7 @@ class SettingsController:
         self.service.settings.memory_turns = preferences.memory_turns
         self.service.settings.system_prompt = preferences.system_prompt
         self.service.apply_choices(preferences.model, preferences.temperature)
+        window.reply_extras.apply_options()  # reasoning effort, web search
         theme = THEMES[preferences.resolved_theme()]
         if window.model_picker.currentText() != preferences.model:
             self._show_model(preferences.model)
@@ -287,6 +288,7 @@ class SettingsController:
     def use_key(self, key: str) -> None:
         window = self.window
         previous = self.service.use_llm(window.make_llm(key))
+        window.reply_extras.apply_options()
         self._key_rejected = False
         window.change_key_button.hide()
         if previous is not None:

@@ -28,6 +28,7 @@ from desktop_chat.i18n import translatable
 from desktop_chat.ui.keyboard_settings import KeyboardPage
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
+from desktop_chat.ui.reasoning_settings import reasoning_combos, reasoning_rows
 from desktop_chat.ui.shortcuts import Bindings
 
 translate = QCoreApplication.translate
@@ -82,6 +83,7 @@ class SettingsDialog(QDialog):
         self.model.addItem(preferences.model)
         self.model.setCurrentText(preferences.model)
         self.models_note = _hint(translate("Settings", "Loading Groq's model list…"), self)
+        self.reasoning_effort, self.search_model = reasoning_combos(self, preferences)
 
         self.temperature = QDoubleSpinBox(self)
         self.temperature.setAccessibleName(translate("Settings", "Temperature"))
@@ -218,6 +220,7 @@ class SettingsDialog(QDialog):
                         translate("Settings", "Lower is more focused, higher more varied."), self
                     ),
                 ),
+                *reasoning_rows(self, self.reasoning_effort, self.search_model),
                 (translate("Settings", "Memory"), self.memory_turns),
                 (
                     "",
@@ -378,6 +381,8 @@ class SettingsDialog(QDialog):
             font_size=self.font_size.value(),
             send_key=self.send_key.currentData(),
             keep_in_tray=self.keep_in_tray.isChecked(),
+            reasoning_effort=self.reasoning_effort.currentData(),
+            search_model=self.search_model.currentData(),
             language=self.language.currentData(),
         )
         preferences.clamp()

@@ -33,6 +33,11 @@ class Shortcut:
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
+    # In the command palette, Settings → Keyboard and the Web button's tooltip; not in the
+    # Ctrl+/ sheet (no label), which must fit 1100x760 without scrolling. First in the table,
+    # so the sheet counts them in no labelled row's group (shown_rows).
+    Shortcut("toggle_web_search", ("Alt+W",), "", "search the web on / off"),
+    Shortcut("toggle_thinking", ("Alt+T",), "", "show / hide the last reply's thinking"),
     Shortcut("", (), "Enter / Shift+Enter", "send / new line"),
     Shortcut("stop_reply", ("Esc",), "Esc", "stop the reply being generated"),
     Shortcut("new_session", ("Ctrl+N",), "Ctrl+N", "new session"),

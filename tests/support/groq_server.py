@@ -36,6 +36,9 @@ Scripting:
                   with kw `raw` (bytes), that event's data is `raw` instead of a chunk
 - `hold_after(n)` holds the next streamed reply after n content tokens until the returned
   event is set (its `.reached` event tells the test the server got there).
+- Reasoning deltas, web search `executed_tools`, cached tokens and x-ratelimit-* headers:
+  tests/support/groq_extras.py (`reasoning_text`, `search_pages`, `limit_requests`,
+  `limit_tokens` script them).
 - `streamed` lists every content token written to a client as (time.monotonic(), token), across
   all requests; `wait_for_tokens(n)` blocks until n were written (e.g. to kill a client mid-reply).
 """
@@ -55,6 +58,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import groq_extras
+
 DEFAULT_API_KEY = "gsk_test_key_123"
 DEFAULT_REPLY = "Hello! I am a fake Groq model. How can I help you today?"
 DEFAULT_MODELS = [
@@ -62,6 +67,9 @@ DEFAULT_MODELS = [
     "llama-3.3-70b-versatile",
     "openai/gpt-oss-20b",
     "openai/gpt-oss-120b",
+    "qwen/qwen3-32b",
+    "groq/compound",
+    "groq/compound-mini",
 ]
 STREAM_MODES = {"drop", "stall", "truncate", "error_event", "keepalive", "endless", "bad_content"}
 
@@ -143,7 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("x-request-id", f"req_{uuid.uuid4().hex[:26]}")
-        for name, value in (headers or {}).items():
+        limits = groq_extras.rate_limit_headers(self.fake, exhausted=status == 429)
+        for name, value in {**limits, **(headers or {})}.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
@@ -239,7 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_error(
                 400, "We could not parse the JSON body of your request.", "invalid_request_error"
             )
-        problem = _validate(body)
+        problem = _validate(body) or groq_extras.validate(body)
         if problem:
             return self._send_error(400, problem, "invalid_request_error")
         model = body["model"]
@@ -264,6 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
                 text = self.fake._reply(body)
             except Exception as exc:  # noqa: BLE001 - a broken reply_for: make it visible, not a hang
                 return self._send_error(500, f"reply_for failed: {exc!r}", "internal_server_error")
+            with self.fake._cond:  # an accepted request counts at once, as Groq's headers do
+                self.fake.limit_requests_used += 1
             if body.get("stream"):
                 self._stream(body, text, mode, opts)
             else:
@@ -304,9 +315,20 @@ class _Handler(BaseHTTPRequestHandler):
         message = opts.get("message") or "Bad request"
         return self._send_error(status, message, "invalid_request_error", None, headers)
 
-    def _usage(self, body: dict[str, Any], n_tokens: int, elapsed: float) -> dict[str, Any]:
-        prompt = sum(len(split_tokens(str(m.get("content") or ""))) + 4 for m in body["messages"])
+    def _usage(
+        self, body: dict[str, Any], n_tokens: int, elapsed: float, reasoning_tokens: int = 0
+    ) -> dict[str, Any]:
+        def count(m: dict[str, Any]) -> int:
+            return len(split_tokens(str(m.get("content") or ""))) + 4
+
+        prompt = sum(count(m) for m in body["messages"])
+        cached = groq_extras.cached_tokens(self.fake, body, count)
+        with self.fake._cond:
+            self.fake.limit_tokens_used += prompt + n_tokens + reasoning_tokens
+        n_tokens += reasoning_tokens
         return {
+            "prompt_tokens_details": {"cached_tokens": cached},
+            "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},
             "queue_time": 0.0001,
             "prompt_tokens": prompt,
             "prompt_time": 0.002,
@@ -329,6 +351,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake._wait_unstall()
         tokens, finish = self._limit(body, split_tokens(text))
         rid = f"chatcmpl-{uuid.uuid4()}"
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(tokens)}
+        delivery = groq_extras.reasoning_delivery(body)  # as in a stream, in one message
+        if delivery == "field":
+            message["reasoning"] = groq_extras.reasoning_text(self.fake, body)
+        elif delivery == "think":
+            thought = groq_extras.reasoning_text(self.fake, body)
+            message["content"] = f"<think>{thought}</think>\n\n{message['content']}"
         self._send_json(
             200,
             {
@@ -339,7 +368,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "choices": [
                     {
                         "index": 0,
-                        "message": {"role": "assistant", "content": "".join(tokens)},
+                        "message": message,
                         "logprobs": None,
                         "finish_reason": finish,
                     }
@@ -381,11 +410,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("x-request-id", xid)
+        for name, value in groq_extras.rate_limit_headers(fake).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.flush()
 
         started = time.monotonic()
         self._event(chunk({"role": "assistant", "content": ""}, x_groq={"id": xid}))
+        reasoning_tokens, tokens = self._stream_extras(body, tokens, chunk)
         sent = 0
         if hold is not None and hold.after == 0:
             hold.reached.set()
@@ -417,11 +449,38 @@ class _Handler(BaseHTTPRequestHandler):
         elif mode in STREAM_MODES:  # `after` >= number of tokens: fault right before the end
             return self._fault_mid_stream(mode, opts, tokens, chunk)
         elapsed = time.monotonic() - started
-        usage = self._usage(body, sent, elapsed)
+        usage = self._usage(body, sent, elapsed, reasoning_tokens)
         self._event(chunk({}, finish, x_groq={"id": xid, "usage": usage}))
         self._event("[DONE]")
         self._end_chunked()
         fake._outcome("completed")
+
+    def _stream_extras(
+        self, body: dict[str, Any], tokens: list[str], chunk: Callable[..., dict[str, Any]]
+    ) -> tuple[int, list[str]]:
+        """Before the answer: reasoning deltas and the web search's executed_tools (see
+        groq_extras). Returns the reasoning tokens sent and the content tokens to send (with
+        a <think> block in front for the raw reasoning format)."""
+        fake = self.fake
+        delivery = groq_extras.reasoning_delivery(body)
+        thinking = (
+            split_tokens(groq_extras.reasoning_text(fake, body)) if delivery != "none" else []
+        )
+        tools = groq_extras.executed_tools(fake, body) if groq_extras.searches(body) else []
+        if tools:
+            self._event(chunk({"executed_tools": [tools[0]]}))
+        if delivery == "field":
+            for i, token in enumerate(thinking):
+                tps = fake.tokens_per_second
+                if tps and i and fake._stopping.wait(1.0 / tps):
+                    raise _ClientGone
+                self._event(chunk({"reasoning": token}))
+        if tools:
+            self._event(chunk({"executed_tools": [tools[1]]}))
+        if delivery == "think":
+            tokens = ["<think>", *thinking, "</think>", "\n\n", *tokens]
+            return 0, tokens
+        return len(thinking), tokens
 
     def _bad_chunk(self, opts: dict[str, Any], chunk: Callable[..., dict[str, Any]]) -> None:
         if "raw" in opts:
@@ -535,6 +594,15 @@ class FakeGroqServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.errors = 0
+        # Reasoning and web search (groq_extras): None = made from the request
+        self.reasoning_text: str | None = None
+        self.search_pages: list[dict[str, Any]] | None = None
+        # x-ratelimit-* headers count down from these, one request and its tokens per reply
+        self.limit_requests = 1000
+        self.limit_tokens = 6000
+        self.limit_requests_used = 0
+        self.limit_tokens_used = 0
+        self._last_prompts: dict[str, list[Any]] = {}  # per model, for cached_tokens
 
     # -------------------------------------------------------------- lifecycle
 

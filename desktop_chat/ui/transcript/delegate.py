@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui import reasoning_view, sources_view
 from desktop_chat.ui.code_boxes import CODE_PADDING, paint_boxes
 from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
 from desktop_chat.ui.message_document import Role
@@ -138,6 +139,9 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
         if item.streaming and not item.text:
             self._paint_typing(painter, bubble, item.typing_phase)
+        reasoning_view.paint(painter, self, item, option.rect, self._exposed(painter, option))
+        sources_top = bubble.bottom() + 1 + self._lines_height(item)
+        sources_view.paint(painter, self, item, option.rect, sources_top)
 
         document = self.document_for(item)
         painter.translate(bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING)
@@ -264,6 +268,16 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         if item is None or event.type() != QEvent.Type.MouseButtonRelease:
             return super().editorEvent(event, model, option, index)
         position = event.position().toPoint()
+        if reasoning_view.header_rect(self, item, option.rect).contains(position):
+            self.toggle_thinking(item, index)
+            return True
+        bubble, _ = self._layout(item, option.rect)
+        source = sources_view.link_at(
+            self, item, option.rect, bubble.bottom() + 1 + self._lines_height(item), position
+        )
+        if source is not None:
+            self.link_clicked.emit(*source)
+            return True
         if self.retry_rect(item, option.rect).contains(position):
             self.retry_clicked.emit()
             return True
@@ -295,3 +309,8 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
             self.link_clicked.emit(url, self.link_text_at(item, option.rect, position))
             return True
         return super().editorEvent(event, model, option, index)
+
+    def toggle_thinking(self, item: MessageItem, index: QModelIndex) -> None:
+        """Open or close a reply's Thinking section (a click on it, Enter or Alt+T)."""
+        reasoning_view.toggle(item)
+        self.sizeHintChanged.emit(index)

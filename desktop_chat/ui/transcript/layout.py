@@ -21,11 +21,13 @@ from PySide6.QtGui import QFont, QFontMetrics, QTextCursor
 from PySide6.QtWidgets import QWidget
 
 from desktop_chat.i18n import translatable
+from desktop_chat.ui import reasoning_view, sources_view
 from desktop_chat.ui.code_boxes import CODE_HEADER, CODE_PADDING
 from desktop_chat.ui.language import clock_time
 from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.theme import Theme
 from desktop_chat.ui.transcript.model import MessageItem
+from desktop_chat.ui.usage_view import reply_usage_text
 
 translate = QCoreApplication.translate
 
@@ -104,7 +106,8 @@ class MessageLayout:
             left = rect.right() - SIDE_MARGIN - width
         else:  # the assistant's column: replies, summaries and errors line up on the left
             left = rect.left() + SIDE_MARGIN
-        return QRect(left, rect.top() + ROW_SPACING, width, height), text_width
+        top = rect.top() + ROW_SPACING + reasoning_view.height(self, item, rect.width())
+        return QRect(left, top, width, height), text_width
 
     def _natural_width(self, item: MessageItem, limit: int) -> int:
         """The width the text takes unwrapped, for a snug bubble. A reply that is long, or holds
@@ -128,6 +131,11 @@ class MessageLayout:
         return width if width > 0 else 600
 
     def _footer_height(self, item: MessageItem) -> int:
+        """Room outside the bubble: the Thinking section above it, lines and sources below."""
+        extras = reasoning_view.height(self, item, self.row_width())
+        return self._lines_height(item) + extras + sources_view.height(self, item)
+
+    def _lines_height(self, item: MessageItem) -> int:
         lines = int(bool(item.note)) + int(self._has_action_line(item))
         return lines * (QFontMetrics(self.note_font).height() + 8)
 
@@ -185,7 +193,10 @@ class MessageLayout:
         if item.timestamp is None:
             return ""
         moment = clock_time(item.timestamp)
-        return f"{moment} · {item.model}" if item.model and item.role == Role.ASSISTANT else moment
+        if item.role != Role.ASSISTANT or not item.model:
+            return moment
+        usage = reply_usage_text(item.extras.get("usage") or {})  # tokens, cached, cost
+        return f"{moment} · {item.model}" + (f" · {usage}" if usage else "")
 
     def version_rects(
         self, item: MessageItem, rect: QRect, hovered: bool = True
@@ -253,6 +264,8 @@ class MessageLayout:
             item.retryable,
             item.streaming,
             item.min_height,
+            reasoning_view.key(item),
+            sources_view.key(item),
         )
         if key == item.size_key:
             return item.reported_height

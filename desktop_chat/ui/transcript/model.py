@@ -52,6 +52,10 @@ class MessageItem:
     typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
     document: MessageDocument | None = field(default=None, repr=False)
+    reasoning: str = ""  # the model's thinking (ui/reasoning_view.py), apart from the text
+    thinking_open: bool = False
+    sources: list[dict] = field(default_factory=list)  # web search (ui/sources_view.py)
+    extras: dict = field(default_factory=dict, repr=False)  # their layout caches and state
 
     @classmethod
     def from_event(cls, event: Event) -> MessageItem:
@@ -72,6 +76,9 @@ class MessageItem:
             )
             note = translate("Transcript", "Interrupted: {reason}").format(reason=reason)
         model = event.payload.get("model")
+        reasoning = event.payload.get("reasoning")
+        sources = event.payload.get("sources")
+        usage = {k: event.payload.get(k) for k in ("usage", "cost")}
         return cls(
             role=role,
             text=event.text,
@@ -79,6 +86,11 @@ class MessageItem:
             note=note,
             timestamp=event.timestamp,
             model=model if isinstance(model, str) else None,
+            reasoning=reasoning if isinstance(reasoning, str) else "",
+            sources=[s for s in sources if isinstance(s, dict)]
+            if isinstance(sources, list)
+            else [],
+            extras={"usage": usage} if usage["usage"] else {},
         )
 
     @property
@@ -104,7 +116,16 @@ class MessageItem:
             )
         if self.streaming:
             parts.append(translate("Transcript", "still replying"))
-        return ", ".join(parts) + f": {self.text}" + (f" ({self.note})" if self.note else "")
+        if self.reasoning:  # the Thinking section (ui/reasoning_view.py): say it is there
+            parts.append(
+                translate("Transcript", "thinking shown, Enter toggles")
+                if self.thinking_open
+                else translate("Transcript", "thinking hidden, Enter toggles")
+            )
+        text = f": {self.text}" + (f" ({self.note})" if self.note else "")
+        if self.sources:
+            text += " (" + translate("Transcript", "%n sources", None, len(self.sources)) + ")"
+        return ", ".join(parts) + text
 
 
 class TranscriptModel(QAbstractListModel):

@@ -9,6 +9,7 @@ import time
 from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtWidgets import QListView
 
+from desktop_chat.ui import reasoning_view
 from desktop_chat.ui.transcript.delegate import MessageDelegate
 from desktop_chat.ui.transcript.layout import BUBBLE_PADDING, ROW_SPACING
 from desktop_chat.ui.transcript.model import MessageItem, TranscriptModel
@@ -44,6 +45,7 @@ class StreamRenderer(QObject):
         self._painted_to = 0  # px: the text's height in the last repainted frame
         self._frame_cost = 0.0  # s of CPU the last flush took
         self._lexing = False  # a code block is being lexed between frames
+        self._thinking_changed = False  # reasoning came (or the answer began) since the flush
         item.streaming = True
         # Until the first words arrive the bubble shows the model is at work ("typing" dots).
         self._typing = QTimer(self)
@@ -67,12 +69,22 @@ class StreamRenderer(QObject):
         self.model.item_changed(self.item)
 
     def feed(self, piece: str) -> None:
-        self._pending.append(piece)
+        if reasoning_view.is_reasoning(piece):
+            reasoning_view.on_reasoning(self.item, piece)
+            self._thinking_changed = True
+        else:
+            if not self._pending and not self.item.text:
+                reasoning_view.on_answer_started(self.item)
+                self._thinking_changed = True
+            self._pending.append(piece)
         if not self._timer.isActive():
             self._timer.start()
 
     def flush(self) -> None:
         document = self.delegate.document_for(self.item)
+        if self._thinking_changed:
+            self._thinking_changed = False
+            self._resized()  # the section above the bubble grew, opened or closed
         if not self._pending and not document.highlight_pending:
             return
         started = time.thread_time()
@@ -150,6 +162,7 @@ class StreamRenderer(QObject):
             row.top()
             + self.view.verticalScrollBar().value()
             + ROW_SPACING
+            + reasoning_view.height(self.delegate, self.item, self.delegate.row_width())
             + int(height)
             + 2 * BUBBLE_PADDING
             + 2 * ROW_SPACING
@@ -176,6 +189,9 @@ class StreamRenderer(QObject):
         row = view.visualRect(index)
         text_bottom = int(self.delegate.document_for(self.item).size().height())
         painted_to, self._painted_to = max(self._painted_to, text_bottom), text_bottom
-        top = max(row.top(), row.top() + ROW_SPACING + BUBBLE_PADDING + int(changed_from) - 2)
-        bottom = min(row.bottom(), row.top() + ROW_SPACING + 2 * BUBBLE_PADDING + painted_to + 2)
+        # The bubble sits under the Thinking section (ui/reasoning_view.py), if any.
+        above = reasoning_view.height(self.delegate, self.item, self.delegate.row_width())
+        text_top = row.top() + ROW_SPACING + above
+        top = max(row.top(), text_top + BUBBLE_PADDING + int(changed_from) - 2)
+        bottom = min(row.bottom(), text_top + 2 * BUBBLE_PADDING + painted_to + 2)
         view.viewport().update(QRect(row.left(), top, row.width(), max(0, bottom - top + 1)))

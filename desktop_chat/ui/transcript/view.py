@@ -217,6 +217,10 @@ class TranscriptView(QListView):
             if text:
                 self._delegate().copy_requested.emit(text)
             return
+        current = self.currentIndex().data(ItemRole) if self.currentIndex().isValid() else None
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current and current.reasoning:
+            self._delegate().toggle_thinking(current, self.currentIndex())
+            return
         if event.matches(QKeySequence.StandardKey.SelectAll) and self._selected is not None:
             item = self._selected
             self.select_text(item, 0, item.document.characterCount() - 1)

@@ -1,0 +1,41 @@
+"""The composer's "Search the web" toggle, and the request options the window hands the client.
+
+On, the next messages go to a Groq compound system (Settings → Model: "Web search with"), or,
+from a gpt-oss model, use its browser_search tool (llm/groq_wire.py decides). It stays on until
+turned off; it is not remembered across starts, so a search is always the user's choice.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from desktop_chat.llm.groq_client import GroqClient
+from desktop_chat.llm.groq_wire import DEFAULT_SEARCH_MODEL, is_gpt_oss
+from desktop_chat.ui.preferences import Preferences
+
+LABEL = "Search the web"
+
+
+class WebSearchToggle(QPushButton):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Web", parent)
+        self.setObjectName("WebSearchToggle")
+        self.setCheckable(True)
+        self.setAccessibleName(LABEL)
+        self.setAccessibleDescription("When on, the next messages search the web first")
+        self.setToolTip(f"{LABEL} (Alt+W)")  # bound in ui/shortcuts.py
+
+
+def describe(model: str, search_model: str) -> str:
+    """What the toggle does for the next message, in words for the status line."""
+    if is_gpt_oss(model):
+        return f"Web search on: {model} uses its browser search tool."
+    return f"Web search on: the next messages go to {search_model or DEFAULT_SEARCH_MODEL}."
+
+
+def apply_request_options(llm: object, preferences: Preferences, web_search: bool) -> None:
+    """Reasoning effort, the search model and the toggle, onto the client (if it has them)."""
+    if isinstance(llm, GroqClient):  # other clients (tests' scripted ones) have no such options
+        llm.reasoning_effort = preferences.reasoning_effort
+        llm.search_model = preferences.search_model
+        llm.web_search = web_search
