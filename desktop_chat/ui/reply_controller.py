@@ -54,7 +54,9 @@ def usage_line(outcome: ReplyOutcome, streamed: float) -> str:
     if not completion:
         return ""
     seconds = streamed if streamed >= BURST_SECONDS else usage.get("completion_time") or streamed
-    parts = [translate("ReplyController", "%Ln tokens", None, completion)]  # %Ln: 1.204
+    # The count picks the plural form; the digits are the locale's (number()).
+    count = number(completion)
+    parts = [translate("ReplyController", "{count} tokens", None, completion).format(count=count)]
     if seconds > 0 and completion > 1:
         rate = number(completion / seconds)
         parts.append(translate("ReplyController", "{rate} tokens/s").format(rate=rate))

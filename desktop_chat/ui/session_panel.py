@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.models import MATCH_END, MATCH_START, SearchHit, Session
 from desktop_chat.ui.language import clock_time, short_date
+from desktop_chat.ui.language import number as locale_number
 from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.theme import Theme
 
@@ -285,7 +286,9 @@ class SearchResultModel(QAbstractListModel):
 def match_count_text(hit: SearchHit) -> str:
     if hit.event_id is None:
         return translate("SessionPanel", "title")
-    return translate("SessionPanel", "%Ln matches", None, hit.matches)
+    return translate("SessionPanel", "{count} matches", None, hit.matches).format(
+        count=locale_number(hit.matches)
+    )
 
 
 class RowPainter:

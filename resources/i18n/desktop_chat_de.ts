@@ -724,14 +724,69 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
-        <name>ReplyController</name>
-        <message numerus="yes">
-            <source>%Ln tokens</source>
-            <translation>
-                <numerusform>%Ln Token</numerusform>
-                <numerusform>%Ln Token</numerusform>
-            </translation>
+        <name>RateLimit</name>
+        <message>
+            <source>Automatic retry cancelled.</source>
+            <translation>Automatische Wiederholung abgebrochen.</translation>
         </message>
+        <message>
+            <source>Cancel retry</source>
+            <translation>Wiederholung abbrechen</translation>
+        </message>
+        <message>
+            <source>Cancel the automatic retry</source>
+            <translation>Die automatische Wiederholung abbrechen</translation>
+        </message>
+        <message>
+            <source>Groq's rate limit was reached — retrying in {wait}…</source>
+            <translation>Groqs Anfragelimit ist erreicht — neuer Versuch in {wait}…</translation>
+        </message>
+        <message>
+            <source>Groq's rate limit was reached. Press Retry (Ctrl+R) when you are ready.</source>
+            <translation>Groqs Anfragelimit ist erreicht. Drück Wiederholen (Strg+R), wenn du so weit bist.</translation>
+        </message>
+        <message>
+            <source>Rate limited — retrying in {wait}. Type or press Esc to cancel.</source>
+            <translation>Anfragelimit — neuer Versuch in {wait}. Tippe oder drück Esc zum Abbrechen.</translation>
+        </message>
+        <message>
+            <source>Retrying now…</source>
+            <translation>Neuer Versuch läuft…</translation>
+        </message>
+        <message>
+            <source>{count} s</source>
+            <translation>{count} s</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReasoningSettings</name>
+        <message>
+            <source>Answers messages sent with “Search the web” (gpt-oss searches itself).</source>
+            <translation>Beantwortet Nachrichten, die mit „Im Web suchen“ gesendet werden (gpt-oss sucht selbst).</translation>
+        </message>
+        <message>
+            <source>Reasoning effort</source>
+            <translation>Denkaufwand</translation>
+        </message>
+        <message>
+            <source>Reasoning efforts</source>
+            <translation>Denkaufwände</translation>
+        </message>
+        <message>
+            <source>Web search models</source>
+            <translation>Modelle für die Websuche</translation>
+        </message>
+        <message>
+            <source>Web search with</source>
+            <translation>Websuche mit</translation>
+        </message>
+        <message>
+            <source>gpt-oss models: how long they think before answering.</source>
+            <translation>gpt-oss-Modelle: wie lange sie vor der Antwort nachdenken.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReplyController</name>
         <message>
             <source>Change the key (Settings → API key), then press Retry.</source>
             <translation>Ändere den Schlüssel (Einstellungen → API-Schlüssel) und drück dann Wiederholen.</translation>
@@ -800,9 +855,27 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <source>{count} in prompt</source>
             <translation>{count} im Prompt</translation>
         </message>
+        <message numerus="yes">
+            <source>{count} tokens</source>
+            <translation>
+                <numerusform>{count} Token</numerusform>
+                <numerusform>{count} Token</numerusform>
+            </translation>
+        </message>
         <message>
             <source>{rate} tokens/s</source>
             <translation>{rate} Token/s</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReplyExtras</name>
+        <message>
+            <source>No reply here shows its thinking.</source>
+            <translation>Keine Antwort hier zeigt ihr Nachdenken.</translation>
+        </message>
+        <message>
+            <source>Web search off: the next messages are answered from the model alone.</source>
+            <translation>Websuche aus: Die nächsten Nachrichten beantwortet das Modell allein.</translation>
         </message>
     </context>
     <context>
@@ -950,13 +1023,6 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation> · beendet</translation>
         </message>
         <message numerus="yes">
-            <source>%Ln matches</source>
-            <translation>
-                <numerusform>%Ln Treffer</numerusform>
-                <numerusform>%Ln Treffer</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
             <source>%n min ago</source>
             <translation>
                 <numerusform>vor %n Min.</numerusform>
@@ -1035,6 +1101,13 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>title</source>
             <translation>Titel</translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} matches</source>
+            <translation>
+                <numerusform>{count} Treffer</numerusform>
+                <numerusform>{count} Treffer</numerusform>
+            </translation>
         </message>
     </context>
     <context>
@@ -1493,6 +1566,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Sitzungen durchsuchen</translation>
         </message>
         <message>
+            <source>search the web on / off</source>
+            <translation>Websuche ein / aus</translation>
+        </message>
+        <message>
             <source>select all</source>
             <translation>alles auswählen</translation>
         </message>
@@ -1535,6 +1612,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>settings</source>
             <translation>Einstellungen</translation>
+        </message>
+        <message>
+            <source>show / hide the last reply's thinking</source>
+            <translation>Nachdenken der letzten Antwort ein-/ausblenden</translation>
         </message>
         <message>
             <source>show / hide the sidebar</source>
@@ -1697,6 +1778,13 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
     </context>
     <context>
         <name>Transcript</name>
+        <message numerus="yes">
+            <source>%n sources</source>
+            <translation>
+                <numerusform>%n Quelle</numerusform>
+                <numerusform>%n Quellen</numerusform>
+            </translation>
+        </message>
         <message>
             <source>Assistant</source>
             <translation>Assistent</translation>
@@ -1758,16 +1846,35 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Öffnet {url}</translation>
         </message>
         <message>
+            <source>Searched: {query}</source>
+            <translation>Gesucht: {query}</translation>
+        </message>
+        <message>
             <source>Select all</source>
             <translation>Alles auswählen</translation>
+        </message>
+        <message>
+            <source>Sources</source>
+            <translation>Quellen</translation>
         </message>
         <message>
             <source>Summary</source>
             <translation>Zusammenfassung</translation>
         </message>
         <message>
+            <source>Thinking</source>
+            <translation>Nachdenken</translation>
+        </message>
+        <message>
             <source>You</source>
             <translation>Du</translation>
+        </message>
+        <message numerus="yes">
+            <source>and %n more</source>
+            <translation>
+                <numerusform>und %n weitere</numerusform>
+                <numerusform>und %n weitere</numerusform>
+            </translation>
         </message>
         <message>
             <source>still replying</source>
@@ -1776,6 +1883,14 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>the reply did not finish.</source>
             <translation>die Antwort wurde nicht fertig.</translation>
+        </message>
+        <message>
+            <source>thinking hidden, Enter toggles</source>
+            <translation>Nachdenken ausgeblendet, Eingabe schaltet um</translation>
+        </message>
+        <message>
+            <source>thinking shown, Enter toggles</source>
+            <translation>Nachdenken eingeblendet, Eingabe schaltet um</translation>
         </message>
         <message>
             <source>version {number} of {count}</source>
@@ -1823,6 +1938,110 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>{app} tray menu</source>
             <translation>{app}-Menü im Infobereich</translation>
+        </message>
+    </context>
+    <context>
+        <name>UsageView</name>
+        <message>
+            <source> + {count} unknown</source>
+            <translation> + {count} unbekannt</translation>
+        </message>
+        <message>
+            <source>Estimated from Groq's prices of {date} ({source}).</source>
+            <translation>Geschätzt nach Groqs Preisen vom {date} ({source}).</translation>
+        </message>
+        <message>
+            <source>Groq limits now: {limits}.</source>
+            <translation>Groqs Limits jetzt: {limits}.</translation>
+        </message>
+        <message>
+            <source>Session usage</source>
+            <translation>Verbrauch der Sitzung</translation>
+        </message>
+        <message>
+            <source>This session: {replies}, {tokens} ({cached} cached), {cost}.</source>
+            <translation>Diese Sitzung: {replies}, {tokens} ({cached} zwischengespeichert), {cost}.</translation>
+        </message>
+        <message>
+            <source>cost unknown</source>
+            <translation>Kosten unbekannt</translation>
+        </message>
+        <message>
+            <source>{count} cached</source>
+            <translation>{count} zwischengespeichert</translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} of {limit} requests left</source>
+            <translation>
+                <numerusform>{count} von {limit} Anfragen übrig</numerusform>
+                <numerusform>{count} von {limit} Anfragen übrig</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} of {limit} tokens left</source>
+            <translation>
+                <numerusform>{count} von {limit} Token übrig</numerusform>
+                <numerusform>{count} von {limit} Token übrig</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} replies</source>
+            <translation>
+                <numerusform>{count} Antwort</numerusform>
+                <numerusform>{count} Antworten</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} requests left</source>
+            <translation>
+                <numerusform>{count} Anfrage übrig</numerusform>
+                <numerusform>{count} Anfragen übrig</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} tokens</source>
+            <translation>
+                <numerusform>{count} Token</numerusform>
+                <numerusform>{count} Token</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} tokens left</source>
+            <translation>
+                <numerusform>{count} Token übrig</numerusform>
+                <numerusform>{count} Token übrig</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{left} (resets in {wait})</source>
+            <translation>{left} (zurückgesetzt in {wait})</translation>
+        </message>
+    </context>
+    <context>
+        <name>WebSearch</name>
+        <message>
+            <source>Search the web</source>
+            <translation>Im Web suchen</translation>
+        </message>
+        <message>
+            <source>Search the web (Alt+W)</source>
+            <translation>Im Web suchen (Alt+W)</translation>
+        </message>
+        <message>
+            <source>Web</source>
+            <translation>Web</translation>
+        </message>
+        <message>
+            <source>Web search on: the next messages go to {model}.</source>
+            <translation>Websuche an: Die nächsten Nachrichten gehen an {model}.</translation>
+        </message>
+        <message>
+            <source>Web search on: {model} uses its browser search tool.</source>
+            <translation>Websuche an: {model} nutzt sein Browser-Suchwerkzeug.</translation>
+        </message>
+        <message>
+            <source>When on, the next messages search the web first</source>
+            <translation>Wenn an, suchen die nächsten Nachrichten zuerst im Web</translation>
         </message>
     </context>
     <context>

@@ -45,27 +45,27 @@
     <context>
         <name>ReplyController</name>
         <message numerus="yes">
-            <source>%Ln tokens</source>
+            <source>{count} tokens</source>
             <translation>
-                <numerusform>%Ln token</numerusform>
-                <numerusform>%Ln tokens</numerusform>
+                <numerusform>{count} token</numerusform>
+                <numerusform>{count} tokens</numerusform>
             </translation>
         </message>
     </context>
     <context>
         <name>SessionPanel</name>
         <message numerus="yes">
-            <source>%Ln matches</source>
-            <translation>
-                <numerusform>%Ln match</numerusform>
-                <numerusform>%Ln matches</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
             <source>%n min ago</source>
             <translation>
                 <numerusform>%n min ago</numerusform>
                 <numerusform>%n min ago</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} matches</source>
+            <translation>
+                <numerusform>{count} match</numerusform>
+                <numerusform>{count} matches</numerusform>
             </translation>
         </message>
     </context>
@@ -100,6 +100,68 @@
             <translation>
                 <numerusform>%n change waiting</numerusform>
                 <numerusform>%n changes waiting</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>Transcript</name>
+        <message numerus="yes">
+            <source>%n sources</source>
+            <translation>
+                <numerusform>%n source</numerusform>
+                <numerusform>%n sources</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>and %n more</source>
+            <translation>
+                <numerusform>and %n more</numerusform>
+                <numerusform>and %n more</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>UsageView</name>
+        <message numerus="yes">
+            <source>{count} of {limit} requests left</source>
+            <translation>
+                <numerusform>{count} of {limit} requests left</numerusform>
+                <numerusform>{count} of {limit} requests left</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} of {limit} tokens left</source>
+            <translation>
+                <numerusform>{count} of {limit} tokens left</numerusform>
+                <numerusform>{count} of {limit} tokens left</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} replies</source>
+            <translation>
+                <numerusform>{count} reply</numerusform>
+                <numerusform>{count} replies</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} requests left</source>
+            <translation>
+                <numerusform>{count} request left</numerusform>
+                <numerusform>{count} requests left</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} tokens</source>
+            <translation>
+                <numerusform>{count} token</numerusform>
+                <numerusform>{count} tokens</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} tokens left</source>
+            <translation>
+                <numerusform>{count} token left</numerusform>
+                <numerusform>{count} tokens left</numerusform>
             </translation>
         </message>
     </context>
