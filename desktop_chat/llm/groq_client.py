@@ -35,7 +35,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from desktop_chat.i18n import translate
+from desktop_chat.i18n import number, translate
 from desktop_chat.settings import DEFAULT_MODEL
 
 from .base import ChatMessage, LLMError, LLMErrorKind, ReasoningPiece, StreamResult
@@ -222,8 +222,11 @@ class GroqClient:
                             yield type(text)(text[: self.max_reply_chars - chars])
                         raise LLMError(
                             LLMErrorKind.TOO_LONG,
-                            f"The reply was stopped at {self.max_reply_chars:,} characters, the "
-                            "most one reply may hold. The text up to there is kept.",
+                            translate(
+                                "GroqClient",
+                                "The reply was stopped at {limit} characters, the most one "
+                                "reply may hold. The text up to there is kept.",
+                            ).format(limit=number(self.max_reply_chars)),
                         )
                     chars += len(text)
                     yield text
@@ -232,8 +235,9 @@ class GroqClient:
                 # bytes arrive, so at most one keep-alive late; silence is httpx's read timeout.
                 raise LLMError(
                     LLMErrorKind.TIMEOUT,
-                    "The reply stalled: Groq sent no text for "
-                    f"{self._seconds(self.stall_timeout)}.",
+                    translate(
+                        "GroqClient", "The reply stalled: Groq sent no text for {wait}."
+                    ).format(wait=self._seconds(self.stall_timeout)),
                 )
             if pause and not done:
                 await asyncio.sleep(READ_INTERVAL)

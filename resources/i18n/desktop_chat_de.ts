@@ -506,8 +506,16 @@
             <translation>Die Verbindung zu Groq ist abgebrochen.</translation>
         </message>
         <message>
+            <source>The reply stalled: Groq sent no text for {wait}.</source>
+            <translation>Die Antwort stockt: Groq hat {wait} lang keinen Text geschickt.</translation>
+        </message>
+        <message>
             <source>The reply stalled: Groq sent nothing for {wait}.</source>
             <translation>Die Antwort stockt: Groq hat {wait} lang nichts geschickt.</translation>
+        </message>
+        <message>
+            <source>The reply was stopped at {limit} characters, the most one reply may hold. The text up to there is kept.</source>
+            <translation>Die Antwort wurde bei {limit} Zeichen angehalten, dem Höchstmaß für eine Antwort. Der Text bis dahin bleibt erhalten.</translation>
         </message>
         <message>
             <source>{count} seconds</source>
