@@ -270,3 +270,58 @@ drop policy if exists "events: owner can delete" on public.events;
 create policy "events: owner can delete" on public.events
     for delete to authenticated
     using ((select auth.uid()) = user_id);
+
+-- ---------------------------------------------------------------------------------------------
+-- Attached images (desktop_chat/store/attachment_sync.py). Added after the tree, idempotent like
+-- the rest: to upgrade an existing project, run this whole file again (until then the app
+-- says the project's tables are older than it and keeps changes waiting, as it does for
+-- columns). An event's payload names its images (id, name, size, a
+-- small preview); the bytes are here, once, as base64 text, bounded: the app downscales an
+-- image to at most 560 KB before it is attached. Rows never change: no update policy.
+-- ---------------------------------------------------------------------------------------------
+create table if not exists public.attachments (
+    attachment_id uuid primary key,
+    session_id    uuid not null references public.sessions (session_id) on delete cascade,
+    user_id       uuid not null default auth.uid() references auth.users (id) on delete cascade,
+    mime          text not null,
+    size          integer not null,
+    data          text not null,
+    changed_at    timestamptz not null default clock_timestamp()
+);
+create index if not exists attachments_session on public.attachments (session_id);
+
+alter table public.attachments drop constraint if exists attachments_image_type;
+alter table public.attachments add constraint attachments_image_type
+    check (mime in ('image/png', 'image/jpeg', 'image/webp', 'image/gif')) not valid;
+-- 1,000,000 base64 characters: a 750 KB image, past the app's 560 KB with room to spare.
+alter table public.attachments drop constraint if exists attachments_data_size;
+alter table public.attachments add constraint attachments_data_size
+    check (octet_length(data) <= 1000000 and size between 0 and 750000) not valid;
+
+revoke all on public.attachments from anon;
+revoke truncate, trigger, references, update on public.attachments from authenticated;
+grant select, insert, delete on public.attachments to authenticated;
+
+alter table public.attachments enable row level security;
+
+drop policy if exists "attachments: owner can select" on public.attachments;
+create policy "attachments: owner can select" on public.attachments
+    for select to authenticated
+    using ((select auth.uid()) = user_id);
+
+-- Only into a session of one's own, and only as oneself.
+drop policy if exists "attachments: owner can insert" on public.attachments;
+create policy "attachments: owner can insert" on public.attachments
+    for insert to authenticated
+    with check (
+        (select auth.uid()) = user_id
+        and exists (
+            select 1 from public.sessions s
+            where s.session_id = attachments.session_id and s.user_id = (select auth.uid())
+        )
+    );
+
+drop policy if exists "attachments: owner can delete" on public.attachments;
+create policy "attachments: owner can delete" on public.attachments
+    for delete to authenticated
+    using ((select auth.uid()) = user_id);

@@ -19,7 +19,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="desktop-chat",
         description=f"{APP_NAME}: a desktop AI assistant that streams Groq replies and keeps "
         "every session in a local SQLite database.",
-        epilog="Configuration: GROQ_API_KEY, GROQ_MODEL, GROQ_BASE_URL, MEMORY_TURNS, "
+        epilog="Configuration: GROQ_API_KEY, GROQ_MODEL, GROQ_VISION_MODEL, GROQ_BASE_URL, "
+        "MEMORY_TURNS, "
         "DESKTOP_CHAT_DATA_DIR, read from the environment or a .env file.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
@@ -153,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
     store_ready = loop.create_future()
     llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
-    service = ChatService(
-        _StoreOpening(store_ready), llm, ChatSettings(memory_turns=settings.memory_turns)
+    chat_settings = ChatSettings(
+        memory_turns=settings.memory_turns, vision_model=settings.groq_vision_model
     )
+    service = ChatService(_StoreOpening(store_ready), llm, chat_settings)
     closed = asyncio.Event()
     # Quitting waits for the loop: a reply being cancelled must still save what arrived.
     app.setQuitOnLastWindowClosed(False)

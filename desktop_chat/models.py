@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -79,6 +80,29 @@ class Event:
     def deleted(self) -> bool:
         """Deleted by the user (a tombstone in the payload, so it syncs and can be undone)."""
         return bool(self.payload.get("deleted_at"))
+
+
+ATTACHMENT_KINDS = ("image", "file")
+
+
+def attachment_entries(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The well-formed entries of an event payload's `attachments` (core/attachments.py): a
+    synced row may hold anything, so entries without an id or a known kind are left out."""
+    entries = payload.get("attachments")
+    if not isinstance(entries, list):
+        return []
+    return [
+        e
+        for e in entries
+        if isinstance(e, dict)
+        and isinstance(e.get("id"), str)
+        and e.get("kind") in ATTACHMENT_KINDS
+    ]
+
+
+def image_ids(payload: Mapping[str, Any]) -> list[str]:
+    """The ids of the images a payload names (their bytes are stored apart, by id)."""
+    return [e["id"] for e in attachment_entries(payload) if e["kind"] == "image"]
 
 
 @dataclass

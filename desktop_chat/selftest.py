@@ -115,6 +115,9 @@ def _run(tmp: Path, step: Callable[[str], None]) -> str:
 
     ssl.create_default_context(cafile=certifi.where())  # the CA bundle httpx uses for Groq
     get_lexer_by_name("python")  # lexers are imported by name at run time
+    from pypdf import PdfReader  # attached PDFs: the app imports it on first use
+
+    check(callable(PdfReader), "pypdf, which reads attached PDFs, is missing")
     _check_keyring_backends()
 
     step("Qt")

@@ -24,9 +24,11 @@ KEYRING_GROQ_URL_USER = "groq-api-key-base-url"
 GROQ_DEFAULT_BASE_URL = "https://api.groq.com"
 PROJECT_NAME = "desktop-chat"  # pyproject.toml's name: how a source checkout is recognised
 DEFAULT_MODEL = "llama-3.1-8b-instant"
+DEFAULT_VISION_MODEL = "meta-llama/llama-4-scout-17b-16e-instruct"  # = core VISION_MODEL
 CONFIG_KEYS = (
     "GROQ_API_KEY",
     "GROQ_MODEL",
+    "GROQ_VISION_MODEL",
     "GROQ_BASE_URL",
     "SUPABASE_URL",
     "SUPABASE_KEY",
@@ -111,6 +113,8 @@ def read_config(
 class Settings:
     groq_api_key: str | None = field(default=None, repr=False)  # never printed
     groq_model: str = DEFAULT_MODEL
+    # Where a message with images goes when the chosen model cannot see (core/attachments.py).
+    groq_vision_model: str = DEFAULT_VISION_MODEL
     groq_base_url: str | None = None
     supabase_url: str | None = None
     supabase_key: str | None = field(default=None, repr=False)
@@ -133,6 +137,7 @@ class Settings:
         values = read_config(env, cwd)
         settings = cls(
             groq_model=values.get("GROQ_MODEL") or DEFAULT_MODEL,
+            groq_vision_model=values.get("GROQ_VISION_MODEL") or DEFAULT_VISION_MODEL,
             groq_base_url=values.get("GROQ_BASE_URL") or None,
             supabase_url=values.get("SUPABASE_URL") or None,
             supabase_key=values.get("SUPABASE_KEY") or None,

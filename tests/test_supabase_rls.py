@@ -78,6 +78,7 @@ def test_schema_enables_rls_with_four_policies_per_table(db) -> None:
     ).fetchall()
     expected = {("events", c) for c in ("DELETE", "INSERT", "SELECT", "UPDATE")}
     expected |= {("sessions", c) for c in ("DELETE", "INSERT", "SELECT", "UPDATE")}
+    expected |= {("attachments", c) for c in ("DELETE", "INSERT", "SELECT")}  # never updated
     assert set(commands) == expected
     indexes = {
         r[0] for r in db.execute("select indexname from pg_indexes where schemaname='public'")

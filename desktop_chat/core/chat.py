@@ -20,10 +20,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_chat.core.attachments import (
+    VISION_MODEL,
+    Attachment,
+    can_see,
+    choose_images,
+    data_url,
+    fit_files,
+    image_ids,
+    vision_model_for,
+)
 from desktop_chat.core.export import export_json, export_markdown
 from desktop_chat.core.importers import parse_import
 from desktop_chat.core.memory import (
@@ -78,6 +88,9 @@ class ReplyOutcome:
     first_in_session: bool = False
     # What the stream reported beside the text (rate limits, sources), for the window
     result: StreamResult | None = None
+    # The model the reply was asked of, when it was not the chosen one: a message with
+    # images went to the vision model because the chosen model cannot see.
+    switched_to: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -144,9 +157,13 @@ class ChatSettings:
     persist_interval: float = 1.0  # seconds of streamed text a crash may lose, at most
     auto_title: bool = True  # ask the model for a title after the first reply
     # Per-session system prompts, replacing the global one for that session.
-    session_prompts: dict[str, str] = field(default_factory=dict)
+    session_prompts: dict[str, str] = field(default_factory=dict[str, Any])
     model: str | None = None  # the user's choice; None keeps the client's own
     temperature: float | None = None
+    # Where a message with images goes when the chosen model cannot see (GROQ_VISION_MODEL),
+    # and the live model list when known (a vision model missing from it is replaced).
+    vision_model: str = VISION_MODEL
+    available_models: list[str] = field(default_factory=list)
 
 
 class ChatService:
@@ -186,22 +203,38 @@ class ChatService:
 
     # -- messages --------------------------------------------------------------
     async def send(
-        self, session_id: str, text: str, on_piece: Callable[[str], None]
+        self,
+        session_id: str,
+        text: str,
+        on_piece: Callable[[str], None],
+        attachments: Sequence[Attachment] = (),
     ) -> ReplyOutcome:
-        """Store `text` as the user's message, then stream the reply into `on_piece`."""
-        check_message(text)
+        """Store `text` (and its attached images and files) as the user's message, then
+        stream the reply into `on_piece`. An image's bytes are stored once, apart from the
+        event (core/attachments.py); the event's payload names them."""
+        check_message(text, allow_empty=bool(attachments))
         self._require_llm()
+        payload: dict[str, Any] = {"text": text}
+        if attachments:
+            fit_files(attachments)  # the window has cut them already; this only makes sure
+            for attachment in attachments:
+                if attachment.is_image:
+                    await self.store.add_attachment(
+                        session_id, attachment.attachment_id, attachment.mime, attachment.data
+                    )
+            payload["attachments"] = [a.payload() for a in attachments]
         user_event = Event(
             session_id,
             EventType.USER_MESSAGE,
-            {"text": text},
+            payload,
             parent_id=await self.active_leaf(session_id),
         )
         await self.store.add_event(user_event, activate=True)  # stored before anything is sent
         session = await self.store.get_session(session_id)
         first = session is not None and not session.title
         if first:
-            await self.store.update_session(session_id, title=title_from_message(text))
+            title = text if text.strip() else attachments[0].name
+            await self.store.update_session(session_id, title=title_from_message(title))
         outcome = await self._reply(session_id, user_event, on_piece)
         outcome.first_in_session = first
         return outcome
@@ -232,8 +265,11 @@ class ChatService:
         original = await self._event_of(session_id, event_id)
         if original.type != EventType.USER_MESSAGE:
             raise MessageRejected(translate("ChatService", "Only your own messages can be edited."))
+        payload: dict[str, Any] = {"text": text}
+        if original.payload.get("attachments"):  # the new version keeps what was attached
+            payload["attachments"] = original.payload["attachments"]
         user_event = Event(
-            session_id, EventType.USER_MESSAGE, {"text": text}, parent_id=original.parent_id
+            session_id, EventType.USER_MESSAGE, payload, parent_id=original.parent_id
         )
         await self.store.add_event(user_event, activate=True)
         return await self._reply(session_id, user_event, on_piece)
@@ -445,6 +481,11 @@ class ChatService:
         await self.store.update_session(deleted.session_id, active_leaf=deleted.previous_leaf)
         return await self.active_branch(deleted.session_id, limit)
 
+    async def attached_image(self, attachment_id: str) -> tuple[str, bytes] | None:
+        """(mime, bytes) of an attached image, for the large view; None when it is not on
+        this device (synced from another one, its bytes not pulled yet)."""
+        return (await self.store.attachment_data([attachment_id])).get(attachment_id)
+
     # -- export ------------------------------------------------------------------
     async def export_text(self, session_id: str, kind: str) -> str:
         """The session as `kind` "json" (the whole tree, every version, re-importable) or
@@ -575,7 +616,36 @@ class ChatService:
             turns=turns,
             system_prompt=system_prompt,
             summary=session.summary if session else None,
+            new_payload=user_event.payload,
+            images=await self._images_for([*history, user_event]),
         )
+
+    async def _images_for(self, events: Sequence[Event]) -> dict[str, str]:
+        """Data URLs of the images the request re-sends: the newest first, within Groq's
+        limits per request (`choose_images`); the rest are named in their message's text."""
+        newest_first = [i for e in reversed(events) for i in image_ids(e.payload)]
+        if not newest_first:
+            return {}
+        chosen = choose_images(newest_first, await self.store.attachment_sizes(newest_first))
+        stored = await self.store.attachment_data(list(chosen))
+        return {i: data_url(mime, data) for i, (mime, data) in stored.items()}
+
+    def model_for(self, messages: Sequence[ChatMessage]) -> str | None:
+        """The model a request goes to when it is not the chosen one: a request with images
+        goes to the vision model unless the chosen model can see."""
+        return self.vision_switch(any(m.images for m in messages))
+
+    def vision_switch(self, with_images: bool) -> str | None:
+        """The vision model a message goes to when it carries images and the chosen model
+        cannot see them (the window says so before it is sent); else None."""
+        model = self.model
+        if not with_images or model is None or can_see(model):
+            return None
+        return vision_model_for(self.settings.vision_model, self.settings.available_models)
+
+    def known_models(self, models: list[str]) -> None:
+        """Groq's live model list: a vision model missing from it is not asked for."""
+        self.settings.available_models = list(models)
 
     async def _reply(
         self,
@@ -586,6 +656,8 @@ class ChatService:
     ) -> ReplyOutcome:
         llm = self._require_llm()
         messages = await self._prompt_for(session_id, user_event)
+        switched_to = self.model_for(messages)
+        model = switched_to or llm.model
         if continuing is not None:
             # Prefill: the reply so far as the assistant's turn; the model goes on from it.
             messages.append(ChatMessage("assistant", continuing.text))
@@ -628,7 +700,7 @@ class ChatService:
             return {
                 **base,
                 "text": "".join(parts),
-                "model": result.model or llm.model,
+                "model": result.model or model,
                 **outcome_parts(),
                 "interrupted": True,
                 "error": error,
@@ -645,7 +717,12 @@ class ChatService:
         saver: asyncio.Task[None] | None = None
         try:
             try:
-                async with contextlib.aclosing(llm.stream(messages, result)) as pieces:
+                stream = (
+                    llm.stream(messages, result, model=switched_to)
+                    if switched_to
+                    else llm.stream(messages, result)
+                )
+                async with contextlib.aclosing(stream) as pieces:
                     async for piece in pieces:
                         (thinking if isinstance(piece, ReasoningPiece) else parts).append(piece)
                         on_piece(piece)
@@ -657,18 +734,24 @@ class ChatService:
         except LLMError as error:
             if len(parts) + len(thinking) > already:
                 await save(partial(error.message))
-            return ReplyOutcome(user_event, reply if stored else None, error, result=result)
+            return ReplyOutcome(
+                user_event,
+                reply if stored else None,
+                error,
+                result=result,
+                switched_to=switched_to,
+            )
         except asyncio.CancelledError:
             if len(parts) + len(thinking) > already:
                 await save(partial(STOPPED_ERROR))
             raise
-        model = result.model or llm.model
+        model = result.model or model
         payload = {**base, "text": "".join(parts), "model": model, **outcome_parts()}
         if result.usage:
             payload["usage"] = result.usage
             payload["cost"] = reply_cost(model, result.usage)  # None: unknown, shown so
         await save(payload)
-        return ReplyOutcome(user_event, reply, result=result)
+        return ReplyOutcome(user_event, reply, result=result, switched_to=switched_to)
 
     async def auto_title(self, outcome: ReplyOutcome) -> str | None:
         """After a session's first reply, ask the model for a short title.
@@ -742,8 +825,10 @@ def live_events(events: list[Event]) -> list[Event]:
     return [e for e in events if e.event_id not in gone]
 
 
-def check_message(text: str) -> None:
-    if not text.strip():
+def check_message(text: str, allow_empty: bool = False) -> None:
+    """Raise MessageRejected when `text` cannot be sent (`allow_empty`: it carries
+    attachments, so it may have no words of its own)."""
+    if not text.strip() and not allow_empty:
         raise MessageRejected(translate("ChatService", "Type a message first."))
     if len(text) > MAX_MESSAGE_CHARS:
         raise MessageRejected(

@@ -8,10 +8,11 @@ the session's length or its number of branches (tests/test_tree.py measures it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from desktop_chat.core.attachments import image_ids, message_text
 from desktop_chat.llm.base import ChatMessage
 from desktop_chat.models import Event, EventType
 
@@ -64,21 +65,34 @@ def build_prompt(
     summary: str | None = None,
     context_tokens: int = 131_072,
     reserve_tokens: int = 4_096,
+    new_payload: Mapping[str, Any] | None = None,
+    images: Mapping[str, str] | None = None,
 ) -> list[ChatMessage]:
-    """The messages of one request. `history` is the session before `new_message`, oldest first."""
+    """The messages of one request. `history` is the session before `new_message`, oldest first.
+
+    `new_payload`: the new message's payload (its attached files' texts join its text).
+    `images`: data URLs by attachment id of the images to send (`choose_images` picks them);
+    each goes with the message that carries it, other images are only named in the text."""
+    images = images or {}
+
+    def user_message(text: str, payload: Mapping[str, Any]) -> ChatMessage:
+        urls = [images[i] for i in image_ids(payload) if i in images]
+        return ChatMessage("user", message_text(text, payload), urls)
+
     system = system_prompt
     if summary:
         system += "\n\nSummary of this conversation so far:\n" + summary
     window = group_interactions(history)[-turns:] if turns > 0 else []
 
     def as_messages(interaction: Interaction) -> list[ChatMessage]:
-        messages = [ChatMessage("user", interaction.user.text)]
+        messages = [user_message(interaction.user.text, interaction.user.payload)]
         if interaction.reply is not None:
             messages.append(ChatMessage("assistant", interaction.reply.text))
         return messages
 
     budget = (context_tokens - reserve_tokens) * CHARS_PER_TOKEN
-    budget -= len(system) + len(new_message)
+    last = user_message(new_message, new_payload or {})
+    budget -= len(system) + len(last.content)
     kept: list[list[ChatMessage]] = []
     for interaction in reversed(window):  # newest first, so trimming drops the oldest
         messages = as_messages(interaction)
@@ -91,5 +105,5 @@ def build_prompt(
     prompt = [ChatMessage("system", system)]
     for messages in reversed(kept):
         prompt.extend(messages)
-    prompt.append(ChatMessage("user", new_message))
+    prompt.append(last)
     return prompt

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class LLMErrorKind(StrEnum):
@@ -34,9 +34,16 @@ class LLMError(Exception):
 class ChatMessage:
     role: str  # "system" | "user" | "assistant"
     content: str
+    # Images sent with a user message, as data URLs: the content becomes a list of parts,
+    # the text first, then one `image_url` part each (the vision wire format).
+    images: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"role": self.role, "content": self.content}
+    def as_dict(self) -> dict[str, Any]:
+        if not self.images:
+            return {"role": self.role, "content": self.content}
+        parts: list[dict[str, Any]] = [{"type": "text", "text": self.content}]
+        parts += [{"type": "image_url", "image_url": {"url": url}} for url in self.images]
+        return {"role": self.role, "content": parts}
 
 
 class ReasoningPiece(str):
@@ -69,9 +76,11 @@ class LLMClient(Protocol):
     temperature: float
 
     def stream(
-        self, messages: list[ChatMessage], result: StreamResult
+        self, messages: list[ChatMessage], result: StreamResult, model: str | None = None
     ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces; fill `result` from the final chunk. Raises LLMError.
+        `model`: this request's model instead of `self.model` (a message with images goes to
+        a vision model).
 
         A generator, not just an iterator: callers close it (`contextlib.aclosing`) so a stop
         ends the request at once."""

@@ -147,7 +147,7 @@ class GroqClient:
     # ------------------------------------------------------------------ LLMClient
 
     async def stream(
-        self, messages: list[ChatMessage], result: StreamResult
+        self, messages: list[ChatMessage], result: StreamResult, model: str | None = None
     ) -> AsyncGenerator[str, None]:
         """Yield the reply's text pieces as they arrive; fill `result` from the chunks.
 
@@ -156,7 +156,7 @@ class GroqClient:
         """
         self._check_key()
         options = request_options(
-            self.model,
+            model or self.model,
             reasoning_effort=self.reasoning_effort,
             web_search=self.web_search,
             search_model=self.search_model,

@@ -72,6 +72,16 @@ class Store(Protocol):
 
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None: ...
 
+    async def add_attachment(
+        self, session_id: str, attachment_id: str, mime: str, data: bytes
+    ) -> None:
+        """Keep an attached image's bytes once (core/attachments.py)."""
+        ...
+
+    async def attachment_sizes(self, ids: list[str]) -> dict[str, int]: ...
+
+    async def attachment_data(self, ids: list[str]) -> dict[str, tuple[str, bytes]]: ...
+
     async def events(self, session_id: str) -> list[Event]:
         """Every event of a session (every version, every branch), oldest first. What the
         transcript shows is one path of these: ChatService.active_branch."""

@@ -28,6 +28,7 @@ from desktop_chat.models import (
     clean_title,
     utc_now,
 )
+from desktop_chat.store.attachment_sync import AttachmentTables
 from desktop_chat.store.base import StoreError
 from desktop_chat.store.sqlite_sync import SyncTables
 
@@ -144,6 +145,20 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT OR IGNORE INTO outbox (kind, row_id)
         SELECT 'event', event_id FROM events ORDER BY timestamp, rowid;
     """,
+    # 6: images attached to messages (core/attachments.py). The event's payload names each
+    # one (id, name, mime, size, a small preview); the bytes are kept once, here, read only
+    # for a request or the large view. Immutable: written once, never updated.
+    """
+    CREATE TABLE attachments (
+        attachment_id TEXT PRIMARY KEY,
+        session_id    TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+        mime          TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        bytes         BLOB NOT NULL,
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX attachments_session ON attachments(session_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -231,7 +246,7 @@ def _event_from_row(row: sqlite3.Row) -> Event:
     )
 
 
-class SQLiteStore(SyncTables):
+class SQLiteStore(SyncTables, AttachmentTables):
     def __init__(self, path: Path):
         self.path = Path(path)
         self.moved_aside: Path | None = None  # where a damaged file went, to tell the user
@@ -531,6 +546,38 @@ class SQLiteStore(SyncTables):
         except sqlite3.OperationalError as exc:
             raise _write_error(self.path, exc) from exc
         return new_session, added
+
+    # -- attachments -----------------------------------------------------------------
+    async def add_attachment(
+        self, session_id: str, attachment_id: str, mime: str, data: bytes
+    ) -> None:
+        """Keep an attached image's bytes (once: a second write of the same id changes
+        nothing, as attachments never change)."""
+        self._write(
+            "INSERT OR IGNORE INTO attachments (attachment_id, session_id, mime, size, bytes,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (attachment_id, self._id(session_id), mime, len(data), data, _ts(utc_now())),
+        )
+
+    async def attachment_sizes(self, ids: list[str]) -> dict[str, int]:
+        """The stored size of each of `ids` that is here (a synced event's image may not be)."""
+        rows = self._in("SELECT attachment_id, size FROM attachments WHERE attachment_id IN", ids)
+        return {r["attachment_id"]: r["size"] for r in rows}
+
+    async def attachment_data(self, ids: list[str]) -> dict[str, tuple[str, bytes]]:
+        """(mime, bytes) of each of `ids` that is here."""
+        rows = self._in(
+            "SELECT attachment_id, mime, bytes FROM attachments WHERE attachment_id IN", ids
+        )
+        return {r["attachment_id"]: (r["mime"], bytes(r["bytes"])) for r in rows}
+
+    def _in(self, query: str, ids: list[str]) -> list[sqlite3.Row]:
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows += self._db.execute(f"{query} ({marks})", chunk).fetchall()
+        return rows
 
     async def update_event_payload(self, event_id: str, payload: dict[str, Any]) -> None:
         self._write(

@@ -358,6 +358,32 @@ class RemoteStore:
                 )
             )
 
+    async def upsert_attachments(self, rows: list[dict[str, Any]]) -> None:
+        """Insert images not there yet (store/attachment_sync.py); they never change."""
+        from postgrest.types import ReturnMethod
+
+        if rows:
+            await self._execute(
+                lambda: self.client.table("attachments").upsert(
+                    rows,
+                    on_conflict="attachment_id",
+                    ignore_duplicates=True,
+                    returning=ReturnMethod.minimal,
+                )
+            )
+
+    async def attachments_by_id(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        ids = list(ids)
+        if not ids:
+            return []
+        return await self._execute(
+            lambda: (
+                self.client.table("attachments")
+                .select("attachment_id,session_id,mime,size,data")
+                .in_("attachment_id", ids)
+            )
+        )
+
     async def changed_since(
         self, table: str, cursor: str | None, offset: int = 0, limit: int = PAGE_SIZE
     ) -> list[Row]:
@@ -406,7 +432,8 @@ class RemoteStore:
                 raise RemoteUnavailable(f"{type(error).__name__}: {error}") from error
             except APIError as error:
                 status = _status_of(error)
-                if error.code in ("PGRST204", "42703"):  # PostgREST / Postgres: no such column
+                # PostgREST / Postgres: no such column, or table (a project set up before it)
+                if error.code in ("PGRST204", "42703", "PGRST205", "42P01"):
                     raise SchemaOutdated(
                         "The Supabase project's tables are older than this app "
                         f"({error.message or error.code}). Run schema.sql again in the "

@@ -9,7 +9,9 @@ the final one. Both are keyed by the client-made uuid, so a retried push -- afte
 dropped connection, a crash between "server committed" and "outbox cleared" -- writes the same
 rows again and never duplicates them. A queued entry is removed only after the server
 accepted it, and only if it was not re-queued meanwhile (a re-queue gets a new seq).
-An event's session is pushed with it, so the server never sees an event before its session.
+An event's session is pushed with it, so the server never sees an event before its session;
+the images it names go just before it, and a pull fetches the images of the events it brings
+(store/attachment_sync.py).
 
 Pull. The server stamps every row with its own clock (`changed_at`). The engine asks for rows
 changed after its cursor (minus an overlap, for transactions that committed late), sessions
@@ -48,6 +50,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop_chat.i18n import translate
 from desktop_chat.models import EventType
+from desktop_chat.store.attachment_sync import named_images
 from desktop_chat.store.supabase import (
     PAGE_SIZE,
     Account,
@@ -73,6 +76,7 @@ PULL_OVERLAP = timedelta(seconds=60)  # re-read rows stamped this long before th
 BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds between tries while offline
 MAX_SKIPPED_KEPT = 200  # ids of unreadable rows remembered (the count goes on)
 MAX_REKEYS_PER_PUSH = 100  # past this, refused rows are marked failed, not re-keyed
+IMAGES_PER_REQUEST = 8  # attached images per request: at most ~6 MB of base64
 
 __all__ = ["AuthFailed", "SyncEngine", "SyncStatus", "start_sync"]
 
@@ -397,8 +401,12 @@ class SyncEngine:
             session_ids = [e["row_id"] for e in entries if e["kind"] == "session"]
             session_ids += [e["session_id"] for e in events]
             sessions = self.local.session_rows(session_ids)
+            images = named_images(events)
             try:
                 await self.remote.upsert_sessions([session_row(r) for r in sessions])
+                for start in range(0, len(images), IMAGES_PER_REQUEST):  # before their events
+                    chunk = images[start : start + IMAGES_PER_REQUEST]
+                    await self.remote.upsert_attachments(self.local.attachment_rows(chunk))
                 await self.remote.upsert_events([event_row(r) for r in events])
             except RemoteRejected as error:
                 log.warning("Server refused a batch (%s); sending rows one by one", error)
@@ -430,6 +438,7 @@ class SyncEngine:
                 refused_events[row["event_id"]] = refused_sessions[row["session_id"]]
                 continue
             try:
+                await self._push_images_of(row)
                 await self.remote.upsert_events([event_row(row)])
             except RemoteRejected as error:
                 if await self._id_taken(error, "events", row["event_id"], row["session_id"]):
@@ -447,6 +456,15 @@ class SyncEngine:
             if e["row_id"] in refused_sessions or e["row_id"] in refused_events
         }
         entries[:] = [e for e in entries if e["seq"] not in failed]
+
+    async def _push_images_of(self, row: sqlite3.Row) -> None:
+        """An event's images, alone: one the server refuses stays on this device only (the
+        event still syncs, naming it)."""
+        for image in self.local.attachment_rows(named_images([row])):
+            try:
+                await self.remote.upsert_attachments([image])
+            except RemoteRejected as error:
+                log.warning("Server refused an attached image (%s); it stays local", error)
 
     async def _id_taken(
         self, error: RemoteRejected, table: str, row_id: str, session_id: str | None = None
@@ -483,7 +501,9 @@ class SyncEngine:
                         r["session_id"] for r in rows if isinstance(r.get("session_id"), str)
                     )
                     parents = await self.remote.sessions_by_id(missing) if missing else []
-                    changed |= apply_pulled(self.local, parents, rows, user_id)
+                    images = await self._images_named(rows)  # fetched first: a failure
+                    changed |= apply_pulled(self.local, parents, rows, user_id)  # applies nothing
+                    self.local.keep_pulled_attachments(images)
                 newest = max(rows, key=lambda r: _parse(r["changed_at"]))["changed_at"]
                 if cursor is None or _parse(newest) > _parse(cursor):
                     cursor = newest
@@ -492,6 +512,16 @@ class SyncEngine:
                 if len(rows) < PAGE_SIZE:
                     break
         return changed
+
+    async def _images_named(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The images pulled events name that this device lacks, a few per request."""
+        wanted = self.local.missing_attachments(named_images(rows))
+        images: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), IMAGES_PER_REQUEST):
+            images += await self.remote.attachments_by_id(
+                wanted[start : start + IMAGES_PER_REQUEST]
+            )
+        return images
 
 
 def _parse(text: str) -> datetime:

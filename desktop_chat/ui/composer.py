@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QFontMetricsF, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS
+from desktop_chat.ui.attachment_chips import AttachmentChips
+from desktop_chat.ui.attachments import offers_attachments
 from desktop_chat.ui.language import number
 from desktop_chat.ui.plain_text import ElidedLabel
 
@@ -33,6 +35,8 @@ class ComposerEdit(QPlainTextEdit):
     submitted = Signal()
     edit_last_requested = Signal()
     paste_refused = Signal(str)  # why, in plain words
+    attachments_offered = Signal(object)  # a pasted or dropped QMimeData with images or files
+    remove_last_attachment = Signal()  # Backspace with nothing before the cursor
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,6 +83,10 @@ class ComposerEdit(QPlainTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit_placeholder()
+        # A new width re-wraps the text (the scroll bar coming or going does too) while the
+        # layout is still placing this box: a size change asked for then is lost, and the box
+        # would keep a height its lines no longer need. Ask again once the layout is done.
+        QTimer.singleShot(0, self, self._content_changed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
@@ -97,11 +105,21 @@ class ComposerEdit(QPlainTextEdit):
         if key == Qt.Key.Key_Up and not self.toPlainText():
             self.edit_last_requested.emit()
             return
+        cursor = self.textCursor()
+        if key == Qt.Key.Key_Backspace and cursor.position() == 0 and not cursor.hasSelection():
+            self.remove_last_attachment.emit()
         super().keyPressEvent(event)
+
+    def canInsertFromMimeData(self, source) -> bool:  # noqa: N802
+        return offers_attachments(source) or super().canInsertFromMimeData(source)
 
     def insertFromMimeData(self, source) -> None:  # noqa: N802
         """Refuse a paste the model could never read before it lands: laying out a megabyte
-        of text would freeze the window, and it could only be refused on send anyway."""
+        of text would freeze the window, and it could only be refused on send anyway. An
+        image or a copied file becomes an attachment instead of text."""
+        if offers_attachments(source):
+            self.attachments_offered.emit(source)
+            return
         pasted = source.text() if source.hasText() else ""
         total = len(self.toPlainText()) - len(self.textCursor().selectedText()) + len(pasted)
         if total > MAX_MESSAGE_CHARS:
@@ -141,6 +159,13 @@ class ComposerPanel(QWidget):
         self.setObjectName("ComposerPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.edit = ComposerEdit(self)
+        self.chips = AttachmentChips(self)
+        self.attach_button = QPushButton("+", self)
+        self.attach_button.setObjectName("AttachButton")
+        self.attach_button.setAccessibleName(translate("Composer", "Attach an image or a file"))
+        self.attach_button.setToolTip(
+            translate("Composer", "Attach images or files (or paste, or drop them on the window)")
+        )
         self.send_button = QPushButton(translate("Composer", "Send"), self)
         self.send_button.setObjectName("SendButton")
         self.send_button.setAccessibleName(translate("Composer", "Send message"))
@@ -158,12 +183,14 @@ class ComposerPanel(QWidget):
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.edit, 1)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
         column = QVBoxLayout(self)
         column.setContentsMargins(10, 8, 10, 6)
         column.setSpacing(2)
+        column.addWidget(self.chips)
         column.addLayout(row)
         # The status row: one fixed height (fit for a small button) whether it shows text, a
         # button or nothing.

@@ -223,14 +223,17 @@ class ConversationController:
         if row is None:
             row = self._model.reveal(event_id)
         # The edited message and what followed it leave the screen (one version back).
+        attached: list[dict] = []  # the new version keeps the old one's images and files
         if row is not None and row >= 0:
-            self._model.take_from(row)
-        self._model.append(MessageItem(Role.USER, text))
+            taken = self._model.take_from(row)
+            attached = taken[0].attachments if taken else []
+        self._model.append(MessageItem(Role.USER, text, attachments=attached))
         window.transcript.follow_bottom()
         window.composer.edit.clear()
         await window.replies.stream_reply(
             lambda on_piece: window.service.edit(session_id, event_id, text, on_piece),
             restore_text=text,
+            model=window.service.vision_switch(any(a["kind"] == "image" for a in attached)),
         )
         await self.sync_versions(session_id)
 

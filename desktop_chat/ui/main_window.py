@@ -40,6 +40,7 @@ from desktop_chat import APP_NAME
 from desktop_chat.core.chat import ChatService
 from desktop_chat.llm.base import LLMClient
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui.attachments_controller import AttachmentsController
 from desktop_chat.ui.branch_link import BranchLink
 from desktop_chat.ui.command_palette import CommandPalette
 from desktop_chat.ui.composer import ComposerPanel
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
         self.settings_ctl = SettingsController(self, key_source)
         self.replies = ReplyController(self)
         self.conversation = ConversationController(self)  # versions, regenerate, edit
+        self.attachments = AttachmentsController(self, self.composer, self.service)
+        self.delegate.image_clicked.connect(self.attachments.open_image)
         self.keyboard = KeyboardController(self)
         self._wire()
         self.keyboard.bind(self._action_table())

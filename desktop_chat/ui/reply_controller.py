@@ -95,8 +95,9 @@ class ReplyController:
         text = window.composer.edit.toPlainText()
         if not window.busy and window.conversation.submit_edit(text):
             return
+        attachments = window.attachments.pending()
         try:
-            check_message(text)
+            check_message(text, allow_empty=bool(attachments))
         except MessageRejected as rejected:
             window.show_notice(str(rejected))
             return
@@ -109,7 +110,7 @@ class ReplyController:
         if not self.service.has_llm:
             window.ask_for_key()
             return
-        window.reply_task = window._spawn(self._send(text))
+        window.reply_task = window._spawn(self._send(text, attachments))
 
     def send_starter_prompt(self, prompt: str) -> None:
         """A prompt from the welcome page: into the composer, and sent."""
@@ -123,21 +124,30 @@ class ReplyController:
         """Ctrl+R, Regenerate and Retry: a new version of the last reply replaces it."""
         self.window.conversation.regenerate()
 
-    async def _send(self, text: str) -> None:
+    async def _send(self, text: str, attachments: list | None = None) -> None:
         window = self.window
+        attachments = attachments or []
         if window.current_session_id is None:
             window.transcript_model.set_events([])
             session = await self.service.new_session()
             window.current_session_id = session.session_id
         session_id = window.current_session_id
         window.transcript_model.remove_errors()
-        window.transcript_model.append(MessageItem(Role.USER, text))
+        entries = [a.payload() for a in attachments]
+        window.transcript_model.append(MessageItem(Role.USER, text, attachments=entries))
         window.transcript.follow_bottom()
 
         window.composer.edit.clear()
-        outcome = await self.stream_reply(
-            lambda on_piece: self.service.send(session_id, text, on_piece), restore_text=text
-        )
+        window.attachments.clear()
+        try:
+            outcome = await self.stream_reply(
+                lambda on_piece: self.service.send(session_id, text, on_piece, attachments),
+                restore_text=text,
+                model=window.attachments.vision_switch(attachments),
+            )
+        except BaseException:
+            window.attachments.restore(attachments)  # nothing attached is lost either
+            raise
         await window.conversation.sync_versions(session_id)
         await window.refresh_sessions()
         titled = outcome is not None and outcome.first_in_session
@@ -188,13 +198,15 @@ class ReplyController:
 
     # -- streaming -----------------------------------------------------------------------
     async def stream_reply(
-        self, run: ReplyRun, restore_text: str | None = None
+        self, run: ReplyRun, restore_text: str | None = None, model: str | None = None
     ) -> ReplyOutcome | None:
         """Run `run` (a chat-service flow) with a new assistant row that its pieces stream
-        into; say how it ended. `restore_text` goes back into an empty composer on a crash."""
+        into; say how it ended. `restore_text` goes back into an empty composer on a crash.
+        `model`: the one that answers when it is not the chosen one (images, a vision model)."""
         window = self.window
+        answering = model or self.service.model
         model, composer = window.transcript_model, window.composer
-        item = MessageItem(Role.ASSISTANT, "", model=self.service.model)
+        item = MessageItem(Role.ASSISTANT, "", model=answering)
         model.append(item)
         renderer = StreamRenderer(model, window.delegate, item)
         window.renderer = renderer

@@ -214,6 +214,7 @@ class SettingsController:
             self._model_list_task.cancel()  # nobody is left to pick from it
 
     def _fill_model_picker(self, models: list[str]) -> None:
+        self.service.known_models(models)  # where a message with images can go
         picker = self.window.model_picker
         picker.blockSignals(True)
         picker.clear()
@@ -241,6 +242,7 @@ class SettingsController:
         window.show_status(
             translate("SettingsController", "Next replies come from {model}.").format(model=model)
         )
+        window.attachments.refresh()  # the chips say whether images need the vision model
         window.composer.edit.setFocus()
 
     # -- the API key ------------------------------------------------------------------------

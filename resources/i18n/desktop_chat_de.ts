@@ -115,6 +115,29 @@
         </message>
     </context>
     <context>
+        <name>Attachments</name>
+        <message>
+            <source>Attachments</source>
+            <translation>Anhänge</translation>
+        </message>
+        <message>
+            <source>Image {name}</source>
+            <translation>Bild {name}</translation>
+        </message>
+        <message>
+            <source>Remove {name}</source>
+            <translation>{name} entfernen</translation>
+        </message>
+        <message>
+            <source>Remove {name} (Backspace in an empty message)</source>
+            <translation>{name} entfernen (Rücktaste in einer leeren Nachricht)</translation>
+        </message>
+        <message>
+            <source>{name}, {width}×{height} pixels, {size}</source>
+            <translation>{name}, {width}×{height} Pixel, {size}</translation>
+        </message>
+    </context>
+    <context>
         <name>BranchLink</name>
         <message>
             <source>Branched from a deleted message</source>
@@ -239,6 +262,14 @@
     </context>
     <context>
         <name>Composer</name>
+        <message>
+            <source>Attach an image or a file</source>
+            <translation>Ein Bild oder eine Datei anhängen</translation>
+        </message>
+        <message>
+            <source>Attach images or files (or paste, or drop them on the window)</source>
+            <translation>Bilder oder Dateien anhängen (oder einfügen oder aufs Fenster ziehen)</translation>
+        </message>
         <message>
             <source>Ctrl+Enter to send, Enter for a new line</source>
             <translation>Strg+Eingabe sendet, Eingabe für eine neue Zeile</translation>

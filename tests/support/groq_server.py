@@ -11,6 +11,13 @@ Endpoints (paths as the SDK sends them; `base_url` has no /openai/v1 suffix):
 - POST /openai/v1/chat/completions  stream=true -> SSE (chunked, flushed per token), else JSON
 - GET  /openai/v1/models
 
+Vision (console.groq.com/docs/vision): a user message's `content` may be a list of parts,
+`{"type": "text"}` and `{"type": "image_url", "image_url": {"url": "data:<mime>;base64,..."}}`.
+Only models in `VISION_MODELS` take images (others: 400); at most 5 images a request (400);
+a request with base64 images over 4 MB: 413. Unless `reply_text`/`reply_for` is set, a request
+with images is answered with what it carried: "I see 2 images: 640x480 image/png (1,234
+bytes); ..." (`describe_images`), counted over the whole request, oldest first.
+
 Scripting:
 - `reply_text` or `reply_for(body) -> str` decide the reply; `tokens_per_second` paces it.
 - `max_tokens` / `max_completion_tokens` in the request cut the reply (finish_reason "length").
@@ -45,11 +52,13 @@ Scripting:
 
 from __future__ import annotations
 
+import base64
 import collections
 import contextlib
 import json
 import re
 import socket
+import struct
 import threading
 import time
 import uuid
@@ -70,7 +79,14 @@ DEFAULT_MODELS = [
     "qwen/qwen3-32b",
     "groq/compound",
     "groq/compound-mini",
+    "meta-llama/llama-4-scout-17b-16e-instruct",
 ]
+VISION_MODELS = {
+    "meta-llama/llama-4-scout-17b-16e-instruct",
+    "meta-llama/llama-4-maverick-17b-128e-instruct",
+}
+MAX_IMAGES = 5
+BASE64_REQUEST_LIMIT = 4 * 1024 * 1024
 STREAM_MODES = {"drop", "stall", "truncate", "error_event", "keepalive", "endless", "bad_content"}
 
 # Like a real model's tokenizer: a run of newlines is a token of its own (so a stream often
@@ -259,6 +275,19 @@ class _Handler(BaseHTTPRequestHandler):
                 "invalid_request_error",
                 "model_not_found",
             )
+        images = request_images(body)
+        if images and model not in VISION_MODELS:
+            return self._send_error(
+                400, "messages: image input is not supported by this model", "invalid_request_error"
+            )
+        if len(images) > MAX_IMAGES:
+            return self._send_error(
+                400,
+                f"Too many images provided. This model supports up to {MAX_IMAGES} images",
+                "invalid_request_error",
+            )
+        if images and length > BASE64_REQUEST_LIMIT:
+            return self._send_error(413, "Request Entity Too Large", "invalid_request_error")
 
         fault = self.fake._take_fault()
         mode, opts = fault.mode, fault.options
@@ -549,9 +578,71 @@ def _validate(body: dict[str, Any]) -> str | None:
     for i, m in enumerate(messages):
         if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant", "tool"):
             return f"'messages.{i}' : discriminator property 'role' has invalid value"
-        if not isinstance(m.get("content"), str):
+        content = m.get("content")
+        if isinstance(content, list) and m["role"] == "user":
+            for j, part in enumerate(content):
+                if not _valid_part(part):
+                    return f"'messages.{i}.content.{j}' : discriminator property 'type' is invalid"
+        elif not isinstance(content, str):
             return f"'messages.{i}.content' : value must be a string"
     return None
+
+
+def _valid_part(part: Any) -> bool:
+    if not isinstance(part, dict):
+        return False
+    if part.get("type") == "text":
+        return isinstance(part.get("text"), str)
+    if part.get("type") == "image_url":
+        url = (
+            (part.get("image_url") or {}).get("url")
+            if isinstance(part.get("image_url"), dict)
+            else None
+        )
+        return isinstance(url, str) and url.startswith(("data:image/", "https://", "http://"))
+    return False
+
+
+def request_images(body: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """(mime, bytes) of every base64 image in the request, oldest message first."""
+    images = []
+    for message in body.get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else []:
+            if isinstance(part, dict) and part.get("type") == "image_url":
+                url = part["image_url"]["url"]
+                head, _, data = url.partition(",")
+                if head.startswith("data:") and head.endswith(";base64"):
+                    images.append((head[5:-7], base64.b64decode(data)))
+    return images
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG or JPEG header, as a real server's decoder would find it."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
+        return struct.unpack(">II", data[16:24])
+    if data.startswith(b"\xff\xd8"):
+        at = 2
+        while at + 9 < len(data):
+            if data[at] != 0xFF:
+                return None
+            marker, length = data[at + 1], struct.unpack(">H", data[at + 2 : at + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2):
+                height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+                return width, height
+            at += 2 + length
+    return None
+
+
+def describe_images(body: dict[str, Any]) -> str:
+    images = request_images(body)
+    described = []
+    for mime, data in images:
+        size = image_size(data)
+        shape = f"{size[0]}x{size[1]}" if size else "unreadable"
+        described.append(f"{shape} {mime} ({len(data):,} bytes)")
+    count = f"{len(images)} image{'' if len(images) == 1 else 's'}"
+    return f"I see {count}: " + "; ".join(described) + "."
 
 
 class FakeGroqServer:
@@ -754,6 +845,8 @@ class FakeGroqServer:
     def _reply(self, body: dict[str, Any]) -> str:
         if self.reply_for is not None:
             return str(self.reply_for(body))
+        if self.reply_text == DEFAULT_REPLY and request_images(body):
+            return describe_images(body)
         return self.reply_text
 
     def _wait_for(self, event: threading.Event) -> None:
@@ -773,7 +866,10 @@ __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_MODELS",
     "DEFAULT_REPLY",
+    "VISION_MODELS",
     "FakeGroqServer",
     "Hold",
+    "describe_images",
+    "request_images",
     "split_tokens",
 ]

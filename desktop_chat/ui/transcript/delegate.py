@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui import reasoning_view, sources_view
+from desktop_chat.ui.attachment_view import paint_strip
 from desktop_chat.ui.code_boxes import CODE_PADDING, paint_boxes
 from desktop_chat.ui.markdown import CODE_BLOCK_TEXT
 from desktop_chat.ui.message_document import Role
@@ -80,6 +81,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
     version_step = Signal(str, int)  # show another version of a message: (event id, -1 or +1)
     continue_requested = Signal(str)  # the event id of a stopped or cut reply to go on with
     link_clicked = Signal(QUrl, str)  # an http(s) link the user clicked, and its visible text
+    image_clicked = Signal(dict)  # an attached image's payload entry, to open large
 
     def __init__(self, parent: QObject | None = None, theme: Theme = DARK):
         super().__init__(parent)
@@ -134,9 +136,12 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         if item.role == Role.ERROR:
             text_color = theme.color("error_text")
 
+        if item.attachments:
+            paint_strip(painter, self.attachment_rects(item, option.rect), theme, self.font)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
+        if item.text or not item.attachments:  # a message of only images has no bubble
+            draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
         if item.streaming and not item.text:
             self._paint_typing(painter, bubble, item.typing_phase)
         reasoning_view.paint(painter, self, item, option.rect, self._exposed(painter, option))
@@ -268,6 +273,10 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         if item is None or event.type() != QEvent.Type.MouseButtonRelease:
             return super().editorEvent(event, model, option, index)
         position = event.position().toPoint()
+        for place, entry in self.attachment_rects(item, option.rect):
+            if place.contains(position) and entry.get("kind") == "image":
+                self.image_clicked.emit(entry)
+                return True
         if reasoning_view.header_rect(self, item, option.rect).contains(position):
             self.toggle_thinking(item, index)
             return True

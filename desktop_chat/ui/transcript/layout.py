@@ -21,7 +21,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QTextCursor
 from PySide6.QtWidgets import QWidget
 
 from desktop_chat.i18n import translatable
-from desktop_chat.ui import reasoning_view, sources_view
+from desktop_chat.ui import attachment_view, reasoning_view, sources_view
 from desktop_chat.ui.code_boxes import CODE_HEADER, CODE_PADDING
 from desktop_chat.ui.language import clock_time
 from desktop_chat.ui.message_document import MessageDocument, Role
@@ -107,7 +107,21 @@ class MessageLayout:
         else:  # the assistant's column: replies, summaries and errors line up on the left
             left = rect.left() + SIDE_MARGIN
         top = rect.top() + ROW_SPACING + reasoning_view.height(self, item, rect.width())
+        top += self._strip_height(item, limit)  # attachments above a user's bubble
         return QRect(left, top, width, height), text_width
+
+    @staticmethod
+    def _strip_height(item: MessageItem, limit: int) -> int:
+        return attachment_view.strip_height(item.attachments, limit) if item.attachments else 0
+
+    def attachment_rects(self, item: MessageItem, rect: QRect) -> list[tuple[QRect, dict]]:
+        """Where each attached image and file is drawn, above the bubble, at its right edge."""
+        if not item.attachments:
+            return []
+        bubble, _ = self._layout(item, rect)
+        limit = self._bubble_width_limit(rect.width() - 2 * SIDE_MARGIN)
+        top = rect.top() + ROW_SPACING
+        return attachment_view.strip_rects(item.attachments, bubble.right() + 1, top, limit)
 
     def _natural_width(self, item: MessageItem, limit: int) -> int:
         """The width the text takes unwrapped, for a snug bubble. A reply that is long, or holds
@@ -285,7 +299,9 @@ class MessageLayout:
 
     def _real_height(self, item: MessageItem, width: int) -> int:
         bubble, _ = self._layout(item, QRect(0, 0, width, 0))
-        return max(item.min_height, bubble.height() + self._footer_height(item) + 2 * ROW_SPACING)
+        # bubble.top() is ROW_SPACING, plus the attachments' strip when there is one.
+        below = self._footer_height(item) + ROW_SPACING
+        return max(item.min_height, bubble.top() + bubble.height() + below)
 
     def _estimated_height(self, item: MessageItem, width: int) -> int:
         metrics = QFontMetrics(self.font)
@@ -297,6 +313,7 @@ class MessageLayout:
             + 2 * BUBBLE_PADDING
             + self._footer_height(item)
             + 2 * ROW_SPACING
+            + self._strip_height(item, text_width + 2 * BUBBLE_PADDING)
         )
 
     def _check_measured(self, item: MessageItem, index: QModelIndex, width: int) -> None:

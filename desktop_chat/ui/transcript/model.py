@@ -17,7 +17,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop_chat.models import Event, EventType, utc_now
+from desktop_chat.models import Event, EventType, attachment_entries, utc_now
+from desktop_chat.ui.attachment_view import describe_entries
 from desktop_chat.ui.language import clock_time
 from desktop_chat.ui.message_document import MessageDocument, Role
 
@@ -51,6 +52,7 @@ class MessageItem:
     selection: tuple[int, int] | None = None  # text selected with the mouse: document positions
     typing_phase: int = 0  # which of the "typing" dots is lit, before a reply's first words
     versions: tuple[int, int] | None = None  # (which, of how many) versions of this message
+    attachments: list[dict] = field(default_factory=list)  # the payload's (ui/attachment_view.py)
     document: MessageDocument | None = field(default=None, repr=False)
     reasoning: str = ""  # the model's thinking (ui/reasoning_view.py), apart from the text
     thinking_open: bool = False
@@ -86,6 +88,7 @@ class MessageItem:
             note=note,
             timestamp=event.timestamp,
             model=model if isinstance(model, str) else None,
+            attachments=attachment_entries(event.payload),
             reasoning=reasoning if isinstance(reasoning, str) else "",
             sources=[s for s in sources if isinstance(s, dict)]
             if isinstance(sources, list)
@@ -122,7 +125,9 @@ class MessageItem:
                 if self.thinking_open
                 else translate("Transcript", "thinking hidden, Enter toggles")
             )
-        text = f": {self.text}" + (f" ({self.note})" if self.note else "")
+        attached = describe_entries(self.attachments)
+        said = f"{self.text} ({attached})" if attached and self.text else (self.text or attached)
+        text = f": {said}" + (f" ({self.note})" if self.note else "")
         if self.sources:
             text += " (" + translate("Transcript", "%n sources", None, len(self.sources)) + ")"
         return ", ".join(parts) + text
