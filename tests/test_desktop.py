@@ -208,7 +208,9 @@ def test_a_failed_answer_keeps_the_question(qtbot, run, groq_server, isolated_en
     qtbot.waitUntil(
         lambda: quick.reply_task is not None and quick.reply_task.done(), timeout=15_000
     )
-    assert quick.model.items[-1].role == Role.ERROR
+    # The question, then the error: the reply that never began leaves no empty bubble.
+    assert [item.role for item in quick.model.items] == [Role.USER, Role.ERROR]
+    assert quick.transcript.model().rowCount() == 2
     assert quick.input.text() == "Will this work?"  # nothing typed is lost
     quick.dismiss()
     chat.close()

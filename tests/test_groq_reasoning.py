@@ -273,3 +273,28 @@ def test_a_think_block_in_a_whole_reply_is_dropped(server) -> None:
             await client.close()
 
     assert asyncio.run(main()) == "Blue skies"
+
+
+def test_request_options_outlive_a_new_key(server, tmp_path: Path) -> None:
+    """Settings' reasoning effort and the Web toggle go through the chat service, and a client
+    made for a new key gets them too (the window never sets them on the client itself)."""
+
+    async def main():
+        store = SQLiteStore(tmp_path / "chat.db")
+        first = GroqClient(server.api_key, model="openai/gpt-oss-20b", base_url=server.base_url)
+        service = ChatService(store, first, ChatSettings(auto_title=False))
+        service.apply_request_options("high", "groq/compound", web_search=True)
+        second = GroqClient(server.api_key, model="openai/gpt-oss-20b", base_url=server.base_url)
+        assert service.use_llm(second) is first
+        await first.close()
+        session = await service.new_session()
+        outcome = await service.send(session.session_id, "Why is the sky blue?", lambda _: None)
+        await second.close()
+        await store.close()
+        return outcome
+
+    outcome = asyncio.run(asyncio.wait_for(main(), 10))
+    assert outcome.error is None
+    body = server.requests[-1]
+    assert body["reasoning_effort"] == "high"
+    assert body["tools"] == [{"type": "browser_search"}]

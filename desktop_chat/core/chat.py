@@ -50,6 +50,7 @@ from desktop_chat.llm.base import (
     LLMErrorKind,
     ReasoningPiece,
     StreamResult,
+    SupportsRequestOptions,
 )
 from desktop_chat.models import (
     Event,
@@ -164,6 +165,11 @@ class ChatSettings:
     # and the live model list when known (a vision model missing from it is replaced).
     vision_model: str = VISION_MODEL
     available_models: list[str] = field(default_factory=list)
+    # Groq's per-request extras (Settings -> Model, and the composer's Web toggle); a client
+    # given later (a new key) gets them too.
+    reasoning_effort: str | None = None
+    search_model: str | None = None  # None keeps the client's default
+    web_search: bool = False
 
 
 class ChatService:
@@ -578,7 +584,27 @@ class ChatService:
         Returns the client it replaces, for the caller to close."""
         previous, self.llm = self.llm, llm
         self.apply_choices(self.settings.model, self.settings.temperature)
+        self._push_request_options()
         return previous
+
+    def apply_request_options(
+        self, reasoning_effort: str | None, search_model: str | None, web_search: bool
+    ) -> None:
+        """Reasoning effort, the web-search model and the Web toggle, for this client and any
+        later one."""
+        settings = self.settings
+        settings.reasoning_effort, settings.search_model = reasoning_effort, search_model
+        settings.web_search = web_search
+        self._push_request_options()
+
+    def _push_request_options(self) -> None:
+        llm: object = self.llm  # any client; only some take these options
+        settings = self.settings
+        if isinstance(llm, SupportsRequestOptions):
+            llm.reasoning_effort = settings.reasoning_effort
+            if settings.search_model:
+                llm.search_model = settings.search_model
+            llm.web_search = settings.web_search
 
     def apply_choices(self, model: str | None, temperature: float | None) -> None:
         """The user's model and temperature, for this client and any later one."""

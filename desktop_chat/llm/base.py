@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 class LLMErrorKind(StrEnum):
@@ -69,6 +69,16 @@ class StreamResult:
     # From the reply's x-ratelimit-* headers: limit/remaining as ints, reset as Groq's text
     # ("2m59.56s"), keyed e.g. "remaining_requests", "reset_tokens".
     rate_limits: dict[str, int | str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class SupportsRequestOptions(Protocol):
+    """A client that takes Groq's per-request extras (GroqClient; tests' scripted clients
+    need not)."""
+
+    reasoning_effort: str | None  # gpt-oss: "low" | "medium" | "high"
+    search_model: str  # who answers a web search for models without a search tool
+    web_search: bool  # the next replies search the web
 
 
 class LLMClient(Protocol):

@@ -227,11 +227,7 @@ class QuickAskWindow(QWidget):
                 else None
             )
             if not item.text:
-                self.model.beginRemoveRows(
-                    self.model.index(0).parent(), self.model.row_of(item), self.model.row_of(item)
-                )
-                self.model.items.remove(item)
-                self.model.endRemoveRows()
+                self.model.remove(item)
             self.model.append(MessageItem(Role.ERROR, outcome.error.message))
             self.transcript.follow_bottom()
             self.status.setText(

@@ -40,7 +40,7 @@ class ReplyExtras(QObject):
     def apply_options(self) -> None:
         """Settings' reasoning effort and search model, and the toggle, onto the client."""
         apply_request_options(
-            self.window.service.llm, self.window.preferences, self.web_search.isChecked()
+            self.window.service, self.window.preferences, self.web_search.isChecked()
         )
 
     def _toggled(self, on: bool) -> None:

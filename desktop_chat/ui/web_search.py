@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from desktop_chat.core.chat import ChatService
 from desktop_chat.i18n import translatable
-from desktop_chat.llm.groq_client import GroqClient
 from desktop_chat.llm.groq_wire import DEFAULT_SEARCH_MODEL, is_gpt_oss
 from desktop_chat.ui.preferences import Preferences
 
@@ -45,9 +45,8 @@ def describe(model: str, search_model: str) -> str:
     )
 
 
-def apply_request_options(llm: object, preferences: Preferences, web_search: bool) -> None:
-    """Reasoning effort, the search model and the toggle, onto the client (if it has them)."""
-    if isinstance(llm, GroqClient):  # other clients (tests' scripted ones) have no such options
-        llm.reasoning_effort = preferences.reasoning_effort
-        llm.search_model = preferences.search_model
-        llm.web_search = web_search
+def apply_request_options(service: ChatService, preferences: Preferences, web_search: bool) -> None:
+    """Reasoning effort, the search model and the toggle, for the chat service's client."""
+    service.apply_request_options(
+        preferences.reasoning_effort, preferences.search_model, web_search
+    )

@@ -264,6 +264,14 @@ class TranscriptModel(QAbstractListModel):
         self.endInsertRows()
         return row
 
+    def remove(self, item: MessageItem) -> None:
+        """Take one row out (a reply that failed before its first word)."""
+        row = next((r for r, candidate in enumerate(self.items) if candidate is item), -1)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.items[row]
+            self.endRemoveRows()
+
     def remove_errors(self) -> None:
         for row in reversed(range(len(self.items))):
             if self.items[row].role == Role.ERROR:
