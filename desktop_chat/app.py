@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.first_intent import FirstIntent
     from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
+    from desktop_chat.ui.language import chosen_language, install_language
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.markdown import warm_up_lexers
     from desktop_chat.ui.plain_text import show_plain_message
@@ -104,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(ICON_NAME)  # Wayland matches the window to desktop_chat.desktop by this
     app.setWindowIcon(app_icon())
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    translate = QCoreApplication.translate
+    locale = install_language(chosen_language(QSettings()))  # before any widget is built
     settings = Settings.load()
     if settings.key_destination_changed:  # GROQ_BASE_URL is not where the key was saved for
         from desktop_chat.ui.key_destination import confirm_key_destination
@@ -118,10 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     for secret in (settings.groq_api_key, settings.withheld_key, settings.supabase_key):
         logs.add_secret(secret)
     log.info(
-        "%s %s starting (%s); data in %s; logs in %s",
+        "%s %s starting (%s, %s); data in %s; logs in %s",
         APP_NAME,
         __version__,
         "bundle" if getattr(sys, "frozen", False) else "source",
+        locale.name(),
         settings.data_dir,
         log_file,
     )
@@ -182,10 +188,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         service.store = store
         if store.moved_aside is not None:
-            notice = (
-                f"The chat database was damaged, so it was moved to {store.moved_aside} "
-                "and a fresh one was started."
-            )
+            notice = translate(
+                "App",
+                "The chat database was damaged, so it was moved to {path} "
+                "and a fresh one was started.",
+            ).format(path=store.moved_aside)
             show_plain_message(QMessageBox.Icon.Warning, window, APP_NAME, notice)
             window.show_status(notice)
         store_ready.set_result(store)  # calls made meanwhile go on, after the notice

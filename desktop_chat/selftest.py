@@ -140,6 +140,14 @@ def _run(tmp: Path, step: Callable[[str], None]) -> str:
     check(not icon.isNull(), "the app icon did not load")
     app.setWindowIcon(icon)
 
+    step("translations")
+    from desktop_chat.ui.language import install_language, installed_translations
+
+    install_language("de")  # the app's German and Qt's own (standard buttons)
+    loaded = sorted(Path(path).name for path in installed_translations())
+    check(loaded == ["desktop_chat_de.qm", "qtbase_de.qm"], f"German loaded only {loaded}")
+    install_language("en")
+
     step("store")
     import qasync
 

@@ -13,6 +13,7 @@ import platformdirs
 from dotenv import dotenv_values
 
 from desktop_chat import APP_ID
+from desktop_chat.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -242,17 +243,23 @@ def save_key_to_keychain(api_key: str, base_url: str | None = None) -> None:
     backend = keyring.get_keyring()
     if keeps_nothing(backend):
         raise KeychainUnavailable(
-            "This system has no keychain to keep the key in, so it will be used for this run "
-            "only. To keep it, set GROQ_API_KEY in a .env file in "
-            f"{config_dir()} (readable only by you)."
+            translate(
+                "Settings",
+                "This system has no keychain to keep the key in, so it will be used for this run "
+                "only. To keep it, set GROQ_API_KEY in a .env file in {folder} (readable only by "
+                "you).",
+            ).format(folder=config_dir())
         )
     try:
         keyring.set_password(KEYRING_SERVICE, KEYRING_GROQ_USER, api_key)
         save_key_base_url(base_url)
     except (KeyringError, RuntimeError) as exc:
         raise KeychainUnavailable(
-            f"The system keychain refused the key ({type(exc).__name__}), so it will be used for "
-            f"this run only. To keep it, set GROQ_API_KEY in a .env file in {config_dir()}."
+            translate(
+                "Settings",
+                "The system keychain refused the key ({reason}), so it will be used for this run "
+                "only. To keep it, set GROQ_API_KEY in a .env file in {folder}.",
+            ).format(reason=type(exc).__name__, folder=config_dir())
         ) from exc
 
 

@@ -2,6 +2,10 @@
 """Takes the README screenshots of a demo conversation in a real X11 window, into docs/.
 
 Usage: python scripts/screenshot.py [--theme dark|light|all] [--out docs] [--size 1180x780]
+                                    [--language de] [--settings]
+
+--language shows the window in that language (ui/language.py; the files get a -de suffix);
+--settings also takes each section of the Settings dialog (settings-<n>[-de]-<theme>.png).
 
 The window runs on the xcb platform, and the picture is what the X server shows
 (QScreen.grabWindow), as a person would see it. Without a DISPLAY it starts its own Xvfb with
@@ -111,6 +115,8 @@ def main() -> int:
     parser.add_argument("--theme", default="all", choices=["dark", "light", "all"])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs"))
     parser.add_argument("--size", default="1180x780", help="the window's size, WIDTHxHEIGHT")
+    parser.add_argument("--language", help="en or de (default: the source text, English)")
+    parser.add_argument("--settings", action="store_true", help="also each Settings section")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     x_server = None
@@ -130,6 +136,12 @@ def main() -> int:
     from desktop_chat.ui.preferences import Preferences
 
     app = QApplication.instance() or QApplication(sys.argv)
+    suffix = ""
+    if args.language:
+        from desktop_chat.ui.language import install_language
+
+        install_language(args.language)
+        suffix = f"-{args.language}"
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     out = Path(args.out)
@@ -158,10 +170,22 @@ def main() -> int:
                 app.processEvents()
                 await asyncio.sleep(0.05)
             path = out / (
-                "screenshot.png" if theme_name == "dark" else f"screenshot-{theme_name}.png"
+                f"screenshot{suffix}.png"
+                if theme_name == "dark"
+                else f"screenshot{suffix}-{theme_name}.png"
             )
             screen = window.screen()
             screen.grabWindow(int(window.winId())).save(str(path))
+            if args.settings:
+                window.settings_ctl.open_settings()
+                dialog = window.settings_ctl.settings_dialog
+                for index in range(dialog.tabs.count()):
+                    dialog.tabs.setCurrentIndex(index)
+                    for _ in range(6):
+                        await asyncio.sleep(0.05)
+                    shot = out / f"settings-{index}{suffix}-{theme_name}.png"
+                    screen.grabWindow(int(dialog.winId())).save(str(shot))
+                dialog.reject()
             window.close()
             await store.close()
             return path

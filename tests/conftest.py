@@ -122,6 +122,14 @@ def gateway(postgres_cluster, pg_database) -> Iterator[SupabaseGateway]:  # noqa
     gw.down()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english_words(qapp):
+    """As app.py at start-up: English, with its plurals ("1 match"); a test may switch."""
+    from desktop_chat.ui.language import install_language
+
+    install_language("en")
+
+
 @pytest.fixture(scope="session")
 def _qasync_loop(qapp):
     import qasync

@@ -41,9 +41,9 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "desktop_chat.store": "the window reaches storage through the core (ChatService)",
     },
 }
-# Configuration and logging are imported by every layer (the store reads the keychain's service
-# name), so they import none.
-for _module in ("desktop_chat.settings", "desktop_chat.logs"):
+# Configuration, logging and the translation hook are imported by every layer (the store reads
+# the keychain's service name), so they import none.
+for _module in ("desktop_chat.settings", "desktop_chat.logs", "desktop_chat.i18n"):
     FORBIDDEN[_module] = {
         **{
             layer: "every layer imports it, so it imports no layer"

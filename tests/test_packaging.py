@@ -192,6 +192,10 @@ def test_bundle_builds_and_passes_its_self_test(tmp_path: Path) -> None:
     internal = app_folder / "_internal"
     assert (internal / "resources" / "style.qss").is_file()
     assert (internal / "resources" / "icons" / "desktop_chat-256.png").is_file()
+    assert (internal / "resources" / "i18n" / "desktop_chat_de.qm").is_file()
+    # Qt's own German (standard buttons), and none of its other ~1,000 translation files.
+    qt_translations = sorted(p.name for p in internal.rglob("translations/*.qm"))
+    assert qt_translations == ["qtbase_de.qm"], qt_translations
     bundled = {p.name for p in internal.rglob("*")}
     for unwanted in (
         "libQt6Quick.so.6",

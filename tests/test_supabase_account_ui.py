@@ -10,7 +10,7 @@ from desktop_chat.models import Session
 from desktop_chat.settings import Settings
 from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.store.sync import start_sync
-from desktop_chat.ui.account import NOT_CONFIGURED, AccountSection, SyncStatusLabel
+from desktop_chat.ui.account import AccountSection, SyncStatusLabel, not_configured
 from tests.support.supabase_devices import make_device, server_counts
 
 
@@ -81,7 +81,7 @@ def test_without_supabase_settings_the_section_says_how_to_turn_sync_on(qtbot) -
     label = SyncStatusLabel(None)
     qtbot.addWidget(section)
     qtbot.addWidget(label)
-    assert section.status_label.text() == NOT_CONFIGURED
+    assert section.status_label.text() == not_configured()
     assert not section.sign_in_button.isEnabled() and not section.anonymous_button.isEnabled()
     assert label.isHidden()
     every_widget_is_named(section)
@@ -108,7 +108,7 @@ def test_the_account_section_says_when_no_keychain_keeps_the_sign_in(qtbot, run,
     import keyring
     from keyring.backends import null
 
-    from desktop_chat.ui.account import SIGN_IN_NOT_KEPT
+    from desktop_chat.ui.account import sign_in_not_kept
 
     keyring.set_keyring(null.Keyring())  # stores nothing, says nothing
     device = run(make_device(gateway, tmp_path / "a", "a"))
@@ -119,5 +119,5 @@ def test_the_account_section_says_when_no_keychain_keeps_the_sign_in(qtbot, run,
     qtbot.mouseClick(section.sign_up_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: device.engine.status.account is not None and not section.busy)
     assert "Signed in as ada@example.com" in section.status_label.text()
-    assert SIGN_IN_NOT_KEPT in section.status_label.text()
+    assert sign_in_not_kept() in section.status_label.text()
     run(device.close())

@@ -42,6 +42,7 @@ from desktop_chat.core.memory import (
     history_before,
 )
 from desktop_chat.core.prices import reply_cost
+from desktop_chat.i18n import number, translatable, translate
 from desktop_chat.llm.base import (
     ChatMessage,
     LLMClient,
@@ -64,8 +65,9 @@ from desktop_chat.models import (
 from desktop_chat.store.base import Store
 
 # A reply in progress is written with this mark, so a crash leaves it flagged, not silently cut.
-INCOMPLETE_ERROR = "The app closed before this reply finished."
-STOPPED_ERROR = "Stopped."
+# Stored with the reply in English (it syncs to devices in other languages); worded on display.
+INCOMPLETE_ERROR = translatable("ChatService", "The app closed before this reply finished.")
+STOPPED_ERROR = translatable("ChatService", "Stopped.")
 # Groq's models read ~131k tokens; a message far past that would only be rejected by the server.
 MAX_MESSAGE_CHARS = 400_000
 
@@ -115,11 +117,12 @@ class ImportReport:
     @property
     def text(self) -> str:
         if not self.sessions_added and not self.events_added:
-            return "Nothing new to import: every message in the file is here already."
-        return (
-            f"Imported {self.sessions_added} session{'' if self.sessions_added == 1 else 's'}"
-            f" ({self.events_added} message{'' if self.events_added == 1 else 's'})."
-        )
+            return translate(
+                "ChatService", "Nothing new to import: every message in the file is here already."
+            )
+        sessions = translate("ChatService", "Imported %n sessions", None, self.sessions_added)
+        messages = translate("ChatService", "(%n messages).", None, self.events_added)
+        return f"{sessions} {messages}"
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,7 @@ class ChatService:
         branch = [item.event for item in await self.active_branch(session_id)]
         last_user = next((e for e in reversed(branch) if e.type == EventType.USER_MESSAGE), None)
         if last_user is None:
-            raise MessageRejected("There is no message to answer yet.")
+            raise MessageRejected(translate("ChatService", "There is no message to answer yet."))
         return await self._reply(session_id, last_user, on_piece)
 
     async def retry(self, session_id: str, on_piece: Callable[[str], None]) -> ReplyOutcome:
@@ -267,7 +270,7 @@ class ChatService:
         self._require_llm()
         original = await self._event_of(session_id, event_id)
         if original.type != EventType.USER_MESSAGE:
-            raise MessageRejected("Only your own messages can be edited.")
+            raise MessageRejected(translate("ChatService", "Only your own messages can be edited."))
         payload: dict[str, Any] = {"text": text}
         if original.payload.get("attachments"):  # the new version keeps what was attached
             payload["attachments"] = original.payload["attachments"]
@@ -289,17 +292,21 @@ class ChatService:
             branch = [item.event for item in await self.active_branch(session_id)]
             reply = next((e for e in reversed(branch) if e.type == EventType.AI_RESPONSE), None)
             if reply is None:
-                raise MessageRejected("There is no reply to continue.")
+                raise MessageRejected(translate("ChatService", "There is no reply to continue."))
         else:
             reply = await self._event_of(session_id, event_id)
             if reply.type != EventType.AI_RESPONSE:
-                raise MessageRejected("Only a reply can be continued.")
+                raise MessageRejected(translate("ChatService", "Only a reply can be continued."))
         # The message it answers: its parent, or (in a session upgraded from the flat layout,
         # where a retried reply follows the failed one) the nearest user message above it.
         above = await self.store.branch_path(reply.event_id, max_user_messages=1)
         user_event = next((e for e in above if e.type == EventType.USER_MESSAGE), None)
         if user_event is None:
-            raise MessageRejected("This reply answers no message, so it cannot be continued.")
+            raise MessageRejected(
+                translate(
+                    "ChatService", "This reply answers no message, so it cannot be continued."
+                )
+            )
         return await self._reply(session_id, user_event, on_piece, continuing=reply)
 
     # -- the tree ----------------------------------------------------------------
@@ -491,7 +498,7 @@ class ChatService:
         "md" (the active branch: what the transcript shows)."""
         session = await self.store.get_session(session_id)
         if session is None:
-            raise MessageRejected("That session is no longer here.")
+            raise MessageRejected(translate("ChatService", "That session is no longer here."))
         if kind == "json":
             events = live_events(await self.store.events(session_id))
             if session.active_leaf not in {e.event_id for e in events}:
@@ -550,7 +557,9 @@ class ChatService:
         """Returns the title as stored; raises MessageRejected when nothing printable is left."""
         title = clean_title(title)
         if not title:
-            raise MessageRejected("A session needs a name; kept the old one.")
+            raise MessageRejected(
+                translate("ChatService", "A session needs a name; kept the old one.")
+            )
         await self.store.update_session(session_id, title=title)
         return title
 
@@ -613,7 +622,9 @@ class ChatService:
     async def _event_of(self, session_id: str, event_id: str) -> Event:
         event = await self.store.event(event_id)
         if event is None or event.session_id != session_id:
-            raise MessageRejected("That message is no longer in this session.")
+            raise MessageRejected(
+                translate("ChatService", "That message is no longer in this session.")
+            )
         return event
 
     async def _prompt_for(self, session_id: str, user_event: Event) -> list[ChatMessage]:
@@ -802,7 +813,10 @@ class ChatService:
 
     def _require_llm(self) -> LLMClient:
         if self.llm is None:
-            raise LLMError(LLMErrorKind.AUTH, "Add your Groq API key to start chatting.")
+            raise LLMError(
+                LLMErrorKind.AUTH,
+                translate("ChatService", "Add your Groq API key to start chatting."),
+            )
         return self.llm
 
 
@@ -841,16 +855,22 @@ def check_message(text: str, allow_empty: bool = False) -> None:
     """Raise MessageRejected when `text` cannot be sent (`allow_empty`: it carries
     attachments, so it may have no words of its own)."""
     if not text.strip() and not allow_empty:
-        raise MessageRejected("Type a message first.")
+        raise MessageRejected(translate("ChatService", "Type a message first."))
     if len(text) > MAX_MESSAGE_CHARS:
         raise MessageRejected(
-            f"This message is {len(text):,} characters long; the model reads at most about "
-            f"{MAX_MESSAGE_CHARS:,}. Shorten it or send it in parts."
+            translate(
+                "ChatService",
+                "This message is {length} characters long; the model reads at most about "
+                "{limit}. Shorten it or send it in parts.",
+            ).format(length=number(len(text)), limit=number(MAX_MESSAGE_CHARS))
         )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:  # a lone surrogate: it cannot be stored or sent
         raise MessageRejected(
-            f"This message has a broken character (character {error.start + 1:,}, often left by "
-            "a bad copy and paste) that cannot be saved. Retype that part and send again."
+            translate(
+                "ChatService",
+                "This message has a broken character (character {position}, often left by "
+                "a bad copy and paste) that cannot be saved. Retype that part and send again.",
+            ).format(position=number(error.start + 1))
         ) from None

@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from desktop_chat.core.export import FORMAT, parse_json_export
+from desktop_chat.i18n import translate
 from desktop_chat.models import Event, EventType, Session, clean_title
 
 # Fixed, so an id made from a source id is the same on every run and every machine.
@@ -64,7 +65,11 @@ def parse_import(text: str) -> list[tuple[Session, list[Event]]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportRefused(f"This file is not JSON ({exc.msg} at line {exc.lineno}).") from exc
+        raise ImportRefused(
+            translate("Import", "This file is not JSON ({reason} at line {line}).").format(
+                reason=exc.msg, line=exc.lineno
+            )
+        ) from exc
     if isinstance(document, dict) and str(document.get("format", "")).startswith("desktop-chat/"):
         try:
             return [parse_json_export(text)]
@@ -73,8 +78,11 @@ def parse_import(text: str) -> list[tuple[Session, list[Event]]]:
     conversations = document if isinstance(document, list) else None
     if conversations is None or not all(isinstance(c, dict) for c in conversations):
         raise ImportRefused(
-            f"This file is not an export Desktop Chat can read: expected a Desktop Chat export "
-            f"({FORMAT}) or a conversations.json from ChatGPT or Claude."
+            translate(
+                "Import",
+                "This file is not an export Desktop Chat can read: expected a Desktop Chat "
+                "export ({format}) or a conversations.json from ChatGPT or Claude.",
+            ).format(format=FORMAT)
         )
     imported = []
     for conversation in conversations:
@@ -84,8 +92,11 @@ def parse_import(text: str) -> list[tuple[Session, list[Event]]]:
             imported.append(_claude(conversation))
         else:
             raise ImportRefused(
-                "This conversations.json holds a conversation with neither "
-                "'mapping' (ChatGPT) nor 'chat_messages' (Claude)."
+                translate(
+                    "Import",
+                    "This conversations.json holds a conversation with neither "
+                    "'mapping' (ChatGPT) nor 'chat_messages' (Claude).",
+                )
             )
     return imported
 
@@ -101,7 +112,9 @@ def _chatgpt(conversation: dict[str, Any]) -> tuple[Session, list[Event]]:
     start = _from_unix(conversation.get("create_time")) or datetime.now(UTC)
     mapping = conversation.get("mapping")
     if not isinstance(mapping, dict):
-        raise ImportRefused("A ChatGPT conversation's 'mapping' is not an object.")
+        raise ImportRefused(
+            translate("Import", "A ChatGPT conversation's 'mapping' is not an object.")
+        )
 
     events: list[Event] = []
     kept_as: dict[str, str | None] = {}  # node id -> event id of it or its nearest kept ancestor

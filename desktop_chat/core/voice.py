@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from ..i18n import translate
 from ..llm.base import LLMClient, LLMError
 
 if TYPE_CHECKING:
@@ -88,7 +89,11 @@ class WavStream:
             found = self._parse_header()
             if found is None:
                 if len(self._head) > 64 * 1024:
-                    raise VoiceError("Groq sent audio the app could not play (no WAV header).")
+                    raise VoiceError(
+                        translate(
+                            "Voice", "Groq sent audio the app could not play (no WAV header)."
+                        )
+                    )
                 return b""
             data = found
         fmt = self.format
@@ -101,7 +106,9 @@ class WavStream:
     def _parse_header(self) -> bytes | None:
         head = self._head
         if len(head) >= 4 and head[:4] != b"RIFF":
-            raise VoiceError("Groq sent audio the app could not play (not a WAV file).")
+            raise VoiceError(
+                translate("Voice", "Groq sent audio the app could not play (not a WAV file).")
+            )
         if len(head) < 12:
             return None
         pos = 12
@@ -110,7 +117,9 @@ class WavStream:
             chunk, size = head[pos : pos + 4], struct.unpack("<I", head[pos + 4 : pos + 8])[0]
             if chunk == b"data":
                 if fmt is None:
-                    raise VoiceError("Groq sent audio the app could not play (no format).")
+                    raise VoiceError(
+                        translate("Voice", "Groq sent audio the app could not play (no format).")
+                    )
                 self.format = fmt
                 self._head = b""
                 return head[pos + 8 :]
@@ -120,7 +129,10 @@ class WavStream:
                 tag, channels, rate, _, _, bits = struct.unpack("<HHIIHH", head[pos + 8 : pos + 24])
                 if tag != 1 or bits != 16 or not channels or not rate:
                     raise VoiceError(
-                        "Groq sent audio the app cannot play (only 16-bit PCM WAV is played)."
+                        translate(
+                            "Voice",
+                            "Groq sent audio the app cannot play (only 16-bit PCM WAV is played).",
+                        )
                     )
                 fmt = PcmFormat(rate, channels)
             pos += 8 + size + size % 2
@@ -261,26 +273,35 @@ class DictationFlow:
         """Stop recording and return the words heard. Raises VoiceError."""
         recorder = self.recorder
         if recorder is None or self.state is not DictationState.RECORDING:
-            raise VoiceError("Nothing is being recorded.")
+            raise VoiceError(translate("Voice", "Nothing is being recorded."))
         self.state = DictationState.TRANSCRIBING
         try:
             pcm = recorder.stop()
             fmt = recorder.format
             seconds = len(pcm) / (fmt.rate * fmt.channels * fmt.width)
             if seconds < MIN_RECORDING_S:
-                raise VoiceError("The recording was too short. Hold the mic a little longer.")
+                raise VoiceError(
+                    translate("Voice", "The recording was too short. Hold the mic a little longer.")
+                )
             if peak_level(pcm) < SILENCE_PEAK:
                 # A microphone the system does not let the app use records silence (macOS).
                 raise VoiceError(
-                    "Nothing was heard: the recording is silent. Check that the microphone is "
-                    "the default input, not muted, and allowed for this app."
+                    translate(
+                        "Voice",
+                        "Nothing was heard: the recording is silent. Check that the microphone "
+                        "is the default input, not muted, and allowed for this app.",
+                    )
                 )
             try:
                 text = await self._llm.transcribe(wav_file(pcm, fmt), language)
             except LLMError as exc:
-                raise VoiceError(f"The recording could not be transcribed. {exc.message}") from None
+                raise VoiceError(
+                    translate("Voice", "The recording could not be transcribed. {reason}").format(
+                        reason=exc.message
+                    )
+                ) from None
             if not text.strip():
-                raise VoiceError("No words were heard in the recording.")
+                raise VoiceError(translate("Voice", "No words were heard in the recording."))
             return text.strip()
         finally:
             self.recorder = None
@@ -323,7 +344,7 @@ class ReadAloudFlow:
         Raises VoiceError; cancelling stops the player."""
         pieces = speech_pieces(markdown)
         if not pieces:
-            raise VoiceError("This message has no text to read aloud.")
+            raise VoiceError(translate("Voice", "This message has no text to read aloud."))
         try:
             for index, piece in enumerate(pieces):
                 while player.queued_seconds() > LOOKAHEAD_S:
@@ -338,7 +359,11 @@ class ReadAloudFlow:
                             if pcm and stream.format is not None:
                                 player.play(pcm, stream.format)
                 except LLMError as exc:
-                    raise VoiceError(f"The reply could not be read aloud. {exc.message}") from None
+                    raise VoiceError(
+                        translate("Voice", "The reply could not be read aloud. {reason}").format(
+                            reason=exc.message
+                        )
+                    ) from None
             await player.drained()
         except (asyncio.CancelledError, VoiceError):
             player.stop()

@@ -23,6 +23,8 @@ import contextlib
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
+from desktop_chat.i18n import translate
+
 from .base import LLMError, LLMErrorKind
 
 if TYPE_CHECKING:
@@ -46,12 +48,16 @@ async def transcribe(
 ) -> str:
     """The text spoken in `audio` (a whole file: WAV, FLAC, MP3...). Raises LLMError."""
     if not audio:
-        raise LLMError(LLMErrorKind.BAD_REQUEST, "There was no audio to transcribe.")
+        raise LLMError(
+            LLMErrorKind.BAD_REQUEST, translate("Voice", "There was no audio to transcribe.")
+        )
     if len(audio) > MAX_UPLOAD_BYTES:
         raise LLMError(
             LLMErrorKind.BAD_REQUEST,
-            f"The recording is too long to transcribe ({len(audio) / 1_048_576:.0f} MB; "
-            f"Groq takes {MAX_UPLOAD_BYTES // 1_048_576} MB).",
+            translate(
+                "Voice",
+                "The recording is too long to transcribe ({size} MB; Groq takes {limit} MB).",
+            ).format(size=f"{len(audio) / 1_048_576:.0f}", limit=MAX_UPLOAD_BYTES // 1_048_576),
         )
     client._check_key()
     try:
@@ -83,7 +89,9 @@ async def speak(
     if len(text) > MAX_SPEECH_INPUT:
         raise LLMError(
             LLMErrorKind.BAD_REQUEST,
-            f"A piece of text to speak may hold {MAX_SPEECH_INPUT} characters at most.",
+            translate(
+                "Voice", "A piece of text to speak may hold {limit} characters at most."
+            ).format(limit=MAX_SPEECH_INPUT),
         )
     client._check_key()
     try:

@@ -35,6 +35,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from desktop_chat.i18n import number, translate
 from desktop_chat.settings import DEFAULT_MODEL
 
 from .base import ChatMessage, LLMError, LLMErrorKind, ReasoningPiece, StreamResult
@@ -221,8 +222,11 @@ class GroqClient:
                             yield type(text)(text[: self.max_reply_chars - chars])
                         raise LLMError(
                             LLMErrorKind.TOO_LONG,
-                            f"The reply was stopped at {self.max_reply_chars:,} characters, the "
-                            "most one reply may hold. The text up to there is kept.",
+                            translate(
+                                "GroqClient",
+                                "The reply was stopped at {limit} characters, the most one "
+                                "reply may hold. The text up to there is kept.",
+                            ).format(limit=number(self.max_reply_chars)),
                         )
                     chars += len(text)
                     yield text
@@ -231,8 +235,9 @@ class GroqClient:
                 # bytes arrive, so at most one keep-alive late; silence is httpx's read timeout.
                 raise LLMError(
                     LLMErrorKind.TIMEOUT,
-                    "The reply stalled: Groq sent no text for "
-                    f"{self._seconds(self.stall_timeout)}.",
+                    translate(
+                        "GroqClient", "The reply stalled: Groq sent no text for {wait}."
+                    ).format(wait=self._seconds(self.stall_timeout)),
                 )
             if pause and not done:
                 await asyncio.sleep(READ_INTERVAL)
@@ -248,7 +253,9 @@ class GroqClient:
             log.warning("Groq stream ended without a finish_reason")
             raise LLMError(
                 LLMErrorKind.CONNECTION,
-                "The connection to Groq was lost before the reply finished.",
+                translate(
+                    "GroqClient", "The connection to Groq was lost before the reply finished."
+                ),
             )
 
     def _pieces_of(self, delta: dict[str, Any], splitter: ThinkSplitter | None) -> list[str]:
@@ -290,7 +297,10 @@ class GroqClient:
         log.warning("Groq stream sent %s", what)
         return LLMError(
             LLMErrorKind.UNAVAILABLE,
-            f"Groq sent a reply the app could not read ({what}). The text up to there is kept.",
+            translate(
+                "GroqClient",
+                "Groq sent a reply the app could not read ({what}). The text up to there is kept.",
+            ).format(what=what),
         )
 
     async def complete(self, messages: list[ChatMessage], max_tokens: int = 512) -> str:
@@ -342,17 +352,23 @@ class GroqClient:
         key = self._api_key
         if not key:
             raise LLMError(
-                LLMErrorKind.AUTH, "No Groq API key is set. Add one in Settings → API key."
+                LLMErrorKind.AUTH,
+                translate("GroqClient", "No Groq API key is set. Add one in Settings → API key."),
             )
         if not (key.isascii() and key.isprintable()) or any(c.isspace() for c in key):
             raise LLMError(
                 LLMErrorKind.AUTH,
-                "The Groq API key contains characters a key cannot have. "
-                "Check it in Settings → API key.",
+                translate(
+                    "GroqClient",
+                    "The Groq API key contains characters a key cannot have. "
+                    "Check it in Settings → API key.",
+                ),
             )
 
     def _seconds(self, value: float) -> str:
-        return f"{value:g} second" + ("" if value == 1 else "s")
+        if value == int(value):
+            return translate("GroqClient", "%n seconds", None, int(value))
+        return translate("GroqClient", "{count} seconds").format(count=f"{value:g}")
 
     def _map_error(self, exc: BaseException, *, in_stream: bool) -> BaseException:
         """Turn an SDK/httpx exception into an LLMError. Unknown exceptions pass through."""
@@ -385,46 +401,64 @@ class GroqClient:
             if isinstance(exc.__cause__, httpx.ConnectTimeout):
                 return LLMError(
                     kind.TIMEOUT,
-                    "Could not reach Groq within "
-                    f"{self._seconds(self.connect_timeout)}. "
-                    "Check your internet connection.",
+                    translate(
+                        "GroqClient",
+                        "Could not reach Groq within {wait}. Check your internet connection.",
+                    ).format(wait=self._seconds(self.connect_timeout)),
                 )
             return LLMError(
                 kind.TIMEOUT,
-                "Groq did not answer within "
-                f"{self._seconds(self.stall_timeout)}. Try again in a moment.",
+                translate(
+                    "GroqClient", "Groq did not answer within {wait}. Try again in a moment."
+                ).format(wait=self._seconds(self.stall_timeout)),
             )
         if isinstance(exc, groq.APIConnectionError):
             return LLMError(
-                kind.CONNECTION, "Could not reach Groq. Check your internet connection."
+                kind.CONNECTION,
+                translate("GroqClient", "Could not reach Groq. Check your internet connection."),
             )
         if isinstance(exc, groq.APIResponseValidationError):
-            return LLMError(kind.UNAVAILABLE, "Groq sent a reply the app could not read.")
+            return LLMError(
+                kind.UNAVAILABLE,
+                translate("GroqClient", "Groq sent a reply the app could not read."),
+            )
         if isinstance(exc, groq.APIError):
             # An {"error": ...} event inside the stream.
             detail = self._clean(exc.message)
             return LLMError(
                 kind.UNAVAILABLE,
-                f"Groq stopped the reply: {detail}"
+                translate("GroqClient", "Groq stopped the reply: {detail}").format(detail=detail)
                 if detail
-                else "Groq stopped the reply because of an error on its side.",
+                else translate(
+                    "GroqClient", "Groq stopped the reply because of an error on its side."
+                ),
             )
         if isinstance(exc, httpx.TimeoutException):
             if in_stream:
                 return LLMError(
                     kind.TIMEOUT,
-                    "The reply stalled: Groq sent nothing for "
-                    f"{self._seconds(self.stall_timeout)}.",
+                    translate(
+                        "GroqClient", "The reply stalled: Groq sent nothing for {wait}."
+                    ).format(wait=self._seconds(self.stall_timeout)),
                 )
-            return LLMError(kind.TIMEOUT, "Groq did not answer in time. Try again in a moment.")
+            return LLMError(
+                kind.TIMEOUT,
+                translate("GroqClient", "Groq did not answer in time. Try again in a moment."),
+            )
         if isinstance(exc, httpx.TransportError):  # RemoteProtocolError, ReadError, NetworkError
             if in_stream:
-                return LLMError(kind.CONNECTION, "The connection to Groq was lost.")
+                return LLMError(
+                    kind.CONNECTION, translate("GroqClient", "The connection to Groq was lost.")
+                )
             return LLMError(
-                kind.CONNECTION, "Could not reach Groq. Check your internet connection."
+                kind.CONNECTION,
+                translate("GroqClient", "Could not reach Groq. Check your internet connection."),
             )
         if isinstance(exc, json.JSONDecodeError):  # a malformed SSE event
-            return LLMError(kind.UNAVAILABLE, "Groq sent a reply the app could not read.")
+            return LLMError(
+                kind.UNAVAILABLE,
+                translate("GroqClient", "Groq sent a reply the app could not read."),
+            )
         return None
 
     def _from_status(self, exc: groq.APIStatusError) -> LLMError:
@@ -432,33 +466,59 @@ class GroqClient:
         status = exc.status_code
         server_message = self._clean(_server_message(exc.body))
         if status == 401:
-            return LLMError(kind.AUTH, "Groq rejected the API key. Check it in Settings → API key.")
+            return LLMError(
+                kind.AUTH,
+                translate(
+                    "GroqClient", "Groq rejected the API key. Check it in Settings → API key."
+                ),
+            )
         if status == 429:
             retry_after = _retry_after(exc.response.headers)
             if retry_after is not None:
-                text = f"Groq's rate limit was reached. Try again in {_duration(retry_after)}."
+                text = translate(
+                    "GroqClient", "Groq's rate limit was reached. Try again in {wait}."
+                ).format(wait=_duration(retry_after))
             else:
-                text = "Groq's rate limit was reached. Wait a moment and try again."
+                text = translate(
+                    "GroqClient", "Groq's rate limit was reached. Wait a moment and try again."
+                )
             return LLMError(kind.RATE_LIMIT, text, retry_after=retry_after)
         if status == 498:  # Groq: flex tier capacity exceeded
             return LLMError(
                 kind.UNAVAILABLE,
-                "Groq is over capacity right now (error 498). Try again in a moment.",
+                translate(
+                    "GroqClient",
+                    "Groq is over capacity right now (error 498). Try again in a moment.",
+                ),
             )
         if status >= 500:
             return LLMError(
                 kind.UNAVAILABLE,
-                f"Groq is having trouble right now (error {status}). Try again in a moment.",
+                translate(
+                    "GroqClient",
+                    "Groq is having trouble right now (error {status}). Try again in a moment.",
+                ).format(status=status),
             )
         if status == 408:
             return LLMError(
-                kind.TIMEOUT, "Groq timed out handling the request (error 408). Try again."
+                kind.TIMEOUT,
+                translate(
+                    "GroqClient", "Groq timed out handling the request (error 408). Try again."
+                ),
             )
         if server_message:
             return LLMError(
-                kind.BAD_REQUEST, f"Groq refused the request (error {status}): {server_message}"
+                kind.BAD_REQUEST,
+                translate(
+                    "GroqClient", "Groq refused the request (error {status}): {detail}"
+                ).format(status=status, detail=server_message),
             )
-        return LLMError(kind.BAD_REQUEST, f"Groq refused the request (error {status}).")
+        return LLMError(
+            kind.BAD_REQUEST,
+            translate("GroqClient", "Groq refused the request (error {status}).").format(
+                status=status
+            ),
+        )
 
     def _clean(self, text: str | None) -> str:
         """A server-supplied message, safe to show: one line, bounded, never the key."""
@@ -580,10 +640,7 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 def _duration(seconds: float) -> str:
     if seconds < 60:
-        n = max(1, math.ceil(seconds))
-        return f"{n} second" + ("" if n == 1 else "s")
+        return translate("GroqClient", "%n seconds", None, max(1, math.ceil(seconds)))
     if seconds < 3600:
-        n = math.ceil(seconds / 60)
-        return f"{n} minute" + ("" if n == 1 else "s")
-    n = math.ceil(seconds / 3600)
-    return f"{n} hour" + ("" if n == 1 else "s")
+        return translate("GroqClient", "%n minutes", None, math.ceil(seconds / 60))
+    return translate("GroqClient", "%n hours", None, math.ceil(seconds / 3600))

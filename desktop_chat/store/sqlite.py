@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop_chat.i18n import translate
 from desktop_chat.models import (
     MATCH_END,
     MATCH_START,
@@ -283,9 +284,12 @@ class SQLiteStore(SyncTables, AttachmentTables):
                 target = Path(os.path.realpath(side))
                 if target.parent != folder.resolve():
                     raise StoreError(
-                        f"{side} is a link to {target}, outside the data folder, so Desktop "
-                        "Chat does not follow it. Remove the link (or move the real file into "
-                        f"{folder}) and start again."
+                        translate(
+                            "Store",
+                            "{link} is a link to {target}, outside the data folder, so Desktop "
+                            "Chat does not follow it. Remove the link (or move the real file into "
+                            "{folder}) and start again.",
+                        ).format(link=side, target=target, folder=folder)
                     )
         if not self.path.exists() and not self.path.is_symlink():
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
@@ -346,10 +350,13 @@ class SQLiteStore(SyncTables, AttachmentTables):
             self.path.rename(aside)
         except OSError as exc:
             raise StoreError(
-                f"The chat database ({self.path}) is damaged, and Desktop Chat cannot move it "
-                f"aside to start a fresh one: {_os_reason(exc)}. The file is left as it is. "
-                "Make the folder writable (or set DESKTOP_CHAT_DATA_DIR to another folder) "
-                "and start again."
+                translate(
+                    "Store",
+                    "The chat database ({path}) is damaged, and Desktop Chat cannot move it "
+                    "aside to start a fresh one: {reason}. The file is left as it is. "
+                    "Make the folder writable (or set DESKTOP_CHAT_DATA_DIR to another folder) "
+                    "and start again.",
+                ).format(path=self.path, reason=_os_reason(exc))
             ) from exc
         for suffix in ("-wal", "-shm"):
             side = self.path.with_name(self.path.name + suffix)
@@ -371,8 +378,11 @@ class SQLiteStore(SyncTables, AttachmentTables):
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"The chat database was written by a newer Desktop Chat (schema {version}). "
-                    "Update the app to open it."
+                    translate(
+                        "Store",
+                        "The chat database was written by a newer Desktop Chat (schema "
+                        "{version}). Update the app to open it.",
+                    ).format(version=version)
                 )
             for number in range(version + 1, SCHEMA_VERSION + 1):
                 migrate(db, number)
@@ -821,52 +831,59 @@ def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
 
 
 def _open_failed_message(path: Path, exc: Exception) -> str:
-    return (
-        f"Could not open the chat database ({path}): {_sqlite_reason(exc)}. "
-        "Check that the folder can be written and the disk is not full."
-    )
+    return translate(
+        "Store",
+        "Could not open the chat database ({path}): {reason}. "
+        "Check that the folder can be written and the disk is not full.",
+    ).format(path=path, reason=_sqlite_reason(exc))
 
 
 def _sqlite_reason(exc: Exception) -> str:
     """SQLite's failure in plain words (its own text, e.g. "disk I/O error", otherwise)."""
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if code == sqlite3.SQLITE_FULL:
-        return "the disk is full"
+        return translate("Store", "the disk is full")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return "the folder or the file cannot be written"
+        return translate("Store", "the folder or the file cannot be written")
     if code == sqlite3.SQLITE_IOERR:
-        return "the disk reported a read or write error"
+        return translate("Store", "the disk reported a read or write error")
     return str(exc)
 
 
 def _os_reason(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
-        return "the disk is full"
+        return translate("Store", "the disk is full")
     if exc.errno == errno.EROFS:
-        return "the disk is read-only"
+        return translate("Store", "the disk is read-only")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return translate("Store", "permission denied")
     return exc.strerror or str(exc)
 
 
 def _os_error_message(path: Path, exc: OSError) -> str:
     folder = path.parent
     if not folder.is_dir():
-        return (
-            f"Desktop Chat cannot create its data folder ({folder}): {_os_reason(exc)}. "
+        return translate(
+            "Store",
+            "Desktop Chat cannot create its data folder ({folder}): {reason}. "
             "Make the folder above it writable, or set DESKTOP_CHAT_DATA_DIR to a folder "
-            "you can write, and start again."
-        )
-    return (
-        f"Desktop Chat cannot use its chat database ({path}): {_os_reason(exc)}. Check "
-        "that the folder can be written and the disk is not full, then start again."
-    )
+            "you can write, and start again.",
+        ).format(folder=folder, reason=_os_reason(exc))
+    return translate(
+        "Store",
+        "Desktop Chat cannot use its chat database ({path}): {reason}. Check "
+        "that the folder can be written and the disk is not full, then start again.",
+    ).format(path=path, reason=_os_reason(exc))
 
 
 def _write_error(path: Path, exc: sqlite3.OperationalError) -> StoreError:
     if _is_locked(exc):
         return StoreError(_locked_message(path))
-    return StoreError(f"Could not save to the chat database ({path}): {_sqlite_reason(exc)}.")
+    return StoreError(
+        translate("Store", "Could not save to the chat database ({path}): {reason}.").format(
+            path=path, reason=_sqlite_reason(exc)
+        )
+    )
 
 
 def _make_private(path: Path) -> None:
@@ -881,7 +898,8 @@ def _make_private(path: Path) -> None:
 
 
 def _locked_message(path: Path) -> str:
-    return (
-        f"The chat database is in use by another program ({path}), so Desktop Chat cannot "
-        "save to it. Close that program (or the other Desktop Chat) and start again."
-    )
+    return translate(
+        "Store",
+        "The chat database is in use by another program ({path}), so Desktop Chat cannot "
+        "save to it. Close that program (or the other Desktop Chat) and start again.",
+    ).format(path=path)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from supabase_auth import AsyncSupportedStorage
 
+from desktop_chat.i18n import translate
 from desktop_chat.settings import KEYRING_SERVICE
 
 if TYPE_CHECKING:
@@ -317,7 +318,9 @@ class RemoteStore:
             except AuthError as error:
                 raise AuthFailed(error.message or str(error)) from error
         if response.session is None:
-            raise AuthFailed("Check your email to confirm the account, then sign in.")
+            raise AuthFailed(
+                translate("Account", "Check your email to confirm the account, then sign in.")
+            )
         self._use_token(response.session.access_token)
         user = response.session.user
         return Account(user.id, user.email or None, bool(user.is_anonymous))

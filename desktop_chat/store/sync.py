@@ -48,6 +48,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from desktop_chat.i18n import translate
 from desktop_chat.models import EventType
 from desktop_chat.store.attachment_sync import named_images
 from desktop_chat.store.supabase import (
@@ -92,23 +93,25 @@ class SyncStatus:
 
     @property
     def text(self) -> str:
-        waiting = f"{self.pending} change{'' if self.pending == 1 else 's'} waiting"
+        waiting = translate("SyncStatus", "%n changes waiting", None, self.pending)
         if self.state == "offline":
-            text = f"offline — {waiting}"
+            text = translate("SyncStatus", "offline — {waiting}").format(waiting=waiting)
         elif self.state == "signed_out":
-            text = "Not signed in — chats stay on this device"
+            text = translate("SyncStatus", "Not signed in — chats stay on this device")
         elif self.state == "stopped":
-            text = "Sync stopped"
+            text = translate("SyncStatus", "Sync stopped")
         elif self.state == "error":
-            text = f"Sync failed, retrying — {waiting}"
+            text = translate("SyncStatus", "Sync failed, retrying — {waiting}")
+            text = text.format(waiting=waiting)
+        elif self.pending:
+            text = translate("SyncStatus", "Syncing — {waiting}").format(waiting=waiting)
         else:
-            text = f"Syncing — {waiting}" if self.pending else "Synced"
+            text = translate("SyncStatus", "Synced")
         if self.failed:
-            text += f" ({self.failed} not accepted by the server)"
+            text += translate("SyncStatus", " (%n not accepted by the server)", None, self.failed)
         if self.unreadable:
-            text += (
-                f" ({self.unreadable} row{'' if self.unreadable == 1 else 's'} from the "
-                "server could not be read)"
+            text += translate(
+                "SyncStatus", " (%n rows from the server could not be read)", None, self.unreadable
             )
         return text
 
@@ -167,10 +170,11 @@ def unreadable_summary(local: SQLiteStore, user_id: str | None) -> str | None:
         return None
     rows = json.loads(raw)["rows"][-3:]
     reasons = "; ".join(f"{table[:-1]} {row_id[:8]}…: {reason}" for table, row_id, reason in rows)
-    return (
-        f"Skipped rows the server holds that this app cannot read ({reasons}). "
-        "Everything else syncs."
-    )
+    return translate(
+        "SyncStatus",
+        "Skipped rows the server holds that this app cannot read ({reasons}). "
+        "Everything else syncs.",
+    ).format(reasons=reasons)
 
 
 _EVENT_TYPES = {str(kind) for kind in EventType}

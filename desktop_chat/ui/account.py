@@ -13,6 +13,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -29,52 +30,62 @@ from desktop_chat.store.sync import SyncStatus
 from desktop_chat.ui.plain_text import make_plain, plain_tooltip
 
 log = logging.getLogger(__name__)
-
-NOT_CONFIGURED = (
-    "Sync is off. To keep your chats in Supabase as well, set SUPABASE_URL and SUPABASE_KEY "
-    "(see docs/supabase.md) and restart Desktop Chat."
-)
+translate = QCoreApplication.translate
 
 
-SIGN_IN_NOT_KEPT = (
-    "This system has no keychain to keep the sign-in in, so it lasts until Desktop Chat "
-    "closes: you will need to sign in again next time."
-)
+def not_configured() -> str:
+    return translate(
+        "Account",
+        "Sync is off. To keep your chats in Supabase as well, set SUPABASE_URL and SUPABASE_KEY "
+        "(see docs/supabase.md) and restart Desktop Chat.",
+    )
+
+
+def sign_in_not_kept() -> str:
+    return translate(
+        "Account",
+        "This system has no keychain to keep the sign-in in, so it lasts until Desktop Chat "
+        "closes: you will need to sign in again next time.",
+    )
 
 
 class AccountSection(QGroupBox):
     """Email + password, Sign in / Sign up / Continue anonymously / Sign out, and a status."""
 
     def __init__(self, engine: Any | None, parent: QWidget | None = None):
-        super().__init__("Account", parent)
+        super().__init__(translate("Account", "Account"), parent)
         self.setObjectName("AccountSection")
-        self.setAccessibleName("Account")
+        self.setAccessibleName(self.title())
         self.engine = engine
         self._task: asyncio.Task | None = None
 
         self.email_edit = QLineEdit(self)
         self.email_edit.setObjectName("AccountEmail")
-        self.email_edit.setAccessibleName("Email")
+        self.email_edit.setAccessibleName(translate("Account", "Email"))
         self.email_edit.setPlaceholderText("you@example.com")
         self.password_edit = QLineEdit(self)
         self.password_edit.setObjectName("AccountPassword")
-        self.password_edit.setAccessibleName("Password")
+        self.password_edit.setAccessibleName(translate("Account", "Password"))
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.returnPressed.connect(self._sign_in)
 
-        self.sign_in_button = self._button("Sign in", self._sign_in)
-        self.sign_up_button = self._button("Sign up", self._sign_up)
-        self.anonymous_button = self._button("Continue anonymously", self._anonymous)
-        self.sign_out_button = self._button("Sign out", self._sign_out)
+        self.sign_in_button = self._button("SignIn", translate("Account", "Sign in"), self._sign_in)
+        self.sign_up_button = self._button("SignUp", translate("Account", "Sign up"), self._sign_up)
+        self.anonymous_button = self._button(
+            "ContinueAnonymously", translate("Account", "Continue anonymously"), self._anonymous
+        )
+        self.sign_out_button = self._button(
+            "SignOut", translate("Account", "Sign out"), self._sign_out
+        )
 
         self.status_label = make_plain(QLabel(self))  # server messages, the account's email
         self.status_label.setObjectName("AccountStatus")
-        self.status_label.setAccessibleName("Account status")
+        self.status_label.setAccessibleName(translate("Account", "Account status"))
         self.status_label.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("Email", self.email_edit)
-        form.addRow("Password", self.password_edit)
+        form.addRow(translate("Account", "Email"), self.email_edit)
+        form.addRow(translate("Account", "Password"), self.password_edit)
         buttons = QHBoxLayout()
         for button in (
             self.sign_in_button,
@@ -89,7 +100,7 @@ class AccountSection(QGroupBox):
         layout.addWidget(self.status_label)
 
         if engine is None:
-            self.status_label.setText(NOT_CONFIGURED)
+            self.status_label.setText(not_configured())
             for widget in (
                 self.email_edit,
                 self.password_edit,
@@ -103,9 +114,9 @@ class AccountSection(QGroupBox):
             _follow(self, engine, self._show)
             self._show(engine.status)
 
-    def _button(self, text: str, slot) -> QPushButton:
+    def _button(self, name: str, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)
-        button.setObjectName("Account" + text.title().replace(" ", ""))
+        button.setObjectName("Account" + name)
         button.setAccessibleName(text)
         button.clicked.connect(slot)
         return button
@@ -126,38 +137,47 @@ class AccountSection(QGroupBox):
         if message:
             self.status_label.setText(message)
         elif signed_in:
-            text = f"Signed in as {status.account.label}. {status.text}."
+            text = translate("Account", "Signed in as {account}. {status}.").format(
+                account=status.account.label, status=status.text
+            )
             if not status.sign_in_kept:
-                text += " " + SIGN_IN_NOT_KEPT
+                text += " " + sign_in_not_kept()
             self.status_label.setText(text)
         else:
             self.status_label.setText(
-                "Not signed in: your chats stay on this device. "
-                "Sign in to keep them in sync across machines."
+                translate(
+                    "Account",
+                    "Not signed in: your chats stay on this device. "
+                    "Sign in to keep them in sync across machines.",
+                )
             )
 
     # -- actions -----------------------------------------------------------------------
     def _credentials(self) -> tuple[str, str] | None:
         email, password = self.email_edit.text().strip(), self.password_edit.text()
         if not email or not password:
-            self._show(self.engine.status, "Enter your email and password first.")
+            self._show(
+                self.engine.status, translate("Account", "Enter your email and password first.")
+            )
             (self.email_edit if not email else self.password_edit).setFocus()
             return None
         return email, password
 
     def _sign_in(self) -> None:
         if credentials := self._credentials():
-            self._run(self.engine.sign_in(*credentials), "Signing in…")
+            self._run(self.engine.sign_in(*credentials), translate("Account", "Signing in…"))
 
     def _sign_up(self) -> None:
         if credentials := self._credentials():
-            self._run(self.engine.sign_up(*credentials), "Creating your account…")
+            self._run(
+                self.engine.sign_up(*credentials), translate("Account", "Creating your account…")
+            )
 
     def _anonymous(self) -> None:
-        self._run(self.engine.sign_in_anonymously(), "Signing in…")
+        self._run(self.engine.sign_in_anonymously(), translate("Account", "Signing in…"))
 
     def _sign_out(self) -> None:
-        self._run(self.engine.sign_out(), "Signing out…")
+        self._run(self.engine.sign_out(), translate("Account", "Signing out…"))
 
     def _run(self, coroutine: Coroutine, busy_text: str) -> None:
         if self._task is not None and not self._task.done():
@@ -172,10 +192,12 @@ class AccountSection(QGroupBox):
             except AuthFailed as error:
                 message = str(error)
             except RemoteUnavailable:
-                message = "Could not reach the server. Check your connection and try again."
+                message = translate(
+                    "Account", "Could not reach the server. Check your connection and try again."
+                )
             except Exception as error:  # noqa: BLE001 - shown, not raised into Qt
                 log.exception("account action failed")
-                message = f"Something went wrong: {error}"
+                message = translate("Account", "Something went wrong: {error}").format(error=error)
             finally:
                 self._task = None
             self._show(self.engine.status, message)
@@ -195,7 +217,7 @@ class SyncStatusLabel(QLabel):
         super().__init__(parent)
         make_plain(self)
         self.setObjectName("SyncStatus")
-        self.setAccessibleName("Sync status")
+        self.setAccessibleName(translate("Account", "Sync status"))
         if engine is None:
             self.hide()
             return

@@ -4,7 +4,7 @@ where the message goes when the chosen model cannot see, and what was cut."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from desktop_chat.core.attachments import Attachment, human_size
 from desktop_chat.ui.attachments import downscale_note, thumbnail_image
 from desktop_chat.ui.plain_text import ElidedLabel
+
+translate = QCoreApplication.translate
 
 CHIP_THUMB = 36  # px tall
 CHIP_NAME_WIDTH = 170
@@ -97,8 +99,14 @@ class AttachmentChip(QFrame):
         self.remove = QToolButton(self)
         self.remove.setObjectName("ChipRemove")
         self.remove.setText("×")
-        self.remove.setAccessibleName(f"Remove {attachment.name}")
-        self.remove.setToolTip(f"Remove {attachment.name} (Backspace in an empty message)")
+        self.remove.setAccessibleName(
+            translate("Attachments", "Remove {name}").format(name=attachment.name)
+        )
+        self.remove.setToolTip(
+            translate("Attachments", "Remove {name} (Backspace in an empty message)").format(
+                name=attachment.name
+            )
+        )
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self.attachment))
         row.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignTop)
         tip = downscale_note(attachment) if attachment.is_image else describe(attachment)
@@ -113,7 +121,7 @@ class AttachmentChips(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("AttachmentChips")
-        self.setAccessibleName("Attachments")
+        self.setAccessibleName(translate("Attachments", "Attachments"))
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 4)
         column.setSpacing(3)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop_chat.core.attachments import human_size
+
+translate = QCoreApplication.translate
 
 
 class ImageViewer(QDialog):
@@ -14,7 +16,7 @@ class ImageViewer(QDialog):
         super().__init__(parent)
         self.setObjectName("ImageViewer")
         self.setWindowTitle(name)
-        self.setAccessibleName(f"Image {name}")
+        self.setAccessibleName(translate("Attachments", "Image {name}").format(name=name))
         screen = (
             parent.screen() if parent else QGuiApplication.primaryScreen()
         ).availableGeometry()
@@ -29,7 +31,9 @@ class ImageViewer(QDialog):
         self.picture.setPixmap(pixmap)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setAccessibleName(
-            f"{name}, {image.width()}×{image.height()} pixels, {human_size(size)}"
+            translate("Attachments", "{name}, {width}×{height} pixels, {size}").format(
+                name=name, width=image.width(), height=image.height(), size=human_size(size)
+            )
         )
         caption = QLabel(f"{name} · {image.width()}×{image.height()} · {human_size(size)}", self)
         caption.setTextFormat(Qt.TextFormat.PlainText)  # a synced name is untrusted text

@@ -8,15 +8,18 @@ the window. When the original is gone the link becomes a plain note.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from desktop_chat.core.chat import BranchOrigin
+from desktop_chat.i18n import translatable
 from desktop_chat.ui.plain_text import ElidedLabel, plain_tooltip
 
+translate = QCoreApplication.translate
+
 MAX_WIDTH = 320
-GONE_NOTE = "Branched from a deleted message"
+GONE_NOTE = translatable("BranchLink", "Branched from a deleted message")
 
 
 class _ElidedButton(QPushButton):
@@ -56,11 +59,13 @@ class BranchLink(QWidget):
         self.origin: BranchOrigin | None = None
         self.button = _ElidedButton(self)
         self.button.setObjectName("BranchedFromLink")
-        self.button.setAccessibleName("Open the session this was branched from")
+        self.button.setAccessibleName(
+            translate("BranchLink", "Open the session this was branched from")
+        )
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.setMaximumWidth(MAX_WIDTH)
         self.button.clicked.connect(self._clicked)
-        self.note = ElidedLabel(GONE_NOTE, self)
+        self.note = ElidedLabel(translate("BranchLink", GONE_NOTE), self)
         self.note.setObjectName("BranchedFromNote")
         self.note.setMaximumWidth(MAX_WIDTH)
         layout = QHBoxLayout(self)
@@ -80,12 +85,15 @@ class BranchLink(QWidget):
         if not linked:
             # Room for the whole note in the style sheet's font, and its padding (24 px).
             self.note.ensurePolished()
-            room = self.note.fontMetrics().horizontalAdvance(GONE_NOTE) + 24
+            room = self.note.fontMetrics().horizontalAdvance(self.note.text()) + 24
             self.note.setMinimumWidth(min(room, MAX_WIDTH))
         if linked:
-            self.button.set_full_text(f"Branched from {origin.title}")
+            self.button.set_full_text(
+                translate("BranchLink", "Branched from {title}").format(title=origin.title)
+            )
             self.button.setToolTip(
-                self.button.toolTip() or "Open the original session at this message"
+                self.button.toolTip()
+                or translate("BranchLink", "Open the original session at this message")
             )
 
     def _clicked(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.fuzzy import fuzzy_filter
-from desktop_chat.ui.shortcuts import Bindings, Shortcut, action_title, keys_for
+from desktop_chat.ui.shortcuts import Bindings, Shortcut, keys_for, shown_title
 from desktop_chat.ui.theme import Theme
+
+translate = QCoreApplication.translate
 
 MAX_ROWS = 200  # enough to scroll through; a longer list helps no one choose
 ROW_HEIGHT = 34
@@ -57,7 +59,7 @@ def action_entries(
             continue
         keys = keys_for(shortcut, bindings or {})
         key = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
-        entries.append(PaletteEntry("action", action_title(shortcut), key, shortcut.action))
+        entries.append(PaletteEntry("action", shown_title(shortcut), key, shortcut.action))
     return entries
 
 
@@ -113,20 +115,20 @@ class CommandPalette(QFrame):
     def __init__(self, theme: Theme, parent: QWidget):
         super().__init__(parent)
         self.setObjectName("CommandPalette")
-        self.setAccessibleName("Command palette")
+        self.setAccessibleName(translate("CommandPalette", "Command palette"))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.entries: list[PaletteEntry] = []
         self.search = QLineEdit(self)
         self.search.setObjectName("PaletteSearch")
-        self.search.setAccessibleName("Search actions and sessions")
-        self.search.setPlaceholderText("Type an action or a session…")
+        self.search.setAccessibleName(translate("CommandPalette", "Search actions and sessions"))
+        self.search.setPlaceholderText(translate("CommandPalette", "Type an action or a session…"))
         self.search.setClearButtonEnabled(True)
         for button in self.search.findChildren(QToolButton):  # the clear button Qt adds
-            button.setAccessibleName("Clear the search")
+            button.setAccessibleName(translate("CommandPalette", "Clear the search"))
         self.list = QListWidget(self)
         self.list.setObjectName("PaletteList")
-        self.list.setAccessibleName("Matching actions and sessions")
+        self.list.setAccessibleName(translate("CommandPalette", "Matching actions and sessions"))
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search field
         self.list.setMouseTracking(True)
         self.list.setUniformItemSizes(True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QFontMetricsF, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,7 +22,10 @@ from PySide6.QtWidgets import (
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS
 from desktop_chat.ui.attachment_chips import AttachmentChips
 from desktop_chat.ui.attachments import offers_attachments
+from desktop_chat.ui.language import number
 from desktop_chat.ui.plain_text import ElidedLabel
+
+translate = QCoreApplication.translate
 
 MIN_LINES = 1
 MAX_HEIGHT_SHARE = 0.4  # of the window's height; beyond it the box scrolls
@@ -39,10 +42,14 @@ class ComposerEdit(QPlainTextEdit):
         super().__init__(parent)
         self.send_with_ctrl = False  # Settings: Ctrl+Enter sends, Enter adds a line
         self.setObjectName("Composer")
-        self.setAccessibleName("Message")
-        self.setAccessibleDescription("Type a message. Enter sends, Shift+Enter adds a new line.")
+        self.setAccessibleName(translate("Composer", "Message"))
+        self.setAccessibleDescription(
+            translate("Composer", "Type a message. Enter sends, Shift+Enter adds a new line.")
+        )
         self.setPlaceholderText(
-            "Message the assistant…  (Enter to send, Shift+Enter for a new line)"
+            translate(
+                "Composer", "Message the assistant…  (Enter to send, Shift+Enter for a new line)"
+            )
         )
         self.setTabChangesFocus(True)
         self.max_height = 10_000  # set from the window's height (ComposerPanel)
@@ -117,8 +124,11 @@ class ComposerEdit(QPlainTextEdit):
         total = len(self.toPlainText()) - len(self.textCursor().selectedText()) + len(pasted)
         if total > MAX_MESSAGE_CHARS:
             self.paste_refused.emit(
-                f"Not pasted: that would make the message {total:,} characters long; the model "
-                f"reads at most about {MAX_MESSAGE_CHARS:,}. Paste a smaller part."
+                translate(
+                    "Composer",
+                    "Not pasted: that would make the message {length} characters long; the "
+                    "model reads at most about {limit}. Paste a smaller part.",
+                ).format(length=number(total), limit=number(MAX_MESSAGE_CHARS))
             )
             return
         super().insertFromMimeData(source)
@@ -153,24 +163,24 @@ class ComposerPanel(QWidget):
         self.chips = AttachmentChips(self)
         self.attach_button = QPushButton("+", self)
         self.attach_button.setObjectName("AttachButton")
-        self.attach_button.setAccessibleName("Attach an image or a file")
+        self.attach_button.setAccessibleName(translate("Composer", "Attach an image or a file"))
         self.attach_button.setToolTip(
-            "Attach images or files (or paste, or drop them on the window)"
+            translate("Composer", "Attach images or files (or paste, or drop them on the window)")
         )
-        self.send_button = QPushButton("Send", self)
+        self.send_button = QPushButton(translate("Composer", "Send"), self)
         self.send_button.setObjectName("SendButton")
-        self.send_button.setAccessibleName("Send message")
-        self.send_button.setToolTip("Send (Enter)")
-        self.stop_button = QPushButton("Stop", self)
+        self.send_button.setAccessibleName(translate("Composer", "Send message"))
+        self.send_button.setToolTip(translate("Composer", "Send (Enter)"))
+        self.stop_button = QPushButton(translate("Composer", "Stop"), self)
         self.stop_button.setObjectName("StopButton")
-        self.stop_button.setAccessibleName("Stop the reply")
-        self.stop_button.setToolTip("Stop the reply (Esc)")
+        self.stop_button.setAccessibleName(translate("Composer", "Stop the reply"))
+        self.stop_button.setToolTip(translate("Composer", "Stop the reply (Esc)"))
         self.stop_button.hide()
         self.status = ElidedLabel("", self)  # titles and server messages: plain, one line
         # One line tall, always: a notice appearing must not move the composer.
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.status.setObjectName("StatusLabel")
-        self.status.setAccessibleName("Status")
+        self.status.setAccessibleName(translate("Composer", "Status"))
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -265,15 +275,19 @@ class ComposerPanel(QWidget):
     def set_send_key(self, send_key: str) -> None:
         self.edit.send_with_ctrl = send_key == "ctrl+enter"
         keys = (
-            "Ctrl+Enter to send, Enter for a new line"
+            translate("Composer", "Ctrl+Enter to send, Enter for a new line")
             if self.edit.send_with_ctrl
-            else "Enter to send, Shift+Enter for a new line"
+            else translate("Composer", "Enter to send, Shift+Enter for a new line")
         )
         self.edit.set_placeholders(
-            f"Message the assistant…  ({keys})", "Message the assistant…", "Message…"
+            translate("Composer", "Message the assistant…  ({keys})").format(keys=keys),
+            translate("Composer", "Message the assistant…"),
+            translate("Composer", "Message…"),
         )
         self.send_button.setToolTip(
-            "Send (Ctrl+Enter)" if self.edit.send_with_ctrl else "Send (Enter)"
+            translate("Composer", "Send (Ctrl+Enter)")
+            if self.edit.send_with_ctrl
+            else translate("Composer", "Send (Enter)")
         )
 
     def set_streaming(self, streaming: bool) -> None:

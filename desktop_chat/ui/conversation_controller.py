@@ -9,16 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop_chat.core.chat import DeletedMessage, MessageRejected, check_message
+from desktop_chat.i18n import translatable
 from desktop_chat.llm.base import ReasoningPiece
 from desktop_chat.models import EventType
 from desktop_chat.ui.transcript import MessageItem, Role
 from desktop_chat.ui.transcript_pages import PAGE_ROWS, OlderPages, show_page
 
+translate = QCoreApplication.translate
+
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
 
-EDITING_STATUS = "Editing — Esc to cancel. Enter sends it as a new version."
+EDITING_STATUS = translatable(
+    "ConversationController", "Editing — Esc to cancel. Enter sends it as a new version."
+)
 
 _ROLE_OF_TYPE = {
     EventType.USER_MESSAGE: Role.USER,
@@ -80,7 +87,12 @@ class ConversationController:
         if session_id is None or not event_id:
             return
         if self.window.busy:
-            self.window.show_notice("Wait for the reply to finish, or press Esc to stop it.")
+            self.window.show_notice(
+                translate(
+                    "ConversationController",
+                    "Wait for the reply to finish, or press Esc to stop it.",
+                )
+            )
             return
         self.window._spawn(self._step_version(session_id, event_id, step))
 
@@ -92,7 +104,11 @@ class ConversationController:
         self.window.transcript.follow_bottom()
         shown = next((i for i in branch if event_id in i.sibling_ids), None)
         if shown is not None:
-            self.window.show_status(f"Version {shown.version} of {shown.versions}.")
+            self.window.show_status(
+                translate("ConversationController", "Version {number} of {count}.").format(
+                    number=shown.version, count=shown.versions
+                )
+            )
 
     def step_last_version(self, step: int) -> None:
         """Alt+Left / Alt+Right: the newest message on screen that has versions."""
@@ -100,7 +116,9 @@ class ConversationController:
             (i for i in reversed(self._model.items) if i.versions is not None and i.event_id), None
         )
         if item is None:
-            self.window.show_status("No message here has other versions.")
+            self.window.show_status(
+                translate("ConversationController", "No message here has other versions.")
+            )
             return
         self.step_version(item.event_id, step)
 
@@ -142,10 +160,20 @@ class ConversationController:
     def start_edit(self, event_id: str, text: str) -> None:
         window = self.window
         if window.busy:
-            window.show_status("Wait for the reply to finish, or press Esc to stop it.")
+            window.show_status(
+                translate(
+                    "ConversationController",
+                    "Wait for the reply to finish, or press Esc to stop it.",
+                )
+            )
             return
         if not event_id:
-            window.show_status("This message is still being saved; try again in a moment.")
+            window.show_status(
+                translate(
+                    "ConversationController",
+                    "This message is still being saved; try again in a moment.",
+                )
+            )
             return
         if self.editing_event_id is None:
             self._draft_before_edit = window.composer.edit.toPlainText()
@@ -154,7 +182,7 @@ class ConversationController:
         edit.setPlainText(text)
         edit.moveCursor(edit.textCursor().MoveOperation.End)
         edit.setFocus()
-        window.show_status(EDITING_STATUS)
+        window.show_status(translate("ConversationController", EDITING_STATUS))
 
     def edit_last(self) -> None:
         """Up in an empty composer: edit the last message of the branch."""
@@ -169,7 +197,7 @@ class ConversationController:
         self.editing_event_id = None
         self.window.composer.edit.setPlainText(self._draft_before_edit)
         self._draft_before_edit = ""
-        self.window.show_status("Edit cancelled.")
+        self.window.show_status(translate("ConversationController", "Edit cancelled."))
         return True
 
     def submit_edit(self, text: str) -> bool:
@@ -242,7 +270,12 @@ class ConversationController:
         """The open session, when nothing streams into it (else the user is told why not)."""
         session_id = self.window.current_session_id
         if session_id is not None and self.window.busy:
-            self.window.show_notice("Wait for the reply to finish, or press Esc to stop it.")
+            self.window.show_notice(
+                translate(
+                    "ConversationController",
+                    "Wait for the reply to finish, or press Esc to stop it.",
+                )
+            )
             return None
         return session_id
 
@@ -255,7 +288,11 @@ class ConversationController:
         session = await self.window.service.branch_session(session_id, event_id)
         await self.window.refresh_sessions()
         await self.window.open_session(session.session_id)
-        self.window.show_status(f"Branched into “{session.display_title}”.")
+        self.window.show_status(
+            translate("ConversationController", "Branched into “{title}”.").format(
+                title=session.display_title
+            )
+        )
 
     def delete(self, event_id: str) -> None:
         session_id = self._idle_session()
@@ -265,7 +302,9 @@ class ConversationController:
     async def _delete(self, session_id: str, event_id: str) -> None:
         self.deleted = await self.window.service.delete_message(session_id, event_id)
         await self.show_branch(session_id)
-        self.window.session_actions.offer_undo("Deleted the message and what followed it.")
+        self.window.session_actions.offer_undo(
+            translate("ConversationController", "Deleted the message and what followed it.")
+        )
 
     def undo_delete(self) -> bool:
         """Undo: put the deleted message back. False when no message was deleted."""
@@ -280,7 +319,7 @@ class ConversationController:
         if self.window.current_session_id == deleted.session_id:
             show_page(self._model, branch)
             self.window.transcript.follow_bottom()
-        self.window.show_status("Message restored.")
+        self.window.show_status(translate("ConversationController", "Message restored."))
 
     # -- import --------------------------------------------------------------------------
     async def import_file(self, path: Path) -> None:
@@ -288,8 +327,16 @@ class ConversationController:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            why = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-            window.show_status(f"Could not read {path.name}: {why}.")
+            why = (
+                error.strerror
+                if isinstance(error, OSError)
+                else translate("ConversationController", "it is not UTF-8 text")
+            )
+            window.show_status(
+                translate("ConversationController", "Could not read {name}: {reason}.").format(
+                    name=path.name, reason=why
+                )
+            )
             return
         try:
             report = await window.service.import_text(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,35 +17,43 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.plain_text import make_plain
-from desktop_chat.ui.shortcuts import Shortcut
+from desktop_chat.ui.shortcuts import Shortcut, shown_description, shown_label
+
+translate = QCoreApplication.translate
 
 
 class ApiKeyDialog(QDialog):
     def __init__(self, parent=None, reason: str | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Groq API key")
-        self.setAccessibleName("Groq API key")
+        self.setWindowTitle(translate("ApiKeyDialog", "Groq API key"))
+        self.setAccessibleName(self.windowTitle())
         self.setModal(True)
         intro = QLabel(
             (reason + "\n\n" if reason else "")
-            + "Desktop Chat needs a Groq API key to answer. Create one at "
-            "console.groq.com/keys and paste it here. It is kept in your system keychain, "
-            "never in a file or a log.",
+            + translate(
+                "ApiKeyDialog",
+                "Desktop Chat needs a Groq API key to answer. Create one at "
+                "console.groq.com/keys and paste it here. It is kept in your system keychain, "
+                "never in a file or a log.",
+            ),
             self,
         )
         intro.setWordWrap(True)
         make_plain(intro)  # `reason` may quote the server
         self.key_edit = QLineEdit(self)
         self.key_edit.setObjectName("ApiKeyEdit")
-        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setAccessibleName(translate("ApiKeyDialog", "API key"))
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setPlaceholderText("gsk_…")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save key")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Not now")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Not now")
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName(
+            translate("ApiKeyDialog", "Save key")
+        )
+        not_now = translate("ApiKeyDialog", "Not now")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(not_now)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(not_now)
         self.buttons.accepted.connect(self._accept_if_filled)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -74,14 +82,14 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, shortcuts: tuple[Shortcut, ...], parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
-        self.setAccessibleName("Keyboard shortcuts")
+        self.setWindowTitle(translate("ShortcutsDialog", "Keyboard shortcuts"))
+        self.setAccessibleName(self.windowTitle())
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
-        title = QLabel("Keyboard shortcuts", self)
+        title = QLabel(self.windowTitle(), self)
         title.setObjectName("DialogTitle")
         sheet = QWidget(self)
         sheet.setObjectName("ShortcutSheet")
-        sheet.setAccessibleName("Keyboard shortcuts")
+        sheet.setAccessibleName(self.windowTitle())
         grid = QGridLayout(sheet)
         grid.setContentsMargins(0, 0, 4, 0)
         grid.setHorizontalSpacing(16)
@@ -90,14 +98,14 @@ class ShortcutsDialog(QDialog):
         self.key_labels: list[QLabel] = []
         self.description_labels: list[QLabel] = []
         for row, shortcut in enumerate(shortcuts):
-            keys = QLabel(shortcut.label, sheet)
+            keys = QLabel(shown_label(shortcut.label), sheet)
             keys.setObjectName("KeyCap")
             keys.setTextFormat(Qt.TextFormat.PlainText)
-            description = QLabel(shortcut.description, sheet)
+            description = QLabel(shown_description(shortcut), sheet)
             description.setTextFormat(Qt.TextFormat.PlainText)
             description.setObjectName("ShortcutText")
             description.setWordWrap(True)
-            description.setAccessibleName(f"{shortcut.label}: {shortcut.description}")
+            description.setAccessibleName(f"{keys.text()}: {description.text()}")
             grid.addWidget(keys, row, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             grid.addWidget(description, row, 1, Qt.AlignmentFlag.AlignTop)
             self.key_labels.append(keys)

@@ -17,8 +17,10 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
+
+translate = QCoreApplication.translate
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +43,14 @@ KEY_NAMES = {
     "escape": "Escape",
     "backspace": "BackSpace",
 }
-BIND_IT_YOURSELF = (
-    "Bind the command `desktop-chat --quick-ask` to a key in your desktop's "
-    "keyboard settings: it opens this app's quick-ask window."
-)
+
+
+def bind_it_yourself() -> str:
+    return translate(
+        "GlobalHotkey",
+        "Bind the command `desktop-chat --quick-ask` to a key in your desktop's "
+        "keyboard settings: it opens this app's quick-ask window.",
+    )
 
 
 class HotkeyError(ValueError):
@@ -55,12 +61,20 @@ def parse_hotkey(text: str) -> tuple[frozenset[str], str]:
     """'Ctrl+Alt+Space' -> ({'control', 'alt'}, 'space'): the modifiers and the X keysym name."""
     parts = [part.strip() for part in text.split("+")]
     if len(parts) < 2 or not all(parts):
-        raise HotkeyError(f"“{text}” is not a key with modifiers, e.g. Ctrl+Alt+Space.")
+        raise HotkeyError(
+            translate(
+                "GlobalHotkey", "“{keys}” is not a key with modifiers, e.g. Ctrl+Alt+Space."
+            ).format(keys=text)
+        )
     modifiers = set()
     for part in parts[:-1]:
         name = MODIFIER_NAMES.get(part.lower())
         if name is None:
-            raise HotkeyError(f"“{part}” is not a modifier (Ctrl, Alt, Shift, Super).")
+            raise HotkeyError(
+                translate(
+                    "GlobalHotkey", "“{key}” is not a modifier (Ctrl, Alt, Shift, Super)."
+                ).format(key=part)
+            )
         modifiers.add(name)
     key = parts[-1]
     if key.lower() in KEY_NAMES:
@@ -70,7 +84,9 @@ def parse_hotkey(text: str) -> tuple[frozenset[str], str]:
     elif key.upper().startswith("F") and key[1:].isdigit() and 1 <= int(key[1:]) <= 24:
         keysym = key.upper()
     else:
-        raise HotkeyError(f"“{key}” is not a key this shortcut can use.")
+        raise HotkeyError(
+            translate("GlobalHotkey", "“{key}” is not a key this shortcut can use.").format(key=key)
+        )
     return frozenset(modifiers), keysym
 
 
@@ -105,13 +121,15 @@ class GlobalHotkey(QObject):
 
     def grab(self) -> bool:
         if not x11_session():
-            self.error = "system-wide shortcuts need X11 here; this session is not X11"
+            self.error = translate(
+                "GlobalHotkey", "system-wide shortcuts need X11 here; this session is not X11"
+            )
             return False
         try:
             from Xlib import XK, X, error
             from Xlib import display as xdisplay
         except ImportError:
-            self.error = "python-xlib is not installed"
+            self.error = translate("GlobalHotkey", "python-xlib is not installed")
             return False
         try:
             modifiers, keysym_name = parse_hotkey(self.keys)
@@ -121,7 +139,9 @@ class GlobalHotkey(QObject):
         try:
             self._display = xdisplay.Display()
         except (error.DisplayError, OSError) as failure:
-            self.error = f"cannot reach the X server ({type(failure).__name__})"
+            self.error = translate("GlobalHotkey", "cannot reach the X server ({reason})").format(
+                reason=type(failure).__name__
+            )
             return False
         display = self._display
         masks = {
@@ -136,7 +156,9 @@ class GlobalHotkey(QObject):
         self._significant = X.ControlMask | X.Mod1Mask | X.ShiftMask | X.Mod4Mask
         self._keycode = display.keysym_to_keycode(XK.string_to_keysym(keysym_name))
         if not self._keycode:
-            self.error = f"this keyboard has no {keysym_name} key"
+            self.error = translate("GlobalHotkey", "this keyboard has no {key} key").format(
+                key=keysym_name
+            )
             self._close_display()
             return False
         numlock = self._modifier_mask_of("Num_Lock")
@@ -155,7 +177,9 @@ class GlobalHotkey(QObject):
             self._grabs.append((self._keycode, self._mask | extra))
         display.sync()
         if catcher.get_error() is not None:
-            self.error = f"another program already uses {self.keys}"
+            self.error = translate("GlobalHotkey", "another program already uses {keys}").format(
+                keys=self.keys
+            )
             self.release()
             return False
         self._notifier = QSocketNotifier(display.fileno(), QSocketNotifier.Type.Read, self)
@@ -252,8 +276,12 @@ def install_quick_ask_hotkey(window, keys: str = DEFAULT_QUICK_ASK_KEYS) -> Glob
             hotkey.activate_window(int(window.quick_ask_window.winId()), timestamp)
 
         hotkey.activated.connect(open_quick_ask)
-        window.quick_ask_note = f"{keys} opens the quick-ask window from anywhere."
+        window.quick_ask_note = translate(
+            "GlobalHotkey", "{keys} opens the quick-ask window from anywhere."
+        ).format(keys=keys)
         return hotkey
     log.info("No system-wide shortcut for the quick-ask window: %s", hotkey.error)
-    window.quick_ask_note = f"No system-wide shortcut: {hotkey.error}. {BIND_IT_YOURSELF}"
+    window.quick_ask_note = translate(
+        "GlobalHotkey", "No system-wide shortcut: {reason}. {advice}"
+    ).format(reason=hotkey.error, advice=bind_it_yourself())
     return None

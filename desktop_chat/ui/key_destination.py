@@ -7,20 +7,26 @@ or config -- the key and every message would go there; the user decides first.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_chat.settings import Settings, effective_base_url
 from desktop_chat.ui.plain_text import plain_message_box
 
+translate = QCoreApplication.translate
+
 
 def key_destination_question(settings: Settings) -> str:
-    return (
-        f"GROQ_BASE_URL sends requests to {effective_base_url(settings.groq_base_url)}, "
-        f"but your saved Groq key was saved for "
-        f"{effective_base_url(settings.key_saved_for)}.\n\n"
+    return translate(
+        "KeyDestination",
+        "GROQ_BASE_URL sends requests to {new}, but your saved Groq key was saved for "
+        "{old}.\n\n"
         "Send your key and your messages to the new address? If you did not set "
         "GROQ_BASE_URL yourself, choose “Don't send”: Desktop Chat then starts without "
-        "the key, and your key stays in the keychain."
+        "the key, and your key stays in the keychain.",
+    ).format(
+        new=effective_base_url(settings.groq_base_url),
+        old=effective_base_url(settings.key_saved_for),
     )
 
 
@@ -28,13 +34,17 @@ def confirm_key_destination(settings: Settings, parent: QWidget | None = None) -
     """True when the user agrees to send the saved key to the configured base URL."""
     box = plain_message_box(
         QMessageBox.Icon.Question,
-        "Send your key to another server?",
+        translate("KeyDestination", "Send your key to another server?"),
         key_destination_question(settings),
         QMessageBox.StandardButton.NoButton,
         parent,
     )
-    send = box.addButton("Send the key there", QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton("Don't send", QMessageBox.ButtonRole.RejectRole)
+    send = box.addButton(
+        translate("KeyDestination", "Send the key there"), QMessageBox.ButtonRole.AcceptRole
+    )
+    keep = box.addButton(
+        translate("KeyDestination", "Don't send"), QMessageBox.ButtonRole.RejectRole
+    )
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
     box.exec()

@@ -7,12 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from desktop_chat.ui.command_palette import PaletteEntry, action_entries
 from desktop_chat.ui.dialogs import ShortcutsDialog
-from desktop_chat.ui.shortcuts import SHORTCUTS, Bindings, Shortcut, keys_for, shown_rows
+from desktop_chat.ui.shortcuts import (
+    SHORTCUTS,
+    Bindings,
+    Shortcut,
+    keys_for,
+    shown_description,
+    shown_rows,
+)
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
@@ -52,7 +59,7 @@ class KeyboardController:
             if not shortcut.action:
                 continue  # handled by a widget (Enter, Up)
             handler = handlers[shortcut.action]
-            action = QAction(shortcut.description or shortcut.action, window)
+            action = QAction(shown_description(shortcut) or shortcut.action, window)
             if shortcut.scope == "sessions":
                 # Delete must keep deleting text in the composer and the search box.
                 action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -85,8 +92,9 @@ class KeyboardController:
             lambda name: name in self.actions and name != "command_palette",
             self.bindings,
         )
+        session = QCoreApplication.translate("CommandPalette", "session")  # the row's muted tag
         entries += [
-            PaletteEntry("session", s.display_title, "session", s.session_id)
+            PaletteEntry("session", s.display_title, session, s.session_id)
             for s in window.sessions.model.sessions
         ]
         window.palette.set_theme(window.theme)

@@ -4,7 +4,7 @@ under the table as they appear, and Save waits until there are none."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,21 +19,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.i18n import translatable
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.shortcuts import (
     SHORTCUTS,
     Bindings,
     Shortcut,
-    action_title,
     editing_keys,
     find_conflicts,
     keys_for,
     normal,
     rebindable,
     shown,
+    shown_title,
 )
 
-NO_CONFLICTS = "Click a key box and press the new keys. Reset puts the default back."
+translate = QCoreApplication.translate
+
+NO_CONFLICTS = translatable(
+    "KeyboardSettings", "Click a key box and press the new keys. Reset puts the default back."
+)
 
 
 class KeyboardPage(QWidget):
@@ -61,28 +66,51 @@ class KeyboardPage(QWidget):
         grid.setContentsMargins(0, 0, 8, 0)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(6)
-        for column, heading in enumerate(("Action", "Default", "Your keys")):
+        headings = (
+            translate("KeyboardSettings", "Action"),
+            translate("KeyboardSettings", "Default"),
+            translate("KeyboardSettings", "Your keys"),
+        )
+        for column, heading in enumerate(headings):
             label = make_plain(QLabel(heading, sheet))
             label.setObjectName("KeyboardHeading")
             grid.addWidget(label, 0, column)
+        # As wide as the longest key as this language writes it ("Strg+Umschalt+Tab"), with
+        # room for the clear button.
+        widest = max(
+            (
+                self.fontMetrics().horizontalAdvance(shown(k))
+                for s in self.shortcuts
+                for k in s.keys
+            ),
+            default=0,
+        )
+        key_width = max(150, widest + 96)
         for row, shortcut in enumerate(self.shortcuts, start=1):
-            title = action_title(shortcut)
+            title = shown_title(shortcut)
             name = make_plain(QLabel(title, sheet))
             name.setWordWrap(True)
             default = make_plain(QLabel(" / ".join(shown(k) for k in shortcut.keys), sheet))
             default.setObjectName("Hint")
             edit = QKeySequenceEdit(sheet)
             edit.setObjectName("KeyEdit")
-            edit.setAccessibleName(f"Keys for {title}")
+            keys_for_title = translate("KeyboardSettings", "Keys for {action}").format(action=title)
+            edit.setAccessibleName(keys_for_title)
             edit.setMaximumSequenceLength(1)  # one chord: no Emacs-style two-step keys
             edit.setClearButtonEnabled(True)  # cleared: the action has no key
             for clear in edit.findChildren(QToolButton):
-                clear.setAccessibleName(f"Clear the keys for {title}")
+                clear.setAccessibleName(
+                    translate("KeyboardSettings", "Clear the keys for {action}").format(
+                        action=title
+                    )
+                )
             for field in edit.findChildren(QLineEdit):  # what a screen reader lands on
-                field.setAccessibleName(f"Keys for {title}")
-            edit.setMinimumWidth(150)
-            reset = QPushButton("Reset", sheet)
-            reset.setAccessibleName(f"Reset the keys for {title}")
+                field.setAccessibleName(keys_for_title)
+            edit.setMinimumWidth(key_width)
+            reset = QPushButton(translate("KeyboardSettings", "Reset"), sheet)
+            reset.setAccessibleName(
+                translate("KeyboardSettings", "Reset the keys for {action}").format(action=title)
+            )
             reset.setAutoDefault(False)
             grid.addWidget(name, row, 0)
             grid.addWidget(default, row, 1)
@@ -103,9 +131,9 @@ class KeyboardPage(QWidget):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.viewport().setAutoFillBackground(False)
         sheet.setAutoFillBackground(False)
-        self.problems = make_plain(QLabel(NO_CONFLICTS, self))
+        self.problems = make_plain(QLabel(translate("KeyboardSettings", NO_CONFLICTS), self))
         self.problems.setObjectName("KeyboardProblems")
-        self.problems.setAccessibleName("Keyboard shortcut problems")
+        self.problems.setAccessibleName(translate("KeyboardSettings", "Keyboard shortcut problems"))
         self.problems.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 14, 14, 10)
@@ -138,7 +166,11 @@ class KeyboardPage(QWidget):
         edit.setKeySequence(QKeySequence(keys[0] if keys else ""))
         edit.blockSignals(False)
         extra = [shown(k) for k in keys[1:]]
-        edit.setToolTip(f"Also {' / '.join(extra)}" if extra else "")
+        edit.setToolTip(
+            translate("KeyboardSettings", "Also {keys}").format(keys=" / ".join(extra))
+            if extra
+            else ""
+        )
         self.resets[shortcut.action].setEnabled(shortcut.action in self._bindings)
 
     def _edited(self, shortcut: Shortcut, sequence: QKeySequence) -> None:
@@ -154,7 +186,9 @@ class KeyboardPage(QWidget):
 
     def _check(self) -> None:
         problems = self.conflicts()
-        self.problems.setText("\n".join(problems) if problems else NO_CONFLICTS)
+        self.problems.setText(
+            "\n".join(problems) if problems else translate("KeyboardSettings", NO_CONFLICTS)
+        )
         self.problems.setProperty("problem", bool(problems))
         self.problems.style().unpolish(self.problems)
         self.problems.style().polish(self.problems)

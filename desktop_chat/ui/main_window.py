@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QResizeEvent,
@@ -72,6 +72,8 @@ from desktop_chat.ui.window_state import (
     SIDEBAR_WIDTH,
     WindowState,
 )
+
+translate = QCoreApplication.translate
 
 # Names other modules and tests import from here.
 __all__ = [
@@ -168,20 +170,22 @@ class MainWindow(QMainWindow):
         self.sidebar_button = QToolButton(self)
         self.sidebar_button.setObjectName("SidebarToggle")
         self.sidebar_button.setText("☰")
-        self.sidebar_button.setAccessibleName("Show or hide the sidebar")
-        self.sidebar_button.setToolTip("Show / hide the sessions (Ctrl+B)")
+        self.sidebar_button.setAccessibleName(translate("MainWindow", "Show or hide the sidebar"))
+        self.sidebar_button.setToolTip(translate("MainWindow", "Show / hide the sessions (Ctrl+B)"))
         self.sidebar_button.setCheckable(True)
         self.chat_title = ElidedLabel("", self)
         self.chat_title.setObjectName("ChatTitle")
         self.branch_link = BranchLink(self)  # "Branched from …" when the session is a branch
 
-        self.undo_button = QPushButton("Undo", self.composer)
-        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button = QPushButton(translate("MainWindow", "Undo"), self.composer)
+        self.undo_button.setAccessibleName(translate("MainWindow", "Undo delete"))
         self.undo_button.hide()
         self.composer.add_status_action(self.undo_button)
-        self.change_key_button = QPushButton("Change API key…", self.composer)
+        self.change_key_button = QPushButton(
+            translate("MainWindow", "Change API key…"), self.composer
+        )
         self.change_key_button.setObjectName("ChangeKeyButton")
-        self.change_key_button.setAccessibleName("Change API key")
+        self.change_key_button.setAccessibleName(translate("MainWindow", "Change API key"))
         self.change_key_button.hide()
         self.composer.add_status_widget(self.change_key_button)
         self.model_picker = build_model_picker(self.composer, self.preferences.model)
@@ -307,10 +311,16 @@ class MainWindow(QMainWindow):
             error = task.exception()
             if isinstance(error, StoreError):  # e.g. another program holds the database
                 log.warning("Could not save: %s", error)
-                self.show_status(f"{error} Your text is kept.")
+                self.show_status(
+                    translate("MainWindow", "{error} Your text is kept.").format(error=error)
+                )
                 return
             log.error("Unexpected error: %s", type(error).__name__, exc_info=error)
-            self.show_status(f"Something went wrong: {type(error).__name__}. Your text is kept.")
+            self.show_status(
+                translate("MainWindow", "Something went wrong: {error}. Your text is kept.").format(
+                    error=type(error).__name__
+                )
+            )
 
     async def wait_idle(self) -> None:
         """Let running tasks (a cancelled reply saving its text) finish."""

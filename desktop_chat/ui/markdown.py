@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
     from pygments.lexer import Lexer
 
+from desktop_chat.i18n import translate
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SAFE_SCHEMES = ("http://", "https://")
 
@@ -203,7 +205,9 @@ def _make_inert(state) -> None:
             if token.type == "image":
                 token.type = "text"
                 token.tag = ""
-                token.content = f"[image: {token.content or token.attrGet('src') or ''}]"
+                token.content = translate("Markdown", "[image: {name}]").format(
+                    name=token.content or token.attrGet("src") or ""
+                )
                 token.children = None
             elif token.type == "link_open":
                 href = str(token.attrGet("href") or "")

@@ -32,6 +32,7 @@ class Preferences:
     voice: str = DEFAULT_VOICE  # Read aloud speaks in this Groq voice
     reasoning_effort: str = "medium"  # gpt-oss models: how long they think
     search_model: str = DEFAULT_SEARCH_MODEL  # who answers a message sent with web search
+    language: str = "system"  # ui/language.py reads it at start-up (LANGUAGE_CHOICES)
 
     @classmethod
     def load(cls, store: QSettings, defaults: Preferences | None = None) -> Preferences:
@@ -69,6 +70,8 @@ class Preferences:
             self.reasoning_effort = "medium"
         if self.search_model not in SEARCH_MODELS:
             self.search_model = DEFAULT_SEARCH_MODEL
+        if self.language not in ("system", "en", "de"):  # ui/language.py's LANGUAGE_CHOICES
+            self.language = "system"
 
     def resolved_theme(self) -> str:
         if self.theme != "system":

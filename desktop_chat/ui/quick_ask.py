@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,8 @@ from desktop_chat.ui.single_instance import bring_forward
 from desktop_chat.ui.theme import stylesheet
 from desktop_chat.ui.transcript import MessageItem, Role, StreamRenderer, build_transcript
 
+translate = QCoreApplication.translate
+
 log = logging.getLogger(__name__)
 SIZE = (640, 440)
 
@@ -46,28 +48,32 @@ class QuickAskWindow(QWidget):
         self.main_window = main_window
         self.service = main_window.service
         self.setObjectName("QuickAsk")
-        self.setWindowTitle(f"Quick ask — {APP_NAME}")
-        self.setAccessibleName("Quick ask")
+        self.setWindowTitle(translate("QuickAsk", "Quick ask — {app}").format(app=APP_NAME))
+        self.setAccessibleName(translate("QuickAsk", "Quick ask"))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.session_id: str | None = None
         self.reply_task: asyncio.Task | None = None
         self.theme = None
 
-        self.title = QLabel("Quick ask", self)
+        self.title = QLabel(translate("QuickAsk", "Quick ask"), self)
         self.title.setObjectName("QuickAskTitle")
-        self.open_in_main = QPushButton("Open in main window", self)
+        self.open_in_main = QPushButton(translate("QuickAsk", "Open in main window"), self)
         self.open_in_main.setObjectName("QuickAskOpen")
-        self.open_in_main.setAccessibleName("Open this question in the main window")
+        self.open_in_main.setAccessibleName(
+            translate("QuickAsk", "Open this question in the main window")
+        )
         self.open_in_main.setEnabled(False)
         self.open_in_main.clicked.connect(self.continue_in_main_window)
         self.input = QLineEdit(self)
         self.input.setObjectName("QuickAskInput")
-        self.input.setAccessibleName("Question")
-        self.input.setPlaceholderText("Ask anything…  Enter asks, Esc closes")
+        self.input.setAccessibleName(translate("QuickAsk", "Question"))
+        self.input.setPlaceholderText(
+            translate("QuickAsk", "Ask anything…  Enter asks, Esc closes")
+        )
         self.input.returnPressed.connect(self.ask)
         self.transcript, self.model, self.delegate = build_transcript(main_window.theme, self)
         self.transcript.setObjectName("QuickAskTranscript")
-        self.transcript.setAccessibleName("Answer")
+        self.transcript.setAccessibleName(translate("QuickAsk", "Answer"))
         self.transcript.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # typing stays in the input
         self.status = make_plain(QLabel("", self))
         self.status.setObjectName("Hint")
@@ -154,7 +160,7 @@ class QuickAskWindow(QWidget):
     # -- asking ------------------------------------------------------------------------------
     def ask(self) -> None:
         if self.busy:
-            self.status.setText("Wait for this answer to finish.")
+            self.status.setText(translate("QuickAsk", "Wait for this answer to finish."))
             return
         text = self.input.text()
         try:
@@ -163,7 +169,9 @@ class QuickAskWindow(QWidget):
             self.status.setText(str(rejected))  # the question stays in the input
             return
         if not self.service.has_llm:
-            self.status.setText("Add a Groq API key in the main window first (Settings).")
+            self.status.setText(
+                translate("QuickAsk", "Add a Groq API key in the main window first (Settings).")
+            )
             return
         self.reply_task = self.main_window._spawn(self._ask(text))
 
@@ -180,11 +188,13 @@ class QuickAskWindow(QWidget):
         renderer = StreamRenderer(self.model, self.delegate, item)
         self.input.clear()
         self.open_in_main.setEnabled(False)
-        self.status.setText("Replying…  (Esc hides this window; the answer is kept)")
+        self.status.setText(
+            translate("QuickAsk", "Replying…  (Esc hides this window; the answer is kept)")
+        )
         try:
             outcome = await self.service.send(session_id, text, renderer.feed)
         except asyncio.CancelledError:
-            renderer.finish(note="Stopped: the reply was cut short.")
+            renderer.finish(note=translate("QuickAsk", "Stopped: the reply was cut short."))
             raise
         except (MessageRejected, LLMError) as failure:
             renderer.finish()
@@ -193,7 +203,9 @@ class QuickAskWindow(QWidget):
                 self.input.setText(text)
             return
         except Exception:
-            renderer.finish(note="Interrupted: an unexpected error stopped the reply.")
+            renderer.finish(
+                note=translate("QuickAsk", "Interrupted: an unexpected error stopped the reply.")
+            )
             if not self.input.text():
                 self.input.setText(text)
             raise
@@ -203,14 +215,24 @@ class QuickAskWindow(QWidget):
             renderer.finish()
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
-            self.status.setText("Enter asks a follow-up; “Open in main window” continues there.")
+            self.status.setText(
+                translate(
+                    "QuickAsk", "Enter asks a follow-up; “Open in main window” continues there."
+                )
+            )
         else:
-            renderer.finish(note="Interrupted: the reply did not finish." if item.text else None)
+            renderer.finish(
+                note=translate("QuickAsk", "Interrupted: the reply did not finish.")
+                if item.text
+                else None
+            )
             if not item.text:
                 self.model.remove(item)
             self.model.append(MessageItem(Role.ERROR, outcome.error.message))
             self.transcript.follow_bottom()
-            self.status.setText("The answer did not arrive. Press Enter to ask again.")
+            self.status.setText(
+                translate("QuickAsk", "The answer did not arrive. Press Enter to ask again.")
+            )
             if not self.input.text():
                 self.input.setText(text)
         await self.main_window.refresh_sessions()

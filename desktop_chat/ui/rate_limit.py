@@ -7,12 +7,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QPushButton
 
 from desktop_chat.ui.transcript import MessageItem
 
-RATE_LIMITED = "Groq's rate limit was reached."
+translate = QCoreApplication.translate
 
 
 class RetryCountdown(QObject):
@@ -32,8 +32,8 @@ class RetryCountdown(QObject):
         model.rowsRemoved.connect(self._check_item)
         model.modelReset.connect(self._check_item)
         window.composer.edit.textChanged.connect(self._typed)
-        self.cancel_button = QPushButton("Cancel retry", window.composer)
-        self.cancel_button.setAccessibleName("Cancel the automatic retry")
+        self.cancel_button = QPushButton(translate("RateLimit", "Cancel retry"), window.composer)
+        self.cancel_button.setAccessibleName(translate("RateLimit", "Cancel the automatic retry"))
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(lambda: self.cancel())
         window.composer.add_status_action(self.cancel_button)
@@ -58,15 +58,28 @@ class RetryCountdown(QObject):
         self.timer.stop()
         self.cancel_button.hide()
         if item in self.window.transcript_model.items:
-            self._set_text(item, f"{RATE_LIMITED} Press Retry (Ctrl+R) when you are ready.")
+            self._set_text(
+                item,
+                translate(
+                    "RateLimit",
+                    "Groq's rate limit was reached. Press Retry (Ctrl+R) when you are ready.",
+                ),
+            )
         if not quietly:
-            self.window.show_status("Automatic retry cancelled.")
+            self.window.show_status(translate("RateLimit", "Automatic retry cancelled."))
 
     def _show(self) -> None:
-        seconds = f"{self.remaining} s"
-        self._set_text(self.item, f"{RATE_LIMITED[:-1]} — retrying in {seconds}…")
+        seconds = translate("RateLimit", "{count} s").format(count=self.remaining)
+        self._set_text(
+            self.item,
+            translate("RateLimit", "Groq's rate limit was reached — retrying in {wait}…").format(
+                wait=seconds
+            ),
+        )
         self.window.show_status(
-            f"Rate limited — retrying in {seconds}. Type or press Esc to cancel."
+            translate(
+                "RateLimit", "Rate limited — retrying in {wait}. Type or press Esc to cancel."
+            ).format(wait=seconds)
         )
 
     def _set_text(self, item: MessageItem, text: str) -> None:
@@ -88,7 +101,7 @@ class RetryCountdown(QObject):
         self.item = None
         if self.window.busy:
             return
-        self.window.show_status("Retrying now…")
+        self.window.show_status(translate("RateLimit", "Retrying now…"))
         self.retry()
 
     def _check_item(self, *_args) -> None:

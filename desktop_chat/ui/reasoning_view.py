@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -27,12 +27,15 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from desktop_chat.i18n import translatable
 from desktop_chat.llm.base import ReasoningPiece
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.ui.transcript import MessageDelegate, MessageItem
 
-THINKING = "Thinking"
+THINKING = translatable("Transcript", "Thinking")
 PANEL_PADDING = 10
 GAP = 6  # between the header, the panel and the bubble
 SIDE_MARGIN = 14  # the transcript's own (kept equal)
@@ -46,7 +49,7 @@ def is_reasoning(piece: str) -> bool:
 def header_label(item: MessageItem) -> str:
     arrow = "▾" if item.thinking_open else "▸"
     busy = "…" if item.streaming and not item.text else ""
-    return f"{arrow} {THINKING}{busy}"
+    return f"{arrow} {translate('Transcript', THINKING)}{busy}"
 
 
 def _header_height(delegate: MessageDelegate) -> int:
@@ -108,7 +111,7 @@ def header_rect(delegate: MessageDelegate, item: MessageItem, rect: QRect) -> QR
     if not item.reasoning:
         return QRect()
     metrics = QFontMetrics(delegate.note_font)
-    width = metrics.horizontalAdvance(f"▾ {THINKING}…") + 24
+    width = metrics.horizontalAdvance(f"▾ {translate('Transcript', THINKING)}…") + 24
     return QRect(
         rect.left() + SIDE_MARGIN, rect.top() + ROW_SPACING, width, _header_height(delegate)
     )

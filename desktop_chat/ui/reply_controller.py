@@ -9,18 +9,25 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication
 
 from desktop_chat.core.chat import MessageRejected, ReplyOutcome, check_message
+from desktop_chat.i18n import translatable
 from desktop_chat.llm.base import LLMError, LLMErrorKind
+from desktop_chat.ui.language import number
 from desktop_chat.ui.rate_limit import RetryCountdown
 from desktop_chat.ui.reply_extras import usage_suffix
 from desktop_chat.ui.transcript import MessageItem, Role, StreamRenderer, TranscriptModel
 
+translate = QCoreApplication.translate
+
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
 
-QUEUED_NOTICE = "Queued — sends when the reply finishes (Esc or editing cancels)."
+QUEUED_NOTICE = translatable(
+    "ReplyController", "Queued — sends when the reply finishes (Esc or editing cancels)."
+)
 BURST_SECONDS = 0.05
 # s between updates of the "Replying… N tokens/s" line: a figure that changes 40 times a second
 # cannot be read, and each change repaints the composer's glass panel under it.
@@ -34,11 +41,12 @@ def reply_announcement(text: str, length: int = 80) -> str:
     """What a screen reader announces when a reply has finished: its opening words, plain."""
     words = " ".join(re.sub(r"[*_`#>|]+", " ", text).split())  # Markdown marks read as noise
     opening = words if len(words) <= length else words[:length].rstrip() + "…"
-    return f"Reply finished: {opening}"
+    return translate("ReplyController", "Reply finished: {opening}").format(opening=opening)
 
 
 def usage_line(outcome: ReplyOutcome, streamed: float) -> str:
-    """'312 tokens · 845 tokens/s · 1,204 in prompt', from the final chunk's usage when sent.
+    """'312 tokens · 845 tokens/s · 1,204 in prompt' (the locale's digits), from the final
+    chunk's usage when sent.
 
     The rate is over `streamed`, the seconds from the first token to the end, as the reply was
     watched: the wait before the first token is queueing and reading the prompt, not writing.
@@ -49,11 +57,15 @@ def usage_line(outcome: ReplyOutcome, streamed: float) -> str:
     if not completion:
         return ""
     seconds = streamed if streamed >= BURST_SECONDS else usage.get("completion_time") or streamed
-    parts = [f"{completion:,} token{'' if completion == 1 else 's'}"]
+    # The count picks the plural form; the digits are the locale's (number()).
+    count = number(completion)
+    parts = [translate("ReplyController", "{count} tokens", None, completion).format(count=count)]
     if seconds > 0 and completion > 1:
-        parts.append(f"{completion / seconds:,.0f} tokens/s")
+        rate = number(completion / seconds)
+        parts.append(translate("ReplyController", "{rate} tokens/s").format(rate=rate))
     if usage.get("prompt_tokens"):
-        parts.append(f"{usage['prompt_tokens']:,} in prompt")
+        prompt = number(usage["prompt_tokens"])
+        parts.append(translate("ReplyController", "{count} in prompt").format(count=prompt))
     return " · ".join(parts)
 
 
@@ -96,7 +108,7 @@ class ReplyController:
             # Typed while a reply streams: it goes out as soon as the reply is done, unless
             # the text is edited or Esc cancels it first.
             self.queued_text = text
-            window.show_notice(QUEUED_NOTICE)
+            window.show_notice(translate("ReplyController", QUEUED_NOTICE))
             return
         if not self.service.has_llm:
             window.ask_for_key()
@@ -150,18 +162,20 @@ class ReplyController:
         reply = next((i for i in reversed(items) if i.role == Role.ASSISTANT), None)
         if reply is not None:
             QGuiApplication.clipboard().setText(reply.text)
-            self.window.show_status("Copied the last reply.")
+            self.window.show_status(translate("ReplyController", "Copied the last reply."))
 
     def copy_text(self, text: str) -> None:
         """A message's Copy button, or a code block's."""
         QGuiApplication.clipboard().setText(text)
-        self.window.show_status("Copied.")
+        self.window.show_status(translate("ReplyController", "Copied."))
 
     # -- a message typed while a reply streams -------------------------------------------
     def _composer_edited(self) -> None:
         edit = self.window.composer.edit
         if self.queued_text is not None and edit.toPlainText() != self.queued_text:
-            self.cancel_queued("Not queued any more: the message was edited.")
+            self.cancel_queued(
+                translate("ReplyController", "Not queued any more: the message was edited.")
+            )
 
     def cancel_queued(self, why: str) -> None:
         self.queued_text = None
@@ -175,7 +189,12 @@ class ReplyController:
         if text is None or window.busy or window.composer.edit.toPlainText() != text:
             return
         if not self.finished:
-            window.show_notice("Not sent yet: the reply did not finish. Press Enter to send it.")
+            window.show_notice(
+                translate(
+                    "ReplyController",
+                    "Not sent yet: the reply did not finish. Press Enter to send it.",
+                )
+            )
             return
         window.notice_until = 0.0
         self.submit()
@@ -195,7 +214,7 @@ class ReplyController:
         renderer = StreamRenderer(model, window.delegate, item)
         window.renderer = renderer
         composer.set_streaming(True)
-        window.show_progress("Replying…  (Esc to stop)")
+        window.show_progress(translate("ReplyController", "Replying…  (Esc to stop)"))
         first_token_at: float | None = None  # the rate counts from here, not the wait before
         self.finished = False
         pieces = 0
@@ -214,18 +233,22 @@ class ReplyController:
             if now - progress_at >= PROGRESS_STEP_S and elapsed > 0:
                 progress_at = now
                 window.show_progress(
-                    f"Replying… {(pieces - 1) / elapsed:,.0f} tokens/s  (Esc to stop)"
+                    translate("ReplyController", "Replying… {rate} tokens/s  (Esc to stop)").format(
+                        rate=number((pieces - 1) / elapsed)
+                    )
                 )
 
         try:
             outcome = await run(on_piece)
         except asyncio.CancelledError:
             renderer.finish(
-                note="Stopped: the reply was cut short." if item.text or renderer.pending else None
+                note=translate("ReplyController", "Stopped: the reply was cut short.")
+                if item.text or renderer.pending
+                else None
             )
             if not item.text:
                 _drop(model, item)
-            window.show_status("Stopped. What arrived is kept.")
+            window.show_status(translate("ReplyController", "Stopped. What arrived is kept."))
             window.notice_until = 0.0
             return None
         except MessageRejected as rejected:
@@ -233,7 +256,11 @@ class ReplyController:
             window.show_status(str(rejected))
             return None
         except Exception:
-            renderer.finish(note="Interrupted: an unexpected error stopped the reply.")
+            renderer.finish(
+                note=translate(
+                    "ReplyController", "Interrupted: an unexpected error stopped the reply."
+                )
+            )
             if restore_text and not composer.edit.toPlainText():
                 composer.edit.setPlainText(restore_text)
             raise
@@ -256,7 +283,9 @@ class ReplyController:
             return outcome
         error = outcome.error
         if item.text or renderer.pending:
-            renderer.finish(note="Interrupted: the reply did not finish.")
+            renderer.finish(
+                note=translate("ReplyController", "Interrupted: the reply did not finish.")
+            )
         else:
             renderer.finish()
             _drop(model, item)
@@ -276,7 +305,9 @@ class ReplyController:
         if not window.busy and window.conversation.cancel_edit():
             return
         if self.queued_text is not None:
-            self.cancel_queued("Not queued any more. Press Enter to send it.")
+            self.cancel_queued(
+                translate("ReplyController", "Not queued any more. Press Enter to send it.")
+            )
             return
         if window.busy:
             window.reply_task.cancel()
@@ -299,7 +330,11 @@ class ReplyController:
         self._auto_retry_task = None
         if error.kind == LLMErrorKind.AUTH:
             window.settings_ctl.key_rejected()
-            window.show_status("Change the key (Settings → API key), then press Retry.")
+            window.show_status(
+                translate(
+                    "ReplyController", "Change the key (Settings → API key), then press Retry."
+                )
+            )
         elif (
             error.kind == LLMErrorKind.RATE_LIMIT
             and error.retry_after is not None
@@ -308,9 +343,13 @@ class ReplyController:
             self.retry_countdown.start(item, error.retry_after)
         elif error.kind == LLMErrorKind.TOO_LONG:
             # Asking again would run into the same cap: the way on is a narrower question.
-            window.show_status("What arrived is kept. Ask for a shorter part to go on.")
+            window.show_status(
+                translate(
+                    "ReplyController", "What arrived is kept. Ask for a shorter part to go on."
+                )
+            )
         else:
-            window.show_status("Press Retry or Ctrl+R to try again.")
+            window.show_status(translate("ReplyController", "Press Retry or Ctrl+R to try again."))
 
     def _retry_after_rate_limit(self) -> None:
         self.regenerate()

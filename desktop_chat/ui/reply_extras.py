@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 
 from desktop_chat.core.prices import UsageTotals
 from desktop_chat.ui.usage_view import SessionUsageLabel, reply_usage_text
 from desktop_chat.ui.web_search import WebSearchToggle, apply_request_options, describe
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.core.chat import ReplyOutcome
@@ -47,7 +49,10 @@ class ReplyExtras(QObject):
         self.window.show_status(
             describe(preferences.model, preferences.search_model)
             if on
-            else "Web search off: the next messages are answered from the model alone."
+            else translate(
+                "ReplyExtras",
+                "Web search off: the next messages are answered from the model alone.",
+            )
         )
 
     def toggle_last_thinking(self) -> None:
@@ -55,7 +60,7 @@ class ReplyExtras(QObject):
         model = self.window.transcript_model
         item = next((i for i in reversed(model.items) if i.reasoning), None)
         if item is None:
-            self.window.show_status("No reply here shows its thinking.")
+            self.window.show_status(translate("ReplyExtras", "No reply here shows its thinking."))
             return
         self.window.delegate.toggle_thinking(item, model.index(model.row_of(item)))
 

@@ -9,13 +9,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from desktop_chat.core.chat import MessageRejected
 from desktop_chat.core.export import write_export
 from desktop_chat.ui.plain_text import plain_message_box
 from desktop_chat.ui.session_panel import SessionRole
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
@@ -65,13 +67,18 @@ class SessionActions:
 
     def _session_menu(self) -> QMenu:
         menu = QMenu(self.window)
-        menu.setAccessibleName("Session actions")
-        menu.addAction("Rename…  (F2)", self.rename_session)
-        menu.addAction("Export as Markdown…", lambda: self.choose_export_file("md"))
-        menu.addAction("Export as JSON…", lambda: self.choose_export_file("json"))
-        menu.addAction("Import…", self.choose_import_file)
+        menu.setAccessibleName(translate("SessionActions", "Session actions"))
+        menu.addAction(translate("SessionActions", "Rename…  (F2)"), self.rename_session)
+        menu.addAction(
+            translate("SessionActions", "Export as Markdown…"),
+            lambda: self.choose_export_file("md"),
+        )
+        menu.addAction(
+            translate("SessionActions", "Export as JSON…"), lambda: self.choose_export_file("json")
+        )
+        menu.addAction(translate("SessionActions", "Import…"), self.choose_import_file)
         menu.addSeparator()
-        menu.addAction("Delete…  (Delete)", self.delete_session)
+        menu.addAction(translate("SessionActions", "Delete…  (Delete)"), self.delete_session)
         return menu
 
     def selected_session_id(self) -> str | None:
@@ -91,10 +98,10 @@ class SessionActions:
         if session_id is None:
             return
         dialog = QInputDialog(self.window)
-        dialog.setWindowTitle("Rename session")
-        dialog.setLabelText("New name:")
+        dialog.setWindowTitle(translate("SessionActions", "Rename session"))
+        dialog.setLabelText(translate("SessionActions", "New name:"))
         dialog.setTextValue(self._listed_title(session_id, ""))
-        dialog.setAccessibleName("Rename session")
+        dialog.setAccessibleName(translate("SessionActions", "Rename session"))
         edit = dialog.findChild(QLineEdit)
         if edit is not None:
             # Room for a title, not a word (QInputDialog sizes itself to its fields on show).
@@ -114,7 +121,9 @@ class SessionActions:
             self.window.show_status(str(rejected))
             return
         await self.window.refresh_sessions()
-        self.window.show_status(f"Renamed to “{title}”.")
+        self.window.show_status(
+            translate("SessionActions", "Renamed to “{title}”.").format(title=title)
+        )
 
     # -- delete and undo ---------------------------------------------------------------------
     def delete_session(self) -> None:
@@ -122,17 +131,19 @@ class SessionActions:
         session_id = self.selected_session_id()
         if session_id is None or (window.busy and session_id == window.current_session_id):
             return
-        title = self._listed_title(session_id, "this session")
+        title = self._listed_title(session_id, translate("SessionActions", "this session"))
         box = plain_message_box(
             QMessageBox.Icon.NoIcon,
-            "Delete session",
-            f"Delete “{title}”? You can undo this for a few seconds.",
+            translate("SessionActions", "Delete session"),
+            translate(
+                "SessionActions", "Delete “{title}”? You can undo this for a few seconds."
+            ).format(title=title),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             window,
         )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Yes).setText("Delete")
-        box.setAccessibleName("Delete session")
+        box.button(QMessageBox.StandardButton.Yes).setText(translate("SessionActions", "Delete"))
+        box.setAccessibleName(translate("SessionActions", "Delete session"))
         box.layout().setContentsMargins(*DIALOG_MARGINS)
         box.accepted.connect(lambda: window._spawn(self.delete(session_id, title)))
         self.delete_box = box
@@ -147,7 +158,7 @@ class SessionActions:
             window.branch_link.show_origin(None)
         await window.refresh_sessions()
         window.conversation.deleted = None  # Undo now brings back the session
-        self.offer_undo(f"Deleted “{title}”.")
+        self.offer_undo(translate("SessionActions", "Deleted “{title}”.").format(title=title))
         self.deleted_session = session_id
 
     def offer_undo(self, text: str) -> None:
@@ -168,7 +179,7 @@ class SessionActions:
     async def _restore(self, session_id: str) -> None:
         await self.service.restore_session(session_id)
         await self.window.refresh_sessions()
-        self.window.show_status("Restored.")
+        self.window.show_status(translate("SessionActions", "Restored."))
 
     def forget_undo(self) -> None:
         self.deleted_session = None
@@ -184,11 +195,19 @@ class SessionActions:
     def choose_export_file(self, kind: str) -> None:
         session_id = self.selected_session_id()
         if session_id is None:
-            self.window.show_status("Open a session to export it.")
+            self.window.show_status(translate("SessionActions", "Open a session to export it."))
             return
-        suffix = {"md": "Markdown (*.md)", "json": "JSON (*.json)"}[kind]
+        suffix = {
+            "md": translate("SessionActions", "Markdown (*.md)"),
+            "json": translate("SessionActions", "JSON (*.json)"),
+        }[kind]
         name = export_file_name(self.window.sessions_ctl.titles.get(session_id, ""), kind)
-        dialog = QFileDialog(self.window, "Export session", str(self._last_folder() / name), suffix)
+        dialog = QFileDialog(
+            self.window,
+            translate("SessionActions", "Export session"),
+            str(self._last_folder() / name),
+            suffix,
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(kind)
         dialog.fileSelected.connect(
@@ -201,7 +220,10 @@ class SessionActions:
         """A Desktop Chat JSON export, or a ChatGPT or Claude conversations.json."""
         folder = self.window.preferences_store.value(EXPORT_FOLDER_KEY, "") or str(Path.home())
         dialog = QFileDialog(
-            self.window, "Import conversations", folder, "Conversations (*.json);;All files (*)"
+            self.window,
+            translate("SessionActions", "Import conversations"),
+            folder,
+            translate("SessionActions", "Conversations (*.json);;All files (*)"),
         )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(
@@ -215,7 +237,13 @@ class SessionActions:
         try:
             write_export(path, text)  # 0600: a whole conversation
         except OSError as error:
-            self.window.show_status(f"Could not write {path}: {error.strerror}.")
+            self.window.show_status(
+                translate("SessionActions", "Could not write {path}: {reason}.").format(
+                    path=path, reason=error.strerror
+                )
+            )
             return
         self.window.preferences_store.setValue(EXPORT_FOLDER_KEY, str(path.parent))
-        self.window.show_status(f"Exported to {path}.")
+        self.window.show_status(
+            translate("SessionActions", "Exported to {path}.").format(path=path)
+        )

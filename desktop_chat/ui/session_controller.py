@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 
 from desktop_chat import APP_NAME
+from desktop_chat.i18n import translatable
 from desktop_chat.llm.base import LLMError
 from desktop_chat.ui.transcript import MessageItem
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
@@ -18,7 +21,28 @@ if TYPE_CHECKING:
 # found by search.
 SESSION_LIST_LIMIT = 1_000
 HIGHLIGHT_MS = 2_000
-STREAMING_NOTICE = "A reply is still streaming: wait for it, or press Esc to stop it, before {}."
+# One sentence each: a translation may need the words in another order.
+STREAMING_NOTICES = {
+    "switch": translatable(
+        "SessionController",
+        "A reply is still streaming: wait for it, or press Esc to stop it, before switching "
+        "sessions.",
+    ),
+    "new": translatable(
+        "SessionController",
+        "A reply is still streaming: wait for it, or press Esc to stop it, before starting a "
+        "new session.",
+    ),
+    "end": translatable(
+        "SessionController",
+        "A reply is still streaming: wait for it, or press Esc to stop it, before ending the "
+        "session.",
+    ),
+}
+
+
+def streaming_notice(what: str) -> str:
+    return translate("SessionController", STREAMING_NOTICES[what])
 
 
 class SessionController:
@@ -49,7 +73,7 @@ class SessionController:
         window = self.window
         title = self.titles.get(window.current_session_id or "")
         if title is None and window.current_session_id is None:
-            title = "New chat"
+            title = translate("SessionController", "New chat")
         plain = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", title or "").split())
         # "[*]" is Qt's placeholder for a modified mark; "[*][*]" shows it literally.
         window_title = f"{plain} — {APP_NAME}" if plain else APP_NAME
@@ -64,7 +88,7 @@ class SessionController:
         window = self.window
         if window.busy:
             if session_id != window.current_session_id:
-                window.show_notice(STREAMING_NOTICE.format("switching sessions"))
+                window.show_notice(streaming_notice("switch"))
             window.sessions.select(window.current_session_id)
             return
         window.conversation.editing_event_id = None  # an edit belongs to the session it began in
@@ -76,7 +100,10 @@ class SessionController:
         session = await self.service.session(session_id)
         ended = session is not None and session.end_time is not None
         window.show_status(
-            "This session was ended; sending continues it with its summary in mind."
+            translate(
+                "SessionController",
+                "This session was ended; sending continues it with its summary in mind.",
+            )
             if ended
             else ""
         )
@@ -95,12 +122,16 @@ class SessionController:
         if session_id is None:
             return
         if window.busy:
-            window.show_notice(STREAMING_NOTICE.format("switching sessions"))
+            window.show_notice(streaming_notice("switch"))
             return
         origin = await self.service.branch_origin(session_id)
         window.branch_link.show_origin(origin)  # it may have been deleted since it was shown
         if origin is None or origin.session_id is None:
-            window.show_status("The session this was branched from has been deleted.")
+            window.show_status(
+                translate(
+                    "SessionController", "The session this was branched from has been deleted."
+                )
+            )
             return
         await self.service.open_at(origin.session_id, origin.event_id)
         await self.open_session(origin.session_id, focus_event=origin.event_id)
@@ -152,7 +183,7 @@ class SessionController:
     def new_session(self) -> None:
         window = self.window
         if window.busy:
-            window.show_notice(STREAMING_NOTICE.format("starting a new session"))
+            window.show_notice(streaming_notice("new"))
             return
         window.current_session_id = None  # stored when its first message is sent
         window.conversation.editing_event_id = None
@@ -160,12 +191,12 @@ class SessionController:
         window.branch_link.show_origin(None)
         window.sessions.select(None)
         self.show_title()
-        window.show_status("New session.")
+        window.show_status(translate("SessionController", "New session."))
         window.composer.edit.setFocus()
 
     def end_session(self) -> None:
         if self.window.busy:
-            self.window.show_notice(STREAMING_NOTICE.format("ending the session"))
+            self.window.show_notice(streaming_notice("end"))
             return
         self.window._spawn(self._end_session())
 
@@ -178,11 +209,15 @@ class SessionController:
         if not self.service.has_llm:
             window.ask_for_key()
             return
-        window.show_status("Summarizing the session…")
+        window.show_status(translate("SessionController", "Summarizing the session…"))
         try:
             event = await self.service.end_session(session_id)
         except LLMError as error:
-            window.show_status(f"Could not summarize the session: {error.message}")
+            window.show_status(
+                translate("SessionController", "Could not summarize the session: {error}").format(
+                    error=error.message
+                )
+            )
             return
         if window.current_session_id != session_id:
             return
@@ -195,7 +230,12 @@ class SessionController:
         await self.refresh_sessions()
         window.sessions.select(None)
         self.show_title()
-        window.show_status("Session ended and summarized. Your next message starts a new session.")
+        window.show_status(
+            translate(
+                "SessionController",
+                "Session ended and summarized. Your next message starts a new session.",
+            )
+        )
         window.composer.edit.setFocus()
 
     def next_session(self) -> None:

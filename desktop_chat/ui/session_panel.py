@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QPointF,
@@ -47,8 +48,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.models import MATCH_END, MATCH_START, SearchHit, Session
+from desktop_chat.ui.language import clock_time, short_date
+from desktop_chat.ui.language import number as locale_number
 from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.theme import Theme
+
+translate = QCoreApplication.translate
 
 SessionRole = Qt.ItemDataRole.UserRole + 1
 HitRole = Qt.ItemDataRole.UserRole + 2
@@ -59,15 +64,13 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
     now = now or datetime.now(timezone.utc)
     seconds = (now - moment).total_seconds()
     if seconds < 60:
-        return "just now"
+        return translate("SessionPanel", "just now")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return translate("SessionPanel", "%n min ago", None, int(seconds // 60))
     local = moment.astimezone()
     if seconds < 86_400 and local.date() == now.astimezone().date():
-        return local.strftime("%H:%M")
-    if local.year == now.astimezone().year:
-        return local.strftime("%d %b")
-    return local.strftime("%d %b %Y")
+        return clock_time(moment)
+    return short_date(moment, with_year=local.year != now.astimezone().year)
 
 
 def last_active(session: Session) -> datetime:
@@ -282,8 +285,10 @@ class SearchResultModel(QAbstractListModel):
 
 def match_count_text(hit: SearchHit) -> str:
     if hit.event_id is None:
-        return "title"
-    return "1 match" if hit.matches == 1 else f"{hit.matches:,} matches"
+        return translate("SessionPanel", "title")
+    return translate("SessionPanel", "{count} matches", None, hit.matches).format(
+        count=locale_number(hit.matches)
+    )
 
 
 class RowPainter:
@@ -383,7 +388,15 @@ class SearchResultDelegate(QStyledItemDelegate):
         )
         if hit.event_id is None:  # a title match: the title itself, marked
             draw_marked_text(painter, title_rect, hit.snippet, title_font, text, accent, 1)
-            draw_marked_text(painter, snippet_rect, "Matches the title", small, muted, accent, 1)
+            draw_marked_text(
+                painter,
+                snippet_rect,
+                translate("SessionPanel", "Matches the title"),
+                small,
+                muted,
+                accent,
+                1,
+            )
         else:
             draw_marked_text(painter, title_rect, hit.title, title_font, text, accent, 1)
             prefix = f"{match_count_text(hit)} · " if hit.matches > 1 else ""
@@ -436,7 +449,7 @@ class SessionDelegate(QStyledItemDelegate):
         painter.setPen(muted)
         when = relative_time(last_active(session))
         if session.end_time:
-            when += " · ended"
+            when += translate("SessionPanel", " · ended")
         painter.drawText(
             QRect(rect.left(), rect.top() + metrics.height() + 4, rect.width(), metrics.height()),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -485,15 +498,15 @@ class SessionPanel(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
 
-        title = QLabel("Sessions", self)
+        title = QLabel(translate("SessionPanel", "Sessions"), self)
         title.setObjectName("SidebarTitle")
         self.search = QLineEdit(self)
         self.search.setObjectName("SessionSearch")
-        self.search.setPlaceholderText("Search sessions  (Ctrl+K)")
-        self.search.setAccessibleName("Search sessions")
+        self.search.setPlaceholderText(translate("SessionPanel", "Search sessions  (Ctrl+K)"))
+        self.search.setAccessibleName(translate("SessionPanel", "Search sessions"))
         self.search.setClearButtonEnabled(True)
         for clear_button in self.search.findChildren(QToolButton):
-            clear_button.setAccessibleName("Clear search")
+            clear_button.setAccessibleName(translate("SessionPanel", "Clear search"))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -503,7 +516,7 @@ class SessionPanel(QWidget):
 
         self.list = SessionListView(self)
         self.list.setObjectName("SessionList")
-        self.list.setAccessibleName("Sessions")
+        self.list.setAccessibleName(translate("SessionPanel", "Sessions"))
         self.list.setModel(self.proxy)
         self.session_delegate = SessionDelegate(self.list)
         self.list.setItemDelegate(self.session_delegate)
@@ -518,7 +531,7 @@ class SessionPanel(QWidget):
         self.results_model = SearchResultModel(self)
         self.results = QListView(self)
         self.results.setObjectName("SearchResults")
-        self.results.setAccessibleName("Search results")
+        self.results.setAccessibleName(translate("SessionPanel", "Search results"))
         self.results.setModel(self.results_model)
         self.results_delegate = SearchResultDelegate(self.results)
         self.results.setItemDelegate(self.results_delegate)
@@ -529,7 +542,7 @@ class SessionPanel(QWidget):
         self.results.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover, True)
         self.results.clicked.connect(self._hit_chosen)
         self.results.activated.connect(self._hit_chosen)
-        self.no_results = QLabel("No matches.", self)
+        self.no_results = QLabel(translate("SessionPanel", "No matches."), self)
         self.no_results.setObjectName("Hint")
         self.no_results.setTextFormat(Qt.TextFormat.PlainText)
         self.no_results.setWordWrap(True)
@@ -543,20 +556,25 @@ class SessionPanel(QWidget):
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
 
-        self.new_button = QPushButton("+ New", self)
-        self.new_button.setAccessibleName("New session")
-        self.new_button.setToolTip("Start a new session (Ctrl+N)")
+        self.new_button = QPushButton(translate("SessionPanel", "+ New"), self)
+        self.new_button.setAccessibleName(translate("SessionPanel", "New session"))
+        self.new_button.setToolTip(translate("SessionPanel", "Start a new session (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_requested)
-        self.end_button = QPushButton("End session", self)
-        self.end_button.setAccessibleName("End session")
-        self.end_button.setToolTip("Summarize this session and start a fresh one (Ctrl+E)")
+        # The button's own words may be shorter than its name (the sidebar is narrow).
+        self.end_button = QPushButton(translate("SessionPanel", "End session", "button"), self)
+        self.end_button.setAccessibleName(translate("SessionPanel", "End session"))
+        self.end_button.setToolTip(
+            translate("SessionPanel", "Summarize this session and start a fresh one (Ctrl+E)")
+        )
         self.end_button.clicked.connect(self.end_requested)
 
         self.more_button = MenuButton(self)
         self.more_button.setText("⋯")
         self.more_button.setObjectName("MoreButton")
-        self.more_button.setAccessibleName("More session actions")
-        self.more_button.setToolTip("Rename, export or delete the selected session")
+        self.more_button.setAccessibleName(translate("SessionPanel", "More session actions"))
+        self.more_button.setToolTip(
+            translate("SessionPanel", "Rename, export or delete the selected session")
+        )
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
         buttons = QHBoxLayout()
@@ -624,7 +642,11 @@ class SessionPanel(QWidget):
             self.pages.setCurrentWidget(self.results)
             self.results.setCurrentIndex(self.results_model.index(0))
         else:
-            self.no_results.setText(f"No matches for “{self.search.text().strip()}”.")
+            self.no_results.setText(
+                translate("SessionPanel", "No matches for “{query}”.").format(
+                    query=self.search.text().strip()
+                )
+            )
             self.pages.setCurrentWidget(self.no_results)
 
     def _open_first_hit(self) -> None:

@@ -7,17 +7,20 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from desktop_chat.llm.base import LLMError
 from desktop_chat.settings import KeychainUnavailable
 from desktop_chat.ui.dialogs import ApiKeyDialog
+from desktop_chat.ui.language import locale
 from desktop_chat.ui.plain_text import plain_message_box
 from desktop_chat.ui.preferences import Preferences, save_bindings
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.theme import THEMES, apply_theme
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
@@ -31,17 +34,17 @@ def build_model_picker(parent: QWidget, model: str) -> QComboBox:
     """The model picker beside the status line, showing `model` until Groq's list arrives."""
     picker = QComboBox(parent)
     picker.setObjectName("ModelPicker")
-    picker.setAccessibleName("Model")
+    picker.setAccessibleName(translate("SettingsController", "Model"))
     # AT-SPI names a combo box by its current entry: this says what the entry is for.
-    picker.setAccessibleDescription("Model for the next reply")
-    picker.setToolTip("The model for the next reply")
+    picker.setAccessibleDescription(translate("SettingsController", "Model for the next reply"))
+    picker.setToolTip(translate("SettingsController", "The model for the next reply"))
     # As wide as about 14 characters, not as the longest model id: the status row must
     # not widen a small window. The list opens as wide as its longest entry.
     picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     picker.setMinimumContentsLength(14)
     picker.setMaximumWidth(MODEL_PICKER_MAX_WIDTH)
     picker.addItem(model)
-    picker.view().setAccessibleName("Models")
+    picker.view().setAccessibleName(translate("SettingsController", "Models"))
     return picker
 
 
@@ -122,7 +125,11 @@ class SettingsController:
         preferences.font_size += step
         preferences.clamp()
         self._save_and_apply()
-        self.window.show_status(f"Text size {preferences.font_size:g} pt.")
+        self.window.show_status(
+            translate("SettingsController", "Text size {size} pt.").format(
+                size=locale().toString(preferences.font_size, "g", 4)  # 10.5 / 10,5, 11
+            )
+        )
 
     # -- the Settings dialog ---------------------------------------------------------------
     def open_settings(self) -> None:
@@ -157,7 +164,9 @@ class SettingsController:
 
     async def _load_models(self, dialog: SettingsDialog) -> None:
         if not self.service.has_llm:
-            dialog.set_models(None, "Add an API key to see Groq's models.")
+            dialog.set_models(
+                None, translate("SettingsController", "Add an API key to see Groq's models.")
+            )
             return
         try:
             models = await self.service.list_models()
@@ -177,7 +186,7 @@ class SettingsController:
         if session_id is not None:  # stored with the session (the store), not in preferences
             window._spawn(self.service.set_session_prompt(session_id, dialog.session_prompt_text))
         self._save_and_apply()
-        window.show_status("Settings saved.")
+        window.show_status(translate("SettingsController", "Settings saved."))
 
     # -- the model picker (beside the status line) -------------------------------------------
     async def load_model_list(self) -> None:
@@ -188,7 +197,11 @@ class SettingsController:
             models = await self.service.list_models()
         except LLMError as error:
             log.info("Could not list Groq's models: %s", error.kind)
-            self.window.model_picker.setToolTip(f"The model for the next reply. {error.message}")
+            self.window.model_picker.setToolTip(
+                translate("SettingsController", "The model for the next reply. {error}").format(
+                    error=error.message
+                )
+            )
             return
         self._fill_model_picker(models)
 
@@ -227,7 +240,9 @@ class SettingsController:
             return
         window.preferences.model = model
         self._save_and_apply()
-        window.show_status(f"Next replies come from {model}.")
+        window.show_status(
+            translate("SettingsController", "Next replies come from {model}.").format(model=model)
+        )
         window.attachments.refresh()  # the chips say whether images need the vision model
         window.composer.edit.setFocus()
 
@@ -242,9 +257,10 @@ class SettingsController:
             self.key_dialog.raise_()
             return
         if self.key_source == "environment":
-            note = (
+            note = translate(
+                "SettingsController",
                 "GROQ_API_KEY is set, so it is used again at the next start: change it there "
-                "too to keep the new key."
+                "too to keep the new key.",
             )
             reason = f"{reason}\n\n{note}" if reason else note
         dialog = ApiKeyDialog(self.window, reason)
@@ -256,13 +272,21 @@ class SettingsController:
     def _key_not_changed(self) -> None:
         """After "Not now": say which key is still in use, if any."""
         if not self.service.has_llm:
-            self.window.show_status("No API key yet: past sessions can be read; add a key to chat.")
+            self.window.show_status(
+                translate(
+                    "SettingsController",
+                    "No API key yet: past sessions can be read; add a key to chat.",
+                )
+            )
         elif self._key_rejected:
             self.window.show_status(
-                "Key not changed: Groq rejected it, so replies fail until it is."
+                translate(
+                    "SettingsController",
+                    "Key not changed: Groq rejected it, so replies fail until it is.",
+                )
             )
         else:
-            self.window.show_status("The API key was not changed.")
+            self.window.show_status(translate("SettingsController", "The API key was not changed."))
 
     def use_key(self, key: str) -> None:
         window = self.window
@@ -275,19 +299,25 @@ class SettingsController:
         try:
             window.save_key(key)
             self.key_source = "typed"
-            window.show_status("Key saved in your system keychain.")
+            window.show_status(
+                translate("SettingsController", "Key saved in your system keychain.")
+            )
         except KeychainUnavailable as unavailable:
             self.key_source = "session"
-            window.show_status("Key kept for this run only: this system has no keychain.")
+            window.show_status(
+                translate(
+                    "SettingsController", "Key kept for this run only: this system has no keychain."
+                )
+            )
             box = plain_message_box(
                 QMessageBox.Icon.NoIcon,
-                "Key kept for this run only",
+                translate("SettingsController", "Key kept for this run only"),
                 str(unavailable),
                 parent=window,
             )
             box.setObjectName("KeychainNotice")
             box.layout().setContentsMargins(*DIALOG_MARGINS)
-            box.setAccessibleName("Key kept for this run only")
+            box.setAccessibleName(translate("SettingsController", "Key kept for this run only"))
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.keychain_notice = box
             box.open()  # not exec(): a nested event loop would stall the streaming loop

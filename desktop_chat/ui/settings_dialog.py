@@ -3,7 +3,7 @@ API key, Account."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,24 +25,37 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.llm.audio import VOICES
+from desktop_chat.i18n import translatable
 from desktop_chat.ui.keyboard_settings import KeyboardPage
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.preferences import FONT_SIZES, Preferences
 from desktop_chat.ui.reasoning_settings import reasoning_combos, reasoning_rows
 from desktop_chat.ui.shortcuts import Bindings
 
+translate = QCoreApplication.translate
+
 # Where the key in use came from (settings.Settings.key_source, or "typed" for one typed into
 # this run), in the words the API key section shows.
 KEY_SOURCES = {
-    "environment": "Using the key from GROQ_API_KEY (the environment or a .env file). "
-    "A key typed here is used instead until the app restarts.",
-    "keychain": "Using the key saved in your system keychain.",
-    "typed": "Using the key you typed, saved in your system keychain.",
-    "configured": "Using the key Desktop Chat was started with.",
-    "session": "Using the key you typed; this system has no keychain, so it is kept for this "
-    "run only.",
-    "none": "No API key yet: past sessions can be read; add a key to chat.",
+    "environment": translatable(
+        "Settings",
+        "Using the key from GROQ_API_KEY (the environment or a .env file). "
+        "A key typed here is used instead until the app restarts.",
+    ),
+    "keychain": translatable("Settings", "Using the key saved in your system keychain."),
+    "typed": translatable("Settings", "Using the key you typed, saved in your system keychain."),
+    "configured": translatable("Settings", "Using the key Desktop Chat was started with."),
+    "session": translatable(
+        "Settings",
+        "Using the key you typed; this system has no keychain, so it is kept for this run only.",
+    ),
+    "none": translatable(
+        "Settings",
+        "No API key yet: past sessions can be read; add a key to chat.",
+    ),
 }
+# Settings -> Language: each language by its own name, as a language menu shows them.
+LANGUAGES = (("system", None), ("en", "English"), ("de", "Deutsch"))
 TEMPERATURE_STEPS = 10  # the slider moves in tenths
 
 
@@ -59,27 +72,28 @@ class SettingsDialog(QDialog):
         bindings: Bindings | None = None,
     ):
         super().__init__(parent)
-        self.setWindowTitle("Settings")
-        self.setAccessibleName("Settings")
+        self.setWindowTitle(translate("Settings", "Settings"))
+        self.setAccessibleName(translate("Settings", "Settings"))
 
         self.model = QComboBox(self)
         self.model.setEditable(True)
-        self.model.setAccessibleName("Model")
-        self.model.view().setAccessibleName("Models")
-        self.model.lineEdit().setAccessibleName("Model name")  # a screen reader names it apart
+        self.model.setAccessibleName(translate("Settings", "Model"))
+        self.model.view().setAccessibleName(translate("Settings", "Models"))
+        # A screen reader names it apart.
+        self.model.lineEdit().setAccessibleName(translate("Settings", "Model name"))
         self.model.addItem(preferences.model)
         self.model.setCurrentText(preferences.model)
-        self.models_note = _hint("Loading Groq's model list…", self)
+        self.models_note = _hint(translate("Settings", "Loading Groq's model list…"), self)
         self.reasoning_effort, self.search_model = reasoning_combos(self, preferences)
 
         self.temperature = QDoubleSpinBox(self)
-        self.temperature.setAccessibleName("Temperature")
+        self.temperature.setAccessibleName(translate("Settings", "Temperature"))
         self.temperature.setRange(0.0, 2.0)
         self.temperature.setDecimals(1)
         self.temperature.setSingleStep(0.1)
         self.temperature.setValue(preferences.temperature)
         self.temperature_slider = QSlider(Qt.Orientation.Horizontal, self)
-        self.temperature_slider.setAccessibleName("Temperature slider")
+        self.temperature_slider.setAccessibleName(translate("Settings", "Temperature slider"))
         self.temperature_slider.setRange(0, 2 * TEMPERATURE_STEPS)
         self.temperature_slider.setValue(round(preferences.temperature * TEMPERATURE_STEPS))
         self.temperature_slider.valueChanged.connect(
@@ -93,14 +107,18 @@ class SettingsDialog(QDialog):
         temperature_row.addWidget(self.temperature)
 
         self.system_prompt = QPlainTextEdit(preferences.system_prompt, self)
-        self.system_prompt.setAccessibleName("System prompt for all sessions")
+        self.system_prompt.setAccessibleName(
+            translate("Settings", "System prompt for all sessions")
+        )
         self.system_prompt.setTabChangesFocus(True)
         self.session_prompt = QPlainTextEdit(session_prompt or "", self)
-        self.session_prompt.setAccessibleName("System prompt for this session")
+        self.session_prompt.setAccessibleName(
+            translate("Settings", "System prompt for this session")
+        )
         self.session_prompt.setPlaceholderText(
-            "Empty: use the prompt above"
+            translate("Settings", "Empty: use the prompt above")
             if has_session
-            else "Open a session to give it its own prompt"
+            else translate("Settings", "Open a session to give it its own prompt")
         )
         self.session_prompt.setTabChangesFocus(True)
         self.session_prompt.setEnabled(has_session)
@@ -108,20 +126,24 @@ class SettingsDialog(QDialog):
             edit.setFixedHeight(84)
 
         self.memory_turns = QSpinBox(self)
-        self.memory_turns.setAccessibleName("Memory size in interactions")
+        self.memory_turns.setAccessibleName(translate("Settings", "Memory size in interactions"))
         self.memory_turns.setRange(0, 100)
-        self.memory_turns.setSuffix(" interactions")
+        self.memory_turns.setSuffix(translate("Settings", " interactions"))
         self.memory_turns.setValue(preferences.memory_turns)
 
         self.theme = QComboBox(self)
-        self.theme.setAccessibleName("Theme")
-        self.theme.view().setAccessibleName("Themes")
-        for label, value in (("Follow system", "system"), ("Dark", "dark"), ("Light", "light")):
+        self.theme.setAccessibleName(translate("Settings", "Theme"))
+        self.theme.view().setAccessibleName(translate("Settings", "Themes"))
+        for label, value in (
+            (translate("Settings", "Follow system"), "system"),
+            (translate("Settings", "Dark"), "dark"),
+            (translate("Settings", "Light"), "light"),
+        ):
             self.theme.addItem(label, value)
         self.theme.setCurrentIndex(self.theme.findData(preferences.theme))
 
         self.font_size = QDoubleSpinBox(self)
-        self.font_size.setAccessibleName("Font size")
+        self.font_size.setAccessibleName(translate("Settings", "Font size"))
         self.font_size.setRange(*FONT_SIZES)
         self.font_size.setDecimals(1)
         self.font_size.setSuffix(" pt")
@@ -129,39 +151,58 @@ class SettingsDialog(QDialog):
         self.font_size.setValue(preferences.font_size)
 
         self.send_key = QComboBox(self)
-        self.send_key.setAccessibleName("Send key")
-        self.send_key.view().setAccessibleName("Send keys")
-        self.send_key.addItem("Enter sends, Shift+Enter adds a line", "enter")
-        self.send_key.addItem("Ctrl+Enter sends, Enter adds a line", "ctrl+enter")
+        self.send_key.setAccessibleName(translate("Settings", "Send key"))
+        self.send_key.view().setAccessibleName(translate("Settings", "Send keys"))
+        self.send_key.addItem(
+            translate("Settings", "Enter sends, Shift+Enter adds a line"), "enter"
+        )
+        self.send_key.addItem(
+            translate("Settings", "Ctrl+Enter sends, Enter adds a line"), "ctrl+enter"
+        )
         self.send_key.setCurrentIndex(self.send_key.findData(preferences.send_key))
 
         self.voice = QComboBox(self)
-        self.voice.setAccessibleName("Read-aloud voice")
-        self.voice.view().setAccessibleName("Voices")
+        self.voice.setAccessibleName(translate("Settings", "Read-aloud voice"))
+        self.voice.view().setAccessibleName(translate("Settings", "Voices"))
         for voice in VOICES:
             self.voice.addItem(voice.capitalize(), voice)
         self.voice.setCurrentIndex(self.voice.findData(preferences.voice))
 
-        self.key_status = QLabel(KEY_SOURCES.get(key_source, KEY_SOURCES["none"]), self)
+        self.language = QComboBox(self)
+        self.language.setObjectName("Language")
+        self.language.setAccessibleName(translate("Settings", "Language"))
+        self.language.view().setAccessibleName(translate("Settings", "Languages"))
+        for value, name in LANGUAGES:
+            self.language.addItem(name or translate("Settings", "Follow system"), value)
+        self.language.setCurrentIndex(max(0, self.language.findData(preferences.language)))
+
+        self.key_status = QLabel(
+            translate("Settings", KEY_SOURCES.get(key_source, KEY_SOURCES["none"])),
+            self,
+        )
         self.key_status.setObjectName("KeyStatus")
-        self.key_status.setAccessibleName("API key status")
+        self.key_status.setAccessibleName(translate("Settings", "API key status"))
         self.key_status.setWordWrap(True)
         self.key_status.setTextFormat(Qt.TextFormat.PlainText)
-        self.keep_in_tray = QCheckBox("Keep running in the tray when the window is closed", self)
+        self.keep_in_tray = QCheckBox(
+            translate("Settings", "Keep running in the tray when the window is closed"), self
+        )
         self.keep_in_tray.setObjectName("KeepInTray")
-        self.keep_in_tray.setAccessibleName("Keep running in the tray when the window is closed")
+        self.keep_in_tray.setAccessibleName(
+            translate("Settings", "Keep running in the tray when the window is closed")
+        )
         self.keep_in_tray.setChecked(preferences.keep_in_tray)
         if not QSystemTrayIcon.isSystemTrayAvailable():
             self.keep_in_tray.setEnabled(False)
-            self.keep_in_tray.setToolTip("This desktop has no system tray.")
+            self.keep_in_tray.setToolTip(translate("Settings", "This desktop has no system tray."))
         self.quick_ask_note = make_plain(QLabel("", self))
         self.quick_ask_note.setObjectName("Hint")
         self.quick_ask_note.setWordWrap(True)
         # The command to bind can be selected and copied.
         self.quick_ask_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.change_key = QPushButton("Change API key…", self)
-        self.change_key.setAccessibleName("Change API key")
+        self.change_key = QPushButton(translate("Settings", "Change API key…"), self)
+        self.change_key.setAccessibleName(translate("Settings", "Change API key"))
         self.change_key.setAutoDefault(False)  # Enter saves the settings, not this
         self.change_key.clicked.connect(self.change_key_requested)
         key_row = QHBoxLayout()
@@ -170,23 +211,33 @@ class SettingsDialog(QDialog):
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("SettingsSections")
-        self.tabs.setAccessibleName("Settings sections")
+        self.tabs.setAccessibleName(translate("Settings", "Settings sections"))
         self.tabs.setDocumentMode(False)
         # Every section's tab in sight: scroll arrows would hide the first ones.
         self.tabs.tabBar().setUsesScrollButtons(False)
         self._page(
             "Model",
+            translate("Settings", "Model"),
             [
-                ("Model", self.model),
+                (translate("Settings", "Model"), self.model),
                 ("", self.models_note),
-                ("Temperature", temperature_row),
-                ("", _hint("Lower is more focused, higher more varied.", self)),
-                *reasoning_rows(self, self.reasoning_effort, self.search_model),
-                ("Memory", self.memory_turns),
+                (translate("Settings", "Temperature"), temperature_row),
                 (
                     "",
                     _hint(
-                        "How many earlier interactions (a message and its reply) the model sees.",
+                        translate("Settings", "Lower is more focused, higher more varied."), self
+                    ),
+                ),
+                *reasoning_rows(self, self.reasoning_effort, self.search_model),
+                (translate("Settings", "Memory"), self.memory_turns),
+                (
+                    "",
+                    _hint(
+                        translate(
+                            "Settings",
+                            "How many earlier interactions (a message and its reply) the model "
+                            "sees.",
+                        ),
                         self,
                     ),
                 ),
@@ -194,37 +245,74 @@ class SettingsDialog(QDialog):
         )
         self._page(
             "Conversation",
+            translate("Settings", "Conversation"),
             [
-                ("System prompt", self.system_prompt),
-                ("This session's prompt", self.session_prompt),
+                (translate("Settings", "System prompt"), self.system_prompt),
+                (translate("Settings", "This session's prompt"), self.session_prompt),
             ],
         )
         self._page(
             "Appearance",
+            translate("Settings", "Appearance"),
             [
-                ("Theme", self.theme),
-                ("Font size", self.font_size),
-                ("Send key", self.send_key),
-                ("", _hint("Ctrl+/ shows every keyboard shortcut; Keyboard changes them.", self)),
+                (translate("Settings", "Theme"), self.theme),
+                (translate("Settings", "Font size"), self.font_size),
+                (translate("Settings", "Send key"), self.send_key),
+                (
+                    "",
+                    _hint(
+                        translate(
+                            "Settings",
+                            "Ctrl+/ shows every keyboard shortcut; Keyboard changes them.",
+                        ),
+                        self,
+                    ),
+                ),
+                (translate("Settings", "Language"), self.language),
+                (
+                    "",
+                    _hint(
+                        translate(
+                            "Settings",
+                            "A new language is used from the next start of Desktop Chat.",
+                        ),
+                        self,
+                    ),
+                ),
             ],
         )
         self.keyboard = KeyboardPage(bindings or {}, self)
-        self.tabs.addTab(self.keyboard, "Keyboard")
+        self.tabs.addTab(self.keyboard, translate("Settings", "Keyboard"))
+        self.tabs.tabBar().setTabData(self.tabs.count() - 1, "Keyboard")
         self._page(
             "Desktop",
+            translate("Settings", "Desktop"),
             [
-                ("Tray", self.keep_in_tray),
-                ("Quick ask", self.quick_ask_note),
-                ("Voice", self.voice),
-                ("", _hint("Read aloud speaks replies in this voice (Groq's Orpheus).", self)),
+                (translate("Settings", "Tray"), self.keep_in_tray),
+                (translate("Settings", "Quick ask"), self.quick_ask_note),
+                (translate("Settings", "Voice"), self.voice),
+                (
+                    "",
+                    _hint(
+                        translate(
+                            "Settings", "Read aloud speaks replies in this voice (Groq's Orpheus)."
+                        ),
+                        self,
+                    ),
+                ),
             ],
         )
-        self.key_page = self._page("API key", [("Groq", self.key_status), ("", key_row)])
+        self.key_page = self._page(
+            "API key",
+            translate("Settings", "API key"),
+            [("Groq", self.key_status), ("", key_row)],
+        )
         # Settings > Account: the Supabase section (ui/account.py) goes here.
         self.account_page = QWidget(self)
         self.extra = QVBoxLayout(self.account_page)
         self.extra.setContentsMargins(14, 10, 14, 14)
-        self.tabs.addTab(self.account_page, "Account")
+        self.tabs.addTab(self.account_page, translate("Settings", "Account"))
+        self.tabs.tabBar().setTabData(self.tabs.count() - 1, "Account")
 
         for spin in (self.temperature, self.memory_turns, self.font_size):
             # Qt lays a spin box's edit over its border whatever the style sheet's padding.
@@ -233,8 +321,12 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save settings")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName(
+            translate("Settings", "Save settings")
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
+            translate("Settings", "Cancel")
+        )
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         # A clash between shortcuts is named on the Keyboard page; nothing saves until it goes.
         self.keyboard.valid_changed.connect(save.setEnabled)
@@ -248,7 +340,8 @@ class SettingsDialog(QDialog):
         self.layout_.addWidget(self.buttons)
         self.setMinimumWidth(520)
 
-    def _page(self, title: str, rows: list[tuple[str, object]]) -> QWidget:
+    def _page(self, name: str, title: str, rows: list[tuple[str, object]]) -> QWidget:
+        """A section: `name` is its English name (show_section's), `title` its tab's words."""
         page = QWidget(self)
         column = QVBoxLayout(page)
         column.setContentsMargins(14, 14, 14, 14)
@@ -262,12 +355,14 @@ class SettingsDialog(QDialog):
         column.addLayout(form)
         column.addStretch(1)  # a shorter section keeps its rows at the top
         self.tabs.addTab(page, title)
+        self.tabs.tabBar().setTabData(self.tabs.count() - 1, name)
         return page
 
-    def show_section(self, title: str) -> None:
-        """Open on one section, e.g. "API key" (the words error messages point to)."""
+    def show_section(self, name: str) -> None:
+        """Open on one section by its English name, e.g. "API key" (error messages point to it,
+        in the window's language)."""
         for index in range(self.tabs.count()):
-            if self.tabs.tabText(index) == title:
+            if self.tabs.tabBar().tabData(index) == name:
                 self.tabs.setCurrentIndex(index)
 
     def set_quick_ask_note(self, text: str) -> None:
@@ -282,9 +377,17 @@ class SettingsDialog(QDialog):
             if current not in models:
                 self.model.insertItem(0, current)
             self.model.setCurrentText(current)
-            self.models_note.setText(f"{len(models)} models available.")
+            self.models_note.setText(
+                translate("Settings", "%n models available.", None, len(models))
+            )
         else:
-            self.models_note.setText(error or "Could not load the model list; type a model id.")
+            self.models_note.setText(
+                error
+                or translate(
+                    "Settings",
+                    "Could not load the model list; type a model id.",
+                )
+            )
 
     def chosen(self, base: Preferences) -> Preferences:
         preferences = Preferences(
@@ -299,6 +402,7 @@ class SettingsDialog(QDialog):
             voice=self.voice.currentData(),
             reasoning_effort=self.reasoning_effort.currentData(),
             search_model=self.search_model.currentData(),
+            language=self.language.currentData(),
         )
         preferences.clamp()
         return preferences

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QKeySequence
+
+from desktop_chat.i18n import translatable
+
+translate = QCoreApplication.translate
 
 Bindings = dict[str, tuple[str, ...]]  # action id -> the user's keys (PortableText)
 
@@ -19,6 +24,8 @@ Bindings = dict[str, tuple[str, ...]]  # action id -> the user's keys (PortableT
 class Shortcut:
     action: str  # a stable action id (MainWindow._action_table maps it; "" = a widget handles it)
     keys: tuple[str, ...]  # QKeySequence strings; "Ctrl" becomes Cmd on macOS
+    # In English, as the README shows them; the window shows shown_label() / shown_description()
+    # (scripts/update-translations collects these texts from the Shortcut(...) rows below).
     label: str  # how the keys are shown to people
     description: str
     scope: str = "window"  # "window", or "sessions": only while the session list has focus
@@ -89,41 +96,41 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 
 # Keys a widget handles itself, whatever the table says.
 WIDGET_KEYS = {
-    "Return": "send (or a new line)",
-    "Enter": "send (or a new line)",
-    "Shift+Return": "a new line",
-    "Ctrl+Return": "send, with Ctrl+Enter as the send key",
-    "Up": "edit the last message (in an empty composer)",
-    "Tab": "moving between controls",
-    "Shift+Tab": "moving between controls",
+    "Return": translatable("Shortcuts", "send (or a new line)"),
+    "Enter": translatable("Shortcuts", "send (or a new line)"),
+    "Shift+Return": translatable("Shortcuts", "a new line"),
+    "Ctrl+Return": translatable("Shortcuts", "send, with Ctrl+Enter as the send key"),
+    "Up": translatable("Shortcuts", "edit the last message (in an empty composer)"),
+    "Tab": translatable("Shortcuts", "moving between controls"),
+    "Shift+Tab": translatable("Shortcuts", "moving between controls"),
 }
 # The text fields' editing keys, as Qt's platform table gives them (QKeySequence.keyBindings).
 EDITING_ACTIONS = {
-    "Copy": "copy",
-    "Paste": "paste",
-    "Cut": "cut",
-    "Undo": "undo",
-    "Redo": "redo",
-    "SelectAll": "select all",
-    "Deselect": "deselect",
-    "MoveToStartOfLine": "start of line",
-    "MoveToEndOfLine": "end of line",
-    "MoveToNextWord": "next word",
-    "MoveToPreviousWord": "previous word",
-    "MoveToStartOfDocument": "start of the text",
-    "MoveToEndOfDocument": "end of the text",
-    "SelectNextWord": "select the next word",
-    "SelectPreviousWord": "select the previous word",
-    "SelectStartOfLine": "select to the start of line",
-    "SelectEndOfLine": "select to the end of line",
-    "SelectStartOfDocument": "select to the start",
-    "SelectEndOfDocument": "select to the end",
-    "DeleteStartOfWord": "delete the previous word",
-    "DeleteEndOfWord": "delete the next word",
-    "DeleteEndOfLine": "delete to the end of line",
-    "DeleteCompleteLine": "delete the line",
-    "Backspace": "delete a character",
-    "Delete": "delete a character",
+    "Copy": translatable("Shortcuts", "copy"),
+    "Paste": translatable("Shortcuts", "paste"),
+    "Cut": translatable("Shortcuts", "cut"),
+    "Undo": translatable("Shortcuts", "undo"),
+    "Redo": translatable("Shortcuts", "redo"),
+    "SelectAll": translatable("Shortcuts", "select all"),
+    "Deselect": translatable("Shortcuts", "deselect"),
+    "MoveToStartOfLine": translatable("Shortcuts", "start of line"),
+    "MoveToEndOfLine": translatable("Shortcuts", "end of line"),
+    "MoveToNextWord": translatable("Shortcuts", "next word"),
+    "MoveToPreviousWord": translatable("Shortcuts", "previous word"),
+    "MoveToStartOfDocument": translatable("Shortcuts", "start of the text"),
+    "MoveToEndOfDocument": translatable("Shortcuts", "end of the text"),
+    "SelectNextWord": translatable("Shortcuts", "select the next word"),
+    "SelectPreviousWord": translatable("Shortcuts", "select the previous word"),
+    "SelectStartOfLine": translatable("Shortcuts", "select to the start of line"),
+    "SelectEndOfLine": translatable("Shortcuts", "select to the end of line"),
+    "SelectStartOfDocument": translatable("Shortcuts", "select to the start"),
+    "SelectEndOfDocument": translatable("Shortcuts", "select to the end"),
+    "DeleteStartOfWord": translatable("Shortcuts", "delete the previous word"),
+    "DeleteEndOfWord": translatable("Shortcuts", "delete the next word"),
+    "DeleteEndOfLine": translatable("Shortcuts", "delete to the end of line"),
+    "DeleteCompleteLine": translatable("Shortcuts", "delete the line"),
+    "Backspace": translatable("Shortcuts", "delete a character"),
+    "Delete": translatable("Shortcuts", "delete a character"),
 }
 
 
@@ -206,26 +213,45 @@ def find_conflicts(
     for shortcut in rebindable(shortcuts):
         for key in keys_for(shortcut, bindings):
             key = normal(key)
-            name = f"“{action_title(shortcut)}”"
+            name = shown_title(shortcut)
             if not key:
-                problems.append(f"A key for {name} is not one this keyboard can press.")
+                problems.append(
+                    translate(
+                        "Shortcuts", "A key for “{action}” is not one this keyboard can press."
+                    ).format(action=name)
+                )
                 continue
             if key in owner and owner[key] is not shortcut:
                 problems.append(
-                    f"{shown(key)} is set for both “{action_title(owner[key])}” and {name}."
+                    translate(
+                        "Shortcuts", "{key} is set for both “{other}” and “{action}”."
+                    ).format(key=shown(key), other=shown_title(owner[key]), action=name)
                 )
             owner.setdefault(key, shortcut)
             if shortcut.action not in bindings:
                 continue
             if key in WIDGET_KEYS:
-                problems.append(f"{shown(key)} is {WIDGET_KEYS[key]}: pick another key for {name}.")
+                problems.append(
+                    translate(
+                        "Shortcuts", "{key} is {use}: pick another key for “{action}”."
+                    ).format(
+                        key=shown(key), use=translate("Shortcuts", WIDGET_KEYS[key]), action=name
+                    )
+                )
             elif shortcut.scope == "window" and key in editing:
                 problems.append(
-                    f"{shown(key)} is {editing[key]} in the composer and the search box: "
-                    f"pick another key for {name}."
+                    translate(
+                        "Shortcuts",
+                        "{key} is {use} in the composer and the search box: pick another key "
+                        "for “{action}”.",
+                    ).format(key=shown(key), use=translate("Shortcuts", editing[key]), action=name)
                 )
             elif shortcut.scope == "window" and types_text(key):
-                problems.append(f"{shown(key)} types a character: pick another key for {name}.")
+                problems.append(
+                    translate(
+                        "Shortcuts", "{key} types a character: pick another key for “{action}”."
+                    ).format(key=shown(key), action=name)
+                )
     return problems
 
 
@@ -237,3 +263,28 @@ def markdown_table() -> str:
         "These are the defaults: Settings → Keyboard rebinds any of them, and Ctrl+/ shows yours.",
     ]
     return "\n".join(rows)
+
+
+def shown_label(label: str) -> str:
+    """The keys as the window's language names them ("Strg+N", "Entf"), each part of
+    "A / B" through Qt's own key names; a phrase ("Up (in an empty composer)") translated."""
+    if QLocale().language() in (QLocale.Language.English, QLocale.Language.C):
+        return label  # the table's own spelling ("Delete", not Qt's "Del")
+    parts = []
+    for part in label.split(" / "):
+        keys = QKeySequence(part)
+        if keys.count() == 1 and " " not in part:
+            parts.append(keys.toString(QKeySequence.SequenceFormat.NativeText))
+        else:
+            parts.append(translate("Shortcuts", part))
+    return " / ".join(parts)
+
+
+def shown_description(shortcut: Shortcut) -> str:
+    return translate("Shortcuts", shortcut.description) if shortcut.description else ""
+
+
+def shown_title(shortcut: Shortcut) -> str:
+    """The action's name (action_title) in the window's language: the palette's rows."""
+    title = shortcut.title or shortcut.description
+    return translate("Shortcuts", title) if title else action_title(shortcut)

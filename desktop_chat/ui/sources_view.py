@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, QRect, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt, QUrl
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
+
+from desktop_chat.i18n import translatable
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.ui.transcript import MessageDelegate, MessageItem
 
 SIDE_MARGIN = 14
-HEADER = "Sources"
+HEADER = translatable("Transcript", "Sources")
 MAX_SHOWN = 12  # more are summed up in one line ("and 7 more")
 LINE_GAP = 2
 
@@ -34,10 +38,17 @@ def lines(item: MessageItem) -> list[tuple[str, dict[str, Any] | None]]:
     """(text, source) per line: searches as 'Searched: …', pages as their titles."""
     if not item.sources:
         return []
-    shown: list[tuple[str, dict[str, Any] | None]] = [(HEADER, None)]
+    shown: list[tuple[str, dict[str, Any] | None]] = [(translate("Transcript", HEADER), None)]
     for source in item.sources[:MAX_SHOWN]:
         if source.get("kind") == "search":
-            shown.append((f"Searched: {source.get('query', '')}", None))
+            shown.append(
+                (
+                    translate("Transcript", "Searched: {query}").format(
+                        query=source.get("query", "")
+                    ),
+                    None,
+                )
+            )
         else:
             title = str(source.get("title") or source.get("url") or "")
             url = str(source.get("url") or "")
@@ -45,7 +56,9 @@ def lines(item: MessageItem) -> list[tuple[str, dict[str, Any] | None]]:
                 title = f"{title} ({url})"  # shown, not linked
             shown.append((title, source))
     if len(item.sources) > MAX_SHOWN:
-        shown.append((f"and {len(item.sources) - MAX_SHOWN} more", None))
+        shown.append(
+            (translate("Transcript", "and %n more", None, len(item.sources) - MAX_SHOWN), None)
+        )
     return shown
 
 
@@ -85,7 +98,7 @@ def paint(
     for line, text, source in line_rects(delegate, item, rect, top):
         font = QFont(delegate.note_font)
         url = link_of(source) if source is not None else None
-        if text == HEADER and source is None:
+        if text == translate("Transcript", HEADER) and source is None:
             font.setBold(True)
             painter.setPen(theme.color("text"))
         elif url is not None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop_chat import APP_NAME
 from desktop_chat.ui.app_icon import app_icon
+
+translate = QCoreApplication.translate
 
 NOTICE_CHARS = 100
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -51,12 +53,14 @@ class Tray(QObject):
         self.icon.setToolTip(APP_NAME)
         self.menu = QMenu()
         self.menu.setObjectName("TrayMenu")
-        self.menu.setAccessibleName(f"{APP_NAME} tray menu")
-        self.show_action = self.menu.addAction("Hide window", window.toggle_visible)
-        self.menu.addAction("New chat", self._new_chat)
-        self.menu.addAction("Quick ask", window.quick_ask)
+        self.menu.setAccessibleName(translate("Tray", "{app} tray menu").format(app=APP_NAME))
+        self.show_action = self.menu.addAction(
+            translate("Tray", "Hide window"), window.toggle_visible
+        )
+        self.menu.addAction(translate("Tray", "New chat"), self._new_chat)
+        self.menu.addAction(translate("Tray", "Quick ask"), window.quick_ask)
         self.menu.addSeparator()
-        self.menu.addAction("Quit", window.quit)
+        self.menu.addAction(translate("Tray", "Quit"), window.quit)
         self.menu.aboutToShow.connect(self._name_show_action)
         self.menu.setStyleSheet(window.styleSheet())
         self.icon.setContextMenu(self.menu)
@@ -81,7 +85,9 @@ class Tray(QObject):
     def _name_show_action(self) -> None:
         self.menu.setStyleSheet(self.window.styleSheet())  # the theme may have changed
         shown = self.window.isVisible() and not self.window.isMinimized()
-        self.show_action.setText("Hide window" if shown else "Show window")
+        self.show_action.setText(
+            translate("Tray", "Hide window") if shown else translate("Tray", "Show window")
+        )
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:  # a left click

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_chat.core.prices import PRICES_DATE, PRICES_SOURCE, UsageTotals, format_cost
+from desktop_chat.ui.language import number
 from desktop_chat.ui.plain_text import make_plain, plain_tooltip
+
+translate = QCoreApplication.translate
 
 LOW_SHARE = 0.1  # remaining limits below this share of the limit show in the label itself
 
@@ -26,10 +29,10 @@ def reply_usage_text(payload: Mapping[str, Any]) -> str:
     if not isinstance(usage, Mapping) or not usage.get("total_tokens"):
         return ""
     total = int(usage["total_tokens"])
-    parts = [f"{total:,} token{'' if total == 1 else 's'}"]
+    parts = [translate("UsageView", "{count} tokens", None, total).format(count=number(total))]
     cached = int(usage.get("cached_tokens") or 0)
     if cached:
-        parts.append(f"{cached:,} cached")
+        parts.append(translate("UsageView", "{count} cached").format(count=number(cached)))
     cost = payload.get("cost")
     parts.append(format_cost(cost if isinstance(cost, (int, float)) else None))
     return " · ".join(parts)
@@ -42,10 +45,11 @@ def limits_text(limits: Mapping[str, Any]) -> str:
         remaining, limit = limits.get(f"remaining_{kind}"), limits.get(f"limit_{kind}")
         if not isinstance(remaining, int):
             continue
-        of = f" of {limit:,}" if isinstance(limit, int) else ""
         reset = limits.get(f"reset_{kind}")
-        when = f" (resets in {reset})" if reset else ""
-        parts.append(f"{remaining:,}{of} {kind} left{when}")
+        left = _left(kind, remaining, limit if isinstance(limit, int) else None)
+        if reset:
+            left = translate("UsageView", "{left} (resets in {wait})").format(left=left, wait=reset)
+        parts.append(left)
     return " · ".join(parts)
 
 
@@ -56,8 +60,27 @@ def running_low(limits: Mapping[str, Any]) -> str:
         if not (isinstance(remaining, int) and isinstance(limit, int)):
             continue
         if limit > 0 and remaining < limit * LOW_SHARE:
-            return f"{remaining:,} {kind} left"
+            return _left(kind, remaining)
     return ""
+
+
+def _left(kind: str, remaining: int, limit: int | None = None) -> str:
+    """'998 of 1,000 requests left' / '5,892 tokens left', in the locale's digits. The count
+    picks the plural form; the digits come from number() ({count})."""
+    count = number(remaining)
+    if limit is not None:
+        text = (
+            translate("UsageView", "{count} of {limit} requests left", None, remaining)
+            if kind == "requests"
+            else translate("UsageView", "{count} of {limit} tokens left", None, remaining)
+        )
+        return text.format(count=count, limit=number(limit))
+    text = (
+        translate("UsageView", "{count} requests left", None, remaining)
+        if kind == "requests"
+        else translate("UsageView", "{count} tokens left", None, remaining)
+    )
+    return text.format(count=count)
 
 
 class SessionUsageLabel(QLabel):
@@ -68,7 +91,7 @@ class SessionUsageLabel(QLabel):
         super().__init__("", parent)
         make_plain(self)
         self.setObjectName("SessionUsage")
-        self.setAccessibleName("Session usage")
+        self.setAccessibleName(translate("UsageView", "Session usage"))
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.totals = UsageTotals()
         self.limits: dict[str, Any] = {}
@@ -96,21 +119,38 @@ class SessionUsageLabel(QLabel):
         lines = []
         if totals.replies:
             lines.append(
-                f"This session: {totals.replies} repl{'y' if totals.replies == 1 else 'ies'}, "
-                f"{totals.tokens:,} tokens ({totals.cached_tokens:,} cached), "
-                f"{self._cost_text()}."
+                translate(
+                    "UsageView", "This session: {replies}, {tokens} ({cached} cached), {cost}."
+                ).format(
+                    replies=translate("UsageView", "{count} replies", None, totals.replies).format(
+                        count=number(totals.replies)
+                    ),
+                    tokens=translate("UsageView", "{count} tokens", None, totals.tokens).format(
+                        count=number(totals.tokens)
+                    ),
+                    cached=number(totals.cached_tokens),
+                    cost=self._cost_text(),
+                )
             )
-            lines.append(f"Estimated from Groq's prices of {PRICES_DATE} ({PRICES_SOURCE}).")
+            lines.append(
+                translate("UsageView", "Estimated from Groq's prices of {date} ({source}).").format(
+                    date=PRICES_DATE, source=PRICES_SOURCE
+                )
+            )
         if self.limits:
-            lines.append(f"Groq limits now: {limits_text(self.limits)}.")
+            lines.append(
+                translate("UsageView", "Groq limits now: {limits}.").format(
+                    limits=limits_text(self.limits)
+                )
+            )
         self.setToolTip(plain_tooltip("\n".join(lines)) if lines else "")
         self.setAccessibleDescription(" ".join(lines))
 
     def _cost_text(self) -> str:
         totals = self.totals
         if totals.unknown_cost == totals.replies:
-            return "cost unknown"
+            return translate("UsageView", "cost unknown")
         text = f"≈ {format_cost(totals.cost)}"
         if totals.unknown_cost:
-            text += f" + {totals.unknown_cost} unknown"
+            text += translate("UsageView", " + {count} unknown").format(count=totals.unknown_cost)
         return text

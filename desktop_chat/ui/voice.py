@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 METER_STEP_MS = 50
 HOLD_TO_TALK_S = 0.6  # the shortcut held this long: letting go stops the recording
+translate = QCoreApplication.translate
 DICTATION_KEYS = "Ctrl+Shift+Space"
 
 
@@ -78,7 +79,7 @@ class LevelMeter(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("LevelMeter")
-        self.setAccessibleName("Microphone level")
+        self.setAccessibleName(translate("Voice", "Microphone level"))
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.level = 0.0
         self.colour = QColor("#4caf7a")
@@ -130,11 +131,15 @@ class VoiceController(QObject):
         self.mic_button = QPushButton(composer)
         self.mic_button.setObjectName("MicButton")
         self.mic_button.setCheckable(True)
-        self.mic_button.setAccessibleName("Dictate")
+        self.mic_button.setAccessibleName(translate("Voice", "Dictate"))
         self.mic_button.setAccessibleDescription(
-            f"Record your voice; the words land in the message box. {DICTATION_KEYS}."
+            translate(
+                "Voice", "Record your voice; the words land in the message box. {keys}."
+            ).format(keys=DICTATION_KEYS)
         )
-        self.mic_button.setToolTip(f"Dictate ({DICTATION_KEYS})")
+        self.mic_button.setToolTip(
+            translate("Voice", "Dictate ({keys})").format(keys=DICTATION_KEYS)
+        )
         self.mic_button.setIconSize(QSize(18, 18))
         self.mic_button.clicked.connect(lambda: self.toggle_dictation())
         composer.add_input_button(self.mic_button)
@@ -146,7 +151,7 @@ class VoiceController(QObject):
         self.clock = QLabel("", composer)
         self.clock.setObjectName("RecordingTime")
         self.clock.setTextFormat(Qt.TextFormat.PlainText)
-        self.clock.setAccessibleName("Recording time")
+        self.clock.setAccessibleName(translate("Voice", "Recording time"))
         for widget in (self.meter, self.clock):
             composer.add_status_widget(widget)
             widget.hide()
@@ -178,7 +183,9 @@ class VoiceController(QObject):
         llm = self.window.service.llm
         if llm is None:
             self._show_mic_state()
-            self.window.show_status("Dictation needs a Groq API key. Add one in Settings.")
+            self.window.show_status(
+                translate("Voice", "Dictation needs a Groq API key. Add one in Settings.")
+            )
             return
         self.flow = DictationFlow(llm, self._make_recorder)
         try:
@@ -198,7 +205,7 @@ class VoiceController(QObject):
         self.clock.show()
         self._meter_timer.start()
         self._show_mic_state()
-        self.window.show_status("Listening… click ■ to stop, Esc to cancel.")
+        self.window.show_status(translate("Voice", "Listening… click ■ to stop, Esc to cancel."))
 
     def _tick(self) -> None:
         recorder = self.flow.recorder if self.flow is not None else None
@@ -215,7 +222,7 @@ class VoiceController(QObject):
         if flow is None or flow.state is not DictationState.RECORDING:
             return
         self._end_recording_view()
-        self.window.show_status("Transcribing…")
+        self.window.show_status(translate("Voice", "Transcribing…"))
         self.mic_button.setEnabled(False)
         self.transcribe_task = self.window._spawn(self._transcribe(flow))
 
@@ -240,7 +247,7 @@ class VoiceController(QObject):
         cursor.insertText(text)
         edit.setTextCursor(cursor)
         edit.setFocus()
-        self.window.show_status("Dictated. Check the words, then send.")
+        self.window.show_status(translate("Voice", "Dictated. Check the words, then send."))
 
     def cancel_dictation(self) -> bool:
         """Esc while recording: throw the recording away. True if there was one."""
@@ -250,7 +257,7 @@ class VoiceController(QObject):
         flow.cancel()
         self._end_recording_view()
         self._show_mic_state()
-        self.window.show_status("Recording discarded.")
+        self.window.show_status(translate("Voice", "Recording discarded."))
         return True
 
     def _end_recording_view(self) -> None:
@@ -266,7 +273,9 @@ class VoiceController(QObject):
         self.mic_button.setChecked(recording)
         colour = QColor("white") if recording else QColor(self.window.theme.text)
         self.mic_button.setIcon(mic_icon(colour, recording))
-        self.mic_button.setAccessibleName("Stop dictating" if recording else "Dictate")
+        self.mic_button.setAccessibleName(
+            translate("Voice", "Stop dictating") if recording else translate("Voice", "Dictate")
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Hold to talk: the shortcut's key let go after HOLD_TO_TALK_S stops the recording
@@ -291,7 +300,9 @@ class VoiceController(QObject):
         self.stop_reading()
         llm = self.window.service.llm
         if llm is None:
-            self.window.show_status("Reading aloud needs a Groq API key. Add one in Settings.")
+            self.window.show_status(
+                translate("Voice", "Reading aloud needs a Groq API key. Add one in Settings.")
+            )
             return
         self.reading_item = item
         item.reading_aloud = True
@@ -300,11 +311,15 @@ class VoiceController(QObject):
 
     async def _read(self, item: MessageItem, flow: ReadAloudFlow) -> None:
         voice = self.window.preferences.voice
-        self.window.show_status("Reading aloud… Esc stops.")
+        self.window.show_status(translate("Voice", "Reading aloud… Esc stops."))
 
         def progress(index: int, count: int) -> None:
             if count > 1:
-                self.window.show_status(f"Reading aloud ({index + 1} of {count})… Esc stops.")
+                self.window.show_status(
+                    translate("Voice", "Reading aloud ({index} of {count})… Esc stops.").format(
+                        index=index + 1, count=count
+                    )
+                )
 
         try:
             await flow.read(item.text, voice, self._make_player(), progress)
@@ -312,7 +327,7 @@ class VoiceController(QObject):
         except VoiceError as error:
             self.window.show_notice(error.message)
         except asyncio.CancelledError:
-            self.window.show_status("Stopped reading aloud.")
+            self.window.show_status(translate("Voice", "Stopped reading aloud."))
             raise
         finally:
             item.reading_aloud = False

@@ -20,9 +20,12 @@ import logging
 import threading
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from ..core.voice import PcmFormat, VoiceError, peak_level
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
 
 RECORD_RATES = (16_000, None)  # Whisper's own rate, else the device's default
 LEAD_IN_S = 0.15  # silence before the first sound, so no syllable is cut
@@ -34,8 +37,11 @@ def _sounddevice() -> Any:
         import sounddevice
     except (ImportError, OSError):  # OSError: the PortAudio library itself is missing
         raise VoiceError(
-            "Voice needs PortAudio, which is not installed (on Debian or Ubuntu: "
-            "sudo apt install libportaudio2)."
+            translate(
+                "Voice",
+                "Voice needs PortAudio, which is not installed (on Debian or Ubuntu: "
+                "sudo apt install libportaudio2).",
+            )
         ) from None
     return sounddevice
 
@@ -67,8 +73,11 @@ class PortAudioRecorder:
             device = sd.query_devices(kind="input")
         except (sd.PortAudioError, ValueError):
             raise VoiceError(
-                "No microphone was found. Connect one, or choose a default input in your "
-                "system's sound settings."
+                translate(
+                    "Voice",
+                    "No microphone was found. Connect one, or choose a default input in your "
+                    "system's sound settings.",
+                )
             ) from None
         problem = ""
         for rate in RECORD_RATES:
@@ -90,9 +99,12 @@ class PortAudioRecorder:
             return
         log.warning("Could not open the microphone: %s", problem)
         raise VoiceError(
-            "The microphone could not be opened. Another program may be using it, or the app "
-            "may not be allowed to (on macOS: System Settings → Privacy & Security → "
-            "Microphone)."
+            translate(
+                "Voice",
+                "The microphone could not be opened. Another program may be using it, or the app "
+                "may not be allowed to (on macOS: System Settings → Privacy & Security → "
+                "Microphone).",
+            )
         )
 
     def _callback(self, indata: Any, frames: int, _time: Any, _status: Any) -> None:
@@ -158,8 +170,11 @@ class PortAudioPlayer:
         except (sd.PortAudioError, ValueError) as exc:
             log.warning("Could not open the speakers: %s", exc)
             raise VoiceError(
-                "No speakers or headphones could be opened to read aloud. Check your "
-                "system's sound output."
+                translate(
+                    "Voice",
+                    "No speakers or headphones could be opened to read aloud. Check your "
+                    "system's sound output.",
+                )
             ) from None
         self._stream, self._format = stream, fmt
         with self._lock:  # an output waking from suspend drops its first ~0.1 s (measured)

@@ -7,30 +7,42 @@ turned off; it is not remembered across starts, so a search is always the user's
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from desktop_chat.core.chat import ChatService
+from desktop_chat.i18n import translatable
 from desktop_chat.llm.groq_wire import DEFAULT_SEARCH_MODEL, is_gpt_oss
 from desktop_chat.ui.preferences import Preferences
 
-LABEL = "Search the web"
+translate = QCoreApplication.translate
+
+LABEL = translatable("WebSearch", "Search the web")
 
 
 class WebSearchToggle(QPushButton):
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Web", parent)
+        super().__init__(translate("WebSearch", "Web"), parent)
         self.setObjectName("WebSearchToggle")
         self.setCheckable(True)
-        self.setAccessibleName(LABEL)
-        self.setAccessibleDescription("When on, the next messages search the web first")
-        self.setToolTip(f"{LABEL} (Alt+W)")  # bound in ui/shortcuts.py
+        self.setAccessibleName(translate("WebSearch", LABEL))
+        self.setAccessibleDescription(
+            translate("WebSearch", "When on, the next messages search the web first")
+        )
+        self.setToolTip(
+            translate("WebSearch", "Search the web (Alt+W)")
+        )  # bound in ui/shortcuts.py
 
 
 def describe(model: str, search_model: str) -> str:
     """What the toggle does for the next message, in words for the status line."""
     if is_gpt_oss(model):
-        return f"Web search on: {model} uses its browser search tool."
-    return f"Web search on: the next messages go to {search_model or DEFAULT_SEARCH_MODEL}."
+        return translate(
+            "WebSearch", "Web search on: {model} uses its browser search tool."
+        ).format(model=model)
+    return translate("WebSearch", "Web search on: the next messages go to {model}.").format(
+        model=search_model or DEFAULT_SEARCH_MODEL
+    )
 
 
 def apply_request_options(service: ChatService, preferences: Preferences, web_search: bool) -> None:

@@ -6,7 +6,7 @@ session has a message. Choosing a prompt emits `prompt_chosen`; the window sends
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -16,11 +16,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.i18n import translatable
+
+translate = QCoreApplication.translate
+
+# In English here; translated when the page is built (the prompt is sent in the user's language).
 STARTER_PROMPTS: tuple[tuple[str, str], ...] = (
-    ("Explain a concept", "Explain how public-key cryptography works, in plain words."),
-    ("Write code", "Write a Python function that removes duplicates from a list, keeping order."),
-    ("Plan something", "Plan a relaxed three-day trip to Lisbon."),
-    ("Improve a text", "Make this email clearer and friendlier: "),
+    (
+        translatable("Welcome", "Explain a concept"),
+        translatable("Welcome", "Explain how public-key cryptography works, in plain words."),
+    ),
+    (
+        translatable("Welcome", "Write code"),
+        translatable(
+            "Welcome", "Write a Python function that removes duplicates from a list, keeping order."
+        ),
+    ),
+    (
+        translatable("Welcome", "Plan something"),
+        translatable("Welcome", "Plan a relaxed three-day trip to Lisbon."),
+    ),
+    (
+        translatable("Welcome", "Improve a text"),
+        translatable("Welcome", "Make this email clearer and friendlier: "),
+    ),
 )
 
 
@@ -35,7 +54,7 @@ class PromptButton(QPushButton):
         super().__init__(parent)
         self.prompt = prompt
         self.setObjectName("StarterPrompt")
-        self.setAccessibleName(f"Start with: {prompt}")
+        self.setAccessibleName(translate("Welcome", "Start with: {prompt}").format(prompt=prompt))
         self.setToolTip(prompt)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
@@ -74,8 +93,8 @@ class WelcomeView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("Welcome")
-        self.setAccessibleName("New session")
-        self.heading = QLabel("What can I help with?", self)
+        self.setAccessibleName(translate("Welcome", "New session"))
+        self.heading = QLabel(translate("Welcome", "What can I help with?"), self)
         self.heading.setObjectName("WelcomeHeading")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -85,7 +104,10 @@ class WelcomeView(QWidget):
         self.model_label.setTextFormat(Qt.TextFormat.PlainText)
         self.model_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.model_label.setWordWrap(True)
-        self.prompts = [PromptButton(heading, prompt, self) for heading, prompt in STARTER_PROMPTS]
+        self.prompts = [
+            PromptButton(translate("Welcome", heading), translate("Welcome", prompt), self)
+            for heading, prompt in STARTER_PROMPTS
+        ]
         for button in self.prompts:
             button.clicked.connect(lambda _=False, b=button: self.prompt_chosen.emit(b.prompt))
         self.grid = QGridLayout()
@@ -107,7 +129,9 @@ class WelcomeView(QWidget):
 
     def set_model(self, model: str | None) -> None:
         self.model_label.setText(
-            f"Model: {model}" if model else "Add a Groq API key to start chatting."
+            translate("Welcome", "Model: {model}").format(model=model)
+            if model
+            else translate("Welcome", "Add a Groq API key to start chatting.")
         )
 
     def _arrange(self, columns: int) -> None:

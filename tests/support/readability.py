@@ -183,15 +183,16 @@ def unreadable(report: list[Measured], minimum: float = AA_NORMAL_TEXT) -> list[
     ]
 
 
-def ocr(image: QImage) -> str:
-    """The text tesseract reads in `image` (scaled up twice: screen text is small for it)."""
+def ocr(image: QImage, language: str = "eng") -> str:
+    """The text tesseract reads in `image` (scaled up twice: screen text is small for it), in
+    tesseract's `language` ("deu": German, package tesseract-ocr-deu)."""
     if shutil.which("tesseract") is None:
         raise RuntimeError("tesseract is not installed (scripts/system-deps --test installs it)")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "shot.png"
         image.scaled(image.width() * 2, image.height() * 2).save(str(path))
         result = subprocess.run(
-            ["tesseract", str(path), "-", "--psm", "11"],
+            ["tesseract", str(path), "-", "--psm", "11", "-l", language],
             capture_output=True,
             text=True,
             timeout=60,

@@ -46,6 +46,7 @@ from desktop_chat.ui.transcript.layout import (
     VERSION_ARROWS,
     MessageLayout,
     is_version_part,
+    shown_label,
 )
 from desktop_chat.ui.transcript.model import ItemRole, MessageItem
 
@@ -207,7 +208,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
             painter.setPen(theme.color("accent") if label == RETRY_LABEL else theme.color("muted"))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(pill), pill.height() / 2, pill.height() / 2)
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown_label(label))
         meta = self.meta_text(item) if hovered and not item.streaming else ""
         if meta and self._has_action_line(item):
             row_top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
@@ -242,7 +243,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
             painter.setBrush(QColor(255, 255, 255, 18))
             painter.drawRoundedRect(QRectF(pill), 6, 6)
             painter.setPen(QColor(CODE_BLOCK_TEXT))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, COPY_CODE_LABEL)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown_label(COPY_CODE_LABEL))
             if language:
                 left = bubble.left() + BUBBLE_PADDING + CODE_PADDING
                 label = QRect(

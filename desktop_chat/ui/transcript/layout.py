@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -19,25 +20,30 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QTextCursor
 from PySide6.QtWidgets import QWidget
 
+from desktop_chat.i18n import translatable
 from desktop_chat.ui import attachment_view, reasoning_view, sources_view
 from desktop_chat.ui.code_boxes import CODE_HEADER, CODE_PADDING
+from desktop_chat.ui.language import clock_time
 from desktop_chat.ui.message_document import MessageDocument, Role
 from desktop_chat.ui.theme import Theme
 from desktop_chat.ui.transcript.model import MessageItem
 from desktop_chat.ui.usage_view import reply_usage_text
+
+translate = QCoreApplication.translate
 
 # px: a streaming row grows in steps, not every line, since each change of a row's height makes
 # the view re-measure every row. The view follows the end of the text, not of the row.
 STREAM_HEIGHT_STEP = 1000
 # px: a streaming row keeps this much room below its text, so the view can step ahead of it.
 STREAM_FOLLOW_ROOM = 300
-RETRY_LABEL = "↻ Retry"
-COPY_LABEL = "Copy"
-EDIT_LABEL = "Edit"
-REGENERATE_LABEL = "↻ Regenerate"
-CONTINUE_LABEL = "Continue"
-READ_ALOUD_LABEL = "Read aloud"  # ui/voice.py speaks the reply
-STOP_READING_LABEL = "■ Stop reading"
+# The pills' names (keys of action_rects); shown_label() gives the words drawn.
+RETRY_LABEL = translatable("Transcript", "↻ Retry")
+COPY_LABEL = translatable("Transcript", "Copy")
+EDIT_LABEL = translatable("Transcript", "Edit")
+REGENERATE_LABEL = translatable("Transcript", "↻ Regenerate")
+CONTINUE_LABEL = translatable("Transcript", "Continue")
+READ_ALOUD_LABEL = translatable("Transcript", "Read aloud")  # ui/voice.py speaks the reply
+STOP_READING_LABEL = translatable("Transcript", "■ Stop reading")
 PREVIOUS_VERSION, NEXT_VERSION = "‹", "›"
 VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
 READ_ALOUD_PILLS = (READ_ALOUD_LABEL, STOP_READING_LABEL)
@@ -48,7 +54,14 @@ def is_version_part(label: str) -> bool:
     return label in VERSION_ARROWS or (label[:1].isdigit() and "/" in label)
 
 
-COPY_CODE_LABEL = "Copy code"
+COPY_CODE_LABEL = translatable("Transcript", "Copy code")
+
+
+def shown_label(label: str) -> str:
+    """A pill's words in the window's language (the version switcher's are not words)."""
+    return label if is_version_part(label) else translate("Transcript", label)
+
+
 BUBBLE_MAX_WIDTH = 760
 MIN_TEXT_WIDTH = 36  # px: the narrowest bubble text (an "OK" still gets a rounded bubble)
 SNUG_TEXT_LIMIT = 400  # characters: a longer reply fills the measure without being measured
@@ -183,7 +196,7 @@ class MessageLayout:
         top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
         labels = self._actions(item, hovered, last_reply)
         widths = [
-            metrics.horizontalAdvance(label) + (12 if is_version_part(label) else 24)
+            metrics.horizontalAdvance(shown_label(label)) + (12 if is_version_part(label) else 24)
             for label in labels
         ]
         if item.role == Role.USER:
@@ -200,7 +213,7 @@ class MessageLayout:
         """When a message was written and, for a reply, by which model: shown on hover."""
         if item.timestamp is None:
             return ""
-        moment = item.timestamp.astimezone().strftime("%H:%M")
+        moment = clock_time(item.timestamp)
         if item.role != Role.ASSISTANT or not item.model:
             return moment
         usage = reply_usage_text(item.extras.get("usage") or {})  # tokens, cached, cost
@@ -245,7 +258,8 @@ class MessageLayout:
             return []
         languages = document.code_block_languages()
         metrics = QFontMetrics(self.note_font)
-        width, height = metrics.horizontalAdvance(COPY_CODE_LABEL) + 16, metrics.height() + 4
+        width = metrics.horizontalAdvance(shown_label(COPY_CODE_LABEL)) + 16
+        height = metrics.height() + 4
         origin_x, origin_y = bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING
         headers = []
         for number, (area, code) in enumerate(blocks):

@@ -7,11 +7,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    Signal,
+)
 
 from desktop_chat.models import Event, EventType, attachment_entries, utc_now
 from desktop_chat.ui.attachment_view import describe_entries
+from desktop_chat.ui.language import clock_time
 from desktop_chat.ui.message_document import MessageDocument, Role
+
+translate = QCoreApplication.translate
 
 # The newest messages a session opens with; each relayout measures every row, so a session of
 # 10,000 messages costs no more to open, or to stream into, than one of this many.
@@ -58,7 +69,15 @@ class MessageItem:
         }[event.type]
         note = None
         if event.interrupted:
-            note = "Interrupted: " + str(event.payload.get("error") or "the reply did not finish.")
+            # The reason is stored in English (core/chat.py's constants) or, for a server's
+            # error, in the words it was shown in; a stored constant is worded here.
+            reason = event.payload.get("error")
+            reason = (
+                translate("ChatService", str(reason))
+                if reason
+                else translate("Transcript", "the reply did not finish.")
+            )
+            note = translate("Transcript", "Interrupted: {reason}").format(reason=reason)
         model = event.payload.get("model")
         reasoning = event.payload.get("reasoning")
         sources = event.payload.get("sources")
@@ -83,27 +102,35 @@ class MessageItem:
         """What a screen reader says for this row: who wrote it, when, which version, the text
         (e.g. "Assistant, 14:05, version 2 of 3: Hello"); the typing dots read as words."""
         who = {
-            Role.USER: "You",
-            Role.ASSISTANT: "Assistant",
-            Role.SUMMARY: "Summary",
-            Role.ERROR: "Error",
+            Role.USER: translate("Transcript", "You"),
+            Role.ASSISTANT: translate("Transcript", "Assistant"),
+            Role.SUMMARY: translate("Transcript", "Summary"),
+            Role.ERROR: translate("Transcript", "Error"),
         }[self.role]
         if self.streaming and not self.text:
-            return f"{who} is replying…"
+            return translate("Transcript", "{who} is replying…").format(who=who)
         parts = [who]
         if self.timestamp is not None:
-            parts.append(self.timestamp.astimezone().strftime("%H:%M"))
+            parts.append(clock_time(self.timestamp))
         if self.versions is not None and self.versions[1] > 1:
-            parts.append(f"version {self.versions[0]} of {self.versions[1]}")
+            parts.append(
+                translate("Transcript", "version {number} of {count}").format(
+                    number=self.versions[0], count=self.versions[1]
+                )
+            )
         if self.streaming:
-            parts.append("still replying")
+            parts.append(translate("Transcript", "still replying"))
         if self.reasoning:  # the Thinking section (ui/reasoning_view.py): say it is there
-            parts.append(f"thinking {'shown' if self.thinking_open else 'hidden'}, Enter toggles")
+            parts.append(
+                translate("Transcript", "thinking shown, Enter toggles")
+                if self.thinking_open
+                else translate("Transcript", "thinking hidden, Enter toggles")
+            )
         attached = describe_entries(self.attachments)
         said = f"{self.text} ({attached})" if attached and self.text else (self.text or attached)
         text = f": {said}" + (f" ({self.note})" if self.note else "")
         if self.sources:
-            text += f" ({len(self.sources)} sources)"
+            text += " (" + translate("Transcript", "%n sources", None, len(self.sources)) + ")"
         return ", ".join(parts) + text
 
 

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QPainter, QTextCursor
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QToolTip
 
@@ -20,8 +30,11 @@ from desktop_chat.ui.transcript.layout import (
     READ_ALOUD_LABEL,
     STOP_READING_LABEL,
     STREAM_FOLLOW_ROOM,
+    shown_label,
 )
 from desktop_chat.ui.transcript.model import ItemRole, MessageItem, TranscriptModel
+
+translate = QCoreApplication.translate
 
 OLDER_MARGIN = 600  # px from the top at which the next older messages come in
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
@@ -52,7 +65,7 @@ class TranscriptView(QListView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("Transcript")
-        self.setAccessibleName("Conversation transcript")
+        self.setAccessibleName(translate("Transcript", "Conversation transcript"))
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -85,9 +98,9 @@ class TranscriptView(QListView):
         # Shown while the newest text is out of sight below: one click brings it back.
         self.latest_button = QToolButton(self)
         self.latest_button.setObjectName("JumpToLatest")
-        self.latest_button.setText("↓ Latest")
-        self.latest_button.setAccessibleName("Jump to the latest message")
-        self.latest_button.setToolTip("Jump to the latest message")
+        self.latest_button.setText(translate("Transcript", "↓ Latest"))
+        self.latest_button.setAccessibleName(translate("Transcript", "Jump to the latest message"))
+        self.latest_button.setToolTip(translate("Transcript", "Jump to the latest message"))
         self.latest_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.latest_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.latest_button.hide()
@@ -270,7 +283,9 @@ class TranscriptView(QListView):
             # Where the link really goes, whatever its text says. Encoded, it holds no markup.
             QToolTip.showText(
                 event.globalPos(),
-                f"Opens {url.toString(QUrl.ComponentFormattingOption.FullyEncoded)}",
+                translate("Transcript", "Opens {url}").format(
+                    url=url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+                ),
                 self.viewport(),
             )
             return True
@@ -283,32 +298,44 @@ class TranscriptView(QListView):
         delegate = self._delegate()
         menu = QMenu(self)
         selected = self.selected_text() if item is self._selected else ""
-        copy = menu.addAction("Copy", lambda: delegate.copy_requested.emit(selected))
+        copy = menu.addAction(
+            translate("Transcript", "Copy"), lambda: delegate.copy_requested.emit(selected)
+        )
         copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         copy.setEnabled(bool(selected))
-        menu.addAction("Copy message", lambda: delegate.copy_requested.emit(item.text))
+        menu.addAction(
+            translate("Transcript", "Copy message"), lambda: delegate.copy_requested.emit(item.text)
+        )
         if item.document is not None:
             menu.addAction(
-                "Select all", lambda: self.select_text(item, 0, item.document.characterCount() - 1)
+                translate("Transcript", "Select all"),
+                lambda: self.select_text(item, 0, item.document.characterCount() - 1),
             )
         if item.role == Role.ASSISTANT and item.text and not item.streaming:
             menu.addAction(
-                STOP_READING_LABEL if item.reading_aloud else READ_ALOUD_LABEL,
+                shown_label(STOP_READING_LABEL if item.reading_aloud else READ_ALOUD_LABEL),
                 lambda: delegate.read_aloud_requested.emit(item),
             )
         if item.event_id and item.role != Role.ERROR and not item.streaming:
             menu.addSeparator()
             menu.addAction(
-                "Branch to a new session", lambda: self.branch_requested.emit(item.event_id)
+                translate("Transcript", "Branch to a new session"),
+                lambda: self.branch_requested.emit(item.event_id),
             )
-            menu.addAction("Delete message", lambda: self.delete_requested.emit(item.event_id))
+            menu.addAction(
+                translate("Transcript", "Delete message"),
+                lambda: self.delete_requested.emit(item.event_id),
+            )
         url = delegate.link_at(item, rect, event.pos())
         if url is not None:
             menu.addSeparator()
             text = delegate.link_text_at(item, rect, event.pos())
-            menu.addAction("Open link", lambda: delegate.link_clicked.emit(url, text))
             menu.addAction(
-                "Copy link address", lambda: delegate.copy_requested.emit(url.toString())
+                translate("Transcript", "Open link"), lambda: delegate.link_clicked.emit(url, text)
+            )
+            menu.addAction(
+                translate("Transcript", "Copy link address"),
+                lambda: delegate.copy_requested.emit(url.toString()),
             )
         self.context_menu = menu
         menu.popup(event.globalPos())
