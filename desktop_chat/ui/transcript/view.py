@@ -1,7 +1,8 @@
 """TranscriptView: the scrolling list of bubbles. It follows new text only while the reader is
-at the bottom, selects and copies text, brings older messages in near the top, and shows
-"↓ Latest" when the newest text is out of sight. build_transcript wires it to its model and
-delegate."""
+at the bottom, brings older messages in near the top, keeps the text still while rows above are
+measured, and shows "↓ Latest" when the newest text is out of sight; selecting, copying and the
+context menu are its TextInteraction part (text_interaction.py). build_transcript wires it to its
+model and delegate."""
 
 from __future__ import annotations
 
@@ -9,30 +10,25 @@ from typing import Protocol
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QEvent,
     QModelIndex,
     QPoint,
     QRect,
     Qt,
     QTimer,
-    QUrl,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QPainter, QTextCursor
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QToolTip
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton
 
-from desktop_chat.ui.message_document import Role
 from desktop_chat.ui.theme import Theme
 from desktop_chat.ui.transcript.backdrop import Backdrop
 from desktop_chat.ui.transcript.delegate import MessageDelegate
 from desktop_chat.ui.transcript.frame_clock import FrameClock
 from desktop_chat.ui.transcript.layout import (
-    READ_ALOUD_LABEL,
-    STOP_READING_LABEL,
     STREAM_FOLLOW_ROOM,
-    shown_label,
 )
-from desktop_chat.ui.transcript.model import ItemRole, MessageItem, TranscriptModel
+from desktop_chat.ui.transcript.model import MessageItem, TranscriptModel
+from desktop_chat.ui.transcript.text_interaction import TextInteraction
 
 translate = QCoreApplication.translate
 
@@ -53,7 +49,7 @@ class StreamedText(Protocol):
         ...
 
 
-class TranscriptView(QListView):
+class TranscriptView(TextInteraction):
     """Scrolls per pixel and follows new text only while the user is at the bottom. Text is
     selected with the mouse (drag, double-click for a word), copied with Ctrl+C or the context
     menu; keys typed while the transcript has focus go to the composer (`typed`)."""
@@ -157,188 +153,6 @@ class TranscriptView(QListView):
         """Where the streaming reply's text ends, in content coordinates; None when no reply
         streams (the view then follows the end of its last row)."""
         return self._stream.content_bottom() if self._stream is not None else None
-
-    # -- selecting text ------------------------------------------------------------
-    def _item_at(self, position: QPoint) -> tuple[MessageItem | None, QRect]:
-        index = self.indexAt(position)
-        if not index.isValid():
-            return None, QRect()
-        return index.data(ItemRole), self.visualRect(index)
-
-    def _delegate(self) -> MessageDelegate:
-        return self.itemDelegate()
-
-    def select_text(self, item: MessageItem | None, anchor: int = 0, position: int = 0) -> None:
-        """Select text of one message (document positions), or clear the selection (None)."""
-        previous, self._selected = self._selected, item
-        if previous is not None and previous is not item:
-            previous.selection = None
-            self._repaint_item(previous)
-        if item is not None:
-            item.selection = (anchor, position)
-            self._repaint_item(item)
-
-    def _repaint_item(self, item: MessageItem) -> None:
-        model = self.model()
-        if isinstance(model, TranscriptModel) and item in model.items:
-            self.viewport().update(self.visualRect(model.index(model.row_of(item))))
-
-    def selected_text(self) -> str:
-        item = self._selected
-        if item is None or item.selection is None or item.document is None:
-            return ""
-        cursor = QTextCursor(item.document)
-        cursor.setPosition(item.selection[0])
-        cursor.setPosition(item.selection[1], QTextCursor.MoveMode.KeepAnchor)
-        return cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton:
-            item, rect = self._item_at(event.position().toPoint())
-            self._drag_start = event.position().toPoint()
-            self._selecting = item
-            if item is not None and item.role != Role.ERROR:
-                at = self._delegate().text_position(item, rect, event.position().toPoint())
-                self.select_text(item, at, at)
-            else:
-                self.select_text(None)
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
-        item = self._selecting
-        if item is not None and event.buttons() & Qt.MouseButton.LeftButton and item.selection:
-            model = self.model()
-            if item in model.items:
-                rect = self.visualRect(model.index(model.row_of(item)))
-                at = self._delegate().text_position(item, rect, event.position().toPoint())
-                self.select_text(item, item.selection[0], at)
-            return
-        super().mouseMoveEvent(event)
-        over_link = False
-        hovered, rect = self._item_at(event.position().toPoint())
-        if hovered is not None:
-            link = self._delegate().link_at(hovered, rect, event.position().toPoint())
-            over_link = link is not None
-        self.viewport().setCursor(
-            Qt.CursorShape.PointingHandCursor
-            if over_link
-            else Qt.CursorShape.IBeamCursor
-            if hovered is not None
-            else Qt.CursorShape.ArrowCursor
-        )
-
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        item, self._selecting = self._selecting, None
-        if item is not None and item.selection and item.selection[0] != item.selection[1]:
-            return  # a drag that selected text is not a click on a link or a pill
-        super().mouseReleaseEvent(event)
-
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
-        item, rect = self._item_at(event.position().toPoint())
-        if item is None or item.document is None or item.role == Role.ERROR:
-            return super().mouseDoubleClickEvent(event)
-        cursor = QTextCursor(item.document)
-        cursor.setPosition(self._delegate().text_position(item, rect, event.position().toPoint()))
-        cursor.select(QTextCursor.SelectionType.WordUnderCursor)
-        self.select_text(item, cursor.anchor(), cursor.position())
-        self._selecting = None
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.matches(QKeySequence.StandardKey.Copy):
-            text = self.selected_text()
-            if text:
-                self._delegate().copy_requested.emit(text)
-            return
-        current = self.currentIndex().data(ItemRole) if self.currentIndex().isValid() else None
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current and current.reasoning:
-            self._delegate().toggle_thinking(current, self.currentIndex())
-            return
-        if event.matches(QKeySequence.StandardKey.SelectAll) and self._selected is not None:
-            item = self._selected
-            self.select_text(item, 0, item.document.characterCount() - 1)
-            return
-        if (
-            event.text()
-            and event.text().isprintable()
-            and not (
-                event.modifiers()
-                & (
-                    Qt.KeyboardModifier.ControlModifier
-                    | Qt.KeyboardModifier.AltModifier
-                    | Qt.KeyboardModifier.MetaModifier
-                )
-            )
-        ):
-            self.typed.emit(event.text())  # typing goes on in the composer
-            return
-        super().keyPressEvent(event)
-
-    def viewportEvent(self, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ToolTip:
-            item, rect = self._item_at(event.pos())
-            url = self._delegate().link_at(item, rect, event.pos()) if item is not None else None
-            if url is None:
-                QToolTip.hideText()
-                return True
-            # Where the link really goes, whatever its text says. Encoded, it holds no markup.
-            QToolTip.showText(
-                event.globalPos(),
-                translate("Transcript", "Opens {url}").format(
-                    url=url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
-                ),
-                self.viewport(),
-            )
-            return True
-        return super().viewportEvent(event)
-
-    def contextMenuEvent(self, event) -> None:  # noqa: N802
-        item, rect = self._item_at(event.pos())
-        if item is None:
-            return
-        delegate = self._delegate()
-        menu = QMenu(self)
-        selected = self.selected_text() if item is self._selected else ""
-        copy = menu.addAction(
-            translate("Transcript", "Copy"), lambda: delegate.copy_requested.emit(selected)
-        )
-        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
-        copy.setEnabled(bool(selected))
-        menu.addAction(
-            translate("Transcript", "Copy message"), lambda: delegate.copy_requested.emit(item.text)
-        )
-        if item.document is not None:
-            menu.addAction(
-                translate("Transcript", "Select all"),
-                lambda: self.select_text(item, 0, item.document.characterCount() - 1),
-            )
-        if item.role == Role.ASSISTANT and item.text and not item.streaming:
-            menu.addAction(
-                shown_label(STOP_READING_LABEL if item.reading_aloud else READ_ALOUD_LABEL),
-                lambda: delegate.read_aloud_requested.emit(item),
-            )
-        if item.event_id and item.role != Role.ERROR and not item.streaming:
-            menu.addSeparator()
-            menu.addAction(
-                translate("Transcript", "Branch to a new session"),
-                lambda: self.branch_requested.emit(item.event_id),
-            )
-            menu.addAction(
-                translate("Transcript", "Delete message"),
-                lambda: self.delete_requested.emit(item.event_id),
-            )
-        url = delegate.link_at(item, rect, event.pos())
-        if url is not None:
-            menu.addSeparator()
-            text = delegate.link_text_at(item, rect, event.pos())
-            menu.addAction(
-                translate("Transcript", "Open link"), lambda: delegate.link_clicked.emit(url, text)
-            )
-            menu.addAction(
-                translate("Transcript", "Copy link address"),
-                lambda: delegate.copy_requested.emit(url.toString()),
-            )
-        self.context_menu = menu
-        menu.popup(event.globalPos())
 
     def _follow_value(self) -> int:
         """The scroll position that shows the newest text at the bottom of the view."""
