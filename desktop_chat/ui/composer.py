@@ -219,10 +219,10 @@ class ComposerPanel(QWidget):
         self._match_send_height()
 
     def _match_send_height(self) -> None:
-        """The buttons in Send's row are as tall as Send (an icon's padding or the "+" glyph's
-        larger font would make them taller)."""
+        """Icon buttons beside Send are as tall as Send (their icon's padding would make them
+        taller; the "+" is sized by its style sheet, its text must fit)."""
         height = self.send_button.sizeHint().height()
-        for button in [self.attach_button, *self._input_buttons]:
+        for button in self._input_buttons:
             button.setFixedHeight(height)
 
     def add_status_widget(self, widget: QWidget) -> None:

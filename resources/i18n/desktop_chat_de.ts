@@ -611,7 +611,7 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
         <message>
             <source>Click a key box and press the new keys. Reset puts the default back.</source>
-            <translation>Klick in ein Tastenfeld und drück die neuen Tasten. Zurücksetzen stellt die Vorgabe wieder her.</translation>
+            <translation>Klick in ein Tastenfeld und drück die neuen Tasten. „Standard“ stellt die Vorgabe wieder her.</translation>
         </message>
         <message>
             <source>Default</source>
@@ -627,7 +627,7 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
         <message>
             <source>Reset</source>
-            <translation>Zurücksetzen</translation>
+            <translation>Standard</translation>
         </message>
         <message>
             <source>Reset the keys for {action}</source>
