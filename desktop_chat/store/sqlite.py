@@ -161,6 +161,11 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# The columns a new session row is written with (create_session, add_imported).
+SESSION_INSERT = (
+    "(session_id, start_time, end_time, summary, title, updated_at, deleted_at, user_id,"
+    " active_leaf, system_prompt, branched_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 _SESSION_FIELDS = {"title", "summary", "end_time", "deleted_at", "active_leaf", "system_prompt"}
 # A session's last activity: its newest event (through events_session_time), else its start.
@@ -409,25 +414,24 @@ class SQLiteStore(SyncTables, AttachmentTables):
         self.user_id = user_id
 
     # -- sessions --------------------------------------------------------------
-    async def create_session(self, session: Session) -> None:
-        self._write(
-            "INSERT INTO sessions (session_id, start_time, end_time, summary, title, updated_at,"
-            " deleted_at, user_id, active_leaf, system_prompt, branched_from)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                session.session_id,
-                _ts(session.start_time),
-                _ts(session.end_time),
-                session.summary,
-                clean_title(session.title) or None,
-                _ts(session.updated_at),
-                _ts(session.deleted_at),
-                self.user_id,
-                session.active_leaf,
-                session.system_prompt,
-                session.branched_from,
-            ),
+    def _session_row(self, session: Session) -> tuple[object, ...]:
+        """A new session's values, in SESSION_INSERT's column order."""
+        return (
+            session.session_id,
+            _ts(session.start_time),
+            _ts(session.end_time),
+            session.summary,
+            clean_title(session.title) or None,
+            _ts(session.updated_at),
+            _ts(session.deleted_at),
+            self.user_id,
+            session.active_leaf,
+            session.system_prompt,
+            session.branched_from,
         )
+
+    async def create_session(self, session: Session) -> None:
+        self._write(f"INSERT INTO sessions {SESSION_INSERT}", self._session_row(session))
 
     async def get_session(self, session_id: str) -> Session | None:
         row = self._db.execute(
@@ -510,22 +514,8 @@ class SQLiteStore(SyncTables, AttachmentTables):
                 self._db.execute("BEGIN IMMEDIATE")
                 new_session = (
                     self._db.execute(
-                        "INSERT OR IGNORE INTO sessions (session_id, start_time, end_time, summary,"
-                        " title, updated_at, deleted_at, user_id, active_leaf, system_prompt,"
-                        " branched_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            session.session_id,
-                            _ts(session.start_time),
-                            _ts(session.end_time),
-                            session.summary,
-                            clean_title(session.title) or None,
-                            _ts(session.updated_at),
-                            _ts(session.deleted_at),
-                            self.user_id,
-                            session.active_leaf,
-                            session.system_prompt,
-                            session.branched_from,
-                        ),
+                        f"INSERT OR IGNORE INTO sessions {SESSION_INSERT}",
+                        self._session_row(session),
                     ).rowcount
                     == 1
                 )
