@@ -78,6 +78,15 @@ class AccountSection(QGroupBox):
             "SignOut", translate("Account", "Sign out"), self._sign_out
         )
 
+        # What signing in uses: enabled only while signed out (sign out the other way round).
+        self._sign_in_controls = (
+            self.email_edit,
+            self.password_edit,
+            self.sign_in_button,
+            self.sign_up_button,
+            self.anonymous_button,
+        )
+
         self.status_label = make_plain(QLabel(self))  # server messages, the account's email
         self.status_label.setObjectName("AccountStatus")
         self.status_label.setAccessibleName(translate("Account", "Account status"))
@@ -101,14 +110,7 @@ class AccountSection(QGroupBox):
 
         if engine is None:
             self.status_label.setText(not_configured())
-            for widget in (
-                self.email_edit,
-                self.password_edit,
-                self.sign_in_button,
-                self.sign_up_button,
-                self.anonymous_button,
-                self.sign_out_button,
-            ):
+            for widget in (*self._sign_in_controls, self.sign_out_button):
                 widget.setEnabled(False)
         else:
             _follow(self, engine, self._show)
@@ -125,13 +127,7 @@ class AccountSection(QGroupBox):
     def _show(self, status: SyncStatus, message: str | None = None) -> None:
         signed_in = status.account is not None
         busy = self._task is not None and not self._task.done()
-        for widget in (
-            self.email_edit,
-            self.password_edit,
-            self.sign_in_button,
-            self.sign_up_button,
-            self.anonymous_button,
-        ):
+        for widget in self._sign_in_controls:
             widget.setEnabled(not signed_in and not busy)
         self.sign_out_button.setEnabled(signed_in and not busy)
         if message:
