@@ -33,7 +33,6 @@ def long_session(
     older sibling. Returns the chain, oldest first; the session's leaf is its last event.
     `runner` runs a coroutine (the qasync `run` fixture in a window test)."""
     session = Session(title="long")
-    runner(store.create_session(session))
     start = utc_now() - timedelta(days=3)
     chain: list[Event] = []
     rows: list[Event] = []
@@ -61,26 +60,8 @@ def long_session(
         chain.append(event)
         rows.append(event)
         parent = event.event_id
-    with store._db:
-        store._db.executemany(
-            "INSERT INTO events (event_id, session_id, type, timestamp, payload, parent_id)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.event_id,
-                    e.session_id,
-                    str(e.type),
-                    e.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                    f'{{"text": "{e.text}"}}',
-                    e.parent_id,
-                )
-                for e in rows
-            ],
-        )
-        store._db.execute(
-            "UPDATE sessions SET active_leaf = ? WHERE session_id = ?",
-            (parent, session.session_id),
-        )
+    session.active_leaf = parent
+    runner(store.add_imported(session, rows))  # one transaction
     return chain
 
 

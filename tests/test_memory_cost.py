@@ -23,7 +23,6 @@ def chain_session(store: SQLiteStore, messages: int, siblings_per_reply: int = 0
     """A session of `messages` events in one chain (plus `siblings_per_reply` other versions of
     every reply); returns the last user message, to be answered."""
     session = Session()
-    asyncio.run(store.create_session(session))
     start = utc_now() - timedelta(days=1)
     parent, last_user = None, None
     rows = []
@@ -51,22 +50,7 @@ def chain_session(store: SQLiteStore, messages: int, siblings_per_reply: int = 0
         else:
             last_user = event
         parent = event.event_id
-    with store._db:  # bulk load: one transaction (add_event commits each row)
-        store._db.executemany(
-            "INSERT INTO events (event_id, session_id, type, timestamp, payload, parent_id)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.event_id,
-                    e.session_id,
-                    str(e.type),
-                    e.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                    f'{{"text": "{e.text}"}}',
-                    e.parent_id,
-                )
-                for e in rows
-            ],
-        )
+    asyncio.run(store.add_imported(session, rows))  # bulk load: one transaction
     return last_user
 
 

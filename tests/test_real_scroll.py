@@ -5,8 +5,6 @@ window. The logic alone: tests/test_scroll_anchor.py."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint
@@ -30,28 +28,9 @@ STEPS = 30
 def stored_session(store, run, count: int) -> str:
     """A session of `count` varied messages (bench/open_session.py's), one transaction."""
     session = Session(title="varied")
-    run(store.create_session(session))
     events = varied_events(count, session_id=session.session_id)
-    with store._db:
-        store._db.executemany(
-            "INSERT INTO events (event_id, session_id, type, timestamp, payload, parent_id)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.event_id,
-                    e.session_id,
-                    str(e.type),
-                    e.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                    json.dumps(e.payload),
-                    e.parent_id,
-                )
-                for e in events
-            ],
-        )
-        store._db.execute(
-            "UPDATE sessions SET active_leaf = ? WHERE session_id = ?",
-            (events[-1].event_id, session.session_id),
-        )
+    session.active_leaf = events[-1].event_id
+    run(store.add_imported(session, events))
     return session.session_id
 
 
