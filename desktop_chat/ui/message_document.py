@@ -48,6 +48,7 @@ from desktop_chat.ui.markdown import (
     scan_segments,
     token_style,
 )
+from desktop_chat.ui.text_damage import LineShape, changed_top, floor_above, line_shapes
 from desktop_chat.ui.theme import DARK, Theme
 
 # A saved reply longer than this is laid out a slice per turn of the event loop, so opening
@@ -82,6 +83,10 @@ class MessageDocument(QTextDocument):
       unique across documents; a new one is drawn when text already shown changes, not when
       text is appended below it (so unlike Qt's QTextDocument.revision(), which grows with
       every edit, appends included).
+
+    After each `set_text`, `changed_from` says where (document pixels) the text shown first
+    looks different from before (ui/text_damage.py): a streaming frame repaints from there
+    down, not the whole open block; None when nothing shown changed.
     """
 
     rendered_more = Signal()
@@ -135,6 +140,8 @@ class MessageDocument(QTextDocument):
         self._continuation: Continuation | None = None  # how the source goes on from there
         self.parsed_chars = 0  # how much source was parsed to be shown (tests count work)
         self.inserted_chars = 0  # how much source was laid out again (tests count work)
+        self.changed_from: float | None = 0.0  # where the last set_text changed what is shown
+        self._shapes: tuple[int, int, float, list[LineShape]] | None = None  # the last frame's
         self._progress: list[int] | None = None  # where the slices still to be shown end
         self._tail_position = 0  # where the unfinished tail starts in the document
         self._highlights: dict[CodeFence, CodeHighlight] = {}  # finished code blocks being lexed
@@ -218,6 +225,7 @@ class MessageDocument(QTextDocument):
         replaced; lexing code stops after `lex_budget` seconds and resumes at the next call."""
         self._natural_width = None
         self.generation += 1
+        self.changed_from = 0.0  # narrowed by a streamed edit (_show_blocks)
         self._progress = None  # new text: a slow render under way stops here
         if self.role in (Role.USER, Role.ERROR):
             self._shown_text_changed()
@@ -313,10 +321,15 @@ class MessageDocument(QTextDocument):
         boundary = len(text) if final else segments[-1].start
         blocks = self._blocks_of(text, segments)
         ready = self._ready(blocks, boundary - self._finished_length, None if final else lex_budget)
+        if self._shapes is not None and self._shapes[1:3] != (self.revision(), self.textWidth()):
+            self._shapes = None  # the last frame's shapes are stale: edited or re-wrapped since
         cursor = QTextCursor(self)
         cursor.beginEditBlock()
-        self._show_blocks(cursor, blocks, ready)
-        cursor.endEditBlock()
+        edited, before = self._show_blocks(cursor, blocks, ready)
+        cursor.endEditBlock()  # the document is laid out again here
+        after = line_shapes(self, edited)
+        self._shapes = (edited, self.revision(), self.textWidth(), after)
+        self.changed_from = changed_top(before, after, floor_above(self, edited))
         if ready:
             # The first `ready` blocks are finished: they stay as they are from now on.
             for shown in self._tail[:ready]:
@@ -371,10 +384,13 @@ class MessageDocument(QTextDocument):
             if not job.advance(deadline):
                 return
 
-    def _show_blocks(self, cursor: QTextCursor, blocks: list[MarkdownBlock], ready: int) -> None:
+    def _show_blocks(
+        self, cursor: QTextCursor, blocks: list[MarkdownBlock], ready: int
+    ) -> tuple[int, list[LineShape]]:
         """Make the document after the finished part show `blocks`, the first `ready` of them
         finished. Blocks shown the same way already stay, and a code block still being written
-        grows in place: re-laying out text costs more than parsing it."""
+        grows in place: re-laying out text costs more than parsing it. Returns the position
+        the edit started at and the shapes of the lines from there before it."""
         wanted = [_ShownBlock(block, number < ready) for number, block in enumerate(blocks)]
         kept = 0
         while kept < min(len(wanted), len(self._tail)) and wanted[kept].looks_like(
@@ -382,28 +398,49 @@ class MessageDocument(QTextDocument):
         ):
             self._tail[kept].finished = wanted[kept].finished
             kept += 1
-        if kept == len(wanted) - 1 == len(self._tail) - 1 and self._extend_code(wanted[kept]):
-            return
+        # Where the edit starts: the code block being written grows at its end; otherwise the
+        # blocks from the first one that changed are cut and inserted again.
+        end = self.characterCount() - 1
+        if kept == len(wanted) - 1 == len(self._tail) - 1 and self._can_extend(wanted[kept]):
+            before = self._shapes_from(end)
+            self._extend_code(wanted[kept])
+            return end, before
+        edited = end if kept == len(self._tail) else self._tail[kept].start
+        before = self._shapes_from(edited)
         self._cut_tail(cursor, kept)
         for shown in wanted[kept:]:
             shown.start, shown.block_format = cursor.position(), cursor.blockFormat()
             self._insert_block(cursor, shown)
             self._tail.append(shown)
             self.inserted_chars += len(shown.block.source)
+        return edited, before
 
-    def _extend_code(self, latest: _ShownBlock) -> bool:
-        """Append to the code block being written, if that is all that changed."""
+    def _shapes_from(self, position: int) -> list[LineShape]:
+        """The shapes of the lines from `position` on (text_damage.line_shapes): the last
+        frame's, when it read them from there and nothing changed since."""
+        cached = self._shapes
+        if cached is not None and cached[0] == position:
+            return cached[3]
+        return line_shapes(self, position)
+
+    def _can_extend(self, latest: _ShownBlock) -> bool:
+        """Whether all that changed is that the code block being written grew at its end."""
         shown = self._tail[-1]
         old, new = shown.block.fence, latest.block.fence
-        if (
+        return not (
             old is None
             or new is None
             or shown.finished
             or latest.finished
             or new.lang != old.lang
             or not new.code.startswith(old.code)
-        ):
-            return False
+        )
+
+    def _extend_code(self, latest: _ShownBlock) -> None:
+        """Append to the code block being written what it gained (see _can_extend)."""
+        shown = self._tail[-1]
+        old, new = shown.block.fence, latest.block.fence
+        assert old is not None and new is not None
         cursor = QTextCursor(self)
         cursor.movePosition(QTextCursor.MoveOperation.End)
         formats = _code_formats(self)
@@ -417,7 +454,6 @@ class MessageDocument(QTextDocument):
         if new.code.endswith("\n"):
             cursor.setBlockFormat(formats.last)
         shown.block = latest.block
-        return True
 
     def _cut_tail(self, cursor: QTextCursor, keep: int) -> None:
         """Remove the shown blocks from number `keep` on; the cursor ends at the end."""

@@ -100,8 +100,8 @@ class StreamRenderer(QObject):
         started = time.thread_time()
         self.item.text += "".join(self._pending)
         self._pending.clear()
-        changed_from = document.tail_top()
         document.set_text(self.item.text, streaming=True, lex_budget=HIGHLIGHT_BUDGET_S)
+        changed_from = document.changed_from  # the first line that looks different, if any
         if document.lexing_pending and not self._lexing:
             self._lexing = True
             QTimer.singleShot(0, self, self._lex_more)
@@ -109,11 +109,13 @@ class StreamRenderer(QObject):
             self._timer.start()  # a lexed block is shown in the next frame, even if no text arrives
         self.flushes += 1
         # The view catches up (new row height, following scroll, repaint) in a turn of the
-        # event loop of its own, so input is handled between the two halves of a frame.
-        if self._shown_from is None:
-            QTimer.singleShot(0, self, self._show)
-        if self._shown_from is None or changed_from < self._shown_from:
-            self._shown_from = changed_from
+        # event loop of its own, so input is handled between the two halves of a frame. A
+        # frame that changed nothing on screen (spaces at the end of a line) shows nothing.
+        if changed_from is not None:
+            if self._shown_from is None:
+                QTimer.singleShot(0, self, self._show)
+            if self._shown_from is None or changed_from < self._shown_from:
+                self._shown_from = changed_from
         self._frame_cost = time.thread_time() - started
 
     def _lex_more(self) -> None:
@@ -193,10 +195,12 @@ class StreamRenderer(QObject):
         if changed_from is None or not isinstance(view, QListView):
             self.model.dataChanged.emit(index, index)
             return
-        # Repaint only the part of the bubble that changed: the tail, down to the bubble's
-        # bottom edge (now or in the last frame, if the tail got shorter). Repainting the whole
-        # reply every frame would cost in proportion to its length on screen, and the room
-        # below the bubble (up to STREAM_FOLLOW_ROOM and the height step) has not changed.
+        # Repaint only the part of the bubble that changed: from the first line that looks
+        # different (MessageDocument.changed_from, mostly the last line), down to the bubble's
+        # bottom edge (now or in the last frame, if the text got shorter). Repainting the whole
+        # reply, or its open paragraph, every frame would cost in proportion to its length on
+        # screen; the room below the bubble (up to STREAM_FOLLOW_ROOM and the height step) has
+        # not changed.
         row = view.visualRect(index)
         text_bottom = int(self.delegate.document_for(self.item).size().height())
         painted_to, self._painted_to = max(self._painted_to, text_bottom), text_bottom
