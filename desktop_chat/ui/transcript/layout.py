@@ -113,6 +113,10 @@ class MessageLayout:
         top += self._strip_height(item, limit)  # attachments above a user's bubble
         return QRect(left, top, width, height), text_width
 
+    def bubble_rect(self, item: MessageItem, rect: QRect) -> QRect:
+        """The bubble's rectangle within the row `rect`."""
+        return self._layout(item, rect)[0]
+
     @staticmethod
     def _strip_height(item: MessageItem, limit: int) -> int:
         return attachment_view.strip_height(item.attachments, limit) if item.attachments else 0

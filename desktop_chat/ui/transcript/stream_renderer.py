@@ -48,6 +48,7 @@ class StreamRenderer(QObject):
         self._height = -1.0
         self._shown_from: float | None = None  # where text changed since the view caught up
         self._painted_to = 0  # px: the text's height in the last repainted frame
+        self._bubble_width = -1  # px: the bubble's width in the last repainted frame
         self._frame_cost = 0.0  # s of CPU the last flush took
         self._lexing = False  # a code block is being lexed between frames
         self._thinking_changed = False  # reasoning came (or the answer began) since the flush
@@ -195,13 +196,19 @@ class StreamRenderer(QObject):
         if changed_from is None or not isinstance(view, QListView):
             self.model.dataChanged.emit(index, index)
             return
+        row = view.visualRect(index)
+        width = self.delegate.bubble_rect(self.item, row).width()
+        if width != self._bubble_width:
+            # All of the row: a bubble that fits its text widens with it, along all its lines.
+            self._bubble_width = width
+            self.model.dataChanged.emit(index, index)
+            return
         # Repaint only the part of the bubble that changed: from the first line that looks
         # different (MessageDocument.changed_from, mostly the last line), down to the bubble's
         # bottom edge (now or in the last frame, if the text got shorter). Repainting the whole
         # reply, or its open paragraph, every frame would cost in proportion to its length on
         # screen; the room below the bubble (up to STREAM_FOLLOW_ROOM and the height step) has
         # not changed.
-        row = view.visualRect(index)
         text_bottom = int(self.delegate.document_for(self.item).size().height())
         painted_to, self._painted_to = max(self._painted_to, text_bottom), text_bottom
         # The bubble sits under the Thinking section (ui/reasoning_view.py), if any.
