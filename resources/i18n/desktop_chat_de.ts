@@ -2163,6 +2163,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Vorlesen … Esc stoppt.</translation>
         </message>
         <message>
+            <source>Record your voice; the words land in the message box.</source>
+            <translation>Nimm deine Stimme auf; die Wörter landen im Nachrichtenfeld.</translation>
+        </message>
+        <message>
             <source>Record your voice; the words land in the message box. {keys}.</source>
             <translation>Nimm deine Stimme auf; die Wörter landen im Nachrichtenfeld. {keys}.</translation>
         </message>
