@@ -184,6 +184,51 @@ def test_numbers_and_dates_follow_the_locale(german) -> None:
     assert language.number(12000) == "12,000"
 
 
+C_LOCALE_PROBE = """
+import json, sys
+from datetime import UTC, datetime
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication
+from desktop_chat.ui import language
+app = QApplication([])
+moment = datetime(2025, 11, 30, 12, 0, tzinfo=UTC)
+shown = {"qt": QLocale.system().name()}
+for choice in ("system", "en"):
+    language.install_language(choice)
+    shown[choice] = [language.short_date(moment), language.short_date(moment, with_year=False),
+                     language.number(1234567), language.byte_size(1_500_000)]
+language.install_language("de")
+shown["de"] = language.short_date(moment, with_year=False)
+print(json.dumps(shown))
+"""
+
+
+@pytest.mark.parametrize("name", ["C", "POSIX", "C.UTF-8"])
+def test_under_lang_c_dates_are_written_in_english(name: str) -> None:
+    """Qt's C locale writes a short date "30 11" ("d MM yyyy"): under LANG=C the app writes
+    English instead, with the month's name."""
+    import json
+    import os
+
+    env = dict(os.environ, LANG=name, LC_ALL=name, QT_QPA_PLATFORM="offscreen")
+    env.pop("LANGUAGE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", C_LOCALE_PROBE],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["qt"] == "C"  # Qt saw LANG=C: what the fallback is for
+    english = ["30 Nov 2025", "30 Nov", "1,234,567", "1.5 MB"]
+    assert shown["system"] == english
+    assert shown["en"] == english
+    assert shown["de"] == "30.11"  # a chosen language still writes its own way
+
+
 def test_relative_times_in_german(german) -> None:
     from desktop_chat.ui.session_panel import relative_time
 
