@@ -104,7 +104,7 @@ def install_language(choice: str) -> QLocale:
         if any(translator.load(locale, name, "_", folder) for folder in folders):
             app.installTranslator(translator)
             _installed.append(translator)
-    i18n.install(QCoreApplication.translate, number)
+    i18n.install(QCoreApplication.translate, number, byte_size)
     return locale
 
 
@@ -144,8 +144,14 @@ def number(value: int | float, decimals: int = 0) -> str:
 
 
 def byte_size(size: int) -> str:
-    """A file size as the locale writes it: "1.5 MB" / "1,5 MB"."""
-    return locale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+    """A file size as the locale writes it, in units of 1,024 bytes (as the limits are set):
+    "512 bytes", "12 KB", "1.5 MB" / "512 Bytes", "12 KB", "1,5 MB"."""
+    translate = QCoreApplication.translate
+    if size < 1024:
+        return translate("Sizes", "%n bytes", None, size)
+    if size < 1024 * 1024:
+        return translate("Sizes", "{size} KB").format(size=number(size / 1024))
+    return translate("Sizes", "{size} MB").format(size=number(size / (1024 * 1024), 1))
 
 
 _YEAR = re.compile(r"^y+[^dMy]*|[^dMy]*y+$")  # the year, first or last, with its separator

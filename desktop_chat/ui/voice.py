@@ -204,7 +204,8 @@ class VoiceController(QObject):
         """The keys whose release ends a held recording: each binding's last key, without its
         modifiers (a person lets go of Ctrl and Shift in any order)."""
         keys = self._shortcut.shortcuts() if self._shortcut else [QKeySequence(DICTATION_KEYS)]
-        return {k[k.count() - 1].key() for k in keys if not k.isEmpty()}
+        # QKeySequence[i] is a QKeyCombination at run time; PySide6's stubs do not say so.
+        return {k[k.count() - 1].key() for k in keys if not k.isEmpty()}  # type: ignore[index]
 
     def set_theme(self) -> None:
         theme = self.window.theme
