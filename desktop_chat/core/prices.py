@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_chat.i18n import translate
+
 PRICES_DATE = "2026-12-01"
 PRICES_SOURCE = "https://groq.com/pricing"
 
@@ -84,7 +86,7 @@ class UsageTotals:
 def format_cost(dollars: float | None) -> str:
     """'$0.000012', '$0.0042', '$0.042', '$1.27'; 'cost unknown' for None."""
     if dollars is None:
-        return "cost unknown"
+        return translate("Prices", "cost unknown")
     if dollars == 0:
         return "$0"
     if dollars < 0.01:  # two significant digits, never in e-notation
