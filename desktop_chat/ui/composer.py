@@ -124,10 +124,9 @@ class ComposerEdit(QPlainTextEdit):
         total = len(self.toPlainText()) - len(self.textCursor().selectedText()) + len(pasted)
         if total > MAX_MESSAGE_CHARS:
             self.paste_refused.emit(
+                # Short enough for the status line of a small window: it is not cut there.
                 translate(
-                    "Composer",
-                    "Not pasted: that would make the message {length} characters long; the "
-                    "model reads at most about {limit}. Paste a smaller part.",
+                    "Composer", "Not pasted: {length} characters, and a message holds {limit}."
                 ).format(length=number(total), limit=number(MAX_MESSAGE_CHARS))
             )
             return
