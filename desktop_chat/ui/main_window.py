@@ -342,8 +342,10 @@ class MainWindow(QMainWindow):
     def busy(self) -> bool:
         return self.reply_task is not None and not self.reply_task.done()
 
-    def show_status(self, text: str) -> None:
-        self.composer.status.setText(text)
+    def show_status(self, text: str, whole: bool = True) -> None:
+        """The status line under the composer (a notice cut there is shown whole above it,
+        unless `whole` is False: the progress line)."""
+        self.composer.show_status(text, whole)
 
     def show_notice(self, text: str) -> None:
         """A status the reply's progress line must not overwrite at once (e.g. why a key did
@@ -353,7 +355,7 @@ class MainWindow(QMainWindow):
 
     def show_progress(self, text: str) -> None:
         if time.monotonic() >= self.notice_until:
-            self.show_status(text)
+            self.show_status(text, whole=False)
 
     # -- what other modules ask of the window (app.py, tray, quick ask, controllers) ----------
     async def open_session(
