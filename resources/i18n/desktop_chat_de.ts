@@ -1195,6 +1195,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Sitzungsaktionen</translation>
         </message>
         <message>
+            <source>Undo is beside the status line for a few seconds.</source>
+            <translation>„Rückgängig“ steht für ein paar Sekunden neben der Statuszeile.</translation>
+        </message>
+        <message>
             <source>this session</source>
             <translation>diese Sitzung</translation>
         </message>
