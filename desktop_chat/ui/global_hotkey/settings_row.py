@@ -41,12 +41,12 @@ class QuickAskKeyRow(QObject):
         self._check: Callable[[str], str] = lambda keys: ""
         self._checked: tuple[str, str] | None = None  # (keys, problem): probing grabs keys
         self.taken_in_window: Callable[[str], str] = lambda keys: ""
-        heading = make_plain(
+        self.heading = heading = make_plain(
             QLabel(translate("KeyboardSettings", "System-wide: works in every program"), sheet)
         )
         heading.setObjectName("KeyboardHeading")
         title = translate("KeyboardSettings", "open the quick-ask window")
-        name = make_plain(QLabel(title, sheet))
+        self.name = name = make_plain(QLabel(title, sheet))
         name.setWordWrap(True)
         default = make_plain(QLabel(Chord.parse(DEFAULT_QUICK_ASK_KEYS).shown(), sheet))
         default.setObjectName("Hint")
