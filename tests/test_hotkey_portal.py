@@ -46,7 +46,7 @@ def test_the_portal_binds_the_keys_and_its_activation_opens_quick_ask(
         ("quick-ask", ("s", "CTRL+ALT+k"))
     ]
     # The desktop's own words for what it bound.
-    assert window.quick_ask_note == "CTRL+ALT+k opens the quick-ask window from anywhere."
+    assert window.quick_ask_note.startswith("CTRL+ALT+k opens the quick-ask window from anywhere")
 
     window.hide()  # e.g. in the tray
     assert window.quick_ask_window is None

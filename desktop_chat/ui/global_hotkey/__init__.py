@@ -197,7 +197,8 @@ class QuickAskHotkey(QObject):
         shown = Chord.parse(self.keys).shown()
         if backend is not None and backend.active:
             return translate(
-                "GlobalHotkey", "{keys} opens the quick-ask window from anywhere."
+                "GlobalHotkey",
+                "{keys} opens the quick-ask window from anywhere; Settings → Keyboard changes it.",
             ).format(keys=backend.description or shown)
         if backend is not None and backend.pending:
             return translate(
