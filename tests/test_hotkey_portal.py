@@ -58,6 +58,10 @@ def test_the_portal_binds_the_keys_and_its_activation_opens_quick_ask(
     )
     window.quick_ask_window.dismiss()
 
+    # Other keys chosen in the desktop's own settings: the note names them.
+    portal.change_trigger("Super+Q")
+    qtbot.waitUntil(lambda: window.quick_ask_note.startswith("Super+Q opens"), timeout=5_000)
+
     hotkey.release()  # on quit: the session is closed
     qtbot.waitUntil(lambda: portal.closed == [session], timeout=5_000)
     chat.close()

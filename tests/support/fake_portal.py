@@ -15,7 +15,8 @@ interface (xdg-desktop-portal's data/org.freedesktop.portal.GlobalShortcuts.xml)
 - org.freedesktop.DBus.Properties.Get("org.freedesktop.portal.GlobalShortcuts", "version").
 - org.freedesktop.portal.Session.Close on a session's path.
 - `activate(shortcut_id)` emits Activated(o session_handle, s shortcut_id, t timestamp, a{sv})
-  as a compositor's key press would.
+  as a compositor's key press would; `change_trigger(text)` emits ShortcutsChanged(o
+  session_handle, a(sa{sv}) shortcuts) as the desktop's own settings would.
 
 `FakePortal(bus, global_shortcuts=False)` is a portal without that interface (an older one):
 Properties.Get answers UnknownInterface and its methods UnknownMethod. `decline=True` answers
@@ -97,6 +98,20 @@ class FakePortal:
                     "Activated",
                     "osta{sv}",
                     (session, shortcut_id, int(time.monotonic() * 1000), {}),
+                )
+            )
+
+    def change_trigger(self, trigger_description: str, shortcut_id: str = "quick-ask") -> None:
+        """The user gives the shortcut other keys in the desktop's settings: ShortcutsChanged."""
+        for session in self.sessions:
+            info = {"description": ("s", "changed"),
+                    "trigger_description": ("s", trigger_description)}  # fmt: skip
+            self._send(
+                new_signal(
+                    DBusAddress(PORTAL_PATH, interface=SHORTCUTS),
+                    "ShortcutsChanged",
+                    "oa(sa{sv})",
+                    (session, [(shortcut_id, info)]),
                 )
             )
 

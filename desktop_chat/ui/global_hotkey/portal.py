@@ -6,7 +6,8 @@ user's keys as its preferred trigger (BindShortcuts; the desktop may show a dial
 user change the keys there). Each call answers at once with a Request object whose Response
 signal brings the result later, so nothing here blocks on the user: the connection's socket is
 read by a QSocketNotifier, like the X11 backend's. Each press arrives as Activated(session
-handle, shortcut id, timestamp, options).
+handle, shortcut id, timestamp, options); keys the user changes in the desktop's own settings
+arrive as ShortcutsChanged(session handle, shortcuts), and the note follows.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ class PortalHotkey(HotkeyBackend):
                 path_namespace=f"{PORTAL_PATH}/request/{sender}",
             ),
             MatchRule(type="signal", interface=SHORTCUTS, member="Activated", path=PORTAL_PATH),
+            MatchRule(
+                type="signal", interface=SHORTCUTS, member="ShortcutsChanged", path=PORTAL_PATH
+            ),
         ):
             self._call_bus("AddMatch", rule)
         if not self._has_interface():
@@ -244,6 +248,13 @@ class PortalHotkey(HotkeyBackend):
             session, shortcut_id = message.body[0], message.body[1]
             if self._bound and session == self._session and shortcut_id == SHORTCUT_ID:
                 self.activated.emit(0)  # the portal's timestamp has no base X could use
+        elif member == "ShortcutsChanged" and fields.get(HeaderFields.interface) == SHORTCUTS:
+            session, shortcuts = message.body
+            changed = dict(shortcuts).get(SHORTCUT_ID)
+            if self._bound and session == self._session and changed is not None:
+                # The user gave it other keys in the desktop's own settings.
+                self.description = str(changed.get("trigger_description", ("s", self.keys))[1])
+                self.changed.emit()
 
     def release(self) -> None:
         if self._connection is not None and self._session:
