@@ -158,3 +158,15 @@ def test_without_a_platform_backend_the_row_points_to_the_note(qtbot) -> None:
     page.quick_ask.attach("Ctrl+Alt+Space", lambda keys: "", available=False)
     assert not page.quick_ask.edit.isEnabled()
     assert "Settings → Desktop says how to bind one yourself" in page.quick_ask.hint.text()
+
+
+def test_the_windows_and_macos_backends_load_on_any_system() -> None:
+    """Only that they import and pick their keys' codes before any native call: user32 and
+    Carbon are not here, so nothing of them runs (see their docstrings)."""
+    from desktop_chat.ui.global_hotkey.macos import MacHotkey, four_cc
+    from desktop_chat.ui.global_hotkey.windows import WindowsHotkey
+
+    assert four_cc("keyb") == 0x6B657962  # Carbon's kEventClassKeyboard
+    for backend in (WindowsHotkey("Shift+K"), MacHotkey("Shift+K")):
+        assert not backend.grab() and "needs Ctrl, Alt or Super" in backend.error
+        assert not backend.active

@@ -177,6 +177,8 @@ class QuickAskHotkey(QObject):
             self.error = backend.error
             backend.deleteLater()
             return None
+        # Here, not in the backends: Settings' trial grabs (problem_with) are not news.
+        log.info("System-wide shortcut %s asked for the quick-ask window (%s)", keys, self.kind)
         return backend
 
     def _use(self, backend: HotkeyBackend | None) -> None:

@@ -14,7 +14,6 @@ eventHotKeyExistsErr.
 from __future__ import annotations
 
 import ctypes
-import logging
 
 from PySide6.QtCore import QCoreApplication, QObject
 
@@ -22,7 +21,6 @@ from desktop_chat.ui.global_hotkey.backend import HotkeyBackend
 from desktop_chat.ui.global_hotkey.keys import Chord, HotkeyError, mac_key_code, mac_modifiers
 
 translate = QCoreApplication.translate
-log = logging.getLogger(__name__)
 
 CARBON = "/System/Library/Frameworks/Carbon.framework/Carbon"
 EVENT_HOT_KEY_EXISTS = -9878  # eventHotKeyExistsErr
@@ -97,7 +95,6 @@ class MacHotkey(HotkeyBackend):
             )
             self.release()
             return False
-        log.info("System-wide shortcut %s registered for the quick-ask window", self.keys)
         return True
 
     def _on_event(self, _call_ref, event, _user_data) -> int:

@@ -13,7 +13,6 @@ another program registered the keys, RegisterHotKey fails with ERROR_HOTKEY_ALRE
 from __future__ import annotations
 
 import ctypes
-import logging
 
 from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, QObject
 
@@ -26,7 +25,6 @@ from desktop_chat.ui.global_hotkey.keys import (
 )
 
 translate = QCoreApplication.translate
-log = logging.getLogger(__name__)
 
 WM_HOTKEY = 0x0312
 ERROR_HOTKEY_ALREADY_REGISTERED = 1409
@@ -82,7 +80,6 @@ class WindowsHotkey(HotkeyBackend):
         self._registered = True
         self._filter = _HotkeyFilter(self.activated.emit)
         QCoreApplication.instance().installNativeEventFilter(self._filter)
-        log.info("System-wide shortcut %s registered for the quick-ask window", self.keys)
         return True
 
     def release(self) -> None:

@@ -127,7 +127,6 @@ class GlobalHotkey(HotkeyBackend):
         self._notifier = QSocketNotifier(display.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._read_events)
         QTimer.singleShot(0, self, self._read_events)  # anything sync() already buffered
-        log.info("System-wide shortcut %s grabbed for the quick-ask window", self.keys)
         return True
 
     def _modifier_mask_of(self, keysym_name: str) -> int:
