@@ -126,6 +126,8 @@ class AttachmentsController(QObject):
         if switch:
             chosen = short_model(self.service.model or "")
             notes.insert(0, f"Goes to {short_model(switch)}: {chosen} cannot see images.")
+        if any(a.is_image for a in self.pending()) and self.service.searches_web(False):
+            notes.append("No web search for this message: models that see images cannot search.")
         self.chips.set_note(" ".join(notes))
         for chip in self.chips.chips:
             chip.detail.setText(detail(chip.attachment))  # "cut" when it was
