@@ -14,7 +14,6 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QCursor
 
 from desktop_chat.ui.global_hotkey import GlobalHotkey, install_quick_ask_hotkey
-from desktop_chat.ui.preferences import Preferences
 from tests.support import xinput
 from tests.support.pixels import grab_screen
 from tests.support.readability import contrast_report, settle, unreadable
@@ -26,12 +25,7 @@ SHOTS = Path(os.environ.get("DESKTOP_CHAT_TEST_SHOTS", "/tmp/desktop-chat-shots"
 
 
 def started(qtbot, run, data_dir: Path, server, theme: str = "dark", size=(1100, 760)):
-    app = ChatApp(qtbot, run, data_dir, server)
-    Preferences(theme=theme).save(app.preferences)
-    app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.settings_ctl.apply_preferences()
-    app.window.resize(*size)
-    qtbot.waitExposed(app.window)
+    app = ChatApp(qtbot, run, data_dir, server).use_theme(theme, size)
     xinput.focus_window(app.window)
     qtbot.waitUntil(app.window.isActiveWindow)
     hotkey = install_quick_ask_hotkey(app.window)
