@@ -4,6 +4,8 @@ interface's methods, Request/Response signals and Activated."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey, save_quick_ask_keys
@@ -31,8 +33,9 @@ def called(portal: FakePortal, member: str) -> list[tuple]:
 
 
 def test_the_portal_binds_the_keys_and_its_activation_opens_quick_ask(
-    qtbot, run, isolated_environment, groq_server, portal
+    qtbot, run, isolated_environment, groq_server, portal, monkeypatch
 ) -> None:
+    monkeypatch.delenv("XDG_ACTIVATION_TOKEN", raising=False)
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
     window = chat.window
     save_quick_ask_keys(chat.preferences, "Ctrl+Alt+K")  # the user's keys, not the default
@@ -51,11 +54,13 @@ def test_the_portal_binds_the_keys_and_its_activation_opens_quick_ask(
     window.hide()  # e.g. in the tray
     assert window.quick_ask_window is None
     portal.activate("some-other-apps-shortcut")
-    portal.activate("quick-ask")
+    portal.activate("quick-ask", activation_token="token-from-the-compositor")
     qtbot.waitUntil(
         lambda: window.quick_ask_window is not None and window.quick_ask_window.isVisible(),
         timeout=5_000,
     )
+    # Handed to Qt's Wayland plugin, which activates the window with it (xdg-activation).
+    assert os.environ.get("XDG_ACTIVATION_TOKEN") == "token-from-the-compositor"
     window.quick_ask_window.dismiss()
 
     # Other keys chosen in the desktop's own settings: the note names them.

@@ -15,7 +15,8 @@ interface (xdg-desktop-portal's data/org.freedesktop.portal.GlobalShortcuts.xml)
 - org.freedesktop.DBus.Properties.Get("org.freedesktop.portal.GlobalShortcuts", "version").
 - org.freedesktop.portal.Session.Close on a session's path.
 - `activate(shortcut_id)` emits Activated(o session_handle, s shortcut_id, t timestamp, a{sv})
-  as a compositor's key press would; `change_trigger(text)` emits ShortcutsChanged(o
+  as a compositor's key press would (newer portals put an xdg-activation token in the options:
+  `activation_token=`); `change_trigger(text)` emits ShortcutsChanged(o
   session_handle, a(sa{sv}) shortcuts) as the desktop's own settings would.
 
 `FakePortal(bus, global_shortcuts=False)` is a portal without that interface (an older one):
@@ -90,14 +91,15 @@ class FakePortal:
         self._thread.start()
 
     # -- what a compositor does --------------------------------------------------------------
-    def activate(self, shortcut_id: str = "quick-ask") -> None:
+    def activate(self, shortcut_id: str = "quick-ask", activation_token: str = "") -> None:
+        options = {"activation_token": ("s", activation_token)} if activation_token else {}
         for session in self.sessions:
             self._send(
                 new_signal(
                     DBusAddress(PORTAL_PATH, interface=SHORTCUTS),
                     "Activated",
                     "osta{sv}",
-                    (session, shortcut_id, int(time.monotonic() * 1000), {}),
+                    (session, shortcut_id, int(time.monotonic() * 1000), options),
                 )
             )
 

@@ -6,7 +6,9 @@ user's keys as its preferred trigger (BindShortcuts; the desktop may show a dial
 user change the keys there). Each call answers at once with a Request object whose Response
 signal brings the result later, so nothing here blocks on the user: the connection's socket is
 read by a QSocketNotifier, like the X11 backend's. Each press arrives as Activated(session
-handle, shortcut id, timestamp, options); keys the user changes in the desktop's own settings
+handle, shortcut id, timestamp, options); newer portals put an xdg-activation token in the
+options, handed to Qt as XDG_ACTIVATION_TOKEN so that Wayland lets the window take the focus
+(not tried on a real compositor here). Keys the user changes in the desktop's own settings
 arrive as ShortcutsChanged(session handle, shortcuts), and the note follows.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import secrets
 from collections import deque
 
@@ -245,8 +248,11 @@ class PortalHotkey(HotkeyBackend):
             response, results = message.body
             then(int(response), dict(results))
         elif member == "Activated" and fields.get(HeaderFields.interface) == SHORTCUTS:
-            session, shortcut_id = message.body[0], message.body[1]
+            session, shortcut_id, _timestamp, options = message.body
             if self._bound and session == self._session and shortcut_id == SHORTCUT_ID:
+                token = dict(options).get("activation_token", ("s", ""))[1]
+                if token:  # newer portals: Qt's Wayland plugin activates the next window with it
+                    os.environ["XDG_ACTIVATION_TOKEN"] = str(token)
                 self.activated.emit(0)  # the portal's timestamp has no base X could use
         elif member == "ShortcutsChanged" and fields.get(HeaderFields.interface) == SHORTCUTS:
             session, shortcuts = message.body
