@@ -24,11 +24,22 @@ pytestmark = pytest.mark.real_window
 SHOTS = Path(os.environ.get("DESKTOP_CHAT_TEST_SHOTS", "/tmp/desktop-chat-shots"))
 
 
-def started(qtbot, run, data_dir: Path, server, theme: str = "dark", size=(1100, 760)):
+@pytest.fixture
+def grabs():
+    """The hotkeys a test made, released at its end even when it failed: a grab left behind
+    would hold the keys against the next tests."""
+    made: list = []
+    yield made
+    for hotkey in made:
+        hotkey.release()
+
+
+def started(qtbot, run, data_dir: Path, server, grabs, theme="dark", size=(1100, 760)):
     app = ChatApp(qtbot, run, data_dir, server).use_theme(theme, size)
     xinput.focus_window(app.window)
     qtbot.waitUntil(app.window.isActiveWindow)
     hotkey = install_quick_ask_hotkey(app.window)
+    grabs.append(hotkey)
     return app, hotkey
 
 
@@ -71,9 +82,9 @@ def quick_ask_opens(app: ChatApp, qtbot, keys: str) -> None:
 
 
 def test_rebound_quick_ask_keys_work_from_another_program_now_and_after_a_restart(
-    qtbot, run, isolated_environment, groq_server
+    qtbot, run, isolated_environment, groq_server, grabs
 ) -> None:
-    app, hotkey = started(qtbot, run, isolated_environment, groq_server)
+    app, hotkey = started(qtbot, run, isolated_environment, groq_server, grabs)
     assert hotkey.active and hotkey.keys == "Ctrl+Alt+Space"
     dialog, row = record_in_settings(app, qtbot, "ctrl+alt+k")
     qtbot.waitUntil(lambda: row.keys() == "Ctrl+Alt+K")
@@ -87,6 +98,7 @@ def test_rebound_quick_ask_keys_work_from_another_program_now_and_after_a_restar
 
     # The old keys were released: another client can grab them, and X gives it the press.
     rival = GlobalHotkey("Ctrl+Alt+Space")
+    grabs.append(rival)
     assert rival.grab(), rival.error
     try:
         process, _other = other_program(qtbot, "hotkeyold")
@@ -101,7 +113,7 @@ def test_rebound_quick_ask_keys_work_from_another_program_now_and_after_a_restar
     hotkey.release()
     app.close()
 
-    again, hotkey = started(qtbot, run, isolated_environment, groq_server)
+    again, hotkey = started(qtbot, run, isolated_environment, groq_server, grabs)
     try:
         assert hotkey.keys == "Ctrl+Alt+K" and hotkey.active  # grabbed again at start
         quick_ask_opens(again, qtbot, "ctrl+alt+k")
@@ -111,13 +123,14 @@ def test_rebound_quick_ask_keys_work_from_another_program_now_and_after_a_restar
 
 
 def test_keys_another_program_holds_keep_the_old_ones_with_a_plain_message(
-    qtbot, run, isolated_environment, groq_server
+    qtbot, run, isolated_environment, groq_server, grabs
 ) -> None:
-    app, hotkey = started(qtbot, run, isolated_environment, groq_server)
+    app, hotkey = started(qtbot, run, isolated_environment, groq_server, grabs)
     dialog, row = record_in_settings(app, qtbot, "ctrl+alt+h")
     qtbot.waitUntil(lambda: row.keys() == "Ctrl+Alt+H")
     # Another X client (python-xlib's own connection) takes the keys before Save.
     rival = GlobalHotkey("Ctrl+Alt+H")
+    grabs.append(rival)
     assert rival.grab(), rival.error
     try:
         save(dialog, qtbot)
@@ -149,9 +162,9 @@ def test_keys_another_program_holds_keep_the_old_ones_with_a_plain_message(
 @pytest.mark.parametrize("theme", ["dark", "light"])
 @pytest.mark.parametrize("size", [(700, 550), (1400, 900)], ids=["small", "large"])
 def test_the_quick_ask_row_reads_in_both_themes(
-    qtbot, run, isolated_environment, groq_server, theme, size
+    qtbot, run, isolated_environment, groq_server, grabs, theme, size
 ) -> None:
-    app, hotkey = started(qtbot, run, isolated_environment, groq_server, theme, size)
+    app, hotkey = started(qtbot, run, isolated_environment, groq_server, grabs, theme, size)
     QCursor.setPos(QPoint(0, 0))
     app.window.settings_ctl.open_settings()
     dialog = app.window.settings_ctl.settings_dialog
