@@ -18,7 +18,6 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.ui.global_hotkey import GlobalHotkey, install_quick_ask_hotkey
-from desktop_chat.ui.preferences import Preferences
 from desktop_chat.ui.transcript import Role
 from desktop_chat.ui.tray import install_tray, notice_text
 from tests.support import xinput
@@ -37,13 +36,7 @@ def shots_dir(tmp_path: Path) -> Path:
 
 
 def themed(qtbot, run, data_dir: Path, server, theme: str, size=(1100, 760)) -> ChatApp:
-    app = ChatApp(qtbot, run, data_dir, server)
-    Preferences(theme=theme).save(app.preferences)
-    app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.settings_ctl.apply_preferences()
-    app.window.resize(*size)
-    qtbot.waitExposed(app.window)
-    return app
+    return ChatApp(qtbot, run, data_dir, server).use_theme(theme, size)
 
 
 def xdotool(*arguments: str) -> str:
@@ -57,6 +50,26 @@ def active_x_window() -> int:
         ["xdotool", "getactivewindow"], capture_output=True, text=True, check=False, timeout=10
     )
     return int(found.stdout.strip() or 0)
+
+
+def visible_window(qtbot, classname: str) -> int:
+    """The X window of that class once mapped. Polled, not `search --sync`: xdotool exits 1
+    when a window it lists vanishes meanwhile (BadWindow), as other tests' windows do."""
+    found: list[str] = []
+
+    def mapped() -> bool:
+        result = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--classname", classname],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+        found[:] = result.stdout.split()
+        return bool(found)
+
+    qtbot.waitUntil(mapped, timeout=10_000)
+    return int(found[0])
 
 
 def other_program(qtbot, title: str) -> tuple[subprocess.Popen, int]:
@@ -73,7 +86,7 @@ def other_program(qtbot, title: str) -> tuple[subprocess.Popen, int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    window_id = int(xdotool("search", "--sync", "--onlyvisible", "--classname", title).split()[0])
+    window_id = visible_window(qtbot, title)
     xdotool("windowactivate", "--sync", str(window_id))
     qtbot.waitUntil(lambda: active_x_window() == window_id, timeout=5_000)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is None, timeout=5_000)
@@ -120,8 +133,9 @@ def test_the_system_wide_shortcut_opens_quick_ask_over_another_program(
     assert hotkey is not None and hotkey.active, window.quick_ask_note
     assert "Ctrl+Alt+Space opens the quick-ask window" in window.quick_ask_note
     window.hide()  # the shortcut works with the main window hidden (e.g. in the tray)
-    process, other = other_program(qtbot, "hotkeytest")
+    process = None
     try:
+        process, other = other_program(qtbot, "hotkeytest")
         # A second client cannot take the same keys while the app holds them.
         rival = GlobalHotkey()
         assert not rival.grab() and "another program already uses" in rival.error
@@ -173,8 +187,9 @@ def test_the_system_wide_shortcut_opens_quick_ask_over_another_program(
             subprocess.run(["xdotool", "key", "Caps_Lock"], check=True, timeout=10)
         quick.dismiss()
     finally:
-        stop(process)
-        hotkey.release()
+        if process is not None:
+            stop(process)
+        hotkey.release()  # even after a failure: a grab left behind fails the next tests
     # Released: another program can take the keys now.
     again = GlobalHotkey()
     assert again.grab(), again.error

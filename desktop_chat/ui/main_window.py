@@ -40,6 +40,7 @@ from desktop_chat import APP_NAME
 from desktop_chat.core.chat import ChatService
 from desktop_chat.llm.base import LLMClient
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui.announce import announce as announce_text
 from desktop_chat.ui.attachments_controller import AttachmentsController
 from desktop_chat.ui.branch_link import BranchLink
 from desktop_chat.ui.command_palette import CommandPalette
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.tray = None  # a desktop_chat.ui.tray.Tray where the desktop has a tray (app.py)
         self.quick_ask_window = None  # made on first use (quick_ask)
         self.quick_ask_note = ""  # shown in Settings when there is no system-wide shortcut
+        self.quick_ask_hotkey = None  # its system-wide keys (ui/global_hotkey, from app.py)
         self._quitting = False
         self.link_box: QMessageBox | None = None  # the last "Open this link?" asked
 
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.keyboard.bind(self._action_table())
         self.keyboard.apply_bindings(load_bindings(self.preferences_store))  # Settings → Keyboard
+        self.voice.follow_shortcut(self.keyboard.actions["toggle_dictation"])  # hold to talk
 
         self.settings_ctl.apply_preferences()
         self.window_state.restore_geometry()
@@ -341,8 +344,13 @@ class MainWindow(QMainWindow):
     def busy(self) -> bool:
         return self.reply_task is not None and not self.reply_task.done()
 
-    def show_status(self, text: str) -> None:
-        self.composer.status.setText(text)
+    def show_status(self, text: str, announce: bool = True) -> None:
+        """The status line under the composer. A notice (`announce`) is told to a screen reader
+        too (ui/announce.py), and shown whole above the composer when the line cuts it; the
+        progress line and a countdown (`announce=False`) change too often for either."""
+        self.composer.show_status(text, whole=announce)
+        if announce:
+            announce_text(self, text)
 
     def show_notice(self, text: str) -> None:
         """A status the reply's progress line must not overwrite at once (e.g. why a key did
@@ -352,7 +360,7 @@ class MainWindow(QMainWindow):
 
     def show_progress(self, text: str) -> None:
         if time.monotonic() >= self.notice_until:
-            self.show_status(text)
+            self.show_status(text, announce=False)  # twice a second: not read out
 
     # -- what other modules ask of the window (app.py, tray, quick ask, controllers) ----------
     async def open_session(

@@ -116,13 +116,67 @@
     </context>
     <context>
         <name>Attachments</name>
+        <message numerus="yes">
+            <source>%n pages</source>
+            <translation>
+                <numerusform>%n Seite</numerusform>
+                <numerusform>%n Seiten</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>All files (*)</source>
+            <translation>Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>Attach images or files</source>
+            <translation>Bilder oder Dateien anhängen</translation>
+        </message>
         <message>
             <source>Attachments</source>
             <translation>Anhänge</translation>
         </message>
         <message>
+            <source>Could not read {name}: {reason}.</source>
+            <translation>{name} konnte nicht gelesen werden: {reason}.</translation>
+        </message>
+        <message>
+            <source>Downscaled from {original} to {size}: Groq takes images up to 4 MB (base64) and 33 megapixels.</source>
+            <translation>Verkleinert von {original} auf {size}: Groq nimmt Bilder bis 4 MB (base64) und 33 Megapixel.</translation>
+        </message>
+        <message>
+            <source>File {name}, {size}</source>
+            <translation>Datei {name}, {size}</translation>
+        </message>
+        <message>
+            <source>Goes to {model}: {chosen} cannot see images.</source>
+            <translation>Geht an {model}: {chosen} kann keine Bilder sehen.</translation>
+        </message>
+        <message>
             <source>Image {name}</source>
             <translation>Bild {name}</translation>
+        </message>
+        <message>
+            <source>Image {name}, {width}×{height}, {size}</source>
+            <translation>Bild {name}, {width}×{height}, {size}</translation>
+        </message>
+        <message>
+            <source>Images ({patterns})</source>
+            <translation>Bilder ({patterns})</translation>
+        </message>
+        <message>
+            <source>Images and files ({patterns})</source>
+            <translation>Bilder und Dateien ({patterns})</translation>
+        </message>
+        <message>
+            <source>No web search for this message: models that see images cannot search.</source>
+            <translation>Keine Websuche für diese Nachricht: Modelle, die Bilder sehen, können nicht suchen.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Not attached: {name}. A message takes at most %n images (Groq's limit).</source>
+            <translation>
+                <numerusform>Nicht angehängt: {name}. Eine Nachricht nimmt höchstens ein Bild (Groqs Grenze).</numerusform>
+                <numerusform>Nicht angehängt: {name}. Eine Nachricht nimmt höchstens %n Bilder (Groqs Grenze).</numerusform>
+            </translation>
         </message>
         <message>
             <source>Remove {name}</source>
@@ -133,8 +187,99 @@
             <translation>{name} entfernen (Rücktaste in einer leeren Nachricht)</translation>
         </message>
         <message>
+            <source>The pasted image could not be read; nothing was attached.</source>
+            <translation>Das eingefügte Bild konnte nicht gelesen werden; nichts wurde angehängt.</translation>
+        </message>
+        <message>
+            <source>attached: {list}</source>
+            <translation>angehängt: {list}</translation>
+        </message>
+        <message>
+            <source>cut</source>
+            <translation>gekürzt</translation>
+        </message>
+        <message>
+            <source>cut to {count} characters</source>
+            <translation>gekürzt auf {count} Zeichen</translation>
+        </message>
+        <message>
+            <source>file</source>
+            <translation>Datei</translation>
+        </message>
+        <message>
+            <source>file {name}</source>
+            <translation>Datei {name}</translation>
+        </message>
+        <message>
+            <source>file {name} ({detail})</source>
+            <translation>Datei {name} ({detail})</translation>
+        </message>
+        <message>
+            <source>image {name}</source>
+            <translation>Bild {name}</translation>
+        </message>
+        <message>
+            <source>pasted image</source>
+            <translation>eingefügtes Bild</translation>
+        </message>
+        <message>
+            <source>{name} could not be read as an image ({reason}).</source>
+            <translation>{name} konnte nicht als Bild gelesen werden ({reason}).</translation>
+        </message>
+        <message>
+            <source>{name} could not be read as an image.</source>
+            <translation>{name} konnte nicht als Bild gelesen werden.</translation>
+        </message>
+        <message numerus="yes">
+            <source>{name} has %n pages but no text to read (a scan, perhaps).</source>
+            <translation>
+                <numerusform>{name} hat eine Seite, aber keinen Text zum Lesen (vielleicht ein Scan).</numerusform>
+                <numerusform>{name} hat %n Seiten, aber keinen Text zum Lesen (vielleicht ein Scan).</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{name} is a binary file, not text; only text, code, Markdown, CSV, JSON and PDF files can be attached.</source>
+            <translation>{name} ist eine Binärdatei, kein Text; nur Text-, Code-, Markdown-, CSV-, JSON- und PDF-Dateien können angehängt werden.</translation>
+        </message>
+        <message>
+            <source>{name} is a password-protected PDF; it cannot be read.</source>
+            <translation>{name} ist ein passwortgeschütztes PDF; es kann nicht gelesen werden.</translation>
+        </message>
+        <message>
+            <source>{name} is not UTF-8 text; only text, code, Markdown, CSV, JSON and PDF files can be attached.</source>
+            <translation>{name} ist kein UTF-8-Text; nur Text-, Code-, Markdown-, CSV-, JSON- und PDF-Dateien können angehängt werden.</translation>
+        </message>
+        <message>
+            <source>{name} is not a file, so it cannot be attached.</source>
+            <translation>{name} ist keine Datei und kann daher nicht angehängt werden.</translation>
+        </message>
+        <message>
+            <source>{name} is not a readable PDF ({reason}).</source>
+            <translation>{name} ist kein lesbares PDF ({reason}).</translation>
+        </message>
+        <message>
+            <source>{name} is not on this device yet; its preview is all there is.</source>
+            <translation>{name} ist noch nicht auf diesem Gerät; es gibt nur die Vorschau.</translation>
+        </message>
+        <message>
+            <source>{name} is {size}; files up to {limit} can be attached. Attach a smaller part of it.</source>
+            <translation>{name} ist {size} groß; Dateien bis {limit} können angehängt werden. Hänge einen kleineren Teil davon an.</translation>
+        </message>
+        <message>
+            <source>{name} is {width}×{height} pixels, too large to open.</source>
+            <translation>{name} hat {width}×{height} Pixel, zu groß zum Öffnen.</translation>
+        </message>
+        <message>
+            <source>{name} was cut to its first {kept} of {whole} characters ({share}%): the model reads no more in one message.</source>
+            <translation>{name} wurde auf die ersten {kept} von {whole} Zeichen gekürzt ({share} %): Mehr liest das Modell in einer Nachricht nicht.</translation>
+        </message>
+        <message>
             <source>{name}, {width}×{height} pixels, {size}</source>
             <translation>{name}, {width}×{height} Pixel, {size}</translation>
+        </message>
+        <message>
+            <source>{size}; sent as it is (Groq takes images up to 4 MB (base64) and 33 megapixels).</source>
+            <translation>{size}; wird unverändert gesendet (Groq nimmt Bilder bis 4 MB (base64) und 33 Megapixel).</translation>
         </message>
     </context>
     <context>
@@ -299,8 +444,8 @@
             <translation>Nachricht…</translation>
         </message>
         <message>
-            <source>Not pasted: that would make the message {length} characters long; the model reads at most about {limit}. Paste a smaller part.</source>
-            <translation>Nicht eingefügt: Die Nachricht wäre dann {length} Zeichen lang; das Modell liest höchstens etwa {limit}. Füge einen kleineren Teil ein.</translation>
+            <source>Not pasted: {length} characters, and a message holds {limit}.</source>
+            <translation>Nicht eingefügt: {length} Zeichen, eine Nachricht fasst {limit}.</translation>
         </message>
         <message>
             <source>Send</source>
@@ -387,7 +532,46 @@
         </message>
     </context>
     <context>
+        <name>Export</name>
+        <message>
+            <source>damaged Desktop Chat export: an event follows one not in it</source>
+            <translation>beschädigter Desktop-Chat-Export: ein Ereignis folgt einem, das fehlt</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: an event of another session</source>
+            <translation>beschädigter Desktop-Chat-Export: ein Ereignis einer anderen Sitzung</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: an event's payload is not an object</source>
+            <translation>beschädigter Desktop-Chat-Export: die Nutzdaten eines Ereignisses sind kein Objekt</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: expected text, got {kind}</source>
+            <translation>beschädigter Desktop-Chat-Export: Text erwartet, {kind} erhalten</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: the shown branch ends outside it</source>
+            <translation>beschädigter Desktop-Chat-Export: der gezeigte Zweig endet außerhalb</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: {reason}</source>
+            <translation>beschädigter Desktop-Chat-Export: {reason}</translation>
+        </message>
+        <message>
+            <source>not a Desktop Chat export (expected format {format})</source>
+            <translation>kein Desktop-Chat-Export (erwartetes Format {format})</translation>
+        </message>
+        <message>
+            <source>not a Desktop Chat export: {reason}</source>
+            <translation>kein Desktop-Chat-Export: {reason}</translation>
+        </message>
+    </context>
+    <context>
         <name>GlobalHotkey</name>
+        <message>
+            <source>Asking the desktop for {keys} (it may ask you to confirm).</source>
+            <translation>Der Desktop wird um {keys} gebeten (er fragt vielleicht nach).</translation>
+        </message>
         <message>
             <source>Bind the command `desktop-chat --quick-ask` to a key in your desktop's keyboard settings: it opens this app's quick-ask window.</source>
             <translation>Lege in den Tastatureinstellungen deines Desktops eine Taste für den Befehl `desktop-chat --quick-ask` fest: Er öffnet das Schnellfrage-Fenster dieser App.</translation>
@@ -395,6 +579,14 @@
         <message>
             <source>No system-wide shortcut: {reason}. {advice}</source>
             <translation>Kein systemweites Tastenkürzel: {reason}. {advice}</translation>
+        </message>
+        <message>
+            <source>Open Desktop Chat's quick-ask window</source>
+            <translation>Das Schnellfrage-Fenster von Desktop Chat öffnen</translation>
+        </message>
+        <message>
+            <source>Windows refused {keys} (error {code})</source>
+            <translation>Windows hat {keys} abgelehnt (Fehler {code})</translation>
         </message>
         <message>
             <source>another program already uses {keys}</source>
@@ -405,6 +597,18 @@
             <translation>der X-Server ist nicht erreichbar ({reason})</translation>
         </message>
         <message>
+            <source>jeepney (D-Bus) is not installed</source>
+            <translation>jeepney (D-Bus) ist nicht installiert</translation>
+        </message>
+        <message>
+            <source>macOS refused {keys} (error {code})</source>
+            <translation>macOS hat {keys} abgelehnt (Fehler {code})</translation>
+        </message>
+        <message>
+            <source>no D-Bus session bus ({reason})</source>
+            <translation>kein D-Bus-Sitzungsbus ({reason})</translation>
+        </message>
+        <message>
             <source>python-xlib is not installed</source>
             <translation>python-xlib ist nicht installiert</translation>
         </message>
@@ -413,12 +617,44 @@
             <translation>systemweite Tastenkürzel brauchen hier X11; diese Sitzung ist kein X11</translation>
         </message>
         <message>
+            <source>the desktop did not bind {keys}</source>
+            <translation>der Desktop hat {keys} nicht belegt</translation>
+        </message>
+        <message>
+            <source>the desktop portal could not bind it</source>
+            <translation>das Desktop-Portal konnte es nicht belegen</translation>
+        </message>
+        <message>
+            <source>the desktop portal did not answer ({reason})</source>
+            <translation>das Desktop-Portal hat nicht geantwortet ({reason})</translation>
+        </message>
+        <message>
+            <source>the desktop portal refused ({reason})</source>
+            <translation>das Desktop-Portal hat abgelehnt ({reason})</translation>
+        </message>
+        <message>
+            <source>the shortcut was declined in the desktop's dialog</source>
+            <translation>das Tastenkürzel wurde im Dialog des Desktops abgelehnt</translation>
+        </message>
+        <message>
+            <source>this desktop offers no system-wide shortcuts to apps</source>
+            <translation>dieser Desktop bietet Apps keine systemweiten Tastenkürzel</translation>
+        </message>
+        <message>
+            <source>this desktop's portal has no global shortcuts</source>
+            <translation>das Portal dieses Desktops kennt keine globalen Tastenkürzel</translation>
+        </message>
+        <message>
             <source>this keyboard has no {key} key</source>
             <translation>diese Tastatur hat keine Taste {key}</translation>
         </message>
         <message>
-            <source>{keys} opens the quick-ask window from anywhere.</source>
-            <translation>{keys} öffnet das Schnellfrage-Fenster von überall.</translation>
+            <source>{keys} needs Ctrl, Alt or Super with it (e.g. Ctrl+Alt+Space): without one it would be taken from every program.</source>
+            <translation>{keys} braucht Strg, Alt oder Super dazu (z. B. Strg+Alt+Leertaste): sonst würde es jedem Programm weggenommen.</translation>
+        </message>
+        <message>
+            <source>{keys} opens the quick-ask window from anywhere; Settings → Keyboard changes it.</source>
+            <translation>{keys} öffnet das Schnellfrage-Fenster von überall; Einstellungen → Tastatur ändert es.</translation>
         </message>
         <message>
             <source>“{keys}” is not a key with modifiers, e.g. Ctrl+Alt+Space.</source>
@@ -427,10 +663,6 @@
         <message>
             <source>“{key}” is not a key this shortcut can use.</source>
             <translation>„{key}“ ist keine Taste, die dieses Kürzel verwenden kann.</translation>
-        </message>
-        <message>
-            <source>“{key}” is not a modifier (Ctrl, Alt, Shift, Super).</source>
-            <translation>„{key}“ ist keine Umschalttaste (Strg, Alt, Umschalt, Super).</translation>
         </message>
     </context>
     <context>
@@ -626,6 +858,14 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Tasten für {action}</translation>
         </message>
         <message>
+            <source>Opens the quick-ask window from any program, even with this window hidden.</source>
+            <translation>Öffnet das Schnellfrage-Fenster aus jedem Programm, auch wenn dieses Fenster verborgen ist.</translation>
+        </message>
+        <message>
+            <source>Quick ask: {problem}.</source>
+            <translation>Schnellfrage: {problem}.</translation>
+        </message>
+        <message>
             <source>Reset</source>
             <translation>Standard</translation>
         </message>
@@ -634,8 +874,28 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Tasten für {action} zurücksetzen</translation>
         </message>
         <message>
+            <source>System-wide: works in every program</source>
+            <translation>Systemweit: wirkt in jedem Programm</translation>
+        </message>
+        <message>
+            <source>The quick-ask window needs a system-wide key: press one.</source>
+            <translation>Das Schnellfrage-Fenster braucht eine systemweite Taste: drücken Sie eine.</translation>
+        </message>
+        <message>
+            <source>This desktop gives apps no system-wide shortcuts: Settings → Desktop says how to bind one yourself.</source>
+            <translation>Dieser Desktop gibt Apps keine systemweiten Tastenkürzel: Einstellungen → Desktop sagt, wie Sie selbst eines belegen.</translation>
+        </message>
+        <message>
             <source>Your keys</source>
             <translation>Deine Tasten</translation>
+        </message>
+        <message>
+            <source>open the quick-ask window</source>
+            <translation>Schnellfrage-Fenster öffnen</translation>
+        </message>
+        <message>
+            <source>{key} is set for “{action}” too</source>
+            <translation>{key} ist auch für „{action}“ gesetzt</translation>
         </message>
     </context>
     <context>
@@ -697,6 +957,13 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>[image: {name}]</source>
             <translation>[Bild: {name}]</translation>
+        </message>
+    </context>
+    <context>
+        <name>Prices</name>
+        <message>
+            <source>cost unknown</source>
+            <translation>Kosten unbekannt</translation>
         </message>
     </context>
     <context>
@@ -1006,6 +1273,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Session actions</source>
             <translation>Sitzungsaktionen</translation>
+        </message>
+        <message>
+            <source>Undo is beside the status line for a few seconds.</source>
+            <translation>„Rückgängig“ steht für ein paar Sekunden neben der Statuszeile.</translation>
         </message>
         <message>
             <source>this session</source>
@@ -1450,6 +1721,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Noch kein API-Schlüssel: Frühere Sitzungen sind lesbar; füge einen Schlüssel hinzu, um zu chatten.</translation>
         </message>
         <message>
+            <source>Quick-ask keys not changed</source>
+            <translation>Schnellfrage-Tasten nicht geändert</translation>
+        </message>
+        <message>
             <source>Settings saved.</source>
             <translation>Einstellungen gespeichert.</translation>
         </message>
@@ -1468,6 +1743,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>The model for the next reply. {error}</source>
             <translation>Das Modell für die nächste Antwort. {error}</translation>
+        </message>
+        <message>
+            <source>{new} cannot open the quick-ask window: {reason}. {old} still does.</source>
+            <translation>{new} kann das Schnellfrage-Fenster nicht öffnen: {reason}. {old} öffnet es weiterhin.</translation>
         </message>
     </context>
     <context>
@@ -1729,6 +2008,24 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
+        <name>Sizes</name>
+        <message numerus="yes">
+            <source>%n bytes</source>
+            <translation>
+                <numerusform>%n Byte</numerusform>
+                <numerusform>%n Bytes</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{size} KB</source>
+            <translation>{size} KB</translation>
+        </message>
+        <message>
+            <source>{size} MB</source>
+            <translation>{size} MB</translation>
+        </message>
+    </context>
+    <context>
         <name>Store</name>
         <message>
             <source>Could not open the chat database ({path}): {reason}. Check that the folder can be written and the disk is not full.</source>
@@ -1781,6 +2078,13 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>{link} is a link to {target}, outside the data folder, so Desktop Chat does not follow it. Remove the link (or move the real file into {folder}) and start again.</source>
             <translation>{link} ist ein Link auf {target} außerhalb des Datenordners, daher folgt Desktop Chat ihm nicht. Entferne den Link (oder verschiebe die echte Datei nach {folder}) und starte erneut.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Supabase</name>
+        <message>
+            <source>The Supabase project's tables are older than this app ({reason}). Run schema.sql again in the project's SQL Editor; changes wait until then.</source>
+            <translation>Die Tabellen des Supabase-Projekts sind älter als diese App ({reason}). Führe schema.sql im SQL Editor des Projekts erneut aus; bis dahin warten Änderungen.</translation>
         </message>
     </context>
     <context>
@@ -2161,6 +2465,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Reading aloud… Esc stops.</source>
             <translation>Vorlesen … Esc stoppt.</translation>
+        </message>
+        <message>
+            <source>Record your voice; the words land in the message box.</source>
+            <translation>Nimm deine Stimme auf; die Wörter landen im Nachrichtenfeld.</translation>
         </message>
         <message>
             <source>Record your voice; the words land in the message box. {keys}.</source>
