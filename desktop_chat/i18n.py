@@ -28,16 +28,30 @@ def _english_number(value: int) -> str:
     return f"{value:,}"
 
 
+def _english_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 _translator: Translator = _english
 _number: Callable[[int], str] = _english_number
+_size: Callable[[int], str] = _english_size
 
 
-def install(translator: Translator | None, number: Callable[[int], str] | None = None) -> None:
-    """Use `translator` (QCoreApplication.translate's signature) and `number` (the locale's
-    digit grouping) from now on; None: English."""
-    global _translator, _number
+def install(
+    translator: Translator | None,
+    number: Callable[[int], str] | None = None,
+    size: Callable[[int], str] | None = None,
+) -> None:
+    """Use `translator` (QCoreApplication.translate's signature), `number` (the locale's
+    digit grouping) and `size` (a file size the locale's way) from now on; None: English."""
+    global _translator, _number, _size
     _translator = translator or _english
     _number = number or _english_number
+    _size = size or _english_size
 
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -47,6 +61,11 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
 def number(value: int) -> str:
     """A count as the reader's locale writes it: 12,000 / 12.000."""
     return _number(value)
+
+
+def byte_size(size: int) -> str:
+    """A file size in bytes, KB (1,024 bytes) or MB, as the reader's locale writes it."""
+    return _size(size)
 
 
 def translatable(context: str, text: str) -> str:

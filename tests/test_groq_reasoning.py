@@ -4,6 +4,7 @@ server (tests/support/groq_extras.py), then the chat service storing what came."
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from contextlib import aclosing
 from pathlib import Path
@@ -16,6 +17,7 @@ from desktop_chat.llm.base import ChatMessage, LLMError, LLMErrorKind, Reasoning
 from desktop_chat.llm.groq_client import GroqClient
 from desktop_chat.llm.groq_wire import ThinkSplitter
 from desktop_chat.store.sqlite import SQLiteStore
+from tests.support.attachment_files import png
 from tests.support.groq_server import FakeGroqServer
 
 QUESTION = [ChatMessage("user", "Why is the sky blue?")]
@@ -122,6 +124,21 @@ def test_web_search_on_gpt_oss_uses_the_browser_search_tool(server) -> None:
     assert body["model"] == "openai/gpt-oss-120b"
     assert body["tools"] == [{"type": "browser_search"}]
     assert [s["kind"] for s in result.sources] == ["search", "page", "page"]
+
+
+def test_web_search_leaves_a_message_with_images_on_the_model_that_sees(server) -> None:
+    scout = "meta-llama/llama-4-scout-17b-16e-instruct"
+    tiny_png = "data:image/png;base64," + base64.b64encode(png(8, 8)).decode()
+    question = [ChatMessage("user", "What is this?", images=[tiny_png])]
+    _, answer, result, error = stream(
+        server, scout, question, web_search=True, search_model="groq/compound"
+    )
+    assert error is None
+    body = server.requests[-1]
+    assert body["model"] == scout and "tools" not in body  # not a compound system: it is blind
+    assert answer.startswith("I see 1 image") and result.sources == []
+    _, _, _, error = stream(server, scout, web_search=True, search_model="groq/compound")
+    assert error is None and server.requests[-1]["model"] == "groq/compound"  # text searches
 
 
 def test_without_web_search_no_tool_and_no_sources(server) -> None:

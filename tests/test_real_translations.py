@@ -115,3 +115,44 @@ def test_the_german_main_window_and_settings_read_german_and_fit(
         assert not cut_texts(settings), settings.tabs.tabText(index)
     assert "Einstellungen" in settings.windowTitle()
     settings.reject()
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (700, 550)], ids=["large", "small"])
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_attachment_chips_and_refusals_read_german(
+    german, qtbot, run, isolated_environment, groq_server, tmp_path, theme, size
+) -> None:
+    """A PDF and a binary file pasted (Ctrl+V, a file list on the X clipboard): the chip's
+    size and pages and the refusal in the status line are German on screen."""
+    from PySide6.QtGui import QGuiApplication
+
+    from tests.support import xinput
+    from tests.support.attachment_files import pdf
+    from tests.test_real_attachments import serve_clipboard
+
+    app = german_app(qtbot, run, isolated_environment, groq_server, theme, size)
+    window = app.window
+    report = tmp_path / "bericht.pdf"
+    report.write_bytes(pdf(["Erste Seite", "Zweite Seite"]))
+    program = tmp_path / "programm.bin"
+    program.write_bytes(b"\x7fELF\x00\x00" * 200)
+    files = f"{report.as_uri()}\r\n{program.as_uri()}\r\n".encode()
+    server = serve_clipboard(files, "text/uri-list")
+    try:
+        qtbot.waitUntil(lambda: QGuiApplication.clipboard().mimeData().hasUrls(), timeout=5_000)
+        app.composer.setFocus()
+        qtbot.waitUntil(app.composer.hasFocus)
+        xinput.key("ctrl+v")
+        chips = window.composer.chips
+        qtbot.waitUntil(lambda: len(chips.chips) == 1, timeout=5_000)
+    finally:
+        server.terminate()
+        server.wait(10)
+    [chip] = chips.chips
+    assert chip.detail.text().endswith("· 2 Seiten"), chip.detail.text()
+    assert window.composer.status.text().startswith("programm.bin ist eine Binärdatei")
+    text = look(qtbot, window.composer, f"de-attachments-{theme}-{size[0]}x{size[1]}")
+    assert "2 Seiten" in text, text
+    assert "Binär" in text or "Datei" in text, text  # the refusal, in German words
+    assert not re.search(r"\b(pages|binary|cannot|attached)\b", text), text
+    assert not cut_texts(window.composer)

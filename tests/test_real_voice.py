@@ -102,3 +102,37 @@ def test_read_aloud_from_the_hover_pill_plays_and_esc_stops_it(
     assert len(groq_server.audio.speech_requests) < 10
     loud = np.abs(np.frombuffer(heard.pcm, dtype=np.int16)) > 1000
     assert loud.sum() > heard.rate * 0.5  # speech was played, from the first sentence on
+
+
+def test_hold_the_rebound_dictation_key_to_talk(app, qtbot, groq_server) -> None:
+    """Rebound to Ctrl+Alt+M (as Settings → Keyboard saves it), the new key held down records
+    and letting it go stops and transcribes; the old Ctrl+Shift+Space does nothing."""
+    from desktop_chat.ui.preferences import save_bindings
+    from tests.support.xinput import _xdotool, key
+
+    window = app.window
+    voice = window.voice
+    bindings = {"toggle_dictation": ("Ctrl+Alt+M",)}
+    save_bindings(app.preferences, bindings)
+    window.keyboard.apply_bindings(bindings)
+    assert "Ctrl+Alt+M" in voice.mic_button.toolTip()
+    window.composer.edit.setFocus()
+    qtbot.waitUntil(window.composer.edit.hasFocus)
+
+    key("ctrl+shift+space")  # the old key
+    key("ctrl+alt+x")  # a round trip through the X server: the old key was handled by now
+    assert not voice.recording
+
+    _xdotool("keydown", "ctrl+alt+m")
+    try:
+        qtbot.waitUntil(lambda: voice.recording, timeout=5000)
+        # Held past the hold threshold and into the X server's key repeat: the recording's
+        # clock, which counts from the press, shows a second.
+        qtbot.waitUntil(lambda: voice.clock.text() == "0:01", timeout=8000)
+        assert voice.recording
+    finally:
+        _xdotool("keyup", "ctrl+alt+m")
+    qtbot.waitUntil(lambda: not voice.recording, timeout=3000)
+    edit = window.composer.edit
+    qtbot.waitUntil(lambda: "hertz" in edit.toPlainText(), timeout=10_000)
+    assert len(groq_server.audio.uploads) == 1

@@ -174,7 +174,11 @@ def test_numbers_and_dates_follow_the_locale(german) -> None:
     assert german.language() == QLocale.Language.German
     assert language.number(12000) == "12.000"
     assert language.number(2.5, 1) == "2,5"
-    assert language.byte_size(1_500_000) == "1,5 MB"
+    assert language.byte_size(1_572_864) == "1,5 MB"
+    assert language.byte_size(512) == "512 Bytes"
+    from desktop_chat.core.attachments import human_size  # the core, through the i18n hook
+
+    assert human_size(1_572_864) == "1,5 MB" and human_size(1) == "1 Byte"
     moment = datetime(2026, 3, 4, 15, 7, tzinfo=UTC)
     local = moment.astimezone()
     assert language.clock_time(moment) == f"{local.hour:02d}:{local.minute:02d}"
@@ -182,6 +186,51 @@ def test_numbers_and_dates_follow_the_locale(german) -> None:
     assert language.short_date(moment, with_year=False) == f"{local.day:02d}.{local.month:02d}"
     language.install_language("en")
     assert language.number(12000) == "12,000"
+
+
+C_LOCALE_PROBE = """
+import json, sys
+from datetime import UTC, datetime
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication
+from desktop_chat.ui import language
+app = QApplication([])
+moment = datetime(2025, 11, 30, 12, 0, tzinfo=UTC)
+shown = {"qt": QLocale.system().name()}
+for choice in ("system", "en"):
+    language.install_language(choice)
+    shown[choice] = [language.short_date(moment), language.short_date(moment, with_year=False),
+                     language.number(1234567), language.byte_size(1_572_864)]
+language.install_language("de")
+shown["de"] = language.short_date(moment, with_year=False)
+print(json.dumps(shown))
+"""
+
+
+@pytest.mark.parametrize("name", ["C", "POSIX", "C.UTF-8"])
+def test_under_lang_c_dates_are_written_in_english(name: str) -> None:
+    """Qt's C locale writes a short date "30 11" ("d MM yyyy"): under LANG=C the app writes
+    English instead, with the month's name."""
+    import json
+    import os
+
+    env = dict(os.environ, LANG=name, LC_ALL=name, QT_QPA_PLATFORM="offscreen")
+    env.pop("LANGUAGE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", C_LOCALE_PROBE],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["qt"] == "C"  # Qt saw LANG=C: what the fallback is for
+    english = ["30 Nov 2025", "30 Nov", "1,234,567", "1.5 MB"]
+    assert shown["system"] == english
+    assert shown["en"] == english
+    assert shown["de"] == "30.11"  # a chosen language still writes its own way
 
 
 def test_relative_times_in_german(german) -> None:
@@ -365,33 +414,109 @@ def test_no_text_reaches_the_screen_without_tr() -> None:
     assert not found, "\n".join(found)
 
 
-# The core's refusals a person reads (the argument holding the words). The Supabase client's
-# RemoteUnavailable / RemoteRejected carry the server's words, for logs and a tooltip.
-MESSAGES = {
-    "MessageRejected": 0,
-    "StoreError": 0,
-    "ImportRefused": 0,
-    "AuthFailed": 0,
-    "KeychainUnavailable": 0,
-    "HotkeyError": 0,
-    "LLMError": 1,
-}
-MESSAGES_NOT_YET: tuple[str, ...] = ()  # texts the final translation pass has yet to reach
+# Exceptions whose words are not the app's to translate: the server's own (Supabase), the
+# self-test's console report, and a programmer's mistake caught when the window is built.
+NOT_FOR_PEOPLE = {"RemoteUnavailable", "RemoteRejected", "SelfTestFailed", "UnknownAction"}
+WORDS = re.compile(r"[A-Za-z]{2,}[:,.;!?]? | [A-Za-z]{2,}")  # a word beside a space: not an id
+# Markup and style sheets are not words; the exported Markdown file and what the model is sent
+# (its instructions, the default system prompt, the files' text) stay English on purpose.
+NOT_WINDOW_TEXT = {"ui/markdown.py", "ui/plain_text.py", "ui/code_boxes.py"}
+FOR_THE_MODEL = {"message_text", "export_markdown", "_blockquote"}
+FOR_THE_MODEL |= {"SUMMARY_INSTRUCTIONS", "TITLE_INSTRUCTIONS", "DEFAULT_SYSTEM_PROMPT"}
+# Calls whose text argument is no sentence for the window, or is collected another way.
+NOT_TEXT_CALLS = {"compile", "strftime", "_add_style", "attrSet", "setDefaultStyleSheet"}
+NOT_TEXT_CALLS |= {"Shortcut", "_page", "RuntimeError", "UnknownAction", "translate"}
+NOT_TEXT_CALLS |= {"translatable", "debug", "info", "warning", "error", "exception"}
+NOT_A_SENTENCE = {"d MMM yyyy", " pt"}  # a date pattern; a unit after a number
+
+
+def app_exceptions() -> dict[str, int]:
+    """Every exception class the app defines, by name, with the argument holding its words
+    (LLMError(kind, message): 1; every other one: 0)."""
+    found = {}
+    for path in (ROOT / "desktop_chat").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                re.search(r"(Error|Exception|Refused|Rejected|Unavailable|Failed)$", ast.unparse(b))
+                for b in node.bases
+            ):
+                found[node.name] = 1 if node.name == "LLMError" else 0
+    return found
+
+
+def worded(text: ast.AST) -> bool:
+    """A literal or f-string with words in it (an f-string of translated parts has none)."""
+    if isinstance(text, ast.IfExp):
+        return worded(text.body) or worded(text.orelse)
+    if isinstance(text, ast.BinOp):
+        return worded(text.left) or worded(text.right)
+    if isinstance(text, ast.JoinedStr):
+        return any(worded(part) for part in text.values)
+    return (
+        isinstance(text, ast.Constant)
+        and isinstance(text.value, str)
+        and text.value not in NOT_A_SENTENCE
+        and bool(WORDS.search(text.value))
+    )
 
 
 def test_no_message_for_people_skips_the_translation_hook() -> None:
+    """The words of every exception the app defines (found, not listed: a new one is checked
+    too) go through translate(), unless they are the server's or for the log."""
+    exceptions = {n: i for n, i in app_exceptions().items() if n not in NOT_FOR_PEOPLE}
+    assert {"AttachmentRefused", "VoiceError", "SchemaOutdated", "LLMError"} <= set(exceptions)
     found = []
     for path in sorted((ROOT / "desktop_chat").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             call = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            index = MESSAGES.get(call)
+            index = exceptions.get(call)
             if index is None or len(node.args) <= index:
                 continue
-            text = node.args[index]
-            if isinstance(text, ast.Constant | ast.JoinedStr):
-                shown = ast.unparse(text)
-                if not any(part in shown for part in MESSAGES_NOT_YET):
-                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {shown[:70]}")
+            if worded(node.args[index]):
+                shown = ast.unparse(node.args[index])
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {shown[:70]}")
     assert not found, "\n".join(found)
+
+
+def test_no_text_reaches_people_by_other_paths() -> None:
+    """Words that reach the window with no widget setter at the call: an exception's message
+    (AttachmentRefused, shown in the status line), a function returning a sentence (a chip's
+    "Downscaled from …", a size "12 KB"), a note handed to a list or a helper shown later, a
+    module constant of words. In ui/ and core/, each must come out of translate()."""
+    found = []
+    for path in sorted((ROOT / "desktop_chat").rglob("*.py")):
+        name = path.relative_to(ROOT / "desktop_chat").as_posix()
+        if name.split("/")[0] not in ("ui", "core") or name in NOT_WINDOW_TEXT:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = {  # inside a function for the model, or a call that holds no sentence
+            id(inner)
+            for node in ast.walk(tree)
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.name in FOR_THE_MODEL
+            )
+            or (
+                isinstance(node, ast.Call)
+                and (getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+                in NOT_TEXT_CALLS
+            )
+            for inner in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Return) and node.value is not None:
+                texts = [node.value]
+            elif isinstance(node, ast.Call):
+                texts = list(node.args)
+            elif isinstance(node, ast.Assign) and node in tree.body:  # a module constant
+                if any(getattr(t, "id", "") in FOR_THE_MODEL for t in node.targets):
+                    continue
+                texts = [node.value]
+            else:
+                continue
+            found += [f"{name}:{node.lineno}: {ast.unparse(t)[:70]}" for t in texts if worded(t)]
+    assert not found, "\n".join(sorted(set(found)))

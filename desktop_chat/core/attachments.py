@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_chat.i18n import byte_size, number, translate
 from desktop_chat.models import attachment_entries, new_id
 from desktop_chat.models import image_ids as image_ids  # re-exported for the core
 
 VISION_MODEL = "meta-llama/llama-4-scout-17b-16e-instruct"
-# Names of Groq models that read images (its model docs: Llama 4 Scout and Maverick).
-_VISION_MARKS = ("vision", "llama-4", "scout", "maverick")
+# Names of Groq models that read images (console.groq.com/docs/vision: Llama 4 Scout and
+# Maverick, and since 2026 Qwen 3.6 and 3.8 27B; qwen3-32b reads text only).
+_VISION_MARKS = ("vision", "llama-4", "scout", "maverick", "qwen3.6", "qwen3.8")
 
 MAX_IMAGES_PER_REQUEST = 5
 REQUEST_BASE64_LIMIT = 4 * 1024 * 1024  # Groq: 4 MB for a request with base64 images
@@ -135,18 +137,25 @@ def read_file(path: Path) -> Attachment:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise AttachmentRefused(f"Could not read {name}: {error.strerror or error}.") from None
+        raise AttachmentRefused(unreadable(name, error)) from None
     if not path.is_file():
-        raise AttachmentRefused(f"{name} is not a file, so it cannot be attached.")
+        raise AttachmentRefused(
+            translate("Attachments", "{name} is not a file, so it cannot be attached.").format(
+                name=name
+            )
+        )
     if size > MAX_FILE_BYTES:
         raise AttachmentRefused(
-            f"{name} is {human_size(size)}; files up to {human_size(MAX_FILE_BYTES)} can be "
-            "attached. Attach a smaller part of it."
+            translate(
+                "Attachments",
+                "{name} is {size}; files up to {limit} can be attached. Attach a smaller part "
+                "of it.",
+            ).format(name=name, size=human_size(size), limit=human_size(MAX_FILE_BYTES))
         )
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise AttachmentRefused(f"Could not read {name}: {error.strerror or error}.") from None
+        raise AttachmentRefused(unreadable(name, error)) from None
     suffix = path.suffix.lower().lstrip(".")
     if suffix == "pdf" or data.startswith(b"%PDF-"):
         text, pages = pdf_text(data, name)
@@ -156,20 +165,33 @@ def read_file(path: Path) -> Attachment:
     return Attachment("file", name, mime, size, text=text, chars=len(text))
 
 
+def unreadable(name: str, error: OSError) -> str:
+    """ "Could not read notes.txt: Permission denied." (the system's reason, as it gave it)."""
+    return translate("Attachments", "Could not read {name}: {reason}.").format(
+        name=name, reason=error.strerror or error
+    )
+
+
 def decode_text(data: bytes, name: str) -> str:
     """The text of a file, or AttachmentRefused when it is not text (a NUL byte, or bytes that
     are not UTF-8: an executable, an archive, an office document)."""
     if b"\x00" in data[:65536]:
         raise AttachmentRefused(
-            f"{name} is a binary file, not text; only text, code, Markdown, CSV, JSON and PDF "
-            "files can be attached."
+            translate(
+                "Attachments",
+                "{name} is a binary file, not text; only text, code, Markdown, CSV, JSON and "
+                "PDF files can be attached.",
+            ).format(name=name)
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise AttachmentRefused(
-            f"{name} is not UTF-8 text; only text, code, Markdown, CSV, JSON and PDF files "
-            "can be attached."
+            translate(
+                "Attachments",
+                "{name} is not UTF-8 text; only text, code, Markdown, CSV, JSON and PDF files "
+                "can be attached.",
+            ).format(name=name)
         ) from None
 
 
@@ -181,17 +203,29 @@ def pdf_text(data: bytes, name: str) -> tuple[str, int]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise AttachmentRefused(f"{name} is a password-protected PDF; it cannot be read.")
+            raise AttachmentRefused(
+                translate(
+                    "Attachments", "{name} is a password-protected PDF; it cannot be read."
+                ).format(name=name)
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except AttachmentRefused:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        raise AttachmentRefused(f"{name} is not a readable PDF ({type(error).__name__}).") from None
+        raise AttachmentRefused(
+            translate("Attachments", "{name} is not a readable PDF ({reason}).").format(
+                name=name, reason=type(error).__name__
+            )
+        ) from None
     text = "\n\n".join(p.strip() for p in pages).strip()
     if not text:
         raise AttachmentRefused(
-            f"{name} has {len(pages)} page{'' if len(pages) == 1 else 's'} but no text to read "
-            "(a scan, perhaps)."
+            translate(
+                "Attachments",
+                "{name} has %n pages but no text to read (a scan, perhaps).",
+                None,
+                len(pages),
+            ).format(name=name)
         )
     return text, len(pages)
 
@@ -213,18 +247,16 @@ def fit_files(attachments: Sequence[Attachment], budget: int = FILE_CHARS_BUDGET
 
 def cut_notice(name: str, kept: int, whole: int) -> str:
     share = kept * 100 // whole if whole else 0
-    return (
-        f"{name} was cut to its first {kept:,} of {whole:,} characters ({share}%): "
-        "the model reads no more in one message."
-    )
+    return translate(
+        "Attachments",
+        "{name} was cut to its first {kept} of {whole} characters ({share}%): the model reads "
+        "no more in one message.",
+    ).format(name=name, kept=number(kept), whole=number(whole), share=share)
 
 
 def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+    """ "512 bytes", "12 KB", "1.5 MB" (binary units), in the reader's locale (i18n.byte_size)."""
+    return byte_size(size)
 
 
 # -- what the model is sent ------------------------------------------------------

@@ -51,6 +51,7 @@ from desktop_chat.llm.base import (
     ReasoningPiece,
     StreamResult,
     SupportsRequestOptions,
+    searches_with,
 )
 from desktop_chat.models import (
     Event,
@@ -668,6 +669,10 @@ class ChatService:
         if not with_images or model is None or can_see(model):
             return None
         return vision_model_for(self.settings.vision_model, self.settings.available_models)
+
+    def searches_web(self, with_images: bool) -> bool:
+        """Whether the next message searches the web (not with images: the window says so)."""
+        return searches_with(self.settings.web_search, with_images)
 
     def known_models(self, models: list[str]) -> None:
         """Groq's live model list: a vision model missing from it is not asked for."""

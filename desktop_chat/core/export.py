@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop_chat.i18n import translate
 from desktop_chat.models import Event, EventType, Session, clean_title
 
 FORMAT = "desktop-chat/2"
@@ -114,9 +115,15 @@ def parse_json_export(text: str) -> tuple[Session, list[Event]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not a Desktop Chat export: {exc}") from exc
+        raise ValueError(
+            translate("Export", "not a Desktop Chat export: {reason}").format(reason=exc)
+        ) from exc
     if not isinstance(document, dict) or document.get("format") not in _READABLE_FORMATS:
-        raise ValueError(f"not a Desktop Chat export (expected format {FORMAT!r})")
+        raise ValueError(
+            translate("Export", "not a Desktop Chat export (expected format {format})").format(
+                format=repr(FORMAT)
+            )
+        )
     try:
         raw = document["session"]
         session = Session(
@@ -133,7 +140,9 @@ def parse_json_export(text: str) -> tuple[Session, list[Event]]:
         )
         events = [_event(item) for item in document["events"]]
     except (KeyError, TypeError) as exc:
-        raise ValueError(f"damaged Desktop Chat export: {exc!r}") from exc
+        raise ValueError(
+            translate("Export", "damaged Desktop Chat export: {reason}").format(reason=repr(exc))
+        ) from exc
     if document["format"] == "desktop-chat/1":  # before trees: one chain, in the order written
         for previous, event in itertools.pairwise(events):
             event.parent_id = previous.event_id
@@ -141,20 +150,28 @@ def parse_json_export(text: str) -> tuple[Session, list[Event]]:
     ids = {event.event_id for event in events}
     for event in events:
         if event.session_id != session.session_id:
-            raise ValueError("damaged Desktop Chat export: an event of another session")
+            raise ValueError(
+                translate("Export", "damaged Desktop Chat export: an event of another session")
+            )
         if event.parent_id is not None and (
             event.parent_id not in ids or event.parent_id == event.event_id
         ):
-            raise ValueError("damaged Desktop Chat export: an event follows one not in it")
+            raise ValueError(
+                translate("Export", "damaged Desktop Chat export: an event follows one not in it")
+            )
     if session.active_leaf is not None and session.active_leaf not in ids:
-        raise ValueError("damaged Desktop Chat export: the shown branch ends outside it")
+        raise ValueError(
+            translate("Export", "damaged Desktop Chat export: the shown branch ends outside it")
+        )
     return session, events
 
 
 def _event(item: dict[str, Any]) -> Event:
     payload = item["payload"]
     if not isinstance(payload, dict):
-        raise ValueError("damaged Desktop Chat export: an event's payload is not an object")
+        raise ValueError(
+            translate("Export", "damaged Desktop Chat export: an event's payload is not an object")
+        )
     return Event(
         event_id=_str(item["event_id"]),
         session_id=_str(item["session_id"]),
@@ -186,7 +203,11 @@ def _parse_optional_time(value: Any) -> datetime | None:
 
 def _str(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"damaged Desktop Chat export: expected text, got {type(value).__name__}")
+        raise ValueError(
+            translate("Export", "damaged Desktop Chat export: expected text, got {kind}").format(
+                kind=type(value).__name__
+            )
+        )
     return value
 
 

@@ -1,11 +1,13 @@
 """What a reply cost, estimated from Groq's published prices. The one place prices live.
 
-Prices are US dollars per million tokens, from PRICES_SOURCE as of PRICES_DATE (gpt-oss-120b's
-$0.15 / $0.60 and $0.075 for a cached prompt token were checked against a copy of that page;
-the rest are as Groq listed them then). Groq bills cached prompt tokens at the cached rate
-(prompt caching: gpt-oss and Kimi models); where no cached rate is listed, every prompt
-token is billed at the input rate. A model missing here (the compound systems, billed per
-underlying model and tool call) has no estimate: its cost is unknown, never 0.
+Prices are US dollars per million tokens, from PRICES_SOURCE as of PRICES_DATE. Checked against
+copies of Groq's pages: llama-3.1-8b-instant, llama-3.3-70b-versatile, gpt-oss-20b and
+gpt-oss-120b (console.groq.com/docs/models), and gpt-oss-120b's $0.075 cached rate (the pricing
+page). The Llama 4, Qwen and Kimi rows are as Groq listed them, not re-checked. Groq bills
+cached prompt tokens at the cached rate (prompt caching: gpt-oss and Kimi models); where no
+cached rate is listed, every prompt token is billed at the input rate. A model missing here
+(the compound systems, billed per underlying model and tool call) has no estimate: its cost is
+unknown, never 0.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from desktop_chat.i18n import translate
 
 PRICES_DATE = "2026-12-01"
 PRICES_SOURCE = "https://groq.com/pricing"
@@ -83,7 +87,7 @@ class UsageTotals:
 def format_cost(dollars: float | None) -> str:
     """'$0.000012', '$0.0042', '$0.042', '$1.27'; 'cost unknown' for None."""
     if dollars is None:
-        return "cost unknown"
+        return translate("Prices", "cost unknown")
     if dollars == 0:
         return "$0"
     if dollars < 0.01:  # two significant digits, never in e-notation

@@ -46,6 +46,13 @@ class ChatMessage:
         return {"role": self.role, "content": parts}
 
 
+def searches_with(web_search: bool, with_images: bool) -> bool:
+    """Whether a reply searches the web: the toggle is on and the request carries no images.
+    Groq's models that see are neither gpt-oss nor a compound system, the two that search,
+    and handing images to a model that cannot see would lose them."""
+    return web_search and not with_images
+
+
 class ReasoningPiece(str):
     """A piece of the model's reasoning ("thinking"), streamed before the answer. A `stream()`
     yields these beside plain `str` pieces of the answer; they are kept apart from the answer

@@ -160,6 +160,7 @@ class GroqClient:
             reasoning_effort=self.reasoning_effort,
             web_search=self.web_search,
             search_model=self.search_model,
+            with_images=any(message.images for message in messages),
         )
         try:
             client = await self._client()

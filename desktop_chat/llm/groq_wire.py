@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .base import ReasoningPiece
+from .base import ReasoningPiece, searches_with
 
 REASONING_EFFORTS = ("low", "medium", "high")
 SEARCH_MODELS = ("groq/compound-mini", "groq/compound")
@@ -51,12 +51,20 @@ def parses_reasoning(model: str) -> bool:
 
 
 def request_options(
-    model: str, *, reasoning_effort: str | None, web_search: bool, search_model: str
+    model: str,
+    *,
+    reasoning_effort: str | None,
+    web_search: bool,
+    search_model: str,
+    with_images: bool = False,
 ) -> dict[str, Any]:
     """The model and the extra request fields for one reply. With web search on, a gpt-oss
     model gets Groq's browser_search tool; any other model hands the message to a compound
-    system (`search_model`), which searches by itself."""
+    system (`search_model`), which searches by itself.
+
+    A request that carries images does not search (`searches_with`)."""
     options: dict[str, Any] = {}
+    web_search = searches_with(web_search, with_images)
     if web_search and not is_gpt_oss(model):
         model = search_model if is_compound(search_model) else DEFAULT_SEARCH_MODEL
     options["model"] = model

@@ -435,9 +435,12 @@ class RemoteStore:
                 # PostgREST / Postgres: no such column, or table (a project set up before it)
                 if error.code in ("PGRST204", "42703", "PGRST205", "42P01"):
                     raise SchemaOutdated(
-                        "The Supabase project's tables are older than this app "
-                        f"({error.message or error.code}). Run schema.sql again in the "
-                        "project's SQL Editor; changes wait until then."
+                        translate(
+                            "Supabase",
+                            "The Supabase project's tables are older than this app ({reason}). "
+                            "Run schema.sql again in the project's SQL Editor; changes wait "
+                            "until then.",
+                        ).format(reason=error.message or error.code)
                     ) from error
                 if error.code in ("PGRST301", "PGRST303") and attempt == 0:
                     if await self.force_refresh() is None:

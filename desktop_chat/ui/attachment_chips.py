@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.attachments import Attachment, human_size
+from desktop_chat.ui.attachment_view import cut_mark, pages_text
 from desktop_chat.ui.attachments import downscale_note, thumbnail_image
+from desktop_chat.ui.language import number
 from desktop_chat.ui.plain_text import ElidedLabel
 
 translate = QCoreApplication.translate
@@ -28,14 +30,23 @@ CHIP_NAME_WIDTH = 170
 
 def describe(attachment: Attachment) -> str:
     """One line for a chip, a screen reader and the bubble: kind, name, size, pages."""
+    size = human_size(attachment.size)
     if attachment.is_image:
-        return (
-            f"Image {attachment.name}, {attachment.width}×{attachment.height}, "
-            f"{human_size(attachment.size)}"
+        return translate("Attachments", "Image {name}, {width}×{height}, {size}").format(
+            name=attachment.name, width=attachment.width, height=attachment.height, size=size
         )
-    pages = "" if attachment.pages is None else f", {attachment.pages} pages"
-    cut = f", cut to {len(attachment.text):,} characters" if attachment.cut else ""
-    return f"File {attachment.name}, {human_size(attachment.size)}{pages}{cut}"
+    parts = [
+        translate("Attachments", "File {name}, {size}").format(name=attachment.name, size=size)
+    ]
+    if attachment.pages is not None:
+        parts.append(pages_text(attachment.pages))
+    if attachment.cut:
+        parts.append(
+            translate("Attachments", "cut to {count} characters").format(
+                count=number(len(attachment.text))
+            )
+        )
+    return ", ".join(parts)
 
 
 def detail(attachment: Attachment) -> str:
@@ -43,9 +54,9 @@ def detail(attachment: Attachment) -> str:
         return f"{attachment.width}×{attachment.height} · {human_size(attachment.size)}"
     parts = [human_size(attachment.size)]
     if attachment.pages is not None:
-        parts.append(f"{attachment.pages} page{'' if attachment.pages == 1 else 's'}")
+        parts.append(pages_text(attachment.pages))
     if attachment.cut:
-        parts.append("cut")
+        parts.append(cut_mark())
     return " · ".join(parts)
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPixmap
 
 from desktop_chat.core.attachments import human_size
 from desktop_chat.ui.attachments import thumbnail_image
 from desktop_chat.ui.theme import Theme
+
+translate = QCoreApplication.translate
 
 THUMB_HEIGHT = 120  # px: an image in the bubble's strip
 THUMB_MAX_WIDTH = 220
@@ -121,17 +123,26 @@ def _paint_image(painter: QPainter, rect: QRectF, entry: dict[str, Any], theme: 
     painter.drawPath(path)
 
 
+def pages_text(pages: int) -> str:
+    return translate("Attachments", "%n pages", None, pages)
+
+
+def cut_mark() -> str:
+    """A file's detail line says this when only its start is sent."""
+    return translate("Attachments", "cut")
+
+
 def file_lines(entry: dict[str, Any]) -> tuple[str, str]:
-    name = str(entry.get("name") or "file")
+    name = str(entry.get("name") or translate("Attachments", "file"))
     parts = []
     if isinstance(entry.get("size"), int):
         parts.append(human_size(entry["size"]))
     pages = entry.get("pages")
     if isinstance(pages, int):
-        parts.append(f"{pages} page{'' if pages == 1 else 's'}")
+        parts.append(pages_text(pages))
     chars = entry.get("chars")
     if isinstance(chars, int) and chars > len(str(entry.get("text") or "")):
-        parts.append("cut")
+        parts.append(cut_mark())
     return name, " · ".join(parts)
 
 
@@ -176,6 +187,14 @@ def describe_entries(entries: list[dict[str, Any]]) -> str:
     words = []
     for entry in entries:
         name, detail = file_lines(entry)
-        kind = "image" if entry.get("kind") == "image" else "file"
-        words.append(f"{kind} {name}" + (f" ({detail})" if kind == "file" and detail else ""))
-    return "attached: " + ", ".join(words) if words else ""
+        if entry.get("kind") == "image":
+            words.append(translate("Attachments", "image {name}").format(name=name))
+        elif detail:
+            words.append(
+                translate("Attachments", "file {name} ({detail})").format(name=name, detail=detail)
+            )
+        else:
+            words.append(translate("Attachments", "file {name}").format(name=name))
+    if not words:
+        return ""
+    return translate("Attachments", "attached: {list}").format(list=", ".join(words))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMimeData, Qt, QUrl
 from PySide6.QtGui import QImage, QImageReader, QImageWriter
 
 from desktop_chat.core.attachments import (
@@ -24,13 +24,14 @@ from desktop_chat.core.attachments import (
     kind_of_path,
     read_file,
 )
+from desktop_chat.ui.language import number
 
 THUMB_SIDE = 192  # px: the preview kept in the payload, drawn in the bubble and the chip
 THUMB_QUALITY = 72
 # A decoded image may not be larger than this (pixels): a "photo" of 100,000 x 100,000 pixels
 # would need 40 GB to decode. Groq's own limit is 33 MP; bigger ones are downscaled on reading.
 DECODE_MAX_PIXELS = 200_000_000
-LIMITS_NOTE = "Groq takes images up to 4 MB (base64) and 33 megapixels"
+translate = QCoreApplication.translate
 
 
 @dataclass
@@ -44,7 +45,9 @@ class Offered:
 def image_attachment(image: QImage, name: str, original_bytes: int | None = None) -> Attachment:
     """`image` downscaled and encoded to fit the limits, with its preview."""
     if image.isNull():
-        raise AttachmentRefused(f"{name} could not be read as an image.")
+        raise AttachmentRefused(
+            translate("Attachments", "{name} could not be read as an image.").format(name=name)
+        )
     width, height = image.width(), image.height()
     scaled = image
     if max(width, height) > IMAGE_MAX_SIDE:
@@ -91,8 +94,15 @@ def downscale_note(attachment: Attachment) -> str:
     """The chip's tooltip line for an image: its size, and what downscaling did."""
     size = f"{attachment.width}×{attachment.height}, {human_size(attachment.size)}"
     if attachment.original:
-        return f"Downscaled from {attachment.original} to {size}: {LIMITS_NOTE}."
-    return f"{size}; sent as it is ({LIMITS_NOTE})."
+        return translate(
+            "Attachments",
+            "Downscaled from {original} to {size}: Groq takes images up to 4 MB (base64) and "
+            "33 megapixels.",
+        ).format(original=attachment.original, size=size)
+    return translate(
+        "Attachments",
+        "{size}; sent as it is (Groq takes images up to 4 MB (base64) and 33 megapixels).",
+    ).format(size=size)
 
 
 def thumbnail(image: QImage) -> str:
@@ -120,12 +130,16 @@ def image_from_path(path: Path) -> Attachment:
     size = reader.size()
     if size.isValid() and size.width() * size.height() > DECODE_MAX_PIXELS:
         raise AttachmentRefused(
-            f"{path.name} is {size.width():,}×{size.height():,} pixels, too large to open."
+            translate(
+                "Attachments", "{name} is {width}×{height} pixels, too large to open."
+            ).format(name=path.name, width=number(size.width()), height=number(size.height()))
         )
     image = reader.read()
     if image.isNull():
         raise AttachmentRefused(
-            f"{path.name} could not be read as an image ({reader.errorString()})."
+            translate("Attachments", "{name} could not be read as an image ({reason}).").format(
+                name=path.name, reason=reader.errorString()
+            )
         )
     try:
         original = path.stat().st_size
@@ -174,9 +188,14 @@ def from_mime(mime: QMimeData) -> Offered:
         if not isinstance(image, QImage):
             image = QImage(image) if image is not None else QImage()
         try:
-            offered.attachments.append(image_attachment(image, "pasted image.png"))
+            name = translate("Attachments", "pasted image") + ".png"  # the file it becomes
+            offered.attachments.append(image_attachment(image, name))
         except AttachmentRefused:
-            offered.refused.append("The pasted image could not be read; nothing was attached.")
+            offered.refused.append(
+                translate(
+                    "Attachments", "The pasted image could not be read; nothing was attached."
+                )
+            )
     return offered
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, QStandardPaths
 from PySide6.QtGui import QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -29,10 +29,21 @@ if TYPE_CHECKING:
     from desktop_chat.core.chat import ChatService
     from desktop_chat.ui.composer import ComposerPanel
 
-PICK_FILTER = (
-    f"Images and files ({' '.join('*.' + e for e in [*IMAGE_TYPES, *TEXT_TYPES, 'pdf'])});;"
-    f"Images ({' '.join('*.' + e for e in IMAGE_TYPES)});;PDF (*.pdf);;All files (*)"
-)
+translate = QCoreApplication.translate
+
+
+def pick_filter() -> str:
+    """The file dialog's choices: "Images and files (*.png …);;Images (…);;PDF;;All files"."""
+    every = " ".join("*." + e for e in [*IMAGE_TYPES, *TEXT_TYPES, "pdf"])
+    images = " ".join("*." + e for e in IMAGE_TYPES)
+    return ";;".join(
+        (
+            translate("Attachments", "Images and files ({patterns})").format(patterns=every),
+            translate("Attachments", "Images ({patterns})").format(patterns=images),
+            "PDF (*.pdf)",
+            translate("Attachments", "All files (*)"),
+        )
+    )
 
 
 def short_model(model: str) -> str:
@@ -88,7 +99,10 @@ class AttachmentsController(QObject):
 
     def pick(self) -> None:
         names, _filter = QFileDialog.getOpenFileNames(
-            self.window, "Attach images or files", self._folder, PICK_FILTER
+            self.window,
+            translate("Attachments", "Attach images or files"),
+            self._folder,
+            pick_filter(),
         )
         if names:
             self._folder = str(Path(names[0]).parent)
@@ -101,8 +115,12 @@ class AttachmentsController(QObject):
             images = sum(a.is_image for a in self.pending())
             if attachment.is_image and images >= MAX_IMAGES_PER_REQUEST:
                 refused.append(
-                    f"Not attached: {attachment.name}. A message takes at most "
-                    f"{MAX_IMAGES_PER_REQUEST} images (Groq's limit)."
+                    translate(
+                        "Attachments",
+                        "Not attached: {name}. A message takes at most %n images (Groq's limit).",
+                        None,
+                        MAX_IMAGES_PER_REQUEST,
+                    ).format(name=attachment.name)
                 )
                 continue
             if not attachment.is_image:
@@ -125,7 +143,19 @@ class AttachmentsController(QObject):
         switch = self.vision_switch()
         if switch:
             chosen = short_model(self.service.model or "")
-            notes.insert(0, f"Goes to {short_model(switch)}: {chosen} cannot see images.")
+            notes.insert(
+                0,
+                translate("Attachments", "Goes to {model}: {chosen} cannot see images.").format(
+                    model=short_model(switch), chosen=chosen
+                ),
+            )
+        if any(a.is_image for a in self.pending()) and self.service.searches_web(False):
+            notes.append(
+                translate(
+                    "Attachments",
+                    "No web search for this message: models that see images cannot search.",
+                )
+            )
         self.chips.set_note(" ".join(notes))
         for chip in self.chips.chips:
             chip.detail.setText(detail(chip.attachment))  # "cut" when it was
@@ -148,7 +178,11 @@ class AttachmentsController(QObject):
         data = stored[1] if stored else b""
         image = QImage.fromData(data)
         if image.isNull():
-            self._show(f"{name} is not on this device yet; its preview is all there is.")
+            self._show(
+                translate(
+                    "Attachments", "{name} is not on this device yet; its preview is all there is."
+                ).format(name=name)
+            )
             return
         self.viewer = ImageViewer(name, image, len(data), self.window)
         self.viewer.open()

@@ -9,7 +9,9 @@ qtbase_<lang>.qm. A change in Settings takes effect at the next start: retransla
 built widget in place would need each one to rebuild its texts on LanguageChange.
 
 Dates and numbers go through `locale()`: the system's locale, or the chosen language's
-(de -> de_DE) when that is not the system's language.
+(de -> de_DE) when that is not the system's language. Under LANG=C (Qt's C locale, which writes
+a short date "30 11") the system's locale is taken to be British English with the month's name
+in short dates: "30 Nov", "14:05", "1,234".
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ ENV_NAME = "DESKTOP_CHAT_LANGUAGE"
 SETTING = "preferences/language"
 
 _installed: list[QTranslator] = []
+# LANG=C, LC_ALL=POSIX: a locale with no words or formats of its own; English stands in.
+C_FALLBACK = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+C_FALLBACK_DATE = "d MMM yyyy"  # "30 Nov 2026": C's "30 11" reads as nothing
 
 
 def translations_dir() -> Path:
@@ -65,13 +70,22 @@ def chosen_language(store: QSettings | None = None, environ: Mapping[str, str] =
     return "system"
 
 
-def locale_for(choice: str) -> QLocale:
+def system_locale() -> QLocale:
+    """The system's locale, or C_FALLBACK under LANG=C."""
     system = QLocale.system()
+    return C_FALLBACK if _is_c(system) else system
+
+
+def _is_c(locale: QLocale) -> bool:
+    return locale.language() == QLocale.Language.C
+
+
+def locale_for(choice: str) -> QLocale:
+    system = system_locale()
     if choice == "system":
         return system
     wanted = QLocale(choice)
-    english_in_c = system.language() == QLocale.Language.C and choice == "en"  # LANG=C
-    return system if system.language() == wanted.language() or english_in_c else wanted
+    return system if system.language() == wanted.language() else wanted
 
 
 def install_language(choice: str) -> QLocale:
@@ -81,19 +95,16 @@ def install_language(choice: str) -> QLocale:
     remove_translations()
     locale = locale_for(choice)
     QLocale.setDefault(locale)
-    words = locale  # LANG=C formats numbers and dates its own way, but reads English
-    if locale.language() == QLocale.Language.C:
-        words = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     # English has a .qm too, for its plurals ("%n matches" -> "1 match"); Qt's is not needed.
     sources = [("desktop_chat", [str(translations_dir())])]
-    if words.language() != QLocale.Language.English:
+    if locale.language() != QLocale.Language.English:
         sources.append(("qtbase", qt_translations_dirs()))
     for name, folders in sources:
         translator = QTranslator(app)
-        if any(translator.load(words, name, "_", folder) for folder in folders):
+        if any(translator.load(locale, name, "_", folder) for folder in folders):
             app.installTranslator(translator)
             _installed.append(translator)
-    i18n.install(QCoreApplication.translate, number)
+    i18n.install(QCoreApplication.translate, number, byte_size)
     return locale
 
 
@@ -110,7 +121,7 @@ def remove_translations() -> None:
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
-    QLocale.setDefault(QLocale.system())
+    QLocale.setDefault(system_locale())
     i18n.install(None)
 
 
@@ -125,7 +136,7 @@ def locale() -> QLocale:
 
 def number(value: int | float, decimals: int = 0) -> str:
     """1234567 -> "1,234,567" (en) or "1.234.567" (de)."""
-    if locale().language() == QLocale.Language.C:  # LANG=C: no grouping of its own
+    if _is_c(locale()):  # a default set to C by hand: no grouping of its own
         return f"{value:,.{decimals}f}"
     if isinstance(value, int) or decimals == 0:
         return locale().toString(round(value))
@@ -133,8 +144,14 @@ def number(value: int | float, decimals: int = 0) -> str:
 
 
 def byte_size(size: int) -> str:
-    """A file size as the locale writes it: "1.5 MB" / "1,5 MB"."""
-    return locale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+    """A file size as the locale writes it, in units of 1,024 bytes (as the limits are set):
+    "512 bytes", "12 KB", "1.5 MB" / "512 Bytes", "12 KB", "1,5 MB"."""
+    translate = QCoreApplication.translate
+    if size < 1024:
+        return translate("Sizes", "%n bytes", None, size)
+    if size < 1024 * 1024:
+        return translate("Sizes", "{size} KB").format(size=number(size / 1024))
+    return translate("Sizes", "{size} MB").format(size=number(size / (1024 * 1024), 1))
 
 
 _YEAR = re.compile(r"^y+[^dMy]*|[^dMy]*y+$")  # the year, first or last, with its separator
@@ -148,10 +165,13 @@ def clock_time(moment: datetime) -> str:
 
 def short_date(moment: datetime, with_year: bool = True) -> str:
     """The local date in the locale's short form ("12/1/26" / "01.12.26"), or without the year
-    (the same form with the year cut off: "12/1" / "01.12")."""
+    (the same form with the year cut off: "12/1" / "01.12"); under LANG=C "30 Nov 2026" /
+    "30 Nov"."""
     local = moment.astimezone()
     date = QDate(local.year, local.month, local.day)
     pattern = locale().dateFormat(QLocale.FormatType.ShortFormat)
+    if _is_c(QLocale.system()) and locale().language() == QLocale.Language.English:
+        pattern = C_FALLBACK_DATE
     if not with_year:
         pattern = _YEAR.sub("", pattern) or pattern
     return locale().toString(date, pattern)

@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.keyboard.bind(self._action_table())
         self.keyboard.apply_bindings(load_bindings(self.preferences_store))  # Settings → Keyboard
+        self.voice.follow_shortcut(self.keyboard.actions["toggle_dictation"])  # hold to talk
 
         self.settings_ctl.apply_preferences()
         self.window_state.restore_geometry()

@@ -45,6 +45,7 @@ class ReplyExtras(QObject):
 
     def _toggled(self, on: bool) -> None:
         self.apply_options()
+        self.window.attachments.refresh()  # attached images turn the search off: say so
         preferences = self.window.preferences
         self.window.show_status(
             describe(preferences.model, preferences.search_model)

@@ -1,7 +1,8 @@
 """Voice in the window: the composer's mic (dictation) and a reply's Read aloud.
 
-The flows are core/voice.py's; this module draws them. The mic button (or Ctrl+Shift+Space:
-tap to start and to stop, or hold it down and let go to stop) records from the default input
+The flows are core/voice.py's; this module draws them. The mic button (or the dictation
+shortcut, Ctrl+Shift+Space unless rebound: tap to start and to stop, or hold it down and let go
+to stop) records from the default input
 while the status row shows a level meter and the time; stopping uploads the recording and the
 words land in the composer at the cursor, to edit or send. Esc throws a recording away.
 Read aloud (a reply's hover pill or context menu) speaks it in Settings' voice; the pill turns
@@ -17,7 +18,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop_chat.core.voice import (
@@ -36,6 +47,11 @@ if TYPE_CHECKING:
 
 METER_STEP_MS = 50
 HOLD_TO_TALK_S = 0.6  # the shortcut held this long: letting go stops the recording
+# X11's key repeat sends a release and a press every ~40 ms while a key is held, and Qt cannot
+# always tell them from a real release (the press may not have arrived yet): a release is
+# taken as letting go only when no press of the key follows within this time.
+REPEAT_GAP_MS = 150
+REPEAT_DELAY_MIN_S = 0.2  # no key repeats this soon after its press: a release before is a tap
 translate = QCoreApplication.translate
 DICTATION_KEYS = "Ctrl+Shift+Space"
 
@@ -125,6 +141,12 @@ class VoiceController(QObject):
         self.read_task: asyncio.Task[None] | None = None
         self.transcribe_task: asyncio.Task[None] | None = None
         self._pressed_at: float | None = None  # when the shortcut started this recording
+        self._shortcut: QAction | None = None  # the table's dictation row (follow_shortcut)
+        self._released_at: float | None = None  # the held key's last release (key repeat)
+        self._let_go = QTimer(self)
+        self._let_go.setSingleShot(True)
+        self._let_go.setInterval(REPEAT_GAP_MS)
+        self._let_go.timeout.connect(self.finish_dictation)
         self._started_at = 0.0  # the clock shows the time since the click, as a person counts
 
         composer = window.composer
@@ -132,14 +154,7 @@ class VoiceController(QObject):
         self.mic_button.setObjectName("MicButton")
         self.mic_button.setCheckable(True)
         self.mic_button.setAccessibleName(translate("Voice", "Dictate"))
-        self.mic_button.setAccessibleDescription(
-            translate(
-                "Voice", "Record your voice; the words land in the message box. {keys}."
-            ).format(keys=DICTATION_KEYS)
-        )
-        self.mic_button.setToolTip(
-            translate("Voice", "Dictate ({keys})").format(keys=DICTATION_KEYS)
-        )
+        self._show_keys([QKeySequence(DICTATION_KEYS)])
         self.mic_button.setIconSize(QSize(18, 18))
         self.mic_button.clicked.connect(lambda: self.toggle_dictation())
         composer.add_input_button(self.mic_button)
@@ -161,6 +176,36 @@ class VoiceController(QObject):
         window.delegate.read_aloud_requested.connect(self.toggle_read_aloud)
         window.closing.connect(self.stop)  # no microphone or speaker left open at quit
         self.set_theme()
+
+    def follow_shortcut(self, action: QAction) -> None:
+        """The dictation row of the shortcut table (ui/keyboard.py): its keys, the user's own
+        once rebound, are the ones held to talk and the ones the mic's tooltip names."""
+        self._shortcut = action
+        action.setAutoRepeat(False)  # a held key's repeats must not stop what the press began
+        action.changed.connect(lambda: self._show_keys(action.shortcuts()))
+        self._show_keys(action.shortcuts())
+
+    def _show_keys(self, keys: list[QKeySequence]) -> None:
+        named = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+        if named:
+            tip = translate("Voice", "Dictate ({keys})").format(keys=named)
+            description = translate(
+                "Voice", "Record your voice; the words land in the message box. {keys}."
+            ).format(keys=named)
+        else:  # the user took the key away: the button is the way
+            tip = translate("Voice", "Dictate")
+            description = translate(
+                "Voice", "Record your voice; the words land in the message box."
+            )
+        self.mic_button.setToolTip(tip)
+        self.mic_button.setAccessibleDescription(description)
+
+    def _held_keys(self) -> set[Qt.Key]:
+        """The keys whose release ends a held recording: each binding's last key, without its
+        modifiers (a person lets go of Ctrl and Shift in any order)."""
+        keys = self._shortcut.shortcuts() if self._shortcut else [QKeySequence(DICTATION_KEYS)]
+        # QKeySequence[i] is a QKeyCombination at run time; PySide6's stubs do not say so.
+        return {k[k.count() - 1].key() for k in keys if not k.isEmpty()}  # type: ignore[index]
 
     def set_theme(self) -> None:
         theme = self.window.theme
@@ -197,6 +242,7 @@ class VoiceController(QObject):
             return
         if from_shortcut:
             self._pressed_at = time.monotonic()
+            self._released_at = None
             _application().installEventFilter(self)
         self.meter.level = 0.0
         self._started_at = time.monotonic()
@@ -264,6 +310,7 @@ class VoiceController(QObject):
         self._meter_timer.stop()
         self.meter.hide()
         self.clock.hide()
+        self._let_go.stop()
         if self._pressed_at is not None:
             _application().removeEventFilter(self)
             self._pressed_at = None
@@ -278,18 +325,34 @@ class VoiceController(QObject):
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Hold to talk: the shortcut's key let go after HOLD_TO_TALK_S stops the recording
-        (a tap leaves it running until the next press)."""
-        if (
-            event.type() == QEvent.Type.KeyRelease
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Space
-            and not event.isAutoRepeat()
-            and self._pressed_at is not None
-            and time.monotonic() - self._pressed_at >= HOLD_TO_TALK_S
-        ):
-            self.finish_dictation()
+        """Hold to talk, while the shortcut's recording runs: its key let go after
+        HOLD_TO_TALK_S stops the recording (a tap leaves it running until the next press). A
+        press straight after a release is the key repeating, not a second press: it is eaten
+        (and the shortcut it would fire), and the release does not count."""
+        if self._pressed_at is None:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Shortcut and watched is self._shortcut:
+            return self._key_repeating()
+        if not isinstance(event, QKeyEvent) or event.key() not in self._held_keys():
+            return False
+        if kind == QEvent.Type.KeyRelease:
+            held = time.monotonic() - self._pressed_at
+            self._released_at = time.monotonic() if held >= REPEAT_DELAY_MIN_S else None
+            if held >= HOLD_TO_TALK_S:
+                self._let_go.start()
+            return False
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return self._key_repeating()
         return False
+
+    def _key_repeating(self) -> bool:
+        """A press of the held key now is its repeat: the key was not let go."""
+        released = self._released_at
+        if released is None or time.monotonic() - released >= REPEAT_GAP_MS / 1000:
+            return False
+        self._let_go.stop()
+        return True
 
     # ------------------------------------------------------------------ read aloud
 

@@ -116,13 +116,67 @@
     </context>
     <context>
         <name>Attachments</name>
+        <message numerus="yes">
+            <source>%n pages</source>
+            <translation>
+                <numerusform>%n Seite</numerusform>
+                <numerusform>%n Seiten</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>All files (*)</source>
+            <translation>Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>Attach images or files</source>
+            <translation>Bilder oder Dateien anhängen</translation>
+        </message>
         <message>
             <source>Attachments</source>
             <translation>Anhänge</translation>
         </message>
         <message>
+            <source>Could not read {name}: {reason}.</source>
+            <translation>{name} konnte nicht gelesen werden: {reason}.</translation>
+        </message>
+        <message>
+            <source>Downscaled from {original} to {size}: Groq takes images up to 4 MB (base64) and 33 megapixels.</source>
+            <translation>Verkleinert von {original} auf {size}: Groq nimmt Bilder bis 4 MB (base64) und 33 Megapixel.</translation>
+        </message>
+        <message>
+            <source>File {name}, {size}</source>
+            <translation>Datei {name}, {size}</translation>
+        </message>
+        <message>
+            <source>Goes to {model}: {chosen} cannot see images.</source>
+            <translation>Geht an {model}: {chosen} kann keine Bilder sehen.</translation>
+        </message>
+        <message>
             <source>Image {name}</source>
             <translation>Bild {name}</translation>
+        </message>
+        <message>
+            <source>Image {name}, {width}×{height}, {size}</source>
+            <translation>Bild {name}, {width}×{height}, {size}</translation>
+        </message>
+        <message>
+            <source>Images ({patterns})</source>
+            <translation>Bilder ({patterns})</translation>
+        </message>
+        <message>
+            <source>Images and files ({patterns})</source>
+            <translation>Bilder und Dateien ({patterns})</translation>
+        </message>
+        <message>
+            <source>No web search for this message: models that see images cannot search.</source>
+            <translation>Keine Websuche für diese Nachricht: Modelle, die Bilder sehen, können nicht suchen.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Not attached: {name}. A message takes at most %n images (Groq's limit).</source>
+            <translation>
+                <numerusform>Nicht angehängt: {name}. Eine Nachricht nimmt höchstens ein Bild (Groqs Grenze).</numerusform>
+                <numerusform>Nicht angehängt: {name}. Eine Nachricht nimmt höchstens %n Bilder (Groqs Grenze).</numerusform>
+            </translation>
         </message>
         <message>
             <source>Remove {name}</source>
@@ -133,8 +187,99 @@
             <translation>{name} entfernen (Rücktaste in einer leeren Nachricht)</translation>
         </message>
         <message>
+            <source>The pasted image could not be read; nothing was attached.</source>
+            <translation>Das eingefügte Bild konnte nicht gelesen werden; nichts wurde angehängt.</translation>
+        </message>
+        <message>
+            <source>attached: {list}</source>
+            <translation>angehängt: {list}</translation>
+        </message>
+        <message>
+            <source>cut</source>
+            <translation>gekürzt</translation>
+        </message>
+        <message>
+            <source>cut to {count} characters</source>
+            <translation>gekürzt auf {count} Zeichen</translation>
+        </message>
+        <message>
+            <source>file</source>
+            <translation>Datei</translation>
+        </message>
+        <message>
+            <source>file {name}</source>
+            <translation>Datei {name}</translation>
+        </message>
+        <message>
+            <source>file {name} ({detail})</source>
+            <translation>Datei {name} ({detail})</translation>
+        </message>
+        <message>
+            <source>image {name}</source>
+            <translation>Bild {name}</translation>
+        </message>
+        <message>
+            <source>pasted image</source>
+            <translation>eingefügtes Bild</translation>
+        </message>
+        <message>
+            <source>{name} could not be read as an image ({reason}).</source>
+            <translation>{name} konnte nicht als Bild gelesen werden ({reason}).</translation>
+        </message>
+        <message>
+            <source>{name} could not be read as an image.</source>
+            <translation>{name} konnte nicht als Bild gelesen werden.</translation>
+        </message>
+        <message numerus="yes">
+            <source>{name} has %n pages but no text to read (a scan, perhaps).</source>
+            <translation>
+                <numerusform>{name} hat eine Seite, aber keinen Text zum Lesen (vielleicht ein Scan).</numerusform>
+                <numerusform>{name} hat %n Seiten, aber keinen Text zum Lesen (vielleicht ein Scan).</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{name} is a binary file, not text; only text, code, Markdown, CSV, JSON and PDF files can be attached.</source>
+            <translation>{name} ist eine Binärdatei, kein Text; nur Text-, Code-, Markdown-, CSV-, JSON- und PDF-Dateien können angehängt werden.</translation>
+        </message>
+        <message>
+            <source>{name} is a password-protected PDF; it cannot be read.</source>
+            <translation>{name} ist ein passwortgeschütztes PDF; es kann nicht gelesen werden.</translation>
+        </message>
+        <message>
+            <source>{name} is not UTF-8 text; only text, code, Markdown, CSV, JSON and PDF files can be attached.</source>
+            <translation>{name} ist kein UTF-8-Text; nur Text-, Code-, Markdown-, CSV-, JSON- und PDF-Dateien können angehängt werden.</translation>
+        </message>
+        <message>
+            <source>{name} is not a file, so it cannot be attached.</source>
+            <translation>{name} ist keine Datei und kann daher nicht angehängt werden.</translation>
+        </message>
+        <message>
+            <source>{name} is not a readable PDF ({reason}).</source>
+            <translation>{name} ist kein lesbares PDF ({reason}).</translation>
+        </message>
+        <message>
+            <source>{name} is not on this device yet; its preview is all there is.</source>
+            <translation>{name} ist noch nicht auf diesem Gerät; es gibt nur die Vorschau.</translation>
+        </message>
+        <message>
+            <source>{name} is {size}; files up to {limit} can be attached. Attach a smaller part of it.</source>
+            <translation>{name} ist {size} groß; Dateien bis {limit} können angehängt werden. Hänge einen kleineren Teil davon an.</translation>
+        </message>
+        <message>
+            <source>{name} is {width}×{height} pixels, too large to open.</source>
+            <translation>{name} hat {width}×{height} Pixel, zu groß zum Öffnen.</translation>
+        </message>
+        <message>
+            <source>{name} was cut to its first {kept} of {whole} characters ({share}%): the model reads no more in one message.</source>
+            <translation>{name} wurde auf die ersten {kept} von {whole} Zeichen gekürzt ({share} %): Mehr liest das Modell in einer Nachricht nicht.</translation>
+        </message>
+        <message>
             <source>{name}, {width}×{height} pixels, {size}</source>
             <translation>{name}, {width}×{height} Pixel, {size}</translation>
+        </message>
+        <message>
+            <source>{size}; sent as it is (Groq takes images up to 4 MB (base64) and 33 megapixels).</source>
+            <translation>{size}; wird unverändert gesendet (Groq nimmt Bilder bis 4 MB (base64) und 33 Megapixel).</translation>
         </message>
     </context>
     <context>
@@ -384,6 +529,41 @@
         <message>
             <source>it is not UTF-8 text</source>
             <translation>es ist kein UTF-8-Text</translation>
+        </message>
+    </context>
+    <context>
+        <name>Export</name>
+        <message>
+            <source>damaged Desktop Chat export: an event follows one not in it</source>
+            <translation>beschädigter Desktop-Chat-Export: ein Ereignis folgt einem, das fehlt</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: an event of another session</source>
+            <translation>beschädigter Desktop-Chat-Export: ein Ereignis einer anderen Sitzung</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: an event's payload is not an object</source>
+            <translation>beschädigter Desktop-Chat-Export: die Nutzdaten eines Ereignisses sind kein Objekt</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: expected text, got {kind}</source>
+            <translation>beschädigter Desktop-Chat-Export: Text erwartet, {kind} erhalten</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: the shown branch ends outside it</source>
+            <translation>beschädigter Desktop-Chat-Export: der gezeigte Zweig endet außerhalb</translation>
+        </message>
+        <message>
+            <source>damaged Desktop Chat export: {reason}</source>
+            <translation>beschädigter Desktop-Chat-Export: {reason}</translation>
+        </message>
+        <message>
+            <source>not a Desktop Chat export (expected format {format})</source>
+            <translation>kein Desktop-Chat-Export (erwartetes Format {format})</translation>
+        </message>
+        <message>
+            <source>not a Desktop Chat export: {reason}</source>
+            <translation>kein Desktop-Chat-Export: {reason}</translation>
         </message>
     </context>
     <context>
@@ -697,6 +877,13 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>[image: {name}]</source>
             <translation>[Bild: {name}]</translation>
+        </message>
+    </context>
+    <context>
+        <name>Prices</name>
+        <message>
+            <source>cost unknown</source>
+            <translation>Kosten unbekannt</translation>
         </message>
     </context>
     <context>
@@ -1729,6 +1916,24 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         </message>
     </context>
     <context>
+        <name>Sizes</name>
+        <message numerus="yes">
+            <source>%n bytes</source>
+            <translation>
+                <numerusform>%n Byte</numerusform>
+                <numerusform>%n Bytes</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{size} KB</source>
+            <translation>{size} KB</translation>
+        </message>
+        <message>
+            <source>{size} MB</source>
+            <translation>{size} MB</translation>
+        </message>
+    </context>
+    <context>
         <name>Store</name>
         <message>
             <source>Could not open the chat database ({path}): {reason}. Check that the folder can be written and the disk is not full.</source>
@@ -1781,6 +1986,13 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>{link} is a link to {target}, outside the data folder, so Desktop Chat does not follow it. Remove the link (or move the real file into {folder}) and start again.</source>
             <translation>{link} ist ein Link auf {target} außerhalb des Datenordners, daher folgt Desktop Chat ihm nicht. Entferne den Link (oder verschiebe die echte Datei nach {folder}) und starte erneut.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Supabase</name>
+        <message>
+            <source>The Supabase project's tables are older than this app ({reason}). Run schema.sql again in the project's SQL Editor; changes wait until then.</source>
+            <translation>Die Tabellen des Supabase-Projekts sind älter als diese App ({reason}). Führe schema.sql im SQL Editor des Projekts erneut aus; bis dahin warten Änderungen.</translation>
         </message>
     </context>
     <context>
@@ -2161,6 +2373,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Reading aloud… Esc stops.</source>
             <translation>Vorlesen … Esc stoppt.</translation>
+        </message>
+        <message>
+            <source>Record your voice; the words land in the message box.</source>
+            <translation>Nimm deine Stimme auf; die Wörter landen im Nachrichtenfeld.</translation>
         </message>
         <message>
             <source>Record your voice; the words land in the message box. {keys}.</source>

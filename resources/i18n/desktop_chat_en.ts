@@ -2,6 +2,30 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
     <context>
+        <name>Attachments</name>
+        <message numerus="yes">
+            <source>%n pages</source>
+            <translation>
+                <numerusform>%n page</numerusform>
+                <numerusform>%n pages</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Not attached: {name}. A message takes at most %n images (Groq's limit).</source>
+            <translation>
+                <numerusform>Not attached: {name}. A message takes at most %n image (Groq's limit).</numerusform>
+                <numerusform>Not attached: {name}. A message takes at most %n images (Groq's limit).</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{name} has %n pages but no text to read (a scan, perhaps).</source>
+            <translation>
+                <numerusform>{name} has %n page but no text to read (a scan, perhaps).</numerusform>
+                <numerusform>{name} has %n pages but no text to read (a scan, perhaps).</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ChatService</name>
         <message numerus="yes">
             <source>(%n messages).</source>
@@ -76,6 +100,16 @@
             <translation>
                 <numerusform>%n model available.</numerusform>
                 <numerusform>%n models available.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>Sizes</name>
+        <message numerus="yes">
+            <source>%n bytes</source>
+            <translation>
+                <numerusform>%n byte</numerusform>
+                <numerusform>%n bytes</numerusform>
             </translation>
         </message>
     </context>
