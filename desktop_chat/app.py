@@ -9,7 +9,15 @@ import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from desktop_chat import APP_ID, APP_NAME, __version__
+from desktop_chat import APP_ID, APP_NAME, __version__, logs
+from desktop_chat.core.chat import ChatService, ChatSettings
+from desktop_chat.llm.groq_client import GroqClient
+from desktop_chat.settings import Settings, log_dir, save_key_to_keychain
+from desktop_chat.store.base import StoreError
+from desktop_chat.store.sqlite import SQLiteStore
+
+# The layers below the window come in with this module, before PySide6: PySide reads the source
+# of every module imported after it (looking for `from __feature__ import ...`). None imports Qt.
 
 log = logging.getLogger("desktop_chat")
 
@@ -73,9 +81,6 @@ def main(argv: list[str] | None = None) -> int:
     # No collections until the window has painted: start-up allocates only what lives as long
     # as the app, and the collector would walk it several times (~20 ms) to find nothing.
     gc.disable()
-    from desktop_chat import logs
-    from desktop_chat.settings import log_dir
-
     log_file = logs.setup_logging(log_dir(), level=args.log_level)
 
     # Only what the first paint needs is imported before it: the groq SDK, httpx and the
@@ -83,11 +88,6 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop_chat.core.chat import ChatService, ChatSettings
-    from desktop_chat.llm.groq_client import GroqClient
-    from desktop_chat.settings import Settings, save_key_to_keychain
-    from desktop_chat.store.base import StoreError
-    from desktop_chat.store.sqlite import SQLiteStore
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.first_intent import FirstIntent
     from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(ICON_NAME)  # Wayland matches the window to desktop_chat.desktop by this
-    app.setWindowIcon(app_icon())
+    app.setWindowIcon(app_icon(largest=256))
     from PySide6.QtCore import QCoreApplication, QSettings
 
     translate = QCoreApplication.translate
