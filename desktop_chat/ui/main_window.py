@@ -41,6 +41,7 @@ from desktop_chat import APP_NAME
 from desktop_chat.core.chat import ChatService
 from desktop_chat.llm.base import LLMClient
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui.announce import announce as announce_text
 from desktop_chat.ui.attachments_controller import AttachmentsController
 from desktop_chat.ui.branch_link import BranchLink
 from desktop_chat.ui.composer import ComposerPanel
@@ -356,8 +357,13 @@ class MainWindow(QMainWindow):
     def busy(self) -> bool:
         return self.reply_task is not None and not self.reply_task.done()
 
-    def show_status(self, text: str) -> None:
-        self.composer.status.setText(text)
+    def show_status(self, text: str, announce: bool = True) -> None:
+        """The status line under the composer. A notice (`announce`) is told to a screen reader
+        too (ui/announce.py), and shown whole above the composer when the line cuts it; the
+        progress line and a countdown (`announce=False`) change too often for either."""
+        self.composer.show_status(text, whole=announce)
+        if announce:
+            announce_text(self, text)
 
     def show_notice(self, text: str) -> None:
         """A status the reply's progress line must not overwrite at once (e.g. why a key did
@@ -367,7 +373,7 @@ class MainWindow(QMainWindow):
 
     def show_progress(self, text: str) -> None:
         if time.monotonic() >= self.notice_until:
-            self.show_status(text)
+            self.show_status(text, announce=False)  # twice a second: not read out
 
     # -- what other modules ask of the window (app.py, tray, quick ask, controllers) ----------
     async def open_session(

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 from desktop_chat import APP_NAME
 from desktop_chat.core.chat import MessageRejected, check_message
 from desktop_chat.llm.base import LLMError
+from desktop_chat.ui.announce import announce
 from desktop_chat.ui.plain_text import make_plain
+from desktop_chat.ui.reply_controller import reply_announcement
 from desktop_chat.ui.single_instance import bring_forward
 from desktop_chat.ui.theme import stylesheet
 from desktop_chat.ui.transcript import MessageItem, Role, StreamRenderer, build_transcript
@@ -199,6 +201,7 @@ class QuickAskWindow(QWidget):
         except (MessageRejected, LLMError) as failure:
             renderer.finish()
             self.status.setText(str(failure))
+            announce(self, str(failure), assertive=True)
             if not self.input.text():
                 self.input.setText(text)
             return
@@ -215,6 +218,7 @@ class QuickAskWindow(QWidget):
             renderer.finish()
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
+            announce(self, reply_announcement(item.text))
             self.status.setText(
                 translate(
                     "QuickAsk", "Enter asks a follow-up; “Open in main window” continues there."
@@ -229,6 +233,7 @@ class QuickAskWindow(QWidget):
             if not item.text:
                 self.model.remove(item)
             self.model.append(MessageItem(Role.ERROR, outcome.error.message))
+            announce(self, outcome.error.message, assertive=True)
             self.transcript.follow_bottom()
             self.status.setText(
                 translate("QuickAsk", "The answer did not arrive. Press Enter to ask again.")

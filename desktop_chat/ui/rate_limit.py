@@ -49,7 +49,7 @@ class RetryCountdown(QObject):
         self._typed_text = self.window.composer.edit.toPlainText()
         self.timer.start()
         self.cancel_button.show()
-        self._show()
+        self._show(announce=True)
 
     def cancel(self, quietly: bool = False) -> None:
         if self.item is None:
@@ -68,7 +68,9 @@ class RetryCountdown(QObject):
         if not quietly:
             self.window.show_status(translate("RateLimit", "Automatic retry cancelled."))
 
-    def _show(self) -> None:
+    def _show(self, announce: bool = False) -> None:
+        """The seconds left, in the bubble and the status line; read out only when the
+        countdown starts (`announce`), not at every tick."""
         seconds = translate("RateLimit", "{count} s").format(count=self.remaining)
         self._set_text(
             self.item,
@@ -79,7 +81,8 @@ class RetryCountdown(QObject):
         self.window.show_status(
             translate(
                 "RateLimit", "Rate limited — retrying in {wait}. Type or press Esc to cancel."
-            ).format(wait=seconds)
+            ).format(wait=seconds),
+            announce=announce,
         )
 
     def _set_text(self, item: MessageItem, text: str) -> None:

@@ -10,11 +10,12 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 
 from desktop_chat.core.chat import MessageRejected, ReplyOutcome, check_message
 from desktop_chat.i18n import translatable
 from desktop_chat.llm.base import LLMError, LLMErrorKind
+from desktop_chat.ui.announce import announce
 from desktop_chat.ui.language import number
 from desktop_chat.ui.rate_limit import RetryCountdown
 from desktop_chat.ui.reply_extras import usage_suffix
@@ -272,14 +273,14 @@ class ReplyController:
             if outcome.reply_event is not None:
                 item.event_id = outcome.reply_event.event_id
             streamed = time.monotonic() - first_token_at if first_token_at is not None else 0.0
-            window.show_status(usage_line(outcome, streamed) + usage_suffix(outcome))
+            # Not read out: the announcement below says the reply is done, in its own words.
+            usage = usage_line(outcome, streamed) + usage_suffix(outcome)
+            window.show_status(usage, announce=False)
             window.reply_extras.reply_done(item, outcome)
             self.finished = True
             window.reply_finished.emit(item.text)
             # A screen reader stays on the composer while the reply streams: tell it the end.
-            QAccessible.updateAccessibility(
-                QAccessibleAnnouncementEvent(window, reply_announcement(item.text))
-            )
+            announce(window, reply_announcement(item.text))
             return outcome
         error = outcome.error
         if item.text or renderer.pending:
@@ -293,6 +294,7 @@ class ReplyController:
             Role.ERROR, error.message, retryable=error.kind != LLMErrorKind.TOO_LONG
         )
         model.append(error_item)
+        announce(window, error.message, assertive=True)  # then the status says what to do
         window.transcript.follow_bottom()
         window.reply_extras.usage_label.set_limits(error.rate_limits)  # "0 requests left"
         self._explain_error(error, error_item)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu, QMess
 
 from desktop_chat.core.chat import MessageRejected
 from desktop_chat.core.export import write_export
+from desktop_chat.ui.announce import announce
 from desktop_chat.ui.plain_text import plain_message_box
 from desktop_chat.ui.session_panel import SessionRole
 
@@ -165,8 +166,10 @@ class SessionActions:
         """Show Undo for the latest deletion (a session, or a message: the conversation
         controller's)."""
         self.deleted_session = None
-        self.window.show_status(text)
+        self.window.show_status(text, announce=False)
         self.window.undo_button.show()
+        hint = translate("SessionActions", "Undo is beside the status line for a few seconds.")
+        announce(self.window, f"{text} {hint}")
         self.undo_timer.start(UNDO_DELETE_MS)
 
     def undo_delete(self) -> None:

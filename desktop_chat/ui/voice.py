@@ -381,7 +381,8 @@ class VoiceController(QObject):
                 self.window.show_status(
                     translate("Voice", "Reading aloud ({index} of {count})… Esc stops.").format(
                         index=index + 1, count=count
-                    )
+                    ),
+                    announce=False,  # a screen reader would talk over the voice reading
                 )
 
         try:

@@ -444,8 +444,8 @@
             <translation>Nachricht…</translation>
         </message>
         <message>
-            <source>Not pasted: that would make the message {length} characters long; the model reads at most about {limit}. Paste a smaller part.</source>
-            <translation>Nicht eingefügt: Die Nachricht wäre dann {length} Zeichen lang; das Modell liest höchstens etwa {limit}. Füge einen kleineren Teil ein.</translation>
+            <source>Not pasted: {length} characters, and a message holds {limit}.</source>
+            <translation>Nicht eingefügt: {length} Zeichen, eine Nachricht fasst {limit}.</translation>
         </message>
         <message>
             <source>Send</source>
@@ -1193,6 +1193,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>Session actions</source>
             <translation>Sitzungsaktionen</translation>
+        </message>
+        <message>
+            <source>Undo is beside the status line for a few seconds.</source>
+            <translation>„Rückgängig“ steht für ein paar Sekunden neben der Statuszeile.</translation>
         </message>
         <message>
             <source>this session</source>

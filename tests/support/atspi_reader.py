@@ -6,8 +6,8 @@ which has pyatspi; the app and this script share one session bus with the a11y b
 
 `tree` prints [{"app", "pid", "nodes": [{"depth", "role", "name", "description", "states"}]}];
 `listen` prints {"event": "listening"} once registered, then one JSON line per event:
-{"event": "announcement", "text"} for "object:announcement", {"event": "focus", "role", "name",
-...} when an object gains the focus.
+{"event": "announcement", "text", "politeness"} for "object:announcement" (politeness "polite"
+or "assertive"), {"event": "focus", "role", "name", ...} when an object gains the focus.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import sys
 import pyatspi
 from gi.repository import GLib
 
+# object:announcement's detail1 (AT-SPI's live-region politeness)
+POLITENESS = {1: "polite", 2: "assertive"}
 STATES = {
     pyatspi.STATE_FOCUSED: "focused",
     pyatspi.STATE_FOCUSABLE: "focusable",
@@ -67,7 +69,11 @@ def listen(seconds: float) -> None:
 
     def on_announcement(event) -> None:
         text = event.any_data if isinstance(event.any_data, str) else ""
-        print(json.dumps({"event": "announcement", "text": text}), flush=True)
+        politeness = POLITENESS.get(event.detail1, str(event.detail1))
+        print(
+            json.dumps({"event": "announcement", "text": text, "politeness": politeness}),
+            flush=True,
+        )
 
     def on_focus(event) -> None:
         if event.detail1:

@@ -109,8 +109,8 @@ def main() -> int:
                 state["quick_ask_asked"] = None
                 emit("quick_ask", visible=visible, focused=focused)
         if state["waiting"]:
-            if window.busy or window.reply_task is None:
-                return
+            if window.busy or window.reply_task is None or not window.reply_task.done():
+                return  # (a task not yet started is not busy yet)
             state["waiting"] = False
             emit("replied", status=window.composer.status.text())
         if state["pending"]:
