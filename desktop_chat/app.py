@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     async def run() -> int:
         await first_paint
         # After the paint: python-xlib's import runs `uname -p`, and the grab waits on the server.
-        hotkey = install_quick_ask_hotkey(window)  # X11; otherwise Settings says how to bind one
+        hotkey = install_quick_ask_hotkey(window)  # else Settings says how to bind one
         try:
             store = await loop.run_in_executor(workers, SQLiteStore, settings.db_path)
         except StoreError as error:

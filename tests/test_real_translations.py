@@ -128,7 +128,7 @@ def test_attachment_chips_and_refusals_read_german(
 
     from tests.support import xinput
     from tests.support.attachment_files import pdf
-    from tests.test_real_attachments import serve_clipboard
+    from tests.support.xinput import serve_clipboard
 
     app = german_app(qtbot, run, isolated_environment, groq_server, theme, size)
     window = app.window
