@@ -123,7 +123,9 @@ def main() -> int:
     if not os.environ.get("DISPLAY"):
         from tests.support.xserver import XServer
 
-        x_server = XServer().start()
+        # Room around the window for the window manager's frame: on a screen just the
+        # window's size, the window fits itself inside and the grab shows black beyond it.
+        x_server = XServer(screen=f"{max(1400, width + 100)}x{max(900, height + 100)}x24").start()
         os.environ["DISPLAY"] = x_server.display
     os.environ["QT_QPA_PLATFORM"] = "xcb"
 
@@ -161,6 +163,7 @@ def main() -> int:
                 service, lambda key: OfflineModel(), lambda key: None, preferences_store=preferences
             )
             window.resize(width, height)
+            window.window_state.fit_to_screen(center=True)  # the new size, on the screen
             window.show()
             await window.start()
             await window.open_session(session_id)

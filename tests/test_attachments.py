@@ -126,6 +126,11 @@ def test_which_models_can_see() -> None:
     assert can_see(VISION_MODEL) and can_see("meta-llama/llama-4-maverick-17b-128e-instruct")
     assert can_see("llama-3.2-11b-vision-preview")
     assert not can_see("llama-3.1-8b-instant") and not can_see("openai/gpt-oss-120b")
+    assert can_see("qwen/qwen3.6-27b") and not can_see("qwen/qwen3-32b")
+    # Scout gone from the live list: the message goes to a model in it that sees.
+    assert vision_model_for(VISION_MODEL, ["qwen/qwen3-32b", "qwen/qwen3.6-27b"]) == (
+        "qwen/qwen3.6-27b"
+    )
     # A vision model the live list lacks is replaced by one it has.
     live = ["llama-3.1-8b-instant", "meta-llama/llama-4-maverick-17b-128e-instruct"]
     assert vision_model_for(VISION_MODEL, live) == live[1]

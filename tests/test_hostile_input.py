@@ -7,6 +7,8 @@ server and into a real SQLite file, which is then opened again from disk.
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QMimeData
+from PySide6.QtGui import QTextCursor
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS, ChatService, MessageRejected
 from desktop_chat.llm.groq_client import GroqClient
@@ -73,6 +75,20 @@ def test_a_one_megabyte_paste_is_refused_plainly_and_kept_in_the_composer(app, g
     status = app.window.composer.status.text()
     assert "1,000,000 characters" in status and f"{MAX_MESSAGE_CHARS:,}" in status
     assert app.composer.toPlainText() == paste, "a refused message must not be thrown away"
+
+
+def test_a_paste_past_the_limit_never_lands_and_says_why(app) -> None:
+    app.composer.setPlainText("draft")
+    app.composer.moveCursor(QTextCursor.MoveOperation.End)
+    mime = QMimeData()
+    mime.setText("x" * MAX_MESSAGE_CHARS)  # with the draft: 5 over
+    app.composer.insertFromMimeData(mime)
+    assert app.composer.toPlainText() == "draft"
+    status = app.window.composer.status.text()
+    assert status.startswith("Not pasted") and f"{MAX_MESSAGE_CHARS + 5:,}" in status
+    mime.setText("x" * (MAX_MESSAGE_CHARS - 5))  # exactly the limit: it lands
+    app.composer.insertFromMimeData(mime)
+    assert len(app.composer.toPlainText()) == MAX_MESSAGE_CHARS
 
 
 def test_odd_text_round_trips_through_the_service_unchanged(

@@ -32,18 +32,6 @@ def red_share(image) -> float:
     return float(np.count_nonzero(red)) / max(1, red.size)
 
 
-def serve_clipboard(data: bytes, target: str) -> subprocess.Popen:
-    """xclip owns the clipboard with `data` as `target` until another program takes it."""
-    server = subprocess.Popen(
-        ["xclip", "-selection", "clipboard", "-t", target, "-i"],
-        stdin=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    server.stdin.write(data)
-    server.stdin.close()
-    return server
-
-
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_a_pasted_image_and_file_show_as_chips_then_in_the_bubble(
     qtbot, run, groq_server, isolated_environment, tmp_path: Path, theme: str
@@ -56,11 +44,11 @@ def test_a_pasted_image_and_file_show_as_chips_then_in_the_bubble(
     servers: list[subprocess.Popen] = []
     try:
         app.composer.setFocus()
-        servers.append(serve_clipboard(picture, "image/png"))
+        servers.append(xinput.serve_clipboard(picture, "image/png"))
         qtbot.waitUntil(lambda: QGuiApplication.clipboard().mimeData().hasImage(), timeout=5_000)
         xinput.key("ctrl+v")
         qtbot.waitUntil(lambda: len(chips.chips) == 1, timeout=5_000)
-        servers.append(serve_clipboard(f"{report.as_uri()}\r\n".encode(), "text/uri-list"))
+        servers.append(xinput.serve_clipboard(f"{report.as_uri()}\r\n".encode(), "text/uri-list"))
         qtbot.waitUntil(lambda: QGuiApplication.clipboard().mimeData().hasUrls(), timeout=5_000)
         xinput.key("ctrl+v")
         qtbot.waitUntil(lambda: len(chips.chips) == 2, timeout=5_000)

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QCursor
 
-from desktop_chat.ui.preferences import Preferences
 from tests.support.pixels import PaintCounter, differing_rows, failure_shot, grab_screen
 from tests.test_real_transcript import LONG_REPLY, settle
 from tests.ui_helpers import ChatApp
@@ -18,12 +17,7 @@ pytestmark = pytest.mark.real_window
 
 
 def themed_app(qtbot, run, data_dir, server, theme: str) -> ChatApp:
-    app = ChatApp(qtbot, run, data_dir, server)
-    Preferences(theme=theme).save(app.preferences)
-    app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.settings_ctl.apply_preferences()
-    app.window.resize(1100, 760)
-    qtbot.waitExposed(app.window)
+    app = ChatApp(qtbot, run, data_dir, server).use_theme(theme)
     QCursor.setPos(QPoint(0, 0))  # no hover effects in the shots
     return app
 
@@ -37,9 +31,7 @@ def test_between_the_bubbles_shows_what_qt_paints_beneath_the_view(
     app.send_and_wait("hello")
     settle(qtbot, app)
     if theme.endswith("then light"):  # switched while the window is open
-        Preferences(theme="light").save(app.preferences)
-        app.window.preferences = Preferences.load(app.preferences, Preferences())
-        app.window.settings_ctl.apply_preferences()
+        app.use_theme("light")
         settle(qtbot, app)
     viewport = app.window.transcript.viewport()
     below = QRect(0, viewport.height() // 2, viewport.width(), viewport.height() // 2)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint
 
-from desktop_chat.ui.preferences import Preferences
 from tests.support import xinput
 from tests.support.pixels import failure_shot, grab_screen, text_contrast
 from tests.support.readability import ocr, settle
@@ -21,12 +20,7 @@ pytestmark = pytest.mark.real_window
 def test_the_branch_link_reads_and_a_real_click_opens_the_original(
     qtbot, run, isolated_environment, groq_server, theme, size
 ) -> None:
-    app = ChatApp(qtbot, run, isolated_environment, groq_server)
-    Preferences(theme=theme).save(app.preferences)
-    app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.settings_ctl.apply_preferences()
-    app.window.resize(*size)
-    qtbot.waitExposed(app.window)
+    app = ChatApp(qtbot, run, isolated_environment, groq_server).use_theme(theme, size)
     xinput.focus_window(app.window)
     for n in range(3):
         groq_server.reply_text = f"Reply {n}. " + "Some text to scroll past. " * 40

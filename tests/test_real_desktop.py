@@ -18,7 +18,6 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.ui.global_hotkey import GlobalHotkey, install_quick_ask_hotkey
-from desktop_chat.ui.preferences import Preferences
 from desktop_chat.ui.transcript import Role
 from desktop_chat.ui.tray import install_tray, notice_text
 from tests.support import xinput
@@ -37,13 +36,7 @@ def shots_dir(tmp_path: Path) -> Path:
 
 
 def themed(qtbot, run, data_dir: Path, server, theme: str, size=(1100, 760)) -> ChatApp:
-    app = ChatApp(qtbot, run, data_dir, server)
-    Preferences(theme=theme).save(app.preferences)
-    app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.settings_ctl.apply_preferences()
-    app.window.resize(*size)
-    qtbot.waitExposed(app.window)
-    return app
+    return ChatApp(qtbot, run, data_dir, server).use_theme(theme, size)
 
 
 def xdotool(*arguments: str) -> str:

@@ -31,7 +31,7 @@ from tests.ui_helpers import ChatApp
 
 pytestmark = pytest.mark.real_window
 THEME_NAMES = ("dark", "light")
-LARGE = (1380, 850)  # the test screen is 1400x900: the frame and title bar fit too
+LARGE = (1380, 850)
 
 
 # -- driving the X server --------------------------------------------------------------------

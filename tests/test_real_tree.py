@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 
-from desktop_chat.ui.preferences import Preferences
 from desktop_chat.ui.transcript import Role
 from tests.support import xinput
 from tests.support.pixels import grab_screen, ink_pixels
@@ -22,12 +21,7 @@ pytestmark = pytest.mark.real_window
 
 
 def themed_app(qtbot, run, data_dir: Path, server, theme: str, size: tuple[int, int]) -> ChatApp:
-    app = ChatApp(qtbot, run, data_dir, server)
-    Preferences(theme=theme).save(app.preferences)
-    app.window.preferences = Preferences.load(app.preferences, Preferences())
-    app.window.settings_ctl.apply_preferences()
-    app.window.resize(*size)
-    qtbot.waitExposed(app.window)
+    app = ChatApp(qtbot, run, data_dir, server).use_theme(theme, size)
     xinput.focus_window(app.window)
     return app
 

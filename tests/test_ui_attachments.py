@@ -89,6 +89,26 @@ def test_images_with_web_search_on_stay_with_the_model_that_sees_and_the_note_sa
     assert app.last(Role.ASSISTANT).text.startswith("I see 1 image")
 
 
+def test_a_short_reply_leaves_its_question_and_images_in_sight(app, groq_server) -> None:
+    app.window.resize(760, 560)
+    groq_server.reply_text = "A short answer."
+    app.composer.setPlainText("What is this?")
+    app.composer.insertFromMimeData(image_mime(400, 300))
+    app.key(Qt.Key.Key_Return, widget=app.composer)
+    app.wait_idle()
+    app.composer.insertFromMimeData(image_mime(120, 80))  # the next message's chip: the
+    app.wait_idle()  # composer grows, the transcript above it gets shorter
+    view = app.window.transcript
+    question = view.visualRect(view.model().index(len(app.items) - 2))
+    reply = view.visualRect(view.model().index(len(app.items) - 1))
+    assert app.last(Role.USER).attachments  # the row with the image strip above its bubble
+    assert question.top() >= 0, "the question's images were scrolled out at the top"
+    assert reply.top() < view.viewport().height()
+    chips(app).clear()  # the composer shrinks back: the rows stay where they are
+    app.wait_idle()
+    assert view.visualRect(view.model().index(len(app.items) - 2)).top() == question.top()
+
+
 def test_x_and_backspace_remove_chips(app, qtbot) -> None:
     app.composer.setFocus()
     app.composer.insertFromMimeData(image_mime())

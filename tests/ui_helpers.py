@@ -65,6 +65,17 @@ class ChatApp:
         save_key_to_keychain(key)
         self.saved_keys.append(key)
 
+    def use_theme(self, theme: str, size: tuple[int, int] = (1100, 760)) -> ChatApp:
+        """Switch to `theme` as Settings does (saved, then applied), at `size`, shown."""
+        from desktop_chat.ui.preferences import Preferences
+
+        Preferences(theme=theme).save(self.preferences)
+        self.window.preferences = Preferences.load(self.preferences, Preferences())
+        self.window.settings_ctl.apply_preferences()
+        self.window.resize(*size)
+        self.qtbot.waitExposed(self.window)
+        return self
+
     # -- driving -----------------------------------------------------------------
     @property
     def composer(self):

@@ -28,8 +28,9 @@ from desktop_chat.models import attachment_entries, new_id
 from desktop_chat.models import image_ids as image_ids  # re-exported for the core
 
 VISION_MODEL = "meta-llama/llama-4-scout-17b-16e-instruct"
-# Names of Groq models that read images (its model docs: Llama 4 Scout and Maverick).
-_VISION_MARKS = ("vision", "llama-4", "scout", "maverick")
+# Names of Groq models that read images (console.groq.com/docs/vision: Llama 4 Scout and
+# Maverick, and since 2026 Qwen 3.6 and 3.8 27B; qwen3-32b reads text only).
+_VISION_MARKS = ("vision", "llama-4", "scout", "maverick", "qwen3.6", "qwen3.8")
 
 MAX_IMAGES_PER_REQUEST = 5
 REQUEST_BASE64_LIMIT = 4 * 1024 * 1024  # Groq: 4 MB for a request with base64 images

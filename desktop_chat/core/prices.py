@@ -1,11 +1,13 @@
 """What a reply cost, estimated from Groq's published prices. The one place prices live.
 
-Prices are US dollars per million tokens, from PRICES_SOURCE as of PRICES_DATE (gpt-oss-120b's
-$0.15 / $0.60 and $0.075 for a cached prompt token were checked against a copy of that page;
-the rest are as Groq listed them then). Groq bills cached prompt tokens at the cached rate
-(prompt caching: gpt-oss and Kimi models); where no cached rate is listed, every prompt
-token is billed at the input rate. A model missing here (the compound systems, billed per
-underlying model and tool call) has no estimate: its cost is unknown, never 0.
+Prices are US dollars per million tokens, from PRICES_SOURCE as of PRICES_DATE. Checked against
+copies of Groq's pages: llama-3.1-8b-instant, llama-3.3-70b-versatile, gpt-oss-20b and
+gpt-oss-120b (console.groq.com/docs/models), and gpt-oss-120b's $0.075 cached rate (the pricing
+page). The Llama 4, Qwen and Kimi rows are as Groq listed them, not re-checked. Groq bills
+cached prompt tokens at the cached rate (prompt caching: gpt-oss and Kimi models); where no
+cached rate is listed, every prompt token is billed at the input rate. A model missing here
+(the compound systems, billed per underlying model and tool call) has no estimate: its cost is
+unknown, never 0.
 """
 
 from __future__ import annotations

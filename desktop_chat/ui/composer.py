@@ -24,6 +24,7 @@ from desktop_chat.ui.attachment_chips import AttachmentChips
 from desktop_chat.ui.attachments import offers_attachments
 from desktop_chat.ui.language import number
 from desktop_chat.ui.plain_text import ElidedLabel
+from desktop_chat.ui.status_overflow import StatusOverflow
 
 translate = QCoreApplication.translate
 
@@ -124,10 +125,9 @@ class ComposerEdit(QPlainTextEdit):
         total = len(self.toPlainText()) - len(self.textCursor().selectedText()) + len(pasted)
         if total > MAX_MESSAGE_CHARS:
             self.paste_refused.emit(
+                # Short enough for the status line of a small window: it is not cut there.
                 translate(
-                    "Composer",
-                    "Not pasted: that would make the message {length} characters long; the "
-                    "model reads at most about {limit}. Paste a smaller part.",
+                    "Composer", "Not pasted: {length} characters, and a message holds {limit}."
                 ).format(length=number(total), limit=number(MAX_MESSAGE_CHARS))
             )
             return
@@ -203,6 +203,16 @@ class ComposerPanel(QWidget):
         self.status_row.addWidget(self.status, 1)
         column.addWidget(self.status_strip)
         self._watched_window: QWidget | None = None
+        self._overflow: StatusOverflow | None = None
+
+    def show_status(self, text: str, whole: bool = True) -> None:
+        """The status row's text. When the row cuts a notice (`whole`: not the progress line),
+        its whole text floats above the composer for a while (ui/status_overflow.py)."""
+        self.status.setText(text)
+        if self._overflow is None and self.parentWidget() is not None:
+            self._overflow = StatusOverflow(self.status, self)
+        if self._overflow is not None:
+            self._overflow.said(whole)
 
     def add_status_action(self, button: QPushButton) -> None:
         """A small button in the status row (e.g. Undo), hidden until needed. The row's height

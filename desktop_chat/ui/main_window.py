@@ -344,9 +344,10 @@ class MainWindow(QMainWindow):
         return self.reply_task is not None and not self.reply_task.done()
 
     def show_status(self, text: str, announce: bool = True) -> None:
-        """The status line under the composer; a screen reader is told it too (ui/announce.py)
-        unless `announce` is False (progress, a countdown: said once, not at every change)."""
-        self.composer.status.setText(text)
+        """The status line under the composer. A notice (`announce`) is told to a screen reader
+        too (ui/announce.py), and shown whole above the composer when the line cuts it; the
+        progress line and a countdown (`announce=False`) change too often for either."""
+        self.composer.show_status(text, whole=announce)
         if announce:
             announce_text(self, text)
 

@@ -44,6 +44,10 @@ class ElidedLabel(QLabel):
     def text(self) -> str:
         return self._full
 
+    def is_cut(self) -> bool:
+        """Whether the label shows less than its whole text (it ends in "…")."""
+        return super().text() != " ".join(self._full.split())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._elide()

@@ -444,8 +444,8 @@
             <translation>Nachricht…</translation>
         </message>
         <message>
-            <source>Not pasted: that would make the message {length} characters long; the model reads at most about {limit}. Paste a smaller part.</source>
-            <translation>Nicht eingefügt: Die Nachricht wäre dann {length} Zeichen lang; das Modell liest höchstens etwa {limit}. Füge einen kleineren Teil ein.</translation>
+            <source>Not pasted: {length} characters, and a message holds {limit}.</source>
+            <translation>Nicht eingefügt: {length} Zeichen, eine Nachricht fasst {limit}.</translation>
         </message>
         <message>
             <source>Send</source>

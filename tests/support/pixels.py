@@ -21,6 +21,12 @@ def grab_screen(widget: QWidget, rect: QRect | None = None) -> QImage:
     origin = widget.mapToGlobal(area.topLeft())
     screen = widget.screen() or QApplication.primaryScreen()
     geometry = screen.geometry()
+    shown = QRect(origin, area.size())
+    if not geometry.contains(shown):
+        # Off the screen the X server shows nothing (black): such a grab proves nothing.
+        raise AssertionError(
+            f"grab beyond the screen: {shown.getRect()} is not inside {geometry.getRect()}"
+        )
     pixmap = screen.grabWindow(
         0, origin.x() - geometry.x(), origin.y() - geometry.y(), area.width(), area.height()
     )

@@ -75,3 +75,18 @@ def clipboard_text(qtbot) -> str:
             reader.kill()
     output = reader.stdout.read() if reader.stdout else ""
     return output if reader.returncode == 0 else ""
+
+
+def serve_clipboard(data: bytes, target: str = "UTF8_STRING") -> subprocess.Popen:
+    """xclip owns the clipboard with `data` as `target` until another program takes it (then
+    it exits; `kill()` it when done)."""
+    server = subprocess.Popen(
+        ["xclip", "-selection", "clipboard", "-t", target, "-i"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert server.stdin is not None
+    server.stdin.write(data)
+    server.stdin.close()
+    return server

@@ -14,7 +14,10 @@ import subprocess
 import time
 from pathlib import Path
 
-SCREEN = "1400x900x24"
+# Room for a 1400x900 window with its frame wherever the window manager puts it: on a screen of
+# just that size part of the window lies off it, where a grab shows black (pixels.grab_screen
+# refuses such a grab).
+SCREEN = "1920x1200x24"
 
 
 class XServer:

@@ -261,8 +261,23 @@ class TranscriptView(TextInteraction):
         button.raise_()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
+        self._keep_room_on_screen(event.size().height() - event.oldSize().height())
         super().resizeEvent(event)
         self._place_latest_button()
+
+    def _keep_room_on_screen(self, grown: int) -> None:
+        """A reply that has just streamed keeps room below it down to the bottom edge
+        (MessageItem.min_height). When the view gets shorter or taller (the composer grows
+        with chips, or shrinks back), that room changes with it, so the rows above stay where
+        they are on screen instead of the question scrolling out at the top."""
+        model = self.model()
+        if not grown or not isinstance(model, TranscriptModel) or not model.items:
+            return
+        last = model.items[-1]
+        if last.min_height <= 0 or last.streaming:
+            return
+        last.min_height = max(1, last.min_height + grown)
+        self._delegate().sizeHintChanged.emit(model.index(len(model.items) - 1))
 
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
         self.keep_following()
