@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     instance.quick_ask_requested.connect(window.quick_ask)
     window.closing.connect(closed.set)  # the quick-ask window may still be open then
     install_tray(window)  # where the desktop has a tray
-    hotkey = install_quick_ask_hotkey(window)  # X11; otherwise Settings says how to bind one
+    hotkey = install_quick_ask_hotkey(window)  # else Settings says how to bind one
     first_paint = _after_first_paint(window)
     window.show()
     if args.quick_ask:

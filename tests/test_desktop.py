@@ -231,7 +231,7 @@ def test_without_x11_settings_says_how_to_bind_the_command(
     assert QApplication.platformName() == "offscreen"
     assert GlobalHotkey().grab() is False
     chat = ChatApp(qtbot, run, isolated_environment, groq_server)
-    assert install_quick_ask_hotkey(chat.window) is None
+    assert not install_quick_ask_hotkey(chat.window).active
     chat.window.settings_ctl.open_settings()
     note = chat.window.settings_ctl.settings_dialog.quick_ask_note
     assert "desktop-chat --quick-ask" in note.text() and "X11" in note.text()

@@ -52,6 +52,26 @@ def active_x_window() -> int:
     return int(found.stdout.strip() or 0)
 
 
+def visible_window(qtbot, classname: str) -> int:
+    """The X window of that class once mapped. Polled, not `search --sync`: xdotool exits 1
+    when a window it lists vanishes meanwhile (BadWindow), as other tests' windows do."""
+    found: list[str] = []
+
+    def mapped() -> bool:
+        result = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--classname", classname],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+        found[:] = result.stdout.split()
+        return bool(found)
+
+    qtbot.waitUntil(mapped, timeout=10_000)
+    return int(found[0])
+
+
 def other_program(qtbot, title: str) -> tuple[subprocess.Popen, int]:
     """Another X client (xmessage) with the input focus: the app is in the background."""
     process = subprocess.Popen(
@@ -66,7 +86,7 @@ def other_program(qtbot, title: str) -> tuple[subprocess.Popen, int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    window_id = int(xdotool("search", "--sync", "--onlyvisible", "--classname", title).split()[0])
+    window_id = visible_window(qtbot, title)
     xdotool("windowactivate", "--sync", str(window_id))
     qtbot.waitUntil(lambda: active_x_window() == window_id, timeout=5_000)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is None, timeout=5_000)
@@ -113,8 +133,9 @@ def test_the_system_wide_shortcut_opens_quick_ask_over_another_program(
     assert hotkey is not None and hotkey.active, window.quick_ask_note
     assert "Ctrl+Alt+Space opens the quick-ask window" in window.quick_ask_note
     window.hide()  # the shortcut works with the main window hidden (e.g. in the tray)
-    process, other = other_program(qtbot, "hotkeytest")
+    process = None
     try:
+        process, other = other_program(qtbot, "hotkeytest")
         # A second client cannot take the same keys while the app holds them.
         rival = GlobalHotkey()
         assert not rival.grab() and "another program already uses" in rival.error
@@ -166,8 +187,9 @@ def test_the_system_wide_shortcut_opens_quick_ask_over_another_program(
             subprocess.run(["xdotool", "key", "Caps_Lock"], check=True, timeout=10)
         quick.dismiss()
     finally:
-        stop(process)
-        hotkey.release()
+        if process is not None:
+            stop(process)
+        hotkey.release()  # even after a failure: a grab left behind fails the next tests
     # Released: another program can take the keys now.
     again = GlobalHotkey()
     assert again.grab(), again.error

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.i18n import translatable
+from desktop_chat.ui.global_hotkey.settings_row import QuickAskKeyRow
 from desktop_chat.ui.plain_text import make_plain
 from desktop_chat.ui.shortcuts import (
     SHORTCUTS,
@@ -121,6 +122,9 @@ class KeyboardPage(QWidget):
             self._show_keys(shortcut)
             edit.keySequenceChanged.connect(lambda sequence, s=shortcut: self._edited(s, sequence))
             reset.clicked.connect(lambda _=False, s=shortcut: self.reset(s.action))
+        # The quick-ask window's system-wide keys: not the window's, so apart, under its table.
+        self.quick_ask = QuickAskKeyRow(sheet, grid, grid.rowCount(), key_width, self._check)
+        self.quick_ask.taken_in_window = self._taken_in_window
         grid.setColumnStretch(0, 1)
 
         self.scroll_area = QScrollArea(self)
@@ -184,8 +188,18 @@ class KeyboardPage(QWidget):
         self.resets[shortcut.action].setEnabled(shortcut.action in self._bindings)
         self._check()
 
+    def _taken_in_window(self, keys: str) -> str:
+        for shortcut in self.shortcuts:
+            if keys in {normal(k) for k in keys_for(shortcut, self._bindings)}:
+                return translate("KeyboardSettings", "{key} is set for “{action}” too").format(
+                    key=shown(keys), action=shown_title(shortcut)
+                )
+        return ""
+
     def _check(self) -> None:
         problems = self.conflicts()
+        if self.quick_ask.problem():
+            problems.append(self.quick_ask.problem())
         self.problems.setText(
             "\n".join(problems) if problems else translate("KeyboardSettings", NO_CONFLICTS)
         )

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.tray = None  # a desktop_chat.ui.tray.Tray where the desktop has a tray (app.py)
         self.quick_ask_window = None  # made on first use (quick_ask)
         self.quick_ask_note = ""  # shown in Settings when there is no system-wide shortcut
+        self.quick_ask_hotkey = None  # its system-wide keys (ui/global_hotkey, from app.py)
         self._quitting = False
         self.link_box: QMessageBox | None = None  # the last "Open this link?" asked
 

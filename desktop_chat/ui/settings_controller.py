@@ -157,6 +157,10 @@ class SettingsController:
         dialog.extra.addStretch(1)
         dialog.change_key_requested.connect(lambda: self.ask_for_key())
         dialog.set_quick_ask_note(window.quick_ask_note)
+        hotkey = window.quick_ask_hotkey
+        if hotkey is not None:  # the system-wide keys' row, checked by the platform's backend
+            dialog.keyboard.quick_ask.attach(hotkey.keys, hotkey.problem_with, hotkey.available)
+            dialog.keyboard._check()
         dialog.accepted.connect(lambda: self._save_settings(dialog, session_id))
         self.settings_dialog = dialog
         dialog.open()
@@ -183,10 +187,31 @@ class SettingsController:
         if bindings != window.keyboard.bindings:
             save_bindings(self.store, bindings)
             window.keyboard.apply_bindings(bindings)  # at once, not after a restart
+        self._rebind_quick_ask(dialog.keyboard.quick_ask.keys())
         if session_id is not None:  # stored with the session (the store), not in preferences
             window._spawn(self.service.set_session_prompt(session_id, dialog.session_prompt_text))
         self._save_and_apply()
         window.show_status(translate("SettingsController", "Settings saved."))
+
+    def _rebind_quick_ask(self, keys: str) -> None:
+        """The new system-wide keys at once; refused (another program took them since the
+        page checked), the old keys stay, and a message says so."""
+        hotkey = self.window.quick_ask_hotkey
+        if hotkey is None or keys == hotkey.keys or hotkey.rebind(keys):
+            return
+        box = plain_message_box(
+            QMessageBox.Icon.NoIcon,
+            translate("SettingsController", "Quick-ask keys not changed"),
+            translate(
+                "SettingsController",
+                "{new} cannot open the quick-ask window: {reason}. {old} still does.",
+            ).format(new=keys, reason=hotkey.error.rstrip("."), old=hotkey.keys),
+            parent=self.window,
+        )
+        box.setObjectName("QuickAskKeysRefused")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.quick_ask_refused = box
+        box.open()
 
     # -- the model picker (beside the status line) -------------------------------------------
     async def load_model_list(self) -> None:

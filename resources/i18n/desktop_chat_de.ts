@@ -569,12 +569,24 @@
     <context>
         <name>GlobalHotkey</name>
         <message>
+            <source>Asking the desktop for {keys} (it may ask you to confirm).</source>
+            <translation>Der Desktop wird um {keys} gebeten (er fragt vielleicht nach).</translation>
+        </message>
+        <message>
             <source>Bind the command `desktop-chat --quick-ask` to a key in your desktop's keyboard settings: it opens this app's quick-ask window.</source>
             <translation>Lege in den Tastatureinstellungen deines Desktops eine Taste für den Befehl `desktop-chat --quick-ask` fest: Er öffnet das Schnellfrage-Fenster dieser App.</translation>
         </message>
         <message>
             <source>No system-wide shortcut: {reason}. {advice}</source>
             <translation>Kein systemweites Tastenkürzel: {reason}. {advice}</translation>
+        </message>
+        <message>
+            <source>Open Desktop Chat's quick-ask window</source>
+            <translation>Das Schnellfrage-Fenster von Desktop Chat öffnen</translation>
+        </message>
+        <message>
+            <source>Windows refused {keys} (error {code})</source>
+            <translation>Windows hat {keys} abgelehnt (Fehler {code})</translation>
         </message>
         <message>
             <source>another program already uses {keys}</source>
@@ -585,6 +597,18 @@
             <translation>der X-Server ist nicht erreichbar ({reason})</translation>
         </message>
         <message>
+            <source>jeepney (D-Bus) is not installed</source>
+            <translation>jeepney (D-Bus) ist nicht installiert</translation>
+        </message>
+        <message>
+            <source>macOS refused {keys} (error {code})</source>
+            <translation>macOS hat {keys} abgelehnt (Fehler {code})</translation>
+        </message>
+        <message>
+            <source>no D-Bus session bus ({reason})</source>
+            <translation>kein D-Bus-Sitzungsbus ({reason})</translation>
+        </message>
+        <message>
             <source>python-xlib is not installed</source>
             <translation>python-xlib ist nicht installiert</translation>
         </message>
@@ -593,12 +617,44 @@
             <translation>systemweite Tastenkürzel brauchen hier X11; diese Sitzung ist kein X11</translation>
         </message>
         <message>
+            <source>the desktop did not bind {keys}</source>
+            <translation>der Desktop hat {keys} nicht belegt</translation>
+        </message>
+        <message>
+            <source>the desktop portal could not bind it</source>
+            <translation>das Desktop-Portal konnte es nicht belegen</translation>
+        </message>
+        <message>
+            <source>the desktop portal did not answer ({reason})</source>
+            <translation>das Desktop-Portal hat nicht geantwortet ({reason})</translation>
+        </message>
+        <message>
+            <source>the desktop portal refused ({reason})</source>
+            <translation>das Desktop-Portal hat abgelehnt ({reason})</translation>
+        </message>
+        <message>
+            <source>the shortcut was declined in the desktop's dialog</source>
+            <translation>das Tastenkürzel wurde im Dialog des Desktops abgelehnt</translation>
+        </message>
+        <message>
+            <source>this desktop offers no system-wide shortcuts to apps</source>
+            <translation>dieser Desktop bietet Apps keine systemweiten Tastenkürzel</translation>
+        </message>
+        <message>
+            <source>this desktop's portal has no global shortcuts</source>
+            <translation>das Portal dieses Desktops kennt keine globalen Tastenkürzel</translation>
+        </message>
+        <message>
             <source>this keyboard has no {key} key</source>
             <translation>diese Tastatur hat keine Taste {key}</translation>
         </message>
         <message>
-            <source>{keys} opens the quick-ask window from anywhere.</source>
-            <translation>{keys} öffnet das Schnellfrage-Fenster von überall.</translation>
+            <source>{keys} needs Ctrl, Alt or Super with it (e.g. Ctrl+Alt+Space): without one it would be taken from every program.</source>
+            <translation>{keys} braucht Strg, Alt oder Super dazu (z. B. Strg+Alt+Leertaste): sonst würde es jedem Programm weggenommen.</translation>
+        </message>
+        <message>
+            <source>{keys} opens the quick-ask window from anywhere; Settings → Keyboard changes it.</source>
+            <translation>{keys} öffnet das Schnellfrage-Fenster von überall; Einstellungen → Tastatur ändert es.</translation>
         </message>
         <message>
             <source>“{keys}” is not a key with modifiers, e.g. Ctrl+Alt+Space.</source>
@@ -607,10 +663,6 @@
         <message>
             <source>“{key}” is not a key this shortcut can use.</source>
             <translation>„{key}“ ist keine Taste, die dieses Kürzel verwenden kann.</translation>
-        </message>
-        <message>
-            <source>“{key}” is not a modifier (Ctrl, Alt, Shift, Super).</source>
-            <translation>„{key}“ ist keine Umschalttaste (Strg, Alt, Umschalt, Super).</translation>
         </message>
     </context>
     <context>
@@ -806,6 +858,14 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Tasten für {action}</translation>
         </message>
         <message>
+            <source>Opens the quick-ask window from any program, even with this window hidden.</source>
+            <translation>Öffnet das Schnellfrage-Fenster aus jedem Programm, auch wenn dieses Fenster verborgen ist.</translation>
+        </message>
+        <message>
+            <source>Quick ask: {problem}.</source>
+            <translation>Schnellfrage: {problem}.</translation>
+        </message>
+        <message>
             <source>Reset</source>
             <translation>Standard</translation>
         </message>
@@ -814,8 +874,28 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Tasten für {action} zurücksetzen</translation>
         </message>
         <message>
+            <source>System-wide: works in every program</source>
+            <translation>Systemweit: wirkt in jedem Programm</translation>
+        </message>
+        <message>
+            <source>The quick-ask window needs a system-wide key: press one.</source>
+            <translation>Das Schnellfrage-Fenster braucht eine systemweite Taste: drücken Sie eine.</translation>
+        </message>
+        <message>
+            <source>This desktop gives apps no system-wide shortcuts: Settings → Desktop says how to bind one yourself.</source>
+            <translation>Dieser Desktop gibt Apps keine systemweiten Tastenkürzel: Einstellungen → Desktop sagt, wie Sie selbst eines belegen.</translation>
+        </message>
+        <message>
             <source>Your keys</source>
             <translation>Deine Tasten</translation>
+        </message>
+        <message>
+            <source>open the quick-ask window</source>
+            <translation>Schnellfrage-Fenster öffnen</translation>
+        </message>
+        <message>
+            <source>{key} is set for “{action}” too</source>
+            <translation>{key} ist auch für „{action}“ gesetzt</translation>
         </message>
     </context>
     <context>
@@ -1641,6 +1721,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Noch kein API-Schlüssel: Frühere Sitzungen sind lesbar; füge einen Schlüssel hinzu, um zu chatten.</translation>
         </message>
         <message>
+            <source>Quick-ask keys not changed</source>
+            <translation>Schnellfrage-Tasten nicht geändert</translation>
+        </message>
+        <message>
             <source>Settings saved.</source>
             <translation>Einstellungen gespeichert.</translation>
         </message>
@@ -1659,6 +1743,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
         <message>
             <source>The model for the next reply. {error}</source>
             <translation>Das Modell für die nächste Antwort. {error}</translation>
+        </message>
+        <message>
+            <source>{new} cannot open the quick-ask window: {reason}. {old} still does.</source>
+            <translation>{new} kann das Schnellfrage-Fenster nicht öffnen: {reason}. {old} öffnet es weiterhin.</translation>
         </message>
     </context>
     <context>

@@ -1,13 +1,10 @@
-"""The system-wide shortcut that opens the quick-ask window (default Ctrl+Alt+Space).
+"""X11: the system-wide shortcut that opens the quick-ask window (default Ctrl+Alt+Space).
 
-On X11 it is a real passive grab: XGrabKey on the root window through python-xlib's own
-connection, read by a QSocketNotifier on that connection's socket, so the key reaches the app
-whichever window has the focus. The grab is made for each combination of the lock modifiers
-(Caps Lock, Num Lock), which X counts as modifiers too, and released on quit.
-
-Elsewhere (Wayland, Windows, macOS for now) or when another program holds the key, there is no
-grab: Settings says so and how to bind `desktop-chat --quick-ask`, which asks the running app
-for its quick-ask window through the single-instance channel.
+A real passive grab: XGrabKey on the root window through python-xlib's own connection, read by
+a QSocketNotifier on that connection's socket, so the key reaches the app whichever window has
+the focus. The grab is made for each combination of the lock modifiers (Caps Lock, Num Lock),
+which X counts as modifiers too, and released on quit or when the user picks other keys. When
+another program holds the keys, XGrabKey fails with BadAccess: `error` says so in plain words.
 """
 
 from __future__ import annotations
@@ -17,77 +14,27 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication
+
+from desktop_chat.ui.global_hotkey.backend import HotkeyBackend
+from desktop_chat.ui.global_hotkey.keys import (
+    DEFAULT_QUICK_ASK_KEYS,
+    Chord,
+    HotkeyError,
+    x11_keysym_name,
+    x11_modifier_names,
+)
 
 translate = QCoreApplication.translate
 
 log = logging.getLogger(__name__)
 
-DEFAULT_QUICK_ASK_KEYS = "Ctrl+Alt+Space"
-MODIFIER_NAMES = {
-    "ctrl": "control",
-    "control": "control",
-    "alt": "alt",
-    "shift": "shift",
-    "meta": "super",
-    "super": "super",
-    "win": "super",
-}
-KEY_NAMES = {
-    "space": "space",
-    "return": "Return",
-    "enter": "Return",
-    "tab": "Tab",
-    "esc": "Escape",
-    "escape": "Escape",
-    "backspace": "BackSpace",
-}
-
-
-def bind_it_yourself() -> str:
-    return translate(
-        "GlobalHotkey",
-        "Bind the command `desktop-chat --quick-ask` to a key in your desktop's "
-        "keyboard settings: it opens this app's quick-ask window.",
-    )
-
-
-class HotkeyError(ValueError):
-    pass
-
 
 def parse_hotkey(text: str) -> tuple[frozenset[str], str]:
-    """'Ctrl+Alt+Space' -> ({'control', 'alt'}, 'space'): the modifiers and the X keysym name."""
-    parts = [part.strip() for part in text.split("+")]
-    if len(parts) < 2 or not all(parts):
-        raise HotkeyError(
-            translate(
-                "GlobalHotkey", "“{keys}” is not a key with modifiers, e.g. Ctrl+Alt+Space."
-            ).format(keys=text)
-        )
-    modifiers = set()
-    for part in parts[:-1]:
-        name = MODIFIER_NAMES.get(part.lower())
-        if name is None:
-            raise HotkeyError(
-                translate(
-                    "GlobalHotkey", "“{key}” is not a modifier (Ctrl, Alt, Shift, Super)."
-                ).format(key=part)
-            )
-        modifiers.add(name)
-    key = parts[-1]
-    if key.lower() in KEY_NAMES:
-        keysym = KEY_NAMES[key.lower()]
-    elif len(key) == 1 and key.isalnum():
-        keysym = key.lower()
-    elif key.upper().startswith("F") and key[1:].isdigit() and 1 <= int(key[1:]) <= 24:
-        keysym = key.upper()
-    else:
-        raise HotkeyError(
-            translate("GlobalHotkey", "“{key}” is not a key this shortcut can use.").format(key=key)
-        )
-    return frozenset(modifiers), keysym
+    """'Ctrl+Alt+Space' -> ({'control', 'alt'}, 'space'): X's modifier names and keysym name."""
+    chord = Chord.parse(text)
+    return x11_modifier_names(chord), x11_keysym_name(chord)
 
 
 def x11_session() -> bool:
@@ -98,16 +45,11 @@ def x11_session() -> bool:
     )
 
 
-class GlobalHotkey(QObject):
-    """`grab()` (True when it worked; else `error` says why), `activated(timestamp)` on each
-    press, `release()` on quit."""
-
-    activated = Signal(int)  # the X server's time of the key press (for window activation)
+class GlobalHotkey(HotkeyBackend):
+    """The X11 backend: `activated` carries the X server's time of the key press."""
 
     def __init__(self, keys: str = DEFAULT_QUICK_ASK_KEYS, parent: QObject | None = None):
-        super().__init__(parent)
-        self.keys = keys
-        self.error = ""
+        super().__init__(keys, parent)
         self._display = None
         self._notifier: QSocketNotifier | None = None
         self._grabs: list[tuple[int, int]] = []  # (keycode, modifier mask) as grabbed
@@ -185,7 +127,6 @@ class GlobalHotkey(QObject):
         self._notifier = QSocketNotifier(display.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._read_events)
         QTimer.singleShot(0, self, self._read_events)  # anything sync() already buffered
-        log.info("System-wide shortcut %s grabbed for the quick-ask window", self.keys)
         return True
 
     def _modifier_mask_of(self, keysym_name: str) -> int:
@@ -263,25 +204,3 @@ class GlobalHotkey(QObject):
             with contextlib.suppress(error.ConnectionClosedError, OSError):  # X went first
                 self._display.close()
             self._display = None
-
-
-def install_quick_ask_hotkey(window, keys: str = DEFAULT_QUICK_ASK_KEYS) -> GlobalHotkey | None:
-    """Grab the quick-ask shortcut for the window; the window's Settings note says what
-    happened. Returns the hotkey (to release on quit) or None."""
-    hotkey = GlobalHotkey(keys, window)
-    if hotkey.grab():
-
-        def open_quick_ask(timestamp: int) -> None:
-            window.quick_ask()
-            hotkey.activate_window(int(window.quick_ask_window.winId()), timestamp)
-
-        hotkey.activated.connect(open_quick_ask)
-        window.quick_ask_note = translate(
-            "GlobalHotkey", "{keys} opens the quick-ask window from anywhere."
-        ).format(keys=keys)
-        return hotkey
-    log.info("No system-wide shortcut for the quick-ask window: %s", hotkey.error)
-    window.quick_ask_note = translate(
-        "GlobalHotkey", "No system-wide shortcut: {reason}. {advice}"
-    ).format(reason=hotkey.error, advice=bind_it_yourself())
-    return None
