@@ -15,7 +15,8 @@ program a child process of this one (`--child ...`); the loopback server runs he
 is not counted. With DISPLAY unset it starts its own Xvfb + openbox.
 
 Usage: python bench/real_window.py [--tokens 2000] [--rate 1000] [--runs 3]
-                                   [--sessions 10000] [--events 200000]
+                                   [--sessions 10000] [--events 200000] [--only startup]
+                                   [--compare-with CHECKOUT] [--data-cache DIR]
 """
 
 from __future__ import annotations
@@ -379,10 +380,16 @@ def child_transport(variant: str, base_url: str, api_key: str, tokens: int) -> d
         return loop.run_until_complete(main())
 
 
-def report_first_paint(app, is_window, listed=None) -> None:
+def report_first_paint(app, is_window, listing=None) -> None:
     """Print {"painted_at": monotonic} once a window `is_window` accepts has painted and the
-    event loop has come back to its queue (the window is usable), then stop watching. With
-    `listed(window) -> bool`, then print {"listed_at": ...} once it holds and has been painted."""
+    event loop has come back to its queue (the window is usable). With `listing(window) ->
+    (widget, listed)`, then print {"listed_at": ...} once `listed()` holds when `widget` paints.
+
+    The watcher sits on the application only until the window's first event, then on the window
+    alone. An application-wide Python filter would tax what it measures: PySide wraps every
+    object each event is sent to, and the first object of a type it has no wrapper for makes it
+    build the Python class of every QObject subclass it knows (~40 ms), which the app itself
+    does not need before its first paint."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     def report(key: str) -> None:
@@ -390,27 +397,30 @@ def report_first_paint(app, is_window, listed=None) -> None:
         print(json.dumps({key: time.monotonic(), key.replace("_at", "_cpu"): cpu}), flush=True)
 
     class FirstPaint(QObject):
-        window = None
+        found = False
+        listed = None
 
         def eventFilter(self, watched, event):  # noqa: N802 - Qt override
-            if (
-                event.type() == QEvent.Type.Paint
-                and watched.isWidgetType()
-                and (
-                    self.window is None
-                    and is_window(watched.window())
-                    or self.window is not None
-                    and watched.window() is self.window
-                )
-            ):
-                if self.window is None:
-                    self.window = watched.window()
-                    QTimer.singleShot(0, lambda: report("painted_at"))
-                    if listed is None:
-                        app.removeEventFilter(self)
-                elif listed(self.window):
+            if not self.found:
+                if watched.isWidgetType() and is_window(watched):
+                    # Events of the window only from now on. (The wrapper seen while its
+                    # constructor runs may not be the final one: keep none of it.)
+                    self.found = True
                     app.removeEventFilter(self)
-                    QTimer.singleShot(0, lambda: report("listed_at"))
+                    watched.installEventFilter(self)
+                return False
+            if event.type() != QEvent.Type.Paint:
+                return False
+            watched.removeEventFilter(self)
+            if self.listed is None:  # the window's first paint
+                QTimer.singleShot(0, lambda: report("painted_at"))
+                if listing is not None:
+                    widget, self.listed = listing(watched)
+                    widget.installEventFilter(self)
+            elif self.listed():
+                QTimer.singleShot(0, lambda: report("listed_at"))
+            else:
+                watched.installEventFilter(self)
             return False
 
     app._first_paint = FirstPaint()
@@ -435,16 +445,19 @@ def child_bare() -> None:
 
 
 def child_app() -> None:
+    # As `python -m desktop_chat` does: the app's module first (what it imports before PySide6
+    # is cheaper than after: PySide reads the source of every module imported once it is in).
+    import importlib
+
+    main = importlib.import_module("desktop_chat.app").main
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])  # app.main() takes the running instance
     report_first_paint(
         app,
         lambda w: type(w).__name__ == "MainWindow",
-        listed=lambda w: w.sessions.list.model().rowCount() > 0,
+        listing=lambda w: (w.sessions.list.viewport(), lambda: w.sessions.list.model().rowCount()),
     )
-    from desktop_chat.app import main
-
     sys.exit(main([]))
 
 
@@ -471,6 +484,13 @@ def main() -> None:
         help="also time the app's start-up from this source tree (e.g. before;"
         " the data is written by this tree's schema, which an older tree whose"
         " schema is behind refuses with a dialog)",
+    )
+    parser.add_argument(
+        "--data-cache",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep the generated data dir here and start later runs from a copy of it",
     )
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -513,7 +533,13 @@ def main() -> None:
                 data_dir, home = scratch / "data", scratch / "home"
                 home.mkdir()
                 built = time.monotonic()
-                populate(data_dir, args.sessions, args.events)
+                cached = args.data_cache and args.data_cache / f"{args.sessions}-{args.events}"
+                if cached and (cached / "chat.db").exists():
+                    shutil.copytree(cached, data_dir)
+                else:
+                    populate(data_dir, args.sessions, args.events)
+                    if cached:
+                        shutil.copytree(data_dir, cached)
                 print(
                     f"(data dir: {args.sessions} sessions, {args.events} events, "
                     f"{(data_dir / 'chat.db').stat().st_size / 1e6:.0f} MB, "

@@ -9,7 +9,15 @@ import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from desktop_chat import APP_ID, APP_NAME, __version__
+from desktop_chat import APP_ID, APP_NAME, __version__, logs
+from desktop_chat.core.chat import ChatService, ChatSettings
+from desktop_chat.llm.groq_client import GroqClient
+from desktop_chat.settings import Settings, log_dir, save_key_to_keychain
+from desktop_chat.store.base import StoreError
+from desktop_chat.store.sqlite import SQLiteStore
+
+# The layers below the window come in with this module, before PySide6: PySide reads the source
+# of every module imported after it (looking for `from __feature__ import ...`). None imports Qt.
 
 log = logging.getLogger("desktop_chat")
 
@@ -73,9 +81,6 @@ def main(argv: list[str] | None = None) -> int:
     # No collections until the window has painted: start-up allocates only what lives as long
     # as the app, and the collector would walk it several times (~20 ms) to find nothing.
     gc.disable()
-    from desktop_chat import logs
-    from desktop_chat.settings import log_dir
-
     log_file = logs.setup_logging(log_dir(), level=args.log_level)
 
     # Only what the first paint needs is imported before it: the groq SDK, httpx and the
@@ -83,11 +88,6 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop_chat.core.chat import ChatService, ChatSettings
-    from desktop_chat.llm.groq_client import GroqClient
-    from desktop_chat.settings import Settings, save_key_to_keychain
-    from desktop_chat.store.base import StoreError
-    from desktop_chat.store.sqlite import SQLiteStore
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.first_intent import FirstIntent
     from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(ICON_NAME)  # Wayland matches the window to desktop_chat.desktop by this
-    app.setWindowIcon(app_icon())
+    app.setWindowIcon(app_icon(largest=256))
     from PySide6.QtCore import QCoreApplication, QSettings
 
     translate = QCoreApplication.translate
@@ -171,7 +171,6 @@ def main(argv: list[str] | None = None) -> int:
     instance.quick_ask_requested.connect(window.quick_ask)
     window.closing.connect(closed.set)  # the quick-ask window may still be open then
     install_tray(window)  # where the desktop has a tray
-    hotkey = install_quick_ask_hotkey(window)  # else Settings says how to bind one
     first_paint = _after_first_paint(window)
     window.show()
     if args.quick_ask:
@@ -179,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
 
     async def run() -> int:
         await first_paint
+        # After the paint: python-xlib's import runs `uname -p`, and the grab waits on the server.
+        hotkey = install_quick_ask_hotkey(window)  # else Settings says how to bind one
         try:
             store = await loop.run_in_executor(workers, SQLiteStore, settings.db_path)
         except StoreError as error:
@@ -281,30 +282,29 @@ class _StoreOpening:
 
 
 def _after_first_paint(window, at_most: float = 2.0) -> asyncio.Future:
-    """A future done once `window` (or a widget in it) has painted and the event loop is free
-    again; or after `at_most` seconds, should the window never paint (e.g. started minimized)."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication
+    """A future done once `window` has painted and the event loop is free again; or after
+    `at_most` seconds, should the window never paint (e.g. started minimized).
 
-    app = QApplication.instance()
+    It watches the window's own events, not the application's: PySide wraps every object an
+    application-wide Python filter sees, and the first one of a type it has no wrapper for
+    makes it build the Python class of every QObject subclass it knows (~40 ms of start-up).
+    The window paints itself first (its children after it, in the same turn)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
     done = asyncio.get_event_loop().create_future()
 
     def finish() -> None:
-        app.removeEventFilter(watcher)
+        window.removeEventFilter(watcher)
         if not done.done():
             done.set_result(None)
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event):  # noqa: N802 - Qt override
-            if (
-                event.type() == QEvent.Type.Paint
-                and watched.isWidgetType()
-                and watched.window() is window
-            ):
+            if event.type() == QEvent.Type.Paint:
                 QTimer.singleShot(0, finish)
             return False
 
     watcher = FirstPaint(window)
-    app.installEventFilter(watcher)
+    window.installEventFilter(watcher)
     QTimer.singleShot(int(at_most * 1000), finish)
     return done

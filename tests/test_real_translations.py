@@ -128,7 +128,6 @@ def test_attachment_chips_and_refusals_read_german(
 
     from tests.support import xinput
     from tests.support.attachment_files import pdf
-    from tests.support.xinput import serve_clipboard
 
     app = german_app(qtbot, run, isolated_environment, groq_server, theme, size)
     window = app.window
@@ -137,7 +136,7 @@ def test_attachment_chips_and_refusals_read_german(
     program = tmp_path / "programm.bin"
     program.write_bytes(b"\x7fELF\x00\x00" * 200)
     files = f"{report.as_uri()}\r\n{program.as_uri()}\r\n".encode()
-    server = serve_clipboard(files, "text/uri-list")
+    server = xinput.serve_clipboard(files, "text/uri-list")
     try:
         qtbot.waitUntil(lambda: QGuiApplication.clipboard().mimeData().hasUrls(), timeout=5_000)
         app.composer.setFocus()

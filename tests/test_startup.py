@@ -208,3 +208,67 @@ def test_the_quick_ask_hotkey_warms_the_client_for_its_first_reply(
     assert seen["warmed_before"] is False  # the idle window had not built it
     assert seen["warmed"] is True, "opening quick ask did not warm the Groq client up"
     assert "Traceback" not in done.stderr
+
+
+FIRST_PAINT_WATCHER = r"""
+import json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QFrame
+
+# What the first paint shows none of: built on first use, imported after the paint.
+DEFERRED = ("desktop_chat.ui.settings_dialog", "desktop_chat.ui.command_palette",
+            "desktop_chat.ui.quick_ask", "Xlib", "groq", "pygments", "markdown_it")
+app = QApplication(sys.argv[:1])
+
+class Watcher(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and type(watched).__name__ == "MainWindow":
+            app.removeEventFilter(self)
+            print(json.dumps({
+                "loaded": [m for m in DEFERRED if m in sys.modules],
+                "palette_built": any(type(w).__name__ == "CommandPalette"
+                                     for w in watched.findChildren(QFrame)),
+                "composer_focused": watched.focusWidget() is watched.composer.edit,
+            }), flush=True)
+            QTimer.singleShot(0, watched.close)
+        return False
+
+watcher = Watcher()
+app.installEventFilter(watcher)
+from desktop_chat.app import main
+sys.exit(main([]))
+"""
+
+
+@pytest.mark.parametrize(
+    "platform", ["offscreen", pytest.param("xcb", marks=pytest.mark.real_window)]
+)
+def test_the_first_paint_builds_no_dialog_palette_or_hotkey(
+    tmp_path: Path, groq_server: FakeGroqServer, platform: str
+) -> None:
+    data_dir, home = tmp_path / "data", tmp_path / "home"
+    home.mkdir()
+    env = app_environment(
+        home,
+        data_dir,
+        GROQ_API_KEY=groq_server.api_key,
+        GROQ_BASE_URL=groq_server.base_url,
+        QT_QPA_PLATFORM=platform,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_WATCHER],
+        env=env,
+        cwd=home,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    painted = json.loads(done.stdout.strip().splitlines()[-1])
+    # The Settings dialog and the command palette are imported and built when first opened, the
+    # global hotkey (python-xlib) installed after the paint; the SDK and the parsers come later.
+    assert painted["loaded"] == []
+    assert painted["palette_built"] is False
+    # Usable at once: the keys go to the composer as soon as the window is active.
+    assert painted["composer_focused"] is True
+    assert "Traceback" not in done.stderr

@@ -196,7 +196,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_chat.ui import language
 app = QApplication([])
 moment = datetime(2025, 11, 30, 12, 0, tzinfo=UTC)
-shown = {"qt": QLocale.system().name()}
+shown = {"qt": QLocale.system().name(), "bare": language.short_date(moment, with_year=False)}
 for choice in ("system", "en"):
     language.install_language(choice)
     shown[choice] = [language.short_date(moment), language.short_date(moment, with_year=False),
@@ -231,6 +231,7 @@ def test_under_lang_c_dates_are_written_in_english(name: str) -> None:
     assert shown["system"] == english
     assert shown["en"] == english
     assert shown["de"] == "30.11"  # a chosen language still writes its own way
+    assert shown["bare"] == "30 Nov"  # before any language is installed (scripts, tests)
 
 
 def test_relative_times_in_german(german) -> None:

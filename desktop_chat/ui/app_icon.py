@@ -15,10 +15,12 @@ def icons_dir() -> Path:
     return resources_dir() / "icons"
 
 
-def app_icon() -> QIcon:
-    """Every PNG size of the icon, so each place (title bar, task bar, switcher) gets a sharp one.
-    A null QIcon when the files are missing: the app then runs with the platform's default."""
+def app_icon(largest: int | None = None) -> QIcon:
+    """Every PNG size of the icon (up to `largest` px), so each place (title bar, task bar,
+    switcher) gets a sharp one. A null QIcon when the files are missing: the app then runs with
+    the platform's default."""
     icon = QIcon()
     for png in sorted(icons_dir().glob(f"{ICON_NAME}-*.png")):
-        icon.addFile(str(png))
+        if largest is None or int(png.stem.rsplit("-", 1)[1]) <= largest:
+            icon.addFile(str(png))
     return icon

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from desktop_chat.ui.command_palette import PaletteEntry, action_entries
 from desktop_chat.ui.dialogs import ShortcutsDialog
 from desktop_chat.ui.shortcuts import (
     SHORTCUTS,
@@ -22,6 +21,7 @@ from desktop_chat.ui.shortcuts import (
 )
 
 if TYPE_CHECKING:
+    from desktop_chat.ui.command_palette import PaletteEntry
     from desktop_chat.ui.main_window import MainWindow
 
 Handler = Callable[[], object]
@@ -46,7 +46,6 @@ class KeyboardController:
         self.shortcuts = shortcuts
         self.actions: dict[str, QAction] = {}  # by action id, once bound
         self.bindings: Bindings = {}  # the rows the user rebound
-        window.palette.chosen.connect(self._palette_chosen)
 
     def bind(self, handlers: dict[str, Handler]) -> None:
         """One QAction per table row with an action id, triggering its handler. An id without
@@ -86,6 +85,8 @@ class KeyboardController:
         ShortcutsDialog(shown_rows(self.bindings, self.shortcuts), self.window).open()
 
     def command_palette(self) -> None:
+        from desktop_chat.ui.command_palette import PaletteEntry, action_entries
+
         window = self.window
         entries = action_entries(
             self.shortcuts,
@@ -100,7 +101,7 @@ class KeyboardController:
         window.palette.set_theme(window.theme)
         window.palette.open_with(entries)
 
-    def _palette_chosen(self, entry: PaletteEntry) -> None:
+    def palette_chosen(self, entry: PaletteEntry) -> None:
         window = self.window
         window.composer.edit.setFocus()  # where the focus goes unless the action moves it
         if entry.kind == "session":

@@ -131,13 +131,13 @@ def installed_translations() -> list[str]:
 
 
 def locale() -> QLocale:
-    return QLocale()  # the default set by install_language, else the system's
+    """The default set by install_language, else the system's (C_FALLBACK for LANG=C)."""
+    default = QLocale()
+    return C_FALLBACK if _is_c(default) else default
 
 
 def number(value: int | float, decimals: int = 0) -> str:
     """1234567 -> "1,234,567" (en) or "1.234.567" (de)."""
-    if _is_c(locale()):  # a default set to C by hand: no grouping of its own
-        return f"{value:,.{decimals}f}"
     if isinstance(value, int) or decimals == 0:
         return locale().toString(round(value))
     return locale().toString(float(value), "f", decimals)

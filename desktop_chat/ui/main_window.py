@@ -19,6 +19,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -43,7 +44,6 @@ from desktop_chat.store.base import StoreError
 from desktop_chat.ui.announce import announce as announce_text
 from desktop_chat.ui.attachments_controller import AttachmentsController
 from desktop_chat.ui.branch_link import BranchLink
-from desktop_chat.ui.command_palette import CommandPalette
 from desktop_chat.ui.composer import ComposerPanel
 from desktop_chat.ui.conversation_controller import ConversationController
 from desktop_chat.ui.keyboard import KeyboardController
@@ -73,6 +73,9 @@ from desktop_chat.ui.window_state import (
     SIDEBAR_WIDTH,
     WindowState,
 )
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.command_palette import CommandPalette
 
 translate = QCoreApplication.translate
 
@@ -194,7 +197,7 @@ class MainWindow(QMainWindow):
         self.model_picker = build_model_picker(self.composer, self.preferences.model)
         self.composer.add_status_widget(self.model_picker)
         self.reply_extras = ReplyExtras(self)  # web search toggle, session usage, sources
-        self.palette = CommandPalette(self.theme, self)
+        self._command_palette: CommandPalette | None = None  # made on first use (`palette`)
 
     def _lay_out(self) -> None:
         header = QHBoxLayout()
@@ -283,6 +286,17 @@ class MainWindow(QMainWindow):
             "toggle_thinking": self.reply_extras.toggle_last_thinking,
             "quit": self.quit,
         }
+
+    @property
+    def palette(self) -> CommandPalette:  # type: ignore[override]  # not QWidget.palette()
+        """The command palette (Ctrl+Shift+P), built the first time it is asked for: the
+        first paint does not show it."""
+        if self._command_palette is None:
+            from desktop_chat.ui.command_palette import CommandPalette
+
+            self._command_palette = CommandPalette(self.theme, self)
+            self._command_palette.chosen.connect(self.keyboard.palette_chosen)
+        return self._command_palette
 
     # -- start, tasks, status ----------------------------------------------------------------
     async def start(self, list_models: bool = True) -> None:

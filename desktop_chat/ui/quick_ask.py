@@ -76,7 +76,9 @@ class QuickAskWindow(QWidget):
         self.transcript, self.model, self.delegate = build_transcript(main_window.theme, self)
         self.transcript.setObjectName("QuickAskTranscript")
         self.transcript.setAccessibleName(translate("QuickAsk", "Answer"))
-        self.transcript.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # typing stays in the input
+        # Tab reaches the answer (a screen reader reads it row by row); a click leaves the
+        # focus, and so the typing, in the input.
+        self.transcript.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.status = make_plain(QLabel("", self))
         self.status.setObjectName("Hint")
 

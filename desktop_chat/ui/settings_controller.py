@@ -17,13 +17,13 @@ from desktop_chat.ui.dialogs import ApiKeyDialog
 from desktop_chat.ui.language import locale
 from desktop_chat.ui.plain_text import plain_message_box
 from desktop_chat.ui.preferences import Preferences, save_bindings
-from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.theme import THEMES, apply_theme
 
 translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 DIALOG_MARGINS = (20, 18, 20, 16)  # as the app's own dialogs: message boxes come tighter
@@ -133,6 +133,8 @@ class SettingsController:
 
     # -- the Settings dialog ---------------------------------------------------------------
     def open_settings(self) -> None:
+        from desktop_chat.ui.settings_dialog import SettingsDialog  # not before the first paint
+
         window = self.window
         if self.settings_dialog is not None and self.settings_dialog.isVisible():
             self.settings_dialog.raise_()
