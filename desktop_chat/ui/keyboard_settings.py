@@ -100,6 +100,9 @@ class KeyboardPage(QWidget):
             edit.setMaximumSequenceLength(1)  # one chord: no Emacs-style two-step keys
             edit.setClearButtonEnabled(True)  # cleared: the action has no key
             for clear in edit.findChildren(QToolButton):
+                # Qt's clear button takes no focus, and Backspace in the box is recorded as a
+                # key: Tab reaching it (Space clears) is the keyboard's way to "no key".
+                clear.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 clear.setAccessibleName(
                     translate("KeyboardSettings", "Clear the keys for {action}").format(
                         action=title
