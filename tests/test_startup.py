@@ -108,15 +108,19 @@ def make_history(data_dir: Path, sessions: int) -> None:
     asyncio.run(fill())
 
 
-@pytest.mark.parametrize(
-    "platform", ["offscreen", pytest.param("xcb", marks=pytest.mark.real_window)]
-)
-def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
-    tmp_path: Path, groq_server: FakeGroqServer, platform: str
-) -> None:
+def watch_start(
+    tmp_path: Path,
+    groq_server: FakeGroqServer,
+    watcher: str,
+    platform: str = "offscreen",
+    sessions: int = 0,
+) -> tuple[dict, str]:
+    """Start the app under `watcher` (a script that prints a JSON report as its last line) on a
+    fresh data dir holding `sessions` of history; the report and the app's stderr."""
     data_dir, home = tmp_path / "data", tmp_path / "home"
     home.mkdir()
-    make_history(data_dir, 30)
+    if sessions:
+        make_history(data_dir, sessions)
     env = app_environment(
         home,
         data_dir,
@@ -125,7 +129,7 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
         QT_QPA_PLATFORM=platform,
     )
     done = subprocess.run(
-        [sys.executable, "-c", WATCHER],
+        [sys.executable, "-c", watcher],
         env=env,
         cwd=home,
         timeout=60,
@@ -133,7 +137,16 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
         text=True,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+@pytest.mark.parametrize(
+    "platform", ["offscreen", pytest.param("xcb", marks=pytest.mark.real_window)]
+)
+def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
+    tmp_path: Path, groq_server: FakeGroqServer, platform: str
+) -> None:
+    seen, stderr = watch_start(tmp_path, groq_server, WATCHER, platform, sessions=30)
     # The first paint waited for none of it: no SDK, no Supabase, no Markdown parser or lexers,
     # no keychain (the key is in the environment), and the store still opening.
     assert seen["painted"]["loaded"] == []
@@ -149,7 +162,7 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
     assert seen["warmed"] is True
     # The warm-up sends nothing (the window itself asks for the model list at start).
     assert [r["path"] for r in groq_server.request_log] in ([], ["/openai/v1/models"])
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in stderr
 
 
 QUICK_ASK_WATCHER = r"""
@@ -185,29 +198,10 @@ sys.exit(main([]))
 def test_the_quick_ask_hotkey_warms_the_client_for_its_first_reply(
     tmp_path: Path, groq_server: FakeGroqServer
 ) -> None:
-    data_dir, home = tmp_path / "data", tmp_path / "home"
-    home.mkdir()
-    make_history(data_dir, 3)
-    env = app_environment(
-        home,
-        data_dir,
-        GROQ_API_KEY=groq_server.api_key,
-        GROQ_BASE_URL=groq_server.base_url,
-        QT_QPA_PLATFORM="offscreen",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", QUICK_ASK_WATCHER],
-        env=env,
-        cwd=home,
-        timeout=60,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen, stderr = watch_start(tmp_path, groq_server, QUICK_ASK_WATCHER, sessions=3)
     assert seen["warmed_before"] is False  # the idle window had not built it
     assert seen["warmed"] is True, "opening quick ask did not warm the Groq client up"
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in stderr
 
 
 FIRST_PAINT_WATCHER = r"""
@@ -246,29 +240,11 @@ sys.exit(main([]))
 def test_the_first_paint_builds_no_dialog_palette_or_hotkey(
     tmp_path: Path, groq_server: FakeGroqServer, platform: str
 ) -> None:
-    data_dir, home = tmp_path / "data", tmp_path / "home"
-    home.mkdir()
-    env = app_environment(
-        home,
-        data_dir,
-        GROQ_API_KEY=groq_server.api_key,
-        GROQ_BASE_URL=groq_server.base_url,
-        QT_QPA_PLATFORM=platform,
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT_WATCHER],
-        env=env,
-        cwd=home,
-        timeout=60,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    painted = json.loads(done.stdout.strip().splitlines()[-1])
+    painted, stderr = watch_start(tmp_path, groq_server, FIRST_PAINT_WATCHER, platform)
     # The Settings dialog and the command palette are imported and built when first opened, the
     # global hotkey (python-xlib) installed after the paint; the SDK and the parsers come later.
     assert painted["loaded"] == []
     assert painted["palette_built"] is False
     # Usable at once: the keys go to the composer as soon as the window is active.
     assert painted["composer_focused"] is True
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in stderr
