@@ -29,6 +29,7 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 
+from tests.support.audio import PulseAudio  # noqa: E402
 from tests.support.groq_server import FakeGroqServer  # noqa: E402
 from tests.support.postgres import pg_database, postgres_cluster  # noqa: E402,F401
 from tests.support.supabase_gateway import SupabaseGateway  # noqa: E402
@@ -94,6 +95,15 @@ def groq_server() -> Iterator[FakeGroqServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PulseAudio]:
+    """A PulseAudio daemon of the test's own whose microphone is a 440 Hz tone, used by the
+    app's sound path (tests/support/audio.py)."""
+    with PulseAudio(tmp_path, tone_hz=440) as daemon:
+        daemon.use(monkeypatch)
+        yield daemon
 
 
 @pytest.fixture

@@ -10,18 +10,10 @@ from PySide6.QtGui import QColor
 
 from desktop_chat.ui.transcript import Role
 from desktop_chat.ui.transcript.layout import READ_ALOUD_LABEL, STOP_READING_LABEL
-from tests.support.audio import PulseAudio
 from tests.support.pixels import as_array, differing_rows, failure_shot, grab_screen, ink_pixels
 from tests.ui_helpers import ChatApp
 
 pytestmark = pytest.mark.real_window
-
-
-@pytest.fixture
-def pulse(tmp_path, monkeypatch):
-    with PulseAudio(tmp_path, tone_hz=440) as daemon:
-        daemon.use(monkeypatch)
-        yield daemon
 
 
 @pytest.fixture

@@ -13,16 +13,8 @@ from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.shortcuts import SHORTCUTS
 from desktop_chat.ui.transcript import Role
 from desktop_chat.ui.transcript.layout import READ_ALOUD_LABEL, STOP_READING_LABEL
-from tests.support.audio import PulseAudio
 from tests.support.groq_audio import VOICE_HZ, measure_wav
 from tests.ui_helpers import ChatApp
-
-
-@pytest.fixture
-def pulse(tmp_path, monkeypatch):
-    with PulseAudio(tmp_path, tone_hz=440) as daemon:
-        daemon.use(monkeypatch)
-        yield daemon
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ from tests.support.groq_audio import VOICE_HZ, measure_wav, tone_wav
 from tests.support.groq_server import FakeGroqServer
 
 
-@pytest.fixture
-def pulse(tmp_path, monkeypatch):
-    with PulseAudio(tmp_path, tone_hz=440) as daemon:
-        daemon.use(monkeypatch)
-        yield daemon
-
-
 def heard_tone(pcm: bytes, rate: int):
     """The tone in `pcm`, measured on its loud part only (parec hears silence around it)."""
     return measure_wav(wav_file(loud_frames(pcm, rate), PcmFormat(rate, 1)))
