@@ -364,7 +364,12 @@ INLINE = (
     "Emphasis *open and never closed, ~~strike~~, a [link](http://x.org) and <b>raw</b>.\n\n"
     "- an item with words\n- another item that grows word by word\n  continued here\n\n"
     "## A heading that grows\n\n1. first\n2. second item with `code` and more words\n\n"
-    "The end of it  with two spaces\tand a tab, then a\nhard  \nbreak."
+    "The end of it  with two spaces\tand a tab, then a\nhard  \nbreak.\n\n"
+    # Words that change what came before them: a heading's closing #s, a link definition,
+    # an intraword _, a link's address, a task box, an ordered item, an indented line.
+    "## Title #\n\n## Title # and more\n\n[foo]: /url\n\n[foo]\n\nan _a_b word and _a_ b\n\n"
+    "see www.example.co and www.example.com then\n\n- [ ] task\n- [x]done\n\n"
+    "1986\n\n1. item\n2 more\n\nA line\n    indented words\n\nend\\ of it"
 )
 
 
@@ -402,3 +407,4 @@ def test_a_paragraph_streamed_word_by_word_is_not_laid_out_again_each_frame(qapp
         assert document.toPlainText() == words[:end].rstrip()
     # Inserting the paragraph again every frame would cost ~len^2 / 12 characters.
     assert document.inserted_chars < 2 * len(words)
+    assert document.parsed_chars < 2 * len(words), "plain words need no parse"

@@ -38,6 +38,7 @@ from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code, starts_code
 from desktop_chat.ui.markdown import (
     CODE_BLOCK_TEXT,
     CODE_LANGUAGE_ANCHOR,
+    LONG_LINE,
     CodeFence,
     CodeHighlight,
     Continuation,
@@ -317,6 +318,12 @@ class MessageDocument(QTextDocument):
             self._continuation = None
             self._highlights.clear()
             self._tail.clear()
+        if self._shapes is not None and self._shapes[1:3] != (self.revision(), self.textWidth()):
+            self._shapes = None  # the last frame's shapes are stale: edited or re-wrapped since
+        words = None if final or upto is not None else self._plain_words(text)
+        if words is not None:
+            self._append_words(words)
+            return
         segments = scan_segments(text, self._finished_length, self._continuation, final)
         if upto is not None:  # show only the segments up to this boundary, all finished
             kept = [segment for segment in segments if segment.end <= upto]
@@ -325,8 +332,6 @@ class MessageDocument(QTextDocument):
         boundary = len(text) if final else segments[-1].start
         blocks = self._blocks_of(text, segments)
         ready = self._ready(blocks, boundary - self._finished_length, None if final else lex_budget)
-        if self._shapes is not None and self._shapes[1:3] != (self.revision(), self.textWidth()):
-            self._shapes = None  # the last frame's shapes are stale: edited or re-wrapped since
         cursor = QTextCursor(self)
         cursor.beginEditBlock()
         edited, before = self._show_blocks(cursor, blocks, ready)
@@ -347,6 +352,56 @@ class MessageDocument(QTextDocument):
             else:
                 self._finished_length += blocks[ready].start
                 self._continuation = blocks[ready].continues
+
+    def _plain_words(self, text: str) -> str | None:
+        """What to add at the end of the document when `text` is the last frame's text plus
+        words that cannot change how any of it is parsed (letters, digits, spaces and a few
+        marks that mean nothing in Markdown, on the same line), after a paragraph or list item
+        that ends in plain text: they are shown without parsing the open block again. None
+        when the text must be parsed. The next frame that is parsed finds the open block's
+        source changed and inserts it again, as before."""
+        old = self._source
+        if not self._tail or self._highlights or not text.startswith(old):
+            return None
+        shown = self._tail[-1]
+        added = text[len(old) :]
+        last_line = old[old.rfind("\n") + 1 :]
+        if (
+            shown.html is None
+            or shown.finished
+            or not _PLAIN_END.search(shown.html)
+            or shown.block.source.lstrip().startswith("[")  # a link definition, say
+            or not _INERT_WORDS.fullmatch(added)
+            or not _SETTLED_LINE.match(last_line)
+            or len(last_line) + len(added) >= LONG_LINE
+        ):
+            return None
+        apart = old[-1:].isspace() or added[:1].isspace()
+        if not apart and not old.rsplit(None, 1)[-1].isalnum():
+            return None  # a word ending in a mark (`**bold**`, `a_b_`) goes on: parse it
+        words = " ".join(added.split())  # as Qt's HTML import folds them
+        return (" " if apart else "") + words if words else ""
+
+    def _append_words(self, words: str) -> None:
+        if not words:
+            self.changed_from = None  # spaces at the end of a paragraph are not shown
+            return
+        # Lines are broken greedily, so words added at the end leave the lines above the last
+        # one as they are; the last one may break anew. (A first line: from the block's gap.)
+        block = self.lastBlock()
+        lines = block.layout()
+        count = lines.lineCount()
+        if count > 1:
+            top = self.documentLayout().blockBoundingRect(block).top()
+            self.changed_from = top - lines.boundingRect().top() + lines.lineAt(count - 1).y()
+        else:
+            self.changed_from = floor_above(self, block.position())
+        cursor = QTextCursor(self)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(words)  # in the format of the text it goes on from
+        self.inserted_chars += len(words)
+        self._tail[-1].grown = True
+        self._shapes = None
 
     def _blocks_of(self, text: str, segments) -> list[MarkdownBlock]:
         """The blocks of the unfinished part, segment by segment: a chunk of a long block is
@@ -462,7 +517,9 @@ class MessageDocument(QTextDocument):
         tag, no line break, no run of spaces) put just before the closing tags. Inserting
         those words costs what they hold; inserting the block again costs all it holds."""
         shown = self._tail[-1]
-        if shown.html is None or shown.finished or latest.finished or latest.block.has_code:
+        if shown.html is None or shown.grown or shown.finished or latest.finished:
+            return None
+        if latest.block.has_code:
             return None
         if latest.block.fence is not None or not _APPENDABLE.match(shown.html):
             return None
@@ -593,6 +650,12 @@ _APPENDABLE = re.compile(r"<(?:p|h[1-6]|ul|ol)[ >]")
 _CLOSING_TAGS = re.compile(r"(?:\s*</[a-z0-9]+>)+\s*$")
 # Two spaces, a tab or line break, only spaces, or a space at the end.
 _FOLDED_SPACE = re.compile(r"\s\s|[^\S ]|^\s*$|\s$")
+# Plain text in a paragraph or list item ends the HTML: not a heading (its closing #s), not code,
+# emphasis or a link.
+_PLAIN_END = re.compile(r"[^\s>](?:\s*</(?:p|li|ul|ol)>)+\s*$")
+_INERT_WORDS = re.compile(r"(?:[^\W_]|[ ,?!'-])*")
+# A line whose kind is settled: words after any list marker (not `#`, `>`, `[ ]`, `|`, ...).
+_SETTLED_LINE = re.compile(r"\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?[^\W_]")
 _ENDS_OPEN = re.compile(r"(?:\s|<[^/][^>]*>)$")  # white space or an opening tag ends it
 
 
@@ -607,6 +670,7 @@ class _ShownBlock:
     start: int = 0
     block_format: QTextBlockFormat = field(default_factory=QTextBlockFormat)
     html: str | None = None  # the HTML inserted for it (None for a code block)
+    grown: bool = False  # words were added after `html` without parsing (_plain_words)
 
     def looks_like(self, other: _ShownBlock) -> bool:
         """Whether showing this block would show what `other` shows: only code looks
