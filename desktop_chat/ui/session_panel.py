@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -301,6 +300,11 @@ class RowPainter:
     def colors(self, option: QStyleOptionViewItem) -> tuple[QColor, QColor, QColor]:
         """(accent, text, secondary text) for this row. On a selected or hovered row's tint
         the muted colour would read below 4.5:1, so secondary text is the text colour there."""
+        # QStyle is named when a row first paints, not at import: naming it makes PySide build
+        # its eleven Python enums (~570 members, ~40M instructions), and the window's first
+        # paint has no rows (the sessions are listed after it).
+        from PySide6.QtWidgets import QStyle
+
         if self.theme is None:
             accent, text = option.palette.highlight().color(), option.palette.text().color()
             muted = QColor(text)
@@ -308,10 +312,13 @@ class RowPainter:
         else:
             accent, text = self.theme.color("accent"), self.theme.color("text")
             muted = self.theme.color("muted")
-        tinted = option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver)
+        state = QStyle.StateFlag
+        tinted = option.state & (state.State_Selected | state.State_MouseOver)
         return accent, text, text if tinted else muted
 
     def paint_background(self, painter: QPainter, option: QStyleOptionViewItem) -> None:
+        from PySide6.QtWidgets import QStyle  # see `colors`
+
         accent, text, _ = self.colors(option)
         state = option.state
         rect = QRectF(option.rect).adjusted(2, 1, -2, -1)
