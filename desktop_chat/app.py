@@ -182,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
 
         hotkey = install_quick_ask_hotkey(window)  # else Settings says how to bind one
+        # An idle window wakes no one: the caret stops blinking 5 s after the last input.
+        from desktop_chat.ui.caret_rest import CaretRest
+
+        caret_rest = CaretRest(app)  # noqa: F841 - held while the app runs
         try:
             store = await loop.run_in_executor(workers, SQLiteStore, settings.db_path)
         except StoreError as error:
