@@ -511,9 +511,6 @@ class SessionPanel(QWidget):
         self.search.setObjectName("SessionSearch")
         self.search.setPlaceholderText(translate("SessionPanel", "Search sessions  (Ctrl+K)"))
         self.search.setAccessibleName(translate("SessionPanel", "Search sessions"))
-        self.search.setClearButtonEnabled(True)
-        for clear_button in self.search.findChildren(QToolButton):
-            clear_button.setAccessibleName(translate("SessionPanel", "Clear search"))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -597,6 +594,13 @@ class SessionPanel(QWidget):
         layout.addLayout(buttons)
 
     def _search_changed(self, text: str) -> None:
+        if not self.search.isClearButtonEnabled():
+            # Made at the first letter typed, not with the window: its icon is looked up in the
+            # desktop's icon theme (~30M instructions), and an empty box shows no clear button
+            # (the same pixels with it or without it).
+            self.search.setClearButtonEnabled(True)
+            for clear_button in self.search.findChildren(QToolButton):
+                clear_button.setAccessibleName(translate("SessionPanel", "Clear search"))
         if text.strip():
             self._search_timer.start()
         else:
