@@ -66,8 +66,11 @@ class PaintsInParts(Protocol):
 def _repaint_area(view: QWidget) -> QRect:
     """The part of `view` this paint event redraws: all of it, unless it says less."""
     area = view.rect()
-    if isinstance(view, PaintsInParts):
-        exposed = view.exposed_rect()
+    # getattr, not isinstance: a runtime-checked Protocol costs ~35 us a call, three calls a
+    # row per paint (PaintsInParts says what the attribute must be).
+    exposed_rect = getattr(view, "exposed_rect", None)
+    if exposed_rect is not None:
+        exposed = exposed_rect()
         if exposed.isValid():
             area = area.intersected(exposed)
     return area
