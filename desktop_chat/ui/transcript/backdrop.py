@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QApplication, QStyleOption, QWidget
 
 
 class Backdrop:
@@ -113,6 +113,8 @@ def _paint_background(painter: QPainter, widget: QWidget, area: QRect, as_root: 
     if widget.autoFillBackground():
         painter.fillRect(area, fill)
     if widget.testAttribute(Qt.WidgetAttribute.WA_StyledBackground):
+        from PySide6.QtWidgets import QStyle  # named on first use: its enums (~570 members)
+
         option = QStyleOption()
         option.initFrom(widget)
         widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, widget)

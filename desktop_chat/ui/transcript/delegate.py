@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -195,6 +194,8 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 "⚠ " + item.note,
             )
+        from PySide6.QtWidgets import QStyle  # named at the first paint of a row: its enums
+
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
         last_reply = item is index.model().last_reply()
         pills = self.action_rects(item, option.rect, hovered, last_reply)
