@@ -204,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             window.show_status(notice)
         store_ready.set_result(store)  # calls made meanwhile go on, after the notice
         await window.start(list_models=False)
+        from desktop_chat.ui.first_reply_classes import name_first_reply_classes
+
+        await name_first_reply_classes()  # else the first reply's first frames build them
         # The first reply should not pay for the SDK's imports and TLS set-up, but an idle window
         # should not hold them either (~28 MB): they load on a worker thread once the user starts
         # a message (ui/first_intent.py), with the model list, which needs them.

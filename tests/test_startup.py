@@ -22,11 +22,19 @@ from tests.support.app_process import app_environment
 from tests.support.groq_server import FakeGroqServer
 
 WATCHER = r"""
-import json, sys, time
+import enum, json, sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 HEAVY = ("groq", "httpx", "supabase", "pydantic", "markdown_it", "pygments", "keyring")
+# Enums PySide builds when QStyle and QAccessible are first named (ui/first_reply_classes.py).
+FIRST_REPLY_ENUMS = {"PrimitiveElement", "AnnouncementPoliteness"}
+built = []
+create = enum.EnumType._create_
+def record(cls, class_name, *args, **kwargs):
+    built.append(class_name)
+    return create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = record
 app = QApplication(sys.argv[:1])
 seen = {}
 
@@ -41,6 +49,7 @@ class Watcher(QObject):
             seen["painted"] = {
                 "loaded": [m for m in HEAVY if m in sys.modules],
                 "store": type(window.service.store).__name__,
+                "first_reply_enums": sorted(FIRST_REPLY_ENUMS & set(built)),
             }
         return False
 
@@ -60,6 +69,7 @@ def poll():
         # Start-up is over and nobody came near: the SDK and the parsers are still not loaded.
         # Now the pointer comes over the session list.
         idle["loaded"] = [m for m in HEAVY if m in sys.modules]
+        idle["first_reply_enums"] = sorted(FIRST_REPLY_ENUMS & set(built))
         seen["hovered"] = {}
         QApplication.sendEvent(window.sessions.list.viewport(), QEvent(QEvent.Type.Enter))
     from desktop_chat.ui import markdown
@@ -151,6 +161,9 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
     # no keychain (the key is in the environment), and the store still opening.
     assert seen["painted"]["loaded"] == []
     assert seen["painted"]["store"] == "_StoreOpening"
+    # The Qt classes the first reply names are named after the paint, before any reply.
+    assert "AnnouncementPoliteness" not in seen["painted"]["first_reply_enums"]
+    assert seen["idle"]["first_reply_enums"] == ["AnnouncementPoliteness", "PrimitiveElement"]
     # Afterwards the store is the real one and the sessions are listed; the idle window has not
     # loaded the SDK (~28 MB); the first letter typed builds the Groq client, with its
     # imports, before any reply was asked for.
