@@ -372,7 +372,7 @@ class MessageDocument(QTextDocument):
             or not _PLAIN_END.search(shown.html)
             or shown.block.source.lstrip().startswith("[")  # a link definition, say
             or not _INERT_WORDS.fullmatch(added)
-            or not _SETTLED_LINE.match(last_line)
+            or not _settled(last_line)
             or len(last_line) + len(added) >= LONG_LINE
         ):
             return None
@@ -523,6 +523,8 @@ class MessageDocument(QTextDocument):
             return None
         if latest.block.fence is not None or not _APPENDABLE.match(shown.html):
             return None
+        if "<table" in shown.html:  # a quote or table in an item: Qt puts a block after it
+            return None
         closing = _CLOSING_TAGS.search(shown.html)
         if closing is None:
             return None
@@ -643,19 +645,32 @@ class MessageDocument(QTextDocument):
 
 
 _TILE_KEYS = itertools.count(1)
+
+
+def _settled(line: str) -> bool:
+    """Whether what a line is is settled whatever words follow: after any list marker it
+    starts with a letter or digit (not `#`, `>`, `[ ]`, `|`, a marker still being written)."""
+    body = line.lstrip()
+    marker = _LIST_MARKER.match(body)
+    if marker is not None:
+        body = body[marker.end() :]
+    return body[:1].isalnum()
+
+
 # Blocks whose text ends their HTML, so words added at its end go at the document's end: a
 # paragraph, a heading, a list (its last item). Not a table or a quote (a one-cell table),
 # after which Qt keeps a block of its own.
 _APPENDABLE = re.compile(r"<(?:p|h[1-6]|ul|ol)[ >]")
-_CLOSING_TAGS = re.compile(r"(?:\s*</[a-z0-9]+>)+\s*$")
+# The closing tags that end a block's HTML (white space before them is the text's: a code
+# block's last line break, say).
+_CLOSING_TAGS = re.compile(r"(?:</[a-z0-9]+>\s*)+$")
 # Two spaces, a tab or line break, only spaces, or a space at the end.
 _FOLDED_SPACE = re.compile(r"\s\s|[^\S ]|^\s*$|\s$")
 # Plain text in a paragraph or list item ends the HTML: not a heading (its closing #s), not code,
 # emphasis or a link.
 _PLAIN_END = re.compile(r"[^\s>](?:\s*</(?:p|li|ul|ol)>)+\s*$")
 _INERT_WORDS = re.compile(r"(?:[^\W_]|[ ,?!'-])*")
-# A line whose kind is settled: words after any list marker (not `#`, `>`, `[ ]`, `|`, ...).
-_SETTLED_LINE = re.compile(r"\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?[^\W_]")
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
 _ENDS_OPEN = re.compile(r"(?:\s|<[^/][^>]*>)$")  # white space or an opening tag ends it
 
 
