@@ -1,7 +1,8 @@
 """Screen readers (issue 15 item 5): what the app announces while the reader's focus stays in
 the composer, heard over AT-SPI ("object:announcement") from the real app on the test's X
 server: a finished reply, errors (a dropped connection, a rate limit and its countdown, a
-rejected key), a stopped reply, saved settings, a deleted session with its Undo.
+rejected key), a stopped reply, saved settings, an exported session, a deleted session with
+its Undo.
 Errors are assertive (said at once), the rest polite; a countdown is said once, not each second.
 """
 
@@ -51,6 +52,16 @@ def focus_on(listener: Listener, name: str, key: str = "Tab", presses: int = 8) 
         if focus is not None and focus["name"] == name:
             return
     raise AssertionError(f"Tab never reached {name!r}: {seen}")
+
+
+def wait_for_focus(listener: Listener, name: str, timeout: float = 10) -> None:
+    """Until the control called `name` gains the focus (a dialog opening, say)."""
+    seen = []
+    while (focus := listener.next("focus", timeout=timeout)) is not None:
+        if focus["name"] == name:
+            return
+        seen.append(f"{focus['role']} {focus['name']!r}")
+    raise AssertionError(f"{name!r} never took the focus: {seen}")
 
 
 def test_errors_stops_and_statuses_are_announced(a11y_session, groq_server, tmp_path: Path):
@@ -124,6 +135,28 @@ def test_errors_stops_and_statuses_are_announced(a11y_session, groq_server, tmp_
         focus_on(listener, "Save settings", presses=20)
         xdotool("key", "space")
         assert announced(listener, "Settings saved.")["politeness"] == "polite"
+
+        # The session exported from the keyboard: "···" (its menu runs in the app's process, so
+        # nothing here waits on it), Down to the item, Return; then the file dialog's name field.
+        target = tmp_path / "exports" / "hello chat.md"
+        target.parent.mkdir()
+        focus_on(listener, "More session actions", key="shift+Tab", presses=12)
+        xdotool("key", "space")
+        focus_on(listener, "Export as Markdown…", key="Down", presses=6)
+        xdotool("key", "Return")
+        wait_for_focus(listener, "File name:")
+        xdotool("key", "ctrl+a")  # over the suggested name
+        xdotool("type", "--delay", "20", str(target))
+        xdotool("key", "Return")
+        assert announced(listener, "Exported to ") == {
+            "event": "announcement",
+            "text": f"Exported to {target}.",
+            "politeness": "polite",
+        }
+        exported = target.read_text(encoding="utf-8")
+        assert "**Assistant**\n\nHello from the model." in exported
+        assert exported.endswith("**You**\n\nBad key\n")  # the session as it is now
+        assert target.stat().st_mode & 0o777 == 0o600  # a whole conversation
 
         # The session deleted from the keyboard (the session list, Delete, the dialog's Delete):
         # said with where Undo is.
