@@ -370,6 +370,7 @@ class MessageDocument(QTextDocument):
             shown.html is None
             or shown.finished
             or not _PLAIN_END.search(shown.html)
+            or "<table" in shown.html  # Qt keeps a block after a table (a quote in an item)
             or shown.block.source.lstrip().startswith("[")  # a link definition, say
             or not _INERT_WORDS.fullmatch(added)
             or not _settled(last_line)
@@ -383,6 +384,7 @@ class MessageDocument(QTextDocument):
         return (" " if apart else "") + words if words else ""
 
     def _append_words(self, words: str) -> None:
+        """Show `words` (from _plain_words) at the end, and where the text changed."""
         if not words:
             self.changed_from = None  # spaces at the end of a paragraph are not shown
             return
@@ -396,12 +398,14 @@ class MessageDocument(QTextDocument):
             self.changed_from = top - lines.boundingRect().top() + lines.lineAt(count - 1).y()
         else:
             self.changed_from = floor_above(self, block.position())
-        cursor = QTextCursor(self)
+        self._insert_at_end(QTextCursor(self), words)
+        self._tail[-1].grown = True
+        self._shapes = None
+
+    def _insert_at_end(self, cursor: QTextCursor, words: str) -> None:
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertText(words)  # in the format of the text it goes on from
         self.inserted_chars += len(words)
-        self._tail[-1].grown = True
-        self._shapes = None
 
     def _blocks_of(self, text: str, segments) -> list[MarkdownBlock]:
         """The blocks of the unfinished part, segment by segment: a chunk of a long block is
@@ -475,9 +479,7 @@ class MessageDocument(QTextDocument):
             words = self._appended_words(wanted[kept])
             if words is not None:
                 before = self._shapes_from(end)
-                cursor.movePosition(QTextCursor.MoveOperation.End)
-                cursor.insertText(words)  # in the format of the text it goes on from
-                self.inserted_chars += len(words)
+                self._insert_at_end(cursor, words)
                 self._tail[-1].block, self._tail[-1].html = wanted[kept].block, wanted[kept].html
                 return end, before
         edited = end if kept == len(self._tail) else self._tail[kept].start
