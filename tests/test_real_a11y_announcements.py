@@ -136,8 +136,10 @@ def test_errors_stops_and_statuses_are_announced(a11y_session, groq_server, tmp_
         xdotool("key", "space")
         assert announced(listener, "Settings saved.")["politeness"] == "polite"
 
-        # The session exported from the keyboard: "···" (its menu runs in the app's process, so
-        # nothing here waits on it), Down to the item, Return; then the file dialog's name field.
+        # The session exported from the keyboard: "···", Space, Down to the item, Return, then
+        # the file dialog's name field. Space opens the menu with QMenu.exec(), a nested event
+        # loop until it closes: a QTest key press in the test's own process would wait in it for
+        # ever; here xdotool only sends the keys and the menu runs in the app's process.
         target = tmp_path / "exports" / "hello chat.md"
         target.parent.mkdir()
         focus_on(listener, "More session actions", key="shift+Tab", presses=12)
