@@ -102,24 +102,34 @@ class GroqClient:
         self.max_retries = max_retries
         self.max_reply_chars = max_reply_chars
         self._sdk_client: groq.AsyncGroq | None = None
+        self._stream_client: groq.AsyncGroq | None = None  # streamed replies (http_stream.py)
         self._sdk_lock = threading.Lock()  # warm_up() may build it on a worker thread
         self._closed = False
 
     def __repr__(self) -> str:  # never show the key
         return f"GroqClient(model={self.model!r}, base_url={self.base_url!r})"
 
-    async def _client(self) -> groq.AsyncGroq:
-        """The SDK's client; the first time, built on a worker thread (importing the SDK takes
-        ~150 ms: the window keeps drawing meanwhile)."""
-        if self._sdk_client is None:
+    async def _client(self, *, streaming: bool = False) -> groq.AsyncGroq:
+        """The SDK's client (with `streaming`, the one streamed replies go through); the first
+        time, built on a worker thread (importing the SDK takes ~150 ms: the window keeps
+        drawing meanwhile)."""
+        if self._sdk_client is None or self._stream_client is None:
             await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
-        assert self._sdk_client is not None  # warm_up() built it
-        return self._sdk_client
+        client = self._stream_client if streaming else self._sdk_client
+        assert client is not None  # warm_up() built both
+        return client
 
-    def _build_client(self) -> groq.AsyncGroq:
+    def _build_client(self, *, streaming: bool = False) -> groq.AsyncGroq:
         import groq
         import httpx
 
+        http_client = None
+        if streaming and not _proxy_configured():
+            from .http_stream import StreamTransport
+
+            # The SDK's own defaults for its client, on a transport that reads a streamed
+            # body in bulk (http_stream.py). With a proxy, httpx's own transport goes through it.
+            http_client = groq.DefaultAsyncHttpxClient(transport=StreamTransport())
         return groq.AsyncGroq(
             # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
             api_key=self._api_key,
@@ -128,6 +138,7 @@ class GroqClient:
                 connect=self.connect_timeout, read=self.stall_timeout, write=30.0, pool=10.0
             ),
             max_retries=self.max_retries,
+            http_client=http_client,
         )
 
     def warm_up(self) -> None:
@@ -143,6 +154,8 @@ class GroqClient:
 
             if self._sdk_client is None:
                 self._sdk_client = self._build_client()
+            if self._stream_client is None:
+                self._stream_client = self._build_client(streaming=True)
             self._sdk_client.chat.completions.with_streaming_response  # noqa: B018 - builds it
 
     # ------------------------------------------------------------------ LLMClient
@@ -164,7 +177,7 @@ class GroqClient:
             with_images=any(message.images for message in messages),
         )
         try:
-            client = await self._client()
+            client = await self._client(streaming=True)
             # Entered by hand: its exit only closes the response, which the finally below does,
             # and failures of the request itself are mapped apart from failures in the body.
             response = await client.chat.completions.with_streaming_response.create(
@@ -345,8 +358,9 @@ class GroqClient:
         if self._closed:
             return
         self._closed = True
-        if self._sdk_client is not None:
-            await self._sdk_client.close()
+        for client in (self._sdk_client, self._stream_client):
+            if client is not None:
+                await client.close()
 
     # ------------------------------------------------------------------ errors
 
@@ -548,6 +562,13 @@ async def _read_to_the_end(reads: AsyncIterator[bytes], at_most: int = 64 * 1024
                 return
     except Exception:  # noqa: BLE001 - the reply is complete; a broken end changes nothing
         log.debug("Ignoring error after the end of a Groq stream")
+
+
+def _proxy_configured() -> bool:
+    """Whether the environment names a proxy (httpx would use it: trust_env)."""
+    import urllib.request
+
+    return any(scheme in urllib.request.getproxies() for scheme in ("https", "http", "all"))
 
 
 def _sdk_messages(messages: list[ChatMessage]) -> list[ChatCompletionMessageParam]:
