@@ -103,6 +103,7 @@ class GroqClient:
         self.max_reply_chars = max_reply_chars
         self._sdk_client: groq.AsyncGroq | None = None
         self._stream_client: groq.AsyncGroq | None = None  # streamed replies (http_stream.py)
+        self._bulk_reads = False  # whether _stream_client reads through StreamTransport
         self._sdk_lock = threading.Lock()  # warm_up() may build it on a worker thread
         self._closed = False
 
@@ -130,6 +131,7 @@ class GroqClient:
             # The SDK's own defaults for its client, on a transport that reads a streamed
             # body in bulk (http_stream.py). With a proxy, httpx's own transport goes through it.
             http_client = groq.DefaultAsyncHttpxClient(transport=StreamTransport())
+            self._bulk_reads = True
         return groq.AsyncGroq(
             # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
             api_key=self._api_key,
@@ -208,6 +210,9 @@ class GroqClient:
         while not done:
             try:
                 data, waited = await next_noting_wait(reads)
+                # Through StreamTransport each piece is one read of the socket, which need not
+                # wait for the event loop when the bytes are there already.
+                waited = waited or self._bulk_reads
             except StopAsyncIteration:
                 break
             except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
