@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import shutil
+import ssl
+import subprocess
 
 import httpx
 import pytest
@@ -175,3 +178,57 @@ def test_chunked_coding_is_not_done_before_the_last_chunk():
 def test_framing_that_is_not_chunked_coding_is_refused(bad):
     with pytest.raises(ValueError):
         ChunkedDecoder().feed(bad)
+
+
+# ------------------------------------------------------------------ TLS, as Groq speaks it
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """A FakeGroqServer on HTTPS with a self-signed certificate, and a client context that
+    trusts it."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+        + ["-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=x"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    served.load_cert_chain(cert, key)
+    with FakeGroqServer(tls=served) as srv:
+        yield srv, ssl.create_default_context(cafile=str(cert))
+
+
+def test_a_reply_streams_over_tls_with_the_backlog_per_read(tls_server):
+    server, trusted = tls_server
+    server.reply_text = REPLY
+    server.tokens_per_second = 2000
+
+    async def main():
+        client = httpx.AsyncClient(transport=StreamTransport(trusted))
+        async with client, post_stream(client, server) as response:
+            pieces = []
+            async for data in response.aiter_raw():
+                pieces.append(data)
+                await asyncio.sleep(0.05)
+            return pieces
+
+    pieces = asyncio.run(asyncio.wait_for(main(), 10))
+    assert server.base_url.startswith("https://")
+    assert texts_of(b"".join(pieces)) == REPLY
+    assert len(pieces) <= 20
+
+
+def test_an_untrusted_certificate_is_a_connect_error(tls_server):
+    server, _ = tls_server
+
+    async def main():
+        async with httpx.AsyncClient(transport=StreamTransport()) as client:  # certifi's roots
+            await client.get(f"{server.base_url}/openai/v1/models")
+
+    with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        asyncio.run(asyncio.wait_for(main(), 10))

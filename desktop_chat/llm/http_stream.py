@@ -49,21 +49,24 @@ class StreamTransport(httpx.AsyncBaseTransport):
         if secure and self._ssl_context is None:
             self._ssl_context = httpx.create_ssl_context()
         loop = asyncio.get_running_loop()
+        connection: _Connection | None = None
         try:
-            async with asyncio.timeout(timeouts.get("connect")):
-                sock = await _connect(loop, url.host, url.port or (443 if secure else 80))
-                connection = _Connection(sock, loop, request)
-                if secure:
-                    assert self._ssl_context is not None
-                    await connection.start_tls(self._ssl_context, url.host)
-        except TimeoutError:
-            raise httpx.ConnectTimeout("Timed out connecting", request=request) from None
-        except OSError as exc:  # ssl.SSLError is one
-            raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from None
-        try:
+            try:
+                async with asyncio.timeout(timeouts.get("connect")):
+                    sock = await _connect(loop, url.host, url.port or (443 if secure else 80))
+                    connection = _Connection(sock, loop, request)
+                    if secure:
+                        assert self._ssl_context is not None
+                        await connection.start_tls(self._ssl_context, url.host)
+            except TimeoutError:
+                raise httpx.ConnectTimeout("Timed out connecting", request=request) from None
+            except OSError as exc:  # ssl.SSLError is one
+                message = str(exc) or type(exc).__name__
+                raise httpx.ConnectError(message, request=request) from None
             return await connection.exchange(timeouts.get("write"), timeouts.get("read"))
         except BaseException:
-            connection.close()
+            if connection is not None:
+                connection.close()
             raise
 
 
