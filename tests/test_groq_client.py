@@ -454,7 +454,15 @@ def test_content_of_the_wrong_type_ends_the_reply_keeping_what_arrived(server, v
     assert result.finish_reason is None
 
 
-@pytest.mark.parametrize("raw", [b'{"choices": [{"delta": {"content": "cut', b"\xff\xfe{}", b"42"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"choices": [{"delta": {"content": "cut',
+        b"\xff\xfe{}",
+        b"42",
+        b'{"choices": [{"delta": {"content": "two"}}]} {"objects"}',  # JSON, then more
+    ],
+)
 def test_a_garbled_event_ends_the_reply_keeping_what_arrived(server, raw):
     server.reply_text = LONG_REPLY
     server.fail_next("bad_content", after=4, raw=raw)
