@@ -190,10 +190,12 @@ def tls_server(tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("needs the openssl command to make a certificate")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    command = (
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1"
+        " -subj /CN=x -addext subjectAltName=IP:127.0.0.1"
+    )
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
-        + ["-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=x"]
-        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        [*command.split(), "-keyout", str(key), "-out", str(cert)],
         check=True,
         capture_output=True,
     )

@@ -18,7 +18,9 @@ Streaming uses the SDK for the request (auth, base URL, retries, status errors) 
 body itself (`with_streaming_response`): SSE split from raw bytes, stdlib JSON per event, and one
 read of the socket per frame rather than per token. The SDK's parsed stream (a model object per
 chunk, an event-loop round trip per chunk) cost ~24% of a core at 1,000 tokens/s in a bare
-qasync window; see bench/real_window.py.
+qasync window; see bench/real_window.py. Streamed replies go through a second SDK client whose
+httpx transport is http_stream.StreamTransport (a read is one recv() of everything that
+arrived, not one h11 event per token); requests that are not streamed keep httpx's own.
 
 `groq` and `httpx` are imported on first use (or by `warm_up()`), not with this module: they
 are ~150 ms of a cold start that the first paint does not need.

@@ -2,20 +2,23 @@
 
 Why not httpx's own transport (httpcore + h11 + anyio): Groq sends each SSE event as a chunk of
 its own, and httpcore hands a body over one chunk at a time, through h11's state machine and five
-levels of async generators; with anyio's read timeout and pause/resume of the socket around every
-read. At 1,000 tokens/s that was most of a bare window's CPU (bench/stream_window.py, "bare").
-Here a read takes everything the socket holds, decodes the chunked framing with a few bytes
-operations, and hands the body over as one piece; the read timeout is one timer for the whole
-reply, re-armed only when it fires.
+levels of async generators; and around every read anyio resumes and pauses the socket (under
+qasync a new QSocketNotifier each time) and arms a timer for the read timeout. In a bare window
+at 1,000 tokens/s that was most of the CPU (bench/stream_window.py, "bare").
+
+Here a read is one `recv()` of a non-blocking socket, taking everything the kernel holds; only
+when it holds nothing does the read wait for the socket. The chunked framing is decoded with a
+few bytes operations and the body handed over as one piece per read; the read timeout is one
+timer for the whole reply, re-armed only when it fires. TLS runs through `ssl.MemoryBIO` (as
+asyncio's own does) with httpx's default context (certifi's roots, SSL_CERT_FILE).
 
 It is an `httpx.AsyncBaseTransport` (the public extension point the SDK takes through
 `http_client`), so the SDK still does auth, base URL, retries and status errors, and failures are
 httpx's own exceptions (`ConnectError`, `ConnectTimeout`, `ReadTimeout`, `ReadError`,
-`RemoteProtocolError`, `WriteTimeout`), which groq_client.py maps as before. h11 writes the
-request and parses the status line and headers. TLS is asyncio's, with httpx's default context
-(certifi, SSL_CERT_FILE). The connection is not kept for the next request: httpx keeps an idle
-one only 5 s, and a reply takes longer to read than that. With a proxy set in the environment,
-groq_client.py streams through httpx's own transport instead.
+`RemoteProtocolError`, `WriteTimeout`, `WriteError`), which groq_client.py maps as before. h11
+writes the request and parses the status line and headers. The connection is not kept for the
+next request: httpx keeps an idle one only 5 s, and a reply takes longer than that to read. With
+a proxy set in the environment, groq_client.py streams through httpx's own transport instead.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class StreamTransport(httpx.AsyncBaseTransport):
         secure = url.scheme == "https"
         if secure and self._ssl_context is None:
             self._ssl_context = httpx.create_ssl_context()
+            self._ssl_context.set_alpn_protocols(["http/1.1"])  # as httpcore offers it
         loop = asyncio.get_running_loop()
         connection: _Connection | None = None
         try:
