@@ -14,6 +14,8 @@ import subprocess
 import httpx
 import pytest
 
+from desktop_chat.llm.base import ChatMessage, StreamResult
+from desktop_chat.llm.groq_client import GroqClient
 from desktop_chat.llm.http_stream import ChunkedDecoder, StreamTransport
 from tests.support.groq_server import FakeGroqServer, split_tokens
 
@@ -234,3 +236,28 @@ def test_an_untrusted_certificate_is_a_connect_error(tls_server):
 
     with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
         asyncio.run(asyncio.wait_for(main(), 10))
+
+
+# ------------------------------------------------------------------ proxies
+
+
+def test_with_a_proxy_in_the_environment_a_reply_streams_through_it(server, monkeypatch):
+    """StreamTransport does not speak to proxies; with one set, GroqClient streams through
+    httpx's own transport, which does. The fake server acts as the proxy for a host that does
+    not exist: only a request sent through the proxy reaches it."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.base_url)
+    server.reply_text = "Through the proxy."
+
+    async def main():
+        client = GroqClient(server.api_key, base_url="http://groq.invalid")
+        try:
+            pieces = []
+            async for piece in client.stream([ChatMessage("user", "hi")], StreamResult()):
+                pieces.append(piece)
+            return "".join(pieces)
+        finally:
+            await client.close()
+
+    assert asyncio.run(asyncio.wait_for(main(), 10)) == "Through the proxy."
