@@ -8,7 +8,8 @@ Prints a table of:
     groq SDK's parsed stream (`chat.completions.create(stream=True)`, one model object per chunk)
   - start-up to a painted, usable window: the app (`desktop_chat.app.main`) on a data dir holding
     `--sessions` sessions and `--events` events, against a bare PySide6 + qasync window (ratio)
-  - idle: CPU share and RSS of the app and of the bare window, a few seconds after start-up
+  - idle: CPU share and RSS of the app and of the bare window, from 6 s after start-up (the
+    caret has come to rest by then) for 10 s
 
 Each figure is one function (`transport_cpu`, `startup_time`, `idle_figures`), each measured
 program a child process of this one (`--child ...`); the loopback server runs here, so its CPU
@@ -262,7 +263,7 @@ def startup_time(
 
 def spawn_until_painted(program: str, env: dict[str, str], cwd: Path, idle: float = 10.0) -> dict:
     """Start `--child <program>`, wait for its "painted" line (and the app's "listed" line),
-    then watch it idle for `idle` seconds (CPU from /proc/<pid>/stat, RSS from
+    6 s more, then watch it idle for `idle` seconds (CPU from /proc/<pid>/stat, RSS from
     /proc/<pid>/status); then end it."""
     started = time.monotonic()
     child = subprocess.Popen(
@@ -282,7 +283,9 @@ def spawn_until_painted(program: str, env: dict[str, str], cwd: Path, idle: floa
             marks.update(
                 {k: v - started if k.endswith("_at") else v for k, v in json.loads(line).items()}
             )
-        time.sleep(3.0)  # let start-up's deferred work finish: idle means idle
+        # Let start-up's deferred work finish, and the caret come to rest (ui/caret_rest.py: it
+        # stops blinking 5 s after the last input): idle means nobody has typed for a while.
+        time.sleep(6.0)
         cpu_before, wall_before = cpu_seconds(child.pid), time.monotonic()
         time.sleep(idle)
         cpu_share = (cpu_seconds(child.pid) - cpu_before) / (time.monotonic() - wall_before)

@@ -90,7 +90,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from desktop_chat.ui.app_icon import ICON_NAME, app_icon
     from desktop_chat.ui.first_intent import FirstIntent
-    from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
     from desktop_chat.ui.language import chosen_language, install_language
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.markdown import warm_up_lexers
@@ -178,8 +177,15 @@ def main(argv: list[str] | None = None) -> int:
 
     async def run() -> int:
         await first_paint
-        # After the paint: python-xlib's import runs `uname -p`, and the grab waits on the server.
+        # After the paint: python-xlib's import runs `uname -p`, and the grab waits on the server;
+        # the module and its key tables are imported here too, for the same reason.
+        from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
+
         hotkey = install_quick_ask_hotkey(window)  # else Settings says how to bind one
+        # An idle window wakes no one: the caret stops blinking 5 s after the last input.
+        from desktop_chat.ui.caret_rest import CaretRest
+
+        caret_rest = CaretRest(app)  # noqa: F841 - held while the app runs
         try:
             store = await loop.run_in_executor(workers, SQLiteStore, settings.db_path)
         except StoreError as error:
@@ -198,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             window.show_status(notice)
         store_ready.set_result(store)  # calls made meanwhile go on, after the notice
         await window.start(list_models=False)
+        from desktop_chat.ui.first_reply_classes import name_first_reply_classes
+
+        await name_first_reply_classes()  # else the first reply's first frames build them
         # The first reply should not pay for the SDK's imports and TLS set-up, but an idle window
         # should not hold them either (~28 MB): they load on a worker thread once the user starts
         # a message (ui/first_intent.py), with the model list, which needs them.

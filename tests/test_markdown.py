@@ -355,3 +355,56 @@ def test_quotes_tables_tasks_and_links_are_readable_in_both_themes(qapp) -> None
             assert block.isValid(), text
             area = layout.blockBoundingRect(block).toRect() & QRect(0, 0, 480, image.height())
             assert text_contrast(image, area) >= 4.5, f"{text!r} in the {theme.name} theme"
+
+
+INLINE = (
+    "Plain words, then **bold** and _under_score_ and `code` and a_b_c words.\n"
+    'A soft break, an entity &amp; &lt;tag&gt; "quotes" and 3 < 4 > 2.\n'
+    "A link to https://example.com/path?q=1 and www.example.org, an e-mail a@b.co.\n"
+    "Emphasis *open and never closed, ~~strike~~, a [link](http://x.org) and <b>raw</b>.\n\n"
+    "- an item with words\n- another item that grows word by word\n  continued here\n\n"
+    "## A heading that grows\n\n1. first\n2. second item with `code` and more words\n\n"
+    "The end of it  with two spaces\tand a tab, then a\nhard  \nbreak.\n\n"
+    # Words that change what came before them: a heading's closing #s, a link definition,
+    # an intraword _, a link's address, a task box, an ordered item, an indented line.
+    "## Title #\n\n## Title # and more\n\n[foo]: /url\n\n[foo]\n\nan _a_b word and _a_ b\n\n"
+    "see www.example.co and www.example.com then\n\n- [ ] task\n- [x]done\n\n"
+    "1986\n\n1. item\n2 more\n\nA line\n    indented words\n\nend\\ of it"
+)
+
+
+def links(document: MessageDocument) -> list[tuple[str, str]]:
+    """Each fragment's text and where it links to."""
+    found, block = [], document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            found.append((fragment.text(), fragment.charFormat().anchorHref()))
+            fragments += 1
+        block = block.next()
+    return found
+
+
+def test_words_added_to_the_open_block_look_like_that_text_shown_afresh(qapp) -> None:
+    # Words that only lengthen the open paragraph, heading or list item are inserted as text
+    # (MessageDocument._appended_words); anything else lays the block out again.
+    for step in (1, 3, 7):
+        streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+        for end in [*range(1, len(INLINE), step), len(INLINE)]:
+            streamed.set_text(INLINE[:end], streaming=True)
+            afresh = MessageDocument(Role.ASSISTANT, "", QFont())
+            afresh.set_text(INLINE[:end], streaming=True)
+            assert looks(streamed) == looks(afresh), f"differs after {INLINE[:end]!r}"
+            assert links(streamed) == links(afresh), f"links differ after {INLINE[:end]!r}"
+
+
+def test_a_paragraph_streamed_word_by_word_is_not_laid_out_again_each_frame(qapp) -> None:
+    words = " ".join(f"word{n}" for n in range(300))
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in range(5, len(words) + 1, 6):
+        document.set_text(words[:end], streaming=True)
+        assert document.toPlainText() == words[:end].rstrip()
+    # Inserting the paragraph again every frame would cost ~len^2 / 12 characters.
+    assert document.inserted_chars < 2 * len(words)
+    assert document.parsed_chars < 2 * len(words), "plain words need no parse"

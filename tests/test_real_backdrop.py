@@ -1,7 +1,8 @@
 """The transcript paints the window's backdrop under its bubbles itself (transcript/backdrop.py),
 so Qt paints nothing beneath it at each frame. In a real X11 window, both themes: what shows
 between the bubbles is what Qt showed there when it painted the window beneath, and scrolling
-moves the text, never the backdrop."""
+moves the text, never the backdrop (Qt moves the viewport's pixels and paints only the strip
+that comes into view: the window's gradient runs across it, the same down each column)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,12 @@ def test_scrolling_moves_the_text_not_the_backdrop(
         bar.setValue(bar.value() + step)
         qtbot.waitUntil(lambda painted=painted: counter.count > painted)  # the scroll repaints
         qtbot.wait(150)
+        # The pixels on screen moved; only the strip that came into view was painted (the
+        # backdrop is the same down each column: backdrop.same_down_each_column), and the
+        # "Latest" button where it was put back.
+        button = view.latest_button.size()
+        strip = view.viewport().width() * (abs(step) + 2) + 2 * button.width() * button.height()
+        assert sum(counter.areas[painted:]) <= strip, (counter.areas[painted:], strip)
         scrolled = grab_screen(view.viewport())
         settle(qtbot, app)  # settle repaints the whole viewport: drawn afresh, not moved
         fresh = grab_screen(view.viewport())

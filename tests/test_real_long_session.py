@@ -54,7 +54,7 @@ def test_older_messages_come_in_above_without_moving_what_is_shown(
         settle(qtbot, app)
         after = grab_screen(view.viewport())
         # Above the floating "↓ Latest" button, which stays where it is while the text moves.
-        button = view.latest_button.geometry().translated(-view.viewport().pos())
+        button = view.latest_button.geometry()  # in the viewport
         above = button.top() - 2 if view.latest_button.isVisible() else before.height()
         moved = min(
             (shifted_difference(before, after, shift, above) for shift in (0, 1, -1)), key=len

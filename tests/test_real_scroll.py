@@ -74,7 +74,7 @@ def test_each_turn_of_the_wheel_moves_the_text_by_its_step(
         settle(qtbot, app)
         after = grab_screen(view.viewport())
         # Above the floating "↓ Latest" button, which stays where it is while the text moves.
-        button = view.latest_button.geometry().translated(-view.viewport().pos())
+        button = view.latest_button.geometry()  # in the viewport
         limit = button.top() - 2 if view.latest_button.isVisible() else before.height()
         if differing(as_array(before), as_array(after), step, limit):
             jumps.append(content_shift(before, after, limit) - step)

@@ -64,7 +64,7 @@ def pages(qtbot, app: ChatApp, limit: int) -> list[QImage]:
         # The Latest button floats over the text wherever the newest text is out of sight: the
         # two ways of drawing differ in how much room they keep below the text, not in text.
         # Its place is blanked in every shot, shown or not.
-        place = view.latest_button.geometry().translated(-view.viewport().pos())
+        place = view.latest_button.geometry()  # in the viewport
         painter = QPainter(shot)
         painter.fillRect(place.adjusted(-2, -2, 2, 2), Qt.GlobalColor.black)
         painter.end()

@@ -101,3 +101,55 @@ def test_two_real_processes_one_window(tmp_path: Path, groq_server) -> None:
     finally:
         third.close()
     assert os.path.exists(data / "chat.db")
+
+
+def test_the_socket_is_the_one_qlocalsocket_and_qlocalserver_use(
+    qtbot, tmp_path: Path, runtime: Path
+) -> None:
+    """Python's socket on Unix (no QtNetwork at start-up) speaks to Qt's local sockets at the same
+    path, both ways, and only this user may connect."""
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+    ours = SingleInstance(tmp_path / "data")
+    assert ours.listen()
+    try:
+        assert os.stat(server_name(tmp_path / "data")).st_mode & 0o077 == 0
+        with qtbot.waitSignal(ours.quick_ask_requested, timeout=5000):
+            qt_client = QLocalSocket()
+            qt_client.connectToServer(ours.name)
+            assert qt_client.waitForConnected(1000)
+            qt_client.write(b"quick-ask\n")
+            assert qt_client.waitForBytesWritten(1000)
+        qt_client.abort()
+    finally:
+        ours.close()
+    assert not os.path.exists(server_name(tmp_path / "data"))  # closing removes the file
+
+    qt_server = QLocalServer()
+    assert qt_server.listen(server_name(tmp_path / "data"))
+    try:
+        with qtbot.waitSignal(qt_server.newConnection, timeout=5000):
+            assert SingleInstance(tmp_path / "data").activate_running()
+        connection = qt_server.nextPendingConnection()
+        qtbot.waitUntil(connection.canReadLine, timeout=5000)
+        assert bytes(connection.readLine().data()) == b"activate\n"
+    finally:
+        qt_server.close()
+
+
+def test_without_a_runtime_folder_the_socket_is_where_qt_puts_it(
+    tmp_path: Path, runtime: Path, monkeypatch
+) -> None:
+    from PySide6.QtNetwork import QLocalServer
+
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    monkeypatch.setenv("TMPDIR", str(runtime))  # Qt's temporary folder: short, and this test's
+    instance = SingleInstance(tmp_path / "data")
+    assert "/" not in instance.name
+    qt_server = QLocalServer()
+    assert qt_server.listen(instance.name)
+    try:
+        assert qt_server.fullServerName() == str(runtime / instance.name)
+        assert instance.activate_running()
+    finally:
+        qt_server.close()

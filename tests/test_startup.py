@@ -22,11 +22,19 @@ from tests.support.app_process import app_environment
 from tests.support.groq_server import FakeGroqServer
 
 WATCHER = r"""
-import json, sys, time
+import enum, json, sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 HEAVY = ("groq", "httpx", "supabase", "pydantic", "markdown_it", "pygments", "keyring")
+# Enums PySide builds when QStyle and QAccessible are first named (ui/first_reply_classes.py).
+FIRST_REPLY_ENUMS = {"PrimitiveElement", "AnnouncementPoliteness"}
+built = []
+create = enum.EnumType._create_
+def record(cls, class_name, *args, **kwargs):
+    built.append(class_name)
+    return create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = record
 app = QApplication(sys.argv[:1])
 seen = {}
 
@@ -41,6 +49,7 @@ class Watcher(QObject):
             seen["painted"] = {
                 "loaded": [m for m in HEAVY if m in sys.modules],
                 "store": type(window.service.store).__name__,
+                "first_reply_enums": sorted(FIRST_REPLY_ENUMS & set(built)),
             }
         return False
 
@@ -60,6 +69,7 @@ def poll():
         # Start-up is over and nobody came near: the SDK and the parsers are still not loaded.
         # Now the pointer comes over the session list.
         idle["loaded"] = [m for m in HEAVY if m in sys.modules]
+        idle["first_reply_enums"] = sorted(FIRST_REPLY_ENUMS & set(built))
         seen["hovered"] = {}
         QApplication.sendEvent(window.sessions.list.viewport(), QEvent(QEvent.Type.Enter))
     from desktop_chat.ui import markdown
@@ -151,6 +161,9 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
     # no keychain (the key is in the environment), and the store still opening.
     assert seen["painted"]["loaded"] == []
     assert seen["painted"]["store"] == "_StoreOpening"
+    # The Qt classes the first reply names are named after the paint, before any reply.
+    assert "AnnouncementPoliteness" not in seen["painted"]["first_reply_enums"]
+    assert seen["idle"]["first_reply_enums"] == ["AnnouncementPoliteness", "PrimitiveElement"]
     # Afterwards the store is the real one and the sessions are listed; the idle window has not
     # loaded the SDK (~28 MB); the first letter typed builds the Groq client, with its
     # imports, before any reply was asked for.
@@ -211,7 +224,8 @@ from PySide6.QtWidgets import QApplication, QFrame
 
 # What the first paint shows none of: built on first use, imported after the paint.
 DEFERRED = ("desktop_chat.ui.settings_dialog", "desktop_chat.ui.command_palette",
-            "desktop_chat.ui.quick_ask", "Xlib", "groq", "pygments", "markdown_it")
+            "desktop_chat.ui.quick_ask", "desktop_chat.ui.global_hotkey", "Xlib",
+            "PySide6.QtNetwork", "groq", "pygments", "markdown_it")
 app = QApplication(sys.argv[:1])
 
 class Watcher(QObject):
@@ -242,7 +256,8 @@ def test_the_first_paint_builds_no_dialog_palette_or_hotkey(
 ) -> None:
     painted, stderr = watch_start(tmp_path, groq_server, FIRST_PAINT_WATCHER, platform)
     # The Settings dialog and the command palette are imported and built when first opened, the
-    # global hotkey (python-xlib) installed after the paint; the SDK and the parsers come later.
+    # global hotkey (python-xlib) imported and installed after the paint; the single-instance
+    # socket is Python's own (no QtNetwork); the SDK and the parsers come later.
     assert painted["loaded"] == []
     assert painted["palette_built"] is False
     # Usable at once: the keys go to the composer as soon as the window is active.

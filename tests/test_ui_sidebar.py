@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButton
 
 from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.ui.main_window import SIDEBAR_AUTO_COLLAPSE_WIDTH, export_file_name
@@ -136,6 +136,19 @@ def test_one_row_per_session_with_a_count_and_a_plain_snippet(app, qtbot) -> Non
 )
 def test_snippets_read_as_plain_text(markdown, plain) -> None:
     assert plain_snippet(markdown) == plain
+
+
+def test_the_search_box_gets_its_named_clear_button_at_the_first_letter(app, qtbot) -> None:
+    """The clear button (its icon looked up in the icon theme) is made when there is something to
+    clear, not with the window (an empty box shows none)."""
+    qtbot.waitExposed(app.window)
+    search = app.window.sessions.search
+    assert not search.isClearButtonEnabled()
+    qtbot.keyClicks(search, "t")
+    buttons = [b for b in search.findChildren(QToolButton) if b.isVisible()]
+    assert [b.accessibleName() for b in buttons] == ["Clear search"]
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: search.text() == "")
 
 
 def test_esc_in_the_search_box_clears_it_and_goes_back_to_the_list(app, qtbot, groq_server) -> None:

@@ -10,14 +10,20 @@ what changes many times a second or counts down (the reply's progress, a retry's
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QWidget
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 
 def announce(source: QWidget, text: str, assertive: bool = False) -> None:
     """Say `text` now, from `source` (a widget of the window it concerns)."""
     if not text.strip():
         return
+    # Imported at the first announcement, not with the window: naming QAccessible makes PySide
+    # build its eight Python enums (~190 members, ~12M instructions) before the first paint.
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
     event = QAccessibleAnnouncementEvent(source, text)
     if assertive:
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject
 from PySide6.QtGui import QDragMoveEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_chat.core.attachments import (
     IMAGE_TYPES,
@@ -22,11 +22,11 @@ from desktop_chat.core.attachments import (
     fit_files,
 )
 from desktop_chat.ui.attachment_chips import AttachmentChips, detail
-from desktop_chat.ui.attachment_viewer import ImageViewer
 from desktop_chat.ui.attachments import Offered, from_mime, from_paths, offers_attachments
 
 if TYPE_CHECKING:
     from desktop_chat.core.chat import ChatService
+    from desktop_chat.ui.attachment_viewer import ImageViewer
     from desktop_chat.ui.composer import ComposerPanel
 
 translate = QCoreApplication.translate
@@ -60,9 +60,7 @@ class AttachmentsController(QObject):
         self.edit = composer.edit
         self._whole_text: dict[str, str] = {}  # a file's text before any cut, by id
         self._notices: list[str] = []
-        self._folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.PicturesLocation
-        )
+        self._folder = ""  # where the file picker opens: Pictures until a file is picked
         composer.attach_button.clicked.connect(self.pick)
         self.edit.attachments_offered.connect(self.offer_mime)
         self.edit.remove_last_attachment.connect(self.chips.remove_last)
@@ -98,6 +96,15 @@ class AttachmentsController(QObject):
         self.take(from_paths(paths))
 
     def pick(self) -> None:
+        # Imported here, not with the window: each Qt class named makes PySide build its Python
+        # enums, and the window's first paint needs neither the dialog nor the viewer.
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        if not self._folder:
+            self._folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.PicturesLocation
+            )
         names, _filter = QFileDialog.getOpenFileNames(
             self.window,
             translate("Attachments", "Attach images or files"),
@@ -184,6 +191,8 @@ class AttachmentsController(QObject):
                 ).format(name=name)
             )
             return
+        from desktop_chat.ui.attachment_viewer import ImageViewer  # its dialog: on first use
+
         self.viewer = ImageViewer(name, image, len(data), self.window)
         self.viewer.open()
 

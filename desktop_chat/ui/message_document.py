@@ -16,6 +16,7 @@ shown in one go the way a stream shows it, so both look the same."""
 from __future__ import annotations
 
 import dataclasses
+import html
 import itertools
 import re
 import time
@@ -37,6 +38,7 @@ from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code, starts_code
 from desktop_chat.ui.markdown import (
     CODE_BLOCK_TEXT,
     CODE_LANGUAGE_ANCHOR,
+    LONG_LINE,
     CodeFence,
     CodeHighlight,
     Continuation,
@@ -146,6 +148,9 @@ class MessageDocument(QTextDocument):
         self._tail_position = 0  # where the unfinished tail starts in the document
         self._highlights: dict[CodeFence, CodeHighlight] = {}  # finished code blocks being lexed
         self._tail: list[_ShownBlock] = []  # the blocks shown after the finished part
+        # The last frame's parse of each unfinished segment: a segment that ended in an earlier
+        # frame (waiting, say, behind a code block still being lexed) is not parsed again.
+        self._parsed: dict[tuple[str, Continuation | None, Continuation | None], list] = {}
         self._natural_width: int | None = None
         self._code_blocks: list[tuple[QRectF, str, str]] | None = None
         self.contentsChanged.connect(self._forget_code_blocks)
@@ -313,6 +318,12 @@ class MessageDocument(QTextDocument):
             self._continuation = None
             self._highlights.clear()
             self._tail.clear()
+        if self._shapes is not None and self._shapes[1:3] != (self.revision(), self.textWidth()):
+            self._shapes = None  # the last frame's shapes are stale: edited or re-wrapped since
+        words = None if final or upto is not None else self._plain_words(text)
+        if words is not None:
+            self._append_words(words)
+            return
         segments = scan_segments(text, self._finished_length, self._continuation, final)
         if upto is not None:  # show only the segments up to this boundary, all finished
             kept = [segment for segment in segments if segment.end <= upto]
@@ -321,8 +332,6 @@ class MessageDocument(QTextDocument):
         boundary = len(text) if final else segments[-1].start
         blocks = self._blocks_of(text, segments)
         ready = self._ready(blocks, boundary - self._finished_length, None if final else lex_budget)
-        if self._shapes is not None and self._shapes[1:3] != (self.revision(), self.textWidth()):
-            self._shapes = None  # the last frame's shapes are stale: edited or re-wrapped since
         cursor = QTextCursor(self)
         cursor.beginEditBlock()
         edited, before = self._show_blocks(cursor, blocks, ready)
@@ -344,20 +353,77 @@ class MessageDocument(QTextDocument):
                 self._finished_length += blocks[ready].start
                 self._continuation = blocks[ready].continues
 
+    def _plain_words(self, text: str) -> str | None:
+        """What to add at the end of the document when `text` is the last frame's text plus
+        words that cannot change how any of it is parsed (letters, digits, spaces and a few
+        marks that mean nothing in Markdown, on the same line), after a paragraph or list item
+        that ends in plain text: they are shown without parsing the open block again. None
+        when the text must be parsed. The next frame that is parsed finds the open block's
+        source changed and inserts it again, as before."""
+        old = self._source
+        if not self._tail or self._highlights or not text.startswith(old):
+            return None
+        shown = self._tail[-1]
+        added = text[len(old) :]
+        last_line = old[old.rfind("\n") + 1 :]
+        if (
+            shown.html is None
+            or shown.finished
+            or not _PLAIN_END.search(shown.html)
+            or shown.block.source.lstrip().startswith("[")  # a link definition, say
+            or not _INERT_WORDS.fullmatch(added)
+            or not _SETTLED_LINE.match(last_line)
+            or len(last_line) + len(added) >= LONG_LINE
+        ):
+            return None
+        apart = old[-1:].isspace() or added[:1].isspace()
+        if not apart and not old.rsplit(None, 1)[-1].isalnum():
+            return None  # a word ending in a mark (`**bold**`, `a_b_`) goes on: parse it
+        words = " ".join(added.split())  # as Qt's HTML import folds them
+        return (" " if apart else "") + words if words else ""
+
+    def _append_words(self, words: str) -> None:
+        if not words:
+            self.changed_from = None  # spaces at the end of a paragraph are not shown
+            return
+        # Lines are broken greedily, so words added at the end leave the lines above the last
+        # one as they are; the last one may break anew. (A first line: from the block's gap.)
+        block = self.lastBlock()
+        lines = block.layout()
+        count = lines.lineCount()
+        if count > 1:
+            top = self.documentLayout().blockBoundingRect(block).top()
+            self.changed_from = top - lines.boundingRect().top() + lines.lineAt(count - 1).y()
+        else:
+            self.changed_from = floor_above(self, block.position())
+        cursor = QTextCursor(self)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(words)  # in the format of the text it goes on from
+        self.inserted_chars += len(words)
+        self._tail[-1].grown = True
+        self._shapes = None
+
     def _blocks_of(self, text: str, segments) -> list[MarkdownBlock]:
         """The blocks of the unfinished part, segment by segment: a chunk of a long block is
         parsed alone (with its table's header), so a growing block costs its last chunk."""
         blocks: list[MarkdownBlock] = []
+        parsed: dict[tuple[str, Continuation | None, Continuation | None], list] = {}
         for segment in segments:
             source = text[segment.start : segment.end]
             if not source.strip():
                 continue
+            key = (source, segment.continues, segment.continued)
+            found = self._parsed.get(key)
+            if found is None:
+                found = markdown_blocks(source, segment.continues, segment.continued)
+                self.parsed_chars += len(source)
+            parsed[key] = found
             shift = segment.start - self._finished_length
-            for block in markdown_blocks(source, segment.continues, segment.continued):
+            for block in found:
                 blocks.append(
                     dataclasses.replace(block, start=block.start + shift, end=block.end + shift)
                 )
-        self.parsed_chars += sum(segment.end - segment.start for segment in segments)
+        self._parsed = parsed
         return blocks
 
     def _ready(self, blocks: list[MarkdownBlock], settled: int, budget: float | None) -> int:
@@ -401,10 +467,19 @@ class MessageDocument(QTextDocument):
         # Where the edit starts: the code block being written grows at its end; otherwise the
         # blocks from the first one that changed are cut and inserted again.
         end = self.characterCount() - 1
-        if kept == len(wanted) - 1 == len(self._tail) - 1 and self._can_extend(wanted[kept]):
-            before = self._shapes_from(end)
-            self._extend_code(wanted[kept])
-            return end, before
+        if kept == len(wanted) - 1 == len(self._tail) - 1:
+            if self._can_extend(wanted[kept]):
+                before = self._shapes_from(end)
+                self._extend_code(wanted[kept])
+                return end, before
+            words = self._appended_words(wanted[kept])
+            if words is not None:
+                before = self._shapes_from(end)
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+                cursor.insertText(words)  # in the format of the text it goes on from
+                self.inserted_chars += len(words)
+                self._tail[-1].block, self._tail[-1].html = wanted[kept].block, wanted[kept].html
+                return end, before
         edited = end if kept == len(self._tail) else self._tail[kept].start
         before = self._shapes_from(edited)
         self._cut_tail(cursor, kept)
@@ -435,6 +510,33 @@ class MessageDocument(QTextDocument):
             or new.lang != old.lang
             or not new.code.startswith(old.code)
         )
+
+    def _appended_words(self, latest: _ShownBlock) -> str | None:
+        """The text to add at the end when all that changed is that the open paragraph,
+        heading or list item grew by plain words: its new HTML is the old one with text (no
+        tag, no line break, no run of spaces) put just before the closing tags. Inserting
+        those words costs what they hold; inserting the block again costs all it holds."""
+        shown = self._tail[-1]
+        if shown.html is None or shown.grown or shown.finished or latest.finished:
+            return None
+        if latest.block.has_code:
+            return None
+        if latest.block.fence is not None or not _APPENDABLE.match(shown.html):
+            return None
+        closing = _CLOSING_TAGS.search(shown.html)
+        if closing is None:
+            return None
+        head, tail = shown.html[: closing.start()], shown.html[closing.start() :]
+        latest.html = latest.block.html(False).strip()
+        new = latest.html
+        if len(new) <= len(shown.html) or not (new.startswith(head) and new.endswith(tail)):
+            return None
+        added = new[len(head) : len(new) - len(tail)]
+        # Qt's HTML import folds runs of white space and drops it at a block's end: such text
+        # shown by insertText would keep spaces the one-shot render does not have.
+        if "<" in added or _FOLDED_SPACE.search(added) or _ENDS_OPEN.search(head):
+            return None  # (an empty item or paragraph that gets its first words is laid out anew)
+        return html.unescape(added)
 
     def _extend_code(self, latest: _ShownBlock) -> None:
         """Append to the code block being written what it gained (see _can_extend)."""
@@ -473,7 +575,8 @@ class MessageDocument(QTextDocument):
     def _insert_block(self, cursor: QTextCursor, shown: _ShownBlock) -> None:
         fence = shown.block.fence
         if fence is None:
-            self._insert_html(cursor, shown.block.html(shown.finished))
+            shown.html = shown.block.html(shown.finished).strip()
+            self._insert_html(cursor, shown.html)
             return
         job = self._highlights.get(fence) if shown.finished else None
         formats = _code_formats(self)
@@ -540,6 +643,20 @@ class MessageDocument(QTextDocument):
 
 
 _TILE_KEYS = itertools.count(1)
+# Blocks whose text ends their HTML, so words added at its end go at the document's end: a
+# paragraph, a heading, a list (its last item). Not a table or a quote (a one-cell table),
+# after which Qt keeps a block of its own.
+_APPENDABLE = re.compile(r"<(?:p|h[1-6]|ul|ol)[ >]")
+_CLOSING_TAGS = re.compile(r"(?:\s*</[a-z0-9]+>)+\s*$")
+# Two spaces, a tab or line break, only spaces, or a space at the end.
+_FOLDED_SPACE = re.compile(r"\s\s|[^\S ]|^\s*$|\s$")
+# Plain text in a paragraph or list item ends the HTML: not a heading (its closing #s), not code,
+# emphasis or a link.
+_PLAIN_END = re.compile(r"[^\s>](?:\s*</(?:p|li|ul|ol)>)+\s*$")
+_INERT_WORDS = re.compile(r"(?:[^\W_]|[ ,?!'-])*")
+# A line whose kind is settled: words after any list marker (not `#`, `>`, `[ ]`, `|`, ...).
+_SETTLED_LINE = re.compile(r"\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?[^\W_]")
+_ENDS_OPEN = re.compile(r"(?:\s|<[^/][^>]*>)$")  # white space or an opening tag ends it
 
 
 @dataclass(eq=False)
@@ -552,6 +669,8 @@ class _ShownBlock:
     finished: bool
     start: int = 0
     block_format: QTextBlockFormat = field(default_factory=QTextBlockFormat)
+    html: str | None = None  # the HTML inserted for it (None for a code block)
+    grown: bool = False  # words were added after `html` without parsing (_plain_words)
 
     def looks_like(self, other: _ShownBlock) -> bool:
         """Whether showing this block would show what `other` shows: only code looks

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -301,6 +300,11 @@ class RowPainter:
     def colors(self, option: QStyleOptionViewItem) -> tuple[QColor, QColor, QColor]:
         """(accent, text, secondary text) for this row. On a selected or hovered row's tint
         the muted colour would read below 4.5:1, so secondary text is the text colour there."""
+        # QStyle is named when a row first paints, not at import: naming it makes PySide build
+        # its eleven Python enums (~570 members, ~40M instructions), and the window's first
+        # paint has no rows (the sessions are listed after it).
+        from PySide6.QtWidgets import QStyle
+
         if self.theme is None:
             accent, text = option.palette.highlight().color(), option.palette.text().color()
             muted = QColor(text)
@@ -308,10 +312,13 @@ class RowPainter:
         else:
             accent, text = self.theme.color("accent"), self.theme.color("text")
             muted = self.theme.color("muted")
-        tinted = option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver)
+        state = QStyle.StateFlag
+        tinted = option.state & (state.State_Selected | state.State_MouseOver)
         return accent, text, text if tinted else muted
 
     def paint_background(self, painter: QPainter, option: QStyleOptionViewItem) -> None:
+        from PySide6.QtWidgets import QStyle  # see `colors`
+
         accent, text, _ = self.colors(option)
         state = option.state
         rect = QRectF(option.rect).adjusted(2, 1, -2, -1)
@@ -504,9 +511,6 @@ class SessionPanel(QWidget):
         self.search.setObjectName("SessionSearch")
         self.search.setPlaceholderText(translate("SessionPanel", "Search sessions  (Ctrl+K)"))
         self.search.setAccessibleName(translate("SessionPanel", "Search sessions"))
-        self.search.setClearButtonEnabled(True)
-        for clear_button in self.search.findChildren(QToolButton):
-            clear_button.setAccessibleName(translate("SessionPanel", "Clear search"))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -590,6 +594,13 @@ class SessionPanel(QWidget):
         layout.addLayout(buttons)
 
     def _search_changed(self, text: str) -> None:
+        if not self.search.isClearButtonEnabled():
+            # Made at the first letter typed, not with the window: its icon is looked up in the
+            # desktop's icon theme (~30M instructions), and an empty box shows no clear button
+            # (the same pixels with it or without it).
+            self.search.setClearButtonEnabled(True)
+            for clear_button in self.search.findChildren(QToolButton):
+                clear_button.setAccessibleName(translate("SessionPanel", "Clear search"))
         if text.strip():
             self._search_timer.start()
         else:

@@ -126,11 +126,13 @@ class PaintCounter(QObject):
     def __init__(self, widget: QWidget):
         super().__init__()  # not the widget's child: a tooltip may delete itself meanwhile
         self.count = 0
+        self.areas: list[int] = []  # each paint's region: how many pixels it holds
         widget.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Paint:
             self.count += 1
+            self.areas.append(sum(rect.width() * rect.height() for rect in event.region()))
         return False
 
 

@@ -7,15 +7,17 @@ whole view at each step it scrolls. Rendered once into a pixmap (again only when
 size, the view's place or the style changes), the same pixels are blitted in a fraction of that,
 and the viewport can be opaque, so Qt paints nothing beneath it.
 
-A view whose backdrop is painted by itself must not be scrolled by moving its pixels (Qt does
-that for opaque widgets): the backdrop stays with the window, not with the text.
+Qt scrolls an opaque widget by moving its pixels and painting only the strip that comes into
+view. That is right only when the backdrop is the same down each column (the window's gradient
+runs across it, resources/style.qss): the backdrop stays with the window, not with the text.
+`same_down_each_column()` says whether it is; when it is not, the view repaints at each scroll.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QApplication, QStyleOption, QWidget
 
 
 class Backdrop:
@@ -25,7 +27,14 @@ class Backdrop:
         self._viewport = viewport
         self._pixmap: QPixmap | None = None
         self._key: tuple[object, ...] | None = None
+        self._same_down_columns = False
         viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def same_down_each_column(self) -> bool:
+        """Whether every row of the backdrop looks the same, so a vertical scroll may move the
+        viewport's pixels, backdrop and all."""
+        self._current()
+        return self._same_down_columns
 
     def invalidate(self) -> None:
         """The style changed (a new theme): render the backdrop again at the next paint."""
@@ -58,6 +67,7 @@ class Backdrop:
         if self._pixmap is None or key != self._key:
             self._key = key
             self._pixmap = self._render()
+            self._same_down_columns = _rows_alike(self._pixmap)
         return self._pixmap
 
     def _render(self) -> QPixmap:
@@ -103,6 +113,17 @@ def _paint_background(painter: QPainter, widget: QWidget, area: QRect, as_root: 
     if widget.autoFillBackground():
         painter.fillRect(area, fill)
     if widget.testAttribute(Qt.WidgetAttribute.WA_StyledBackground):
+        from PySide6.QtWidgets import QStyle  # named on first use: its enums (~570 members)
+
         option = QStyleOption()
         option.initFrom(widget)
         widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, widget)
+
+
+def _rows_alike(pixmap: QPixmap) -> bool:
+    """Whether every row of `pixmap` holds the same pixels as its first (a ~1 ms check, made
+    only when the backdrop is rendered: a resize, a move, a new theme)."""
+    image = pixmap.toImage()
+    stride, height = image.bytesPerLine(), image.height()
+    pixels = bytes(image.constBits())[: stride * height]
+    return pixels == pixels[:stride] * height

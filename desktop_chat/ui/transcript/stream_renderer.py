@@ -1,5 +1,5 @@
 """StreamRenderer: puts a reply on screen as it streams. Pieces are buffered and shown at most
-30 times a second; frames are paced to the machine (about 15% of a core for the whole frame,
+30 times a second; frames are paced to the machine (about 10% of a core for the whole frame,
 its paint included), and the view catches up (row height, scroll, repaint of the changed tail)
 in a turn of the event loop of its own."""
 
@@ -24,9 +24,11 @@ FLUSH_INTERVAL_MS = 33
 # block is shown unhighlighted.
 HIGHLIGHT_BUDGET_S = 0.001
 # The renderer paces its frames to use about this share of a core: a frame that cost 6 ms (its
-# text, the view catching up, the window's repaint) is followed by the next one 40 ms later. A
-# fast machine gets 30 frames a second, a slow one fewer.
-FRAME_CPU_SHARE = 0.15
+# text, the view catching up, the window's repaint) is followed by the next one 60 ms later. A
+# fast machine gets 30 frames a second, a slow one or a very fast stream fewer (at 1,000
+# tokens/s on the 2-core test machine ~12, each bringing ~80 tokens: the transport, a tenth of
+# a core more, leaves the whole app within 15% of a core there).
+FRAME_CPU_SHARE = 0.10
 MAX_FLUSH_INTERVAL_MS = 100
 TYPING_STEP_MS = 350
 

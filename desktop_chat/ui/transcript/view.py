@@ -91,8 +91,10 @@ class TranscriptView(TextInteraction):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
-        # Shown while the newest text is out of sight below: one click brings it back.
-        self.latest_button = QToolButton(self)
+        # Shown while the newest text is out of sight below: one click brings it back. A child
+        # of the viewport, not a widget over it: Qt moves the pixels of a scrolled view only
+        # when nothing overlaps it (it then puts the button back, scrollContentsBy).
+        self.latest_button = QToolButton(self.viewport())
         self.latest_button.setObjectName("JumpToLatest")
         self.latest_button.setText(translate("Transcript", "↓ Latest"))
         self.latest_button.setAccessibleName(translate("Transcript", "Jump to the latest message"))
@@ -113,8 +115,13 @@ class TranscriptView(TextInteraction):
             self._exposed = QRect()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
-        # Opaque, the viewport would be scrolled by moving its pixels, backdrop and all; the
-        # window's gradient must stay where it is, so the view is repainted instead.
+        # Opaque, the viewport is scrolled by moving its pixels, backdrop and all, and only the
+        # strip that comes into view is painted: right while the backdrop is the same down each
+        # column. Otherwise the window's gradient must stay where it is: repaint the view.
+        if dx == 0 and self._backdrop.same_down_each_column():
+            super().scrollContentsBy(dx, dy)  # moves the viewport's children too
+            self._place_latest_button()
+            return
         viewport = self.viewport()
         viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
         try:
@@ -256,7 +263,7 @@ class TranscriptView(TextInteraction):
     def _place_latest_button(self) -> None:
         button = self.latest_button
         button.adjustSize()
-        area = self.viewport().geometry()
+        area = self.viewport().rect()
         button.move(area.center().x() - button.width() // 2, area.bottom() - button.height() - 12)
         button.raise_()
 
