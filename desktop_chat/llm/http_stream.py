@@ -43,15 +43,17 @@ class StreamTransport(httpx.AsyncBaseTransport):
     """Each request on a new connection, closed when its response is closed."""
 
     def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
+        if ssl_context is None:
+            # Made here, not at the first request: loading certifi's roots takes ~60 ms, and
+            # GroqClient.warm_up builds this transport on a worker thread.
+            ssl_context = httpx.create_ssl_context()
+            ssl_context.set_alpn_protocols(["http/1.1"])  # as httpcore offers it
         self._ssl_context = ssl_context
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeouts = request.extensions.get("timeout", {})
         url = request.url
         secure = url.scheme == "https"
-        if secure and self._ssl_context is None:
-            self._ssl_context = httpx.create_ssl_context()
-            self._ssl_context.set_alpn_protocols(["http/1.1"])  # as httpcore offers it
         loop = asyncio.get_running_loop()
         connection: _Connection | None = None
         try:
@@ -60,7 +62,6 @@ class StreamTransport(httpx.AsyncBaseTransport):
                     sock = await _connect(loop, url.host, url.port or (443 if secure else 80))
                     connection = _Connection(sock, loop, request)
                     if secure:
-                        assert self._ssl_context is not None
                         await connection.start_tls(self._ssl_context, url.host)
             except TimeoutError:
                 raise httpx.ConnectTimeout("Timed out connecting", request=request) from None
