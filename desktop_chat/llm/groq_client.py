@@ -32,6 +32,7 @@ import asyncio
 import json
 import logging
 import math
+import os
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
@@ -128,11 +129,14 @@ class GroqClient:
         import httpx
 
         http_client = None
-        if streaming and not _proxy_configured():
+        # On Windows qasync's loop is a proactor (IOCP), which cannot watch a socket
+        # (add_reader) as StreamTransport does; there, and with a proxy (which httpx's
+        # transport honours), streams go through httpx's own transport.
+        if streaming and os.name != "nt" and not _proxy_configured():
             from .http_stream import StreamTransport
 
             # The SDK's own defaults for its client, on a transport that reads a streamed
-            # body in bulk (http_stream.py). With a proxy, httpx's own transport goes through it.
+            # body in bulk (http_stream.py).
             http_client = groq.DefaultAsyncHttpxClient(transport=StreamTransport())
             self._bulk_reads = True
         return groq.AsyncGroq(

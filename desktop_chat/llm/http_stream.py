@@ -18,7 +18,8 @@ httpx's own exceptions (`ConnectError`, `ConnectTimeout`, `ReadTimeout`, `ReadEr
 `RemoteProtocolError`, `WriteTimeout`, `WriteError`), which groq_client.py maps as before. h11
 writes the request and parses the status line and headers. The connection is not kept for the
 next request: httpx keeps an idle one only 5 s, and a reply takes longer than that to read. With
-a proxy set in the environment, groq_client.py streams through httpx's own transport instead.
+a proxy set in the environment, or on Windows (qasync's loop there is a proactor, which has no
+`add_reader`), groq_client.py streams through httpx's own transport instead.
 """
 
 from __future__ import annotations
