@@ -376,23 +376,26 @@ class ChunkedDecoder:
         buffer = self._pending + data if self._pending else data
         pieces: list[bytes] = []
         at, end = 0, len(buffer)
+        left, crlf = self._left, self._crlf  # locals: this runs once per token
+        find = buffer.find
         while not self.done:
-            if self._left:
-                take = min(self._left, end - at)
-                pieces.append(buffer[at : at + take])
-                at += take
-                self._left -= take
-                if self._left:
+            if left:
+                stop = at + left
+                if stop > end:
+                    pieces.append(buffer[at:])
+                    left -= end - at
+                    at = end
                     break
-                self._crlf = True
-            if self._crlf:
+                pieces.append(buffer[at:stop])
+                at, left, crlf = stop, 0, True
+            if crlf:
                 if end - at < 2:
                     break
                 if buffer[at : at + 2] != b"\r\n":
                     raise ValueError("chunk data not followed by CRLF")
                 at += 2
-                self._crlf = False
-            line_end = buffer.find(b"\r\n", at)
+                crlf = False
+            line_end = find(b"\r\n", at)
             if line_end < 0:
                 if end - at > _MAX_LINE:
                     raise ValueError("chunk size line too long")
@@ -403,11 +406,12 @@ class ChunkedDecoder:
                 if not line:
                     self.done = True
                 continue
-            size = line.split(b";", 1)[0].strip()
+            size = line.split(b";", 1)[0].strip() if b";" in line else line.strip()
             if not size or size.lstrip(b"0123456789abcdefABCDEF"):
                 raise ValueError("bad chunk size line")
-            self._left = int(size, 16)
-            if not self._left:
+            left = int(size, 16)
+            if not left:
                 self._trailers = True
+        self._left, self._crlf = left, crlf
         self._pending = buffer[at:] if not self.done else b""
         return b"".join(pieces) if len(pieces) != 1 else pieces[0]
