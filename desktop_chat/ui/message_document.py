@@ -365,24 +365,31 @@ class MessageDocument(QTextDocument):
             return None
         shown = self._tail[-1]
         added = text[len(old) :]
-        last_line = old[old.rfind("\n") + 1 :]
+        # The last line, looked for no further back than a line may be long: a reply of one
+        # endless line costs a frame what it adds, not what it holds.
+        line_start = old.rfind("\n", max(0, len(old) - LONG_LINE)) + 1
+        if line_start == 0 and len(old) >= LONG_LINE:
+            return None
+        last_line = old[line_start:]
         if (
             shown.html is None
             or shown.finished
             or not _PLAIN_END.search(shown.html)
+            or "<table" in shown.html  # Qt keeps a block after a table (a quote in an item)
             or shown.block.source.lstrip().startswith("[")  # a link definition, say
             or not _INERT_WORDS.fullmatch(added)
-            or not _SETTLED_LINE.match(last_line)
+            or not _settled(last_line)
             or len(last_line) + len(added) >= LONG_LINE
         ):
             return None
         apart = old[-1:].isspace() or added[:1].isspace()
-        if not apart and not old.rsplit(None, 1)[-1].isalnum():
+        if not apart and not last_line.rsplit(None, 1)[-1].isalnum():
             return None  # a word ending in a mark (`**bold**`, `a_b_`) goes on: parse it
         words = " ".join(added.split())  # as Qt's HTML import folds them
         return (" " if apart else "") + words if words else ""
 
     def _append_words(self, words: str) -> None:
+        """Show `words` (from _plain_words) at the end, and where the text changed."""
         if not words:
             self.changed_from = None  # spaces at the end of a paragraph are not shown
             return
@@ -396,12 +403,14 @@ class MessageDocument(QTextDocument):
             self.changed_from = top - lines.boundingRect().top() + lines.lineAt(count - 1).y()
         else:
             self.changed_from = floor_above(self, block.position())
-        cursor = QTextCursor(self)
+        self._insert_at_end(QTextCursor(self), words)
+        self._tail[-1].grown = True
+        self._shapes = None
+
+    def _insert_at_end(self, cursor: QTextCursor, words: str) -> None:
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertText(words)  # in the format of the text it goes on from
         self.inserted_chars += len(words)
-        self._tail[-1].grown = True
-        self._shapes = None
 
     def _blocks_of(self, text: str, segments) -> list[MarkdownBlock]:
         """The blocks of the unfinished part, segment by segment: a chunk of a long block is
@@ -475,9 +484,7 @@ class MessageDocument(QTextDocument):
             words = self._appended_words(wanted[kept])
             if words is not None:
                 before = self._shapes_from(end)
-                cursor.movePosition(QTextCursor.MoveOperation.End)
-                cursor.insertText(words)  # in the format of the text it goes on from
-                self.inserted_chars += len(words)
+                self._insert_at_end(cursor, words)
                 self._tail[-1].block, self._tail[-1].html = wanted[kept].block, wanted[kept].html
                 return end, before
         edited = end if kept == len(self._tail) else self._tail[kept].start
@@ -522,6 +529,8 @@ class MessageDocument(QTextDocument):
         if latest.block.has_code:
             return None
         if latest.block.fence is not None or not _APPENDABLE.match(shown.html):
+            return None
+        if "<table" in shown.html:  # a quote or table in an item: Qt puts a block after it
             return None
         closing = _CLOSING_TAGS.search(shown.html)
         if closing is None:
@@ -643,19 +652,32 @@ class MessageDocument(QTextDocument):
 
 
 _TILE_KEYS = itertools.count(1)
+
+
+def _settled(line: str) -> bool:
+    """Whether what a line is is settled whatever words follow: after any list marker it
+    starts with a letter or digit (not `#`, `>`, `[ ]`, `|`, a marker still being written)."""
+    body = line.lstrip()
+    marker = _LIST_MARKER.match(body)
+    if marker is not None:
+        body = body[marker.end() :]
+    return body[:1].isalnum()
+
+
 # Blocks whose text ends their HTML, so words added at its end go at the document's end: a
 # paragraph, a heading, a list (its last item). Not a table or a quote (a one-cell table),
 # after which Qt keeps a block of its own.
 _APPENDABLE = re.compile(r"<(?:p|h[1-6]|ul|ol)[ >]")
-_CLOSING_TAGS = re.compile(r"(?:\s*</[a-z0-9]+>)+\s*$")
+# The closing tags that end a block's HTML (white space before them is the text's: a code
+# block's last line break, say).
+_CLOSING_TAGS = re.compile(r"(?:</[a-z0-9]+>\s*)+$")
 # Two spaces, a tab or line break, only spaces, or a space at the end.
 _FOLDED_SPACE = re.compile(r"\s\s|[^\S ]|^\s*$|\s$")
 # Plain text in a paragraph or list item ends the HTML: not a heading (its closing #s), not code,
 # emphasis or a link.
 _PLAIN_END = re.compile(r"[^\s>](?:\s*</(?:p|li|ul|ol)>)+\s*$")
 _INERT_WORDS = re.compile(r"(?:[^\W_]|[ ,?!'-])*")
-# A line whose kind is settled: words after any list marker (not `#`, `>`, `[ ]`, `|`, ...).
-_SETTLED_LINE = re.compile(r"\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?[^\W_]")
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
 _ENDS_OPEN = re.compile(r"(?:\s|<[^/][^>]*>)$")  # white space or an opening tag ends it
 
 
