@@ -472,6 +472,14 @@ def test_a_garbled_event_ends_the_reply_keeping_what_arrived(server, raw):
     assert pieces == server.tokens()[:4]
 
 
+def test_white_space_around_an_events_json_is_read_as_json(server):
+    server.reply_text = LONG_REPLY
+    server.fail_next("bad_content", after=3, raw=b'  {"choices": [{"delta": {"content": "x"}}]} ')
+    pieces, result, error = with_client(server, collect)
+    assert error is None and pieces == [*server.tokens()[:3], "x", *server.tokens()[3:]]
+    assert result.finish_reason == "stop"
+
+
 def test_null_and_empty_content_are_not_errors(server):
     server.reply_text = LONG_REPLY
     for value in (None, ""):

@@ -305,9 +305,9 @@ class GroqClient:
         try:
             # Not json.loads: for ~300 bytes its own steps (sniffing the encoding, decoding
             # with surrogatepass, two regex matches) cost as much as the parse itself.
-            text = event.data.decode()
+            text = event.data.decode().strip()  # white space around JSON is JSON's
             chunk, end = _JSON.raw_decode(text)
-            if end != len(text) and not text[end:].isspace():
+            if end != len(text):
                 raise ValueError("extra data after the JSON")
         except ValueError:  # malformed JSON or bytes that are not UTF-8
             raise self._unreadable("a garbled piece") from None
