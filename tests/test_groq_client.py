@@ -454,7 +454,15 @@ def test_content_of_the_wrong_type_ends_the_reply_keeping_what_arrived(server, v
     assert result.finish_reason is None
 
 
-@pytest.mark.parametrize("raw", [b'{"choices": [{"delta": {"content": "cut', b"\xff\xfe{}", b"42"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"choices": [{"delta": {"content": "cut',
+        b"\xff\xfe{}",
+        b"42",
+        b'{"choices": [{"delta": {"content": "two"}}]} {"objects"}',  # JSON, then more
+    ],
+)
 def test_a_garbled_event_ends_the_reply_keeping_what_arrived(server, raw):
     server.reply_text = LONG_REPLY
     server.fail_next("bad_content", after=4, raw=raw)
@@ -462,6 +470,14 @@ def test_a_garbled_event_ends_the_reply_keeping_what_arrived(server, raw):
     assert error is not None and error.kind is LLMErrorKind.UNAVAILABLE
     assert error.message.startswith("Groq sent a reply the app could not read (a ")
     assert pieces == server.tokens()[:4]
+
+
+def test_white_space_around_an_events_json_is_read_as_json(server):
+    server.reply_text = LONG_REPLY
+    server.fail_next("bad_content", after=3, raw=b'  {"choices": [{"delta": {"content": "x"}}]} ')
+    pieces, result, error = with_client(server, collect)
+    assert error is None and pieces == [*server.tokens()[:3], "x", *server.tokens()[3:]]
+    assert result.finish_reason == "stop"
 
 
 def test_null_and_empty_content_are_not_errors(server):

@@ -18,7 +18,9 @@ Streaming uses the SDK for the request (auth, base URL, retries, status errors) 
 body itself (`with_streaming_response`): SSE split from raw bytes, stdlib JSON per event, and one
 read of the socket per frame rather than per token. The SDK's parsed stream (a model object per
 chunk, an event-loop round trip per chunk) cost ~24% of a core at 1,000 tokens/s in a bare
-qasync window; see bench/real_window.py.
+qasync window; see bench/real_window.py. Streamed replies go through a second SDK client whose
+httpx transport is http_stream.StreamTransport (a read is one recv() of everything that
+arrived, not one h11 event per token); requests that are not streamed keep httpx's own.
 
 `groq` and `httpx` are imported on first use (or by `warm_up()`), not with this module: they
 are ~150 ms of a cold start that the first paint does not need.
@@ -30,6 +32,7 @@ import asyncio
 import json
 import logging
 import math
+import os
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
@@ -69,6 +72,7 @@ MAX_REPLY_CHARS = 1_000_000
 # The window draws at most 30 frames a second anyway (ui/transcript/stream_renderer.py), and a
 # read costs the same for one token as for thirty (httpcore, anyio and qasync re-arm the socket).
 READ_INTERVAL = 1 / 30
+_JSON = json.JSONDecoder()
 # A read that brought at least this much did not wait for tokens: read again at once.
 _BUSY_READ = 32 * 1024
 
@@ -102,24 +106,39 @@ class GroqClient:
         self.max_retries = max_retries
         self.max_reply_chars = max_reply_chars
         self._sdk_client: groq.AsyncGroq | None = None
+        self._stream_client: groq.AsyncGroq | None = None  # streamed replies (http_stream.py)
+        self._bulk_reads = False  # whether _stream_client reads through StreamTransport
         self._sdk_lock = threading.Lock()  # warm_up() may build it on a worker thread
         self._closed = False
 
     def __repr__(self) -> str:  # never show the key
         return f"GroqClient(model={self.model!r}, base_url={self.base_url!r})"
 
-    async def _client(self) -> groq.AsyncGroq:
-        """The SDK's client; the first time, built on a worker thread (importing the SDK takes
-        ~150 ms: the window keeps drawing meanwhile)."""
-        if self._sdk_client is None:
+    async def _client(self, *, streaming: bool = False) -> groq.AsyncGroq:
+        """The SDK's client (with `streaming`, the one streamed replies go through); the first
+        time, built on a worker thread (importing the SDK takes ~150 ms: the window keeps
+        drawing meanwhile)."""
+        if self._sdk_client is None or self._stream_client is None:
             await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
-        assert self._sdk_client is not None  # warm_up() built it
-        return self._sdk_client
+        client = self._stream_client if streaming else self._sdk_client
+        assert client is not None  # warm_up() built both
+        return client
 
-    def _build_client(self) -> groq.AsyncGroq:
+    def _build_client(self, *, streaming: bool = False) -> groq.AsyncGroq:
         import groq
         import httpx
 
+        http_client = None
+        # On Windows qasync's loop is a proactor (IOCP), which cannot watch a socket
+        # (add_reader) as StreamTransport does; there, and with a proxy (which httpx's
+        # transport honours), streams go through httpx's own transport.
+        if streaming and os.name != "nt" and not _proxy_configured():
+            from .http_stream import StreamTransport
+
+            # The SDK's own defaults for its client, on a transport that reads a streamed
+            # body in bulk (http_stream.py).
+            http_client = groq.DefaultAsyncHttpxClient(transport=StreamTransport())
+            self._bulk_reads = True
         return groq.AsyncGroq(
             # Never None: AsyncGroq would silently fall back to $GROQ_API_KEY.
             api_key=self._api_key,
@@ -128,6 +147,7 @@ class GroqClient:
                 connect=self.connect_timeout, read=self.stall_timeout, write=30.0, pool=10.0
             ),
             max_retries=self.max_retries,
+            http_client=http_client,
         )
 
     def warm_up(self) -> None:
@@ -143,6 +163,8 @@ class GroqClient:
 
             if self._sdk_client is None:
                 self._sdk_client = self._build_client()
+            if self._stream_client is None:
+                self._stream_client = self._build_client(streaming=True)
             self._sdk_client.chat.completions.with_streaming_response  # noqa: B018 - builds it
 
     # ------------------------------------------------------------------ LLMClient
@@ -164,7 +186,7 @@ class GroqClient:
             with_images=any(message.images for message in messages),
         )
         try:
-            client = await self._client()
+            client = await self._client(streaming=True)
             # Entered by hand: its exit only closes the response, which the finally below does,
             # and failures of the request itself are mapped apart from failures in the body.
             response = await client.chat.completions.with_streaming_response.create(
@@ -195,6 +217,9 @@ class GroqClient:
         while not done:
             try:
                 data, waited = await next_noting_wait(reads)
+                # Through StreamTransport each piece is one read of the socket, which need not
+                # wait for the event loop when the bytes are there already.
+                waited = waited or self._bulk_reads
             except StopAsyncIteration:
                 break
             except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
@@ -278,7 +303,12 @@ class GroqClient:
     def _decode(self, event: Any, response: Any) -> dict[str, Any]:
         """One event's chunk. Raises LLMError for an error event or one that is not a chunk."""
         try:
-            chunk = json.loads(event.data)
+            # Not json.loads: for ~300 bytes its own steps (sniffing the encoding, decoding
+            # with surrogatepass, two regex matches) cost as much as the parse itself.
+            text = event.data.decode().strip()  # white space around JSON is JSON's
+            chunk, end = _JSON.raw_decode(text)
+            if end != len(text):
+                raise ValueError("extra data after the JSON")
         except ValueError:  # malformed JSON or bytes that are not UTF-8
             raise self._unreadable("a garbled piece") from None
         if isinstance(chunk, dict) and chunk.get("error") and event.type in (None, "error"):
@@ -345,8 +375,9 @@ class GroqClient:
         if self._closed:
             return
         self._closed = True
-        if self._sdk_client is not None:
-            await self._sdk_client.close()
+        for client in (self._sdk_client, self._stream_client):
+            if client is not None:
+                await client.close()
 
     # ------------------------------------------------------------------ errors
 
@@ -548,6 +579,13 @@ async def _read_to_the_end(reads: AsyncIterator[bytes], at_most: int = 64 * 1024
                 return
     except Exception:  # noqa: BLE001 - the reply is complete; a broken end changes nothing
         log.debug("Ignoring error after the end of a Groq stream")
+
+
+def _proxy_configured() -> bool:
+    """Whether the environment names a proxy (httpx would use it: trust_env)."""
+    import urllib.request
+
+    return any(scheme in urllib.request.getproxies() for scheme in ("https", "http", "all"))
 
 
 def _sdk_messages(messages: list[ChatMessage]) -> list[ChatCompletionMessageParam]:

@@ -365,7 +365,12 @@ class MessageDocument(QTextDocument):
             return None
         shown = self._tail[-1]
         added = text[len(old) :]
-        last_line = old[old.rfind("\n") + 1 :]
+        # The last line, looked for no further back than a line may be long: a reply of one
+        # endless line costs a frame what it adds, not what it holds.
+        line_start = old.rfind("\n", max(0, len(old) - LONG_LINE)) + 1
+        if line_start == 0 and len(old) >= LONG_LINE:
+            return None
+        last_line = old[line_start:]
         if (
             shown.html is None
             or shown.finished
@@ -378,7 +383,7 @@ class MessageDocument(QTextDocument):
         ):
             return None
         apart = old[-1:].isspace() or added[:1].isspace()
-        if not apart and not old.rsplit(None, 1)[-1].isalnum():
+        if not apart and not last_line.rsplit(None, 1)[-1].isalnum():
             return None  # a word ending in a mark (`**bold**`, `a_b_`) goes on: parse it
         words = " ".join(added.split())  # as Qt's HTML import folds them
         return (" " if apart else "") + words if words else ""

@@ -47,6 +47,7 @@ Scripting:
 - Reasoning deltas, web search `executed_tools`, cached tokens and x-ratelimit-* headers:
   tests/support/groq_extras.py (`reasoning_text`, `search_pages`, `limit_requests`,
   `limit_tokens` script them).
+- `tls` (a server `ssl.SSLContext`) serves HTTPS instead of HTTP.
 - `streamed` lists every content token written to a client as (time.monotonic(), token), across
   all requests; `wait_for_tokens(n)` blocks until n were written (e.g. to kill a client mid-reply).
 """
@@ -59,6 +60,7 @@ import contextlib
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -660,8 +662,10 @@ class FakeGroqServer:
         models: list[str] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.api_key = api_key
+        self.tls = tls  # a server context: HTTPS (base_url https://...), as Groq speaks it
         self.reply_text = reply_text
         self.reply_for = reply_for
         self.tokens_per_second = tokens_per_second
@@ -706,7 +710,7 @@ class FakeGroqServer:
         if self._httpd is None:
             raise RuntimeError("FakeGroqServer is not started")
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     @property
     def port(self) -> int:
@@ -720,6 +724,8 @@ class FakeGroqServer:
         self._stopping.clear()
         httpd = _HTTPServer((self._host, self._port), _Handler)
         httpd.fake = self
+        if self.tls is not None:
+            httpd.socket = self.tls.wrap_socket(httpd.socket, server_side=True)
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever,
