@@ -44,28 +44,39 @@ class PaintSpy(QObject):
         return sum(rect.height() for rect in self.rects)
 
 
-def stream_in_frames(qtbot, text: str, pieces_per_frame: int = 3):
-    """Stream `text` into a view tall enough never to scroll; the painted height per frame."""
+def streaming_view(qtbot, width: int, height: int):
+    """A shown transcript with an empty reply streaming into it: (view, renderer, spy on the
+    viewport's repaints)."""
     view, model, delegate = build_transcript(DARK)
     qtbot.addWidget(view)
-    view.resize(760, 1400)
+    view.resize(width, height)
     view.show()
     qtbot.waitExposed(view)
     item = MessageItem(Role.ASSISTANT, "")
     model.append(item)
     renderer = StreamRenderer(model, delegate, item)
     renderer._typing.stop()  # the typing dots' own repaints are not a frame's
-    spy = PaintSpy(view.viewport())
+    return view, renderer, PaintSpy(view.viewport())
+
+
+def a_frame(qtbot, renderer: StreamRenderer, spy: PaintSpy, pieces: list[str]) -> None:
+    """Feed `pieces` and show them as one frame; `spy` then holds that frame's repaints."""
+    for piece in pieces:
+        renderer.feed(piece)
+    qtbot.wait(1)  # let a pending paint through before this frame's
+    spy.rects.clear()
+    renderer.flush()
+    qtbot.waitUntil(lambda: renderer._shown_from is None)  # the view's half of the frame
+    QApplication.processEvents()  # the window's repaint of what the frame marked dirty
+
+
+def stream_in_frames(qtbot, text: str, pieces_per_frame: int = 3):
+    """Stream `text` into a view tall enough never to scroll; the painted height per frame."""
+    _, renderer, spy = streaming_view(qtbot, 760, 1400)
     tokens = split_tokens(text)
     frames: list[int] = []
     for start in range(0, len(tokens), pieces_per_frame):
-        for piece in tokens[start : start + pieces_per_frame]:
-            renderer.feed(piece)
-        qtbot.wait(1)  # let a pending paint through before this frame's
-        spy.rects.clear()
-        renderer.flush()
-        qtbot.waitUntil(lambda: renderer._shown_from is None)  # the view's half of the frame
-        QApplication.processEvents()  # the window's repaint of what the frame marked dirty
+        a_frame(qtbot, renderer, spy, tokens[start : start + pieces_per_frame])
         frames.append(spy.painted_height())
     return renderer, frames, spy
 
@@ -174,27 +185,13 @@ def test_a_bubble_that_widens_with_its_text_is_repainted_whole(qtbot) -> None:
     # A reply narrower than the measure has a bubble that fits its text: a longer line widens
     # it along all its lines, above the one that changed too.
     text = "".join(f"- item {'word ' * n}\n" for n in range(1, 12))
-    view, model, delegate = build_transcript(DARK)
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    item = MessageItem(Role.ASSISTANT, "")
-    model.append(item)
-    renderer = StreamRenderer(model, delegate, item)
-    renderer._typing.stop()
-    spy = PaintSpy(view.viewport())
+    view, renderer, spy = streaming_view(qtbot, 900, 700)
     widened = 0
     width = -1
     for piece in split_tokens(text):
-        renderer.feed(piece)
-        qtbot.wait(1)
-        spy.rects.clear()
-        renderer.flush()
-        qtbot.waitUntil(lambda: renderer._shown_from is None)
-        QApplication.processEvents()
-        row = view.visualRect(model.index(0))
-        bubble = delegate.bubble_rect(item, row)
+        a_frame(qtbot, renderer, spy, [piece])
+        row = view.visualRect(renderer.model.index(0))
+        bubble = renderer.delegate.bubble_rect(renderer.item, row)
         if width not in (-1, bubble.width()):
             widened += 1
             assert spy.rects, "the frame that widened the bubble painted nothing"

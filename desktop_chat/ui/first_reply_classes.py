@@ -2,8 +2,9 @@
 
 PySide builds a class's Python enums the first time the class is named (QStyle alone has ~570
 members). Start-up leaves them out so the window paints sooner; the first reply would then build
-them while its first frames are drawn (~20 ms on the test machine: QStyle at the first row's
-paint, QAccessible for the announcements, QGradient, QTextLine, dates). app.py names them once
+them while its first frames are drawn (~20 ms on the test machine: QAccessible for the
+announcements, QGradient, QTextLine, dates, and QStyle where nothing before the paint named it,
+as in bench/stream_window.py). app.py names them once
 the window is up, a class per turn of the event loop, so no turn holds the UI long.
 """
 

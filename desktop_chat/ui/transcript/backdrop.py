@@ -121,8 +121,8 @@ def _paint_background(painter: QPainter, widget: QWidget, area: QRect, as_root: 
 
 
 def _rows_alike(pixmap: QPixmap) -> bool:
-    """Whether every row of `pixmap` holds the same pixels as its first (a ~1 ms check, made
-    only when the backdrop is rendered: a resize, a move, a new theme)."""
+    """Whether every row of `pixmap` holds the same pixels as its first (4-6 ms for a 1262x842
+    backdrop on the test machine, made only when it is rendered: a resize, a move, a theme)."""
     image = pixmap.toImage()
     stride, height = image.bytesPerLine(), image.height()
     pixels = bytes(image.constBits())[: stride * height]

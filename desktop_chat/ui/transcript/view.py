@@ -120,7 +120,8 @@ class TranscriptView(TextInteraction):
         # column. Otherwise the window's gradient must stay where it is: repaint the view.
         if dx == 0 and self._backdrop.same_down_each_column():
             super().scrollContentsBy(dx, dy)  # moves the viewport's children too
-            self._place_latest_button()
+            if self.latest_button.isVisible():  # (a hidden one is placed when shown)
+                self._place_latest_button()
             return
         viewport = self.viewport()
         viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
