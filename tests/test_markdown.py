@@ -412,11 +412,49 @@ def test_a_paragraph_streamed_word_by_word_is_not_laid_out_again_each_frame(qapp
     assert document.parsed_chars < 2 * len(words), "plain words need no parse"
 
 
+CODE_STREAM = (
+    "Some code:\n\n```python\ndef step():\n    value = compute(1, 'a')\n\n"
+    "    return value  # done\n```\n\nAnd a tilde fence ~~~\n\n~~~\nplain\ttabbed\n~~~\n\n"
+    "```\nno language\n  ``` not a closing fence\n```\nafter"
+)
+
+
+def test_code_streamed_into_an_open_fence_looks_like_it_shown_afresh(qapp) -> None:
+    # Code that cannot close its fence is appended without a parse (MessageDocument._code_grew)
+    for step in (1, 2, 5):
+        streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+        for end in [*range(1, len(CODE_STREAM), step), len(CODE_STREAM)]:
+            streamed.set_text(CODE_STREAM[:end], streaming=True)
+            afresh = MessageDocument(Role.ASSISTANT, "", QFont())
+            afresh.set_text(CODE_STREAM[:end], streaming=True)
+            assert looks(streamed) == looks(afresh), f"differs after {CODE_STREAM[:end]!r}"
+        # Finished, it is highlighted as the stream that parsed every frame is.
+        streamed.set_text(CODE_STREAM, streaming=False)
+        parsed = MessageDocument(Role.ASSISTANT, "", QFont())
+        parsed._code_grew = lambda text: False  # type: ignore[method-assign]
+        for end in [*range(1, len(CODE_STREAM), step), len(CODE_STREAM)]:
+            parsed.set_text(CODE_STREAM[:end], streaming=True)
+        parsed.set_text(CODE_STREAM, streaming=False)
+        assert looks(streamed) == looks(parsed)
+
+
+def test_a_code_block_streamed_line_by_line_is_not_parsed_each_frame(qapp) -> None:
+    code = "".join(f"    value_{n} = compute({n}, 'word')\n" for n in range(200))
+    text = "```python\ndef step():\n" + code
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in [*range(20, len(text), 7), len(text)]:
+        document.set_text(text[:end], streaming=True)
+    assert document.toPlainText() == text.split("\n", 1)[1], "all the code is shown"
+    # Parsing the open fence again every frame would cost ~len^2 / 14 characters.
+    assert document.parsed_chars < 2 * len(text), "code that cannot close the fence needs no parse"
+
+
 PIECES = [
     "word", "Alpha", "42", " ", " ", "  ", "\n", "\n\n", "*", "**", "_", "`", "[", "]", "(", ")",
     "#", "## ", "- ", "1. ", "2) ", "|", " | ", "> ", "&", "&amp;", "<", ".", ",", ":", "/",
     "www.", "example", ".com", "https://x.org/a", "\t", "é", "—", "!", "?", "'", "-", "\\",
     "[ ] ", "    ", "```", "```python\n", "\n```\n", "---", "===",
+    "~~~\n", "~", "``", "\r\n", "x = f(1)\n", "    ", "\t", "\x00", "```js\n", " ```",
 ]  # fmt: skip
 
 
@@ -432,6 +470,7 @@ def test_random_markdown_streams_alike_with_and_without_the_shortcuts(qapp) -> N
         if not shortcuts:
             document._plain_words = lambda text: None  # type: ignore[method-assign]
             document._appended_words = lambda latest: None  # type: ignore[method-assign]
+            document._code_grew = lambda text: False  # type: ignore[method-assign]
         frames = []
         for end in ends:
             document.set_text(text[:end], streaming=True)

@@ -61,9 +61,9 @@ def streaming_view(qtbot, width: int, height: int):
 
 def a_frame(qtbot, renderer: StreamRenderer, spy: PaintSpy, pieces: list[str]) -> None:
     """Feed `pieces` and show them as one frame; `spy` then holds that frame's repaints."""
-    for piece in pieces:
-        renderer.feed(piece)
     qtbot.wait(1)  # let a pending paint through before this frame's
+    for piece in pieces:
+        renderer.feed(piece)  # (its timer would flush them in the next turn of the loop)
     spy.rects.clear()
     renderer.flush()
     qtbot.waitUntil(lambda: renderer._shown_from is None)  # the view's half of the frame

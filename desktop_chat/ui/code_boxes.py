@@ -24,6 +24,7 @@ CODE_BLOCK_CSS = (
     f"margin-left: {CODE_PADDING}px; margin-right: {CODE_PADDING}px;"
 )
 _BACKGROUND = QColor(CODE_BLOCK_BACKGROUND)
+_NEAR_END_BLOCKS = 4  # blocks looked at from the end before a hit test (visible_boxes)
 
 
 def is_code(block: QTextBlock) -> bool:
@@ -59,10 +60,12 @@ def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
     """The code boxes that meet `clip` (document pixels). A box running on above or below the
     clip is cut a little outside it, so its rounded ends are never drawn where they are not."""
     layout = document.documentLayout()
-    position = layout.hitTest(
-        QPointF(0, max(0.0, clip.top() - CODE_PADDING)), Qt.HitTestAccuracy.FuzzyHit
-    )
-    block = document.findBlock(max(0, position))
+    block = _block_near_end(document, clip.top() - CODE_PADDING)
+    if block is None:
+        position = layout.hitTest(
+            QPointF(0, max(0.0, clip.top() - CODE_PADDING)), Qt.HitTestAccuracy.FuzzyHit
+        )
+        block = document.findBlock(max(0, position))
     if block.previous().isValid():
         # From the block above: a box ending just above the clip may still reach into it
         # (its bottom padding), and the hit lands in the margin below it, on the next block.
@@ -96,6 +99,20 @@ def visible_boxes(document: QTextDocument, clip: QRectF) -> list[QRectF]:
             )
         )
     return boxes
+
+
+def _block_near_end(document: QTextDocument, top: float) -> QTextBlock | None:
+    """The block at `top` when it is one of the document's last few (a streaming reply's
+    changed lines are), found from the end: a hit test costs more. None when it is not."""
+    layout = document.documentLayout()
+    block = document.lastBlock()
+    for _ in range(_NEAR_END_BLOCKS):
+        if not block.isValid():
+            return None
+        if layout.blockBoundingRect(block).top() <= top:
+            return block
+        block = block.previous()
+    return None
 
 
 def _cut(box: QRectF, clip: QRectF, above: bool, below: bool) -> QRectF:

@@ -27,6 +27,7 @@ from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -111,6 +112,7 @@ class MessageDocument(QTextDocument):
             self.progressive = progressive
         # No undo history: a streamed reply is edited every frame and nobody undoes it.
         self.setUndoRedoEnabled(False)
+        self._shaped: QTextBlock | None = None  # the block whose glyphs are kept (_keep_shaped)
         self.font_generation = font_generation
         self.generation = 0  # bumped on every change, so measured sizes can be cached
         self.tiles_key = next(_TILE_KEYS)  # names painted tiles: new when shown text changes
@@ -238,6 +240,7 @@ class MessageDocument(QTextDocument):
             self.setPlainText(text)  # what the user typed is shown exactly, never interpreted
         elif streaming:
             self._append_stream(text, lex_budget=lex_budget)
+            self._keep_shaped(self.lastBlock())
         elif self._source and text.startswith(self._source[: self._finished_length]):
             self._append_stream(text, final=True)  # a streamed reply: render only its tail
         else:
@@ -263,7 +266,21 @@ class MessageDocument(QTextDocument):
                 self.setHtml(render_markdown(text))
                 self._finished_length = len(text)
                 self._tail_position = self.characterCount() - 1
+        if not streaming:
+            self._keep_shaped(None)
         self._source = text
+
+    def _keep_shaped(self, block: QTextBlock | None) -> None:
+        """Keep the shaped glyphs of the streaming reply's last block (`block`) between its
+        layout and its paint, and while words are added to it: Qt drops them once a block is
+        laid out, and shapes its text again for each paint of a line. Only that block keeps
+        them: the others are drawn from tiles, and their glyphs would cost memory."""
+        kept = self._shaped
+        if kept is not None and (block is None or kept != block) and kept.isValid():
+            kept.layout().setCacheEnabled(False)
+        self._shaped = block
+        if block is not None and block.isValid():
+            block.layout().setCacheEnabled(True)
 
     def _shown_text_changed(self) -> None:
         """Text already on screen changes: tiles painted of it no longer fit."""
@@ -320,10 +337,13 @@ class MessageDocument(QTextDocument):
             self._tail.clear()
         if self._shapes is not None and self._shapes[1:3] != (self.revision(), self.textWidth()):
             self._shapes = None  # the last frame's shapes are stale: edited or re-wrapped since
-        words = None if final or upto is not None else self._plain_words(text)
-        if words is not None:
-            self._append_words(words)
-            return
+        if not final and upto is None:
+            words = self._plain_words(text)
+            if words is not None:
+                self._append_words(words)
+                return
+            if self._code_grew(text):
+                return
         segments = scan_segments(text, self._finished_length, self._continuation, final)
         if upto is not None:  # show only the segments up to this boundary, all finished
             kept = [segment for segment in segments if segment.end <= upto]
@@ -393,23 +413,76 @@ class MessageDocument(QTextDocument):
         if not words:
             self.changed_from = None  # spaces at the end of a paragraph are not shown
             return
-        # Lines are broken greedily, so words added at the end leave the lines above the last
-        # one as they are; the last one may break anew. (A first line: from the block's gap.)
+        self.changed_from = self._last_line_top()
+        self._insert_at_end(QTextCursor(self), words)
+        self._tail[-1].grown = True
+        self._shapes = None
+
+    def _last_line_top(self) -> float:
+        """Where text added at the end starts changing the document: lines are broken
+        greedily, so it leaves the lines above the last one as they are; the last one may
+        break anew. (A first line: from the block's gap.)"""
         block = self.lastBlock()
         lines = block.layout()
         count = lines.lineCount()
         if count > 1:
             top = self.documentLayout().blockBoundingRect(block).top()
-            self.changed_from = top - lines.boundingRect().top() + lines.lineAt(count - 1).y()
-        else:
-            self.changed_from = floor_above(self, block.position())
-        self._insert_at_end(QTextCursor(self), words)
-        self._tail[-1].grown = True
+            return top - lines.boundingRect().top() + lines.lineAt(count - 1).y()
+        return floor_above(self, block.position())
+
+    def _code_grew(self, text: str) -> bool:
+        """Show `text` without parsing it when it is the last frame's text plus code in the
+        open code block (a top-level fence, its first line ended) that cannot close it (no
+        backtick or tilde) or change as Markdown reads it (no carriage return or NUL); the
+        code is appended as _extend_code does after a parse. False when it must be parsed."""
+        old = self._source
+        if not self._tail or self._highlights or not text.startswith(old):
+            return False
+        shown = self._tail[-1]
+        fence = shown.block.fence
+        if fence is None or shown.finished or shown.block.source[:3] not in ("```", "~~~"):
+            return False
+        added = text[len(old) :]
+        if _CODE_BREAKING.search(added):
+            return False
+        opening_end = old.find("\n", self._finished_length + shown.block.start)
+        if opening_end < 0:
+            return False  # the fence's first line (its language) is still being written
+        # The fence is open to the end of the text, which shows as its code but for a blank
+        # last line (Markdown drops it at the end): anything else there, and it was closed.
+        shown_end = opening_end + 1 + len(fence.code)
+        held = old[shown_end:]
+        if held and not _is_blank_line(held, fence.code):
+            return False
+        if not old[:shown_end].endswith(fence.code[-64:]):
+            return False
+        code = held + added
+        last_line = text[text.rfind("\n") + 1 :]
+        if last_line and last_line.isspace():
+            code = code[: code.rfind("\n") + 1]  # the new blank last line waits too
+        block = shown.block
+        grown = dataclasses.replace(
+            block,
+            source=block.source + added,
+            end=block.end + len(added),
+            fence=CodeFence(fence.lang, fence.code + code),
+        )
+        if not code:
+            shown.block = grown
+            self.changed_from = None
+            return True
+        self.changed_from = self._last_line_top()
+        self._extend_code(_ShownBlock(grown, False))
         self._shapes = None
+        return True
 
     def _insert_at_end(self, cursor: QTextCursor, words: str) -> None:
+        # In an edit block: else insertText lays the block out at once to note the cursor's
+        # x (for moving up and down), before the document lays it out again.
+        cursor.beginEditBlock()
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertText(words)  # in the format of the text it goes on from
+        cursor.endEditBlock()
         self.inserted_chars += len(words)
 
     def _blocks_of(self, text: str, segments) -> list[MarkdownBlock]:
@@ -553,6 +626,7 @@ class MessageDocument(QTextDocument):
         old, new = shown.block.fence, latest.block.fence
         assert old is not None and new is not None
         cursor = QTextCursor(self)
+        cursor.beginEditBlock()  # (see _insert_at_end)
         cursor.movePosition(QTextCursor.MoveOperation.End)
         formats = _code_formats(self)
         if old.code.endswith("\n"):
@@ -564,6 +638,7 @@ class MessageDocument(QTextDocument):
             self._name_language(start, new)
         if new.code.endswith("\n"):
             cursor.setBlockFormat(formats.last)
+        cursor.endEditBlock()
         shown.block = latest.block
 
     def _cut_tail(self, cursor: QTextCursor, keep: int) -> None:
@@ -654,6 +729,11 @@ class MessageDocument(QTextDocument):
 _TILE_KEYS = itertools.count(1)
 
 
+def _is_blank_line(held: str, code: str) -> bool:
+    """Whether `held`, after a code block's `code`, is a last line of only white space."""
+    return held.isspace() and "\n" not in held and (not code or code.endswith("\n"))
+
+
 def _settled(line: str) -> bool:
     """Whether what a line is is settled whatever words follow: after any list marker it
     starts with a letter or digit (not `#`, `>`, `[ ]`, `|`, a marker still being written)."""
@@ -675,6 +755,8 @@ _CLOSING_TAGS = re.compile(r"(?:</[a-z0-9]+>\s*)+$")
 _FOLDED_SPACE = re.compile(r"\s\s|[^\S ]|^\s*$|\s$")
 # Plain text in a paragraph or list item ends the HTML: not a heading (its closing #s), not code,
 # emphasis or a link.
+# What added to an open code block could close it, or be read other than as it is.
+_CODE_BREAKING = re.compile(r"[`~\r\x00]")
 _PLAIN_END = re.compile(r"[^\s>](?:\s*</(?:p|li|ul|ol)>)+\s*$")
 _INERT_WORDS = re.compile(r"(?:[^\W_]|[ ,?!'-])*")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")

@@ -31,8 +31,9 @@ QUEUED_NOTICE = translatable(
 )
 BURST_SECONDS = 0.05
 # s between updates of the "Replying… N tokens/s" line: a figure that changes 40 times a second
-# cannot be read, and each change repaints the composer's glass panel under it.
-PROGRESS_STEP_S = 0.5
+# cannot be read, and each change repaints the composer's glass panel and the window's backdrop
+# under it (~45,000 px at 1280x860: a slow reply's frames paint less).
+PROGRESS_STEP_S = 1.0
 
 # What the chat service is asked to do, given where each piece of the reply goes.
 ReplyRun = Callable[[Callable[[str], None]], Awaitable[ReplyOutcome]]

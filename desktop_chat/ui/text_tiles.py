@@ -55,6 +55,9 @@ def draw_document(
     if selection is not None:
         _draw_direct(painter, document, clip, color, selection)
         return
+    if clip.top() >= settled_height:  # all of it may still change (a streaming reply's tail)
+        _draw_direct(painter, document, clip, color)
+        return
     width = math.ceil(max(document.textWidth(), document.size().width()))
     ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
     painter.save()

@@ -9,13 +9,16 @@ BUBBLE_RADIUS = 14
 BUBBLE_BORDER = QColor(255, 255, 255, 28)
 
 
-def draw_bubble(painter: QPainter, rect: QRectF, fill: QColor) -> None:
+def draw_bubble(
+    painter: QPainter, rect: QRectF, fill: QColor, exposed: QRectF | None = None
+) -> None:
     """A rounded, outlined bubble. A tall one is drawn as two rounded ends and a plain middle:
     an antialiased rounded rectangle the height of the view costs several times a fill.
 
     Each pixel row is drawn once, by one of the three, and the middle's edges are lines running
     past it (cut by the clip): so a strip of a bubble, drawn with the part of it around the
-    strip (a streaming reply's changed lines), shows the pixels the whole bubble shows there."""
+    strip (a streaming reply's changed lines), shows the pixels the whole bubble shows there.
+    A part outside `exposed` (the part of the view being repainted, if given) is not drawn."""
     painter.setPen(BUBBLE_BORDER)
     painter.setBrush(fill)
     band = 2 * BUBBLE_RADIUS + 2
@@ -26,6 +29,8 @@ def draw_bubble(painter: QPainter, rect: QRectF, fill: QColor) -> None:
     top_end = QRectF(outline.left(), outline.top(), outline.width(), band)
     bottom_end = QRectF(outline.left(), outline.bottom() - band, outline.width(), band)
     for end in (top_end, bottom_end):
+        if exposed is not None and not end.intersects(exposed):
+            continue
         painter.save()
         painter.setClipRect(end, Qt.ClipOperation.IntersectClip)
         painter.drawRoundedRect(rect, BUBBLE_RADIUS, BUBBLE_RADIUS)
@@ -33,6 +38,8 @@ def draw_bubble(painter: QPainter, rect: QRectF, fill: QColor) -> None:
     middle = QRectF(
         outline.left(), top_end.bottom(), outline.width(), bottom_end.top() - top_end.bottom()
     )
+    if exposed is not None and not middle.intersects(exposed):
+        return
     painter.save()
     painter.setClipRect(middle, Qt.ClipOperation.IntersectClip)
     painter.fillRect(QRectF(rect.left(), middle.top(), rect.width(), middle.height()), fill)

@@ -4,7 +4,7 @@ turns clicks on its pills and links into signals; where each part lies is Messag
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import (
     QEvent,
@@ -60,6 +60,20 @@ class PaintsInParts(Protocol):
     def exposed_rect(self) -> QRect:
         """The part being redrawn, in the view's coordinates; a null rect between paints."""
         ...
+
+
+_MOUSE_OVER: Any = None
+
+
+def _mouse_over() -> Any:
+    """QStyle's State_MouseOver, named at the first paint of a row (QStyle's enums are built
+    then, not at start-up) and kept: an import statement in each paint costs ~20 us."""
+    global _MOUSE_OVER
+    if _MOUSE_OVER is None:
+        from PySide6.QtWidgets import QStyle
+
+        _MOUSE_OVER = QStyle.StateFlag.State_MouseOver
+    return _MOUSE_OVER
 
 
 def _repaint_area(view: QWidget) -> QRect:
@@ -142,20 +156,24 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
 
         if item.attachments:
             paint_strip(painter, self.attachment_rects(item, option.rect), theme, self.font)
+        exposed = self._exposed(painter, option)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if item.text or not item.attachments:  # a message of only images has no bubble
-            draw_bubble(painter, QRectF(self._visible_part(bubble, option)), QColor(fill))
+            draw_bubble(
+                painter, QRectF(self._visible_part(bubble, option)), QColor(fill), QRectF(exposed)
+            )
         if item.streaming and not item.text:
             self._paint_typing(painter, bubble, item.typing_phase)
-        reasoning_view.paint(painter, self, item, option.rect, self._exposed(painter, option))
+        reasoning_view.paint(painter, self, item, option.rect, exposed)
         sources_top = bubble.bottom() + 1 + self._lines_height(item)
         sources_view.paint(painter, self, item, option.rect, sources_top)
 
         document = self.document_for(item)
         painter.translate(bubble.left() + BUBBLE_PADDING, bubble.top() + BUBBLE_PADDING)
-        visible = QRectF(self._exposed(painter, option))
-        clip = visible.translated(-bubble.left() - BUBBLE_PADDING, -bubble.top() - BUBBLE_PADDING)
+        clip = QRectF(exposed).translated(
+            -bubble.left() - BUBBLE_PADDING, -bubble.top() - BUBBLE_PADDING
+        )
         if item.role in (Role.ASSISTANT, Role.SUMMARY):
             paint_boxes(painter, document, clip)
         selection = None
@@ -182,6 +200,42 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
             painter.drawRoundedRect(
                 QRectF(self._visible_part(bubble, option)).adjusted(-2, -2, 2, 2), 15, 15
             )
+        # The lines start 4 px under the bubble; a pill's outline reaches a pixel row above.
+        if exposed.bottom() >= bubble.bottom() + 3:
+            self._paint_lines(painter, item, index, option, bubble, metrics)
+        for pill, _code, language in self.code_headers(item, option.rect):
+            if not pill.intersects(option.rect.intersected(exposed)):
+                continue
+            painter.setPen(QColor(255, 255, 255, 60))
+            painter.setBrush(QColor(255, 255, 255, 18))
+            painter.drawRoundedRect(QRectF(pill), 6, 6)
+            painter.setPen(QColor(CODE_BLOCK_TEXT))
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown_label(COPY_CODE_LABEL))
+            if language:
+                left = bubble.left() + BUBBLE_PADDING + CODE_PADDING
+                label = QRect(
+                    left, pill.top(), max(0, pill.left() - left - CODE_PADDING), pill.height()
+                )
+                painter.setPen(QColor(CODE_LANGUAGE_TEXT))
+                painter.drawText(
+                    label,
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    metrics.elidedText(language, Qt.TextElideMode.ElideRight, label.width()),
+                )
+        painter.restore()
+
+    def _paint_lines(
+        self,
+        painter: QPainter,
+        item: MessageItem,
+        index: QModelIndex,
+        option: QStyleOptionViewItem,
+        bubble: QRect,
+        metrics: QFontMetrics,
+    ) -> None:
+        """The lines under a bubble: its note, its action pills and (hovered) when it was
+        written."""
+        theme = self.theme
         if item.note:
             painter.setPen(theme.color("muted"))
             painter.drawText(
@@ -194,9 +248,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 "⚠ " + item.note,
             )
-        from PySide6.QtWidgets import QStyle  # named at the first paint of a row: its enums
-
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        hovered = bool(option.state & _mouse_over())
         last_reply = item is index.model().last_reply()
         pills = self.action_rects(item, option.rect, hovered, last_reply)
         for label, pill in pills.items():
@@ -240,26 +292,6 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
                 align | Qt.AlignmentFlag.AlignVCenter,
                 metrics.elidedText(meta, Qt.TextElideMode.ElideRight, area.width()),
             )
-        for pill, _code, language in self.code_headers(item, option.rect):
-            if not pill.intersects(option.rect.intersected(self._exposed(painter, option))):
-                continue
-            painter.setPen(QColor(255, 255, 255, 60))
-            painter.setBrush(QColor(255, 255, 255, 18))
-            painter.drawRoundedRect(QRectF(pill), 6, 6)
-            painter.setPen(QColor(CODE_BLOCK_TEXT))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown_label(COPY_CODE_LABEL))
-            if language:
-                left = bubble.left() + BUBBLE_PADDING + CODE_PADDING
-                label = QRect(
-                    left, pill.top(), max(0, pill.left() - left - CODE_PADDING), pill.height()
-                )
-                painter.setPen(QColor(CODE_LANGUAGE_TEXT))
-                painter.drawText(
-                    label,
-                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                    metrics.elidedText(language, Qt.TextElideMode.ElideRight, label.width()),
-                )
-        painter.restore()
 
     def _paint_typing(self, painter: QPainter, bubble: QRect, phase: int) -> None:
         """Three dots in the empty bubble of a reply whose first words have not come yet."""

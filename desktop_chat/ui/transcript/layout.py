@@ -195,10 +195,12 @@ class MessageLayout:
     ) -> dict[str, QRect]:
         """The pills under a bubble (Retry, Copy, Edit, Regenerate), in the row's coordinates:
         under the left edge of the assistant's bubbles, under the right edge of the user's."""
+        labels = self._actions(item, hovered, last_reply)
+        if not labels:  # (a streaming reply's, mostly)
+            return {}
         bubble, _ = self._layout(item, rect)
         metrics = QFontMetrics(self.note_font)
         top = bubble.bottom() + 4 + (metrics.height() + 8 if item.note else 0)
-        labels = self._actions(item, hovered, last_reply)
         widths = [
             metrics.horizontalAdvance(shown_label(label)) + (12 if is_version_part(label) else 24)
             for label in labels

@@ -1,7 +1,8 @@
 """StreamRenderer: puts a reply on screen as it streams. Pieces are buffered and shown at most
-30 times a second; frames are paced to the machine (about 10% of a core for the whole frame,
-its paint included), and the view catches up (row height, scroll, repaint of the changed tail)
-in a turn of the event loop of its own."""
+20 times a second: the first piece after a pause at once, the next ones when the frame interval
+is over. Frames are paced to the machine (about 10% of a core for the whole frame, its paint
+included), and the view catches up (row height, scroll, repaint of the changed tail) in a turn
+of the event loop of its own."""
 
 from __future__ import annotations
 
@@ -16,18 +17,19 @@ from desktop_chat.ui.transcript.layout import BUBBLE_PADDING, ROW_SPACING
 from desktop_chat.ui.transcript.model import MessageItem, TranscriptModel
 from desktop_chat.ui.transcript.view import TranscriptView
 
-# ms between frames, at least: text coming in at 30 frames a second reads as smoothly as at 60,
-# and each frame (the new text's layout, its paint, sending it to the display) costs the same
-# whether it brings one word or two.
-FLUSH_INTERVAL_MS = 33
+# ms between frames, at least: text is not moving but growing, and a few words every 50 ms reads
+# as a steady flow (as smoothly as at 60 frames a second), while each frame (the new text's
+# layout, its paint, sending it to the display) costs the same whether it brings one word or
+# three. The reply's reads come at this pace too (llm/groq_client.py, READ_INTERVAL), so a read
+# and the frame showing it are one wake-up. A piece after a pause is shown at once.
+FLUSH_INTERVAL_MS = 50
 # s: how long one turn of the event loop may spend lexing finished code blocks; meanwhile the
 # block is shown unhighlighted.
 HIGHLIGHT_BUDGET_S = 0.001
 # The renderer paces its frames to use about this share of a core: a frame that cost 6 ms (its
 # text, the view catching up, the window's repaint) is followed by the next one 60 ms later. A
 # fast machine gets 30 frames a second, a slow one or a very fast stream fewer (at 1,000
-# tokens/s on the 2-core test machine ~12, each bringing ~80 tokens: the transport, a tenth of
-# a core more, leaves the whole app within 15% of a core there).
+# tokens/s on the 2-core test machine ~12, each bringing ~80 tokens).
 FRAME_CPU_SHARE = 0.10
 MAX_FLUSH_INTERVAL_MS = 100
 TYPING_STEP_MS = 350
@@ -45,8 +47,9 @@ class StreamRenderer(QObject):
         self._pending: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(FLUSH_INTERVAL_MS)
         self._timer.timeout.connect(self.flush)
+        self._interval = FLUSH_INTERVAL_MS  # ms: paced on the frames' cost (_show)
+        self._frame_at = -1.0  # time.monotonic() of the last frame
         self._height = -1.0
         self._shown_from: float | None = None  # where text changed since the view caught up
         self._painted_to = 0  # px: the text's height in the last repainted frame
@@ -73,7 +76,14 @@ class StreamRenderer(QObject):
     @property
     def interval_ms(self) -> int:
         """How long after a frame the next one comes, at the soonest (paced on their cost)."""
-        return self._timer.interval()
+        return self._interval
+
+    def _schedule(self) -> None:
+        """Flush when the frame interval since the last frame is over: at once (after the
+        pieces that came with this one) if it is already."""
+        if not self._timer.isActive():
+            since = time.monotonic() - self._frame_at
+            self._timer.start(max(0, round(self._interval - since * 1000)))
 
     def _step_typing(self) -> None:
         if self.item.text or not self.item.streaming or self.item not in self.model.items:
@@ -90,8 +100,7 @@ class StreamRenderer(QObject):
                 reasoning_view.on_answer_started(self.item)
                 self._thinking_changed = True
             self._pending.append(piece)
-        if not self._timer.isActive():
-            self._timer.start()
+        self._schedule()
 
     def flush(self) -> None:
         document = self.delegate.document_for(self.item)
@@ -101,6 +110,7 @@ class StreamRenderer(QObject):
         if not self._pending and not document.highlight_pending:
             return
         started = time.thread_time()
+        self._frame_at = time.monotonic()
         self.item.text += "".join(self._pending)
         self._pending.clear()
         document.set_text(self.item.text, streaming=True, lex_budget=HIGHLIGHT_BUDGET_S)
@@ -108,8 +118,8 @@ class StreamRenderer(QObject):
         if document.lexing_pending and not self._lexing:
             self._lexing = True
             QTimer.singleShot(0, self, self._lex_more)
-        elif document.highlight_pending and not self._timer.isActive():
-            self._timer.start()  # a lexed block is shown in the next frame, even if no text arrives
+        elif document.highlight_pending:
+            self._schedule()  # a lexed block is shown in the next frame, even if no text arrives
         self.flushes += 1
         # The view catches up (new row height, following scroll, repaint) in a turn of the
         # event loop of its own, so input is handled between the two halves of a frame. A
@@ -132,7 +142,8 @@ class StreamRenderer(QObject):
             QTimer.singleShot(0, self, self._lex_more)
             return
         self._lexing = False
-        self._timer.start(FLUSH_INTERVAL_MS)  # show the highlighted blocks without waiting
+        self._timer.stop()
+        self._schedule()  # show the highlighted blocks at the next frame
 
     def _show(self) -> None:
         changed_from, self._shown_from = self._shown_from, None
@@ -145,7 +156,7 @@ class StreamRenderer(QObject):
             # The window's last repaint (the previous frame's: this one's is yet to come).
             cost += self.view.last_paint_cost
         interval = round(cost / FRAME_CPU_SHARE * 1000)
-        self._timer.setInterval(max(FLUSH_INTERVAL_MS, min(MAX_FLUSH_INTERVAL_MS, interval)))
+        self._interval = max(FLUSH_INTERVAL_MS, min(MAX_FLUSH_INTERVAL_MS, interval))
 
     def finish(self, note: str | None = None, retryable: bool = False) -> None:
         """Flush the rest and render the reply once more as a whole, finished document."""
