@@ -30,6 +30,7 @@ HEAVY = ("groq", "httpx", "supabase", "pydantic", "markdown_it", "pygments", "ke
 # Enums PySide builds when QStyle and QAccessible are first named (ui/first_reply_classes.py).
 FIRST_REPLY_ENUMS = {"PrimitiveElement", "AnnouncementPoliteness"}
 built = []
+import desktop_chat.app  # it installs its own enum builder (ui/quick_enums.py): record that one
 create = enum.EnumType._create_
 def record(cls, class_name, *args, **kwargs):
     built.append(class_name)
