@@ -3,9 +3,9 @@
 PySide makes every Qt enum a Python enum, through the functional API
 (`enum.IntEnum(name, [(key, value), ...], boundary=KEEP)`, shiboken's sbkenum.cpp), when its
 class is first named: naming `Qt` builds 98 of them. Python's enum module spends ~90 us on each
-type and ~12 us on each
-member (`_EnumDict.__setitem__`, `_proto_member.__set_name__`, each attribute set through
-`EnumType`'s own `__setattr__`): 310M instructions, a fifth of the window's start-up.
+type and ~12 us on each member (`_EnumDict.__setitem__`, `_proto_member.__set_name__`, each
+attribute set through `EnumType`'s own `__setattr__`): 310M instructions, a fifth of the
+window's start-up.
 
 `install()` (app.py, before PySide is imported) replaces `EnumType._create_`, which that API
 calls, for the one case PySide uses: a plain Enum, IntEnum, Flag or IntFlag, members given as
