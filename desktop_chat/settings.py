@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
-from dotenv import dotenv_values
 
 from desktop_chat import APP_ID
 from desktop_chat.i18n import translate
@@ -103,6 +102,9 @@ def read_config(
         )
     for dotenv in dotenvs:  # lowest precedence first: later files override earlier ones
         if dotenv.is_file():
+            # Imported only when there is a file to read: its regexes cost ~1 ms of start-up.
+            from dotenv import dotenv_values
+
             values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
     environment = os.environ if env is None else env
     values.update({k: environment[k] for k in CONFIG_KEYS if environment.get(k)})

@@ -30,6 +30,7 @@ HEAVY = ("groq", "httpx", "supabase", "pydantic", "markdown_it", "pygments", "ke
 # Enums PySide builds when QStyle and QAccessible are first named (ui/first_reply_classes.py).
 FIRST_REPLY_ENUMS = {"PrimitiveElement", "AnnouncementPoliteness"}
 built = []
+import desktop_chat.app  # it installs its own enum builder (ui/quick_enums.py): record that one
 create = enum.EnumType._create_
 def record(cls, class_name, *args, **kwargs):
     built.append(class_name)
@@ -262,4 +263,57 @@ def test_the_first_paint_builds_no_dialog_palette_or_hotkey(
     assert painted["palette_built"] is False
     # Usable at once: the keys go to the composer as soon as the window is active.
     assert painted["composer_focused"] is True
+    assert "Traceback" not in stderr
+
+
+SOURCE_SCAN_WATCHER = r"""
+import inspect, json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+feature = sys.modules["PySide6.support.feature"]
+stock = feature._mod_uses_pyside
+read = []  # modules whose source inspect was asked for
+getsource = inspect.getsource
+def counted(module):
+    read.append(module)
+    return getsource(module)
+inspect.getsource = counted
+app = QApplication(sys.argv[:1])
+
+class Watcher(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and type(watched).__name__ == "MainWindow":
+            app.removeEventFilter(self)
+            with_source = [m.__name__ for m in read[started:]
+                           if getattr(m, "__file__", "").endswith(".py")]
+            table = feature.pyside_feature_dict
+            ours = [name for name in table if name.startswith("desktop_chat.")]
+            print(json.dumps({
+                "read": with_source,
+                "noted": {name: table[name] for name in ours},
+                "pyside_would_note": {name: 0 if stock(sys.modules[name]) else -1 for name in ours},
+            }), flush=True)
+            QTimer.singleShot(0, watched.close)
+        return False
+
+watcher = Watcher()
+app.installEventFilter(watcher)
+from desktop_chat.app import main
+started = len(read)
+sys.exit(main([]))
+"""
+
+
+def test_pyside_notes_which_modules_use_it_without_asking_inspect(
+    tmp_path: Path, groq_server: FakeGroqServer
+) -> None:
+    seen, stderr = watch_start(tmp_path, groq_server, SOURCE_SCAN_WATCHER)
+    # PySide's test of each module imported after it ran on the module's file (app.py), not
+    # through inspect.getsource, and noted what its own would have. (Here PySide came first:
+    # what main() imports before its own PySide import, for the log file, still went to it.)
+    assert seen["read"] == ["shutil"]
+    assert len(seen["noted"]) > 40  # the window's modules
+    assert seen["noted"] == seen["pyside_would_note"]
+    assert set(seen["noted"].values()) == {0, -1}  # ui modules, and core ones they import
     assert "Traceback" not in stderr
