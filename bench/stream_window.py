@@ -13,7 +13,11 @@ of one core (user + system time of the whole process over the wall time of the r
 of --runs, and the ratios the targets speak of: app / naive <= 1/5, app <= 15% at 1,000
 tokens/s, <= 5% at 100, CPU(8k) / CPU(2k) <= 4.5.
 
+With --compare-with CHECKOUT the app of that checkout (say, a git worktree of an older commit)
+runs too, measured by this file, each of its runs right after the app's: a column "before".
+
 Usage: python bench/stream_window.py [--runs 3] [--cases 2000@1000 8000@1000 8000@100]
+                                     [--compare-with CHECKOUT]
        python bench/stream_window.py --program app --tokens 2000 --rate 1000 --port P  (one run)
 """
 
@@ -31,7 +35,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# A child of --compare-with runs the app of another checkout (this file's own measuring).
+_APP_FROM = sys.argv[sys.argv.index("--app-from") + 1] if "--app-from" in sys.argv else None
+sys.path.insert(0, _APP_FROM or str(ROOT))
 
 PROGRAMS = ("app", "bare", "naive")
 
@@ -174,6 +180,8 @@ def main() -> int:
     parser.add_argument("--program", choices=PROGRAMS, help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--api-key", help=argparse.SUPPRESS)
+    parser.add_argument("--app-from", help=argparse.SUPPRESS)
+    parser.add_argument("--compare-with", type=Path, help="another checkout's app, measured too")
     args = parser.parse_args()
     if args.program:
         os.environ["QT_QPA_PLATFORM"] = "xcb"
@@ -200,46 +208,56 @@ def main() -> int:
             f"real X11 window (xcb), DISPLAY={os.environ['DISPLAY']}, {os.cpu_count()} CPUs, "
             f"median of {args.runs}"
         )
-        print(f"{'case':>12} " + " ".join(f"{p:>16}" for p in args.programs))
+        columns = list(args.programs)
+        if args.compare_with is not None and "app" in columns:
+            columns.insert(columns.index("app") + 1, "before")
+            print(f"before: the app of {args.compare_with}")
+
+        def one_run(program: str) -> dict:
+            command = [sys.executable, __file__, "--base-url", base_url, "--api-key", api_key]
+            if program == "before":
+                command += ["--program", "app", "--app-from", str(args.compare_with)]
+            else:
+                command += ["--program", program]
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
+            )
+            return json.loads(done.stdout.strip().splitlines()[-1])
+
+        print(f"{'case':>12} " + " ".join(f"{p:>16}" for p in columns))
         for case in args.cases:
             tokens, rate = case.split("@")
             server.stdin.write(f"{tokens} {rate}\n")
             server.stdin.flush()
             server.stdout.readline()
-            row = []
+            runs: dict[str, list[dict]] = {program: [] for program in columns}
             for program in args.programs:
-                runs, cpu = [], []
                 for _ in range(args.runs):
-                    done = subprocess.run(
-                        [
-                            sys.executable,
-                            __file__,
-                            "--program",
-                            program,
-                            "--base-url",
-                            base_url,
-                            "--api-key",
-                            api_key,
-                        ],
-                        capture_output=True,
-                        text=True,
-                        timeout=600,
-                        env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
-                    )
-                    figures = json.loads(done.stdout.strip().splitlines()[-1])
-                    runs.append(figures["cpu"] / figures["wall"])
-                    cpu.append(figures["cpu"])
-                shares[(case, program)] = statistics.median(runs)
-                seconds[(case, program)] = statistics.median(cpu)
+                    runs[program].append(one_run(program))
+                    if program == "app" and "before" in columns:  # alternately: the same load
+                        runs["before"].append(one_run("before"))
+            row = []
+            for program in columns:
+                share = [figures["cpu"] / figures["wall"] for figures in runs[program]]
+                shares[(case, program)] = statistics.median(share)
+                seconds[(case, program)] = statistics.median(f["cpu"] for f in runs[program])
                 row.append(
-                    f"{100 * shares[(case, program)]:5.1f}% ({min(runs) * 100:.0f}-"
-                    f"{max(runs) * 100:.0f})"
+                    f"{100 * shares[(case, program)]:5.1f}% ({min(share) * 100:.0f}-"
+                    f"{max(share) * 100:.0f})"
                 )
             print(f"{case + ' t/s':>12} " + " ".join(f"{cell:>16}" for cell in row))
         if {"app", "naive"} <= set(args.programs):
             for case in args.cases:
                 ratio = shares[(case, "app")] / shares[(case, "naive")]
                 print(f"app / naive at {case}: {ratio:.2f} (target <= 0.20)")
+        if "before" in columns:
+            for case in args.cases:
+                ratio = shares[(case, "app")] / shares[(case, "before")]
+                print(f"app / before at {case}: {ratio:.2f}")
         if "app" in args.programs and {"2000@1000", "8000@1000"} <= set(args.cases):
             ratio = seconds[("8000@1000", "app")] / seconds[("2000@1000", "app")]
             print(f"app CPU(8k)/CPU(2k) at 1,000 tokens/s: {ratio:.2f} (target <= 4.5)")
