@@ -112,7 +112,7 @@ class MessageDocument(QTextDocument):
             self.progressive = progressive
         # No undo history: a streamed reply is edited every frame and nobody undoes it.
         self.setUndoRedoEnabled(False)
-        self._shaped: QTextBlock | None = None  # the block whose glyphs are kept (_keep_shaped)
+        self._shaped = -1  # the number of the block whose glyphs are kept (_keep_shaped)
         self.font_generation = font_generation
         self.generation = 0  # bumped on every change, so measured sizes can be cached
         self.tiles_key = next(_TILE_KEYS)  # names painted tiles: new when shown text changes
@@ -275,11 +275,15 @@ class MessageDocument(QTextDocument):
         layout and its paint, and while words are added to it: Qt drops them once a block is
         laid out, and shapes its text again for each paint of a line. Only that block keeps
         them: the others are drawn from tiles, and their glyphs would cost memory."""
-        kept = self._shaped
-        if kept is not None and (block is None or kept != block) and kept.isValid():
-            kept.layout().setCacheEnabled(False)
-        self._shaped = block
-        if block is not None and block.isValid():
+        # The block kept before is found again by its number, not held: a QTextBlock of a
+        # block since removed (the open block inserted again) points at a freed fragment.
+        number = block.blockNumber() if block is not None and block.isValid() else -1
+        if self._shaped >= 0 and self._shaped != number:
+            kept = self.findBlockByNumber(self._shaped)
+            if kept.isValid():  # (another block, if that one is gone: no harm done)
+                kept.layout().setCacheEnabled(False)
+        self._shaped = number
+        if block is not None and number >= 0:
             block.layout().setCacheEnabled(True)
 
     def _shown_text_changed(self) -> None:

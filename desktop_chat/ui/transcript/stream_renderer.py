@@ -18,17 +18,17 @@ from desktop_chat.ui.transcript.model import MessageItem, TranscriptModel
 from desktop_chat.ui.transcript.view import TranscriptView
 
 # ms between frames, at least: text is not moving but growing, and a few words every 50 ms reads
-# as a steady flow (as smoothly as at 60 frames a second), while each frame (the new text's
-# layout, its paint, sending it to the display) costs the same whether it brings one word or
-# three. The reply's reads come at this pace too (llm/groq_client.py, READ_INTERVAL), so a read
-# and the frame showing it are one wake-up. A piece after a pause is shown at once.
+# as a steady flow, while each frame (the new text's layout, its paint, sending it to the
+# display) costs the same whether it brings one word or three. The reply's reads come at this
+# pace too (llm/groq_client.py, READ_INTERVAL), so a read and the frame showing it are one
+# wake-up. A piece after a pause is shown at once.
 FLUSH_INTERVAL_MS = 50
 # s: how long one turn of the event loop may spend lexing finished code blocks; meanwhile the
 # block is shown unhighlighted.
 HIGHLIGHT_BUDGET_S = 0.001
 # The renderer paces its frames to use about this share of a core: a frame that cost 6 ms (its
 # text, the view catching up, the window's repaint) is followed by the next one 60 ms later. A
-# fast machine gets 30 frames a second, a slow one or a very fast stream fewer (at 1,000
+# fast machine gets 20 frames a second, a slow one or a very fast stream fewer (at 1,000
 # tokens/s on the 2-core test machine ~12, each bringing ~80 tokens).
 FRAME_CPU_SHARE = 0.10
 MAX_FLUSH_INTERVAL_MS = 100
