@@ -458,10 +458,14 @@ class MessageDocument(QTextDocument):
         held = old[shown_end:]
         if held and not _is_blank_line(held, fence.code):
             return False
-        if not old[:shown_end].endswith(fence.code[-64:]):
+        if not old.endswith(fence.code[-64:], 0, shown_end):
             return False
         code = held + added
-        last_line = text[text.rfind("\n") + 1 :]
+        # The last line, looked for no further back than a line may be long (as _plain_words).
+        line_start = text.rfind("\n", max(opening_end, len(text) - LONG_LINE)) + 1
+        if line_start == 0:
+            return False
+        last_line = text[line_start:]
         if last_line and last_line.isspace():
             code = code[: code.rfind("\n") + 1]  # the new blank last line waits too
         block = shown.block
@@ -757,10 +761,10 @@ _APPENDABLE = re.compile(r"<(?:p|h[1-6]|ul|ol)[ >]")
 _CLOSING_TAGS = re.compile(r"(?:</[a-z0-9]+>\s*)+$")
 # Two spaces, a tab or line break, only spaces, or a space at the end.
 _FOLDED_SPACE = re.compile(r"\s\s|[^\S ]|^\s*$|\s$")
-# Plain text in a paragraph or list item ends the HTML: not a heading (its closing #s), not code,
-# emphasis or a link.
 # What added to an open code block could close it, or be read other than as it is.
 _CODE_BREAKING = re.compile(r"[`~\r\x00]")
+# Plain text in a paragraph or list item ends the HTML: not a heading (its closing #s), not code,
+# emphasis or a link.
 _PLAIN_END = re.compile(r"[^\s>](?:\s*</(?:p|li|ul|ol)>)+\s*$")
 _INERT_WORDS = re.compile(r"(?:[^\W_]|[ ,?!'-])*")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
