@@ -388,17 +388,30 @@ def links(document: MessageDocument) -> list[tuple[str, str]]:
     return found
 
 
+def frame_ends(source: str, step: int) -> list[int]:
+    """Where each frame of `source` streamed `step` characters at a time ends (the last: all)."""
+    return [*range(1, len(source), step), len(source)]
+
+
+def stream_each_frame_as_afresh(source: str, step: int, with_links: bool = False):
+    """Stream `source` into a document frame by frame, checking each frame against the same
+    text streamed into an empty document; returns the streamed document."""
+    streamed = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in frame_ends(source, step):
+        streamed.set_text(source[:end], streaming=True)
+        afresh = MessageDocument(Role.ASSISTANT, "", QFont())
+        afresh.set_text(source[:end], streaming=True)
+        assert looks(streamed) == looks(afresh), f"differs after {source[:end]!r}"
+        if with_links:
+            assert links(streamed) == links(afresh), f"links differ after {source[:end]!r}"
+    return streamed
+
+
 def test_words_added_to_the_open_block_look_like_that_text_shown_afresh(qapp) -> None:
     # Words that only lengthen the open paragraph, heading or list item are inserted as text
     # (MessageDocument._appended_words); anything else lays the block out again.
     for step in (1, 3, 7):
-        streamed = MessageDocument(Role.ASSISTANT, "", QFont())
-        for end in [*range(1, len(INLINE), step), len(INLINE)]:
-            streamed.set_text(INLINE[:end], streaming=True)
-            afresh = MessageDocument(Role.ASSISTANT, "", QFont())
-            afresh.set_text(INLINE[:end], streaming=True)
-            assert looks(streamed) == looks(afresh), f"differs after {INLINE[:end]!r}"
-            assert links(streamed) == links(afresh), f"links differ after {INLINE[:end]!r}"
+        stream_each_frame_as_afresh(INLINE, step, with_links=True)
 
 
 def test_a_paragraph_streamed_word_by_word_is_not_laid_out_again_each_frame(qapp) -> None:
@@ -422,17 +435,12 @@ CODE_STREAM = (
 def test_code_streamed_into_an_open_fence_looks_like_it_shown_afresh(qapp) -> None:
     # Code that cannot close its fence is appended without a parse (MessageDocument._code_grew)
     for step in (1, 2, 5):
-        streamed = MessageDocument(Role.ASSISTANT, "", QFont())
-        for end in [*range(1, len(CODE_STREAM), step), len(CODE_STREAM)]:
-            streamed.set_text(CODE_STREAM[:end], streaming=True)
-            afresh = MessageDocument(Role.ASSISTANT, "", QFont())
-            afresh.set_text(CODE_STREAM[:end], streaming=True)
-            assert looks(streamed) == looks(afresh), f"differs after {CODE_STREAM[:end]!r}"
+        streamed = stream_each_frame_as_afresh(CODE_STREAM, step)
         # Finished, it is highlighted as the stream that parsed every frame is.
         streamed.set_text(CODE_STREAM, streaming=False)
         parsed = MessageDocument(Role.ASSISTANT, "", QFont())
         parsed._code_grew = lambda text: False  # type: ignore[method-assign]
-        for end in [*range(1, len(CODE_STREAM), step), len(CODE_STREAM)]:
+        for end in frame_ends(CODE_STREAM, step):
             parsed.set_text(CODE_STREAM[:end], streaming=True)
         parsed.set_text(CODE_STREAM, streaming=False)
         assert looks(streamed) == looks(parsed)
