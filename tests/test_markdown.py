@@ -64,9 +64,17 @@ def blocks(document: MessageDocument) -> list[tuple[str, bool, bool, int]]:
 
 
 def looks(document: MessageDocument) -> list[tuple]:
-    """Each block's text, margins and background, and each run's text, colour and weight."""
+    """Each block's text, margins, indent and background, the list it is an item of (its
+    style, indent and which list of the document), and each run's text, colour and weight."""
     found, block = [], document.begin()
+    lists: dict[int, int] = {}  # a list's object index -> its number in the document
     while block.isValid():
+        text_list = block.textList()
+        in_list = None
+        if text_list is not None:
+            list_format = text_list.format()
+            number = lists.setdefault(text_list.objectIndex(), len(lists))
+            in_list = (number, list_format.style(), list_format.indent(), text_list.count())
         runs, fragments = [], block.begin()
         while not fragments.atEnd():
             fragment = fragments.fragment()
@@ -87,6 +95,9 @@ def looks(document: MessageDocument) -> list[tuple]:
                 block_format.topMargin(),
                 block_format.bottomMargin(),
                 block_format.background().color().name(),
+                block_format.indent(),
+                block_format.leftMargin(),
+                in_list,
                 runs,
             )
         )
@@ -112,7 +123,7 @@ def test_streamed_code_blocks_look_like_one_shot_ones(qapp) -> None:
         streamed.set_text(source[:end], streaming=True)
     code = [entry for entry in looks(streamed) if entry[3] != "#000000"]
     assert code == [entry for entry in looks(one_shot) if entry[3] != "#000000"]
-    colours = {run[1] for entry in code for run in entry[4]}
+    colours = {run[1] for entry in code for run in entry[-1]}
     assert len(colours) >= 3, "the finished python block is highlighted while still streaming"
 
 
@@ -412,6 +423,34 @@ def test_words_added_to_the_open_block_look_like_that_text_shown_afresh(qapp) ->
     # (MessageDocument._appended_words); anything else lays the block out again.
     for step in (1, 3, 7):
         stream_each_frame_as_afresh(INLINE, step, with_links=True)
+
+
+LISTS = (
+    "Steps:\n\n- first step here\n- second, with `code`\n- third **bold** end\n- 4th one\n"
+    "* other bullet\n* again\n\n1. one\n2. two\n3) new list\n4) more\n\n"
+    "- loose\n\n- items\n- now\n\n- outer\n  - nested\n  - more nested\n- back out\n"
+    "- lazy\ncontinued line\n- - -\n- \n- empty before\n\n"
+    + "".join(f"- item {n} of many\n" for n in range(40))
+    + "\n7. seven\n8. eight\n- bullet after numbers\n\nEnd."
+)
+
+
+def test_list_items_streamed_look_like_that_text_shown_afresh(qapp) -> None:
+    # The next item of a tight list is added as a block of the same list, without a parse
+    # (MessageDocument._list_item_added); anything else lays the list out again.
+    for step in (1, 4, 9):
+        stream_each_frame_as_afresh(LISTS, step)
+
+
+def test_a_list_streamed_item_by_item_is_not_parsed_each_frame(qapp) -> None:
+    items = "".join(f"\n- item number {n} of the list" for n in range(30))
+    text = "Intro\n" + items
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in [*range(6, len(text), 7), len(text)]:
+        document.set_text(text[:end], streaming=True)
+    assert document.toPlainText().splitlines()[-1] == "item number 29 of the list"
+    # Parsing the open list again at each item's start would cost ~len^2 / 60 characters.
+    assert document.parsed_chars < 3 * len(text), document.parsed_chars
 
 
 def test_a_paragraph_streamed_word_by_word_is_not_laid_out_again_each_frame(qapp) -> None:

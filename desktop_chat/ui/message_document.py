@@ -16,6 +16,7 @@ shown in one go the way a stream shows it, so both look the same."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import itertools
 import re
@@ -32,11 +33,13 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextOption,
 )
 
 from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code, starts_code
 from desktop_chat.ui.markdown import (
+    CHUNK_LINES,
     CODE_BLOCK_TEXT,
     CODE_LANGUAGE_ANCHOR,
     LONG_LINE,
@@ -346,7 +349,7 @@ class MessageDocument(QTextDocument):
             if words is not None:
                 self._append_words(words)
                 return
-            if self._code_grew(text):
+            if self._code_grew(text) or self._list_item_added(text):
                 return
         segments = scan_segments(text, self._finished_length, self._continuation, final)
         if upto is not None:  # show only the segments up to this boundary, all finished
@@ -398,7 +401,7 @@ class MessageDocument(QTextDocument):
         if (
             shown.html is None
             or shown.finished
-            or not _PLAIN_END.search(shown.html)
+            or not shown.ends_in_plain_text()
             or "<table" in shown.html  # Qt keeps a block after a table (a quote in an item)
             or shown.block.source.lstrip().startswith("[")  # a link definition, say
             or not _INERT_WORDS.fullmatch(added)
@@ -482,6 +485,122 @@ class MessageDocument(QTextDocument):
         self.changed_from = self._last_line_top()
         self._extend_code(_ShownBlock(grown, False))
         self._shapes = None
+        return True
+
+    def _list_item_added(self, text: str) -> bool:
+        """Show `text` without parsing it when it is the last frame's text plus the start of
+        the open list's next item, or the first words of its last item (still empty). The
+        start of an item: maybe plain words ending the last one, a line break, the same kind
+        of marker, a space and plain words (as _plain_words takes them). Only in a tight list,
+        not nested, whose last item is one line ending in plain text (or empty): the item is
+        a new block of the same QTextList, with the margins Qt's HTML import gives a list's
+        items. False when the text must be parsed. The next frame that is parsed inserts the
+        list again, as after _plain_words."""
+        old = self._source
+        if not self._tail or self._highlights or not text.startswith(old):
+            return False
+        shown = self._tail[-1]
+        if shown.html is None or shown.finished:
+            return False
+        if _BLOCK_TAGS.findall(shown.html) != [shown.html[1:3]]:
+            return False  # not one tight list: a loose one's items are paragraphs
+        line_start = old.rfind("\n", max(0, len(old) - LONG_LINE)) + 1
+        if line_start == 0 and len(old) >= LONG_LINE:
+            return False
+        last_line = old[line_start:]
+        last = self.lastBlock()
+        bare = _BARE_MARKER.fullmatch(last_line)
+        if bare is not None:
+            # The item before (its line: the one before) has the same marker, and Qt shows
+            # an empty item as an empty block after the list.
+            before_start = old.rfind("\n", max(0, line_start - 1 - LONG_LINE), line_start - 1)
+            marker = _ITEM_LINE.match(old, before_start + 1, line_start - 1)
+            if marker is None or marker.group(1, 2) != bare.group(1, 2):
+                return False
+            if last.text() or last.textList() is not None:
+                return False
+            return self._first_words_of_item(last.previous(), last_line, text[len(old) :])
+        if not last_line and old[-2:-1] not in ("", "\n"):
+            # The last frame ended a line, which shows nothing yet: go on from before it.
+            old = old[:-1]
+            line_start = old.rfind("\n", max(0, len(old) - LONG_LINE)) + 1
+            last_line = old[line_start:]
+        item = _NEW_ITEM.fullmatch(text, len(old))
+        if item is None or not _in_short_list(last):
+            return False
+        marker = _ITEM_LINE.match(last_line)
+        head, spaces, words = item.group(1), item.group(4), item.group(5) or ""
+        new_marker = item.group(2, 3)
+        if new_marker != (None, None) and not words and new_marker[0] is None:
+            return False  # an empty numbered item may not be one: parse it
+        if (
+            marker is None
+            or (words and not spaces)  # "-word" is no item
+            or (new_marker != (None, None) and marker.group(1, 2) != new_marker)
+            or not shown.ends_in_plain_text()
+            or not _settled(last_line)
+            or len(last_line) + len(head) >= LONG_LINE
+            or len(words) >= LONG_LINE
+        ):
+            return False
+        apart = old[-1:].isspace() or head[:1].isspace()
+        if head.strip() and not apart and not last_line.rsplit(None, 1)[-1].isalnum():
+            return False  # a word ending in a mark goes on: parse it
+        self.changed_from = self._last_line_top()
+        cursor = QTextCursor(self)
+        cursor.beginEditBlock()  # (see _insert_at_end)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        ending = " ".join(head.split())  # as Qt's HTML import folds white space
+        if ending:
+            cursor.insertText((" " if apart else "") + ending)
+        if words:
+            cursor.insertBlock()  # in the last item's character format
+            _make_next_item(cursor, last)
+            cursor.insertText(" ".join(words.split()))
+        elif new_marker != (None, None):
+            # An empty bullet item: Qt's HTML import shows it as a block of its own after
+            # the list, with no margins, and the list's last item loses its bottom margin.
+            was_last = last.blockFormat()
+            was_last.clearProperty(QTextFormat.Property.BlockBottomMargin)
+            cursor.setBlockFormat(was_last)
+            empty = QTextBlockFormat()
+            empty.setIndent(0)
+            cursor.insertBlock(empty, QTextCharFormat())
+        cursor.endEditBlock()
+        self.inserted_chars += len(item.group(0))
+        shown.grown = True
+        shown.ends_plain = shown.ends_plain or bool(words)
+        self._shapes = None
+        return True
+
+    def _first_words_of_item(self, previous: QTextBlock, marker_line: str, added: str) -> bool:
+        """Show `added`, the first words of the list's last item (its line so far:
+        `marker_line`), in the empty block after the item before it (`previous`)."""
+        if not marker_line.endswith(" ") and not added.startswith(" ") and added:
+            return False  # "-word" is no item: parse it
+        words = _ITEM_WORDS.fullmatch(added)
+        if words is None or len(marker_line) + len(added) >= LONG_LINE:
+            return False
+        if not previous.isValid() or not _in_short_list(previous):
+            return False
+        if words.group(1):
+            self.changed_from = floor_above(self, self.lastBlock().position())
+            cursor = QTextCursor(self)
+            cursor.beginEditBlock()  # (see _insert_at_end)
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            # The item before it lost the list's bottom margin to the empty item already.
+            item_format = previous.blockFormat()
+            item_format.clearProperty(QTextFormat.Property.BlockTopMargin)
+            item_format.setBottomMargin(_list_bottom_margin())
+            cursor.setBlockFormat(item_format)  # the same list: its object index comes with it
+            cursor.insertText(" ".join(words.group(1).split()))
+            cursor.endEditBlock()
+            self.inserted_chars += len(added)
+            self._shapes = None
+            self._tail[-1].ends_plain = True
+        else:
+            self.changed_from = None  # spaces after a marker are not shown
+        self._tail[-1].grown = True
         return True
 
     def _insert_at_end(self, cursor: QTextCursor, words: str) -> None:
@@ -737,6 +856,33 @@ class MessageDocument(QTextDocument):
 _TILE_KEYS = itertools.count(1)
 
 
+def _in_short_list(block: QTextBlock) -> bool:
+    """Whether `block` is an item of a list, not nested, that can take one more: a list is
+    shown in chunks of markdown.CHUNK_LINES items, and the next one may start a chunk."""
+    items = block.textList()
+    return items is not None and items.count() < CHUNK_LINES and block.blockFormat().indent() <= 1
+
+
+@functools.cache
+def _list_bottom_margin() -> float:
+    """The bottom margin Qt's HTML import gives a list (its last item's), not nested."""
+    sample = QTextDocument()
+    sample.setHtml("<ul><li>item</li></ul>")
+    return sample.firstBlock().blockFormat().bottomMargin()
+
+
+def _make_next_item(cursor: QTextCursor, previous: QTextBlock) -> None:
+    """Make the cursor's block the item after `previous`, the list's last item until now: as
+    Qt's HTML import makes a list, the list's bottom margin goes from that item to this one,
+    and its top margin stays with the first item."""
+    was_last = previous.blockFormat()
+    now_last = QTextBlockFormat(was_last)
+    now_last.clearProperty(QTextFormat.Property.BlockTopMargin)
+    was_last.clearProperty(QTextFormat.Property.BlockBottomMargin)
+    QTextCursor(previous).setBlockFormat(was_last)
+    cursor.setBlockFormat(now_last)  # the same list: its object index comes with the format
+
+
 def _is_blank_line(held: str, code: str) -> bool:
     """Whether `held`, after a code block's `code`, is a last line of only white space."""
     return held.isspace() and "\n" not in held and (not code or code.endswith("\n"))
@@ -767,6 +913,17 @@ _CODE_BREAKING = re.compile(r"[`~\r\x00]")
 # emphasis or a link.
 _PLAIN_END = re.compile(r"[^\s>](?:\s*</(?:p|li|ul|ol)>)+\s*$")
 _INERT_WORDS = re.compile(r"(?:[^\W_]|[ ,?!'-])*")
+# A list item's first line: its marker (a bullet, or the delimiter after a number) and a space.
+_ITEM_LINE = re.compile(r"(?:([-*+])|\d{1,9}([.)])) ")
+# Plain words ending a list's last item and a line break, then maybe the next item: its marker,
+# and maybe a space and plain words (see _INERT_WORDS).
+_NEW_ITEM = re.compile(
+    r"((?:[^\W_]|[ ,?!'-])*)\n(?:(?:([-*+])|\d{1,9}([.)]))( *)([^\W_](?:[^\W_]|[ ,?!'-])*)?)?"
+)
+_BARE_MARKER = re.compile(r"(?:([-*+])|\d{1,9}([.)])) *")  # an item's line with no words yet
+_ITEM_WORDS = re.compile(r" *([^\W_](?:[^\W_]|[ ,?!'-])*)?")  # (its first words)
+# The tags that open a block in a block's HTML (a list in an item, a paragraph of a loose list).
+_BLOCK_TAGS = re.compile(r"<(ul|ol|p|h[1-6]|pre|table|blockquote|hr)\b")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
 _ENDS_OPEN = re.compile(r"(?:\s|<[^/][^>]*>)$")  # white space or an opening tag ends it
 
@@ -783,6 +940,12 @@ class _ShownBlock:
     block_format: QTextBlockFormat = field(default_factory=QTextBlockFormat)
     html: str | None = None  # the HTML inserted for it (None for a code block)
     grown: bool = False  # words were added after `html` without parsing (_plain_words)
+    # The words added last were plain (_list_item_added), whatever `html` ends in.
+    ends_plain: bool = False
+
+    def ends_in_plain_text(self) -> bool:
+        """Whether the block as shown ends in plain text: words added go on in its format."""
+        return self.ends_plain or (self.html is not None and bool(_PLAIN_END.search(self.html)))
 
     def looks_like(self, other: _ShownBlock) -> bool:
         """Whether showing this block would show what `other` shows: only code looks
