@@ -453,6 +453,35 @@ def test_a_list_streamed_item_by_item_is_not_parsed_each_frame(qapp) -> None:
     assert document.parsed_chars < 3 * len(text), document.parsed_chars
 
 
+TABLES = (
+    "A table:\n\n| name | value | note |\n|---|:-:|--:|\n| event | 205 | first, one |\n"
+    "| python | 5 |\n|\n| |\n| --- | - |\n| a | b | c | extra cell |\nno pipe row\n"
+    "| lazy | row |\n\n"
+    "| h |\n|---|\n| **bold** | x |\n| plain |\n\n"
+    "| x | y |\n|---|---|\n"
+    + "".join(f"| row {n} | {n * 7} |\n" for n in range(40))
+    + "\n> | quoted | table |\n> |---|---|\n> | a | b |\n\nEnd."
+)
+
+
+def test_table_rows_streamed_look_like_that_text_shown_afresh(qapp) -> None:
+    # Words in the last row, and new rows of plain cells, are put in the QTextTable without
+    # a parse (MessageDocument._rows_grew); anything else lays the table out again.
+    for step in (1, 4, 9):
+        stream_each_frame_as_afresh(TABLES, step)
+
+
+def test_a_table_streamed_row_by_row_is_not_parsed_each_frame(qapp) -> None:
+    rows = "".join(f"| cell {n} | value {n} |\n" for n in range(28))
+    text = "| name | value |\n|---|---|\n" + rows
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in [*range(6, len(text), 7), len(text)]:
+        document.set_text(text[:end], streaming=True)
+    assert document.toPlainText().split("\n")[-3:] == ["cell 27", "value 27", ""]
+    # Parsing the open table again every frame would cost ~len^2 / 14 characters.
+    assert document.parsed_chars < 3 * len(text), document.parsed_chars
+
+
 def test_a_paragraph_streamed_word_by_word_is_not_laid_out_again_each_frame(qapp) -> None:
     words = " ".join(f"word{n}" for n in range(300))
     document = MessageDocument(Role.ASSISTANT, "", QFont())

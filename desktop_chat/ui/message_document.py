@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
     QTextOption,
+    QTextTable,
 )
 
 from desktop_chat.ui.code_boxes import CODE_BLOCK_CSS, is_code, starts_code
@@ -349,7 +350,7 @@ class MessageDocument(QTextDocument):
             if words is not None:
                 self._append_words(words)
                 return
-            if self._code_grew(text) or self._list_item_added(text):
+            if self._code_grew(text) or self._list_item_added(text) or self._rows_grew(text):
                 return
         segments = scan_segments(text, self._finished_length, self._continuation, final)
         if upto is not None:  # show only the segments up to this boundary, all finished
@@ -601,6 +602,60 @@ class MessageDocument(QTextDocument):
         else:
             self.changed_from = None  # spaces after a marker are not shown
         self._tail[-1].grown = True
+        return True
+
+    def _rows_grew(self, text: str) -> bool:
+        """Show `text` without parsing it when it is the last frame's text plus words in the
+        open table's last row, or more rows, all of plain words (as _plain_words takes them)
+        between pipes: the changed cells get their new text, a new row the formats of the row
+        above, as Qt's HTML import gives them. Only for a table of plain cells with a body
+        row; False when the text must be parsed. The next frame that is parsed inserts the
+        table again, as after _plain_words."""
+        old = self._source
+        if not self._tail or self._highlights or not text.startswith(old):
+            return False
+        shown = self._tail[-1]
+        if shown.html is None or shown.finished or not shown.html.startswith("<table"):
+            return False
+        if _NOT_PLAIN_TABLE.search(shown.html):
+            return False  # a cell with markup, or a table in a quote
+        end = len(old) - 1 if old.endswith("\n") else len(old)  # a line's end shows nothing
+        line_start = old.rfind("\n", max(0, end - LONG_LINE), end) + 1
+        if (line_start == 0 and end >= LONG_LINE) or len(text) - line_start >= LONG_LINE:
+            return False
+        lines = text[line_start:].split("\n")
+        if not lines[-1]:
+            lines.pop()
+        if not all(_PLAIN_ROW.fullmatch(line) for line in lines):
+            return False
+        table = QTextCursor(self.lastBlock().previous()).currentTable()
+        # A table is shown in chunks (markdown.CHUNK_LINES rows): a new row may start one.
+        if table is None or table.rows() < 2 or table.rows() + len(lines) > CHUNK_LINES:
+            return False
+        # Its columns may widen: what changed is found as after a parse (_show_blocks).
+        before = self._shapes_from(shown.start)
+        cursor = QTextCursor(self)
+        cursor.beginEditBlock()  # (see _insert_at_end)
+        first_row = table.rows() - 1
+        for number, line in enumerate(lines):
+            row = first_row + number
+            if number:
+                table.appendRows(1)
+                _format_like_row_above(table, row)
+            for column, content in enumerate(_row_cells(line, table.columns())):
+                cell = table.cellAt(row, column)
+                if cell.firstCursorPosition().block().text() != content:
+                    edit = cell.firstCursorPosition()
+                    edit.setPosition(
+                        cell.lastCursorPosition().position(), QTextCursor.MoveMode.KeepAnchor
+                    )
+                    edit.insertText(content, QTextCharFormat())
+        cursor.endEditBlock()
+        after = line_shapes(self, shown.start)
+        self._shapes = (shown.start, self.revision(), self.textWidth(), after)
+        self.changed_from = changed_top(before, after, floor_above(self, shown.start))
+        self.inserted_chars += len(text) - len(old)
+        shown.grown = True
         return True
 
     def _insert_at_end(self, cursor: QTextCursor, words: str) -> None:
@@ -863,6 +918,26 @@ def _in_short_list(block: QTextBlock) -> bool:
     return items is not None and items.count() < CHUNK_LINES and block.blockFormat().indent() <= 1
 
 
+def _row_cells(line: str, columns: int) -> list[str]:
+    """The cells of a table row's line as GFM reads them: the outer pipes dropped, as many
+    cells as the table has columns (the missing ones empty), white space folded."""
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    line = line[:-1] if line.endswith("|") else line
+    cells = [" ".join(cell.split()) for cell in line.split("|")][:columns]
+    return cells + [""] * (columns - len(cells))
+
+
+def _format_like_row_above(table: QTextTable, row: int) -> None:
+    """Give the cells of a new `row` the cell and block formats of the row above."""
+    for column in range(table.columns()):
+        above, cell = table.cellAt(row - 1, column), table.cellAt(row, column)
+        cell.setFormat(above.format())
+        QTextCursor(cell.firstCursorPosition()).setBlockFormat(
+            above.firstCursorPosition().block().blockFormat()
+        )
+
+
 @functools.cache
 def _list_bottom_margin() -> float:
     """The bottom margin Qt's HTML import gives a list (its last item's), not nested."""
@@ -920,6 +995,11 @@ _ITEM_LINE = re.compile(r"(?:([-*+])|\d{1,9}([.)])) ")
 _NEW_ITEM = re.compile(
     r"((?:[^\W_]|[ ,?!'-])*)\n(?:(?:([-*+])|\d{1,9}([.)]))( *)([^\W_](?:[^\W_]|[ ,?!'-])*)?)?"
 )
+# A table's row of plain words (see _INERT_WORDS) between pipes (after the delimiter row, one
+# of dashes is a row too).
+_PLAIN_ROW = re.compile(r"\|(?:[ ,?!'|-]|[^\W_])*")
+# In a table's HTML: a tag that is not the table's own (markup in a cell), or a nested table.
+_NOT_PLAIN_TABLE = re.compile(r"<(?!/?(?:table|thead|tbody|tr|th|td)\b)|<table.*<table", re.S)
 _BARE_MARKER = re.compile(r"(?:([-*+])|\d{1,9}([.)])) *")  # an item's line with no words yet
 _ITEM_WORDS = re.compile(r" *([^\W_](?:[^\W_]|[ ,?!'-])*)?")  # (its first words)
 # The tags that open a block in a block's HTML (a list in an item, a paragraph of a loose list).
