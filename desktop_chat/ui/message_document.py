@@ -520,6 +520,9 @@ class MessageDocument(QTextDocument):
                 return False
             if last.text() or last.textList() is not None:
                 return False
+            before = old[marker.end() : line_start - 1]
+            if not _shows_line(last.previous(), before):
+                return False
             return self._first_words_of_item(last.previous(), last_line, text[len(old) :])
         if not last_line and old[-2:-1] not in ("", "\n"):
             # The last frame ended a line, which shows nothing yet: go on from before it.
@@ -530,6 +533,8 @@ class MessageDocument(QTextDocument):
         if item is None or not _in_short_list(last):
             return False
         marker = _ITEM_LINE.match(last_line)
+        if marker is None or not _shows_line(last, last_line[marker.end() :]):
+            return False
         head, spaces, words = item.group(1), item.group(4), item.group(5) or ""
         new_marker = item.group(2, 3)
         if new_marker != (None, None) and not words and new_marker[0] is None:
@@ -632,6 +637,9 @@ class MessageDocument(QTextDocument):
         # A table is shown in chunks (markdown.CHUNK_LINES rows): a new row may start one.
         if table is None or table.rows() < 2 or table.rows() + len(lines) > CHUNK_LINES:
             return False
+        aligned = _column_formats(table)
+        if aligned is None:
+            return False
         # Its columns may widen: what changed is found as after a parse (_show_blocks).
         before = self._shapes_from(shown.start)
         cursor = QTextCursor(self)
@@ -641,15 +649,22 @@ class MessageDocument(QTextDocument):
             row = first_row + number
             if number:
                 table.appendRows(1)
-                _format_like_row_above(table, row)
-            for column, content in enumerate(_row_cells(line, table.columns())):
+                for column in range(table.columns()):  # the cell formats of the row above
+                    table.cellAt(row, column).setFormat(table.cellAt(row - 1, column).format())
+            cells = _row_cells(line, table.columns())
+            for column, content in enumerate(cells):
                 cell = table.cellAt(row, column)
-                if cell.firstCursorPosition().block().text() != content:
-                    edit = cell.firstCursorPosition()
+                edit = cell.firstCursorPosition()
+                if edit.block().text() != content:
                     edit.setPosition(
                         cell.lastCursorPosition().position(), QTextCursor.MoveMode.KeepAnchor
                     )
                     edit.insertText(content, QTextCharFormat())
+                # Qt's HTML import aligns an empty cell as the next column (a quirk of its
+                # own): the cell shows what the one-shot render shows.
+                like = aligned[column if content else min(column + 1, table.columns() - 1)]
+                if edit.blockFormat() != like:
+                    edit.setBlockFormat(like)
         cursor.endEditBlock()
         after = line_shapes(self, shown.start)
         self._shapes = (shown.start, self.revision(), self.textWidth(), after)
@@ -890,9 +905,18 @@ class MessageDocument(QTextDocument):
         # format: a paragraph would lose its spacing, a code block its background, a list its
         # first item. Give that block back the format it has in the fragment.
         block = self.findBlock(start)
-        if not block.text() and block.next().isValid() and block.next().textList() is not None:
+        if (
+            not block.text()
+            and block.next().isValid()
+            and block.next().textList() is not None
+            and not _OPENS_WITH_TABLE.match(fragment_html)
+        ):
             # Qt started the fragment (a list or a table) on a block of its own: drop the
             # empty one, which would show as a blank line the one-shot render does not have.
+            # (Not when the list's first block is in a table, a quote in the item: removing
+            # text across a frame's edge, or a list with items in and out of a table cell,
+            # breaks the document, and Qt crashes laying it out. Inside an edit block the
+            # blocks' frames are not known yet, so the HTML tells.)
             remover = QTextCursor(block)
             remover.movePosition(
                 QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor
@@ -904,11 +928,24 @@ class MessageDocument(QTextDocument):
         first_format, in_list = _first_block_format(self, fragment_html)
         QTextCursor(block).setBlockFormat(first_format)
         following = block.next().textList() if block.next().isValid() else None
-        if in_list and following is not None and block.textList() is None:
+        if (
+            in_list
+            and following is not None
+            and block.textList() is None
+            and not _OPENS_WITH_TABLE.match(fragment_html)
+        ):
             following.add(block)
 
 
 _TILE_KEYS = itertools.count(1)
+# A fragment whose first block is in a table: a list whose first item starts with a quote.
+_OPENS_WITH_TABLE = re.compile(r"(?:\s*<(?:ul|ol|li)\b[^>]*>)*\s*<table\b")
+
+
+def _shows_line(block: QTextBlock, words: str) -> bool:
+    """Whether `block` shows the one line `words` of plain text (an item is this line, not
+    more lines, nor markup)."""
+    return block.text() == " ".join(words.split())
 
 
 def _in_short_list(block: QTextBlock) -> bool:
@@ -928,14 +965,18 @@ def _row_cells(line: str, columns: int) -> list[str]:
     return cells + [""] * (columns - len(cells))
 
 
-def _format_like_row_above(table: QTextTable, row: int) -> None:
-    """Give the cells of a new `row` the cell and block formats of the row above."""
-    for column in range(table.columns()):
-        above, cell = table.cellAt(row - 1, column), table.cellAt(row, column)
-        cell.setFormat(above.format())
-        QTextCursor(cell.firstCursorPosition()).setBlockFormat(
-            above.firstCursorPosition().block().blockFormat()
-        )
+def _column_formats(table: QTextTable) -> list[QTextBlockFormat] | None:
+    """The block format (its alignment) of a cell with text in each column of the table's
+    body, from the last rows up; None when a column has no such cell yet."""
+    formats: list[QTextBlockFormat | None] = [None] * table.columns()
+    for row in range(table.rows() - 1, 0, -1):  # (not row 0: a header, or the chunk's first)
+        for column, known in enumerate(formats):
+            block = table.cellAt(row, column).firstCursorPosition().block()
+            if known is None and block.text():
+                formats[column] = block.blockFormat()
+        if all(known is not None for known in formats):
+            return [known for known in formats if known is not None]
+    return None
 
 
 @functools.cache
