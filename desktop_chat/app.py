@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         save_key_to_keychain(key, base_url=settings.groq_base_url)
 
     # The first paint shows the welcome page (a session opens once the store has): the
-    # transcript and its modules (~80M instructions) are built right after it (`run`).
+    # transcript and its modules (~60M instructions) are built right after it (`run`).
     window = MainWindow(
         service, make_llm, save_key, key_source=settings.key_source, transcript_later=True
     )

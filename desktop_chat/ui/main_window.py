@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
 
         The window's first paint shows the welcome page, never a transcript (a session opens
         once the store has), so app.py has this called right after that paint: its modules and
-        the Markdown code under them (~80M instructions) are then not imported before it."""
+        the Markdown code under them (~60M instructions) are then not imported before it."""
         if self._transcript is not None:
             return
         from desktop_chat.ui.transcript import build_transcript
