@@ -14,7 +14,6 @@ from desktop_chat.core.chat import ChatService, ChatSettings
 from desktop_chat.llm.groq_client import GroqClient
 from desktop_chat.settings import Settings, log_dir, save_key_to_keychain
 from desktop_chat.store.base import StoreError
-from desktop_chat.store.sqlite import SQLiteStore
 from desktop_chat.ui import quick_enums
 
 # The layers below the window come in with this module, before PySide6: PySide reads the source
@@ -99,7 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_chat.ui.first_intent import FirstIntent
     from desktop_chat.ui.language import chosen_language, install_language
     from desktop_chat.ui.main_window import MainWindow
-    from desktop_chat.ui.markdown import warm_up_lexers
     from desktop_chat.ui.plain_text import show_plain_message
     from desktop_chat.ui.single_instance import ACTIVATE, QUICK_ASK, SingleInstance, bring_forward
     from desktop_chat.ui.tray import install_tray
@@ -172,7 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     def save_key(key: str) -> None:  # bound to the address it is used with now
         save_key_to_keychain(key, base_url=settings.groq_base_url)
 
-    window = MainWindow(service, make_llm, save_key, key_source=settings.key_source)
+    # The first paint shows the welcome page (a session opens once the store has): the
+    # transcript and its modules (~60M instructions) are built right after it (`run`).
+    window = MainWindow(
+        service, make_llm, save_key, key_source=settings.key_source, transcript_later=True
+    )
     instance.activated.connect(lambda: bring_forward(window))
     instance.quick_ask_requested.connect(window.quick_ask)
     window.closing.connect(closed.set)  # the quick-ask window may still be open then
@@ -184,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
 
     async def run() -> int:
         await first_paint
+        window.build_transcript()
         # After the paint: python-xlib's import runs `uname -p`, and the grab waits on the server;
         # the module and its key tables are imported here too, for the same reason.
         from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
@@ -194,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
         caret_rest = CaretRest(app)  # noqa: F841 - held while the app runs
         try:
-            store = await loop.run_in_executor(workers, SQLiteStore, settings.db_path)
+            store = await loop.run_in_executor(workers, _open_store, settings.db_path)
         except StoreError as error:
             store_ready.cancel()
             show_plain_message(QMessageBox.Icon.Critical, window, APP_NAME, str(error))
@@ -229,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
             typed_into=window.composer.edit,
         )
         # The parsers and lexers a session's first render needs, built before the click on it.
+        from desktop_chat.ui.markdown import warm_up_lexers
+
         about_to_read = FirstIntent(  # noqa: F841 - held while the app runs
             [window.sessions.list.viewport(), window.transcript.viewport()], warm_up_lexers
         )
@@ -305,6 +310,14 @@ def _tell_pyside_which_modules_use_it() -> None:
         return bool(stock(module))
 
     feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+
+
+def _open_store(path):
+    """The SQLite store, opened on the start-up worker thread. Its module and sqlite3 are
+    imported here too, after the paint (~35M instructions): nothing before it needs them."""
+    from desktop_chat.store.sqlite import SQLiteStore
+
+    return SQLiteStore(path)
 
 
 class _StoreOpening:

@@ -317,3 +317,98 @@ def test_pyside_notes_which_modules_use_it_without_asking_inspect(
     assert seen["noted"] == seen["pyside_would_note"]
     assert set(seen["noted"].values()) == {0, -1}  # ui modules, and core ones they import
     assert "Traceback" not in stderr
+
+
+WIDGET_AFTER_PAINT = [
+    "desktop_chat.ui.transcript.view",
+    "desktop_chat.ui.transcript.model",
+    "desktop_chat.ui.message_document",
+    "desktop_chat.ui.markdown",
+    "desktop_chat.ui.conversation_controller",
+    "sqlite3",
+    "desktop_chat.store.sqlite",
+]
+WIDGET_CLASSES_WATCHER = r"""
+import enum, json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer, Qt
+from PySide6.QtWidgets import QApplication
+
+# Enums of widget classes the window never names: PySide builds them (with the class of every
+# QWidget subclass) the first time it is handed a widget Qt made, e.g. a scroll area's viewport.
+EVERY_WIDGET_CLASS = {"WizardOption", "DragMode", "TickPosition"}
+# Built after the paint: the transcript, the Markdown code under it, the store's module.
+AFTER_PAINT = ("desktop_chat.ui.transcript.view", "desktop_chat.ui.transcript.model",
+               "desktop_chat.ui.message_document", "desktop_chat.ui.markdown",
+               "desktop_chat.ui.conversation_controller", "sqlite3", "desktop_chat.store.sqlite")
+built = []
+import desktop_chat.app
+create = enum.EnumType._create_
+def record(cls, class_name, *args, **kwargs):
+    built.append(class_name)
+    return create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = record
+app = QApplication(sys.argv[:1])
+seen = {}
+after_first_paint = desktop_chat.app._after_first_paint
+
+def watched_paint(window, at_most=2.0):
+    # A filter on the window alone, as app.py's: an application-wide Python filter would hand
+    # PySide every object (and so build every class) itself.
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and "painted" not in seen:
+                seen["painted"] = {
+                    "every_widget_class": sorted(EVERY_WIDGET_CLASS & set(built)),
+                    "loaded": [m for m in AFTER_PAINT if m in sys.modules],
+                    "transcript_built": window.transcript_built,
+                    "page": window.chat_pages.currentWidget() is window.welcome,
+                }
+            return False
+    window._test_first_paint = FirstPaint(window)
+    window.installEventFilter(window._test_first_paint)
+    done = after_first_paint(window, at_most)
+    done.add_done_callback(lambda _: QTimer.singleShot(200, lambda: hover(window)))
+    return done
+
+def hover(window):
+    # The pointer comes over the lists: their viewports now get hover events (rows light up).
+    panel = window.sessions
+    hovered = {}
+    for name, view in (("list", panel.list), ("results", panel.results)):
+        QApplication.sendEvent(view, QEvent(QEvent.Type.Enter))
+        hovered[name] = view.viewport().testAttribute(Qt.WidgetAttribute.WA_Hover)
+    seen["hovered"] = hovered
+    seen["after"] = [m for m in AFTER_PAINT if m in sys.modules]
+    seen["transcript_built"] = window.transcript_built
+    seen["transcript_page"] = window.chat_pages.indexOf(window.transcript) >= 0
+    print(json.dumps(seen), flush=True)
+    window.close()
+
+desktop_chat.app._after_first_paint = watched_paint
+sys.exit(desktop_chat.app.main([]))
+"""
+
+
+@pytest.mark.parametrize(
+    "platform", ["offscreen", pytest.param("xcb", marks=pytest.mark.real_window)]
+)
+def test_the_first_paint_shows_no_transcript_hands_python_no_widget_qt_made(
+    tmp_path: Path, groq_server: FakeGroqServer, platform: str
+) -> None:
+    seen, stderr = watch_start(tmp_path, groq_server, WIDGET_CLASSES_WATCHER, platform, sessions=3)
+    # No viewport made by Qt was asked for before the paint (the session lists set up their
+    # hover when the pointer first comes, the transcript makes its own viewport, the composer
+    # measures its inside): PySide had not yet built the class of every QWidget subclass.
+    # The welcome page shows: the transcript (its modules, the Markdown code under them, the
+    # conversation controller) is built right after the paint; the store's module and sqlite3
+    # are imported on the worker thread that opens it.
+    assert seen["painted"] == {
+        "every_widget_class": [],
+        "loaded": [],
+        "transcript_built": False,
+        "page": True,
+    }
+    assert seen["after"] == WIDGET_AFTER_PAINT
+    assert seen["transcript_built"] is True and seen["transcript_page"] is True
+    assert seen["hovered"] == {"list": True, "results": True}
+    assert "Traceback" not in stderr

@@ -72,7 +72,12 @@ class ComposerEdit(QPlainTextEdit):
     def _fit_placeholder(self) -> None:
         if not self._placeholders:
             return
-        room = self.viewport().width() - 2 * int(self.document().documentMargin()) - 4
+        # The viewport's width, without asking for the viewport (made by Qt: the first one
+        # handed to Python makes PySide build a class per QWidget subclass, ~35M instructions
+        # before the first paint): the box's inside, less a scroll bar if one shows.
+        bar = self.verticalScrollBar()
+        width = self.maximumViewportSize().width() - (bar.width() if bar.isVisible() else 0)
+        room = width - 2 * int(self.document().documentMargin()) - 4
         metrics = self.fontMetrics()
         text = next(
             (t for t in self._placeholders if metrics.horizontalAdvance(t) <= room),

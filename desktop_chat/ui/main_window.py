@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
+    QFont,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -41,11 +42,11 @@ from desktop_chat import APP_NAME
 from desktop_chat.core.chat import ChatService
 from desktop_chat.llm.base import LLMClient
 from desktop_chat.store.base import StoreError
+from desktop_chat.ui import text_tiles  # noqa: F401 - Qt's painting set-up, before the paint
 from desktop_chat.ui.announce import announce as announce_text
 from desktop_chat.ui.attachments_controller import AttachmentsController
 from desktop_chat.ui.branch_link import BranchLink
 from desktop_chat.ui.composer import ComposerPanel
-from desktop_chat.ui.conversation_controller import ConversationController
 from desktop_chat.ui.keyboard import KeyboardController
 from desktop_chat.ui.link_opener import open_link
 from desktop_chat.ui.plain_text import ElidedLabel
@@ -62,7 +63,6 @@ from desktop_chat.ui.session_controller import SessionController
 from desktop_chat.ui.session_panel import SessionPanel
 from desktop_chat.ui.settings_controller import SettingsController, build_model_picker
 from desktop_chat.ui.theme import THEMES, Theme, apply_theme
-from desktop_chat.ui.transcript import StreamRenderer, build_transcript
 from desktop_chat.ui.voice import VoiceController
 from desktop_chat.ui.welcome import WelcomeView
 from desktop_chat.ui.window_state import (
@@ -76,6 +76,13 @@ from desktop_chat.ui.window_state import (
 
 if TYPE_CHECKING:
     from desktop_chat.ui.command_palette import CommandPalette
+    from desktop_chat.ui.conversation_controller import ConversationController
+    from desktop_chat.ui.transcript import (
+        MessageDelegate,
+        StreamRenderer,
+        TranscriptModel,
+        TranscriptView,
+    )
 
 translate = QCoreApplication.translate
 
@@ -108,7 +115,10 @@ class MainWindow(QMainWindow):
         notice: str | None = None,
         preferences_store: QSettings | None = None,
         key_source: str | None = None,
+        transcript_later: bool = False,
     ):
+        """`transcript_later`: the transcript is built when `build_transcript()` is called, or
+        when it is first used (app.py calls it right after the window's first paint)."""
         super().__init__()
         self.service = service
         self.make_llm = make_llm
@@ -130,13 +140,17 @@ class MainWindow(QMainWindow):
         self.quick_ask_hotkey = None  # its system-wide keys (ui/global_hotkey, from app.py)
         self._quitting = False
         self.link_box: QMessageBox | None = None  # the last "Open this link?" asked
+        # The transcript (view, model, delegate) and what is wired to it once it is built.
+        self._transcript: tuple[TranscriptView, TranscriptModel, MessageDelegate] | None = None
+        self._transcript_wiring: list[Callable[[], object]] = []
+        self.transcript_font = QFont()  # the messages' font: what a new delegate starts with
 
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
         self.resize(*DEFAULT_SIZE)
         self.setMinimumSize(*MIN_WINDOW_SIZE)
         apply_theme(self.theme)
-        self._build_widgets()
+        self._build_widgets(transcript=not transcript_later)
         self._lay_out()
 
         self.window_state = WindowState(self)
@@ -144,10 +158,14 @@ class MainWindow(QMainWindow):
         self.session_actions = SessionActions(self)
         self.settings_ctl = SettingsController(self, key_source)
         self.replies = ReplyController(self)
-        self.conversation = ConversationController(self)  # versions, regenerate, edit
+        # Versions, regenerate, edit: made with the transcript it works on (`conversation`).
+        self._conversation: ConversationController | None = None
+        self.when_transcript(self._make_conversation)
         self.voice = VoiceController(self)  # the mic and Read aloud (ui/voice.py)
         self.attachments = AttachmentsController(self, self.composer, self.service)
-        self.delegate.image_clicked.connect(self.attachments.open_image)
+        self.when_transcript(
+            lambda: self.delegate.image_clicked.connect(self.attachments.open_image)
+        )
         self.keyboard = KeyboardController(self)
         self._wire()
         self.keyboard.bind(self._action_table())
@@ -161,27 +179,33 @@ class MainWindow(QMainWindow):
         self.composer.edit.setFocus()
 
     # -- building ------------------------------------------------------------------------
-    def _build_widgets(self) -> None:
-        self.sessions = SessionPanel(self)
+    def _build_widgets(self, transcript: bool) -> None:
+        # Each widget is made inside the one it is laid out in: moved there by a layout, it and
+        # all its children would take their style sheet's style again (~20M instructions).
+        self.root = root = QWidget(self)
+        root.setObjectName("Root")
+        self.chat_pages = QStackedWidget(root)
+        self.sessions = SessionPanel(root)
         self.sessions.setFixedWidth(SIDEBAR_WIDTH)
         self.sessions.set_theme(self.theme)
-        self.transcript, self.transcript_model, self.delegate = build_transcript(self.theme, self)
-        self.composer = ComposerPanel(self)
-        self.welcome = WelcomeView(self)
+        if transcript:
+            self.build_transcript()
+        self.composer = ComposerPanel(root)
+        self.welcome = WelcomeView(self.chat_pages)
         # The welcome page stands in for an empty transcript; the first message replaces it.
-        self.chat_pages = QStackedWidget(self)
         self.chat_pages.addWidget(self.welcome)
-        self.chat_pages.addWidget(self.transcript)
+        if self._transcript is not None:
+            self.chat_pages.addWidget(self.transcript)
 
-        self.sidebar_button = QToolButton(self)
+        self.sidebar_button = QToolButton(root)
         self.sidebar_button.setObjectName("SidebarToggle")
         self.sidebar_button.setText("☰")
         self.sidebar_button.setAccessibleName(translate("MainWindow", "Show or hide the sidebar"))
         self.sidebar_button.setToolTip(translate("MainWindow", "Show / hide the sessions (Ctrl+B)"))
         self.sidebar_button.setCheckable(True)
-        self.chat_title = ElidedLabel("", self)
+        self.chat_title = ElidedLabel("", root)
         self.chat_title.setObjectName("ChatTitle")
-        self.branch_link = BranchLink(self)  # "Branched from …" when the session is a branch
+        self.branch_link = BranchLink(root)  # "Branched from …" when the session is a branch
 
         self.undo_button = QPushButton(translate("MainWindow", "Undo"), self.composer)
         self.undo_button.setAccessibleName(translate("MainWindow", "Undo delete"))
@@ -212,8 +236,7 @@ class MainWindow(QMainWindow):
         chat_column.addLayout(header)
         chat_column.addWidget(self.chat_pages, 1)
         chat_column.addWidget(self.composer)
-        root = QWidget(self)
-        root.setObjectName("Root")
+        root = self.root
         layout = QHBoxLayout(root)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(12)
@@ -222,7 +245,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(root)
         # Tab walks the window as it reads, left to right: the sidebar, the messages (the arrow
         # keys then step through them, each read by a screen reader), the composer, its controls.
-        self.transcript.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # (A transcript built later takes its place in the chain then: build_transcript.)
+        messages = [] if self._transcript is None else [self.transcript]
         tab_chain = [
             self.sidebar_button,
             self.sessions.search,
@@ -230,7 +254,7 @@ class MainWindow(QMainWindow):
             self.sessions.new_button,
             self.sessions.end_button,
             self.sessions.more_button,
-            self.transcript,
+            *messages,
             self.composer.edit,
             self.composer.send_button,
             self.composer.stop_button,
@@ -242,17 +266,87 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         """What the widgets' signals do that no controller took on itself."""
+        self.when_transcript(self._wire_transcript)
+        self.sidebar_button.clicked.connect(self.window_state.toggle_sidebar)
+        self.composer.edit.edit_last_requested.connect(self.edit_last_message)
+        self.composer.edit.paste_refused.connect(self.show_status)
+
+    def _wire_transcript(self) -> None:
         for signal in (
             self.transcript_model.modelReset,
             self.transcript_model.rowsInserted,
             self.transcript_model.rowsRemoved,
         ):
             signal.connect(self._show_welcome_if_empty)
-        self.sidebar_button.clicked.connect(self.window_state.toggle_sidebar)
-        self.composer.edit.edit_last_requested.connect(self.edit_last_message)
-        self.composer.edit.paste_refused.connect(self.show_status)
         self.delegate.link_clicked.connect(self.open_link)
         self.transcript.typed.connect(self._type_in_composer)
+
+    # -- the transcript, built after the first paint -------------------------------------------
+    def build_transcript(self) -> None:
+        """Build the transcript (view, model, bubble delegate) if it is not built yet, and run
+        what was waiting for it (`when_transcript`).
+
+        The window's first paint shows the welcome page, never a transcript (a session opens
+        once the store has), so app.py has this called right after that paint: its modules and
+        the Markdown code under them (~60M instructions) are then not imported before it."""
+        if self._transcript is not None:
+            return
+        from desktop_chat.ui.transcript import build_transcript
+
+        view, model, delegate = build_transcript(self.theme, self.chat_pages)
+        self._transcript = view, model, delegate
+        if delegate.font != self.transcript_font:  # Settings' font size (settings_controller)
+            delegate.set_font(self.transcript_font)
+        view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab stops at the messages (_lay_out)
+        if self.centralWidget() is not None:  # the window is laid out: take the page's place
+            self.chat_pages.addWidget(view)
+            QWidget.setTabOrder(self.sessions.more_button, view)
+            QWidget.setTabOrder(view, self.composer.edit)
+        wiring, self._transcript_wiring = self._transcript_wiring, []
+        for wire in wiring:
+            wire()
+
+    def when_transcript(self, wire: Callable[[], object]) -> None:
+        """Call `wire` once the transcript is built (at once if it is): the controllers connect
+        to its signals this way."""
+        if self._transcript is None:
+            self._transcript_wiring.append(wire)
+        else:
+            wire()
+
+    def _make_conversation(self) -> None:
+        from desktop_chat.ui.conversation_controller import ConversationController
+
+        self._conversation = ConversationController(self)
+
+    @property
+    def conversation(self) -> ConversationController:
+        if self._conversation is None:
+            self.build_transcript()
+        assert self._conversation is not None
+        return self._conversation
+
+    @property
+    def transcript_built(self) -> bool:
+        return self._transcript is not None
+
+    def _transcript_parts(self) -> tuple[TranscriptView, TranscriptModel, MessageDelegate]:
+        if self._transcript is None:  # used before app.py built it: build it now
+            self.build_transcript()
+        assert self._transcript is not None
+        return self._transcript
+
+    @property
+    def transcript(self) -> TranscriptView:
+        return self._transcript_parts()[0]
+
+    @property
+    def transcript_model(self) -> TranscriptModel:
+        return self._transcript_parts()[1]
+
+    @property
+    def delegate(self) -> MessageDelegate:
+        return self._transcript_parts()[2]
 
     # -- the shortcut table's actions ------------------------------------------------------
     def _action_table(self) -> dict[str, Callable[[], object]]:
@@ -393,7 +487,7 @@ class MainWindow(QMainWindow):
 
     # -- the chat page ------------------------------------------------------------------------
     def _show_welcome_if_empty(self) -> None:
-        empty = self.transcript_model.rowCount() == 0
+        empty = self._transcript is None or self.transcript_model.rowCount() == 0
         if empty:
             self.refresh_welcome()
         self.chat_pages.setCurrentWidget(self.welcome if empty else self.transcript)

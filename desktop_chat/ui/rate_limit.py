@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QPushButton
 
-from desktop_chat.ui.transcript import MessageItem
+if TYPE_CHECKING:
+    from desktop_chat.ui.transcript import MessageItem
 
 translate = QCoreApplication.translate
 
@@ -28,15 +30,18 @@ class RetryCountdown(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
-        model = window.transcript_model
-        model.rowsRemoved.connect(self._check_item)
-        model.modelReset.connect(self._check_item)
+        window.when_transcript(self._wire_transcript)
         window.composer.edit.textChanged.connect(self._typed)
         self.cancel_button = QPushButton(translate("RateLimit", "Cancel retry"), window.composer)
         self.cancel_button.setAccessibleName(translate("RateLimit", "Cancel the automatic retry"))
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(lambda: self.cancel())
         window.composer.add_status_action(self.cancel_button)
+
+    def _wire_transcript(self) -> None:
+        model = self.window.transcript_model
+        model.rowsRemoved.connect(self._check_item)
+        model.modelReset.connect(self._check_item)
 
     @property
     def active(self) -> bool:

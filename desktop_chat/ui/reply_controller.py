@@ -19,12 +19,12 @@ from desktop_chat.ui.announce import announce
 from desktop_chat.ui.language import number
 from desktop_chat.ui.rate_limit import RetryCountdown
 from desktop_chat.ui.reply_extras import usage_suffix
-from desktop_chat.ui.transcript import MessageItem, Role, StreamRenderer, TranscriptModel
 
 translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.transcript import MessageItem, TranscriptModel
 
 QUEUED_NOTICE = translatable(
     "ReplyController", "Queued — sends when the reply finishes (Esc or editing cancels)."
@@ -91,8 +91,11 @@ class ReplyController:
         composer.stop_button.clicked.connect(self.stop_clicked)
         composer.edit.textChanged.connect(self._composer_edited)
         window.welcome.prompt_chosen.connect(self.send_starter_prompt)
-        window.delegate.retry_clicked.connect(self.regenerate)
-        window.delegate.copy_requested.connect(self.copy_text)
+        window.when_transcript(self._wire_transcript)
+
+    def _wire_transcript(self) -> None:
+        self.window.delegate.retry_clicked.connect(self.regenerate)
+        self.window.delegate.copy_requested.connect(self.copy_text)
 
     # -- sending -----------------------------------------------------------------------
     def submit(self) -> None:
@@ -130,6 +133,11 @@ class ReplyController:
         self.window.conversation.regenerate()
 
     async def _send(self, text: str, attachments: list | None = None) -> None:
+        from desktop_chat.ui.transcript import (
+            MessageItem,
+            Role,
+        )  # (see MainWindow.build_transcript)
+
         window = self.window
         attachments = attachments or []
         if window.current_session_id is None:
@@ -160,6 +168,8 @@ class ReplyController:
             await window.refresh_sessions()
 
     def copy_last_reply(self) -> None:
+        from desktop_chat.ui.transcript import Role
+
         items = self.window.transcript_model.items
         reply = next((i for i in reversed(items) if i.role == Role.ASSISTANT), None)
         if reply is not None:
@@ -208,6 +218,8 @@ class ReplyController:
         """Run `run` (a chat-service flow) with a new assistant row that its pieces stream
         into; say how it ended. `restore_text` goes back into an empty composer on a crash.
         `model`: the one that answers when it is not the chosen one (images, a vision model)."""
+        from desktop_chat.ui.transcript import MessageItem, Role, StreamRenderer
+
         window = self.window
         answering = model or self.service.model
         model, composer = window.transcript_model, window.composer

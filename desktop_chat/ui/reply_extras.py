@@ -33,7 +33,10 @@ class ReplyExtras(QObject):
         composer.add_status_widget(self.usage_label)
         composer.add_status_widget(self.web_search)
         self.web_search.toggled.connect(self._toggled)
-        model = window.transcript_model
+        window.when_transcript(self._wire_transcript)
+
+    def _wire_transcript(self) -> None:
+        model = self.window.transcript_model
         model.modelReset.connect(self.update_totals)
         model.rowsInserted.connect(self.update_totals)
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from desktop_chat import APP_NAME
 from desktop_chat.i18n import translatable
 from desktop_chat.llm.base import LLMError
-from desktop_chat.ui.transcript import MessageItem
 
 translate = QCoreApplication.translate
 
@@ -222,6 +221,8 @@ class SessionController:
         if window.current_session_id != session_id:
             return
         if event is not None:
+            from desktop_chat.ui.transcript import MessageItem
+
             window.transcript_model.append(MessageItem.from_event(event))
             window.transcript.follow_bottom()
         window.current_session_id = None

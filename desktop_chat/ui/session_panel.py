@@ -474,7 +474,23 @@ class SessionDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class SessionListView(QListView):
+class HoverRowsView(QListView):
+    """A list whose rows show the pointer over them (the delegates paint the hover look).
+
+    The viewport is asked for hover events when the pointer first comes over the list, not when
+    the list is made: the first `viewport()` hands Python a widget Qt made, and PySide then
+    builds the class of every QWidget subclass (~35M instructions), which the window's first
+    paint does not need. The list hears of the pointer before its viewport does, so the
+    viewport's first hover event is not missed."""
+
+    def enterEvent(self, event) -> None:  # noqa: N802
+        viewport = self.viewport()
+        if not viewport.testAttribute(Qt.WidgetAttribute.WA_Hover):
+            viewport.setAttribute(Qt.WidgetAttribute.WA_Hover, True)
+        super().enterEvent(event)
+
+
+class SessionListView(HoverRowsView):
     """The session list. A click only selects and keeps the keyboard here (so Delete and F2
     act on the clicked session); Enter opens the session and moves to the composer."""
 
@@ -536,13 +552,12 @@ class SessionPanel(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setMouseTracking(True)
-        self.list.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover, True)
+        self.list.setMouseTracking(True)  # hover: see HoverRowsView
         self.list.clicked.connect(lambda index: self._activated(index, False))
         self.list.open_requested.connect(self._activated)
 
         self.results_model = SearchResultModel(self)
-        self.results = QListView(self)
+        self.results = HoverRowsView(self)
         self.results.setObjectName("SearchResults")
         self.results.setAccessibleName(translate("SessionPanel", "Search results"))
         self.results.setModel(self.results_model)
@@ -552,7 +567,6 @@ class SessionPanel(QWidget):
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setMouseTracking(True)
-        self.results.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover, True)
         self.results.clicked.connect(self._hit_chosen)
         self.results.activated.connect(self._hit_chosen)
         self.no_results = QLabel(translate("SessionPanel", "No matches."), self)
@@ -620,8 +634,9 @@ class SessionPanel(QWidget):
         """Rows painted in the theme's colours; search matches on its accent."""
         self.session_delegate.rows.theme = theme
         self.results_delegate.rows.theme = theme
-        self.list.viewport().update()
-        self.results.viewport().update()
+        if self.isVisible():  # (a hidden list paints in the new colours when shown)
+            self.list.viewport().update()  # not before the first paint: see HoverRowsView
+            self.results.viewport().update()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         """In the search box or its results, Esc clears the search (before the window's Esc

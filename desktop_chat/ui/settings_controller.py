@@ -90,13 +90,16 @@ class SettingsController:
             window.theme = theme
             apply_theme(theme)
             window.sessions.set_theme(theme)
-            window.delegate.theme = theme
+            if window.transcript_built:  # else it is built in window.theme
+                window.delegate.theme = theme
             window.voice.set_theme()
             self._reset_documents()
         font = QFont(window.font())
         font.setPointSizeF(preferences.font_size)
-        if font != window.delegate.font:
-            window.delegate.set_font(font)
+        if font != window.transcript_font:
+            window.transcript_font = font  # a transcript built later takes it too
+            if window.transcript_built:
+                window.delegate.set_font(font)
             window.composer.edit.setFont(font)
             self._reset_documents()
         window.composer.set_send_key(preferences.send_key)
@@ -104,6 +107,8 @@ class SettingsController:
 
     def _reset_documents(self) -> None:
         window = self.window
+        if not window.transcript_built:  # (built after the first paint: MainWindow)
+            return
         for item in window.transcript_model.items:
             if not item.streaming:
                 item.document = None

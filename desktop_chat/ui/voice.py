@@ -173,7 +173,9 @@ class VoiceController(QObject):
         self._meter_timer = QTimer(self)
         self._meter_timer.setInterval(METER_STEP_MS)
         self._meter_timer.timeout.connect(self._tick)
-        window.delegate.read_aloud_requested.connect(self.toggle_read_aloud)
+        window.when_transcript(
+            lambda: window.delegate.read_aloud_requested.connect(self.toggle_read_aloud)
+        )
         window.closing.connect(self.stop)  # no microphone or speaker left open at quit
         self.set_theme()
 

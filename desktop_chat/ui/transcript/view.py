@@ -17,8 +17,8 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolButton, QWidget
 
 from desktop_chat.ui.theme import Theme
 from desktop_chat.ui.transcript.backdrop import Backdrop
@@ -60,6 +60,14 @@ class TranscriptView(TextInteraction):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        # A viewport made in Python, set up as Qt sets up its own: handed Qt's, PySide would
+        # build the class of every QWidget subclass (~35M instructions) before the window's
+        # first paint, which shows the welcome page, not the transcript.
+        viewport = QWidget(self)
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self.setObjectName("Transcript")
         self.setAccessibleName(translate("Transcript", "Conversation transcript"))
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
