@@ -909,14 +909,14 @@ class MessageDocument(QTextDocument):
             not block.text()
             and block.next().isValid()
             and block.next().textList() is not None
-            and not _OPENS_WITH_TABLE.match(fragment_html)
+            and "<table" not in fragment_html
         ):
             # Qt started the fragment (a list or a table) on a block of its own: drop the
             # empty one, which would show as a blank line the one-shot render does not have.
-            # (Not when the list's first block is in a table, a quote in the item: removing
-            # text across a frame's edge, or a list with items in and out of a table cell,
-            # breaks the document, and Qt crashes laying it out. Inside an edit block the
-            # blocks' frames are not known yet, so the HTML tells.)
+            # (Not when the list holds a table, a quote in an item: the next block may be in
+            # it, and removing text across a frame's edge, or a list with items in and out
+            # of a table cell, breaks the document; Qt crashes laying it out. Inside an edit
+            # block the blocks' frames are not known yet, so the HTML tells.)
             remover = QTextCursor(block)
             remover.movePosition(
                 QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor
@@ -932,14 +932,12 @@ class MessageDocument(QTextDocument):
             in_list
             and following is not None
             and block.textList() is None
-            and not _OPENS_WITH_TABLE.match(fragment_html)
+            and "<table" not in fragment_html
         ):
             following.add(block)
 
 
 _TILE_KEYS = itertools.count(1)
-# A fragment whose first block is in a table: a list whose first item starts with a quote.
-_OPENS_WITH_TABLE = re.compile(r"(?:\s*<(?:ul|ol|li)\b[^>]*>)*\s*<table\b")
 
 
 def _shows_line(block: QTextBlock, words: str) -> bool:
