@@ -381,6 +381,13 @@ class MessageDocument(QTextDocument):
                 self._finished_length += blocks[ready].start
                 self._continuation = blocks[ready].continues
 
+    def _open_block(self, text: str) -> _ShownBlock | None:
+        """The open block, when `text` is the last frame's text and more and no code block
+        waits to be highlighted: the shortcuts below may then show the new text unparsed."""
+        if not self._tail or self._highlights or not text.startswith(self._source):
+            return None
+        return self._tail[-1]
+
     def _plain_words(self, text: str) -> str | None:
         """What to add at the end of the document when `text` is the last frame's text plus
         words that cannot change how any of it is parsed (letters, digits, spaces and a few
@@ -388,15 +395,13 @@ class MessageDocument(QTextDocument):
         that ends in plain text: they are shown without parsing the open block again. None
         when the text must be parsed. The next frame that is parsed finds the open block's
         source changed and inserts it again, as before."""
-        old = self._source
-        if not self._tail or self._highlights or not text.startswith(old):
+        shown = self._open_block(text)
+        if shown is None:
             return None
-        shown = self._tail[-1]
+        old = self._source
         added = text[len(old) :]
-        # The last line, looked for no further back than a line may be long: a reply of one
-        # endless line costs a frame what it adds, not what it holds.
-        line_start = old.rfind("\n", max(0, len(old) - LONG_LINE)) + 1
-        if line_start == 0 and len(old) >= LONG_LINE:
+        line_start = _line_start(old, len(old))
+        if line_start is None:
             return None
         last_line = old[line_start:]
         if (
@@ -443,10 +448,10 @@ class MessageDocument(QTextDocument):
         open code block (a top-level fence, its first line ended) that cannot close it (no
         backtick or tilde) or change as Markdown reads it (no carriage return or NUL); the
         code is appended as _extend_code does after a parse. False when it must be parsed."""
-        old = self._source
-        if not self._tail or self._highlights or not text.startswith(old):
+        shown = self._open_block(text)
+        if shown is None:
             return False
-        shown = self._tail[-1]
+        old = self._source
         fence = shown.block.fence
         if fence is None or shown.finished or shown.block.source[:3] not in ("```", "~~~"):
             return False
@@ -497,16 +502,16 @@ class MessageDocument(QTextDocument):
         a new block of the same QTextList, with the margins Qt's HTML import gives a list's
         items. False when the text must be parsed. The next frame that is parsed inserts the
         list again, as after _plain_words."""
-        old = self._source
-        if not self._tail or self._highlights or not text.startswith(old):
+        shown = self._open_block(text)
+        if shown is None:
             return False
-        shown = self._tail[-1]
+        old = self._source
         if shown.html is None or shown.finished:
             return False
         if _BLOCK_TAGS.findall(shown.html) != [shown.html[1:3]]:
             return False  # not one tight list: a loose one's items are paragraphs
-        line_start = old.rfind("\n", max(0, len(old) - LONG_LINE)) + 1
-        if line_start == 0 and len(old) >= LONG_LINE:
+        line_start = _line_start(old, len(old))
+        if line_start is None:
             return False
         last_line = old[line_start:]
         last = self.lastBlock()
@@ -514,8 +519,8 @@ class MessageDocument(QTextDocument):
         if bare is not None:
             # The item before (its line: the one before) has the same marker, and Qt shows
             # an empty item as an empty block after the list.
-            before_start = old.rfind("\n", max(0, line_start - 1 - LONG_LINE), line_start - 1)
-            marker = _ITEM_LINE.match(old, before_start + 1, line_start - 1)
+            before_start = _line_start(old, line_start - 1)
+            marker = None if before_start is None else _ITEM_LINE.match(old, before_start)
             if marker is None or marker.group(1, 2) != bare.group(1, 2):
                 return False
             if last.text() or last.textList() is not None:
@@ -527,7 +532,9 @@ class MessageDocument(QTextDocument):
         if not last_line and old[-2:-1] not in ("", "\n"):
             # The last frame ended a line, which shows nothing yet: go on from before it.
             old = old[:-1]
-            line_start = old.rfind("\n", max(0, len(old) - LONG_LINE)) + 1
+            line_start = _line_start(old, len(old))
+            if line_start is None:
+                return False
             last_line = old[line_start:]
         item = _NEW_ITEM.fullmatch(text, len(old))
         if item is None or not _in_short_list(last):
@@ -540,8 +547,7 @@ class MessageDocument(QTextDocument):
         if new_marker != (None, None) and not words and new_marker[0] is None:
             return False  # an empty numbered item may not be one: parse it
         if (
-            marker is None
-            or (words and not spaces)  # "-word" is no item
+            (words and not spaces)  # "-word" is no item
             or (new_marker != (None, None) and marker.group(1, 2) != new_marker)
             or not shown.ends_in_plain_text()
             or not _settled(last_line)
@@ -616,17 +622,17 @@ class MessageDocument(QTextDocument):
         above, as Qt's HTML import gives them. Only for a table of plain cells with a body
         row; False when the text must be parsed. The next frame that is parsed inserts the
         table again, as after _plain_words."""
-        old = self._source
-        if not self._tail or self._highlights or not text.startswith(old):
+        shown = self._open_block(text)
+        if shown is None:
             return False
-        shown = self._tail[-1]
+        old = self._source
         if shown.html is None or shown.finished or not shown.html.startswith("<table"):
             return False
         if _NOT_PLAIN_TABLE.search(shown.html):
             return False  # a cell with markup, or a table in a quote
         end = len(old) - 1 if old.endswith("\n") else len(old)  # a line's end shows nothing
-        line_start = old.rfind("\n", max(0, end - LONG_LINE), end) + 1
-        if (line_start == 0 and end >= LONG_LINE) or len(text) - line_start >= LONG_LINE:
+        line_start = _line_start(old, end)
+        if line_start is None or len(text) - line_start >= LONG_LINE:
             return False
         lines = text[line_start:].split("\n")
         if not lines[-1]:
@@ -940,6 +946,14 @@ class MessageDocument(QTextDocument):
 _TILE_KEYS = itertools.count(1)
 
 
+def _line_start(text: str, end: int) -> int | None:
+    """Where the line that ends at `end` starts, looked for no further back than a line may be
+    long: None when it starts further back (a reply of one endless line costs a frame what it
+    adds, not what it holds)."""
+    start = text.rfind("\n", max(0, end - LONG_LINE), end) + 1
+    return None if start == 0 and end >= LONG_LINE else start
+
+
 def _shows_line(block: QTextBlock, words: str) -> bool:
     """Whether `block` shows the one line `words` of plain text (an item is this line, not
     more lines, nor markup)."""
@@ -1026,21 +1040,22 @@ _CODE_BREAKING = re.compile(r"[`~\r\x00]")
 # Plain text in a paragraph or list item ends the HTML: not a heading (its closing #s), not code,
 # emphasis or a link.
 _PLAIN_END = re.compile(r"[^\s>](?:\s*</(?:p|li|ul|ol)>)+\s*$")
-_INERT_WORDS = re.compile(r"(?:[^\W_]|[ ,?!'-])*")
+_INERT = r"[^\W_]|[ ,?!'-]"  # a letter, a digit, or a mark that means nothing in Markdown
+_INERT_WORDS = re.compile(rf"(?:{_INERT})*")
 # A list item's first line: its marker (a bullet, or the delimiter after a number) and a space.
 _ITEM_LINE = re.compile(r"(?:([-*+])|\d{1,9}([.)])) ")
 # Plain words ending a list's last item and a line break, then maybe the next item: its marker,
 # and maybe a space and plain words (see _INERT_WORDS).
 _NEW_ITEM = re.compile(
-    r"((?:[^\W_]|[ ,?!'-])*)\n(?:(?:([-*+])|\d{1,9}([.)]))( *)([^\W_](?:[^\W_]|[ ,?!'-])*)?)?"
+    rf"((?:{_INERT})*)\n(?:(?:([-*+])|\d{{1,9}}([.)]))( *)([^\W_](?:{_INERT})*)?)?"
 )
 # A table's row of plain words (see _INERT_WORDS) between pipes (after the delimiter row, one
 # of dashes is a row too).
-_PLAIN_ROW = re.compile(r"\|(?:[ ,?!'|-]|[^\W_])*")
+_PLAIN_ROW = re.compile(rf"\|(?:{_INERT}|\|)*")
 # In a table's HTML: a tag that is not the table's own (markup in a cell), or a nested table.
 _NOT_PLAIN_TABLE = re.compile(r"<(?!/?(?:table|thead|tbody|tr|th|td)\b)|<table.*<table", re.S)
 _BARE_MARKER = re.compile(r"(?:([-*+])|\d{1,9}([.)])) *")  # an item's line with no words yet
-_ITEM_WORDS = re.compile(r" *([^\W_](?:[^\W_]|[ ,?!'-])*)?")  # (its first words)
+_ITEM_WORDS = re.compile(rf" *([^\W_](?:{_INERT})*)?")  # (its first words)
 # The tags that open a block in a block's HTML (a list in an item, a paragraph of a loose list).
 _BLOCK_TAGS = re.compile(r"<(ul|ol|p|h[1-6]|pre|table|blockquote|hr)\b")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
