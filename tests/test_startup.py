@@ -21,7 +21,20 @@ import pytest
 from tests.support.app_process import app_environment
 from tests.support.groq_server import FakeGroqServer
 
-WATCHER = r"""
+# A watcher's lines that note the name of each Python enum built from here on (`built`),
+# after desktop_chat.app has installed its own builder (ui/quick_enums.py): that one is noted.
+RECORD_ENUMS = """
+built = []
+import desktop_chat.app
+create = enum.EnumType._create_
+def record(cls, class_name, *args, **kwargs):
+    built.append(class_name)
+    return create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = record
+"""
+
+WATCHER = (
+    r"""
 import enum, json, sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -29,14 +42,9 @@ from PySide6.QtWidgets import QApplication
 HEAVY = ("groq", "httpx", "supabase", "pydantic", "markdown_it", "pygments", "keyring")
 # Enums PySide builds when QStyle and QAccessible are first named (ui/first_reply_classes.py).
 FIRST_REPLY_ENUMS = {"PrimitiveElement", "AnnouncementPoliteness"}
-built = []
-import desktop_chat.app  # it installs its own enum builder (ui/quick_enums.py): record that one
-create = enum.EnumType._create_
-def record(cls, class_name, *args, **kwargs):
-    built.append(class_name)
-    return create(cls, class_name, *args, **kwargs)
-enum.EnumType._create_ = record
-app = QApplication(sys.argv[:1])
+"""
+    + RECORD_ENUMS
+    + r"""app = QApplication(sys.argv[:1])
 seen = {}
 
 def main_window():
@@ -97,6 +105,7 @@ QTimer.singleShot(20, poll)
 from desktop_chat.app import main
 sys.exit(main([]))
 """
+)
 
 
 def make_history(data_dir: Path, sessions: int) -> None:
@@ -328,7 +337,8 @@ WIDGET_AFTER_PAINT = [
     "sqlite3",
     "desktop_chat.store.sqlite",
 ]
-WIDGET_CLASSES_WATCHER = r"""
+WIDGET_CLASSES_WATCHER = (
+    r"""
 import enum, json, sys
 from PySide6.QtCore import QEvent, QObject, QTimer, Qt
 from PySide6.QtWidgets import QApplication
@@ -340,14 +350,9 @@ EVERY_WIDGET_CLASS = {"WizardOption", "DragMode", "TickPosition"}
 AFTER_PAINT = ("desktop_chat.ui.transcript.view", "desktop_chat.ui.transcript.model",
                "desktop_chat.ui.message_document", "desktop_chat.ui.markdown",
                "desktop_chat.ui.conversation_controller", "sqlite3", "desktop_chat.store.sqlite")
-built = []
-import desktop_chat.app
-create = enum.EnumType._create_
-def record(cls, class_name, *args, **kwargs):
-    built.append(class_name)
-    return create(cls, class_name, *args, **kwargs)
-enum.EnumType._create_ = record
-app = QApplication(sys.argv[:1])
+"""
+    + RECORD_ENUMS
+    + r"""app = QApplication(sys.argv[:1])
 seen = {}
 after_first_paint = desktop_chat.app._after_first_paint
 
@@ -387,6 +392,7 @@ def hover(window):
 desktop_chat.app._after_first_paint = watched_paint
 sys.exit(desktop_chat.app.main([]))
 """
+)
 
 
 @pytest.mark.parametrize(
