@@ -426,6 +426,14 @@ def stream_each_frame_as_afresh(source: str, step: int, with_links: bool = False
     return streamed
 
 
+def streamed_in_steps(source: str, first: int, step: int) -> MessageDocument:
+    """`source` streamed into a document: `first` characters, then `step` more a frame."""
+    document = MessageDocument(Role.ASSISTANT, "", QFont())
+    for end in [*range(first, len(source), step), len(source)]:
+        document.set_text(source[:end], streaming=True)
+    return document
+
+
 def test_words_added_to_the_open_block_look_like_that_text_shown_afresh(qapp) -> None:
     # Words that only lengthen the open paragraph, heading or list item are inserted as text
     # (MessageDocument._appended_words); anything else lays the block out again.
@@ -453,9 +461,7 @@ def test_list_items_streamed_look_like_that_text_shown_afresh(qapp) -> None:
 def test_a_list_streamed_item_by_item_is_not_parsed_each_frame(qapp) -> None:
     items = "".join(f"\n- item number {n} of the list" for n in range(30))
     text = "Intro\n" + items
-    document = MessageDocument(Role.ASSISTANT, "", QFont())
-    for end in [*range(6, len(text), 7), len(text)]:
-        document.set_text(text[:end], streaming=True)
+    document = streamed_in_steps(text, first=6, step=7)
     assert document.toPlainText().splitlines()[-1] == "item number 29 of the list"
     # Parsing the open list again at each item's start would cost ~len^2 / 60 characters.
     assert document.parsed_chars < 3 * len(text), document.parsed_chars
@@ -482,9 +488,7 @@ def test_table_rows_streamed_look_like_that_text_shown_afresh(qapp) -> None:
 def test_a_table_streamed_row_by_row_is_not_parsed_each_frame(qapp) -> None:
     rows = "".join(f"| cell {n} | value {n} |\n" for n in range(28))
     text = "| name | value |\n|---|---|\n" + rows
-    document = MessageDocument(Role.ASSISTANT, "", QFont())
-    for end in [*range(6, len(text), 7), len(text)]:
-        document.set_text(text[:end], streaming=True)
+    document = streamed_in_steps(text, first=6, step=7)
     assert document.toPlainText().split("\n")[-3:] == ["cell 27", "value 27", ""]
     # Parsing the open table again every frame would cost ~len^2 / 14 characters.
     assert document.parsed_chars < 3 * len(text), document.parsed_chars
@@ -525,9 +529,7 @@ def test_code_streamed_into_an_open_fence_looks_like_it_shown_afresh(qapp) -> No
 def test_a_code_block_streamed_line_by_line_is_not_parsed_each_frame(qapp) -> None:
     code = "".join(f"    value_{n} = compute({n}, 'word')\n" for n in range(200))
     text = "```python\ndef step():\n" + code
-    document = MessageDocument(Role.ASSISTANT, "", QFont())
-    for end in [*range(20, len(text), 7), len(text)]:
-        document.set_text(text[:end], streaming=True)
+    document = streamed_in_steps(text, first=20, step=7)
     assert document.toPlainText() == text.split("\n", 1)[1], "all the code is shown"
     # Parsing the open fence again every frame would cost ~len^2 / 14 characters.
     assert document.parsed_chars < 2 * len(text), "code that cannot close the fence needs no parse"
