@@ -14,7 +14,6 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 LOG_FILE_NAME = "desktop-chat.log"
@@ -99,16 +98,50 @@ class LibraryDetailFilter(logging.Filter):
         )
 
 
-class PrivateRotatingFileHandler(RotatingFileHandler):
-    """A rotating log file readable only by its owner (0600), whatever the umask: it names
-    the folders and sessions a user works with."""
+class PrivateRotatingFileHandler(logging.FileHandler):
+    """A log file readable only by its owner (0600), whatever the umask: it names the folders
+    and sessions a user works with. Past `maxBytes` it is moved to `.1` (`.1` to `.2`, ... up
+    to `backupCount`), as logging.handlers.RotatingFileHandler does: that module is not
+    imported because it brings pickle, queue and socket code in before the window's first
+    paint (~11M instructions)."""
+
+    def __init__(self, filename: Path, maxBytes: int, backupCount: int, encoding: str) -> None:  # noqa: N803 - RotatingFileHandler's names
+        super().__init__(filename, mode="a", encoding=encoding, delay=True)
+        self.maxBytes = maxBytes
+        self.backupCount = backupCount
 
     def _open(self) -> io.TextIOWrapper:
         descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         if hasattr(os, "fchmod"):  # a file an older version made with the umask's 0644
             os.fchmod(descriptor, 0o600)
-        # "a", as the flags above say (a rotating handler always appends; self.mode is "a").
         return os.fdopen(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._full_with(record):
+                self._roll_over()
+        except Exception:  # noqa: BLE001 - as logging does: a log line must not stop the app
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _full_with(self, record: logging.LogRecord) -> bool:
+        if not os.path.isfile(self.baseFilename) and os.path.exists(self.baseFilename):
+            return False  # a device or a pipe (e.g. /dev/null) does not rotate
+        if self.stream is None:
+            self.stream = self._open()
+        line = f"{self.format(record)}{self.terminator}"
+        self.stream.seek(0, os.SEEK_END)  # an appending file's position starts at 0 (Windows)
+        return self.stream.tell() + len(line) >= self.maxBytes
+
+    def _roll_over(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None  # FileHandler opens it again at the next line
+        for number in range(self.backupCount, 0, -1):
+            older = f"{self.baseFilename}.{number - 1}" if number > 1 else self.baseFilename
+            if os.path.exists(older):
+                os.replace(older, f"{self.baseFilename}.{number}")
 
 
 _filter = RedactingFilter()
@@ -160,11 +193,7 @@ def setup_logging(
             log_dir.mkdir(mode=0o700, parents=True)
         handlers.append(
             PrivateRotatingFileHandler(
-                file_path,
-                maxBytes=MAX_BYTES,
-                backupCount=BACKUP_COUNT,
-                encoding="utf-8",
-                delay=True,
+                file_path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
             )
         )
     except OSError as exc:

@@ -346,6 +346,9 @@ from PySide6.QtWidgets import QApplication
 # Enums of widget classes the window never names: PySide builds them (with the class of every
 # QWidget subclass) the first time it is handed a widget Qt made, e.g. a scroll area's viewport.
 EVERY_WIDGET_CLASS = {"WizardOption", "DragMode", "TickPosition"}
+# Not before the paint: the log file rotates without logging.handlers (and the pickle it
+# brings), tooltips escape with html once one is shown.
+NOT_BEFORE_PAINT = ("logging.handlers", "pickle", "html")
 # Built after the paint: the transcript, the Markdown code under it, the store's module.
 AFTER_PAINT = ("desktop_chat.ui.transcript.view", "desktop_chat.ui.transcript.model",
                "desktop_chat.ui.message_document", "desktop_chat.ui.markdown",
@@ -365,6 +368,7 @@ def watched_paint(window, at_most=2.0):
                 seen["painted"] = {
                     "every_widget_class": sorted(EVERY_WIDGET_CLASS & set(built)),
                     "loaded": [m for m in AFTER_PAINT if m in sys.modules],
+                    "not_yet": [m for m in NOT_BEFORE_PAINT if m in sys.modules],
                     "transcript_built": window.transcript_built,
                     "page": window.chat_pages.currentWidget() is window.welcome,
                 }
@@ -411,6 +415,7 @@ def test_the_first_paint_shows_no_transcript_hands_python_no_widget_qt_made(
     assert seen["painted"] == {
         "every_widget_class": [],
         "loaded": [],
+        "not_yet": [],
         "transcript_built": False,
         "page": True,
     }

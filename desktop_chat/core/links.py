@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import re
 
-_HOST_LIKE = re.compile(
-    r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]+@)?(?P<host>[^\s/?#:@]+\.[^\s/?#:@]+)(?::\d+)?"
-    r"(?:[/?#]\S*)?$",
-    re.IGNORECASE,
+# As text: `re` compiles it at the first link asked about, not at start-up.
+_HOST_LIKE = (
+    r"(?i)^(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]+@)?(?P<host>[^\s/?#:@]+\.[^\s/?#:@]+)(?::\d+)?"
+    r"(?:[/?#]\S*)?$"
 )
 
 
 def named_host(text: str) -> str | None:
     """The host a link's text reads as, in ASCII (IDNA) and lower case, or None."""
-    match = _HOST_LIKE.match(text.strip().strip("<>"))
+    match = re.match(_HOST_LIKE, text.strip().strip("<>"))
     if match is None:
         return None
     host = match.group("host").rstrip(".").lower()

@@ -149,8 +149,9 @@ def peak_level(pcm: bytes) -> float:
 
 # ---------------------------------------------------------------------- text for speech
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
-_SOFT_BREAK = re.compile(r"(?<=[,;:–—])\s+")
+# Patterns as text: `re` compiles them when a reply is first read aloud, not at start-up.
+_SENTENCE_END = r"(?<=[.!?…])[\"')\]]*\s+"
+_SOFT_BREAK = r"(?<=[,;:–—])\s+"
 
 
 @functools.cache
@@ -187,17 +188,17 @@ def speech_pieces(markdown: str, limit: int = MAX_SPEECH_CHARS) -> list[str]:
     at a comma or the like, else between words, else (one huge word) anywhere."""
     pieces: list[str] = []
     for block in speech_text(markdown):
-        for sentence in _SENTENCE_END.split(block):
-            pieces.extend(_fit(sentence.strip(), limit, (_SOFT_BREAK, re.compile(r"\s+"))))
+        for sentence in re.split(_SENTENCE_END, block):
+            pieces.extend(_fit(sentence.strip(), limit, (_SOFT_BREAK, r"\s+")))
     return [p for p in pieces if p]
 
 
-def _fit(text: str, limit: int, breaks: tuple[re.Pattern[str], ...]) -> list[str]:
+def _fit(text: str, limit: int, breaks: tuple[str, ...]) -> list[str]:
     if len(text) <= limit:
         return [text]
     if not breaks:
         return [text[i : i + limit] for i in range(0, len(text), limit)]
-    parts, out, current = breaks[0].split(text), [], ""
+    parts, out, current = re.split(breaks[0], text), [], ""
     for part in parts:
         joined = f"{current} {part}" if current else part
         if len(joined) <= limit:

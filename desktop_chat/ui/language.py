@@ -154,7 +154,7 @@ def byte_size(size: int) -> str:
     return translate("Sizes", "{size} MB").format(size=number(size / (1024 * 1024), 1))
 
 
-_YEAR = re.compile(r"^y+[^dMy]*|[^dMy]*y+$")  # the year, first or last, with its separator
+_YEAR = r"^y+[^dMy]*|[^dMy]*y+$"  # the year, first or last, with its separator
 
 
 def clock_time(moment: datetime) -> str:
@@ -173,5 +173,5 @@ def short_date(moment: datetime, with_year: bool = True) -> str:
     if _is_c(QLocale.system()) and locale().language() == QLocale.Language.English:
         pattern = C_FALLBACK_DATE
     if not with_year:
-        pattern = _YEAR.sub("", pattern) or pattern
+        pattern = re.sub(_YEAR, "", pattern) or pattern
     return locale().toString(date, pattern)

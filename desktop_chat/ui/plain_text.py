@@ -8,10 +8,8 @@ prompt-injectable: these helpers switch the guess off.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
 from desktop_chat.models import strip_invisible
@@ -52,8 +50,18 @@ class ElidedLabel(QLabel):
         super().resizeEvent(event)
         self._elide()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._elide()
+
     def _elide(self) -> None:
         one_line = " ".join(self._full.split())
+        if not self.isVisible():
+            # Cut when shown, at the width it has then: a hidden label (most are, while the
+            # window is built) would be cut to nothing, with a tooltip made for it.
+            super().setText(one_line)
+            self.setToolTip("")
+            return
         shown = self.fontMetrics().elidedText(
             one_line, Qt.TextElideMode.ElideRight, max(self.width(), 1)
         )
@@ -67,6 +75,8 @@ def plain_tooltip(text: str | None) -> str:
     escaped (and without invisible or direction-changing characters)."""
     if not text:
         return ""
+    import html  # here, not above: its entity table is not needed before the first paint
+
     escaped = html.escape(strip_invisible(text)).replace("\n", "<br>")
     return f"<p style='white-space:pre-wrap'>{escaped}</p>"
 

@@ -18,8 +18,9 @@ from desktop_chat.ui.app_icon import app_icon
 translate = QCoreApplication.translate
 
 NOTICE_CHARS = 100
-MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-MARKDOWN_MARKS = re.compile(r"```[\w+-]*|\*\*|__|`|^#{1,6}\s+|^>\s?", re.MULTILINE)
+# As text: `re` compiles them at the first notice, not at start-up.
+MARKDOWN_LINK = r"\[([^\]]*)\]\([^)]*\)"
+MARKDOWN_MARKS = r"(?m)```[\w+-]*|\*\*|__|`|^#{1,6}\s+|^>\s?"
 MARKUP_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆"})
 
 
@@ -29,8 +30,8 @@ def notice_text(reply: str, limit: int = NOTICE_CHARS) -> str:
     Markdown's marks go (a notice is a preview, not the rendering), and so do the characters a
     notification server with "body-markup" would read as markup: model text never becomes
     markup or a link there."""
-    text = MARKDOWN_LINK.sub(r"\1", reply)
-    text = MARKDOWN_MARKS.sub("", text)
+    text = re.sub(MARKDOWN_LINK, r"\1", reply)
+    text = re.sub(MARKDOWN_MARKS, "", text)
     text = text.translate(MARKUP_LOOKALIKES)
     flat = " ".join(text.split())
     if len(flat) <= limit:
