@@ -31,17 +31,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QWidget
 
-from desktop_chat.core.voice import (
-    DictationFlow,
-    DictationState,
-    Player,
-    ReadAloudFlow,
-    Recorder,
-    VoiceError,
-)
-from desktop_chat.ui.voice_audio import MAX_RECORDING_S, PortAudioPlayer, PortAudioRecorder
-
 if TYPE_CHECKING:
+    from desktop_chat.core.voice import DictationFlow, Player, ReadAloudFlow, Recorder
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.transcript import MessageItem
 
@@ -129,13 +120,16 @@ class VoiceController(QObject):
     def __init__(
         self,
         window: MainWindow,
-        recorder: Callable[[], Recorder] = PortAudioRecorder,
-        player: Callable[[], Player] = PortAudioPlayer,
+        recorder: Callable[[], Recorder] | None = None,
+        player: Callable[[], Player] | None = None,
     ) -> None:
+        """`recorder`, `player`: what records and plays (default: PortAudio's, ui/voice_audio).
+        The flows and the audio code are imported at the first use, not before the window's
+        first paint."""
         super().__init__(window)
         self.window = window
-        self._make_recorder = recorder
-        self._make_player = player
+        self._recorder = recorder
+        self._player = player
         self.flow: DictationFlow | None = None
         self.reading_item: MessageItem | None = None
         self.read_task: asyncio.Task[None] | None = None
@@ -218,7 +212,25 @@ class VoiceController(QObject):
 
     @property
     def recording(self) -> bool:
-        return self.flow is not None and self.flow.state is DictationState.RECORDING
+        if self.flow is None:
+            return False
+        from desktop_chat.core.voice import DictationState
+
+        return self.flow.state is DictationState.RECORDING
+
+    def _make_recorder(self) -> Recorder:
+        if self._recorder is None:
+            from desktop_chat.ui.voice_audio import PortAudioRecorder
+
+            self._recorder = PortAudioRecorder
+        return self._recorder()
+
+    def _make_player(self) -> Player:
+        if self._player is None:
+            from desktop_chat.ui.voice_audio import PortAudioPlayer
+
+            self._player = PortAudioPlayer
+        return self._player()
 
     def toggle_dictation(self, from_shortcut: bool = False) -> None:
         if self.recording:
@@ -234,6 +246,8 @@ class VoiceController(QObject):
                 translate("Voice", "Dictation needs a Groq API key. Add one in Settings.")
             )
             return
+        from desktop_chat.core.voice import DictationFlow, VoiceError
+
         self.flow = DictationFlow(llm, self._make_recorder)
         try:
             self.flow.start()
@@ -262,12 +276,14 @@ class VoiceController(QObject):
         self.meter.set_level(recorder.level())
         seconds = int(time.monotonic() - self._started_at)
         self.clock.setText(f"{seconds // 60}:{seconds % 60:02d}")
+        from desktop_chat.ui.voice_audio import MAX_RECORDING_S
+
         if recorder.elapsed() >= MAX_RECORDING_S:
             self.finish_dictation()
 
     def finish_dictation(self) -> None:
         flow = self.flow
-        if flow is None or flow.state is not DictationState.RECORDING:
+        if flow is None or not self.recording:
             return
         self._end_recording_view()
         self.window.show_status(translate("Voice", "Transcribing…"))
@@ -275,6 +291,8 @@ class VoiceController(QObject):
         self.transcribe_task = self.window._spawn(self._transcribe(flow))
 
     async def _transcribe(self, flow: DictationFlow) -> None:
+        from desktop_chat.core.voice import VoiceError
+
         try:
             text = await flow.finish()
         except VoiceError as error:
@@ -300,7 +318,7 @@ class VoiceController(QObject):
     def cancel_dictation(self) -> bool:
         """Esc while recording: throw the recording away. True if there was one."""
         flow = self.flow
-        if flow is None or flow.state is not DictationState.RECORDING:
+        if flow is None or not self.recording:
             return False
         flow.cancel()
         self._end_recording_view()
@@ -372,9 +390,13 @@ class VoiceController(QObject):
         self.reading_item = item
         item.reading_aloud = True
         self._repaint()
+        from desktop_chat.core.voice import ReadAloudFlow
+
         self.read_task = self.window._spawn(self._read(item, ReadAloudFlow(llm)))
 
     async def _read(self, item: MessageItem, flow: ReadAloudFlow) -> None:
+        from desktop_chat.core.voice import VoiceError
+
         voice = self.window.preferences.voice
         self.window.show_status(translate("Voice", "Reading aloud… Esc stops."))
 
