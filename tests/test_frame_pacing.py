@@ -1,5 +1,5 @@
 """A streaming reply's frames are paced on what a whole frame costs (the window's repaint, not
-only the transcript's paint), come at most 12.5 times a second (the first piece after a pause at
+only the transcript's paint), come at most 10 times a second (the first piece after a pause at
 once), and the "tokens/s" line does not repaint the composer at every few pieces."""
 
 from __future__ import annotations
@@ -64,18 +64,18 @@ def a_frame(qtbot, renderer: StreamRenderer, panel: SlowPanel, words: str) -> No
 
 
 def test_frames_are_paced_on_the_whole_window_repaint(qtbot) -> None:
-    slow = SlowPanel(0.03)  # 30 ms a repaint: the next frame must wait 200 ms (capped)
+    slow = SlowPanel(0.03)  # 30 ms a repaint: the next frame must wait 300 ms (capped)
     renderer = window_with_transcript(qtbot, slow)
     a_frame(qtbot, renderer, slow, "some words streaming in " * 10)
     assert renderer.interval_ms == MAX_FLUSH_INTERVAL_MS, "the panel's paint counts too"
     renderer.finish()
 
 
-def test_a_cheap_window_streams_at_12_5_frames_a_second_at_most(qtbot) -> None:
+def test_a_cheap_window_streams_at_10_frames_a_second_at_most(qtbot) -> None:
     panel = SlowPanel(0.0)
     renderer = window_with_transcript(qtbot, panel)
     a_frame(qtbot, renderer, panel, "a few words ")
-    assert FLUSH_INTERVAL_MS == 80
+    assert FLUSH_INTERVAL_MS == 100
     assert renderer.interval_ms == FLUSH_INTERVAL_MS
     # 1,000 tokens a second for a second.
     feeder = QTimer()
@@ -87,7 +87,7 @@ def test_a_cheap_window_streams_at_12_5_frames_a_second_at_most(qtbot) -> None:
     qtbot.waitUntil(lambda: sum(sent) >= 1000, timeout=10000)
     feeder.stop()
     frames, seconds = renderer.flushes - before, time.monotonic() - started
-    assert frames <= 12.5 * seconds + 2, f"{frames} frames in {seconds:.2f} s"
+    assert frames <= 10 * seconds + 2, f"{frames} frames in {seconds:.2f} s"
     renderer.finish()
 
 

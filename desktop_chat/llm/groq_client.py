@@ -68,11 +68,11 @@ _MAX_SERVER_MESSAGE = 300
 # stream without end: 50 MB once used 2.1 GB and froze the window for seconds.
 MAX_REPLY_CHARS = 1_000_000
 # After a read that had to wait for the network, let this long pass before the next one, so the
-# next read takes everything that arrived meanwhile: ~12 reads a second instead of one per token.
-# The window draws at most 12.5 frames a second anyway, the first piece after a pause at once
+# next read takes everything that arrived meanwhile: ~10 reads a second instead of one per token.
+# The window draws at most 10 frames a second anyway, the first piece after a pause at once
 # (ui/transcript/stream_renderer.py): a read and the frame that shows it are one wake-up. A read
 # costs about the same for one token as for fifty.
-READ_INTERVAL = 1 / 12.5
+READ_INTERVAL = 1 / 10
 _JSON = json.JSONDecoder()
 # A read that brought at least this much did not wait for tokens: read again at once.
 _BUSY_READ = 32 * 1024

@@ -1,5 +1,5 @@
 """StreamRenderer: puts a reply on screen as it streams. Pieces are buffered and shown at most
-12.5 times a second: the first piece after a pause at once, the next ones when the frame interval
+10 times a second: the first piece after a pause at once, the next ones when the frame interval
 is over. Frames are paced to the machine (about 10% of a core for the whole frame, its paint
 included), and the view catches up (row height, scroll, repaint of the changed tail) in a turn
 of the event loop of its own."""
@@ -17,22 +17,24 @@ from desktop_chat.ui.transcript.layout import BUBBLE_PADDING, ROW_SPACING
 from desktop_chat.ui.transcript.model import MessageItem, TranscriptModel
 from desktop_chat.ui.transcript.view import TranscriptView
 
-# ms between frames, at least: text is not moving but growing, and a few words every 80 ms reads
-# as a steady flow, while each frame (the new text's layout, its paint, sending it to the
-# display) costs the same whether it brings one word or five: at 100 tokens/s, 20 frames a
-# second cost ~7% of a core on the 2-core test machine, 12.5 ~5%. The reply's reads come at
-# this pace too (llm/groq_client.py, READ_INTERVAL), so a read and the frame showing it are one
-# wake-up. A piece after a pause is shown at once.
-FLUSH_INTERVAL_MS = 80
+# ms between frames, at least: text is not moving but growing, and a few words every 100 ms
+# read as a steady flow (Groq's 1,000 tokens/s came at this pace already, paced on the frames'
+# cost), while each frame (the new text's layout, its paint, sending it to the display) costs
+# the same whether it brings one word or ten: a whole frame costs ~4.5 ms of the main thread in
+# the real window on the 2-core test machine, so at 100 tokens/s 20 frames a second took ~7% of
+# a core and 10 take under 5%. The reply's reads come at this pace too (llm/groq_client.py,
+# READ_INTERVAL), so a read and the frame showing it are one wake-up. A piece after a pause
+# is shown at once.
+FLUSH_INTERVAL_MS = 100
 # s: how long one turn of the event loop may spend lexing finished code blocks; meanwhile the
 # block is shown unhighlighted.
 HIGHLIGHT_BUDGET_S = 0.001
-# The renderer paces its frames to use about this share of a core: a frame that cost 6 ms (its
-# text, the view catching up, the window's repaint) is followed by the next one 60 ms later, a
-# frame that cost 12 ms 100 ms later (at 1,000 tokens/s on the 2-core test machine: ~10 frames
-# a second, each bringing ~100 tokens).
+# The renderer paces its frames to use about this share of a core: a frame that cost 8 ms (its
+# text, the view catching up, the window's repaint) is followed by the next one 100 ms later, a
+# frame that cost 13 ms 130 ms later (at 1,000 tokens/s on the 2-core test machine: ~8 frames
+# a second, each bringing ~130 tokens), one that cost more 150 ms later.
 FRAME_CPU_SHARE = 0.10
-MAX_FLUSH_INTERVAL_MS = 100
+MAX_FLUSH_INTERVAL_MS = 150
 TYPING_STEP_MS = 350
 
 
