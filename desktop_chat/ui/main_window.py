@@ -42,7 +42,7 @@ from desktop_chat import APP_NAME
 from desktop_chat.core.chat import ChatService
 from desktop_chat.llm.base import LLMClient
 from desktop_chat.store.base import StoreError
-from desktop_chat.ui import text_tiles  # noqa: F401 - Qt's painting set-up, before the paint
+from desktop_chat.ui import raster  # noqa: F401 - Qt's painting set-up, before the paint
 from desktop_chat.ui.announce import announce as announce_text
 from desktop_chat.ui.attachments_controller import AttachmentsController
 from desktop_chat.ui.branch_link import BranchLink

@@ -9,7 +9,6 @@ is still changing (the streamed tail) is drawn directly.
 from __future__ import annotations
 
 import math
-import os
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -28,11 +27,6 @@ CACHE_LIMIT_KB = 64 * 1024  # tiles beyond this are dropped, least recently pain
 MAX_TILE_WIDTH = 4096  # px: wider text (a very long code line) is drawn directly
 
 QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), CACHE_LIMIT_KB))
-# Qt's raster painter hands any fill more than ~96 scanlines tall (a bubble's side, a tile, a
-# code box's outline) to a pool of threads in slices, and waits for them. For a window's few
-# small strips a frame, starting the threads and waiting costs more than the fill: a third of
-# the transcript's paint, plus the threads' own CPU. Read when the first such fill is made.
-os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
 def draw_document(

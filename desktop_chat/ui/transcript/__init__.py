@@ -28,9 +28,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-# Loaded with the package, as before: it tells Qt's painter not to slice fills across threads,
-# which Qt reads once, at the first tall fill (a window's first paint has some).
-from desktop_chat.ui import text_tiles  # noqa: F401
+# Loaded with the package: it tells Qt's painter not to slice fills across threads, which Qt
+# reads once, at the first tall fill (a window's first paint has some).
+from desktop_chat.ui import raster  # noqa: F401
 
 if TYPE_CHECKING:
     from desktop_chat.ui.message_document import MessageDocument, Role
