@@ -348,8 +348,14 @@ from PySide6.QtWidgets import QApplication
 EVERY_WIDGET_CLASS = {"WizardOption", "DragMode", "TickPosition"}
 # Not before the paint: the log file rotates without logging.handlers (and the pickle it
 # brings), tooltips escape with html once one is shown, the voice flows and audio code load
-# at the first recording or reading aloud.
-NOT_BEFORE_PAINT = ("logging.handlers", "pickle", "html", "desktop_chat.core.voice")
+# at the first recording or reading aloud, the image and attachment code at the first one.
+NOT_BEFORE_PAINT = (
+    "logging.handlers",
+    "pickle",
+    "html",
+    "desktop_chat.core.voice",
+    "desktop_chat.ui.attachments",
+)
 # Built after the paint: the transcript, the Markdown code under it, the store's module.
 AFTER_PAINT = ("desktop_chat.ui.transcript.view", "desktop_chat.ui.transcript.model",
                "desktop_chat.ui.message_document", "desktop_chat.ui.markdown",

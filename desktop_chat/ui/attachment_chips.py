@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.attachments import Attachment, human_size
-from desktop_chat.ui.attachment_view import cut_mark, pages_text
-from desktop_chat.ui.attachments import downscale_note, thumbnail_image
 from desktop_chat.ui.language import number
 from desktop_chat.ui.plain_text import ElidedLabel
 
@@ -30,6 +28,10 @@ CHIP_NAME_WIDTH = 170
 
 def describe(attachment: Attachment) -> str:
     """One line for a chip, a screen reader and the bubble: kind, name, size, pages."""
+    # (Here and below, not at the top: the chips' row is built before the window's first
+    # paint, the painting and image code it needs once something is attached after it.)
+    from desktop_chat.ui.attachment_view import pages_text
+
     size = human_size(attachment.size)
     if attachment.is_image:
         return translate("Attachments", "Image {name}, {width}×{height}, {size}").format(
@@ -50,6 +52,8 @@ def describe(attachment: Attachment) -> str:
 
 
 def detail(attachment: Attachment) -> str:
+    from desktop_chat.ui.attachment_view import cut_mark, pages_text
+
     if attachment.is_image:
         return f"{attachment.width}×{attachment.height} · {human_size(attachment.size)}"
     parts = [human_size(attachment.size)]
@@ -72,6 +76,8 @@ class AttachmentChip(QFrame):
     remove_requested = Signal(object)  # the Attachment
 
     def __init__(self, attachment: Attachment, parent: QWidget | None = None):
+        from desktop_chat.ui.attachments import downscale_note, thumbnail_image
+
         super().__init__(parent)
         self.attachment = attachment
         self.setObjectName("AttachmentChip")

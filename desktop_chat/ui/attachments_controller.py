@@ -22,11 +22,11 @@ from desktop_chat.core.attachments import (
     fit_files,
 )
 from desktop_chat.ui.attachment_chips import AttachmentChips, detail
-from desktop_chat.ui.attachments import Offered, from_mime, from_paths, offers_attachments
 
 if TYPE_CHECKING:
     from desktop_chat.core.chat import ChatService
     from desktop_chat.ui.attachment_viewer import ImageViewer
+    from desktop_chat.ui.attachments import Offered
     from desktop_chat.ui.composer import ComposerPanel
 
 translate = QCoreApplication.translate
@@ -89,10 +89,16 @@ class AttachmentsController(QObject):
         return self.service.vision_switch(any(a.is_image for a in attachments))
 
     # -- coming in ------------------------------------------------------------------------
+    # ui/attachments.py (images read, scaled and encoded) is imported where it is used: the
+    # window's first paint does not need it.
     def offer_mime(self, mime: QMimeData) -> None:
+        from desktop_chat.ui.attachments import from_mime
+
         self.take(from_mime(mime))
 
     def offer_paths(self, paths: list[Path]) -> None:
+        from desktop_chat.ui.attachments import from_paths
+
         self.take(from_paths(paths))
 
     def pick(self) -> None:
@@ -199,6 +205,10 @@ class AttachmentsController(QObject):
     # -- drops on the window -------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # A QDragEnterEvent is a QDragMoveEvent; a QDragMoveEvent is a QDropEvent.
+        if not isinstance(event, QDropEvent):
+            return super().eventFilter(watched, event)
+        from desktop_chat.ui.attachments import offers_attachments
+
         if isinstance(event, QDragMoveEvent) and offers_attachments(event.mimeData()):
             event.acceptProposedAction()
             return True

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.chat import MAX_MESSAGE_CHARS
 from desktop_chat.ui.attachment_chips import AttachmentChips
-from desktop_chat.ui.attachments import offers_attachments
 from desktop_chat.ui.language import number
 from desktop_chat.ui.plain_text import ElidedLabel
 from desktop_chat.ui.status_overflow import StatusOverflow
@@ -116,13 +115,18 @@ class ComposerEdit(QPlainTextEdit):
             self.remove_last_attachment.emit()
         super().keyPressEvent(event)
 
+    # ui/attachments.py is imported at the first paste or drop: not before the first paint.
     def canInsertFromMimeData(self, source) -> bool:  # noqa: N802
+        from desktop_chat.ui.attachments import offers_attachments
+
         return offers_attachments(source) or super().canInsertFromMimeData(source)
 
     def insertFromMimeData(self, source) -> None:  # noqa: N802
         """Refuse a paste the model could never read before it lands: laying out a megabyte
         of text would freeze the window, and it could only be refused on send anyway. An
         image or a copied file becomes an attachment instead of text."""
+        from desktop_chat.ui.attachments import offers_attachments
+
         if offers_attachments(source):
             self.attachments_offered.emit(source)
             return
