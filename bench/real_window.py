@@ -255,6 +255,8 @@ def startup_time(
             "range": (times[0], times[-1]),
             "listed": statistics.median(listed) if listed else None,
             "cpu": statistics.median(r["painted_cpu"] for r in results),
+            # The least of the runs: on a shared machine noise only ever adds CPU time.
+            "cpu_least": min(r["painted_cpu"] for r in results),
             "idle_cpu_share": statistics.median(r["idle_cpu_share"] for r in results),
             "idle_rss_mb": statistics.median(r["idle_rss_mb"] for r in results),
         }
@@ -597,6 +599,13 @@ def main() -> None:
                     "time on a busy machine)",
                 )
             )
+            rows.append(
+                (
+                    "start-up CPU until painted, least of the runs: app / bare",
+                    f"{app['cpu_least'] / bare['cpu_least']:.2f}x",
+                    f"{app['cpu_least']:.2f} s / {bare['cpu_least']:.2f} s",
+                )
+            )
             compared = [("the app", app), ("bare window", bare)]
             if "other" in figures:
                 other = figures["other"]
@@ -606,7 +615,8 @@ def main() -> None:
                         f"{other['seconds']:.2f} s",
                         f"{other['seconds'] / bare['seconds']:.2f}x bare; list shows at "
                         f"{other['listed']:.2f} s; CPU until painted {other['cpu']:.2f} s "
-                        f"({other['cpu'] / bare['cpu']:.2f}x bare)",
+                        f"({other['cpu'] / bare['cpu']:.2f}x bare; least "
+                        f"{other['cpu_least'] / bare['cpu_least']:.2f}x)",
                     )
                 )
                 compared.append((f"the app from {args.compare_with}", other))
