@@ -11,7 +11,8 @@ also opens it the way it was opened before paging: the whole branch (active_bran
 limit), in the same run. It prints, per size:
   - time from the click to the first paint that shows the opened session at its final position
     (the bottom, as the app opens it; target < 150 ms), split into load / model / layout+paint:
-    the cold open, then the median of `--runs` warm ones
+    the cold open (after the parsers and lexers are built, as the app builds them when the
+    pointer comes over the session list), then the median of `--runs` warm ones
   - memory added by the open (RSS from /proc/self/statm)
   - scrolling the loaded rows top to bottom in 120 px steps, a synchronous repaint each step
 Offscreen by default; `--real` runs it in a real X11 window (xcb, its own Xvfb + openbox when
@@ -56,6 +57,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop_chat.core.chat import ChatService  # noqa: E402
 from desktop_chat.models import Event, EventType, Session, utc_now  # noqa: E402
 from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
+from desktop_chat.ui.markdown import warm_up_lexers  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import TranscriptView, build_transcript  # noqa: E402
 from desktop_chat.ui.transcript_pages import PAGE_ROWS, show_page, version_marks  # noqa: E402
@@ -348,6 +350,9 @@ def bench_size(app: QApplication, folder: Path, messages: int, args) -> None:
         f"{os.environ['QT_QPA_PLATFORM']}; {os.cpu_count()} CPUs"
     )
     bench = Bench(app, store, session_id)
+    # As the app: it builds the Markdown parsers and common lexers when the pointer first comes
+    # over the session list, before a click opens a session (app.py, ui/first_intent.py).
+    warm_up_lexers().join()
     report_open("cold open (follow bottom, as the app)", bench.open())
     report_open("warm open, staying at the top", bench.open(follow_bottom=False))
     variants = [("paged", False)] + ([("whole branch", True)] if args.compare_full else [])
