@@ -17,7 +17,7 @@ is not counted. With DISPLAY unset it starts its own Xvfb + openbox.
 
 Usage: python bench/real_window.py [--tokens 2000] [--rate 1000] [--runs 3]
                                    [--sessions 10000] [--events 200000] [--only startup]
-                                   [--compare-with CHECKOUT] [--data-cache DIR]
+                                   [--compare-with CHECKOUT] [--data-cache DIR] [--callgrind]
 """
 
 from __future__ import annotations
@@ -263,6 +263,55 @@ def startup_time(
     return figures
 
 
+EXIT_WHEN_PAINTED = "DC_BENCH_EXIT_WHEN_PAINTED"
+
+
+def startup_instructions(
+    server, display: str, data_dir: Path, other_checkout: Path | None = None
+) -> dict[str, int]:
+    """Instructions each program runs until its window has painted, counted by valgrind's
+    callgrind (all its threads; a fresh home each): the same count run after run, whatever
+    else the machine does, where the timings above move by a fifth."""
+    from tests.support.app_process import app_environment
+
+    programs: dict[str, tuple[str, dict[str, str]]] = {"bare": ("bare", child_env(display))}
+    trees = {"app": ROOT} | ({"other": other_checkout} if other_checkout is not None else {})
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="dc-callgrind-") as folder:
+        for name, tree in trees.items():
+            home, data = Path(folder) / f"home-{name}", Path(folder) / f"data-{name}"
+            home.mkdir()
+            shutil.copytree(data_dir, data)
+            env = app_environment(
+                home, data, GROQ_API_KEY=server.api_key, GROQ_BASE_URL=server.base_url
+            )
+            env.update(child_env(display), PYTHONPATH=str(tree))
+            programs[name] = ("app", env)
+        for name, (program, env) in programs.items():
+            child = subprocess.run(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--callgrind-out-file=/dev/null",
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    program,
+                ],
+                env=dict(env, **{EXIT_WHEN_PAINTED: "1"}),
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            # "==PID== Collected : N" for the process itself (and for any fork of it).
+            collected = [line for line in child.stderr.splitlines() if "== Collected :" in line]
+            if child.returncode != 0 or not collected:
+                raise RuntimeError(f"{name} under callgrind:\n{child.stderr[-3000:]}")
+            counts[name] = max(int(line.rsplit(":", 1)[1]) for line in collected)
+    return counts
+
+
 def spawn_until_painted(program: str, env: dict[str, str], cwd: Path, idle: float = 10.0) -> dict:
     """Start `--child <program>`, wait for its "painted" line (and the app's "listed" line),
     6 s more, then watch it idle for `idle` seconds (CPU from /proc/<pid>/stat, RSS from
@@ -427,6 +476,8 @@ def report_first_paint(app, is_window, listing=None) -> None:
 
         def painted(self, window) -> None:
             report("painted_at")
+            if os.environ.get(EXIT_WHEN_PAINTED):  # counted under callgrind: up to here
+                os._exit(0)
             if listing is not None:
                 # Only now: `listing` may hand Python a widget Qt made (a list's viewport),
                 # which makes PySide build the class of every QWidget subclass (~7 ms).
@@ -502,6 +553,12 @@ def main() -> None:
         metavar="DIR",
         help="keep the generated data dir here and start later runs from a copy of it",
     )
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="with the start-up: also count each program's instructions until painted"
+        " (valgrind's callgrind; ~20 s a program)",
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.child:
@@ -559,6 +616,8 @@ def main() -> None:
                 figures = startup_time(
                     server, display, data_dir, home, args.runs, args.compare_with
                 )
+                if args.callgrind:
+                    counts = startup_instructions(server, display, data_dir, args.compare_with)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
             app, bare = figures["app"], figures["bare"]
@@ -606,6 +665,22 @@ def main() -> None:
                     f"{app['cpu_least']:.2f} s / {bare['cpu_least']:.2f} s",
                 )
             )
+            if args.callgrind:
+                rows.append(
+                    (
+                        "start-up instructions until painted: app / bare",
+                        f"{counts['app'] / counts['bare']:.2f}x",
+                        f"{counts['app'] / 1e6:,.0f}M / {counts['bare'] / 1e6:,.0f}M (callgrind)",
+                    )
+                )
+                if "other" in counts:
+                    rows.append(
+                        (
+                            f"start-up instructions: the app from {args.compare_with}",
+                            f"{counts['other'] / counts['bare']:.2f}x",
+                            f"{counts['other'] / 1e6:,.0f}M",
+                        )
+                    )
             compared = [("the app", app), ("bare window", bare)]
             if "other" in figures:
                 other = figures["other"]
