@@ -212,11 +212,7 @@ class AttachmentsController(QObject):
         if isinstance(event, QDragMoveEvent) and offers_attachments(event.mimeData()):
             event.acceptProposedAction()
             return True
-        if (
-            isinstance(event, QDropEvent)
-            and event.type() == QEvent.Type.Drop
-            and offers_attachments(event.mimeData())
-        ):
+        if event.type() == QEvent.Type.Drop and offers_attachments(event.mimeData()):
             event.acceptProposedAction()
             self.offer_mime(event.mimeData())
             return True
