@@ -624,3 +624,29 @@ def test_random_markdown_streams_alike_with_and_without_the_shortcuts(qapp, piec
             end = min(len(text), end + rng.randint(1, 8))
             ends.append(end)
         assert stream(text, ends, True) == stream(text, ends, False), repr(text)
+
+
+def test_code_highlighted_ahead_is_what_the_render_uses() -> None:
+    """pending_code lists a reply's fenced blocks exactly as markdown-it hands them to the
+    highlighter (so a block highlighted ahead is not highlighted again), and the HTML rendered
+    from what was kept is the HTML rendered afresh."""
+    from desktop_chat.ui import markdown
+
+    text = (
+        "Intro.\n\n```python\ndef f():\n    return 1\n```\n\n~~~~bash with words\nls -l\n~~~~~\n\n"
+        "```sql\n```\n\n```\nno language\n```\n\n- a list\n\n  ```python\n  nested = 1\n  ```\n"
+    )
+    markdown._HIGHLIGHTED.clear()
+    markdown._RENDERED.clear()
+    pending = markdown.pending_code(text)
+    assert [language for _code, language in pending] == ["python", "bash", "sql"]
+    for code, language in pending:
+        markdown.highlighted_code(code, language)
+    assert markdown.pending_code(text) == []
+    kept = render_markdown(text)
+    # The render found the three kept (the same keys) and added only the nested block's.
+    assert list(markdown._HIGHLIGHTED)[:3] == pending and len(markdown._HIGHLIGHTED) == 4
+    markdown._HIGHLIGHTED.clear()
+    markdown._RENDERED.clear()
+    assert render_markdown(text) == kept
+    assert kept.count("#66D9EF") == 2  # monokai's keyword colour: def and return, coloured

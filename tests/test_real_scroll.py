@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.models import Session
-from desktop_chat.ui.transcript.view import OLDER_MARGIN
+from desktop_chat.ui.transcript.view import OLDER_MARGIN, PREPARE_AHEAD
 from tests.support import xinput
 from tests.support.pixels import as_array, failure_shot, grab_screen
 from tests.test_real_transcript import settle
@@ -84,4 +84,43 @@ def test_each_turn_of_the_wheel_moves_the_text_by_its_step(
     # Each entry: how much further than the step the text moved (0: it moved by the step, but
     # part of what was shown before was painted differently after it).
     assert not jumps, f"{len(jumps)} of {STEPS} steps of {step} px moved the text: {jumps}"
+    app.close()
+
+
+def test_rows_laid_out_while_idle_are_painted_where_they_belong(
+    qtbot, run, tmp_path, groq_server
+) -> None:
+    """The view lays out rows ahead while idle (several view heights above); scrolled up to
+    them, the screen shows what a full relayout of the same rows at the same place shows:
+    no row painted at the place its estimated height gave it."""
+    app = themed_app(qtbot, run, tmp_path, groq_server, "dark", (1400, 900))
+    run(app.window.open_session(stored_session(app.store, run, 120)))
+    view = app.window.transcript
+    model, delegate = view.model(), view.itemDelegate()
+    bar = view.verticalScrollBar()
+    height = view.viewport().height()
+
+    def prepared() -> bool:
+        rows = view._rows_near_view(len(model.items), PREPARE_AHEAD)
+        return all(delegate.laid_out(model.items[row]) for row in rows)
+
+    xinput.move(bar, QPoint(bar.width() // 2, bar.height() // 2))  # no row hovered
+    for _ in range(2):
+        qtbot.waitUntil(prepared, timeout=5_000)
+        bar.setValue(bar.value() - 2 * height)  # onto rows laid out while idle
+        settle(qtbot, app)
+    assert bar.value() > OLDER_MARGIN, "the session is too short"
+    shown = grab_screen(view.viewport())
+    value = bar.value()
+    view.scheduleDelayedItemsLayout()
+    view.executeDelayedItemsLayout()
+    bar.setValue(value)
+    view.viewport().update()
+    settle(qtbot, app)
+    again = grab_screen(view.viewport())
+    changed = differing(as_array(shown), as_array(again), 0, shown.height())
+    if changed:
+        failure_shot(shown, "prepared-shown")
+        failure_shot(again, "prepared-relayout")
+    assert not changed, f"{changed} rows of pixels moved in a full relayout"
     app.close()

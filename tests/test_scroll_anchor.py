@@ -11,6 +11,7 @@ from bench.open_session import assistant_text, user_text
 from desktop_chat.models import Event, EventType, utc_now
 from desktop_chat.ui.theme import DARK
 from desktop_chat.ui.transcript import MessageItem, Role, build_transcript
+from desktop_chat.ui.transcript.view import MEASURE_AHEAD, PREPARE_AHEAD
 
 STEP = 120  # px: what one turn of the wheel (three lines) scrolls
 
@@ -102,3 +103,65 @@ def test_a_streaming_reply_is_still_followed_at_the_bottom(qtbot) -> None:
         model.item_changed(item)
         qtbot.wait(5)
         assert view.following and bar.value() == bar.maximum()
+
+
+def prepared_near_view(view, model) -> bool:
+    """Whether every row within PREPARE_AHEAD view heights of the view is laid out."""
+    delegate = view.itemDelegate()
+    rows = view._rows_near_view(len(model.items), PREPARE_AHEAD)
+    return all(delegate.laid_out(model.items[row]) for row in rows)
+
+
+def test_rows_near_the_view_are_laid_out_while_idle_and_the_text_stays_still(qtbot) -> None:
+    """Idle, the view lays out the rows within PREPARE_AHEAD view heights (a scroll then finds
+    them ready), no further; each at the height Qt places it at, and what the reader sees
+    does not move while rows above change from estimated to real heights."""
+    view, model = shown_view(qtbot, varied_events(240))
+    last = model.index(len(model.items) - 1)
+    bottom = view.visualRect(last).bottom()
+    qtbot.waitUntil(lambda: prepared_near_view(view, model), timeout=5_000)
+    assert view.visualRect(last).bottom() == bottom
+    delegate = view.itemDelegate()
+    laid_out = [row for row, item in enumerate(model.items) if delegate.laid_out(item)]
+    near = view._rows_near_view(len(model.items), PREPARE_AHEAD)
+    assert len(laid_out) > len(view._rows_near_view(len(model.items), MEASURE_AHEAD))
+    assert set(laid_out) <= set(near), "rows beyond PREPARE_AHEAD view heights were laid out"
+    # Never painted at a stale place: each row starts where the one above it ends (Qt takes a
+    # row's height from the delegate when asked, its top from the last relayout).
+    rects = {row: view.visualRect(model.index(row)) for row in near}
+    overlaps = [
+        (row, rects[row].bottom(), rects[row + 1].top())
+        for row in near[:-1]
+        if rects[row + 1].top() != rects[row].bottom() + 1
+    ]
+    assert not overlaps, f"rows placed at their estimated heights' places: {overlaps[:5]}"
+
+
+def test_after_idle_a_scroll_step_builds_no_document(qtbot) -> None:
+    view, model = shown_view(qtbot, varied_events(240))
+    bar = view.verticalScrollBar()
+    for _ in range(3):
+        qtbot.waitUntil(lambda: prepared_near_view(view, model), timeout=5_000)
+        documents = [item.document for item in model.items]
+        bar.setValue(bar.value() - 2 * view.viewport().height())  # within PREPARE_AHEAD
+        view.viewport().repaint()
+        assert [item.document for item in model.items] == documents
+
+
+def test_a_long_reply_is_laid_out_in_steps_each_a_part_of_it() -> None:
+    """Its code blocks highlighted one by one, then its HTML rendered, then its document
+    built from both: each step a part of the whole row's cost, run between events."""
+    from desktop_chat.ui.transcript.delegate import MessageDelegate
+
+    text = "\n\n".join(
+        f"Part {n}.\n\n```python\ndef part_{n}():\n    return {n}\n```" for n in range(3)
+    )
+    delegate = MessageDelegate(None, DARK)
+    item = MessageItem(Role.ASSISTANT, text)
+    steps = list(delegate.layout_steps(item))
+    assert len(steps) == 5  # 3 blocks, the HTML, the document
+    assert [step() for _estimate, step in steps[:4]] == [False] * 4
+    assert item.document is None and not delegate.laid_out(item)
+    steps[4][1]()
+    assert delegate.laid_out(item)
+    assert list(delegate.layout_steps(MessageItem(Role.ASSISTANT, text)))[:-1] == []

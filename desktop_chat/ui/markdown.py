@@ -17,6 +17,7 @@ import functools
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -94,14 +95,51 @@ def warm_up_lexers(languages: tuple[str, ...] = COMMON_LANGUAGES) -> threading.T
 
 
 def _highlight(code: str, lang: str, _attrs: object) -> str:
+    return highlighted_code(code, lang)
+
+
+# Kept for the few documents about to be built: the transcript highlights a long reply's code
+# blocks one idle turn at a time (pending_code), then builds its document with them.
+_HIGHLIGHTED: OrderedDict[tuple[str, str], str] = OrderedDict()
+HIGHLIGHTS_KEPT = 32
+
+
+def highlighted_code(code: str, lang: str) -> str:
+    """A fenced block's HTML, colours inline; "" when `lang` names no lexer (markdown-it then
+    escapes and wraps the code itself)."""
+    key = (code, lang)
+    cached = _HIGHLIGHTED.get(key)
+    if cached is not None:
+        _HIGHLIGHTED.move_to_end(key)
+        return cached
     from markdown_it.common.utils import escapeHtml
     from pygments import highlight
 
     lexer = lexer_for(lang)
     if lexer is None:
-        return ""  # markdown-it escapes and wraps it itself
+        return ""
     body = highlight(code, lexer, _formatter())
-    return f'<pre><code class="language-{escapeHtml(lang)}">{body}</code></pre>'
+    _HIGHLIGHTED[key] = f'<pre><code class="language-{escapeHtml(lang)}">{body}</code></pre>'
+    if len(_HIGHLIGHTED) > HIGHLIGHTS_KEPT:
+        _HIGHLIGHTED.popitem(last=False)
+    return _HIGHLIGHTED[key]
+
+
+# A fence at the start of a line and its code, as markdown-it hands them to _highlight. Fences
+# it does not catch (in a list, a quote, with escapes in the info) are highlighted in the build.
+_TOP_FENCE = r"(?ms)^(`{3,}|~{3,})([^\n]*)\n((?:.*?\n)??)\1[`~]*[ \t]*$"
+
+
+def pending_code(source: str) -> list[tuple[str, str]]:
+    """The (code, language) of `source`'s fenced blocks that highlighted_code has not kept."""
+    blocks = []
+    for match in re.finditer(_TOP_FENCE, source):
+        info = match.group(2).strip()
+        lang = info.split(maxsplit=1)[0] if info else ""
+        key = (match.group(3), lang)
+        if lang and "`" not in info and key not in _HIGHLIGHTED and lexer_for(lang) is not None:
+            blocks.append(key)
+    return blocks
 
 
 _CODE_BLOCK_OPEN = re.compile(r'<pre><code(?: class="language-([^"]*)")?[^>]*>')
@@ -224,7 +262,24 @@ def _make_empty_text(token: Token) -> None:
 
 def render_markdown(source: str, finished: bool = True) -> str:
     # The unfinished tail changes every frame; highlighting waits until its block is done.
-    return _to_qt_html(_parser(finished).render(source))
+    if not finished:
+        return _to_qt_html(_parser(False).render(source))
+    rendered = _RENDERED.get(source)
+    if rendered is None:
+        rendered = _RENDERED[source] = _to_qt_html(_parser(True).render(source))
+        if len(_RENDERED) > RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
+    return rendered
+
+
+# The last few finished texts rendered: the transcript renders a reply in one idle turn and
+# builds its document from the HTML in the next (MessageLayout.layout_steps).
+_RENDERED: OrderedDict[str, str] = OrderedDict()
+RENDERED_KEPT = 4
+
+
+def is_rendered(source: str) -> bool:
+    return source in _RENDERED
 
 
 _TABLE_OPEN = re.compile(r"<table(?= |>)(?! class=)")

@@ -6,6 +6,7 @@ model and delegate."""
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
 
 from PySide6.QtCore import (
@@ -37,6 +38,11 @@ FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before th
 # Rows within this many view heights of the view are laid out before a scroll shows them: their
 # estimated heights, swapped for the real ones at the first paint, would move the text on screen.
 MEASURE_AHEAD = 1
+# Rows within this many view heights are laid out while the event loop is idle, nearest first,
+# so that a scroll finds them ready: one reply's document (Markdown, highlighted code) can take
+# 20 ms to build, more than a frame, and a scroll bringing it near the view would stutter.
+PREPARE_AHEAD = 3
+PREPARE_SLICE_S = 0.004  # an idle turn lays rows out for about this long, then lets events in
 
 
 class StreamedText(Protocol):
@@ -96,6 +102,11 @@ class TranscriptView(TextInteraction):
         self._backdrop = Backdrop(self.viewport())  # Qt paints nothing under the viewport
         self._stream: StreamedText | None = None  # the reply whose text end the view follows
         self.context_menu: QMenu | None = None  # the last one shown (tests read its actions)
+        # Fires when the event loop has nothing else to do (a 0 ms timer): see _prepare_ahead.
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(0)
+        self._prepare_timer.timeout.connect(self._prepare_ahead)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
@@ -180,6 +191,7 @@ class TranscriptView(TextInteraction):
 
     def _on_scrolled(self, value: int) -> None:
         self._measure_near_view()  # may correct the value: read it again below
+        self._prepare_timer.start()
         value = self.verticalScrollBar().value()
         follow_value = self._follow_value()  # where the text ends: measured once a scroll
         self._follow = value >= follow_value - FOLLOW_SLACK
@@ -198,7 +210,8 @@ class TranscriptView(TextInteraction):
         """Lay out for real the rows in and near the view before they are painted. When that
         changes heights, relayout now and keep the first row starting in the view where it is
         on screen: rows above it change height out of sight, nothing the reader sees moves.
-        Costs the rows that came near the view (a relayout asks every row's cached height)."""
+        Costs the rows that came near the view (a relayout asks every row's cached height);
+        _prepare_ahead has usually laid them out already, in idle time."""
         model = self.model()
         if self._measuring or not isinstance(model, TranscriptModel) or not model.items:
             return
@@ -206,24 +219,65 @@ class TranscriptView(TextInteraction):
         self._measuring = True
         try:
             for _ in range(3):  # a correction can bring more rows near the view
-                rows = self._rows_near_view(len(model.items))
+                rows = self._rows_near_view(len(model.items), MEASURE_AHEAD)
                 changed = [row for row in rows if measure(model.items[row])]
                 if not changed:
                     return
-                anchor = self._anchor_row(rows)
-                before = self.visualRect(model.index(anchor)).top()
-                self.scheduleDelayedItemsLayout()
-                self.executeDelayedItemsLayout()
-                moved = self.visualRect(model.index(anchor)).top() - before
-                bar = self.verticalScrollBar()
-                bar.setValue(bar.value() + moved)
+                self._relayout_keeping(rows)
         finally:
             self._measuring = False
 
-    def _rows_near_view(self, count: int) -> range:
-        """The rows within MEASURE_AHEAD view heights of the view (as laid out now)."""
+    def _prepare_ahead(self) -> None:
+        """Lay out, nearest first, the rows within PREPARE_AHEAD view heights that still have
+        estimated heights, in steps (MessageLayout.layout_steps): one step, then more while
+        their estimates fit in PREPARE_SLICE_S; relayout if heights changed (a row must never
+        be painted at a stale height), then come back once the events that arrived meanwhile
+        are handled, until every such row is laid out."""
+        model = self.model()
+        if self._measuring or not isinstance(model, TranscriptModel) or not model.items:
+            return
+        delegate = self._delegate()
+        shown = self._rows_near_view(len(model.items), 0)
+        waiting = sorted(
+            (
+                row
+                for row in self._rows_near_view(len(model.items), PREPARE_AHEAD)
+                if not delegate.laid_out(model.items[row])
+            ),
+            key=lambda row: shown.start - row if row < shown.start else row - shown.stop,
+        )
+        steps = (step for row in waiting for step in delegate.layout_steps(model.items[row]))
+        deadline = time.perf_counter() + PREPARE_SLICE_S
+        worked = changed = False
+        self._measuring = True
+        try:
+            for estimate, step in steps:
+                if worked and time.perf_counter() + estimate > deadline:
+                    self._prepare_timer.start()  # the rest in the next idle turn
+                    break
+                changed = step() or changed
+                worked = True
+            if changed:
+                self._relayout_keeping(shown)
+        finally:
+            self._measuring = False
+
+    def _relayout_keeping(self, rows: range) -> None:
+        """Relayout every row (their heights have changed), keeping the row the reader's eyes
+        are on (_anchor_row of `rows`) where it is on screen."""
+        model = self.model()
+        anchor = self._anchor_row(rows)
+        before = self.visualRect(model.index(anchor)).top()
+        self.scheduleDelayedItemsLayout()
+        self.executeDelayedItemsLayout()
+        moved = self.visualRect(model.index(anchor)).top() - before
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + moved)
+
+    def _rows_near_view(self, count: int, ahead: float) -> range:
+        """The rows within `ahead` view heights of the view (as laid out now)."""
         height = self.viewport().height()
-        margin = MEASURE_AHEAD * height
+        margin = ahead * height
         first = self.indexAt(QPoint(1, 0)).row()
         if first < 0:  # the view's top edge is below the last row (or in no row)
             first = count - 1
@@ -280,6 +334,15 @@ class TranscriptView(TextInteraction):
         self._keep_room_on_screen(event.size().height() - event.oldSize().height())
         super().resizeEvent(event)
         self._place_latest_button()
+        self._prepare_timer.start()
+
+    def reset(self) -> None:  # a session opened (the model was reset)
+        super().reset()
+        self._prepare_timer.start()
+
+    def rowsInserted(self, parent, start: int, end: int) -> None:  # noqa: N802 - older rows
+        super().rowsInserted(parent, start, end)
+        self._prepare_timer.start()
 
     def _keep_room_on_screen(self, grown: int) -> None:
         """A reply that has just streamed keeps room below it down to the bottom edge
