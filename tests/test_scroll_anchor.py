@@ -150,7 +150,7 @@ def test_after_idle_a_scroll_step_builds_no_document(qtbot) -> None:
 
 def test_a_long_reply_is_laid_out_in_steps_each_a_part_of_it() -> None:
     """Its code blocks highlighted one by one, then its HTML rendered, then its document
-    built from both: each step a part of the whole row's cost, run between events."""
+    built from both and measured: each step a part of the whole row's cost."""
     from desktop_chat.ui.transcript.delegate import MessageDelegate
 
     text = "\n\n".join(
@@ -162,6 +162,6 @@ def test_a_long_reply_is_laid_out_in_steps_each_a_part_of_it() -> None:
     assert len(steps) == 5  # 3 blocks, the HTML, the document
     assert [step() for _estimate, step in steps[:4]] == [False] * 4
     assert item.document is None and not delegate.laid_out(item)
-    steps[4][1]()
+    assert steps[4][1]() is True and item.reported_height > 0
     assert delegate.laid_out(item)
     assert list(delegate.layout_steps(MessageItem(Role.ASSISTANT, text)))[:-1] == []

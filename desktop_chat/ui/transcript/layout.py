@@ -52,10 +52,12 @@ VERSION_ARROWS = (PREVIOUS_VERSION, NEXT_VERSION)
 READ_ALOUD_PILLS = (READ_ALOUD_LABEL, STOP_READING_LABEL)
 
 
-# A row's layout costs about this per character of its text (measured here: a 5,700-character
-# reply's 5 code blocks ~6 ms to highlight, its HTML ~5 ms more to render, its document ~6 ms
-# to build from that and lay out).
-LAYOUT_S_PER_CHAR = 2e-6
+# What the steps of a row's layout cost a character, as measured here for a 5,700-character
+# reply: its 5 code blocks (~1,500 characters) ~6 ms to highlight, its HTML ~5 ms to render,
+# its document ~9 ms to build from that and lay out.
+HIGHLIGHT_S_PER_CHAR = 4e-6
+RENDER_S_PER_CHAR = 1e-6
+BUILD_S_PER_CHAR = 1.6e-6
 
 
 def _highlight_ahead(code: str, language: str) -> bool:
@@ -355,25 +357,30 @@ class MessageLayout:
         )
 
     def laid_out(self, item: MessageItem) -> bool:
-        """Whether the row's height is its real one at any relayout (its document is built for
-        the current font), not an estimate. A streaming row counts: it grows in steps."""
+        """Whether the height the view was last given for the row is its real one: measured
+        from its document as it is, at this width and font (row_height's key starts so), not
+        an estimate. A streaming row counts: it grows in steps."""
         document = item.document
-        return item.streaming or (
-            document is not None and document.font_generation == self._font_generation
-        )
+        if item.streaming:
+            return True
+        if document is None or item.size_key is None:
+            return False
+        return item.size_key[:3] == (self.row_width(), self._font_generation, document.generation)
 
     def layout_steps(self, item: MessageItem) -> Iterator[tuple[float, Callable[[], bool]]]:
         """The row's layout in steps of a few ms each, for the view to run between events:
-        each of its code blocks highlighted (kept for the document), then its document built
-        and measured. Each step is (its estimated seconds, a call that returns whether the
-        row's height changed)."""
+        each of its code blocks highlighted and its HTML rendered (kept for the document),
+        then its document built from them and measured, in one step (a document built and
+        left unmeasured would give the view its real height at its next question, with no
+        relayout to move the rows below). Each step is (its estimated seconds, a call that
+        returns whether the row's height changed)."""
         if item.role in (Role.ASSISTANT, Role.SUMMARY):
             for code, language in pending_code(item.text):
-                yield len(code) * LAYOUT_S_PER_CHAR, partial(_highlight_ahead, code, language)
+                yield len(code) * HIGHLIGHT_S_PER_CHAR, partial(_highlight_ahead, code, language)
             text = self.document_text(item)
             if not is_rendered(text):
-                yield len(text) * LAYOUT_S_PER_CHAR / 2, partial(_render_ahead, text)
-        yield len(item.text) * LAYOUT_S_PER_CHAR / 2, lambda: self.measure(item)
+                yield len(text) * RENDER_S_PER_CHAR, partial(_render_ahead, text)
+        yield len(item.text) * BUILD_S_PER_CHAR, partial(self.measure, item)
 
     def measure(self, item: MessageItem) -> bool:
         """Lay a row out for real before it is shown (its estimate goes); True when the height

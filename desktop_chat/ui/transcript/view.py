@@ -103,6 +103,9 @@ class TranscriptView(TextInteraction):
         self._stream: StreamedText | None = None  # the reply whose text end the view follows
         self.context_menu: QMenu | None = None  # the last one shown (tests read its actions)
         # Fires when the event loop has nothing else to do (a 0 ms timer): see _prepare_ahead.
+        # Started by a paint, so laying rows out ahead never delays the frame a scroll, an
+        # open or a resize asked for.
+        self._prepare_wanted = False
         self._prepare_timer = QTimer(self)
         self._prepare_timer.setSingleShot(True)
         self._prepare_timer.setInterval(0)
@@ -132,6 +135,12 @@ class TranscriptView(TextInteraction):
             super().paintEvent(event)
         finally:
             self._exposed = QRect()
+        if self._prepare_wanted:
+            self._prepare_wanted = False
+            self._prepare_timer.start()
+
+    def _prepare_after_paint(self) -> None:
+        self._prepare_wanted = True
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
         # Opaque, the viewport is scrolled by moving its pixels, backdrop and all, and only the
@@ -191,7 +200,7 @@ class TranscriptView(TextInteraction):
 
     def _on_scrolled(self, value: int) -> None:
         self._measure_near_view()  # may correct the value: read it again below
-        self._prepare_timer.start()
+        self._prepare_after_paint()
         value = self.verticalScrollBar().value()
         follow_value = self._follow_value()  # where the text ends: measured once a scroll
         self._follow = value >= follow_value - FOLLOW_SLACK
@@ -334,15 +343,15 @@ class TranscriptView(TextInteraction):
         self._keep_room_on_screen(event.size().height() - event.oldSize().height())
         super().resizeEvent(event)
         self._place_latest_button()
-        self._prepare_timer.start()
+        self._prepare_after_paint()
 
     def reset(self) -> None:  # a session opened (the model was reset)
         super().reset()
-        self._prepare_timer.start()
+        self._prepare_after_paint()
 
     def rowsInserted(self, parent, start: int, end: int) -> None:  # noqa: N802 - older rows
         super().rowsInserted(parent, start, end)
-        self._prepare_timer.start()
+        self._prepare_after_paint()
 
     def _keep_room_on_screen(self, grown: int) -> None:
         """A reply that has just streamed keeps room below it down to the bottom edge
