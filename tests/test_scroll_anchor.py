@@ -121,6 +121,9 @@ def test_rows_near_the_view_are_laid_out_while_idle_and_the_text_stays_still(qtb
     bottom = view.visualRect(last).bottom()
     qtbot.waitUntil(lambda: prepared_near_view(view, model), timeout=5_000)
     assert view.visualRect(last).bottom() == bottom
+    qtbot.waitUntil(lambda: not view._prepare_timer.isActive(), timeout=1_000)
+    qtbot.wait(50)
+    assert not view._prepare_timer.isActive(), "idle, the view keeps waking up"
     delegate = view.itemDelegate()
     laid_out = [row for row, item in enumerate(model.items) if delegate.laid_out(item)]
     near = view._rows_near_view(len(model.items), PREPARE_AHEAD)
