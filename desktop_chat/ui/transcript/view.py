@@ -240,8 +240,8 @@ class TranscriptView(TextInteraction):
         """Lay out, nearest first, the rows within PREPARE_AHEAD view heights that still have
         estimated heights, in steps (MessageLayout.layout_steps): one step, then more while
         their estimates fit in PREPARE_SLICE_S; relayout if heights changed (a row must never
-        be painted at a stale height), then come back once the events that arrived meanwhile
-        are handled, until every such row is laid out."""
+        be painted where its estimate put it), then come back once the events that arrived
+        meanwhile are handled, until every such row is laid out."""
         model = self.model()
         if self._measuring or not isinstance(model, TranscriptModel) or not model.items:
             return
