@@ -228,6 +228,16 @@ class Bench:
         for _ in range(5):
             self.app.processEvents()
 
+    def settle_range(self) -> None:
+        """Run the event loop until the scroll range has held still for 10 turns: layout goes
+        on after the first paint (rows measured near the view, laid out ahead while idle)."""
+        bar = self.view.verticalScrollBar()
+        stable, maximum = 0, -1
+        while stable < 10:
+            self.app.processEvents()
+            stable = stable + 1 if bar.maximum() == maximum else 0
+            maximum = bar.maximum()
+
     def close_session(self) -> None:
         self.model.set_events([])
         self.view.follow_bottom()
@@ -305,12 +315,7 @@ class Bench:
     def scroll(self, step: int = 120) -> dict[str, float]:
         """Scroll top to bottom; each frame is setValue + a synchronous repaint."""
         bar = self.view.verticalScrollBar()
-        # Batched layout goes on after the first paint: wait until every row is measured.
-        stable, maximum = 0, -1
-        while stable < 10:
-            self.app.processEvents()
-            stable = stable + 1 if bar.maximum() == maximum else 0
-            maximum = bar.maximum()
+        self.settle_range()
         bar.setValue(0)
         self.settle()
         frames = []
@@ -351,11 +356,7 @@ class Bench:
             while self.model.has_older and self.model.show_older():  # the rows scroll() scrolls
                 pass
         bar.setValue(0)
-        stable, maximum = 0, -1
-        while stable < 10:
-            self.app.processEvents()
-            stable = stable + 1 if bar.maximum() == maximum else 0
-            maximum = bar.maximum()
+        self.settle_range()
         ends: list[float] = []
         costs: list[float] = []
         loop = QEventLoop()

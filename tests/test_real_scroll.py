@@ -12,12 +12,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.models import Session
-from desktop_chat.ui.transcript.view import OLDER_MARGIN, PREPARE_AHEAD
+from desktop_chat.ui.transcript.view import OLDER_MARGIN
 from tests.support import xinput
 from tests.support.pixels import as_array, failure_shot, grab_screen
 from tests.test_real_transcript import settle
 from tests.test_real_tree import themed_app
-from tests.test_scroll_anchor import varied_events
+from tests.test_scroll_anchor import prepared_near_view, varied_events
 
 pytestmark = pytest.mark.real_window
 
@@ -96,17 +96,12 @@ def test_rows_laid_out_while_idle_are_painted_where_they_belong(
     app = themed_app(qtbot, run, tmp_path, groq_server, "dark", (1400, 900))
     run(app.window.open_session(stored_session(app.store, run, 120)))
     view = app.window.transcript
-    model, delegate = view.model(), view.itemDelegate()
+    model = view.model()
     bar = view.verticalScrollBar()
     height = view.viewport().height()
-
-    def prepared() -> bool:
-        rows = view._rows_near_view(len(model.items), PREPARE_AHEAD)
-        return all(delegate.laid_out(model.items[row]) for row in rows)
-
     xinput.move(bar, QPoint(bar.width() // 2, bar.height() // 2))  # no row hovered
     for _ in range(2):
-        qtbot.waitUntil(prepared, timeout=5_000)
+        qtbot.waitUntil(lambda: prepared_near_view(view, model), timeout=5_000)
         bar.setValue(bar.value() - 2 * height)  # onto rows laid out while idle
         settle(qtbot, app)
     assert bar.value() > OLDER_MARGIN, "the session is too short"

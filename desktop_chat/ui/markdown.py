@@ -108,9 +108,8 @@ def highlighted_code(code: str, lang: str) -> str:
     """A fenced block's HTML, colours inline; "" when `lang` names no lexer (markdown-it then
     escapes and wraps the code itself)."""
     key = (code, lang)
-    cached = _HIGHLIGHTED.get(key)
+    cached = _recall(_HIGHLIGHTED, key)
     if cached is not None:
-        _HIGHLIGHTED.move_to_end(key)
         return cached
     from markdown_it.common.utils import escapeHtml
     from pygments import highlight
@@ -119,10 +118,24 @@ def highlighted_code(code: str, lang: str) -> str:
     if lexer is None:
         return ""
     body = highlight(code, lexer, _formatter())
-    _HIGHLIGHTED[key] = f'<pre><code class="language-{escapeHtml(lang)}">{body}</code></pre>'
-    if len(_HIGHLIGHTED) > HIGHLIGHTS_KEPT:
-        _HIGHLIGHTED.popitem(last=False)
-    return _HIGHLIGHTED[key]
+    html_text = f'<pre><code class="language-{escapeHtml(lang)}">{body}</code></pre>'
+    return _keep(_HIGHLIGHTED, key, html_text, HIGHLIGHTS_KEPT)
+
+
+def _recall(kept: OrderedDict, key: object) -> str | None:
+    """What `kept` holds under `key` (now its most recently used), or None."""
+    value = kept.get(key)
+    if value is not None:
+        kept.move_to_end(key)
+    return value
+
+
+def _keep(kept: OrderedDict, key: object, value: str, limit: int) -> str:
+    """Put `value` in `kept`, dropping the least recently used past `limit` entries."""
+    kept[key] = value
+    if len(kept) > limit:
+        kept.popitem(last=False)
+    return value
 
 
 # A fence at the start of a line and its code, as markdown-it hands them to _highlight. Fences
@@ -264,11 +277,11 @@ def render_markdown(source: str, finished: bool = True) -> str:
     # The unfinished tail changes every frame; highlighting waits until its block is done.
     if not finished:
         return _to_qt_html(_parser(False).render(source))
-    rendered = _RENDERED.get(source)
+    rendered = _recall(_RENDERED, source)
     if rendered is None:
-        rendered = _RENDERED[source] = _to_qt_html(_parser(True).render(source))
-        if len(_RENDERED) > RENDERED_KEPT:
-            _RENDERED.popitem(last=False)
+        rendered = _keep(
+            _RENDERED, source, _to_qt_html(_parser(True).render(source)), RENDERED_KEPT
+        )
     return rendered
 
 
