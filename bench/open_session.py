@@ -21,8 +21,17 @@ limit), in the same run. It prints, per size:
 Offscreen by default; `--real` runs it in a real X11 window (xcb, its own Xvfb + openbox when
 DISPLAY is unset).
 
+`--scroll-up ROWS` measures only a reader going far up instead: the session opened at the bottom
+(the whole branch in memory, so the store is not in the figures), then scrolled up one 120 px step
+a frame at 60 a second, the event loop running between, until ROWS messages have passed. It
+prints the frames missed, the worst step, the rows the view holds and what a relayout of them
+costs there (each streamed line that wraps, each window resize pays it), and the memory added.
+With `--compare-with CHECKOUT` the same is measured with the app of that checkout (say, a git
+worktree of an older commit), each in its own process, alternately, and the ratios are printed.
+
 Usage: python bench/open_session.py [--messages 10000,100000] [--runs 3] [--compare-full]
                                     [--real] [--profile]
+       python bench/open_session.py --scroll-up 4000 [--runs 3] [--real] [--compare-with DIR]
 """
 
 from __future__ import annotations
@@ -45,7 +54,11 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# A child of --compare-with measures the app of another checkout (this file's own measuring).
+_APP_FROM = sys.argv[sys.argv.index("--app-from") + 1] if "--app-from" in sys.argv else None
 sys.path.insert(0, str(ROOT))
+if _APP_FROM:
+    sys.path.insert(0, _APP_FROM)
 if "--real" in sys.argv and os.environ.get("QT_QPA_PLATFORM") != "xcb":
     # Re-run under xcb, on DISPLAY or on a private Xvfb + openbox (bench/real_window.py's).
     from bench.real_window import x_display
@@ -55,7 +68,7 @@ if "--real" in sys.argv and os.environ.get("QT_QPA_PLATFORM") != "xcb":
         raise SystemExit(subprocess.run([sys.executable, *sys.argv], env=env).returncode)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop_chat.core.chat import ChatService  # noqa: E402
@@ -64,6 +77,7 @@ from desktop_chat.store.sqlite import SQLiteStore  # noqa: E402
 from desktop_chat.ui.markdown import warm_up_lexers  # noqa: E402
 from desktop_chat.ui.theme import DARK, stylesheet  # noqa: E402
 from desktop_chat.ui.transcript import TranscriptView, build_transcript  # noqa: E402
+from desktop_chat.ui.transcript.model import ItemRole  # noqa: E402
 from desktop_chat.ui.transcript_pages import PAGE_ROWS, show_page, version_marks  # noqa: E402
 
 TARGET_MS = 150.0
@@ -387,6 +401,61 @@ class Bench:
             "median_step": statistics.median(costs),
         }
 
+    def scroll_up(self, rows: int, step: int = 120, period_ms: float = 1000 / 60) -> dict:
+        """Open at the bottom (the whole branch in memory: the store is not measured), then
+        scroll up one step a frame at 60 a second, the event loop running between (older rows
+        come in as in the app), until `rows` messages are below the view's top. Then time a
+        relayout of the rows the view holds, there."""
+        self.close_session()
+        rss_before = rss_bytes()
+        self.open(full=True)
+        self.settle_range()
+        view, model = self.view, self.model
+        bar = view.verticalScrollBar()
+        ends: list[float] = []
+        costs: list[float] = []
+        loop = QEventLoop()
+
+        def passed() -> int:
+            top = view.indexAt(QPoint(1, 0)).data(ItemRole)
+            return len(model.items) - model.items.index(top) if top is not None else 0
+
+        def frame() -> None:
+            started = time.perf_counter()
+            bar.setValue(max(bar.minimum(), bar.value() - step))
+            view.viewport().repaint()
+            ends.append(time.perf_counter())
+            costs.append((ends[-1] - started) * 1000)
+            if passed() >= rows or (bar.value() == bar.minimum() and not model.has_older):
+                loop.quit()
+
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(round(period_ms))
+        timer.timeout.connect(frame)
+        timer.start()
+        loop.exec()
+        timer.stop()
+        self.settle_range()
+        relayouts = []
+        for _ in range(5):
+            started = time.perf_counter()
+            view.scheduleDelayedItemsLayout()
+            view.executeDelayedItemsLayout()
+            relayouts.append((time.perf_counter() - started) * 1000)
+        gc.collect()
+        gaps = sorted((b - a) * 1000 for a, b in itertools.pairwise(ends))
+        return {
+            "passed": passed(),
+            "frames": len(ends),
+            "missed": sum(gap > 1.5 * period_ms for gap in gaps),
+            "worst_step_ms": max(costs),
+            "median_step_ms": statistics.median(costs),
+            "view_rows": model.rowCount(),
+            "relayout_ms": statistics.median(relayouts),
+            "mb": (rss_bytes() - rss_before) / 2**20,
+        }
+
 
 def report_open(label: str, result: dict[str, float]) -> None:
     verdict = "OK" if result["total_ms"] < TARGET_MS else f"OVER the {TARGET_MS:.0f} ms target"
@@ -449,6 +518,67 @@ def bench_size(app: QApplication, folder: Path, messages: int, args) -> None:
     asyncio.run(store.close())
 
 
+SCROLL_UP_FIGURES = (
+    ("missed", "frames missed", "{:.0f}"),
+    ("worst_step_ms", "worst step ms", "{:.1f}"),
+    ("median_step_ms", "median step ms", "{:.2f}"),
+    ("view_rows", "rows in the view", "{:.0f}"),
+    ("relayout_ms", "relayout there ms", "{:.2f}"),
+    ("mb", "RSS added MB", "{:.0f}"),
+)
+
+
+def scroll_up_once(folder: Path, args) -> dict:
+    store = SQLiteStore(folder / f"chat-{args.messages}.db")
+    session_id, _chars = populate(store, int(args.messages))
+    app = QApplication.instance() or QApplication(sys.argv)
+    bench = Bench(app, store, session_id)
+    warm_up_lexers().join()
+    result = bench.scroll_up(args.scroll_up, args.step)
+    bench.view.close()
+    asyncio.run(store.close())
+    return result
+
+
+def compare_scroll_up(args) -> None:
+    """Each program (this checkout's app, and --compare-with's) in its own process, taking
+    turns, `--runs` times; the median of each figure and their ratio."""
+    programs = {"this checkout": None}
+    if args.compare_with is not None:
+        programs[f"{args.compare_with}"] = str(args.compare_with)
+    results: dict[str, list[dict]] = {name: [] for name in programs}
+    for _ in range(args.runs):
+        for name, app_from in programs.items():
+            command = [sys.executable, __file__, "--child", "--scroll-up", str(args.scroll_up)]
+            command += ["--messages", str(args.messages), "--step", str(args.step)]
+            if app_from:
+                command += ["--app-from", app_from]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+            if done.returncode:
+                raise SystemExit(f"{name}: {done.stderr[-2000:]}")
+            results[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    first = next(iter(results.values()))[0]
+    print(
+        f"scroll up {first['passed']:,} of {int(args.messages):,} messages from the bottom, one "
+        f"{args.step} px step a frame at 60 a second ({first['frames']} frames); view 900x700 "
+        f"{os.environ['QT_QPA_PLATFORM']}; {os.cpu_count()} CPUs; median of {args.runs}"
+    )
+    names = list(results)
+    print(f"{'':>20}" + "".join(f"{name[-24:]:>26}" for name in names))
+    medians = {
+        name: {key: statistics.median(r[key] for r in runs) for key, _, _ in SCROLL_UP_FIGURES}
+        for name, runs in results.items()
+    }
+    for key, label, shape in SCROLL_UP_FIGURES:
+        cells = "".join(f"{shape.format(medians[name][key]):>26}" for name in names)
+        print(f"{label:>20}{cells}")
+    if len(names) == 2:
+        mine, other = (medians[name] for name in names)
+        for key in ("relayout_ms", "mb", "worst_step_ms"):
+            if other[key] > 0:
+                print(f"ratio {key}: this checkout / the other = {mine[key] / other[key]:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -461,7 +591,19 @@ def main() -> int:
     )
     parser.add_argument("--real", action="store_true", help="a real X11 window (xcb)")
     parser.add_argument("--profile", action="store_true", help="cProfile one warm open")
+    parser.add_argument("--scroll-up", type=int, help="only: scroll up through this many rows")
+    parser.add_argument("--compare-with", type=Path, help="another checkout's app, measured too")
+    parser.add_argument("--app-from", help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+
+    if args.scroll_up:
+        if not args.child:
+            compare_scroll_up(args)
+            return 0
+        with tempfile.TemporaryDirectory(prefix="bench-open-") as folder:
+            print(json.dumps(scroll_up_once(Path(folder), args)))
+        return 0
 
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory(prefix="bench-open-") as folder:

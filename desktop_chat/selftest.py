@@ -244,7 +244,7 @@ def _check_rendered(window: MainWindow, item: MessageItem) -> str:
     # The bubble as the transcript's viewport paints it: its fill, and text drawn on it.
     view = window.transcript
     view.scrollToBottom()
-    row = view.visualRect(window.transcript_model.index(window.transcript_model.row_of(item)))
+    row = view.visualRect(window.transcript_model.index_of(item))
     check(row.height() > 20, "the assistant bubble has no size in the transcript")
     bubble = view.viewport().grab(row).toImage()
     fill = QColor(window.theme.assistant_bubble)

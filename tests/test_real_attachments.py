@@ -71,7 +71,7 @@ def test_a_pasted_image_and_file_show_as_chips_then_in_the_bubble(
         settle(qtbot, app)
         user = app.last(Role.USER)
         model = app.window.transcript_model
-        row = app.window.transcript.visualRect(model.index(model.row_of(user)))
+        row = app.window.transcript.visualRect(model.index_of(user))
         (thumb, _image), (chip, _file) = app.window.delegate.attachment_rects(user, row)
         viewport = app.window.transcript.viewport()
         inner = thumb.adjusted(6, 6, -6, -6)

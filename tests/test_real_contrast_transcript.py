@@ -76,7 +76,7 @@ def link_area(app: ChatApp, item: MessageItem, href: str) -> QRect:
 
 def bubble_of(app: ChatApp, item: MessageItem) -> tuple[QRect, QRect]:
     view, model = app.window.transcript, app.window.transcript_model
-    row = view.visualRect(model.index(model.row_of(item)))
+    row = view.visualRect(model.index_of(item))
     bubble, _ = app.window.delegate._layout(item, row)
     return row, bubble
 

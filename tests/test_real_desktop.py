@@ -368,7 +368,7 @@ def test_the_quick_ask_window_on_screen(
     viewport = quick.transcript.viewport()
     view_origin = viewport.mapTo(quick, QPoint(0, 0))
     answer = quick.model.items[-1]
-    row = quick.transcript.visualRect(quick.model.index(quick.model.row_of(answer)))
+    row = quick.transcript.visualRect(quick.model.index_of(answer))
     assert row.top() >= 0 and row.top() < viewport.height() // 2  # the answer is in view
     answer_rect = row.intersected(viewport.rect()).translated(view_origin)
     assert ink_pixels(shot, answer_rect) > 200  # the rendered answer is on screen

@@ -1,12 +1,14 @@
 """A long session in a real X11 window: older messages paged in from the store while the reader
 scrolls up do not move what is on screen (pixels read from the X server), in both themes, in a
-small and a large window."""
+small and a large window; the rows parked while the reader is far up (model.SHOWN_ROWS) come back
+drawn as a fresh open draws them."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QImage
 
+from desktop_chat.ui.transcript.model import SHOWN_ROWS
 from desktop_chat.ui.transcript.view import OLDER_MARGIN
 from desktop_chat.ui.transcript_pages import PAGE_ROWS
 from tests.support import xinput
@@ -65,4 +67,73 @@ def test_older_messages_come_in_above_without_moving_what_is_shown(
         assert not moved, f"{len(moved)} rows of pixels changed when older messages came in"
         loads += 1
     assert len(model.items) + len(model._older) > PAGE_ROWS  # pages came from the store
+    app.close()
+
+
+def scroll_to_top_until_parked(qtbot, app, loads_past: int) -> None:
+    """Scroll to the top again and again (each time older messages come in) until the newest
+    rows are parked, then `loads_past` times more."""
+    model, view = app.window.transcript_model, app.window.transcript
+    bar = view.verticalScrollBar()
+    past = 0
+    for _ in range(40):
+        assert model.has_older, "the top of the session came and the newest rows were not parked"
+        first = model.items[0]
+        bar.setValue(bar.minimum())
+        qtbot.waitUntil(lambda first=first: model.items[0] is not first, timeout=5_000)
+        settle(qtbot, app, quiet_ms=60)
+        assert model.rowCount() <= SHOWN_ROWS
+        past += model.has_newer
+        if past > loads_past:
+            return
+    raise AssertionError("scrolling up never parked the newest rows")
+
+
+@pytest.mark.parametrize(
+    ("theme", "size", "back"),
+    [("dark", (1400, 900), "scroll"), ("light", (700, 550), "latest")],
+    ids=["dark-scroll", "light-latest"],
+)
+def test_rows_parked_far_up_come_back_as_a_fresh_open_draws_them(
+    qtbot, run, tmp_path, groq_server, theme: str, size: tuple[int, int], back: str
+) -> None:
+    """Far up a long session the newest rows are parked (their documents let go); back at the
+    bottom, by scrolling down through them or by the Latest button, the X server shows the
+    same pixels as the session opened afresh."""
+    app = themed_app(qtbot, run, tmp_path, groq_server, theme, size)
+    composer = app.window.composer
+    xinput.move(composer, composer.rect().center())  # no row is hovered: hover lines differ
+    chain = long_session(app.store, 3_000, runner=run)
+    session_id = chain[0].session_id
+    run(app.window.open_session(session_id))
+    model, view = app.window.transcript_model, app.window.transcript
+    settle(qtbot, app)
+    fresh = grab_screen(view.viewport())
+    scroll_to_top_until_parked(qtbot, app, loads_past=2)
+    newest = model.items[-1]
+    assert newest.document is None, "a parked row kept its document"
+    assert view.latest_button.isVisible()
+    bar = view.verticalScrollBar()
+    if back == "latest":
+        xinput.click(view.latest_button, view.latest_button.rect().center())
+    else:
+        for _ in range(60):  # down to the end of the rows shown, again and again
+            if not model.has_newer and bar.value() == bar.maximum():
+                break
+            bar.setValue(bar.maximum())
+            settle(qtbot, app, quiet_ms=60)
+            assert model.rowCount() <= SHOWN_ROWS
+    qtbot.waitUntil(lambda: not model.has_newer and view.following, timeout=5_000)
+    xinput.move(composer, composer.rect().center())
+    qtbot.waitUntil(lambda: not view.latest_button.isVisible(), timeout=3_000)
+    settle(qtbot, app)
+    returned = grab_screen(view.viewport())
+    changed = differing_rows(fresh, returned, tolerance=8)
+    if changed:
+        failure_shot(fresh, f"parked-{theme}-fresh")
+        failure_shot(returned, f"parked-{theme}-returned")
+    assert not changed, f"{len(changed)} rows of pixels differ from a fresh open at the bottom"
+    run(app.window.open_session(session_id))  # and a fresh open now draws the same
+    settle(qtbot, app)
+    assert not differing_rows(fresh, grab_screen(view.viewport()), tolerance=8)
     app.close()

@@ -45,7 +45,7 @@ def start(qtbot, run, data_dir, server, theme: str = "dark") -> ChatApp:
 def reply_rect(app: ChatApp) -> QRect:
     item = app.last(Role.ASSISTANT)
     model = app.window.transcript_model
-    return app.window.transcript.visualRect(model.index(model.row_of(item)))
+    return app.window.transcript.visualRect(model.index_of(item))
 
 
 def shot_of_reply(qtbot, app: ChatApp):

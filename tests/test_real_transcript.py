@@ -181,7 +181,7 @@ def reply_rect(app: ChatApp):
     view = app.window.transcript
     model = app.window.transcript_model
     reply = app.last(__import__("desktop_chat.ui.transcript", fromlist=["Role"]).Role.ASSISTANT)
-    row = view.visualRect(model.index(model.row_of(reply)))
+    row = view.visualRect(model.index_of(reply))
     bubble, _ = app.window.delegate._layout(reply, row)
     return reply, row, bubble
 
@@ -302,7 +302,7 @@ def test_typing_dots_show_until_the_first_words_then_the_text(
     reply = app.last(Role.ASSISTANT)
     view = app.window.transcript
     model = app.window.transcript_model
-    row = view.visualRect(model.index(model.row_of(reply)))
+    row = view.visualRect(model.index_of(reply))
     bubble, _ = app.window.delegate._layout(reply, row)
     shots = []
     for _ in range(3):  # the lit dot moves on

@@ -29,7 +29,7 @@ def themed_app(qtbot, run, data_dir: Path, server, theme: str, size: tuple[int, 
 def switcher_rect(app: ChatApp, item) -> QRect:
     """Where "‹ n/m ›" is painted under `item`, in the viewport's coordinates (not hovered)."""
     model = app.window.transcript_model
-    rect = app.window.transcript.visualRect(model.index(model.row_of(item)))
+    rect = app.window.transcript.visualRect(model.index_of(item))
     previous, following = app.window.delegate.version_rects(item, rect, hovered=False)
     assert previous.isValid() and following.isValid(), "no switcher is laid out"
     return previous.united(following).adjusted(-6, -3, 6, 3)
@@ -97,7 +97,7 @@ def test_version_switcher_is_painted_readable_and_clickable(
         previous, _ = app.window.delegate.version_rects(
             reply,
             app.window.transcript.visualRect(
-                app.window.transcript_model.index(app.window.transcript_model.row_of(reply))
+                app.window.transcript_model.index_of(reply)
             ),
         )
         xinput.click(viewport, previous.center())
@@ -147,7 +147,7 @@ def test_editing_state_and_continue_pill_in_a_real_window(
         app.wait_idle()
         stopped = app.last(Role.ASSISTANT)
         model, view = app.window.transcript_model, app.window.transcript
-        rect = view.visualRect(model.index(model.row_of(stopped)))
+        rect = view.visualRect(model.index_of(stopped))
         xinput.focus_window(app.window)
         xinput.move(view.viewport(), rect.center())  # hovered: its pills show
         pill = app.window.delegate.continue_rect(stopped, rect)

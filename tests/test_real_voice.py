@@ -84,7 +84,7 @@ def test_read_aloud_from_the_hover_pill_plays_and_esc_stops_it(
     view = app.window.transcript
     model = app.window.transcript_model
     reply = app.last(Role.ASSISTANT)
-    row = view.visualRect(model.index(model.row_of(reply)))
+    row = view.visualRect(model.index_of(reply))
     bubble, _ = app.window.delegate._layout(reply, row)
     viewport = view.viewport()
     move(viewport, bubble.center())

@@ -63,12 +63,12 @@ def scroll_up_through(qtbot, view, model, steps: int) -> list[int]:
         if bar.value() == bar.minimum():
             break
         row, top = middle_row(view, model)
-        item = model.items[row]
+        item = model.item_at(row)
         wanted = min(STEP, bar.value() - bar.minimum())
         bar.setValue(bar.value() - wanted)
         view.viewport().repaint()  # the first paint of the rows just revealed
         qtbot.wait(5)  # and what it queued: a row found taller than its estimate relayouts
-        moved = view.visualRect(model.index(model.row_of(item))).top() - top
+        moved = view.visualRect(model.index_of(item)).top() - top
         jumps.append(moved - wanted)
     return jumps
 
@@ -87,7 +87,7 @@ def test_rows_come_in_measured_above_the_view(qtbot) -> None:
     view, model = shown_view(qtbot, varied_events(240))
     scroll_up_through(qtbot, view, model, 10)
     first_shown = view.indexAt(view.viewport().rect().topLeft()).row()
-    above = model.items[max(0, first_shown - 2) : first_shown]
+    above = [model.item_at(row) for row in range(max(0, first_shown - 2), first_shown)]
     assert above and all(item.document is not None for item in above)
     built = sum(item.document is not None for item in model.items)
     assert built < len(model.items) // 2, f"{built} of {len(model.items)} rows were laid out"
@@ -108,8 +108,8 @@ def test_a_streaming_reply_is_still_followed_at_the_bottom(qtbot) -> None:
 def prepared_near_view(view, model) -> bool:
     """Whether every row within PREPARE_AHEAD view heights of the view is laid out."""
     delegate = view.itemDelegate()
-    rows = view._rows_near_view(len(model.items), PREPARE_AHEAD)
-    return all(delegate.laid_out(model.items[row]) for row in rows)
+    rows = view._rows_near_view(model.rowCount(), PREPARE_AHEAD)
+    return all(delegate.laid_out(model.item_at(row)) for row in rows)
 
 
 def test_rows_near_the_view_are_laid_out_while_idle_and_the_text_stays_still(qtbot) -> None:
@@ -117,7 +117,7 @@ def test_rows_near_the_view_are_laid_out_while_idle_and_the_text_stays_still(qtb
     them ready), no further; each at the height Qt places it at, and what the reader sees
     does not move while rows above change from estimated to real heights."""
     view, model = shown_view(qtbot, varied_events(240))
-    last = model.index(len(model.items) - 1)
+    last = model.index(model.rowCount() - 1)
     bottom = view.visualRect(last).bottom()
     qtbot.waitUntil(lambda: prepared_near_view(view, model), timeout=5_000)
     assert view.visualRect(last).bottom() == bottom

@@ -256,7 +256,7 @@ def test_the_bubble_shows_file_chips_not_the_file_text_and_survives_a_reopen(
     reopened = app.last(Role.USER)
     assert [a["kind"] for a in reopened.attachments] == ["file", "image"]
     model = app.window.transcript_model
-    rect = app.window.transcript.visualRect(model.index(model.row_of(reopened)))
+    rect = app.window.transcript.visualRect(model.index_of(reopened))
     placed = app.window.delegate.attachment_rects(reopened, rect)
     bubble, _ = app.window.delegate._layout(reopened, rect)
     assert all(place.bottom() < bubble.top() for place, _entry in placed)  # above the bubble
@@ -271,7 +271,7 @@ def test_a_thumbnail_click_opens_the_image_and_esc_closes_it(app, qtbot) -> None
     user = app.last(Role.USER)
     view = app.window.transcript
     model = app.window.transcript_model
-    rect = view.visualRect(model.index(model.row_of(user)))
+    rect = view.visualRect(model.index_of(user))
     [(thumb, _entry)] = app.window.delegate.attachment_rects(user, rect)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=thumb.center())
     qtbot.waitUntil(lambda: app.window.attachments.viewer is not None, timeout=5_000)

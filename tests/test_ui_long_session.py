@@ -31,7 +31,7 @@ def test_a_long_session_opens_with_one_page_and_pages_older_ones_in_place(
         anchor = model.items[0]
         top = view.visualRect(model.index(0)).top()
         qtbot.waitUntil(lambda anchor=anchor: model.items[0] is not anchor, timeout=5_000)
-        moved = view.visualRect(model.index(model.row_of(anchor))).top() - top
+        moved = view.visualRect(model.index_of(anchor)).top() - top
         assert abs(moved) <= 1, f"the row in view moved {moved} px when older ones came in"
         assert held_events(model) - len(model.items) <= PAGE_ROWS + WINDOW_ROWS
         seen += 1

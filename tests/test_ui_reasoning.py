@@ -23,7 +23,7 @@ def use_model(app: ChatApp, model: str) -> None:
 
 
 def row_rect(app: ChatApp, item):
-    index = app.window.transcript_model.index(app.window.transcript_model.row_of(item))
+    index = app.window.transcript_model.index_of(item)
     return app.window.transcript.visualRect(index)
 
 
@@ -65,7 +65,7 @@ def test_thinking_opens_by_click_and_by_enter_and_is_stored_apart(app, qtbot, gr
     assert bubble_top() > closed + 20
     app.window.transcript.setFocus()
     app.window.transcript.setCurrentIndex(
-        app.window.transcript_model.index(app.window.transcript_model.row_of(item))
+        app.window.transcript_model.index_of(item)
     )
     qtbot.keyClick(app.window.transcript, Qt.Key.Key_Return)
     assert not item.thinking_open

@@ -35,7 +35,7 @@ def answer():
 
 def row_rect(app: ChatApp, item):
     view = app.window.transcript
-    index = app.window.transcript_model.index(app.window.transcript_model.row_of(item))
+    index = app.window.transcript_model.index_of(item)
     view.scrollTo(index)
     return view.visualRect(index)
 
@@ -152,7 +152,7 @@ def test_search_finds_a_match_deep_in_an_old_session_and_opens_it_there(
     item = next(i for i in app.items if i.event_id == needle_id)
     assert item.highlighted
     view = app.window.transcript
-    index = app.window.transcript_model.index(app.window.transcript_model.row_of(item))
+    index = app.window.transcript_model.index_of(item)
     assert view.viewport().rect().intersects(view.visualRect(index))  # scrolled to it
     search.clear()
     qtbot.waitUntil(lambda: panel.list.isVisible() and not panel.results.isVisible())

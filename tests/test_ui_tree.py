@@ -20,7 +20,7 @@ def shown(chat: ChatApp) -> list[tuple[Role, str, tuple[int, int] | None]]:
 def click_version(chat: ChatApp, item, step: int) -> None:
     """Click the painted ‹ (step -1) or › (+1) under `item`."""
     view = chat.window.transcript
-    index = chat.window.transcript_model.index(chat.window.transcript_model.row_of(item))
+    index = chat.window.transcript_model.index_of(item)
     rect = view.visualRect(index)
     previous, following = chat.window.delegate.version_rects(item, rect)
     arrow = previous if step < 0 else following
@@ -186,7 +186,7 @@ def test_continue_picks_up_a_stopped_reply(app, qtbot, groq_server) -> None:
     assert stopped.note and stopped.event_id
     view = app.window.transcript
     model = app.window.transcript_model
-    rect = view.visualRect(model.index(model.row_of(stopped)))
+    rect = view.visualRect(model.index_of(stopped))
     pill = app.window.delegate.continue_rect(stopped, rect)
     assert pill.isValid(), "a stopped reply offers Continue"
     groq_server.reply_text = " nine ten."
@@ -212,7 +212,7 @@ def test_branch_and_delete_from_the_context_menu(app, qtbot, groq_server) -> Non
     model = app.window.transcript_model
 
     def menu_on(item):
-        rect = view.visualRect(model.index(model.row_of(item)))
+        rect = view.visualRect(model.index_of(item))
         view.contextMenuEvent(_context_event(view, rect.center()))
         return {a.text(): a for a in view.context_menu.actions()}
 

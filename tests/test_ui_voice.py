@@ -128,7 +128,7 @@ def test_the_shortcut_taps_dictation_on_and_off(app, qtbot, groq_server) -> None
 def reply_pill(app: ChatApp, label: str):
     reply = app.last(Role.ASSISTANT)
     view = app.window.transcript
-    index = app.window.transcript_model.index(app.window.transcript_model.row_of(reply))
+    index = app.window.transcript_model.index_of(reply)
     view.scrollTo(index)
     pills = app.window.delegate.action_rects(reply, view.visualRect(index), True, True)
     return reply, pills.get(label)
@@ -195,7 +195,7 @@ def test_the_stop_pill_stops_reading_and_the_menu_offers_read_aloud(
     qtbot.waitUntil(lambda: not reply.reading_aloud, timeout=5000)
 
     view = app.window.transcript
-    index = app.window.transcript_model.index(app.window.transcript_model.row_of(reply))
+    index = app.window.transcript_model.index_of(reply)
     point = view.visualRect(index).center()
     event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, view.mapToGlobal(point))
     view.contextMenuEvent(event)

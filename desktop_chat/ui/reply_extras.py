@@ -66,7 +66,7 @@ class ReplyExtras(QObject):
         if item is None:
             self.window.show_status(translate("ReplyExtras", "No reply here shows its thinking."))
             return
-        self.window.delegate.toggle_thinking(item, model.index(model.row_of(item)))
+        self.window.delegate.toggle_thinking(item, model.index_of(item))
 
     def reply_done(self, item: MessageItem, outcome: ReplyOutcome) -> None:
         """A reply finished: its sources and usage onto its row, Groq's limits to the label."""

@@ -151,7 +151,7 @@ class SessionController:
             return
         item = model.items[row]
         item.highlighted = True
-        index = model.index(row)
+        index = model.index_of(item)
         view.show_row(index)
         model.dataChanged.emit(index, index)
 

@@ -175,7 +175,7 @@ class StreamRenderer(QObject):
         if released and self.view.following and self.item in self.model.items:
             # The row keeps reaching the bottom edge, so the view stays where it is rather
             # than jumping as the room below the text goes.
-            row = self.view.visualRect(self.model.index(self.model.row_of(self.item)))
+            row = self.view.visualRect(self.model.index_of(self.item))
             self.item.min_height = max(0, self.view.viewport().height() - row.top())
             stays = True
         self.delegate.document_for(self.item).set_text(self.item.text, streaming=False)
@@ -185,7 +185,9 @@ class StreamRenderer(QObject):
         """Where the streamed text ends, in the view's content coordinates (view.StreamedText)."""
         if self.item not in self.model.items:
             return None
-        index = self.model.index(self.model.row_of(self.item))
+        index = self.model.index_of(self.item)
+        if not index.isValid():
+            return None  # parked: the reader is far up (model.SHOWN_ROWS)
         row = self.view.visualRect(index)
         height = self.delegate.document_for(self.item).size().height()
         return (
@@ -199,7 +201,9 @@ class StreamRenderer(QObject):
         )
 
     def _resized(self, changed_from: float | None = None, follow: bool = True) -> None:
-        index = self.model.index(self.model.row_of(self.item))
+        index = self.model.index_of(self.item)
+        if not index.isValid():
+            return  # parked: shown, at its height then, when the reader comes back down
         view = self.delegate.parent()
         height = self.delegate.row_height(self.item, self.delegate.row_width())
         if height != self._height:

@@ -45,7 +45,7 @@ class TextInteraction(QListView):
     def _repaint_item(self, item: MessageItem) -> None:
         model = self.model()
         if isinstance(model, TranscriptModel) and item in model.items:
-            self.viewport().update(self.visualRect(model.index(model.row_of(item))))
+            self.viewport().update(self.visualRect(model.index_of(item)))
 
     def selected_text(self) -> str:
         item = self._selected
@@ -72,8 +72,8 @@ class TextInteraction(QListView):
         item = self._selecting
         if item is not None and event.buttons() & Qt.MouseButton.LeftButton and item.selection:
             model = self.model()
-            if item in model.items:
-                rect = self.visualRect(model.index(model.row_of(item)))
+            if item in model.items and model.index_of(item).isValid():
+                rect = self.visualRect(model.index_of(item))
                 at = self._delegate().text_position(item, rect, event.position().toPoint())
                 self.select_text(item, item.selection[0], at)
             return

@@ -34,6 +34,7 @@ from desktop_chat.ui.transcript.text_interaction import TextInteraction
 translate = QCoreApplication.translate
 
 OLDER_MARGIN = 600  # px from the top at which the next older messages come in
+NEWER_MARGIN = 600  # px from the bottom at which parked newer rows come back (model.SHOWN_ROWS)
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
 # Rows within this many view heights of the view are laid out before a scroll shows them: their
 # estimated heights, swapped for the real ones at the first paint, would move the text on screen.
@@ -96,6 +97,7 @@ class TranscriptView(TextInteraction):
         self._drag_start: QPoint | None = None
         self._selected: MessageItem | None = None
         self._loading_older = False
+        self._loading_newer = False
         self._measuring = False  # laying out the rows near the view (_measure_near_view)
         self._exposed = QRect()  # what the paint event under way redraws (see exposed_rect)
         self._frame_clock = FrameClock(self)  # a streaming reply paces on the whole frame's cost
@@ -203,17 +205,18 @@ class TranscriptView(TextInteraction):
         self._prepare_after_paint()
         value = self.verticalScrollBar().value()
         follow_value = self._follow_value()  # where the text ends: measured once a scroll
-        self._follow = value >= follow_value - FOLLOW_SLACK
-        self._show_latest_button(follow_value)
         model = self.model()
-        if (
-            value < OLDER_MARGIN
-            and isinstance(model, TranscriptModel)
-            and model.has_older
-            and not self._loading_older
-        ):
+        if not isinstance(model, TranscriptModel):
+            return
+        self._follow = value >= follow_value - FOLLOW_SLACK and not model.has_newer
+        self._show_latest_button(follow_value)
+        if value < OLDER_MARGIN and model.has_older and not self._loading_older:
             self._loading_older = True
             QTimer.singleShot(0, self, self.show_older)
+        bar = self.verticalScrollBar()
+        if value > bar.maximum() - NEWER_MARGIN and model.has_newer and not self._loading_newer:
+            self._loading_newer = True
+            QTimer.singleShot(0, self, self.show_newer)
 
     def _measure_near_view(self) -> None:
         """Lay out for real the rows in and near the view before they are painted. When that
@@ -222,14 +225,14 @@ class TranscriptView(TextInteraction):
         Costs the rows that came near the view (a relayout asks every row's cached height);
         _prepare_ahead has usually laid them out already, in idle time."""
         model = self.model()
-        if self._measuring or not isinstance(model, TranscriptModel) or not model.items:
+        if self._measuring or not isinstance(model, TranscriptModel) or not model.rowCount():
             return
         measure = self._delegate().measure
         self._measuring = True
         try:
             for _ in range(3):  # a correction can bring more rows near the view
-                rows = self._rows_near_view(len(model.items), MEASURE_AHEAD)
-                changed = [row for row in rows if measure(model.items[row])]
+                rows = self._rows_near_view(model.rowCount(), MEASURE_AHEAD)
+                changed = [row for row in rows if measure(model.item_at(row))]
                 if not changed:
                     return
                 self._relayout_keeping(rows)
@@ -243,19 +246,19 @@ class TranscriptView(TextInteraction):
         be painted where its estimate put it), then come back once the events that arrived
         meanwhile are handled, until every such row is laid out."""
         model = self.model()
-        if self._measuring or not isinstance(model, TranscriptModel) or not model.items:
+        if self._measuring or not isinstance(model, TranscriptModel) or not model.rowCount():
             return
         delegate = self._delegate()
-        shown = self._rows_near_view(len(model.items), 0)
+        shown = self._rows_near_view(model.rowCount(), 0)
         waiting = sorted(
             (
                 row
-                for row in self._rows_near_view(len(model.items), PREPARE_AHEAD)
-                if not delegate.laid_out(model.items[row])
+                for row in self._rows_near_view(model.rowCount(), PREPARE_AHEAD)
+                if not delegate.laid_out(model.item_at(row))
             ),
             key=lambda row: shown.start - row if row < shown.start else row - shown.stop,
         )
-        steps = (step for row in waiting for step in delegate.layout_steps(model.items[row]))
+        steps = (step for row in waiting for step in delegate.layout_steps(model.item_at(row)))
         deadline = time.perf_counter() + PREPARE_SLICE_S
         worked = changed = False
         self._measuring = True
@@ -312,22 +315,36 @@ class TranscriptView(TextInteraction):
         """Bring in older messages above, keeping what the reader sees where it is."""
         self._loading_older = False
         model = self.model()
-        if not isinstance(model, TranscriptModel) or not model.has_older or not model.items:
+        if not isinstance(model, TranscriptModel) or not model.has_older or not model.rowCount():
             return
-        anchor = model.items[0]
-        before = self.visualRect(model.index(0)).top()
-        model.show_older()
+        self._keeping_still(model.item_at(0), model.show_older)
+
+    def show_newer(self) -> None:
+        """Bring parked newer rows back below (the rows far above are parked in their place),
+        keeping what the reader sees where it is."""
+        self._loading_newer = False
+        model = self.model()
+        if not isinstance(model, TranscriptModel) or not model.has_newer or not model.rowCount():
+            return
+        self._keeping_still(model.item_at(model.rowCount() - 1), model.show_newer)
+
+    def _keeping_still(self, anchor: MessageItem, change) -> None:
+        """Change the rows shown (`change`), then scroll so `anchor` is where it was on screen."""
+        model = self.model()
+        before = self.visualRect(model.index_of(anchor)).top()
+        change()
         self.executeDelayedItemsLayout()
-        after = self.visualRect(model.index(model.row_of(anchor))).top()
+        after = self.visualRect(model.index_of(anchor)).top()
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + after - before)
 
     def _show_latest_button(self, follow_value: int | None = None) -> None:
         if follow_value is None:
             follow_value = self._follow_value()
+        model = self.model()
         away = self.verticalScrollBar().value() < follow_value - max(
             FOLLOW_SLACK, self.viewport().height() // 4
-        )
+        ) or (isinstance(model, TranscriptModel) and model.has_newer)
         if away != self.latest_button.isVisible():
             self.latest_button.setVisible(away)
             self._place_latest_button()
@@ -362,10 +379,10 @@ class TranscriptView(TextInteraction):
         if not grown or not isinstance(model, TranscriptModel) or not model.items:
             return
         last = model.items[-1]
-        if last.min_height <= 0 or last.streaming:
+        if last.min_height <= 0 or last.streaming or model.has_newer:
             return
         last.min_height = max(1, last.min_height + grown)
-        self._delegate().sizeHintChanged.emit(model.index(len(model.items) - 1))
+        self._delegate().sizeHintChanged.emit(model.index_of(last))
 
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
         self.keep_following()
@@ -390,6 +407,9 @@ class TranscriptView(TextInteraction):
             bar.setValue(max(bar.minimum(), min(bar.maximum(), text_end - height + jump)))
 
     def follow_bottom(self) -> None:
+        model = self.model()
+        if isinstance(model, TranscriptModel):
+            model.show_newest()
         self._follow = True
         self.scrollToBottom()
 
