@@ -96,9 +96,7 @@ def test_version_switcher_is_painted_readable_and_clickable(
         # The real mouse on ‹ brings the first answer back.
         previous, _ = app.window.delegate.version_rects(
             reply,
-            app.window.transcript.visualRect(
-                app.window.transcript_model.index_of(reply)
-            ),
+            app.window.transcript.visualRect(app.window.transcript_model.index_of(reply)),
         )
         xinput.click(viewport, previous.center())
         qtbot.waitUntil(lambda: app.last(Role.ASSISTANT).text == "The first answer.")

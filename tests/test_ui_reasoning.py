@@ -64,9 +64,7 @@ def test_thinking_opens_by_click_and_by_enter_and_is_stored_apart(app, qtbot, gr
     assert item.thinking_open
     assert bubble_top() > closed + 20
     app.window.transcript.setFocus()
-    app.window.transcript.setCurrentIndex(
-        app.window.transcript_model.index_of(item)
-    )
+    app.window.transcript.setCurrentIndex(app.window.transcript_model.index_of(item))
     qtbot.keyClick(app.window.transcript, Qt.Key.Key_Return)
     assert not item.thinking_open
     assert bubble_top() == closed
