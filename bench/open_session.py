@@ -50,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -371,17 +372,28 @@ class Bench:
                 pass
         bar.setValue(0)
         self.settle_range()
+
+        def step_down() -> bool:
+            bar.setValue(min(bar.maximum(), bar.value() + step))
+            return bar.value() >= bar.maximum()
+
+        return self._paced(step_down, period_ms)
+
+    def _paced(self, step: Callable[[], bool], period_ms: float) -> dict[str, float]:
+        """Call `step` (a scroll; True: the last one) once a period, each followed by a
+        synchronous repaint, the event loop running between. The gaps between repaints (a frame
+        is missed when one is over 1.5 periods) and what each step and its repaint cost."""
         ends: list[float] = []
         costs: list[float] = []
         loop = QEventLoop()
 
         def frame() -> None:
             started = time.perf_counter()
-            bar.setValue(min(bar.maximum(), bar.value() + step))
+            last = step()
             self.view.viewport().repaint()
             ends.append(time.perf_counter())
             costs.append((ends[-1] - started) * 1000)
-            if bar.value() >= bar.maximum():
+            if last:
                 loop.quit()
 
         timer = QTimer()
@@ -412,30 +424,16 @@ class Bench:
         self.settle_range()
         view, model = self.view, self.model
         bar = view.verticalScrollBar()
-        ends: list[float] = []
-        costs: list[float] = []
-        loop = QEventLoop()
 
         def passed() -> int:
             top = view.indexAt(QPoint(1, 0)).data(ItemRole)
             return len(model.items) - model.items.index(top) if top is not None else 0
 
-        def frame() -> None:
-            started = time.perf_counter()
+        def step_up() -> bool:
             bar.setValue(max(bar.minimum(), bar.value() - step))
-            view.viewport().repaint()
-            ends.append(time.perf_counter())
-            costs.append((ends[-1] - started) * 1000)
-            if passed() >= rows or (bar.value() == bar.minimum() and not model.has_older):
-                loop.quit()
+            return passed() >= rows or (bar.value() == bar.minimum() and not model.has_older)
 
-        timer = QTimer()
-        timer.setTimerType(Qt.TimerType.PreciseTimer)
-        timer.setInterval(round(period_ms))
-        timer.timeout.connect(frame)
-        timer.start()
-        loop.exec()
-        timer.stop()
+        paced = self._paced(step_up, period_ms)
         self.settle_range()
         relayouts = []
         for _ in range(5):
@@ -444,13 +442,12 @@ class Bench:
             view.executeDelayedItemsLayout()
             relayouts.append((time.perf_counter() - started) * 1000)
         gc.collect()
-        gaps = sorted((b - a) * 1000 for a, b in itertools.pairwise(ends))
         return {
             "passed": passed(),
-            "frames": len(ends),
-            "missed": sum(gap > 1.5 * period_ms for gap in gaps),
-            "worst_step_ms": max(costs),
-            "median_step_ms": statistics.median(costs),
+            "frames": paced["frames"],
+            "missed": paced["missed"],
+            "worst_step_ms": paced["worst_step"],
+            "median_step_ms": paced["median_step"],
             "view_rows": model.rowCount(),
             "relayout_ms": statistics.median(relayouts),
             "mb": (rss_bytes() - rss_before) / 2**20,

@@ -5,7 +5,7 @@ is about scrolling and following."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, QRect, Qt, QUrl
 from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QListView, QMenu, QToolTip
 
@@ -72,8 +72,9 @@ class TextInteraction(QListView):
         item = self._selecting
         if item is not None and event.buttons() & Qt.MouseButton.LeftButton and item.selection:
             model = self.model()
-            if item in model.items and model.index_of(item).isValid():
-                rect = self.visualRect(model.index_of(item))
+            index = model.index_of(item) if item in model.items else QModelIndex()
+            if index.isValid():
+                rect = self.visualRect(index)
                 at = self._delegate().text_position(item, rect, event.position().toPoint())
                 self.select_text(item, item.selection[0], at)
             return
