@@ -15,9 +15,13 @@ tokens/s, <= 5% at 100, CPU(8k) / CPU(2k) <= 4.5.
 
 With --compare-with CHECKOUT the app of that checkout (say, a git worktree of an older commit)
 runs too, measured by this file, each of its runs right after the app's: a column "before".
+With --history N [M ...] the app streams each reply into a stored session of N earlier messages
+(bench/open_session.py's), opened as users open one, instead of a new one: a column per count,
+their runs alternating, and the ratio of each to the first (a reply under 1,000 messages should
+cost no more than under 10).
 
 Usage: python bench/stream_window.py [--runs 3] [--cases 2000@1000 8000@1000 8000@100]
-                                     [--compare-with CHECKOUT]
+                                     [--compare-with CHECKOUT] [--history 10 1000]
        python bench/stream_window.py --program app --tokens 2000 --rate 1000 --port P  (one run)
 """
 
@@ -48,7 +52,7 @@ def cpu_seconds() -> float:
 
 
 # -- one program, in its own process ------------------------------------------------------
-def run_program(program: str, base_url: str, api_key: str) -> dict:
+def run_program(program: str, base_url: str, api_key: str, history: int = 0) -> dict:
     import asyncio
     import tempfile
 
@@ -60,6 +64,8 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
     from desktop_chat.llm.groq_client import GroqClient
     from desktop_chat.ui.markdown import warm_up_lexers
 
+    folder = tempfile.mkdtemp()
+    session_id = stored_session(Path(folder) / "chat.db", history) if history else None
     app = QApplication(sys.argv[:1])
     # Closing the program's last window would quit Qt's loop and so stop the asyncio loop with
     # main() still running: client.close() below would then run outside it ("no running event
@@ -90,6 +96,14 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
         await stream()
         figures["cpu"], figures["wall"] = cpu_seconds() - cpu, time.monotonic() - wall
 
+    async def idle() -> None:
+        """Back when a quarter second passes with under 2% of a core used (at most 10 s)."""
+        for _ in range(40):
+            cpu = cpu_seconds()
+            await asyncio.sleep(0.25)
+            if cpu_seconds() - cpu < 0.005:
+                return
+
     async def main() -> None:
         try:
             await run()
@@ -102,7 +116,6 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
             from desktop_chat.store.sqlite import SQLiteStore
             from desktop_chat.ui.main_window import MainWindow
 
-            folder = tempfile.mkdtemp()
             store = SQLiteStore(Path(folder) / "chat.db")
             service = ChatService(store, client, ChatSettings(auto_title=False))
             preferences = QSettings(str(Path(folder) / "p.ini"), QSettings.Format.IniFormat)
@@ -112,6 +125,9 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
             window.resize(1280, 860)
             window.show()
             await window.start()
+            if session_id is not None:
+                await window.open_session(session_id)
+                await idle()  # the rows near the view are laid out in idle turns after the open
 
             async def stream() -> None:
                 window.composer.edit.setPlainText("go")
@@ -151,6 +167,19 @@ def run_program(program: str, base_url: str, api_key: str) -> dict:
     return figures
 
 
+def stored_session(path: Path, messages: int) -> str:
+    """A session of `messages` earlier messages written to the database at `path`."""
+    import asyncio
+
+    from bench.open_session import populate
+    from desktop_chat.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(path)
+    session_id, _chars = populate(store, messages)
+    asyncio.run(store.close())
+    return session_id
+
+
 # -- the whole comparison -----------------------------------------------------------------
 SERVER = """
 import sys, time
@@ -182,10 +211,17 @@ def main() -> int:
     parser.add_argument("--api-key", help=argparse.SUPPRESS)
     parser.add_argument("--app-from", help=argparse.SUPPRESS)
     parser.add_argument("--compare-with", type=Path, help="another checkout's app, measured too")
+    parser.add_argument(
+        "--history",
+        type=int,
+        nargs="+",
+        help="the app streams into a stored session of this many earlier messages: one per count",
+    )
     args = parser.parse_args()
     if args.program:
         os.environ["QT_QPA_PLATFORM"] = "xcb"
-        print(json.dumps(run_program(args.program, args.base_url, args.api_key)))
+        figures = run_program(args.program, args.base_url, args.api_key, (args.history or [0])[0])
+        print(json.dumps(figures))
         return 0
 
     x_server = None
@@ -208,17 +244,25 @@ def main() -> int:
             f"real X11 window (xcb), DISPLAY={os.environ['DISPLAY']}, {os.cpu_count()} CPUs, "
             f"median of {args.runs}"
         )
-        columns = list(args.programs)
-        if args.compare_with is not None and "app" in columns:
-            columns.insert(columns.index("app") + 1, "before")
-            print(f"before: the app of {args.compare_with}")
-
-        def one_run(program: str) -> dict:
-            command = [sys.executable, __file__, "--base-url", base_url, "--api-key", api_key]
-            if program == "before":
-                command += ["--program", "app", "--app-from", str(args.compare_with)]
+        # column -> what its child is told; the app's columns run alternating (the same load)
+        children: dict[str, list[str]] = {}
+        for program in args.programs:
+            if program == "app" and args.history:
+                for count in args.history:
+                    children[f"app@{count}"] = ["--program", "app", "--history", str(count)]
+                print("app@N: the reply streams under N earlier messages")
             else:
-                command += ["--program", program]
+                children[program] = ["--program", program]
+            if program == "app" and args.compare_with is not None:
+                children["before"] = ["--program", "app", "--app-from", str(args.compare_with)]
+                print(f"before: the app of {args.compare_with}")
+        columns = list(children)
+        app_columns = [c for c in columns if c.startswith("app") or c == "before"]
+        app = app_columns[0] if app_columns else None
+
+        def one_run(column: str) -> dict:
+            command = [sys.executable, __file__, "--base-url", base_url, "--api-key", api_key]
+            command += children[column]
             done = subprocess.run(
                 command,
                 capture_output=True,
@@ -234,12 +278,13 @@ def main() -> int:
             server.stdin.write(f"{tokens} {rate}\n")
             server.stdin.flush()
             server.stdout.readline()
-            runs: dict[str, list[dict]] = {program: [] for program in columns}
-            for program in args.programs:
+            runs: dict[str, list[dict]] = {column: [] for column in columns}
+            for column in columns:
+                if column in app_columns and column != app:
+                    continue  # run with the first app column, alternately
                 for _ in range(args.runs):
-                    runs[program].append(one_run(program))
-                    if program == "app" and "before" in columns:  # alternately: the same load
-                        runs["before"].append(one_run("before"))
+                    for each in app_columns if column == app else [column]:
+                        runs[each].append(one_run(each))
             row = []
             for program in columns:
                 share = [figures["cpu"] / figures["wall"] for figures in runs[program]]
@@ -250,17 +295,17 @@ def main() -> int:
                     f"{max(share) * 100:.0f})"
                 )
             print(f"{case + ' t/s':>12} " + " ".join(f"{cell:>16}" for cell in row))
-        if {"app", "naive"} <= set(args.programs):
+        if app is not None and "naive" in columns:
             for case in args.cases:
-                ratio = shares[(case, "app")] / shares[(case, "naive")]
-                print(f"app / naive at {case}: {ratio:.2f} (target <= 0.20)")
-        if "before" in columns:
+                ratio = shares[(case, app)] / shares[(case, "naive")]
+                print(f"{app} / naive at {case}: {ratio:.2f} (target <= 0.20)")
+        for other in app_columns[1:]:
             for case in args.cases:
-                ratio = shares[(case, "app")] / shares[(case, "before")]
-                print(f"app / before at {case}: {ratio:.2f}")
-        if "app" in args.programs and {"2000@1000", "8000@1000"} <= set(args.cases):
-            ratio = seconds[("8000@1000", "app")] / seconds[("2000@1000", "app")]
-            print(f"app CPU(8k)/CPU(2k) at 1,000 tokens/s: {ratio:.2f} (target <= 4.5)")
+                ratio = shares[(case, other)] / shares[(case, app)]
+                print(f"{other} / {app} at {case}: {ratio:.2f}")
+        if app is not None and {"2000@1000", "8000@1000"} <= set(args.cases):
+            ratio = seconds[("8000@1000", app)] / seconds[("2000@1000", app)]
+            print(f"{app} CPU(8k)/CPU(2k) at 1,000 tokens/s: {ratio:.2f} (target <= 4.5)")
     finally:
         server.stdin.close()
         server.wait(10)
