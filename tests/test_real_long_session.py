@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtGui import QImage
 
 from desktop_chat.ui.transcript.model import SHOWN_ROWS
-from desktop_chat.ui.transcript.view import OLDER_MARGIN
 from desktop_chat.ui.transcript_pages import PAGE_ROWS
 from tests.support import xinput
 from tests.support.pixels import differing_rows, failure_shot, grab_screen
@@ -45,7 +44,7 @@ def test_older_messages_come_in_above_without_moving_what_is_shown(
     bar = view.verticalScrollBar()
     loads = 0
     while loads < 4:  # through the rows in memory, then pages fetched from the store
-        bar.setValue(OLDER_MARGIN + 40)  # near the top, not yet where older ones come in
+        bar.setValue(view.edge_margin() + 40)  # near the top, not yet where older ones come in
         settle(qtbot, app)
         before = grab_screen(view.viewport())
         first = model.items[0]

@@ -12,7 +12,6 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.models import Session
-from desktop_chat.ui.transcript.view import OLDER_MARGIN
 from tests.support import xinput
 from tests.support.pixels import as_array, failure_shot, grab_screen
 from tests.test_real_transcript import settle
@@ -66,7 +65,7 @@ def test_each_turn_of_the_wheel_moves_the_text_by_its_step(
     jumps = []
     for number in range(STEPS):
         value = bar.value()
-        if value - step < OLDER_MARGIN:
+        if value - step < view.edge_margin():
             break
         before = grab_screen(view.viewport())
         xinput.click(bar, at, button=WHEEL_UP)
@@ -104,7 +103,7 @@ def test_rows_laid_out_while_idle_are_painted_where_they_belong(
         qtbot.waitUntil(lambda: prepared_near_view(view, model), timeout=5_000)
         bar.setValue(bar.value() - 2 * height)  # onto rows laid out while idle
         settle(qtbot, app)
-    assert bar.value() > OLDER_MARGIN, "the session is too short"
+    assert bar.value() > view.edge_margin(), "the session is too short"
     shown = grab_screen(view.viewport())
     value = bar.value()
     view.scheduleDelayedItemsLayout()

@@ -86,16 +86,25 @@ def shown_items(model) -> list[MessageItem]:
     return [model.index(row).data(ItemRole) for row in range(model.rowCount())]
 
 
-def assert_a_window_of_items(model, most: int = SHOWN_ROWS) -> list[MessageItem]:
-    """The view is given a run of the model's items, at most `most` long; the rows parked
-    outside it hold no document. Returns the parked ones."""
+def parked_items(model) -> list[MessageItem]:
+    """The model's items outside the run the view is given (which must be a run of them)."""
     shown = shown_items(model)
-    assert 0 < len(shown) <= most
     start = model.items.index(shown[0])
     assert model.items[start : start + len(shown)] == shown
-    parked = model.items[:start] + model.items[start + len(shown) :]
-    assert not [item for item in parked if item.document is not None]
-    return parked
+    return model.items[:start] + model.items[start + len(shown) :]
+
+
+def assert_a_window_of_items(qtbot, model, most: int = SHOWN_ROWS) -> list[MessageItem]:
+    """The view is given a run of the model's items, at most `most` long; the rows parked
+    outside it let their documents go (a batch an event loop turn; the view may meanwhile
+    bring more rows in). Returns the parked ones."""
+    assert 0 < model.rowCount() <= most
+    qtbot.waitUntil(
+        lambda: not [item for item in parked_items(model) if item.document is not None],
+        timeout=3_000,
+    )
+    assert 0 < model.rowCount() <= most
+    return parked_items(model)
 
 
 def test_scrolling_up_a_long_way_and_back_keeps_a_window_of_rows_in_place(qtbot) -> None:
@@ -107,7 +116,7 @@ def test_scrolling_up_a_long_way_and_back_keeps_a_window_of_rows_in_place(qtbot)
         qtbot.waitUntil(lambda anchor=anchor: model.item_at(0) is not anchor, timeout=3_000)
         moved = view.visualRect(model.index_of(anchor)).top() - top
         assert abs(moved) <= 1, f"the row in view moved {moved} px when older ones came in"
-        assert_a_window_of_items(model)
+        assert_a_window_of_items(qtbot, model)
     assert [item.event_id for item in model.items] == [event.event_id for event in events]
     assert model.has_newer and not view.following
     assert not view.latest_button.isHidden()  # the newest rows are parked: the way back
@@ -122,7 +131,7 @@ def test_scrolling_up_a_long_way_and_back_keeps_a_window_of_rows_in_place(qtbot)
         )
         moved = view.visualRect(model.index_of(anchor)).top() - top
         assert abs(moved) <= 1, f"the row in view moved {moved} px when newer ones came back"
-        assert_a_window_of_items(model)
+        assert_a_window_of_items(qtbot, model)
     bar.setValue(bar.maximum())
     qtbot.waitUntil(lambda: view.following and view.latest_button.isHidden(), timeout=3_000)
     assert model.item_at(model.rowCount() - 1) is model.items[-1]
@@ -136,7 +145,7 @@ def test_latest_from_far_up_shows_the_newest_rows_again(qtbot) -> None:
         qtbot.wait(1)
     view.latest_button.click()
     assert view.following and not model.has_newer
-    assert_a_window_of_items(model)
+    assert_a_window_of_items(qtbot, model)
     qtbot.waitUntil(
         lambda: (
             view.visualRect(model.index_of(model.items[-1])).bottom() <= view.viewport().height()
@@ -185,7 +194,7 @@ def test_rows_changed_outside_the_window_stay_in_their_place(qtbot) -> None:
     position = model.reveal(events[500].event_id)  # a jump to a parked row below
     assert model.items[position].event_id == events[500].event_id
     assert model.has_older and model.has_newer  # a window in the middle
-    shown = assert_a_window_of_items(model) and shown_items(model)
+    shown = assert_a_window_of_items(qtbot, model) and shown_items(model)
     error_below = MessageItem(Role.ERROR, "far below")
     model.append(error_below)  # the newest rows are parked: it waits there with them
     assert model.items[-1] is error_below and error_below not in shown_items(model)
@@ -200,4 +209,4 @@ def test_rows_changed_outside_the_window_stay_in_their_place(qtbot) -> None:
     assert shown_items(model) == shown[:5] and model.items[-1] is shown[4]
     model.insert_items(inside, taken)
     assert shown_items(model)[:5] == shown[:5] and shown_items(model)[5] is taken[0]
-    assert_a_window_of_items(model, most=len(model.items))  # put back whole: trimmed later
+    assert_a_window_of_items(qtbot, model, most=len(model.items))  # put back whole: trimmed later

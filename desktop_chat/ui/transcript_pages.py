@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 
 from desktop_chat.core.chat import BranchItem, ChatService
 from desktop_chat.ui.transcript.model import WINDOW_ROWS, TranscriptModel
-from desktop_chat.ui.transcript.view import OLDER_MARGIN, TranscriptView
+from desktop_chat.ui.transcript.view import TranscriptView
 
 # Events read per trip to the store: the window shown at once plus as many waiting above it.
 PAGE_ROWS = 2 * WINDOW_ROWS
@@ -72,5 +72,5 @@ class OlderPages(QObject):
         if (model.generation, model.oldest_event_id) != ask or self._session_id() != session_id:
             return  # another session, or the same one shown again, meanwhile
         model.add_older([i.event for i in page], version_marks(page))
-        if self._view.verticalScrollBar().value() < OLDER_MARGIN:
+        if self._view.verticalScrollBar().value() < self._view.edge_margin():
             self._view.show_older()  # the reader got to the top before the page did

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QObject,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -33,6 +34,9 @@ WINDOW_ROWS = 120
 # would otherwise leave every one of them in the view: each relayout asks every row (~8 us a
 # row: 37 ms with 4,000) and each row read keeps its document (~90 KB: 380 MB with 4,000).
 SHOWN_ROWS = 3 * WINDOW_ROWS
+# Parked rows' documents are let go this many an event loop turn: a document's teardown costs
+# ~60 us, and 120 of them in the turn that parks the rows would cost a frame.
+RELEASE_BATCH = 20
 ItemRole = Qt.ItemDataRole.UserRole + 1
 _SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
 _ROOT = QModelIndex()  # the list's (invalid) parent index
@@ -164,6 +168,11 @@ class TranscriptModel(QAbstractListModel):
         # asks every row at each relayout; through the model, Qt's own delegate sizeHint asks
         # Python one cheap question instead of a Python sizeHint wrapping a style option.
         self._size_hint = size_hint
+        self._to_release: list[MessageItem] = []  # parked rows whose documents are to go
+        self._release_timer = QTimer(self)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.setInterval(0)
+        self._release_timer.timeout.connect(self._release_some)
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else self._end - self._first
@@ -289,12 +298,23 @@ class TranscriptModel(QAbstractListModel):
         self._release(range(start, stop))
 
     def _release(self, positions: range) -> None:
-        """Let the documents of parked rows go (rebuilt if they are shown again); the one
-        streaming, or holding the reader's selection, keeps its own."""
-        for item in self.items[positions.start : positions.stop]:
-            if not item.streaming and item.selection is None:
+        """Let the documents of parked rows go (rebuilt if they are shown again), a batch an
+        event loop turn, after the frame that parked them."""
+        self._to_release += self.items[positions.start : positions.stop]
+        self._release_timer.start()
+
+    def _release_some(self) -> None:
+        """A batch of _to_release: each still parked lets its documents go, except the one
+        streaming or holding the reader's selection."""
+        batch = self._to_release[-RELEASE_BATCH:]
+        del self._to_release[-RELEASE_BATCH:]
+        shown = {id(item) for item in self.items[self._first : self._end]}
+        for item in batch:
+            if id(item) not in shown and not item.streaming and item.selection is None:
                 item.document = None
                 item.extras.pop("reasoning_doc", None)
+        if self._to_release:
+            self._release_timer.start()
 
     def _want_older(self) -> None:
         if self.more_in_store and len(self._older) < WINDOW_ROWS:

@@ -33,8 +33,9 @@ from desktop_chat.ui.transcript.text_interaction import TextInteraction
 
 translate = QCoreApplication.translate
 
-OLDER_MARGIN = 600  # px from the top at which the next older messages come in
-NEWER_MARGIN = 600  # px from the bottom at which parked newer rows come back (model.SHOWN_ROWS)
+# px: the least distance from the top at which the next older messages come in, and from the
+# bottom at which parked newer rows come back (model.SHOWN_ROWS); see edge_margin.
+EDGE_MARGIN = 600
 FOLLOW_SLACK = 8  # px: how close to the bottom edge the text may come before the view steps
 # Rows within this many view heights of the view are laid out before a scroll shows them: their
 # estimated heights, swapped for the real ones at the first paint, would move the text on screen.
@@ -108,6 +109,7 @@ class TranscriptView(TextInteraction):
         # Started by a paint, so laying rows out ahead never delays the frame a scroll, an
         # open or a resize asked for.
         self._prepare_wanted = False
+        self._relayout_wanted = False  # heights changed out of sight: _prepare_ahead relayouts
         self._prepare_timer = QTimer(self)
         self._prepare_timer.setSingleShot(True)
         self._prepare_timer.setInterval(0)
@@ -201,22 +203,37 @@ class TranscriptView(TextInteraction):
         return max(bar.minimum(), min(bar.maximum(), target - self.viewport().height()))
 
     def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        to_end = value >= bar.maximum()
         self._measure_near_view()  # may correct the value: read it again below
+        if to_end and bar.value() < bar.maximum():
+            # Scrolled to the end, the end it stays, however the rows near it measured: held
+            # still, the view would stop short of it, no longer following new text.
+            bar.setValue(bar.maximum())  # handled by the nested call
+            return
         self._prepare_after_paint()
-        value = self.verticalScrollBar().value()
+        value = bar.value()
         follow_value = self._follow_value()  # where the text ends: measured once a scroll
         model = self.model()
         if not isinstance(model, TranscriptModel):
             return
         self._follow = value >= follow_value - FOLLOW_SLACK and not model.has_newer
         self._show_latest_button(follow_value)
-        if value < OLDER_MARGIN and model.has_older and not self._loading_older:
+        margin = self.edge_margin()
+        if value < margin and model.has_older and not self._loading_older:
             self._loading_older = True
             QTimer.singleShot(0, self, self.show_older)
-        bar = self.verticalScrollBar()
-        if value > bar.maximum() - NEWER_MARGIN and model.has_newer and not self._loading_newer:
+        near_end = value > bar.maximum() - margin
+        if near_end and model.has_newer and not self._loading_newer:
             self._loading_newer = True
             QTimer.singleShot(0, self, self.show_newer)
+
+    def edge_margin(self) -> int:
+        """How near (px) an end of the rows shown the view's top or bottom edge brings more rows
+        in there: PREPARE_AHEAD view heights, so rows put there are beyond MEASURE_AHEAD, laid
+        out in idle turns (_prepare_ahead) before a scroll brings them near, not all at once in
+        the frame that brought them in (~20 ms for 120 rows)."""
+        return max(EDGE_MARGIN, PREPARE_AHEAD * self.viewport().height())
 
     def _measure_near_view(self) -> None:
         """Lay out for real the rows in and near the view before they are painted. When that
@@ -242,14 +259,20 @@ class TranscriptView(TextInteraction):
     def _prepare_ahead(self) -> None:
         """Lay out, nearest first, the rows within PREPARE_AHEAD view heights that still have
         estimated heights, in steps (MessageLayout.layout_steps): one step, then more while
-        their estimates fit in PREPARE_SLICE_S; relayout if heights changed (a row must never
-        be painted where its estimate put it), then come back once the events that arrived
-        meanwhile are handled, until every such row is laid out."""
+        their estimates fit in PREPARE_SLICE_S; then come back once the events that arrived
+        meanwhile are handled, until every such row is laid out. Heights changed out of sight
+        are relaid out in an idle turn of their own (a relayout of the rows shown costs ~4 ms:
+        with a slice's steps, a frame due meanwhile would wait too long); changed in sight,
+        at once (a row must never be painted where its estimate put it)."""
         model = self.model()
         if self._measuring or not isinstance(model, TranscriptModel) or not model.rowCount():
             return
-        delegate = self._delegate()
         shown = self._rows_near_view(model.rowCount(), 0)
+        if self._relayout_wanted:
+            self._relayout_keeping(shown)
+            self._prepare_timer.start()  # rows may still wait
+            return
+        delegate = self._delegate()
         waiting = sorted(
             (
                 row
@@ -258,33 +281,48 @@ class TranscriptView(TextInteraction):
             ),
             key=lambda row: shown.start - row if row < shown.start else row - shown.stop,
         )
-        steps = (step for row in waiting for step in delegate.layout_steps(model.item_at(row)))
+        steps = (
+            (row, step) for row in waiting for step in delegate.layout_steps(model.item_at(row))
+        )
         deadline = time.perf_counter() + PREPARE_SLICE_S
-        worked = changed = False
+        worked = changed = changed_in_sight = False
         self._measuring = True
         try:
-            for estimate, step in steps:
+            for row, (estimate, step) in steps:
                 if worked and time.perf_counter() + estimate > deadline:
                     self._prepare_timer.start()  # the rest in the next idle turn
                     break
-                changed = step() or changed
+                if step():
+                    changed = True
+                    changed_in_sight = changed_in_sight or row in shown
                 worked = True
-            if changed:
+            if changed_in_sight:
                 self._relayout_keeping(shown)
+            elif changed:
+                self._relayout_wanted = True
+                self._prepare_timer.start()
         finally:
             self._measuring = False
 
     def _relayout_keeping(self, rows: range) -> None:
         """Relayout every row (their heights have changed), keeping the row the reader's eyes
-        are on (_anchor_row of `rows`) where it is on screen."""
+        are on (_anchor_row of `rows`) where it is on screen. A view following the newest text
+        goes on following it: kept still, it would end by what the rows above grew short of
+        the bottom, and a reply would then stream on out of sight."""
+        self._relayout_wanted = False
         model = self.model()
+        bar = self.verticalScrollBar()
+        following = self._follow and bar.value() >= self._follow_value() - FOLLOW_SLACK
         anchor = self._anchor_row(rows)
         before = self.visualRect(model.index(anchor)).top()
         self.scheduleDelayedItemsLayout()
         self.executeDelayedItemsLayout()
         moved = self.visualRect(model.index(anchor)).top() - before
-        bar = self.verticalScrollBar()
         bar.setValue(bar.value() + moved)
+        if following:
+            self._follow = True
+            self.keep_following()
+            self._show_latest_button()
 
     def _rows_near_view(self, count: int, ahead: float) -> range:
         """The rows within `ahead` view heights of the view (as laid out now)."""
