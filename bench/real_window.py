@@ -18,6 +18,7 @@ is not counted. With DISPLAY unset it starts its own Xvfb + openbox.
 Usage: python bench/real_window.py [--tokens 2000] [--rate 1000] [--runs 3]
                                    [--sessions 10000] [--events 200000] [--only startup]
                                    [--compare-with CHECKOUT] [--data-cache DIR] [--callgrind]
+                                   [--key-in environment|keychain]
 """
 
 from __future__ import annotations
@@ -212,8 +213,28 @@ def populate(data_dir: Path, sessions: int, events: int) -> None:
     db.close()
 
 
+def key_environment(server, folder: Path, key_in: str) -> dict[str, str]:
+    """Where the app finds its key: GROQ_API_KEY ("environment"), or only the keychain
+    ("keychain", as for a user who typed it into the app: a keyring backend on a file in
+    `folder`, tests/support/file_keyring.py)."""
+    if key_in == "environment":
+        return {"GROQ_API_KEY": server.api_key, "GROQ_BASE_URL": server.base_url}
+    from tests.support.file_keyring import keychain_file
+
+    # PYTHONPATH: the child imports the backend from the tree it runs (see --compare-with).
+    return {"GROQ_BASE_URL": server.base_url, "PYTHONPATH": str(ROOT)} | keychain_file(
+        folder, server.api_key, saved_for=server.base_url
+    )
+
+
 def startup_time(
-    server, display: str, data_dir: Path, home: Path, runs: int, other_checkout: Path | None = None
+    server,
+    display: str,
+    data_dir: Path,
+    home: Path,
+    runs: int,
+    other_checkout: Path | None = None,
+    key_in: str = "environment",
 ) -> dict[str, dict]:
     """Seconds from spawning the process to a painted window whose event loop is free again,
     for the app on `data_dir` and for a bare PySide6 + qasync window (median of `runs`); with
@@ -229,9 +250,7 @@ def startup_time(
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-    app_env = app_environment(
-        home, data_dir, GROQ_API_KEY=server.api_key, GROQ_BASE_URL=server.base_url
-    )
+    app_env = app_environment(home, data_dir, **key_environment(server, home, key_in))
     app_env.update(child_env(display))
     programs = {"bare": child_env(display), "app": app_env}
     if other_checkout is not None:
@@ -279,7 +298,11 @@ EXIT_WHEN_PAINTED = "DC_BENCH_EXIT_WHEN_PAINTED"
 
 
 def startup_instructions(
-    server, display: str, data_dir: Path, other_checkout: Path | None = None
+    server,
+    display: str,
+    data_dir: Path,
+    other_checkout: Path | None = None,
+    key_in: str = "environment",
 ) -> dict[str, int]:
     """Instructions each program runs until its window has painted, counted by valgrind's
     callgrind (all its threads; a fresh home each): the same count run after run, whatever
@@ -294,9 +317,7 @@ def startup_instructions(
             home, data = Path(folder) / f"home-{name}", Path(folder) / f"data-{name}"
             home.mkdir()
             shutil.copytree(data_dir, data)
-            env = app_environment(
-                home, data, GROQ_API_KEY=server.api_key, GROQ_BASE_URL=server.base_url
-            )
+            env = app_environment(home, data, **key_environment(server, home, key_in))
             env.update(child_env(display), PYTHONPATH=str(tree))
             programs[name] = ("app", env)
         for name, (program, env) in programs.items():
@@ -571,6 +592,12 @@ def main() -> None:
         help="with the start-up: also count each program's instructions until painted"
         " (valgrind's callgrind; ~20 s a program)",
     )
+    parser.add_argument(
+        "--key-in",
+        choices=("environment", "keychain"),
+        default="environment",
+        help="start-up: where the app finds its key (keychain: as for a user who typed it in)",
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.child:
@@ -626,10 +653,12 @@ def main() -> None:
                     file=sys.stderr,
                 )
                 figures = startup_time(
-                    server, display, data_dir, home, args.runs, args.compare_with
+                    server, display, data_dir, home, args.runs, args.compare_with, args.key_in
                 )
                 if args.callgrind:
-                    counts = startup_instructions(server, display, data_dir, args.compare_with)
+                    counts = startup_instructions(
+                        server, display, data_dir, args.compare_with, args.key_in
+                    )
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
             app, bare = figures["app"], figures["bare"]

@@ -113,18 +113,10 @@ def main(argv: list[str] | None = None) -> int:
 
     translate = QCoreApplication.translate
     locale = install_language(chosen_language(QSettings()))  # before any widget is built
-    settings = Settings.load()
-    if settings.key_destination_changed:  # GROQ_BASE_URL is not where the key was saved for
-        from desktop_chat.ui.key_destination import confirm_key_destination
-
-        if confirm_key_destination(settings):
-            settings.release_withheld_key()
-        else:
-            log.warning(
-                "Did not send the saved key to %s (it was saved for another address)",
-                settings.groq_base_url,
-            )
-    for secret in (settings.groq_api_key, settings.withheld_key, settings.supabase_key):
+    # The keychain is read after the first paint (`_key_from_keychain`): keyring's import
+    # alone costs ~0.1 s of CPU, and a locked keychain may wait on the user.
+    settings = Settings.load(keychain=False)
+    for secret in (settings.groq_api_key, settings.supabase_key):
         logs.add_secret(secret)
     log.info(
         "%s %s starting (%s, %s); data in %s; logs in %s",
@@ -155,13 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     # Opening the store reads the whole file once (the damage check): O(history), so it waits
     # for the first paint, then runs on a worker thread (sqlite releases the GIL meanwhile).
-    workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
+    # Two: the keychain is read while the store opens.
+    workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="start-up")
     store_ready = loop.create_future()
     llm = make_llm(settings.groq_api_key) if settings.groq_api_key else None
     chat_settings = ChatSettings(
-        memory_turns=settings.memory_turns, vision_model=settings.groq_vision_model
+        memory_turns=settings.memory_turns,
+        vision_model=settings.groq_vision_model,
+        model=settings.groq_model,  # the default the saved preferences start from
     )
     service = ChatService(_StoreOpening(store_ready), llm, chat_settings)
+    read_keychain = llm is None  # no GROQ_API_KEY in the environment or a config file
+    if read_keychain:
+        service.expect_llm()  # the welcome page names its model meanwhile
     closed = asyncio.Event()
     # Quitting waits for the loop: a reply being cancelled must still save what arrived.
     app.setQuitOnLastWindowClosed(False)
@@ -187,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     async def run() -> int:
         await first_paint
         window.build_transcript()
+        reading = None
+        if read_keychain:
+            reading = asyncio.ensure_future(_key_from_keychain(settings, window, workers, make_llm))
         # After the paint: python-xlib's import runs `uname -p`, and the grab waits on the server;
         # the module and its key tables are imported here too, for the same reason.
         from desktop_chat.ui.global_hotkey import install_quick_ask_hotkey
@@ -200,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             store = await loop.run_in_executor(workers, _open_store, settings.db_path)
         except StoreError as error:
             store_ready.cancel()
+            if reading is not None:
+                reading.cancel()
             show_plain_message(QMessageBox.Icon.Critical, window, APP_NAME, str(error))
             window.close()
             return 1
@@ -253,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()
         await closed.wait()
         warming.cancel()
+        if reading is not None:
+            reading.cancel()
         if hotkey is not None:
             hotkey.release()
         await window.wait_idle()
@@ -271,6 +276,39 @@ def main(argv: list[str] | None = None) -> int:
         workers.shutdown(wait=False)
 
 
+async def _key_from_keychain(settings, window, workers, make_llm) -> None:
+    """The key saved in the keychain, read on a worker thread after the first paint, handed
+    to the service the window expects it in (ChatService.expect_llm); a key saved for another
+    address than GROQ_BASE_URL names now is used only if the user agrees."""
+    loop = asyncio.get_running_loop()
+    llm = None
+    try:
+        try:
+            await loop.run_in_executor(workers, settings.read_keychain)
+        except Exception:  # a keychain backend failing in a way keyring does not wrap
+            log.exception("Could not read the API key from the keychain")
+        logs.add_secret(settings.groq_api_key)
+        logs.add_secret(settings.withheld_key)
+        if settings.key_destination_changed:  # GROQ_BASE_URL is not where it was saved for
+            from desktop_chat.ui.key_destination import ask_key_destination
+
+            answer = loop.create_future()
+            ask_key_destination(settings, window, answer.set_result)
+            if await answer:
+                await loop.run_in_executor(workers, settings.release_withheld_key)
+            else:
+                log.warning(
+                    "Did not send the saved key to %s (it was saved for another address)",
+                    settings.groq_base_url,
+                )
+        if settings.groq_api_key and window.service.llm is None:  # else one was typed meanwhile
+            window.settings_ctl.key_source = settings.key_source
+            llm = make_llm(settings.groq_api_key)
+    finally:
+        window.service.llm_came(llm)
+        window.refresh_welcome()
+
+
 async def _warm_up_for_the_first_reply(intent, service, window, workers) -> None:
     """Once the user starts a message: the Groq client built (imports, TLS), the model list
     asked for, the common lexers built; then what they made is frozen out of the collector's
@@ -278,6 +316,7 @@ async def _warm_up_for_the_first_reply(intent, service, window, workers) -> None
     from desktop_chat.ui.markdown import warm_up_lexers
 
     await intent
+    await service.llm_known()
     if service.llm is not None:
         try:
             await asyncio.get_running_loop().run_in_executor(workers, service.llm.warm_up)

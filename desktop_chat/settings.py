@@ -135,7 +135,12 @@ class Settings:
         return self.data_dir / "chat.db"
 
     @classmethod
-    def load(cls, env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    def load(
+        cls, env: dict[str, str] | None = None, cwd: Path | None = None, keychain: bool = True
+    ) -> Settings:
+        """The settings from the environment and config files, and, without GROQ_API_KEY there,
+        the key from the OS keychain. `keychain=False` leaves that to `read_keychain` (the app
+        reads it after its first paint: importing keyring alone costs ~0.1 s of CPU)."""
         values = read_config(env, cwd)
         settings = cls(
             groq_model=values.get("GROQ_MODEL") or DEFAULT_MODEL,
@@ -150,16 +155,22 @@ class Settings:
         if values.get("GROQ_API_KEY"):
             settings.groq_api_key = values["GROQ_API_KEY"]
             settings.key_source = "environment"
-        else:
-            stored = load_key_from_keychain()
-            if stored:
-                saved_for = load_key_base_url()
-                if same_base_url(saved_for, settings.groq_base_url):
-                    settings.groq_api_key = stored
-                    settings.key_source = "keychain"
-                else:
-                    settings.withheld_key, settings.key_saved_for = stored, saved_for
+        elif keychain:
+            settings.read_keychain()
         return settings
+
+    def read_keychain(self) -> None:
+        """Take the key saved in the OS keychain, if it was saved for the base URL configured
+        now; one saved for another is withheld (see key_destination_changed)."""
+        stored = load_key_from_keychain()
+        if not stored:
+            return
+        saved_for = load_key_base_url()
+        if same_base_url(saved_for, self.groq_base_url):
+            self.groq_api_key = stored
+            self.key_source = "keychain"
+        else:
+            self.withheld_key, self.key_saved_for = stored, saved_for
 
     @property
     def key_destination_changed(self) -> bool:

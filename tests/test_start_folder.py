@@ -27,6 +27,7 @@ from desktop_chat.settings import (
     source_checkout,
 )
 from tests.support.app_process import AppProcess
+from tests.support.file_keyring import keychain_file
 from tests.support.groq_server import FakeGroqServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,19 +40,6 @@ def attacker():
     server.start()
     yield server
     server.stop()
-
-
-def keychain_file(tmp_path: Path, key: str, saved_for: str | None) -> dict[str, str]:
-    """A keychain holding `key`, saved for `saved_for`; the child reads it through keyring."""
-    path = tmp_path / "keychain.json"
-    entries = {f"{KEYRING_SERVICE}\n{KEYRING_GROQ_USER}": key}
-    if saved_for:
-        entries[f"{KEYRING_SERVICE}\n{KEYRING_GROQ_URL_USER}"] = effective_base_url(saved_for)
-    path.write_text(json.dumps(entries))
-    return {
-        "PYTHON_KEYRING_BACKEND": "tests.support.file_keyring.FileKeyring",
-        "DC_TEST_KEYRING_FILE": str(path),
-    }
 
 
 def hostile_folder(tmp_path: Path, attacker: FakeGroqServer) -> Path:
@@ -106,7 +94,11 @@ def test_a_saved_key_is_not_sent_to_another_base_url_without_asking(
     (home / "config" / "DesktopChat" / ".env").write_text(f"GROQ_BASE_URL={attacker.base_url}\n")
     keychain = keychain_file(tmp_path, groq_server.api_key, saved_for=groq_server.base_url)
     child = AppProcess(
-        home, tmp_path / "data", messages=["my secret plans"], quit=True, env=keychain
+        home,
+        tmp_path / "data",
+        messages=["my secret plans"],
+        quit=True,
+        env=keychain | {"DC_LAUNCH_ANSWER": "Don't send"},
     )
     try:
         dialog = child.wait_for("dialog", timeout=30)
@@ -121,6 +113,46 @@ def test_a_saved_key_is_not_sent_to_another_base_url_without_asking(
     assert attacker.requests == [] and groq_server.requests == []
     [log] = (home / "state").rglob("desktop-chat.log")
     assert groq_server.api_key not in log.read_text()
+
+
+def test_agreeing_to_send_the_saved_key_to_the_new_address_uses_it(tmp_path, groq_server):
+    """The question comes over the painted window (the keychain is read after the paint); the
+    user's "Send the key there" gives the window its key, the message goes there, and the next
+    start does not ask again."""
+    home = tmp_path / "home"
+    (home / "config" / "DesktopChat").mkdir(parents=True)
+    (home / "config" / "DesktopChat" / ".env").write_text(f"GROQ_BASE_URL={groq_server.base_url}\n")
+    keychain = keychain_file(tmp_path, groq_server.api_key, saved_for=None)  # Groq's own
+    for start in ("first", "second"):
+        child = AppProcess(
+            home,
+            tmp_path / "data",
+            messages=[f"the {start} start"],
+            quit=True,
+            env=keychain | {"DC_LAUNCH_ANSWER": "Send the key there"},
+        )
+        try:
+            child.wait_for("replied", timeout=30)
+            assert child.wait_for("exit")["code"] == 0
+            child.wait()
+        finally:
+            child.close()
+        dialogs = [e for e in child.events if e["event"] == "dialog"]
+        assert len(dialogs) == (1 if start == "first" else 0), dialogs
+        assert "Traceback" not in child.stderr
+    assert [r["messages"][-1]["content"] for r in groq_server.requests if r.get("stream")] == [
+        "the first start",
+        "the second start",
+    ]
+    sent = [e for e in groq_server.request_log if e["body"]]
+    assert {e["headers"]["Authorization"] for e in sent} == {f"Bearer {groq_server.api_key}"}
+    assert keyring_entries(tmp_path)[f"{KEYRING_SERVICE}\n{KEYRING_GROQ_URL_USER}"] == (
+        effective_base_url(groq_server.base_url)
+    )
+
+
+def keyring_entries(folder: Path) -> dict[str, str]:
+    return json.loads((folder / "keychain.json").read_text())
 
 
 def test_agreeing_binds_the_key_to_the_new_address(isolated_environment, monkeypatch):

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop_chat.settings import DEFAULT_MODEL
 from tests.support.app_process import app_environment
+from tests.support.file_keyring import keychain_file
 from tests.support.groq_server import FakeGroqServer
 
 # A watcher's lines that note the name of each Python enum built from here on (`built`),
@@ -134,19 +136,18 @@ def watch_start(
     watcher: str,
     platform: str = "offscreen",
     sessions: int = 0,
+    keychain: dict[str, str] | None = None,
 ) -> tuple[dict, str]:
     """Start the app under `watcher` (a script that prints a JSON report as its last line) on a
-    fresh data dir holding `sessions` of history; the report and the app's stderr."""
+    fresh data dir holding `sessions` of history; the report and the app's stderr. The key is
+    in the environment, or with `keychain` (tests/support/file_keyring.py) only there."""
     data_dir, home = tmp_path / "data", tmp_path / "home"
     home.mkdir()
     if sessions:
         make_history(data_dir, sessions)
+    key = {"GROQ_API_KEY": groq_server.api_key} if keychain is None else keychain
     env = app_environment(
-        home,
-        data_dir,
-        GROQ_API_KEY=groq_server.api_key,
-        GROQ_BASE_URL=groq_server.base_url,
-        QT_QPA_PLATFORM=platform,
+        home, data_dir, GROQ_BASE_URL=groq_server.base_url, QT_QPA_PLATFORM=platform, **key
     )
     done = subprocess.run(
         [sys.executable, "-c", watcher],
@@ -185,6 +186,84 @@ def test_the_window_paints_before_the_store_and_the_sdk_then_warms_the_client(
     assert seen["warmed"] is True
     # The warm-up sends nothing (the window itself asks for the model list at start).
     assert [r["path"] for r in groq_server.request_log] in ([], ["/openai/v1/models"])
+    assert "Traceback" not in stderr
+
+
+KEYCHAIN_WATCHER = r"""
+import json, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+app = QApplication(sys.argv[:1])
+seen = {}
+started = time.monotonic()
+
+def main_window():
+    return next((w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow"), None)
+
+class Watcher(QObject):
+    def eventFilter(self, watched, event):
+        window = main_window()
+        if (event.type() == QEvent.Type.Paint and window is not None and watched is window
+                and "painted" not in seen):
+            seen["painted"] = {
+                "keyring": "keyring" in sys.modules,
+                "welcome": window.welcome.model_label.text(),
+            }
+        return False
+
+watcher = Watcher()
+app.installEventFilter(watcher)
+
+def poll():
+    window = main_window()
+    llm = window.service.llm if window is not None else None
+    listed = window is not None and window.sessions.list.model().rowCount() > 0
+    asking = any(type(w).__name__ == "ApiKeyDialog" and w.isVisible()
+                 for w in app.topLevelWidgets())
+    if (llm is not None and listed) or asking or time.monotonic() - started > 20:
+        seen["key"] = llm._api_key if llm is not None else None
+        seen["key_source"] = window.settings_ctl.key_source
+        seen["welcome"] = window.welcome.model_label.text()
+        seen["dialogs"] = [type(w).__name__ for w in app.topLevelWidgets()
+                           if isinstance(w, QDialog) and w.isVisible()]
+        print(json.dumps(seen), flush=True)
+        window.close()
+    else:
+        QTimer.singleShot(20, poll)
+
+QTimer.singleShot(20, poll)
+from desktop_chat.app import main
+sys.exit(main([]))
+"""
+
+
+def test_a_key_in_the_keychain_is_read_after_the_first_paint(
+    tmp_path: Path, groq_server: FakeGroqServer
+) -> None:
+    """keyring's import alone costs ~0.1 s: the window paints first, naming the model the
+    keychain's key will answer with (not asking for a key), then the key comes and is used."""
+    keychain = keychain_file(tmp_path, groq_server.api_key, saved_for=groq_server.base_url)
+    seen, stderr = watch_start(
+        tmp_path, groq_server, KEYCHAIN_WATCHER, sessions=1, keychain=keychain
+    )
+    assert seen["painted"] == {"keyring": False, "welcome": f"Model: {DEFAULT_MODEL}"}
+    assert seen["key"] == groq_server.api_key and seen["key_source"] == "keychain"
+    assert seen["welcome"] == f"Model: {DEFAULT_MODEL}" and seen["dialogs"] == []
+    assert "Traceback" not in stderr
+
+
+def test_with_no_key_anywhere_the_window_asks_for_one_once_the_keychain_is_read(
+    tmp_path: Path, groq_server: FakeGroqServer
+) -> None:
+    keychain = keychain_file(tmp_path, "", saved_for=None)
+    seen, stderr = watch_start(
+        tmp_path, groq_server, KEYCHAIN_WATCHER, sessions=1, keychain=keychain
+    )
+    assert seen["painted"]["keyring"] is False
+    assert seen["key"] is None and seen["key_source"] == "none"
+    assert seen["welcome"] == "Add a Groq API key to start chatting."
+    assert seen["dialogs"] == ["ApiKeyDialog"]
     assert "Traceback" not in stderr
 
 

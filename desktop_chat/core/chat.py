@@ -178,6 +178,7 @@ class ChatService:
         self.store = store
         self.llm = llm
         self.settings = settings or ChatSettings()
+        self._llm_coming: asyncio.Event | None = None  # set when it comes: see expect_llm
 
     # -- sessions --------------------------------------------------------------
     async def new_session(self) -> Session:
@@ -197,7 +198,7 @@ class ChatService:
             for e in transcript
         ]
         text = "\n\n".join(lines)[-200_000:]
-        summary = await self._require_llm().complete(
+        summary = await (await self._require_llm()).complete(
             [ChatMessage("system", SUMMARY_INSTRUCTIONS), ChatMessage("user", text)]
         )
         summary = summary.strip()
@@ -220,7 +221,7 @@ class ChatService:
         stream the reply into `on_piece`. An image's bytes are stored once, apart from the
         event (core/attachments.py); the event's payload names them."""
         check_message(text, allow_empty=bool(attachments))
-        self._require_llm()
+        await self._require_llm()
         payload: dict[str, Any] = {"text": text}
         if attachments:
             fit_files(attachments)  # the window has cut them already; this only makes sure
@@ -251,7 +252,7 @@ class ChatService:
         same user message) that replaces it on the branch from its first stored piece on.
         After an error or a stop this is Retry: the stopped reply becomes an older version,
         not a message left above the new one. With no reply yet, the last message is answered."""
-        self._require_llm()
+        await self._require_llm()
         branch = [item.event for item in await self.active_branch(session_id)]
         last_user = next((e for e in reversed(branch) if e.type == EventType.USER_MESSAGE), None)
         if last_user is None:
@@ -268,7 +269,7 @@ class ChatService:
         """Send `text` as a new version of the user message `event_id` (a sibling of it) and
         stream the reply to it. The old message and what followed it stay, one version back."""
         check_message(text)
-        self._require_llm()
+        await self._require_llm()
         original = await self._event_of(session_id, event_id)
         if original.type != EventType.USER_MESSAGE:
             raise MessageRejected(translate("ChatService", "Only your own messages can be edited."))
@@ -288,7 +289,7 @@ class ChatService:
         sent as the assistant's message, and what the model adds is appended to the same
         event (`on_piece` gets only the new text). `event_id` defaults to the active branch's
         last reply."""
-        self._require_llm()
+        await self._require_llm()
         if event_id is None:
             branch = [item.event for item in await self.active_branch(session_id)]
             reply = next((e for e in reversed(branch) if e.type == EventType.AI_RESPONSE), None)
@@ -573,12 +574,34 @@ class ChatService:
 
     @property
     def has_llm(self) -> bool:
-        return self.llm is not None
+        """A client answers, or one is on its way (expect_llm)."""
+        return self.llm is not None or self._llm_coming is not None
 
     @property
     def model(self) -> str | None:
         """The model the next reply comes from; None without a client (no key yet)."""
-        return self.llm.model if self.llm is not None else None
+        if self.llm is not None:
+            return self.llm.model
+        return self.settings.model if self._llm_coming is not None else None
+
+    def expect_llm(self) -> None:
+        """A client is on its way (app.py reads the key from the keychain after the first
+        paint): until llm_came, has_llm holds and what needs the client waits for it."""
+        self._llm_coming = asyncio.Event()
+
+    def llm_came(self, llm: LLMClient | None) -> None:
+        """The client expect_llm waited for (None: there is none); a client given meanwhile
+        (a key typed) stays."""
+        coming, self._llm_coming = self._llm_coming, None
+        if llm is not None and self.llm is None:
+            self.use_llm(llm)
+        if coming is not None:
+            coming.set()
+
+    async def llm_known(self) -> None:
+        """Once the client on its way (expect_llm), if any, has come or not."""
+        if self._llm_coming is not None:
+            await self._llm_coming.wait()
 
     def use_llm(self, llm: LLMClient) -> LLMClient | None:
         """Answer with `llm` from now on (a new key), keeping the chosen model and temperature.
@@ -618,7 +641,7 @@ class ChatService:
 
     async def list_models(self) -> list[str]:
         """Groq's live model list. Raises LLMError (also when there is no key yet)."""
-        return await self._require_llm().models()
+        return await (await self._require_llm()).models()
 
     async def _event_of(self, session_id: str, event_id: str) -> Event:
         event = await self.store.event(event_id)
@@ -685,7 +708,7 @@ class ChatService:
         on_piece: Callable[[str], None],
         continuing: Event | None = None,
     ) -> ReplyOutcome:
-        llm = self._require_llm()
+        llm = await self._require_llm()
         messages = await self._prompt_for(session_id, user_event)
         switched_to = self.model_for(messages)
         model = switched_to or llm.model
@@ -816,7 +839,8 @@ class ChatService:
         await self.store.update_session(session_id, title=title)
         return title
 
-    def _require_llm(self) -> LLMClient:
+    async def _require_llm(self) -> LLMClient:
+        await self.llm_known()
         if self.llm is None:
             raise LLMError(
                 LLMErrorKind.AUTH,

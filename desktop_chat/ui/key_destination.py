@@ -7,6 +7,8 @@ or config -- the key and every message would go there; the user decides first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -30,8 +32,11 @@ def key_destination_question(settings: Settings) -> str:
     )
 
 
-def confirm_key_destination(settings: Settings, parent: QWidget | None = None) -> bool:
-    """True when the user agrees to send the saved key to the configured base URL."""
+def ask_key_destination(
+    settings: Settings, parent: QWidget | None, answered: Callable[[bool], None]
+) -> QMessageBox:
+    """Ask, window-modal and without a nested event loop (app.py asks from a coroutine);
+    `answered(True)` when the user agrees to send the saved key to the configured base URL."""
     box = plain_message_box(
         QMessageBox.Icon.Question,
         translate("KeyDestination", "Send your key to another server?"),
@@ -47,5 +52,6 @@ def confirm_key_destination(settings: Settings, parent: QWidget | None = None) -
     )
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is send
+    box.finished.connect(lambda _result: answered(box.clickedButton() is send))
+    box.open()
+    return box

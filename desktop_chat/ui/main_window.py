@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
         await self.sessions_ctl.reopen(self.window_state.last_open_session())
         if self._startup_notice:
             self.show_status(self._startup_notice)
+        await self.service.llm_known()  # (a key read from the keychain after the paint)
         if not self.service.has_llm:
             self.ask_for_key()
         elif list_models:

@@ -74,7 +74,8 @@ def usage_line(outcome: ReplyOutcome, streamed: float) -> str:
 def _drop(model: TranscriptModel, item: MessageItem) -> None:
     """Take an empty reply row away (through the model's own methods; rows after it stay)."""
     row = model.row_of(item)
-    model.insert_items(row, model.take_from(row)[1:])
+    if row >= 0:  # (a session opened since has taken it away already)
+        model.insert_items(row, model.take_from(row)[1:])
 
 
 class ReplyController:

@@ -12,6 +12,27 @@ from pathlib import Path
 
 from keyring.backend import KeyringBackend
 
+from desktop_chat.settings import (
+    KEYRING_GROQ_URL_USER,
+    KEYRING_GROQ_USER,
+    KEYRING_SERVICE,
+    effective_base_url,
+)
+
+
+def keychain_file(folder: Path, key: str, saved_for: str | None) -> dict[str, str]:
+    """A keychain in `folder` holding `key`, saved for `saved_for`: the environment that makes
+    the app in a child process read it through keyring."""
+    path = folder / "keychain.json"
+    entries = {f"{KEYRING_SERVICE}\n{KEYRING_GROQ_USER}": key}
+    if saved_for:
+        entries[f"{KEYRING_SERVICE}\n{KEYRING_GROQ_URL_USER}"] = effective_base_url(saved_for)
+    path.write_text(json.dumps(entries))
+    return {
+        "PYTHON_KEYRING_BACKEND": "tests.support.file_keyring.FileKeyring",
+        "DC_TEST_KEYRING_FILE": str(path),
+    }
+
 
 class FileKeyring(KeyringBackend):
     priority = 1

@@ -11,7 +11,8 @@ the single-instance check, the store, the window, the qasync loop). The robot on
   "quick_ask" (another start asked for the quick-ask window: is it visible and focused), "dialog"
   (with its text), "exit" (with main's return code);
 - answers message boxes instead of showing them (a modal exec() would wait for a click forever
-  offscreen), printing their text as a "dialog" event;
+  offscreen), printing their text as a "dialog" event; with $DC_LAUNCH_ANSWER, an open()'d
+  (window-modal) one too, answered with the button of that text (else its escape button);
 - types each message of $DC_LAUNCH_MESSAGES (a JSON list) into the composer and presses Enter,
   waiting for each reply to finish before the next;
 - then, with $DC_LAUNCH_EXPORT_DIR, exports the current session there with the window's own
@@ -68,6 +69,21 @@ def main() -> int:
         return QMessageBox.StandardButton.Ok
 
     QMessageBox.exec = answer_box
+
+    chosen = os.environ.get("DC_LAUNCH_ANSWER")
+
+    def answer_open(box):  # one open()'d (window-modal): see DC_LAUNCH_ANSWER
+        answer_box(box)
+
+        def click() -> None:
+            named = [b for b in box.buttons() if b.text() == chosen]
+            button = named[0] if named else box.escapeButton()
+            button.click() if button is not None else box.reject()
+
+        QTimer.singleShot(0, click)
+
+    if chosen:
+        QMessageBox.open = answer_open
 
     messages: list[str] = json.loads(os.environ.get("DC_LAUNCH_MESSAGES") or "[]")
     quit_now = os.environ.get("DC_LAUNCH_QUIT") == "1"

@@ -411,13 +411,15 @@ class TranscriptModel(QAbstractListModel):
         return None
 
     def row_of(self, item: MessageItem) -> int:
-        """The position of a row in items (take_from's and insert_items' row)."""
+        """The position of a row in items (take_from's and insert_items' row); -1 for an item
+        not held (one a session change or a removal took away)."""
         if self.items and self.items[-1] is item:
             return len(self.items) - 1  # the streaming reply, asked for at every flush
-        return next(i for i, candidate in enumerate(self.items) if candidate is item)
+        return next((i for i, candidate in enumerate(self.items) if candidate is item), -1)
 
     def index_of(self, item: MessageItem) -> QModelIndex:
-        """The view's index of a row held; an invalid one while the row is parked."""
+        """The view's index of a row held; an invalid one while the row is parked or for an
+        item not held."""
         row = self.row_of(item)
         if not self._first <= row < self._end:
             return QModelIndex()

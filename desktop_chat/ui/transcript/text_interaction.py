@@ -5,7 +5,7 @@ is about scrolling and following."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, QRect, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt, QUrl
 from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QListView, QMenu, QToolTip
 
@@ -44,8 +44,10 @@ class TextInteraction(QListView):
 
     def _repaint_item(self, item: MessageItem) -> None:
         model = self.model()
-        if isinstance(model, TranscriptModel) and item in model.items:
-            self.viewport().update(self.visualRect(model.index_of(item)))
+        if isinstance(model, TranscriptModel):
+            index = model.index_of(item)  # invalid for a row parked or gone: nothing to repaint
+            if index.isValid():
+                self.viewport().update(self.visualRect(index))
 
     def selected_text(self) -> str:
         item = self._selected
@@ -72,7 +74,7 @@ class TextInteraction(QListView):
         item = self._selecting
         if item is not None and event.buttons() & Qt.MouseButton.LeftButton and item.selection:
             model = self.model()
-            index = model.index_of(item) if item in model.items else QModelIndex()
+            index = model.index_of(item)  # invalid for a row parked or gone
             if index.isValid():
                 rect = self.visualRect(index)
                 at = self._delegate().text_position(item, rect, event.position().toPoint())
