@@ -221,7 +221,12 @@ def poll():
     listed = window is not None and window.sessions.list.model().rowCount() > 0
     asking = any(type(w).__name__ == "ApiKeyDialog" and w.isVisible()
                  for w in app.topLevelWidgets())
-    if (llm is not None and listed) or asking or time.monotonic() - started > 20:
+    if llm is not None and listed and "typed" not in seen:
+        seen["typed"] = True
+        window.composer.edit.insertPlainText("H")  # the first sign of a message: warm up
+    warmed = llm is not None and llm._sdk_client is not None
+    if warmed or asking or time.monotonic() - started > 20:
+        seen["warmed"] = warmed
         seen["key"] = llm._api_key if llm is not None else None
         seen["key_source"] = window.settings_ctl.key_source
         seen["welcome"] = window.welcome.model_label.text()
@@ -238,17 +243,21 @@ sys.exit(main([]))
 """
 
 
+@pytest.mark.parametrize(
+    "platform", ["offscreen", pytest.param("xcb", marks=pytest.mark.real_window)]
+)
 def test_a_key_in_the_keychain_is_read_after_the_first_paint(
-    tmp_path: Path, groq_server: FakeGroqServer
+    tmp_path: Path, groq_server: FakeGroqServer, platform: str
 ) -> None:
     """keyring's import alone costs ~0.1 s: the window paints first, naming the model the
     keychain's key will answer with (not asking for a key), then the key comes and is used."""
     keychain = keychain_file(tmp_path, groq_server.api_key, saved_for=groq_server.base_url)
     seen, stderr = watch_start(
-        tmp_path, groq_server, KEYCHAIN_WATCHER, sessions=1, keychain=keychain
+        tmp_path, groq_server, KEYCHAIN_WATCHER, platform, sessions=1, keychain=keychain
     )
     assert seen["painted"] == {"keyring": False, "welcome": f"Model: {DEFAULT_MODEL}"}
     assert seen["key"] == groq_server.api_key and seen["key_source"] == "keychain"
+    assert seen["warmed"] is True  # the first letter typed built the client, as with GROQ_API_KEY
     assert seen["welcome"] == f"Model: {DEFAULT_MODEL}" and seen["dialogs"] == []
     assert "Traceback" not in stderr
 
