@@ -293,7 +293,10 @@ async def _key_from_keychain(settings, window, workers, make_llm) -> None:
             from desktop_chat.ui.key_destination import ask_key_destination
 
             answer = loop.create_future()
-            ask_key_destination(settings, window, answer.set_result)
+            # (a cancelled read, at quit, no longer waits for the answer)
+            ask_key_destination(
+                settings, window, lambda send: answer.done() or answer.set_result(send)
+            )
             if await answer:
                 await loop.run_in_executor(workers, settings.release_withheld_key)
             else:
