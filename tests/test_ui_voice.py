@@ -107,6 +107,36 @@ def test_esc_throws_a_recording_away(app, qtbot, groq_server) -> None:
     assert groq_server.audio.uploads == []
 
 
+def test_the_mic_clicked_while_the_key_is_read_waits_for_it(app, qtbot, groq_server) -> None:
+    """app.py reads the keychain's key after the first paint (a locked keychain may wait on the
+    user): a click meanwhile records once the key comes, not "add a key" to one who has it."""
+    service, voice = app.window.service, app.window.voice
+    llm, service.llm = service.llm, None
+    service.expect_llm()
+    qtbot.mouseClick(voice.mic_button, Qt.MouseButton.LeftButton)
+    assert not voice.recording
+    assert app.window.composer.status.text() == "Reading your API key from the keychain…"
+    qtbot.mouseClick(voice.mic_button, Qt.MouseButton.LeftButton)  # a second, impatient click
+    service.llm_came(llm)
+    qtbot.waitUntil(lambda: voice.recording, timeout=5000)
+    assert voice.mic_button.isChecked() and "Listening" in app.window.composer.status.text()
+    qtbot.waitUntil(lambda: voice.flow.recorder.elapsed() >= 1.0, timeout=8000)
+    qtbot.mouseClick(voice.mic_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "hertz" in app.window.composer.edit.toPlainText(), timeout=10_000)
+    assert len(groq_server.audio.uploads) == 1  # one recording, for both clicks
+
+
+def test_no_key_in_the_keychain_after_the_wait_says_to_add_one(app, qtbot) -> None:
+    service, voice = app.window.service, app.window.voice
+    llm, service.llm = service.llm, None
+    service.expect_llm()
+    qtbot.mouseClick(voice.mic_button, Qt.MouseButton.LeftButton)
+    service.llm_came(None)
+    qtbot.waitUntil(lambda: "needs a Groq API key" in app.window.composer.status.text())
+    assert not voice.recording and not voice.mic_button.isChecked()
+    service.llm = llm  # closed with the app
+
+
 def test_the_shortcut_taps_dictation_on_and_off(app, qtbot, groq_server) -> None:
     [row] = [s for s in SHORTCUTS if s.action == "toggle_dictation"]
     assert row.keys == ("Ctrl+Shift+Space",)

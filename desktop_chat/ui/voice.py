@@ -134,6 +134,7 @@ class VoiceController(QObject):
         self.reading_item: MessageItem | None = None
         self.read_task: asyncio.Task[None] | None = None
         self.transcribe_task: asyncio.Task[None] | None = None
+        self._key_wait: asyncio.Task[None] | None = None  # (_after_the_key)
         self._pressed_at: float | None = None  # when the shortcut started this recording
         self._shortcut: QAction | None = None  # the table's dictation row (follow_shortcut)
         self._released_at: float | None = None  # the held key's last release (key repeat)
@@ -238,7 +239,27 @@ class VoiceController(QObject):
         elif self.transcribe_task is None or self.transcribe_task.done():
             self.start_dictation(from_shortcut)
 
+    def _after_the_key(self, then: Callable[[], None]) -> bool:
+        """True if the key is still being read from the keychain (app.py reads it after the
+        first paint; a locked keychain may wait on the user): `then` runs once it is known,
+        instead of telling the user to add a key they have."""
+        service = self.window.service
+        if service.llm is not None or not service.has_llm:
+            return False
+        if self._key_wait is None or self._key_wait.done():
+            self.window.show_status(translate("Voice", "Reading your API key from the keychain…"))
+
+            async def wait() -> None:
+                await service.llm_known()
+                then()
+
+            self._key_wait = self.window._spawn(wait())
+        return True
+
     def start_dictation(self, from_shortcut: bool = False) -> None:
+        if self._after_the_key(lambda: self.start_dictation(from_shortcut)):
+            self._show_mic_state()
+            return
         llm = self.window.service.llm
         if llm is None:
             self._show_mic_state()
@@ -381,6 +402,8 @@ class VoiceController(QObject):
             self.stop_reading()
             return
         self.stop_reading()
+        if self._after_the_key(lambda: self.toggle_read_aloud(item)):
+            return
         llm = self.window.service.llm
         if llm is None:
             self.window.show_status(

@@ -2467,6 +2467,10 @@ Deinen Schlüssel und deine Nachrichten an die neue Adresse senden? Wenn du GROQ
             <translation>Vorlesen … Esc stoppt.</translation>
         </message>
         <message>
+            <source>Reading your API key from the keychain…</source>
+            <translation>Dein API-Schlüssel wird aus dem Schlüsselbund gelesen …</translation>
+        </message>
+        <message>
             <source>Record your voice; the words land in the message box.</source>
             <translation>Nimm deine Stimme auf; die Wörter landen im Nachrichtenfeld.</translation>
         </message>
