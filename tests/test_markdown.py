@@ -340,6 +340,21 @@ def test_code_blocks_say_their_language_and_two_in_a_row_are_two(qapp) -> None:
     assert stripped(looks(streamed)) == stripped(looks(one_shot))
 
 
+def test_code_blocks_are_found_where_a_new_width_puts_them(qapp) -> None:
+    """The Copy pills sit on the areas code_blocks() gives: rewrapped at another width (the
+    window resized), the text above a block takes more or fewer lines and the block moves."""
+    source = "Words that wrap at a narrow width, and then some more of them. " * 6
+    source += "\n\n```python\nprint(1)\n```\n"
+    document = MessageDocument(Role.ASSISTANT, source, QFont())
+    document.setTextWidth(700)
+    wide = document.code_blocks()[0][0]
+    document.setTextWidth(300)
+    fresh = MessageDocument(Role.ASSISTANT, source, QFont())
+    fresh.setTextWidth(300)
+    assert document.code_blocks()[0][0] == fresh.code_blocks()[0][0]
+    assert document.code_blocks()[0][0].top() > wide.top()
+
+
 def test_quotes_tables_tasks_and_links_are_readable_in_both_themes(qapp) -> None:
     # Painted as the bubble paints it (its fill, the theme's text colour), each construct's text
     # stands out from what lies behind it by at least WCAG AA's 4.5:1.

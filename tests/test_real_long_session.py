@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QImage
 
+from desktop_chat.models import Session
 from desktop_chat.ui.transcript.model import SHOWN_ROWS
 from desktop_chat.ui.transcript_pages import PAGE_ROWS
 from tests.support import xinput
@@ -15,6 +16,7 @@ from tests.support.pixels import differing_rows, failure_shot, grab_screen
 from tests.test_long_sessions import long_session
 from tests.test_real_transcript import settle
 from tests.test_real_tree import themed_app
+from tests.test_scroll_anchor import rows_overlapping, varied_events
 
 pytestmark = pytest.mark.real_window
 
@@ -135,4 +137,74 @@ def test_rows_parked_far_up_come_back_as_a_fresh_open_draws_them(
     run(app.window.open_session(session_id))  # and a fresh open now draws the same
     settle(qtbot, app)
     assert not differing_rows(fresh, grab_screen(view.viewport()), tolerance=8)
+    app.close()
+
+
+@pytest.mark.parametrize(
+    # Narrow enough that rows get wider without the sidebar (bubbles stop at BUBBLE_MAX_WIDTH).
+    ("theme", "size"),
+    [("dark", (1000, 800)), ("light", (800, 600))],
+    ids=["dark", "light"],
+)
+def test_hiding_the_sidebar_lays_the_rows_out_again_at_the_new_width(
+    qtbot, run, tmp_path, groq_server, theme: str, size: tuple[int, int]
+) -> None:
+    """The sidebar's button (Ctrl+B) changes only the transcript's width, which QListView does
+    not relayout by itself: each row kept its old place with its new height, over the next.
+    At the end, the X server shows what a fresh open at that width shows; scrolled up, the
+    rows follow one another and the first one in view stays where it was."""
+    app = themed_app(qtbot, run, tmp_path, groq_server, theme, size)
+    session = Session(title="varied")
+    events = varied_events(200, session_id=session.session_id)  # replies that wrap
+    session.active_leaf = events[-1].event_id
+    run(app.store.add_imported(session, events))
+    session_id = session.session_id
+    run(app.window.open_session(session_id))
+    window, model, view = app.window, app.window.transcript_model, app.window.transcript
+    bar = view.verticalScrollBar()
+    settle(qtbot, app)
+    for shown in (False, True):  # hidden: wider rows; shown again: narrower
+        width = view.viewport().width()
+        xinput.click(window.sidebar_button, window.sidebar_button.rect().center())
+        qtbot.waitUntil(lambda shown=shown: window.sessions.isVisible() == shown, timeout=3_000)
+        qtbot.waitUntil(lambda width=width: view.viewport().width() != width, timeout=3_000)
+        xinput.move(app.window.composer, app.window.composer.rect().center())  # no hover line
+        settle(qtbot, app)
+        assert view.following and bar.value() == bar.maximum()
+        toggled = grab_screen(view.viewport())
+        run(app.window.open_session(session_id))
+        settle(qtbot, app)
+        fresh = grab_screen(view.viewport())
+        changed = differing_rows(fresh, toggled, tolerance=8)
+        if changed:
+            failure_shot(fresh, f"sidebar-{theme}-{shown}-fresh")
+            failure_shot(toggled, f"sidebar-{theme}-{shown}-toggled")
+        assert not changed, f"{len(changed)} rows of pixels differ from a fresh open at this width"
+
+    bar.setValue(bar.maximum() // 2)  # scrolled up: the reader's row stays where it is
+    settle(qtbot, app)
+    rows = view._rows_near_view(model.rowCount(), 0)
+    read = view._anchor_row(rows)  # the first row in view, or the one covering its top
+    top = view.visualRect(model.index(read)).top()
+    xinput.click(window.sidebar_button, window.sidebar_button.rect().center())
+    qtbot.waitUntil(lambda: not window.sessions.isVisible(), timeout=3_000)
+    settle(qtbot, app)
+    assert not rows_overlapping(view, model)
+    assert view.visualRect(model.index(read)).top() == top and not view.following
+    toggled = grab_screen(view.viewport())
+    read_id = model.item_at(read).event_id
+    run(app.window.open_session(session_id))  # opened afresh at this width, scrolled to it
+    for _ in range(5):
+        row = next(r for r, item in enumerate(model.items) if item.event_id == read_id)
+        off_by = view.visualRect(model.index(row)).top() - top
+        if not off_by:
+            break
+        bar.setValue(bar.value() + off_by)
+        settle(qtbot, app)
+    fresh = grab_screen(view.viewport())
+    changed = differing_rows(fresh, toggled, tolerance=8)
+    if changed:
+        failure_shot(fresh, f"sidebar-{theme}-up-fresh")
+        failure_shot(toggled, f"sidebar-{theme}-up-toggled")
+    assert not changed, f"{len(changed)} rows of pixels differ from a fresh open scrolled there"
     app.close()

@@ -168,3 +168,45 @@ def test_a_long_reply_is_laid_out_in_steps_each_a_part_of_it() -> None:
     assert steps[4][1]() is True and item.reported_height > 0
     assert delegate.laid_out(item)
     assert list(delegate.layout_steps(MessageItem(Role.ASSISTANT, text)))[:-1] == []
+
+
+def rows_overlapping(view, model) -> list[int]:
+    """Rows in the view that do not start where the row above them ends."""
+    rows = view._rows_near_view(model.rowCount(), 0)
+    rects = [view.visualRect(model.index(row)) for row in rows]
+    return [
+        row
+        for row, above, rect in zip(rows[1:], rects, rects[1:], strict=False)
+        if rect.top() != above.bottom() + 1
+    ]
+
+
+def test_a_narrower_view_lays_its_rows_out_again_keeping_the_one_read(qtbot) -> None:
+    """A new width (the window resized, the sidebar hidden) changes every row's height;
+    QListView relayouts on its own only when its height changes."""
+    view, model = shown_view(qtbot, varied_events(120))
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    qtbot.wait(50)
+    rows = view._rows_near_view(model.rowCount(), 0)
+    row = view._anchor_row(rows)  # the first row in view, or the one covering its top
+    top = view.visualRect(model.index(row)).top()
+    for width in (480, 900, 640):
+        view.resize(width, 700)
+        qtbot.wait(20)
+        assert not rows_overlapping(view, model)
+        assert view.visualRect(model.index(row)).top() == top  # the row read stays in place
+        assert view.visualRect(model.index(row)).width() == view.viewport().width()
+    assert not view.following
+
+
+def test_a_view_following_the_end_still_follows_it_at_a_new_width(qtbot) -> None:
+    view, model = shown_view(qtbot, varied_events(120))
+    bar = view.verticalScrollBar()
+    for width in (480, 900, 640):
+        view.resize(width, 700)
+        qtbot.wait(20)
+        assert not rows_overlapping(view, model)
+        assert view.following and bar.value() == bar.maximum()
+        last = view.visualRect(model.index(model.rowCount() - 1))
+        assert last.bottom() == view.viewport().height() - 1  # the end shows, nothing cut off

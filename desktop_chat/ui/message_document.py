@@ -159,6 +159,7 @@ class MessageDocument(QTextDocument):
         self._parsed: dict[tuple[str, Continuation | None, Continuation | None], list] = {}
         self._natural_width: int | None = None
         self._code_blocks: list[tuple[QRectF, str, str]] | None = None
+        self._code_blocks_width = -1.0  # the text width their areas were found at
         self.contentsChanged.connect(self._forget_code_blocks)
         self.set_text(text, streaming=False)
 
@@ -177,7 +178,9 @@ class MessageDocument(QTextDocument):
         return [language for _, _, language in self._find_code_blocks()]
 
     def _find_code_blocks(self) -> list[tuple[QRectF, str, str]]:
-        if self._code_blocks is None:
+        if self._code_blocks is None or self._code_blocks_width != self.textWidth():
+            # (rewrapped at another width, the blocks are elsewhere)
+            self._code_blocks_width = self.textWidth()
             blocks: list[tuple[QRectF, str, str]] = []
             layout = self.documentLayout()
             block = self.begin()

@@ -310,11 +310,18 @@ class TranscriptModel(QAbstractListModel):
         del self._to_release[-RELEASE_BATCH:]
         shown = {id(item) for item in self.items[self._first : self._end]}
         for item in batch:
-            if id(item) not in shown and not item.streaming and item.selection is None:
-                item.document = None
-                item.extras.pop("reasoning_doc", None)
+            if id(item) not in shown:
+                _let_go_of_document(item)
         if self._to_release:
             self._release_timer.start()
+
+    def let_go_of_documents(self, keep: range) -> None:
+        """The documents of the rows shown outside `keep` go, as parked rows' do: laid out
+        again from estimates as they come near the view (TranscriptView._rewrap: a new width
+        would otherwise lay out every document held, ~0.4 ms each, at each step of a resize)."""
+        for row, item in enumerate(self.items[self._first : self._end]):
+            if row not in keep:
+                _let_go_of_document(item)
 
     def _want_older(self) -> None:
         if self.more_in_store and len(self._older) < WINDOW_ROWS:
@@ -433,3 +440,11 @@ class TranscriptModel(QAbstractListModel):
         index = self.index_of(item)
         if index.isValid():
             self.dataChanged.emit(index, index)
+
+
+def _let_go_of_document(item: MessageItem) -> None:
+    """Drop a row's documents (rebuilt when it is shown), unless it streams or holds the
+    reader's selection."""
+    if not item.streaming and item.selection is None:
+        item.document = None
+        item.extras.pop("reasoning_doc", None)

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QPoint,
     QRect,
@@ -100,6 +101,7 @@ class TranscriptView(TextInteraction):
         self._loading_older = False
         self._loading_newer = False
         self._measuring = False  # laying out the rows near the view (_measure_near_view)
+        self._rewrapping = False  # laying the rows out again at a new width (_rewrap)
         self._exposed = QRect()  # what the paint event under way redraws (see exposed_rect)
         self._frame_clock = FrameClock(self)  # a streaming reply paces on the whole frame's cost
         self._backdrop = Backdrop(self.viewport())  # Qt paints nothing under the viewport
@@ -399,6 +401,33 @@ class TranscriptView(TextInteraction):
         super().resizeEvent(event)
         self._place_latest_button()
         self._prepare_after_paint()
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
+            self._rewrap()
+        return handled
+
+    def _rewrap(self) -> None:
+        """Rows are as wide as the viewport, so a new width (the window resized, the session
+        panel hidden or shown, the scroll bar shown) changes their heights, but QListView
+        lays rows out again by itself only when its height changes (the way its rows flow):
+        without this, rows would be painted where their old heights put them, over one another.
+        The row the reader's eyes are on stays where it is on screen; a view following the
+        newest text goes on following it."""
+        model = self.model()
+        if not isinstance(model, TranscriptModel) or not model.rowCount():
+            return
+        if self._measuring or self._rewrapping:  # the scroll bar came or went meanwhile
+            QTimer.singleShot(0, self, self._rewrap)
+            return
+        self._rewrapping = True
+        try:
+            model.let_go_of_documents(self._rows_near_view(model.rowCount(), MEASURE_AHEAD))
+            self._relayout_keeping(self._rows_near_view(model.rowCount(), 0))
+            self._measure_near_view()
+        finally:
+            self._rewrapping = False
 
     def reset(self) -> None:  # a session opened (the model was reset)
         super().reset()
