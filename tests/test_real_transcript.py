@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from desktop_chat.ui.transcript import Role
 from tests.support.pixels import (
     PaintCounter,
     differing_rows,
@@ -110,6 +111,43 @@ def test_a_streamed_reply_shows_what_the_reply_opened_fresh_shows(
             f"page {number} at {rate} tokens/s differs from the fresh render in "
             f"{len(rows)} pixel rows (first at y={rows[0]})"
         )
+    app.close()
+
+
+def test_the_sidebar_hidden_while_a_reply_streams_leaves_what_a_fresh_open_shows(
+    qtbot, run, isolated_environment, groq_server
+) -> None:
+    """The transcript gets wider mid-stream (Ctrl+B): the streaming row and the rows above are
+    laid out again at the new width, the view keeps following, and the finished reply shows
+    what the session opened afresh at that width shows."""
+    groq_server.reply_text = LONG_REPLY
+    groq_server.tokens_per_second = 150
+    app = ChatApp(qtbot, run, isolated_environment, groq_server)
+    app.window.resize(1000, 800)  # narrow enough that bubbles widen without the sidebar
+    qtbot.waitExposed(app.window)
+    QCursor.setPos(QPoint(0, 0))
+    app.type_and_send("Plan it in steps.")
+    view = app.window.transcript
+    reply = lambda: app.last(Role.ASSISTANT)  # noqa: E731
+    qtbot.waitUntil(lambda: reply() and len(reply().text) > len(LONG_REPLY) // 3, timeout=30_000)
+    width = view.viewport().width()
+    app.window.window_state.toggle_sidebar()
+    qtbot.waitUntil(lambda: view.viewport().width() > width, timeout=3_000)
+    assert view.following and reply().streaming  # widened mid-stream
+    app.wait_idle(timeout=60_000)
+    settle(qtbot, app)
+    assert view.following
+    limit = view.verticalScrollBar().maximum()
+    streamed = pages(qtbot, app, limit)
+    run(app.window.open_session(app.window.current_session_id))
+    settle(qtbot, app)
+    fresh = pages(qtbot, app, min(limit, view.verticalScrollBar().maximum()))
+    for number, (seen, expected) in enumerate(zip(streamed, fresh, strict=True)):
+        rows = differing_rows(seen, expected, tolerance=40)
+        if rows:
+            failure_shot(seen, f"sidebar-streamed-{number}")
+            failure_shot(expected, f"sidebar-fresh-{number}")
+        assert not rows, f"page {number} differs from a fresh open in {len(rows)} pixel rows"
     app.close()
 
 
