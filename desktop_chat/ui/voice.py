@@ -135,6 +135,7 @@ class VoiceController(QObject):
         self.read_task: asyncio.Task[None] | None = None
         self.transcribe_task: asyncio.Task[None] | None = None
         self._key_wait: asyncio.Task[None] | None = None  # (_after_the_key)
+        self._then: Callable[[], None] = lambda: None
         self._pressed_at: float | None = None  # when the shortcut started this recording
         self._shortcut: QAction | None = None  # the table's dictation row (follow_shortcut)
         self._released_at: float | None = None  # the held key's last release (key repeat)
@@ -246,12 +247,13 @@ class VoiceController(QObject):
         service = self.window.service
         if service.llm is not None or not service.has_llm:
             return False
+        self._then = then  # the last thing asked for meanwhile is what runs
         if self._key_wait is None or self._key_wait.done():
             self.window.show_status(translate("Voice", "Reading your API key from the keychain…"))
 
             async def wait() -> None:
                 await service.llm_known()
-                then()
+                self._then()
 
             self._key_wait = self.window._spawn(wait())
         return True
