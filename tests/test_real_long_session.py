@@ -208,3 +208,51 @@ def test_hiding_the_sidebar_lays_the_rows_out_again_at_the_new_width(
         failure_shot(toggled, f"sidebar-{theme}-up-toggled")
     assert not changed, f"{len(changed)} rows of pixels differ from a fresh open scrolled there"
     app.close()
+
+
+@pytest.mark.parametrize(
+    ("theme", "size"), [("dark", (1400, 900)), ("light", (800, 600))], ids=["dark", "light"]
+)
+def test_ctrl_equals_while_reading_keeps_the_place_read(
+    qtbot, run, tmp_path, groq_server, theme: str, size: tuple[int, int]
+) -> None:
+    """A larger text size lays every row out again: the first row starting in the view stays
+    where it was on screen (before, the text read jumped by thousands of px), and the X server
+    shows what the session opened afresh at that size, scrolled there, shows."""
+    app = themed_app(qtbot, run, tmp_path, groq_server, theme, size)
+    session = Session(title="varied")
+    events = varied_events(200, session_id=session.session_id)
+    session.active_leaf = events[-1].event_id
+    run(app.store.add_imported(session, events))
+    run(app.window.open_session(session.session_id))
+    window, model, view = app.window, app.window.transcript_model, app.window.transcript
+    bar = view.verticalScrollBar()
+    settle(qtbot, app)
+    bar.setValue(bar.maximum() // 2)
+    xinput.move(window.composer, window.composer.rect().center())  # no hover line
+    settle(qtbot, app)
+    read = model.item_at(view._anchor_row(view._rows_near_view(model.rowCount(), 0)))
+    top = view.visualRect(model.index_of(read)).top()
+    size_before = window.preferences.font_size
+    xinput.key("ctrl+equal")  # through the X server, as typed
+    qtbot.waitUntil(lambda: window.preferences.font_size > size_before, timeout=3_000)
+    settle(qtbot, app)
+    assert view.visualRect(model.index_of(read)).top() == top and not view.following
+    assert not rows_overlapping(view, model)
+    zoomed = grab_screen(view.viewport())
+    read_id = read.event_id
+    run(app.window.open_session(session.session_id))
+    for _ in range(5):
+        row = next(r for r, item in enumerate(model.items) if item.event_id == read_id)
+        off_by = view.visualRect(model.index(row)).top() - top
+        if not off_by:
+            break
+        bar.setValue(bar.value() + off_by)
+        settle(qtbot, app)
+    fresh = grab_screen(view.viewport())
+    changed = differing_rows(fresh, zoomed, tolerance=8)
+    if changed:
+        failure_shot(fresh, f"zoom-{theme}-fresh")
+        failure_shot(zoomed, f"zoom-{theme}-zoomed")
+    assert not changed, f"{len(changed)} rows of pixels differ from a fresh open scrolled there"
+    app.close()

@@ -112,7 +112,8 @@ class SettingsController:
         for item in window.transcript_model.items:
             if not item.streaming:
                 item.document = None
-        window.transcript.scheduleDelayedItemsLayout()
+        # Heights change with the text size: the reader's place stays (Ctrl+= while reading).
+        window.transcript.relayout_keeping_reader()
         window.transcript.viewport().update()
 
     def _save_and_apply(self) -> None:
