@@ -140,6 +140,52 @@ def test_rows_parked_far_up_come_back_as_a_fresh_open_draws_them(
     app.close()
 
 
+def open_varied_session(qtbot, app, run, messages: int = 200) -> str:
+    """A stored session of replies that wrap (lists, code, tables), opened at its end."""
+    session = Session(title="varied")
+    events = varied_events(messages, session_id=session.session_id)
+    session.active_leaf = events[-1].event_id
+    run(app.store.add_imported(session, events))
+    run(app.window.open_session(session.session_id))
+    settle(qtbot, app)
+    return session.session_id
+
+
+def the_row_read(view, model) -> tuple[str, int]:
+    """The event id of the first row starting in the view (or of the one covering its top,
+    `_anchor_row`), and where its top is on screen."""
+    item = model.item_at(view._anchor_row(view._rows_near_view(model.rowCount(), 0)))
+    return item.event_id, view.visualRect(model.index_of(item)).top()
+
+
+def top_of(view, model, event_id: str) -> int:
+    row = next(r for r, item in enumerate(model.items) if item.event_id == event_id)
+    return view.visualRect(model.index(row)).top()
+
+
+def assert_as_a_fresh_open_scrolled_there(
+    qtbot, app, run, session_id: str, read: tuple[str, int], shown: QImage, name: str
+) -> None:
+    """`shown` (the viewport as the X server showed it, the row `read` at its top) is what the
+    session opened afresh and scrolled so that row is there again shows."""
+    model, view = app.window.transcript_model, app.window.transcript
+    bar = view.verticalScrollBar()
+    run(app.window.open_session(session_id))
+    settle(qtbot, app)
+    for _ in range(5):
+        off_by = top_of(view, model, read[0]) - read[1]
+        if not off_by:
+            break
+        bar.setValue(bar.value() + off_by)
+        settle(qtbot, app)
+    fresh = grab_screen(view.viewport())
+    changed = differing_rows(fresh, shown, tolerance=8)
+    if changed:
+        failure_shot(fresh, f"{name}-fresh")
+        failure_shot(shown, f"{name}-shown")
+    assert not changed, f"{len(changed)} rows of pixels differ from a fresh open scrolled there"
+
+
 @pytest.mark.parametrize(
     # Narrow enough that rows get wider without the sidebar (bubbles stop at BUBBLE_MAX_WIDTH).
     ("theme", "size"),
@@ -154,15 +200,9 @@ def test_hiding_the_sidebar_lays_the_rows_out_again_at_the_new_width(
     At the end, the X server shows what a fresh open at that width shows; scrolled up, the
     rows follow one another and the first one in view stays where it was."""
     app = themed_app(qtbot, run, tmp_path, groq_server, theme, size)
-    session = Session(title="varied")
-    events = varied_events(200, session_id=session.session_id)  # replies that wrap
-    session.active_leaf = events[-1].event_id
-    run(app.store.add_imported(session, events))
-    session_id = session.session_id
-    run(app.window.open_session(session_id))
+    session_id = open_varied_session(qtbot, app, run)
     window, model, view = app.window, app.window.transcript_model, app.window.transcript
     bar = view.verticalScrollBar()
-    settle(qtbot, app)
     for shown in (False, True):  # hidden: wider rows; shown again: narrower
         width = view.viewport().width()
         xinput.click(window.sidebar_button, window.sidebar_button.rect().center())
@@ -171,42 +211,23 @@ def test_hiding_the_sidebar_lays_the_rows_out_again_at_the_new_width(
         xinput.move(app.window.composer, app.window.composer.rect().center())  # no hover line
         settle(qtbot, app)
         assert view.following and bar.value() == bar.maximum()
-        toggled = grab_screen(view.viewport())
-        run(app.window.open_session(session_id))
-        settle(qtbot, app)
-        fresh = grab_screen(view.viewport())
-        changed = differing_rows(fresh, toggled, tolerance=8)
-        if changed:
-            failure_shot(fresh, f"sidebar-{theme}-{shown}-fresh")
-            failure_shot(toggled, f"sidebar-{theme}-{shown}-toggled")
-        assert not changed, f"{len(changed)} rows of pixels differ from a fresh open at this width"
+        at_end = the_row_read(view, model)
+        assert_as_a_fresh_open_scrolled_there(
+            qtbot, app, run, session_id, at_end, grab_screen(view.viewport()), f"sidebar-{theme}"
+        )
 
     bar.setValue(bar.maximum() // 2)  # scrolled up: the reader's row stays where it is
     settle(qtbot, app)
-    rows = view._rows_near_view(model.rowCount(), 0)
-    read = view._anchor_row(rows)  # the first row in view, or the one covering its top
-    top = view.visualRect(model.index(read)).top()
+    read = the_row_read(view, model)
     xinput.click(window.sidebar_button, window.sidebar_button.rect().center())
     qtbot.waitUntil(lambda: not window.sessions.isVisible(), timeout=3_000)
     settle(qtbot, app)
     assert not rows_overlapping(view, model)
-    assert view.visualRect(model.index(read)).top() == top and not view.following
-    toggled = grab_screen(view.viewport())
-    read_id = model.item_at(read).event_id
-    run(app.window.open_session(session_id))  # opened afresh at this width, scrolled to it
-    for _ in range(5):
-        row = next(r for r, item in enumerate(model.items) if item.event_id == read_id)
-        off_by = view.visualRect(model.index(row)).top() - top
-        if not off_by:
-            break
-        bar.setValue(bar.value() + off_by)
-        settle(qtbot, app)
-    fresh = grab_screen(view.viewport())
-    changed = differing_rows(fresh, toggled, tolerance=8)
-    if changed:
-        failure_shot(fresh, f"sidebar-{theme}-up-fresh")
-        failure_shot(toggled, f"sidebar-{theme}-up-toggled")
-    assert not changed, f"{len(changed)} rows of pixels differ from a fresh open scrolled there"
+    assert top_of(view, model, read[0]) == read[1] and not view.following
+    shown = grab_screen(view.viewport())
+    assert_as_a_fresh_open_scrolled_there(
+        qtbot, app, run, session_id, read, shown, f"sidebar-{theme}-up"
+    )
     app.close()
 
 
@@ -220,39 +241,19 @@ def test_ctrl_equals_while_reading_keeps_the_place_read(
     where it was on screen (before, the text read jumped by thousands of px), and the X server
     shows what the session opened afresh at that size, scrolled there, shows."""
     app = themed_app(qtbot, run, tmp_path, groq_server, theme, size)
-    session = Session(title="varied")
-    events = varied_events(200, session_id=session.session_id)
-    session.active_leaf = events[-1].event_id
-    run(app.store.add_imported(session, events))
-    run(app.window.open_session(session.session_id))
+    session_id = open_varied_session(qtbot, app, run)
     window, model, view = app.window, app.window.transcript_model, app.window.transcript
     bar = view.verticalScrollBar()
-    settle(qtbot, app)
     bar.setValue(bar.maximum() // 2)
     xinput.move(window.composer, window.composer.rect().center())  # no hover line
     settle(qtbot, app)
-    read = model.item_at(view._anchor_row(view._rows_near_view(model.rowCount(), 0)))
-    top = view.visualRect(model.index_of(read)).top()
+    read = the_row_read(view, model)
     size_before = window.preferences.font_size
     xinput.key("ctrl+equal")  # through the X server, as typed
     qtbot.waitUntil(lambda: window.preferences.font_size > size_before, timeout=3_000)
     settle(qtbot, app)
-    assert view.visualRect(model.index_of(read)).top() == top and not view.following
+    assert top_of(view, model, read[0]) == read[1] and not view.following
     assert not rows_overlapping(view, model)
-    zoomed = grab_screen(view.viewport())
-    read_id = read.event_id
-    run(app.window.open_session(session.session_id))
-    for _ in range(5):
-        row = next(r for r, item in enumerate(model.items) if item.event_id == read_id)
-        off_by = view.visualRect(model.index(row)).top() - top
-        if not off_by:
-            break
-        bar.setValue(bar.value() + off_by)
-        settle(qtbot, app)
-    fresh = grab_screen(view.viewport())
-    changed = differing_rows(fresh, zoomed, tolerance=8)
-    if changed:
-        failure_shot(fresh, f"zoom-{theme}-fresh")
-        failure_shot(zoomed, f"zoom-{theme}-zoomed")
-    assert not changed, f"{len(changed)} rows of pixels differ from a fresh open scrolled there"
+    shown = grab_screen(view.viewport())
+    assert_as_a_fresh_open_scrolled_there(qtbot, app, run, session_id, read, shown, f"zoom-{theme}")
     app.close()
