@@ -25,7 +25,9 @@ DISPLAY is unset).
 (the whole branch in memory, so the store is not in the figures), then scrolled up one 120 px step
 a frame at 60 a second, the event loop running between, until ROWS messages have passed. It
 prints the frames missed, the worst step, the rows the view holds and what a relayout of them
-costs there (each streamed line that wraps, each window resize pays it), and the memory added.
+costs there (each streamed line that wraps pays it), the memory added, and what a step of a
+window being resized costs there (the view 8 px narrower, 30 times: every row laid out again at
+the new width, the one read kept in place, and painted).
 With `--compare-with CHECKOUT` the same is measured with the app of that checkout (say, a git
 worktree of an older commit), each in its own process, alternately, and the ratios are printed.
 
@@ -441,8 +443,19 @@ class Bench:
             view.scheduleDelayedItemsLayout()
             view.executeDelayedItemsLayout()
             relayouts.append((time.perf_counter() - started) * 1000)
+        resizes = []
+        width, height = view.width(), view.height()
+        for step in range(1, 31):  # a window edge dragged: the rows rewrap at each new width
+            started = time.perf_counter()
+            view.resize(width - 8 * step, height)
+            view.viewport().repaint()
+            resizes.append((time.perf_counter() - started) * 1000)
+            self.settle()
+        view.resize(width, height)
         gc.collect()
         return {
+            "resize_ms": statistics.median(resizes),
+            "resize_worst_ms": max(resizes),
             "passed": passed(),
             "frames": paced["frames"],
             "missed": paced["missed"],
@@ -522,6 +535,8 @@ SCROLL_UP_FIGURES = (
     ("view_rows", "rows in the view", "{:.0f}"),
     ("relayout_ms", "relayout there ms", "{:.2f}"),
     ("mb", "RSS added MB", "{:.0f}"),
+    ("resize_ms", "resize step ms", "{:.1f}"),
+    ("resize_worst_ms", "worst resize ms", "{:.1f}"),
 )
 
 
@@ -571,7 +586,7 @@ def compare_scroll_up(args) -> None:
         print(f"{label:>20}{cells}")
     if len(names) == 2:
         mine, other = (medians[name] for name in names)
-        for key in ("relayout_ms", "mb", "worst_step_ms"):
+        for key in ("relayout_ms", "mb", "worst_step_ms", "resize_ms"):
             if other[key] > 0:
                 print(f"ratio {key}: this checkout / the other = {mine[key] / other[key]:.2f}")
 

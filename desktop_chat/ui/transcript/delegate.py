@@ -109,6 +109,7 @@ class MessageDelegate(MessageLayout, QStyledItemDelegate):
         self.note_font.setPointSizeF(self.font.pointSizeF() * 0.85)
         self._remeasure: list[QPersistentModelIndex] = []
         self._font_generation = 0
+        self._figures = None
         self._viewport = parent.viewport() if isinstance(parent, QListView) else None
 
     def set_font(self, font: QFont) -> None:

@@ -104,6 +104,7 @@ class MessageLayout:
     note_font: QFont
     _remeasure: list[QPersistentModelIndex]
     _font_generation: int
+    _figures: tuple[int, int, int, int] | None  # (_font_figures: its font generation first)
     _viewport: QWidget | None
 
     def document_for(self, item: MessageItem) -> MessageDocument:
@@ -185,7 +186,22 @@ class MessageLayout:
 
     def _lines_height(self, item: MessageItem) -> int:
         lines = int(bool(item.note)) + int(self._has_action_line(item))
-        return lines * (QFontMetrics(self.note_font).height() + 8)
+        return lines * (self._font_figures()[2] + 8)
+
+    def _font_figures(self) -> tuple[int, int, int]:
+        """(average character width, line spacing, a note line's height) of the fonts now:
+        a relayout asks for them at every row (a resize step relayouts every row shown)."""
+        figures = self._figures
+        if figures is None or figures[0] != self._font_generation:
+            metrics = QFontMetrics(self.font)
+            figures = (
+                self._font_generation,
+                max(1, metrics.averageCharWidth()),
+                metrics.lineSpacing(),
+                QFontMetrics(self.note_font).height(),
+            )
+            self._figures = figures
+        return figures[1:]
 
     @staticmethod
     def _has_action_line(item: MessageItem) -> bool:
@@ -344,12 +360,17 @@ class MessageLayout:
         return max(item.min_height, bubble.top() + bubble.height() + below)
 
     def _estimated_height(self, item: MessageItem, width: int) -> int:
-        metrics = QFontMetrics(self.font)
+        char_width, line_spacing, _ = self._font_figures()
         text_width = self._bubble_width_limit(width - 2 * SIDE_MARGIN) - 2 * BUBBLE_PADDING
-        per_line = max(1, text_width // max(1, metrics.averageCharWidth()))
-        lines = sum(max(1, -(-len(line) // per_line)) for line in item.text.split("\n"))
+        per_line = max(1, text_width // char_width)
+        lengths = _line_lengths(item)
+        lines = len(lengths)  # and as many more as the long ones wrap onto
+        for length in lengths:
+            if length <= per_line:
+                break
+            lines += (length - 1) // per_line
         return (
-            lines * metrics.lineSpacing()
+            lines * line_spacing
             + 2 * BUBBLE_PADDING
             + self._footer_height(item)
             + 2 * ROW_SPACING
@@ -477,3 +498,13 @@ class MessageLayout:
                     )
             block = block.next()
         return QRect()
+
+
+def _line_lengths(item: MessageItem) -> list[int]:
+    """The lengths of the text's lines, longest first, kept while the text is the same: an
+    estimate at each new width (a resize step) then costs the lines that wrap, not a split."""
+    cached = item.extras.get("line_lengths")
+    if cached is None or cached[0] is not item.text:
+        cached = (item.text, sorted(map(len, item.text.split("\n")), reverse=True))
+        item.extras["line_lengths"] = cached
+    return cached[1]
