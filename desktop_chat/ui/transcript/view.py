@@ -101,7 +101,7 @@ class TranscriptView(TextInteraction):
         self._loading_older = False
         self._loading_newer = False
         self._measuring = False  # laying out the rows near the view (_measure_near_view)
-        self._rewrapping = False  # laying the rows out again at a new width (_rewrap)
+        self._rewrapping = False  # laying every row out again (relayout_keeping_reader)
         self._exposed = QRect()  # what the paint event under way redraws (see exposed_rect)
         self._frame_clock = FrameClock(self)  # a streaming reply paces on the whole frame's cost
         self._backdrop = Backdrop(self.viewport())  # Qt paints nothing under the viewport
