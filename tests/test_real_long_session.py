@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QImage
 
-from desktop_chat.models import Session
 from desktop_chat.ui.transcript.model import SHOWN_ROWS
 from desktop_chat.ui.transcript_pages import PAGE_ROWS
 from tests.support import xinput
@@ -16,7 +15,12 @@ from tests.support.pixels import differing_rows, failure_shot, grab_screen
 from tests.test_long_sessions import long_session
 from tests.test_real_transcript import settle
 from tests.test_real_tree import themed_app
-from tests.test_scroll_anchor import rows_overlapping, varied_events
+from tests.test_scroll_anchor import (
+    rows_overlapping,
+    store_varied_session,
+    the_row_read,
+    top_of,
+)
 
 pytestmark = pytest.mark.real_window
 
@@ -140,27 +144,12 @@ def test_rows_parked_far_up_come_back_as_a_fresh_open_draws_them(
     app.close()
 
 
-def open_varied_session(qtbot, app, run, messages: int = 200) -> str:
+def open_varied_session(qtbot, app, run) -> str:
     """A stored session of replies that wrap (lists, code, tables), opened at its end."""
-    session = Session(title="varied")
-    events = varied_events(messages, session_id=session.session_id)
-    session.active_leaf = events[-1].event_id
-    run(app.store.add_imported(session, events))
-    run(app.window.open_session(session.session_id))
+    session_id = store_varied_session(app.store, run)
+    run(app.window.open_session(session_id))
     settle(qtbot, app)
-    return session.session_id
-
-
-def the_row_read(view, model) -> tuple[str, int]:
-    """The event id of the first row starting in the view (or of the one covering its top,
-    `_anchor_row`), and where its top is on screen."""
-    item = model.item_at(view._anchor_row(view._rows_near_view(model.rowCount(), 0)))
-    return item.event_id, view.visualRect(model.index_of(item)).top()
-
-
-def top_of(view, model, event_id: str) -> int:
-    row = next(r for r, item in enumerate(model.items) if item.event_id == event_id)
-    return view.visualRect(model.index(row)).top()
+    return session_id
 
 
 def assert_as_a_fresh_open_scrolled_there(

@@ -8,7 +8,7 @@ import random
 from datetime import timedelta
 
 from bench.open_session import assistant_text, user_text
-from desktop_chat.models import Event, EventType, utc_now
+from desktop_chat.models import Event, EventType, Session, utc_now
 from desktop_chat.ui.theme import DARK
 from desktop_chat.ui.transcript import MessageItem, Role, build_transcript
 from desktop_chat.ui.transcript.view import MEASURE_AHEAD, PREPARE_AHEAD
@@ -34,6 +34,28 @@ def varied_events(count: int, seed: int = 7, session_id: str = "s") -> list[Even
         events.append(event)
         parent = event.event_id
     return events
+
+
+def store_varied_session(store, run, messages: int = 200) -> str:
+    """A session of `messages` varied_events in `store` (one transaction); its id."""
+    session = Session(title="varied")
+    events = varied_events(messages, session_id=session.session_id)
+    session.active_leaf = events[-1].event_id
+    run(store.add_imported(session, events))
+    return session.session_id
+
+
+def the_row_read(view, model) -> tuple[str, int]:
+    """The event id of the first row starting in the view (or of the one covering its top,
+    `_anchor_row`), and where its top is on screen."""
+    item = model.item_at(view._anchor_row(view._rows_near_view(model.rowCount(), 0)))
+    return item.event_id, view.visualRect(model.index_of(item)).top()
+
+
+def top_of(view, model, event_id: str) -> int:
+    """Where the row of `event_id` starts on screen (the model's rows shown start at 0)."""
+    row = next(r for r, item in enumerate(model.items) if item.event_id == event_id)
+    return view.visualRect(model.index(row)).top()
 
 
 def shown_view(qtbot, events: list[Event], size=(900, 700)):

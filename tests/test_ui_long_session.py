@@ -61,32 +61,31 @@ def test_text_size_and_theme_changes_keep_the_readers_place(
 ) -> None:
     """Ctrl+= / Ctrl+- and a theme change lay every row out again: the first row starting in
     the view stays where it is on screen (before, a zoom in moved the text read by ~3,800 px)."""
-    from desktop_chat.models import Session
-    from tests.test_scroll_anchor import rows_overlapping, varied_events
+    from tests.test_scroll_anchor import (
+        rows_overlapping,
+        store_varied_session,
+        the_row_read,
+        top_of,
+    )
 
     app = ChatApp(qtbot, run, isolated_environment, groq_server)
     app.window.resize(1000, 800)
     qtbot.waitExposed(app.window)
-    session = Session(title="varied")
-    events = varied_events(200, session_id=session.session_id)
-    session.active_leaf = events[-1].event_id
-    run(app.store.add_imported(session, events))
-    run(app.window.open_session(session.session_id))
+    run(app.window.open_session(store_varied_session(app.store, run)))
     view, model = app.window.transcript, app.window.transcript_model
     bar = view.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     qtbot.wait(100)
     settings = app.window.settings_ctl
     for change in (settings.zoom_in, settings.zoom_in, settings.zoom_out, None):
-        item = model.item_at(view._anchor_row(view._rows_near_view(model.rowCount(), 0)))
-        top = view.visualRect(model.index_of(item)).top()
+        read_id, top = the_row_read(view, model)
         if change is None:  # as the Settings dialog saves it: the rest of the choices kept
             app.window.preferences.theme = "light"
             settings._save_and_apply()
         else:
             change()
         qtbot.wait(50)
-        assert view.visualRect(model.index_of(item)).top() == top
+        assert top_of(view, model, read_id) == top
         assert not rows_overlapping(view, model) and not view.following
     assert app.window.preferences.font_size == 11.5  # the zooms took effect
     assert app.window.theme.name == "light"
